@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JSON Lines sink: each event becomes one JSON object on one line,
+ * flushed at once, with exactly the keys of trace format version 1 (see
+ * DESIGN.md and the man page) in a fixed order: "v" (start only), "t",
+ * "event", "pid", "tid", then the keys of the kind.  Optional keys are left
+ * out rather than written as null or false, so that adding keys later never
+ * changes what an old reader sees.  It writes through the streaming writer
+ * in json_writer.c and allocates nothing per event; it draws no tree and
+ * keeps no state between events (that is the model's and the other sinks'
+ * business).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/json_writer.h"
+#include "procwatch/sink.h"
+#include "procwatch/xlat.h"
+#include "sink_common.h"
+
+/* linux/sched.h has it only since 5.7; the value is uapi and fixed. */
+#define PW_CLONE_INTO_CGROUP (1ULL << 33)
+
+struct json_sink {
+	struct pw_sink base;	/* first: the ops get a struct pw_sink * */
+	struct pw_json w;	/* reused for every line */
+};
+
+static void
+put_key_string(struct pw_json *w, const char *key, const char *s)
+{
+	pw_json_key(w, key);
+	pw_json_string(w, s);
+}
+
+/* Names from the xlat tables are NULL for values they do not know. */
+static void
+put_key_name(struct pw_json *w, const char *key, const char *name)
+{
+	pw_json_key(w, key);
+	if (name)
+		pw_json_string(w, name);
+	else
+		pw_json_null(w);
+}
+
+static void
+put_key_int(struct pw_json *w, const char *key, int64_t v)
+{
+	pw_json_key(w, key);
+	pw_json_int(w, v);
+}
+
+static void
+put_key_bool(struct pw_json *w, const char *key, bool v)
+{
+	pw_json_key(w, key);
+	pw_json_bool(w, v);
+}
+
+static void
+put_key_signal(struct pw_json *w, const char *key, int sig)
+{
+	char buf[32];
+
+	put_key_string(w, key, pw_signal_format(sig, buf, sizeof(buf)));
+}
+
+static void
+put_key_errno(struct pw_json *w, const char *key, int err)
+{
+	char buf[24];
+
+	put_key_string(w, key, pw_sink_errno_str(err, buf, sizeof(buf)));
+}
+
+/* "errno" for a call that returned -errno; nothing for a success. */
+static void
+put_result(struct pw_json *w, long result)
+{
+	put_key_int(w, "result", result);
+	if (result < 0)
+		put_key_errno(w, "errno", (int)-result);
+}
+
+/* pw_flag_fn: one array element per named flag, unknown bits as "0x...". */
+static void
+put_flag(void *data, const char *name, uint64_t bits)
+{
+	struct pw_json *w = data;
+	char buf[24];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, bits);
+		name = buf;
+	}
+	pw_json_string(w, name);
+}
+
+/* The status object shared by wait and end; null when nothing was reported. */
+static void
+put_status(struct pw_json *w, const struct pw_status *st)
+{
+	const char *kind = pw_sink_status_kind_name(st->kind);
+
+	if (!kind) {
+		pw_json_null(w);
+		return;
+	}
+	pw_json_object_begin(w);
+	put_key_string(w, "kind", kind);
+	switch (st->kind) {
+	case PW_STATUS_EXITED:
+		put_key_int(w, "code", st->code);
+		break;
+	case PW_STATUS_KILLED:
+		put_key_signal(w, "signal", st->signal);
+		put_key_bool(w, "core", st->core);
+		break;
+	case PW_STATUS_STOPPED:
+	case PW_STATUS_TRAPPED:
+		put_key_signal(w, "signal", st->signal);
+		break;
+	case PW_STATUS_NONE:
+	case PW_STATUS_CONTINUED:
+		break;
+	}
+	pw_json_object_end(w);
+}
+
+static void
+put_start(struct pw_json *w, const struct pw_start *st)
+{
+	size_t i;
+
+	pw_json_key(w, "argv");
+	pw_json_array_begin(w);
+	for (i = 0; i < st->argc; i++) {
+		/* procwatch's own argv: the user's bytes, just as arbitrary */
+		if (st->argv[i])
+			pw_json_bytes_len(w, st->argv[i], strlen(st->argv[i]));
+		else
+			pw_json_null(w);
+	}
+	pw_json_array_end(w);
+	put_key_string(w, "mode", st->attach ? "attach" : "launch");
+	put_key_bool(w, "seccomp", st->seccomp);
+	put_key_name(w, "version", st->version);
+}
+
+/* The clone3-only keys: what the struct clone_args said beyond the flags. */
+static void
+put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
+{
+	size_t i, n;
+
+	put_key_int(w, "size", (int64_t)sp->args_size);
+	if (sp->args_unreadable)
+		put_key_bool(w, "args_unreadable", true);
+	if (sp->args_tail_nonzero)
+		put_key_bool(w, "tail_nonzero", true);
+	if (sp->set_tid_size > 0) {
+		n = sp->set_tid_size < PW_SET_TID_MAX ? sp->set_tid_size : PW_SET_TID_MAX;
+		pw_json_key(w, "set_tid");
+		pw_json_array_begin(w);
+		for (i = 0; i < n; i++)
+			pw_json_int(w, sp->set_tid[i]);
+		pw_json_array_end(w);
+	}
+	if (sp->flags & PW_CLONE_INTO_CGROUP) {
+		pw_json_key(w, "cgroup");
+		pw_json_uint(w, sp->cgroup);
+	}
+}
+
+static void
+put_spawn(struct pw_json *w, const struct pw_spawn *sp)
+{
+	const char *call = pw_call_name(sp->call);
+	const char *kind = pw_spawn_kind_name(sp->kind);
+
+	put_key_name(w, "call", call);
+	pw_json_key(w, "flags");
+	pw_json_array_begin(w);
+	pw_clone_flags_each(sp->flags, put_flag, w);
+	pw_json_array_end(w);
+	if (sp->exit_signal)
+		put_key_signal(w, "exit_signal", sp->exit_signal);
+	else
+		put_key_name(w, "exit_signal", NULL);
+	put_key_name(w, "kind", kind);
+	put_key_bool(w, "thread", sp->thread);
+	put_key_int(w, "parent", sp->parent);
+	put_key_int(w, "result", sp->result);
+	if (sp->child != 0)
+		put_key_int(w, "child", sp->child);
+	if (sp->result < 0)
+		put_key_errno(w, "errno", (int)-sp->result);
+	if (sp->call == PW_CALL_CLONE3)
+		put_clone3_args(w, sp);
+}
+
+static void
+put_exec(struct pw_json *w, const struct pw_exec *ex)
+{
+	const char *call = pw_call_name(ex->call);
+	size_t i;
+
+	put_key_name(w, "call", call);
+	if (ex->call == PW_CALL_EXECVEAT) {
+		put_key_int(w, "dirfd", ex->dirfd);
+		pw_json_key(w, "at_flags");
+		pw_json_array_begin(w);
+		pw_sink_at_flags_each(ex->at_flags, put_flag, w);
+		pw_json_array_end(w);
+	}
+	pw_json_key(w, "path");
+	pw_json_bytes(w, &ex->path);
+	pw_json_key(w, "argv");
+	pw_json_array_begin(w);
+	for (i = 0; i < ex->argc; i++)
+		pw_json_bytes(w, &ex->argv[i]);
+	pw_json_array_end(w);
+	if (ex->argv_truncated)
+		put_key_bool(w, "argv_truncated", true);
+	if (ex->argv_err)
+		put_key_errno(w, "argv_error", ex->argv_err);
+	put_result(w, ex->result);
+	if (ex->old_tid)
+		put_key_int(w, "old_tid", ex->old_tid);
+}
+
+/* waitid's target is a pair; the name keeps "P_PID" readable in the trace. */
+static void
+put_wait_target(struct pw_json *w, const struct pw_wait *wt)
+{
+	const char *idtype;
+
+	pw_json_key(w, "target");
+	if (wt->call != PW_CALL_WAITID) {
+		pw_json_int(w, wt->target);
+		return;
+	}
+	idtype = pw_idtype_name(wt->idtype);
+	pw_json_object_begin(w);
+	pw_json_key(w, "idtype");
+	if (idtype)
+		pw_json_string(w, idtype);
+	else
+		pw_json_int(w, wt->idtype);
+	put_key_int(w, "id", wt->target);
+	pw_json_object_end(w);
+}
+
+static void
+put_wait(struct pw_json *w, const struct pw_wait *wt)
+{
+	const char *call = pw_call_name(wt->call);
+
+	put_key_name(w, "call", call);
+	put_wait_target(w, wt);
+	pw_json_key(w, "options");
+	pw_json_array_begin(w);
+	pw_wait_options_each((unsigned int)wt->options, put_flag, w);
+	pw_json_array_end(w);
+	put_result(w, wt->result);
+	if (wt->status.kind != PW_STATUS_NONE) {
+		pw_json_key(w, "status");
+		put_status(w, &wt->status);
+	}
+}
+
+static void
+put_exit(struct pw_json *w, const struct pw_exit *ex)
+{
+	const char *call = pw_call_name(ex->call);
+
+	put_key_bool(w, "thread", ex->thread);
+	if (ex->status.kind == PW_STATUS_EXITED) {
+		put_key_int(w, "code", ex->status.code);
+	} else if (ex->status.kind == PW_STATUS_KILLED) {
+		put_key_signal(w, "signal", ex->status.signal);
+		put_key_bool(w, "core", ex->status.core);
+	}
+	if (ex->call != PW_CALL_NONE && call)
+		put_key_string(w, "call", call);
+}
+
+static void
+put_signal(struct pw_json *w, const struct pw_signal *sg)
+{
+	put_key_signal(w, "signal", sg->signal);
+	if (sg->sender)
+		put_key_int(w, "sender", sg->sender);
+	put_key_int(w, "code", sg->code);
+}
+
+static void
+put_end(struct pw_json *w, const struct pw_end *en)
+{
+	pw_json_key(w, "status");
+	put_status(w, &en->status);
+	pw_json_key(w, "lost");
+	pw_json_uint(w, en->lost);
+}
+
+static void
+put_kind_keys(struct pw_json *w, const struct pw_event *ev)
+{
+	switch (ev->kind) {
+	case PW_EV_START:
+		put_start(w, &ev->u.start);
+		break;
+	case PW_EV_SPAWN:
+		put_spawn(w, &ev->u.spawn);
+		break;
+	case PW_EV_EXEC:
+		put_exec(w, &ev->u.exec);
+		break;
+	case PW_EV_WAIT:
+		put_wait(w, &ev->u.wait);
+		break;
+	case PW_EV_EXIT:
+		put_exit(w, &ev->u.exit);
+		break;
+	case PW_EV_SIGNAL:
+		put_signal(w, &ev->u.signal);
+		break;
+	case PW_EV_END:
+		put_end(w, &ev->u.end);
+		break;
+	}
+}
+
+static int
+json_event(struct pw_sink *sink, const struct pw_event *ev)
+{
+	struct json_sink *js = (struct json_sink *)sink;
+	struct pw_json *w = &js->w;
+	const char *kind = pw_event_kind_name(ev->kind);
+	int err;
+
+	/* An event we cannot name would make a line readers cannot place. */
+	if (!kind)
+		return -EINVAL;
+	errno = 0;
+	pw_json_init(w, sink->out);
+	pw_json_object_begin(w);
+	if (ev->kind == PW_EV_START)
+		put_key_int(w, "v", PW_TRACE_FORMAT_VERSION);
+	pw_json_key(w, "t");
+	pw_json_time_us(w, ev->time_us);
+	put_key_string(w, "event", kind);
+	put_key_int(w, "pid", ev->pid);
+	put_key_int(w, "tid", ev->tid);
+	put_kind_keys(w, ev);
+	pw_json_object_end(w);
+	pw_json_newline(w);
+	err = pw_json_error(w);
+	/* Flushed per line: a trace cut short by a crash still parses. */
+	if (fflush(sink->out) == EOF && !err)
+		err = errno ? -errno : -EIO;
+	return err;
+}
+
+static int
+json_close(struct pw_sink *sink)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(sink->out) == EOF || ferror(sink->out))
+		err = errno ? -errno : -EIO;
+	free(sink);
+	return err;
+}
+
+static const struct pw_sink_ops json_ops = {
+	.name = "json",
+	.event = json_event,
+	.close = json_close,
+};
+
+struct pw_sink *
+pw_sink_json_new(FILE *out)
+{
+	struct json_sink *js = calloc(1, sizeof(*js));
+
+	if (!js)
+		return NULL;
+	js->base.ops = &json_ops;
+	js->base.out = out;
+	pw_json_init(&js->w, out);
+	return &js->base;
+}
