@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line: options parsed into struct pw_options, the usage text,
+ * and procwatch's exit statuses.  src/cli.c holds the getopt_long table.
+ */
+#ifndef PROCWATCH_CLI_H
+#define PROCWATCH_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* env(1)/timeout(1) convention for a wrapper's own failures. */
+enum {
+	PW_EXIT_FAILURE = 125,		/* procwatch itself failed (bad option, no ptrace, ...) */
+	PW_EXIT_CANNOT_EXEC = 126,	/* the command was found but could not be executed */
+	PW_EXIT_NOT_FOUND = 127,	/* the command was not found */
+};
+
+enum pw_format {
+	PW_FORMAT_TIMELINE,
+	PW_FORMAT_JSON,
+};
+
+struct pw_options {
+	enum pw_format format;
+	const char *output;	/* -o FILE; NULL: standard error */
+	bool seccomp;		/* false with --no-seccomp */
+	char **command;		/* NULL-terminated argv of the traced command */
+	int command_argc;
+};
+
+enum pw_cli_action {
+	PW_CLI_RUN,		/* trace opts->command */
+	PW_CLI_EXIT_SUCCESS,	/* --help or --version was printed */
+	PW_CLI_EXIT_FAILURE,	/* a usage error was printed: exit PW_EXIT_FAILURE */
+};
+
+/* Parses argv; help and version go to out, errors (one line + hint) to err. */
+enum pw_cli_action pw_cli_parse(int argc, char **argv, struct pw_options *opts,
+				FILE *out, FILE *err);
+
+extern const char pw_cli_usage[];
+/* The getopt_long table, ended by a zeroed entry; tests check it against pw_cli_usage. */
+extern const struct option pw_cli_longopts[];
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Decoders: pure functions from a syscall's raw x86-64 register values (and
+ * reads of the tracee's memory through struct pw_mem) to the fields of a
+ * struct pw_event.  They never call ptrace and never print, so unit tests
+ * feed them hand-made registers and a fake memory.
+ */
+#ifndef PROCWATCH_DECODE_H
+#define PROCWATCH_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "procwatch/event.h"
+
+/* A syscall as the tracer saw it at a stop (x86-64 personality). */
+struct pw_syscall {
+	long nr;		/* orig_rax */
+	uint64_t args[6];	/* rdi, rsi, rdx, r10, r8, r9 */
+	long rval;		/* at exit: rax (-errno on failure) */
+};
+
+/*
+ * Access to the tracee's memory.  read() copies up to len bytes from addr
+ * and returns how many it copied: fewer than len when the range runs into
+ * an unreadable page, -errno (EFAULT, ESRCH, ...) when nothing could be
+ * read.  The tracer's implementation is in src/tracer/tracee_mem.c.
+ */
+struct pw_mem {
+	ssize_t (*read)(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);
+};
+
+/* Reads exactly len bytes: 0, or -errno (-EFAULT for a short read). */
+int pw_mem_read_exact(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);
+
+/*
+ * Reads the NUL-terminated string at addr, at most max bytes (without the
+ * NUL), chunk by chunk so that a string ending just before an unmapped page
+ * is still read whole.  Returns 0 and fills out (out->data malloc'ed, NUL
+ * terminated), 1 when the string was cut at max bytes, or -errno with
+ * out->data NULL and out->err set.
+ */
+int pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
+		       struct pw_bytes *out);
+
+/* Syscall numbers -> enum pw_call (x86-64). */
+enum pw_call pw_call_from_nr(long nr);
+long pw_call_nr(enum pw_call call);	/* -1 for PW_CALL_NONE */
+
+/* Limits for argv: beyond them argv_truncated is set. */
+struct pw_exec_limits {
+	size_t max_args;
+	size_t max_bytes;	/* sum of the argument lengths */
+};
+#define PW_EXEC_MAX_ARGS_DEFAULT 65536
+#define PW_EXEC_MAX_BYTES_DEFAULT (16u << 20)
+
+/*
+ * Spawn calls, decoded at syscall entry: call, flags, exit_signal, kind,
+ * thread and the clone3 fields.  child/parent/result are the tracer's to
+ * fill in once the outcome is known.
+ */
+void pw_decode_spawn_entry(const struct pw_syscall *sc, struct pw_mem *mem,
+			   struct pw_spawn *out);
+enum pw_spawn_kind pw_spawn_kind_of(enum pw_call call, uint64_t flags,
+				    int exit_signal);
+
+/*
+ * execve/execveat at entry: path and argv are copied from the tracee (the
+ * image is gone after a successful exec).  The AT_EMPTY_PATH case is left
+ * with the path as passed (usually ""); the tracer replaces it with the file
+ * /proc/PID/fd/DIRFD names.  Release with pw_event_clear().
+ */
+void pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
+			  const struct pw_exec_limits *limits, struct pw_exec *out);
+
+/* wait4/waitid: arguments at entry, result and status at exit. */
+void pw_decode_wait_entry(const struct pw_syscall *sc, struct pw_wait *out);
+void pw_decode_wait_exit(const struct pw_syscall *sc, struct pw_mem *mem,
+			 struct pw_wait *out);
+
+/* exit/exit_group at entry: the code the task asks for (low 8 bits kept). */
+int pw_decode_exit_code(const struct pw_syscall *sc);
+
+/* A wait(2)-style status word; a waitid siginfo (si_code, si_status). */
+void pw_status_from_wait(int status, struct pw_status *out);
+void pw_status_from_siginfo(int code, int status, struct pw_status *out);
+
+#endif

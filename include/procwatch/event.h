@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * struct pw_event: the one plain value that flows from the tracer (or the
+ * replay reader) to the sinks.  Read this header first: every other part of
+ * procwatch either produces these values or consumes them.
+ *
+ * An event owns the heap memory it points to (exec path and argv); release it
+ * with pw_event_clear().  Nothing here refers to ptrace: sinks and unit tests
+ * build events by hand.
+ */
+#ifndef PROCWATCH_EVENT_H
+#define PROCWATCH_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PW_TRACE_FORMAT_VERSION 1
+
+enum pw_event_kind {
+	PW_EV_START,
+	PW_EV_SPAWN,
+	PW_EV_EXEC,
+	PW_EV_WAIT,
+	PW_EV_EXIT,
+	PW_EV_SIGNAL,
+	PW_EV_END,
+};
+
+/* The system calls procwatch decodes (x86-64 numbering in decode/syscalls.c). */
+enum pw_call {
+	PW_CALL_NONE,
+	PW_CALL_CLONE,
+	PW_CALL_CLONE3,
+	PW_CALL_FORK,
+	PW_CALL_VFORK,
+	PW_CALL_EXECVE,
+	PW_CALL_EXECVEAT,
+	PW_CALL_WAIT4,
+	PW_CALL_WAITID,
+	PW_CALL_EXIT,
+	PW_CALL_EXIT_GROUP,
+};
+
+/*
+ * Bytes copied out of the tracee (a path, one argv element).  They may hold
+ * any byte but NUL; sinks decide how to show bytes that are not UTF-8.
+ * data is NUL-terminated for convenience.  When the tracee pointer could not
+ * be read, data is NULL and err holds the positive errno (EFAULT, ESRCH...).
+ */
+struct pw_bytes {
+	char *data;
+	size_t len;
+	int err;
+};
+
+/* What a spawn amounts to, judged from the call and its flags. */
+enum pw_spawn_kind {
+	PW_SPAWN_FORK,
+	PW_SPAWN_VFORK,
+	PW_SPAWN_POSIX_SPAWN,	/* CLONE_VM|CLONE_VFORK from clone/clone3 */
+	PW_SPAWN_THREAD,	/* CLONE_THREAD */
+	PW_SPAWN_CLONE,		/* anything else */
+};
+
+#define PW_SET_TID_MAX 32	/* kernel MAX_PID_NS_LEVEL */
+
+struct pw_spawn {
+	enum pw_call call;
+	uint64_t flags;		/* CLONE_* bits; the exit signal is not in here */
+	int exit_signal;	/* 0 when the child sends none */
+	enum pw_spawn_kind kind;
+	pid_t child;		/* new tid (tracer's pid namespace); 0 on failure */
+	bool thread;		/* joined the caller's thread group */
+	pid_t parent;		/* the process that will reap the child */
+	long result;		/* new pid, or -errno */
+	/* clone3 only (call == PW_CALL_CLONE3) */
+	uint64_t args_size;	/* the size argument as passed */
+	bool args_unreadable;	/* struct clone_args could not be read / size < 64 */
+	bool args_tail_nonzero;	/* size > what we know and the tail is not zero */
+	uint64_t cgroup;	/* cgroup fd, meaningful with CLONE_INTO_CGROUP */
+	size_t set_tid_size;
+	pid_t set_tid[PW_SET_TID_MAX];
+};
+
+struct pw_exec {
+	enum pw_call call;
+	int dirfd;		/* execveat only */
+	int at_flags;		/* execveat only: AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW */
+	struct pw_bytes path;	/* as passed; for AT_EMPTY_PATH the file the fd names */
+	struct pw_bytes *argv;	/* argc elements */
+	size_t argc;
+	bool argv_truncated;	/* the count or byte limit cut argv short */
+	int argv_err;		/* positive errno: the argv array itself was unreadable */
+	long result;		/* 0, or -errno */
+	pid_t old_tid;		/* a non-leader thread exec'd: its former tid; else 0 */
+};
+
+enum pw_status_kind {
+	PW_STATUS_NONE,		/* nothing was reported (WNOHANG, failure) */
+	PW_STATUS_EXITED,
+	PW_STATUS_KILLED,
+	PW_STATUS_STOPPED,
+	PW_STATUS_CONTINUED,
+	PW_STATUS_TRAPPED,	/* CLD_TRAPPED from waitid: a tracer's wait */
+};
+
+struct pw_status {
+	enum pw_status_kind kind;
+	int code;		/* EXITED: exit code */
+	int signal;		/* KILLED, STOPPED, TRAPPED */
+	bool core;		/* KILLED: a core was dumped */
+};
+
+struct pw_wait {
+	enum pw_call call;
+	long target;		/* wait4: pid argument; waitid: id */
+	int idtype;		/* waitid: P_ALL, P_PID, P_PGID, P_PIDFD */
+	int options;		/* WNOHANG, WUNTRACED, __WALL, ... */
+	long result;		/* pid reaped (waitid: si_pid), 0, or -errno */
+	struct pw_status status;
+};
+
+struct pw_exit {
+	bool thread;		/* a thread other than the leader ended */
+	struct pw_status status;	/* EXITED or KILLED */
+	enum pw_call call;	/* EXIT, EXIT_GROUP or NONE (signal, or another thread's exit_group/exec) */
+};
+
+struct pw_signal {
+	int signal;
+	pid_t sender;		/* 0 when not known (kernel-generated) */
+	int code;		/* si_code */
+};
+
+struct pw_start {
+	char **argv;		/* procwatch's traced command; not owned */
+	size_t argc;
+	bool attach;		/* mode: launch or attach */
+	bool seccomp;
+	const char *version;
+};
+
+struct pw_end {
+	struct pw_status status;	/* of the traced command */
+	unsigned long lost;		/* events procwatch knows it missed */
+};
+
+struct pw_event {
+	enum pw_event_kind kind;
+	uint64_t time_us;	/* microseconds since the trace started */
+	pid_t pid;		/* thread group id */
+	pid_t tid;
+	union {
+		struct pw_start start;
+		struct pw_spawn spawn;
+		struct pw_exec exec;
+		struct pw_wait wait;
+		struct pw_exit exit;
+		struct pw_signal signal;
+		struct pw_end end;
+	} u;
+};
+
+/* Frees what the event owns (exec path and argv) and zeroes those fields. */
+void pw_event_clear(struct pw_event *ev);
+void pw_bytes_clear(struct pw_bytes *b);
+
+const char *pw_event_kind_name(enum pw_event_kind kind);
+const char *pw_call_name(enum pw_call call);	/* "clone", ...; NULL for NONE */
+const char *pw_spawn_kind_name(enum pw_spawn_kind kind);
+
+#endif

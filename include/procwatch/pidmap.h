@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A hash map from pid/tid to a pointer, with O(1) insert, lookup and
+ * removal, so that the tracer's per-event cost does not grow with the
+ * number of live tasks (DESIGN.md: 10 000 live tasks must cost no more per
+ * event than 10).  Open addressing with linear probing and backward-shift
+ * deletion: no tombstones, so lookups stay short after many removals.
+ */
+#ifndef PROCWATCH_PIDMAP_H
+#define PROCWATCH_PIDMAP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pw_pidmap_slot {
+	pid_t key;		/* 0: empty (pid 0 is never a task) */
+	void *value;
+};
+
+struct pw_pidmap {
+	struct pw_pidmap_slot *slots;
+	size_t mask;		/* capacity - 1; capacity is a power of two */
+	size_t count;
+};
+
+void pw_pidmap_init(struct pw_pidmap *map);
+void pw_pidmap_destroy(struct pw_pidmap *map);
+void *pw_pidmap_get(const struct pw_pidmap *map, pid_t key);
+/* Inserts or replaces; returns 0, or -ENOMEM. key must not be 0. */
+int pw_pidmap_put(struct pw_pidmap *map, pid_t key, void *value);
+/* Removes key; returns its value, or NULL if it was not there. */
+void *pw_pidmap_remove(struct pw_pidmap *map, pid_t key);
+
+/* Calls fn for every entry; fn must not modify the map. */
+void pw_pidmap_each(const struct pw_pidmap *map,
+		    void (*fn)(pid_t key, void *value, void *data), void *data);
+
+#endif

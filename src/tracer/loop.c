@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The wait loop: collect every ready stop with waitpid(-1, __WALL), then
+ * dispatch them, each ending with exactly one ptrace call that resumes the
+ * task.  Collecting before dispatching keeps one busy task from starving
+ * the others (strace commit e0f0071b3).  __WALL is needed to see threads and
+ * clone children whose exit signal is not SIGCHLD.  The loop ends only when
+ * waitpid says ECHILD: a parent may exit before its child's first stop is
+ * reported, so a count of known tasks reaching zero proves nothing.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "procwatch/tracer.h"
+#include "tracer_internal.h"
+
+#ifndef AUDIT_ARCH_X86_64
+#define AUDIT_ARCH_X86_64 0xc000003eu
+#endif
+
+#define BATCH_MAX 256
+
+struct stop {
+	pid_t pid;
+	int status;
+};
+
+/*
+ * Resume with PTRACE_SYSCALL while the task is inside a syscall whose exit
+ * we want (and always without the filter, where every syscall stops);
+ * otherwise PTRACE_CONT, so the task runs until the filter stops it again.
+ * ESRCH means the task died under us (SIGKILL): its death report follows.
+ */
+static void
+resume(struct tracer *t, struct task *task, int sig)
+{
+	int op = (!t->seccomp || task->in_call != PW_CALL_NONE) ? PTRACE_SYSCALL
+								: PTRACE_CONT;
+
+	ptrace(op, task->tid, NULL, (void *)(long)sig);
+}
+
+static bool
+get_syscall(pid_t tid, struct __ptrace_syscall_info *info, struct pw_syscall *sc)
+{
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(*info), info);
+	int i;
+
+	if (n <= 0 || info->arch != AUDIT_ARCH_X86_64)
+		return false;	/* gone, or a 32-bit syscall we do not decode */
+	memset(sc, 0, sizeof(*sc));
+	if (info->op == PTRACE_SYSCALL_INFO_ENTRY || info->op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		/* The seccomp member has the entry member's layout (ptrace(2)). */
+		sc->nr = (long)info->entry.nr;
+		for (i = 0; i < 6; i++)
+			sc->args[i] = info->entry.args[i];
+	} else if (info->op == PTRACE_SYSCALL_INFO_EXIT) {
+		sc->rval = info->exit.rval;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void
+on_syscall_stop(struct tracer *t, struct task *task)
+{
+	struct __ptrace_syscall_info info;
+	struct pw_syscall sc;
+
+	if (!get_syscall(task->tid, &info, &sc))
+		return;
+	if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+		on_syscall_exit(t, task, sc.rval);
+	else
+		on_syscall_entry(t, task, &sc);
+}
+
+/*
+ * A signal-delivery stop: write it down (SIGCHLD excepted: every child's
+ * end sends one, and the wait events already say it), then deliver it by
+ * resuming with it, so handlers run and default actions happen.
+ */
+static void
+on_signal_stop(struct tracer *t, struct task *task, int sig)
+{
+	struct pw_event ev;
+	siginfo_t si;
+
+	if (sig != SIGCHLD) {
+		tracer_event_init(t, &ev, PW_EV_SIGNAL, task);
+		ev.u.signal.signal = sig;
+		/* si_pid means the sender only for SI_USER, SI_QUEUE, SI_TKILL. */
+		if (ptrace(PTRACE_GETSIGINFO, task->tid, NULL, &si) == 0) {
+			ev.u.signal.code = si.si_code;
+			ev.u.signal.sender = si.si_code <= 0 ? si.si_pid : 0;
+		}
+		tracer_emit(t, &ev);
+	}
+	resume(t, task, sig);
+}
+
+static bool
+is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static unsigned long
+event_message(pid_t tid)
+{
+	unsigned long msg = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg);
+	return msg;
+}
+
+/* Stops that are not syscall or signal-delivery stops: status >> 16 says which. */
+static void
+on_event_stop(struct tracer *t, struct task *task, int event, int sig)
+{
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall_stop(t, task);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_spawn_event(t, task, (pid_t)event_message(task->tid));
+		break;
+	case PTRACE_EVENT_EXEC:
+		task = on_exec_event(t, task->tid, (pid_t)event_message(task->tid));
+		if (!task)
+			return;
+		break;
+	case PTRACE_EVENT_STOP:
+		/*
+		 * Under PTRACE_SEIZE a group-stop is reported as
+		 * PTRACE_EVENT_STOP with the stopping signal; PTRACE_LISTEN
+		 * keeps the task stopped (so SIGSTOP really stops it) while
+		 * letting us hear of SIGCONT.  With SIGTRAP it is a new
+		 * child's first stop or our PTRACE_INTERRUPT: just resume.
+		 */
+		if (is_stop_signal(sig)) {
+			ptrace(PTRACE_LISTEN, task->tid, NULL, NULL);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	resume(t, task, 0);
+}
+
+static void
+record_root_end(struct tracer *t, const struct pw_status *st)
+{
+	t->root_ended = true;
+	t->root_status = *st;
+	signals_root_gone();
+}
+
+/*
+ * A task's death report (WIFEXITED/WIFSIGNALED).  For a thread group
+ * leader it is the process's end: the kernel holds it back until every
+ * other thread is gone.  PTRACE_EVENT_EXIT is not requested: it is not
+ * guaranteed under SIGKILL anyway, and the report carries the status.
+ */
+static void
+on_death(struct tracer *t, struct task *task, int status)
+{
+	struct pw_event ev;
+	struct pw_exit *ex = &ev.u.exit;
+
+	if (task->interrupted || task->in_call != PW_CALL_NONE) {
+		task->interrupted = false;	/* the call never returned */
+		task->in_call = PW_CALL_NONE;
+	}
+	tracer_event_init(t, &ev, PW_EV_EXIT, task);
+	ex->thread = ev.tid != ev.pid;
+	pw_status_from_wait(status, &ex->status);
+	ex->call = WIFEXITED(status) ? task->exit_call : PW_CALL_NONE;
+	tracer_emit(t, &ev);
+	if (!ex->thread) {
+		if (task->tid == t->root)
+			record_root_end(t, &ex->status);
+		else if (task->parent && task_find(t, task->parent))
+			zombie_remember(t, task->tid, &ex->status);
+	}
+	task_forget(t, task);
+}
+
+/*
+ * A death we never saw the task of: killed before its first stop was
+ * reported and before its creator's fork event.  Remember the tid so that
+ * the fork event does not bring back a task that will never report again.
+ */
+static void
+on_unknown_death(struct tracer *t, pid_t tid, int status)
+{
+	struct task tmp = { .tid = tid, .tgid = tid };
+	struct pw_event ev;
+
+	tracer_event_init(t, &ev, PW_EV_EXIT, &tmp);
+	pw_status_from_wait(status, &ev.u.exit.status);
+	tracer_emit(t, &ev);
+	pw_pidmap_put(&t->early_deaths, tid, (void *)1);
+}
+
+static void
+dispatch(struct tracer *t, pid_t pid, int status)
+{
+	struct task *task = task_find(t, pid);
+	int sig, event;
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (task)
+			on_death(t, task, status);
+		else
+			on_unknown_death(t, pid, status);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	if (!task && !(task = task_add(t, pid))) {
+		t->lost++;
+		ptrace(PTRACE_CONT, pid, NULL, NULL);
+		return;
+	}
+	sig = WSTOPSIG(status);
+	event = (unsigned)status >> 16;
+	if (event)
+		on_event_stop(t, task, event, sig);
+	else if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t, task);
+		resume(t, task, 0);
+	} else
+		on_signal_stop(t, task, sig);
+}
+
+static void
+run_loop(struct tracer *t)
+{
+	struct stop batch[BATCH_MAX];
+	size_t n, i;
+	int status;
+	pid_t pid;
+
+	for (;;) {
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				fprintf(stderr, "procwatch: waitpid: %s\n", strerror(errno));
+			return;
+		}
+		batch[0] = (struct stop){ pid, status };
+		n = 1;
+		while (n < BATCH_MAX &&
+		       (pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0)
+			batch[n++] = (struct stop){ pid, status };
+		for (i = 0; i < n; i++)
+			dispatch(t, batch[i].pid, batch[i].status);
+	}
+}
+
+static void
+emit_start(struct tracer *t)
+{
+	struct pw_event ev;
+	struct task *root = task_find(t, t->root);
+	size_t argc = 0;
+
+	while (t->opts->command[argc])
+		argc++;
+	tracer_event_init(t, &ev, PW_EV_START, root);
+	ev.u.start.argv = t->opts->command;
+	ev.u.start.argc = argc;
+	ev.u.start.attach = false;
+	ev.u.start.seccomp = t->seccomp;
+	ev.u.start.version = PW_VERSION;
+	tracer_emit(t, &ev);
+}
+
+static void
+emit_end(struct tracer *t)
+{
+	struct task tmp = { .tid = t->root, .tgid = t->root };
+	struct pw_event ev;
+
+	tracer_event_init(t, &ev, PW_EV_END, &tmp);
+	ev.u.end.status = t->root_status;
+	ev.u.end.lost = t->lost;
+	/* The end event itself cannot be counted as lost any more. */
+	tracer_emit(t, &ev);
+}
+
+static void
+free_entry(pid_t key, void *value, void *data)
+{
+	(void)key;
+	(void)data;
+	free(value);
+}
+
+static void
+free_task(pid_t key, void *value, void *data)
+{
+	struct task *task = value;
+
+	(void)key;
+	(void)data;
+	pw_event_clear(&task->pending);
+	free(task);
+}
+
+static void
+tracer_destroy(struct tracer *t)
+{
+	pw_pidmap_each(&t->tasks, free_task, NULL);
+	pw_pidmap_destroy(&t->tasks);
+	pw_pidmap_each(&t->zombies, free_entry, NULL);
+	pw_pidmap_destroy(&t->zombies);
+	pw_pidmap_destroy(&t->early_deaths);
+	if (t->child_error_fd >= 0)
+		close(t->child_error_fd);
+}
+
+static int
+command_status(const struct tracer *t, int *killed_by)
+{
+	const struct pw_status *st = &t->root_status;
+
+	if (st->kind == PW_STATUS_KILLED) {
+		*killed_by = st->signal;
+		return 128 + st->signal;
+	}
+	return st->kind == PW_STATUS_EXITED ? st->code : PW_EXIT_FAILURE;
+}
+
+int
+pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
+		 int *killed_by)
+{
+	struct tracer t;
+	struct task *root;
+	int status;
+
+	memset(&t, 0, sizeof(t));
+	t.opts = opts;
+	t.sink = sink;
+	t.seccomp = opts->seccomp;
+	t.child_error_fd = -1;
+	t.limits.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
+	t.limits.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;
+	pw_pidmap_init(&t.tasks);
+	pw_pidmap_init(&t.zombies);
+	pw_pidmap_init(&t.early_deaths);
+	clock_gettime(CLOCK_MONOTONIC, &t.start);
+	*killed_by = 0;
+
+	status = launch_command(&t, opts->command);
+	if (status) {
+		tracer_destroy(&t);
+		return status;
+	}
+	root = task_add(&t, t.root);
+	if (root) {
+		root->tgid = t.root;
+		root->parent = getpid();
+	}
+	signals_setup_tracer(t.root);
+	emit_start(&t);
+	run_loop(&t);
+	emit_end(&t);
+	status = launch_failure_status(&t, opts->command);
+	if (status < 0)
+		status = command_status(&t, killed_by);
+	tracer_destroy(&t);
+	return status;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The seccomp filter that makes the tracee stop only where procwatch records
+ * something: SECCOMP_RET_TRACE for the spawn, exec, wait and exit calls,
+ * ALLOW for everything else.  The only file that includes <seccomp.h>.
+ *
+ * The filter is built with libseccomp in the parent and exported to plain
+ * BPF, because the child loads it between fork and exec, where calling into
+ * libseccomp (which allocates) is not safe; Debian 12's libseccomp 2.5.4 has
+ * no seccomp_precompute().  Loading is one seccomp(2) call.
+ */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tracer_internal.h"
+
+static const int traced_syscalls[] = {
+	SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(fork), SCMP_SYS(vfork),
+	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(wait4), SCMP_SYS(waitid),
+	SCMP_SYS(exit), SCMP_SYS(exit_group),
+};
+
+static int
+add_rules(scmp_filter_ctx ctx)
+{
+	size_t i;
+	int err;
+
+	/*
+	 * A 32-bit (int 0x80) or x32 syscall from a process whose arch the
+	 * filter does not list would hit the default bad-arch action, KILL.
+	 * procwatch decodes x86-64 only; let the others run untouched.
+	 */
+	err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	for (i = 0; !err && i < sizeof(traced_syscalls) / sizeof(traced_syscalls[0]); i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), traced_syscalls[i], 0);
+	return err;
+}
+
+/* Exports the BPF program through a memfd: the only export in libseccomp 2.5. */
+static int
+export_program(scmp_filter_ctx ctx, struct sock_fprog *prog)
+{
+	struct stat st;
+	int fd, err;
+	void *buf;
+
+	fd = memfd_create("procwatch-filter", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = seccomp_export_bpf(ctx, fd);
+	if (!err && fstat(fd, &st) < 0)
+		err = -errno;
+	if (!err && (st.st_size == 0 || st.st_size % sizeof(struct sock_filter)))
+		err = -EINVAL;
+	buf = err ? NULL : malloc((size_t)st.st_size);
+	if (!err && !buf)
+		err = -ENOMEM;
+	if (!err && pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
+		err = -EIO;
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	prog->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	prog->filter = buf;
+	return 0;
+}
+
+int
+seccomp_filter_build(struct sock_fprog *prog)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int err;
+
+	if (!ctx)
+		return -ENOMEM;
+	err = add_rules(ctx);
+	if (!err)
+		err = export_program(ctx, prog);
+	seccomp_release(ctx);
+	return err;
+}
+
+/*
+ * Called in the child between fork and exec: async-signal-safe calls only.
+ * Loading a filter needs CAP_SYS_ADMIN or no_new_privs (seccomp(2)).  A root
+ * procwatch's child still has CAP_SYS_ADMIN, so NO_NEW_PRIVS is set only
+ * when the kernel refuses without it: setuid programs keep working under a
+ * root procwatch (strace learnt this the hard way: strace/strace#126).
+ */
+int
+seccomp_filter_load(const struct sock_fprog *prog)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0)
+		return 0;
+	if (errno != EACCES)
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0)
+		return 0;
+	return -errno;
+}

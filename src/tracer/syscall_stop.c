@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What happens at each stop of a traced syscall.  An entry is decoded into
+ * the task's pending event; the event is written once the outcome is known:
+ * at PTRACE_EVENT_FORK/VFORK/CLONE or PTRACE_EVENT_EXEC for a success (the
+ * loop then resumes with PTRACE_CONT, which skips the syscall-exit stop), at
+ * the syscall-exit stop for a failure or a wait's result.  exit and
+ * exit_group never return (ptrace(2): no syscall-exit stop); the task's
+ * death report carries the code.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer_internal.h"
+
+/*
+ * Kernel-internal restart codes (include/linux/errno.h).  A tracer sees them
+ * at the syscall-exit stop of an interrupted call; the program never does:
+ * the call is restarted or returns EINTR once the signal is handled.
+ */
+#define ERESTARTSYS		512
+#define ERESTARTNOINTR		513
+#define ERESTARTNOHAND		514
+#define ERESTART_RESTARTBLOCK	516
+
+static bool
+is_restart(long rval)
+{
+	return rval == -ERESTARTSYS || rval == -ERESTARTNOINTR ||
+	       rval == -ERESTARTNOHAND || rval == -ERESTART_RESTARTBLOCK;
+}
+
+static bool
+is_spawn(enum pw_call call)
+{
+	return call == PW_CALL_CLONE || call == PW_CALL_CLONE3 ||
+	       call == PW_CALL_FORK || call == PW_CALL_VFORK;
+}
+
+static bool
+is_exec(enum pw_call call)
+{
+	return call == PW_CALL_EXECVE || call == PW_CALL_EXECVEAT;
+}
+
+static bool
+is_wait(enum pw_call call)
+{
+	return call == PW_CALL_WAIT4 || call == PW_CALL_WAITID;
+}
+
+/* The process that reaps task's process: recorded when it was spawned. */
+static pid_t
+process_parent(struct tracer *t, struct task *task)
+{
+	struct task *leader = task_find(t, task_tgid(task));
+
+	if (leader && leader->parent)
+		return leader->parent;
+	return task->parent;
+}
+
+/*
+ * fexecve(3) is execveat(fd, "", argv, envp, AT_EMPTY_PATH): the path says
+ * nothing, the fd names the file.  Read the link at entry, while the fd is
+ * still open (it may be close-on-exec).
+ */
+static void
+resolve_empty_path(struct task *task, struct pw_exec *ex)
+{
+	char link[64], target[4096];
+	ssize_t n;
+
+	if (ex->call != PW_CALL_EXECVEAT || !(ex->at_flags & AT_EMPTY_PATH) ||
+	    !ex->path.data || ex->path.len != 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)task->tid, ex->dirfd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	char *copy = malloc((size_t)n + 1);
+
+	if (!copy)
+		return;
+	memcpy(copy, target, (size_t)n);
+	copy[n] = '\0';
+	pw_bytes_clear(&ex->path);
+	ex->path.data = copy;
+	ex->path.len = (size_t)n;
+}
+
+static void
+begin_call(struct tracer *t, struct task *task, enum pw_call call,
+	   const struct pw_syscall *sc)
+{
+	struct tracee_mem mem;
+	struct pw_event *ev = &task->pending;
+
+	tracee_mem_init(&mem, task->tid);
+	pw_event_clear(ev);
+	if (is_spawn(call)) {
+		tracer_event_init(t, ev, PW_EV_SPAWN, task);
+		pw_decode_spawn_entry(sc, &mem.mem, &ev->u.spawn);
+	} else if (is_exec(call)) {
+		tracer_event_init(t, ev, PW_EV_EXEC, task);
+		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
+		resolve_empty_path(task, &ev->u.exec);
+	} else {
+		tracer_event_init(t, ev, PW_EV_WAIT, task);
+		pw_decode_wait_entry(sc, &ev->u.wait);
+	}
+	task->in_call = call;
+	task->entry = *sc;
+}
+
+/*
+ * A wait ended in -ERESTART* at its exit stop.  If the task's next traced
+ * call is the same wait, the kernel restarted it (SA_RESTART, or no handler)
+ * and only the restarted call's result counts.  Anything else means the
+ * program saw EINTR.  Caveat: a handler that itself waits or forks before
+ * the restart makes the first wait look like EINTR.
+ */
+void
+finish_interrupted(struct tracer *t, struct task *task)
+{
+	struct pw_event *ev = &task->pending;
+
+	if (!task->interrupted)
+		return;
+	task->interrupted = false;
+	ev->u.wait.result = -EINTR;
+	tracer_emit(t, ev);
+}
+
+void
+on_syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
+{
+	enum pw_call call = pw_call_from_nr(sc->nr);
+
+	if (call == PW_CALL_NONE)
+		return;
+	if (task->interrupted) {
+		if (sc->nr == task->entry.nr &&
+		    !memcmp(sc->args, task->entry.args, sizeof(sc->args))) {
+			task->interrupted = false;	/* restarted */
+			pw_event_clear(&task->pending);
+		} else {
+			finish_interrupted(t, task);
+		}
+	}
+	if (is_spawn(call) || is_exec(call) || is_wait(call))
+		begin_call(t, task, call, sc);
+	else
+		task->exit_call = call;
+}
+
+/*
+ * CLONE_PARENT and CLONE_THREAD give the child the caller's parent
+ * (kernel/fork.c, copy_process); a thread is listed under the process it
+ * joined, since nobody reaps a thread.
+ */
+static pid_t
+spawn_parent(struct tracer *t, struct task *task, const struct pw_spawn *sp)
+{
+	if (sp->thread)
+		return task_tgid(task);
+	if (sp->flags & CLONE_PARENT)
+		return process_parent(t, task);
+	return task_tgid(task);
+}
+
+static void
+end_spawn(struct tracer *t, struct task *task, long rval)
+{
+	struct pw_event *ev = &task->pending;
+
+	/* fork/clone interrupted by a signal always restart (ERESTARTNOINTR). */
+	if (is_restart(rval)) {
+		pw_event_clear(ev);
+		return;
+	}
+	/* Success without a fork event: CLONE_UNTRACED, we cannot follow it. */
+	ev->u.spawn.result = rval;
+	ev->u.spawn.parent = spawn_parent(t, task, &ev->u.spawn);
+	ev->time_us = tracer_now(t);
+	tracer_emit(t, ev);
+}
+
+static void
+end_wait(struct tracer *t, struct task *task, long rval)
+{
+	struct pw_event *ev = &task->pending;
+	struct pw_wait *w = &ev->u.wait;
+	struct tracee_mem mem;
+	struct pw_syscall sc = task->entry;
+
+	if (is_restart(rval)) {
+		task->interrupted = true;
+		return;
+	}
+	sc.rval = rval;
+	tracee_mem_init(&mem, task->tid);
+	pw_decode_wait_exit(&sc, &mem.mem, w);
+	/*
+	 * wait(NULL) reaps without telling the program the status, but the
+	 * death report told us; WNOWAIT leaves the child waitable.
+	 */
+	if (w->result > 0 && !(w->options & WNOWAIT)) {
+		struct pw_status st;
+
+		if (zombie_take(t, (pid_t)w->result, &st) && w->status.kind == PW_STATUS_NONE)
+			w->status = st;
+	}
+	ev->time_us = tracer_now(t);
+	tracer_emit(t, ev);
+}
+
+void
+on_syscall_exit(struct tracer *t, struct task *task, long rval)
+{
+	enum pw_call call = task->in_call;
+
+	if (call == PW_CALL_NONE)
+		return;
+	task->in_call = PW_CALL_NONE;
+	if (is_spawn(call)) {
+		end_spawn(t, task, rval);
+	} else if (is_exec(call)) {
+		/* A successful exec was written at PTRACE_EVENT_EXEC. */
+		task->pending.u.exec.result = rval;
+		task->pending.time_us = tracer_now(t);
+		tracer_emit(t, &task->pending);
+	} else {
+		end_wait(t, task, rval);
+	}
+}
+
+/* The child of a spawn: known already if its first stop came first. */
+static void
+link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
+	   pid_t child)
+{
+	struct task *c;
+
+	if (pw_pidmap_remove(&t->early_deaths, child))
+		return;		/* it is gone already; its exit was written */
+	c = task_find(t, child);
+	if (!c)
+		c = task_add(t, child);
+	if (!c)
+		return;
+	c->tgid = sp->thread ? task_tgid(task) : child;
+	c->parent = sp->parent;
+}
+
+void
+on_spawn_event(struct tracer *t, struct task *task, pid_t child)
+{
+	struct pw_event *ev = &task->pending;
+	struct pw_spawn *sp = &ev->u.spawn;
+
+	if (!is_spawn(task->in_call)) {
+		/* Not seen entering (cannot happen with our stops); say what we know. */
+		pw_event_clear(ev);
+		tracer_event_init(t, ev, PW_EV_SPAWN, task);
+		sp->call = PW_CALL_NONE;
+	}
+	task->in_call = PW_CALL_NONE;
+	sp->child = child;
+	sp->result = child;
+	sp->parent = spawn_parent(t, task, sp);
+	link_child(t, task, sp, child);
+	ev->time_us = tracer_now(t);
+	tracer_emit(t, ev);
+}
+
+/*
+ * PTRACE_EVENT_EXEC is reported under the thread group leader's pid; when a
+ * non-leader thread exec'd, it has already taken the leader's tid and
+ * PTRACE_GETEVENTMSG gives its former tid (Linux >= 3.0).  The old leader
+ * never reports its death (ptrace(2), "execve(2) under ptrace").
+ */
+struct task *
+on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
+{
+	struct task *task = task_find(t, old_tid ? old_tid : pid);
+	struct pw_event *ev;
+
+	if (!task)
+		task = task_find(t, pid);
+	if (!task)
+		return NULL;
+	if (task->tid != pid) {
+		struct task *leader = task_find(t, pid);
+
+		if (leader) {
+			task->parent = leader->parent;
+			task_forget(t, leader);
+		}
+		task_rekey(t, task, pid);
+		task->tgid = pid;
+	}
+	ev = &task->pending;
+	if (!is_exec(task->in_call)) {
+		pw_event_clear(ev);
+		tracer_event_init(t, ev, PW_EV_EXEC, task);
+	}
+	task->in_call = PW_CALL_NONE;
+	task->exit_call = PW_CALL_NONE;
+	ev->pid = pid;
+	ev->tid = pid;
+	ev->u.exec.result = 0;
+	if (old_tid && old_tid != pid)
+		ev->u.exec.old_tid = old_tid;
+	ev->time_us = tracer_now(t);
+	tracer_emit(t, ev);
+	return task;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tracer's task table: tid -> struct task in a hash map, so that every
+ * stop costs O(1) whatever the number of live tasks, and the small table of
+ * dead processes whose parents have yet to reap them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracer_internal.h"
+
+struct task *
+task_find(struct tracer *t, pid_t tid)
+{
+	return pw_pidmap_get(&t->tasks, tid);
+}
+
+struct task *
+task_add(struct tracer *t, pid_t tid)
+{
+	struct task *task = calloc(1, sizeof(*task));
+
+	if (!task)
+		return NULL;
+	task->tid = tid;
+	if (pw_pidmap_put(&t->tasks, tid, task) < 0) {
+		free(task);
+		return NULL;
+	}
+	return task;
+}
+
+void
+task_forget(struct tracer *t, struct task *task)
+{
+	pw_pidmap_remove(&t->tasks, task->tid);
+	pw_event_clear(&task->pending);
+	free(task);
+}
+
+/* After a non-leader exec the thread carries on under the leader's tid. */
+int
+task_rekey(struct tracer *t, struct task *task, pid_t new_tid)
+{
+	pw_pidmap_remove(&t->tasks, task->tid);
+	task->tid = new_tid;
+	return pw_pidmap_put(&t->tasks, new_tid, task);
+}
+
+/*
+ * A child's first stop can be reported before its creator's fork event
+ * (the kernel wakes the child before it reports the event to us), and the
+ * child may even reach a traced syscall first.  Then only /proc knows which
+ * thread group it belongs to.
+ */
+pid_t
+task_tgid(struct task *task)
+{
+	char path[64], line[256];
+	FILE *f;
+	pid_t tgid = 0;
+
+	if (task->tgid)
+		return task->tgid;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)task->tid);
+	f = fopen(path, "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %d", &tgid) == 1)
+				break;
+		fclose(f);
+	}
+	task->tgid = tgid > 0 ? tgid : task->tid;
+	return task->tgid;
+}
+
+void
+zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st)
+{
+	struct zombie *z = pw_pidmap_get(&t->zombies, pid);
+
+	if (!z) {
+		z = malloc(sizeof(*z));
+		if (!z || pw_pidmap_put(&t->zombies, pid, z) < 0) {
+			free(z);
+			return;
+		}
+	}
+	z->status = *st;
+}
+
+bool
+zombie_take(struct tracer *t, pid_t pid, struct pw_status *st)
+{
+	struct zombie *z = pw_pidmap_remove(&t->zombies, pid);
+
+	if (!z)
+		return false;
+	if (st)
+		*st = z->status;
+	free(z);
+	return true;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to src/tracer/: the tracer's state, the per-task record, and the
+ * functions the tracer's files share.  Nothing outside src/tracer/ includes
+ * this header.
+ */
+#ifndef PROCWATCH_TRACER_INTERNAL_H
+#define PROCWATCH_TRACER_INTERNAL_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "procwatch/cli.h"
+#include "procwatch/decode.h"
+#include "procwatch/event.h"
+#include "procwatch/pidmap.h"
+#include "procwatch/sink.h"
+
+/*
+ * One traced thread.  A process is the set of tasks with the same tgid; the
+ * leader (tid == tgid) stands for the process: its death report is the
+ * process's end, since the kernel reports a leader only after every other
+ * thread is gone (ptrace(2), "execve(2) under ptrace" and zombie leaders).
+ */
+struct task {
+	pid_t tid;
+	pid_t tgid;		/* 0 until known (first stop before the parent's event) */
+	pid_t parent;		/* process that will reap this one; 0 if unknown */
+
+	/*
+	 * The syscall entered and not yet finished, whose exit stop we asked
+	 * for with PTRACE_SYSCALL; PW_CALL_NONE otherwise.  pending holds its
+	 * decoded entry until the outcome is known.
+	 */
+	enum pw_call in_call;
+	struct pw_syscall entry;
+	struct pw_event pending;
+	/* A wait ended in -ERESTART*: it either restarts or returns EINTR. */
+	bool interrupted;
+
+	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
+};
+
+/* A process that died and whose parent may still reap it with a NULL status pointer. */
+struct zombie {
+	struct pw_status status;
+};
+
+struct tracer {
+	const struct pw_options *opts;
+	struct pw_sink *sink;
+	bool seccomp;		/* the filter is installed: stops only at traced calls */
+	struct pw_pidmap tasks;	/* tid -> struct task */
+	struct pw_pidmap zombies;	/* pid -> struct zombie, until reaped */
+	struct pw_pidmap early_deaths;	/* tids that died before their creator's event */
+	struct timespec start;
+	struct pw_exec_limits limits;
+
+	pid_t root;		/* the command procwatch launched */
+	bool root_ended;
+	struct pw_status root_status;
+	int child_error_fd;	/* read end of the launch error pipe (CLOEXEC in the child) */
+
+	bool sink_failed;
+	unsigned long lost;
+};
+
+/* tasks.c */
+struct task *task_find(struct tracer *t, pid_t tid);
+struct task *task_add(struct tracer *t, pid_t tid);
+void task_forget(struct tracer *t, struct task *task);
+int task_rekey(struct tracer *t, struct task *task, pid_t new_tid);
+pid_t task_tgid(struct task *task);
+void zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st);
+bool zombie_take(struct tracer *t, pid_t pid, struct pw_status *st);
+
+/* emit.c */
+uint64_t tracer_now(const struct tracer *t);
+void tracer_event_init(struct tracer *t, struct pw_event *ev,
+		       enum pw_event_kind kind, struct task *task);
+void tracer_emit(struct tracer *t, struct pw_event *ev);
+
+/* syscall_stop.c: a traced syscall's entry and exit, and the fork/exec events. */
+void on_syscall_entry(struct tracer *t, struct task *task,
+		      const struct pw_syscall *sc);
+void on_syscall_exit(struct tracer *t, struct task *task, long rval);
+void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
+struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
+void finish_interrupted(struct tracer *t, struct task *task);
+
+/* tracee_mem.c */
+struct tracee_mem {
+	struct pw_mem mem;
+	pid_t tid;
+	bool use_peek;	/* process_vm_readv is not available: PTRACE_PEEKDATA */
+};
+void tracee_mem_init(struct tracee_mem *m, pid_t tid);
+
+/* seccomp_filter.c */
+int seccomp_filter_build(struct sock_fprog *prog);
+int seccomp_filter_load(const struct sock_fprog *prog);
+
+/* launch.c */
+int launch_command(struct tracer *t, char *const argv[]);
+int launch_failure_status(struct tracer *t, char *const argv[]);
+
+/* signals.c */
+void signals_setup_tracer(pid_t root);
+void signals_root_gone(void);
+
+#endif
