@@ -1,0 +1,1378 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The integration-test harness (see run_trace.h): spawns procwatch on a
+ * helper with stdout on a pipe, stderr and the facts fd (3) on unlinked
+ * temporary files and the JSON Lines trace in a temporary file, then parses
+ * every trace line with jansson and offers queries and the checks that
+ * every traced run must pass.  Nothing here sleeps or depends on timing:
+ * the harness reads stdout to EOF, then waits for procwatch.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "run_trace.h"
+
+/* Harness fds live at or above this number so dup2 onto 0..3 never aliases. */
+#define HIGH_FD 10
+
+/* ---- small utilities ---- */
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	cr_assert(p, "out of memory");
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	cr_assert(p, "out of memory");
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	cr_assert(p, "out of memory");
+	return p;
+}
+
+/* Moves fd to a close-on-exec descriptor >= HIGH_FD. */
+static int
+high_fd(int fd)
+{
+	int nfd;
+
+	cr_assert(fd >= 0, "harness: %s", strerror(errno));
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD);
+	cr_assert(nfd >= 0, "harness: F_DUPFD_CLOEXEC: %s", strerror(errno));
+	close(fd);
+	return nfd;
+}
+
+static const char *
+tmpdir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d && *d ? d : "/tmp";
+}
+
+/* An unlinked temporary file, open read-write, close-on-exec. */
+static int
+anon_tmpfile(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/pw-itest-XXXXXX", tmpdir());
+	fd = mkostemp(path, O_CLOEXEC);
+	cr_assert(fd >= 0, "harness: mkostemp %s: %s", path, strerror(errno));
+	unlink(path);
+	return high_fd(fd);
+}
+
+/* Reads fd from offset 0 to EOF into a NUL-terminated malloc'd buffer. */
+static char *
+slurp_fd(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xcalloc(1, cap);
+	ssize_t got;
+
+	for (;;) {
+		if (cap - n < 2048) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		got = pread(fd, buf + n, cap - n - 1, (off_t)n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		cr_assert(got >= 0, "harness: read: %s", strerror(errno));
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Reads a pipe to EOF (so a chatty helper never blocks on a full pipe). */
+static char *
+slurp_pipe(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xcalloc(1, cap);
+	ssize_t got;
+
+	for (;;) {
+		if (cap - n < 2048) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		cr_assert(got >= 0, "harness: read stdout: %s", strerror(errno));
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* ---- ptrace availability ---- */
+
+void
+pw_require_ptrace(void)
+{
+	int p[2], err = 0;
+	pid_t pid;
+	char c;
+
+	cr_assert(pipe2(p, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
+	pid = fork();
+	cr_assert(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[1]);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) != 0)
+		err = errno;
+	/* SIGKILL ends a seized tracee as well; __WALL reaps it either way. */
+	kill(pid, SIGKILL);
+	close(p[1]);
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	if (err == EPERM || err == EACCES)
+		cr_skip_test("ptrace not permitted: PTRACE_SEIZE: %s "
+			     "(check /proc/sys/kernel/yama/ptrace_scope, seccomp "
+			     "or container policy)", strerror(err));
+	cr_assert(err == 0, "PTRACE_SEIZE failed: %s", strerror(err));
+}
+
+/* ---- running ---- */
+
+static const char *
+env_or_fail(const char *name)
+{
+	const char *v = getenv(name);
+
+	cr_assert(v && *v, "environment variable %s is not set "
+		  "(run the integration tests through meson test)", name);
+	return v;
+}
+
+static size_t
+strv_len(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static char *
+helper_path(const char *helper)
+{
+	const char *dir;
+	char *p;
+
+	if (helper[0] == '/')
+		return xstrdup(helper);
+	dir = env_or_fail("PW_HELPER_DIR");
+	cr_assert(asprintf(&p, "%s/%s", dir, helper) > 0, "out of memory");
+	return p;
+}
+
+/* argv for the run: procwatch's options then the command, or the command. */
+static char **
+build_argv(const char *prog, const char *const *args,
+	   const struct pw_run_opts *opts, const char *trace_path)
+{
+	size_t nextra = strv_len(opts->procwatch_args), nargs = strv_len(args);
+	char **argv = xcalloc(nextra + nargs + 8, sizeof(*argv));
+	const char *ns = getenv("PW_TEST_NO_SECCOMP");
+	size_t i, k = 0;
+
+	if (!opts->untraced) {
+		argv[k++] = (char *)env_or_fail("PROCWATCH");
+		argv[k++] = "--json";
+		argv[k++] = "-o";
+		argv[k++] = (char *)trace_path;
+		if (ns && strcmp(ns, "1") == 0)
+			argv[k++] = "--no-seccomp";
+		for (i = 0; i < nextra; i++)
+			argv[k++] = (char *)opts->procwatch_args[i];
+		argv[k++] = "--";
+	}
+	argv[k++] = (char *)prog;
+	for (i = 0; i < nargs; i++)
+		argv[k++] = (char *)args[i];
+	argv[k] = NULL;
+	return argv;
+}
+
+/* The command procwatch runs (what start.argv must show), owned copy. */
+static char **
+command_argv(const char *prog, const char *const *args)
+{
+	size_t nargs = strv_len(args), i;
+	char **v = xcalloc(nargs + 2, sizeof(*v));
+
+	v[0] = xstrdup(prog);
+	for (i = 0; i < nargs; i++)
+		v[i + 1] = xstrdup(args[i]);
+	return v;
+}
+
+struct child_fds {
+	int in, out, err, facts;
+};
+
+/*
+ * In the forked child: stdio and fd 3 in place, everything else closed,
+ * signals as a shell would leave them (exec keeps ignored dispositions and
+ * the mask, and Criterion's may differ), then exec.
+ */
+static void __attribute__((noreturn))
+exec_child(char **argv, const struct child_fds *f)
+{
+	sigset_t all;
+	int sig;
+
+	if (dup2(f->in, 0) < 0 || dup2(f->out, 1) < 0 || dup2(f->err, 2) < 0 ||
+	    dup2(f->facts, 3) < 0)
+		_exit(126);
+	close_range(4, ~0U, 0);
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	execv(argv[0], argv);
+	dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int
+stdin_fd(const char *data)
+{
+	size_t len, off = 0;
+	ssize_t w;
+	int fd;
+
+	if (!data)
+		return high_fd(open("/dev/null", O_RDONLY | O_CLOEXEC));
+	fd = anon_tmpfile();
+	len = strlen(data);
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		cr_assert(w > 0, "harness: write stdin: %s", strerror(errno));
+		off += (size_t)w;
+	}
+	cr_assert(lseek(fd, 0, SEEK_SET) == 0, "harness: lseek");
+	return fd;
+}
+
+static void parse_trace(struct pw_run *r, const char *path);
+
+int
+pw_run(const char *helper, const char *const *args,
+       const struct pw_run_opts *opts, struct pw_run *out)
+{
+	static const struct pw_run_opts none;
+	char trace_path[PATH_MAX], *prog;
+	struct child_fds f;
+	char **argv;
+	int p[2], tfd;
+	pid_t pid;
+
+	if (!opts)
+		opts = &none;
+	memset(out, 0, sizeof(*out));
+	out->untraced = opts->untraced;
+	prog = helper_path(helper);
+	snprintf(trace_path, sizeof(trace_path), "%s/pw-trace-XXXXXX", tmpdir());
+	tfd = mkostemp(trace_path, O_CLOEXEC);
+	cr_assert(tfd >= 0, "harness: mkostemp: %s", strerror(errno));
+	close(tfd);
+	argv = build_argv(prog, args, opts, trace_path);
+	out->argv = command_argv(prog, args);
+
+	cr_assert(pipe2(p, O_CLOEXEC) == 0, "harness: pipe: %s", strerror(errno));
+	p[0] = high_fd(p[0]);
+	p[1] = high_fd(p[1]);
+	f.in = stdin_fd(opts->stdin_data);
+	f.out = p[1];
+	f.err = anon_tmpfile();
+	f.facts = anon_tmpfile();
+	/* O_APPEND: helpers' processes share the description; lines never overlap. */
+	fcntl(f.facts, F_SETFL, O_APPEND);
+
+	pid = fork();
+	cr_assert(pid >= 0, "harness: fork: %s", strerror(errno));
+	if (pid == 0)
+		exec_child(argv, &f);
+	close(p[1]);
+	close(f.in);
+	out->out = slurp_pipe(p[0], &out->out_len);
+	close(p[0]);
+	while (waitpid(pid, &out->status, 0) < 0)
+		cr_assert(errno == EINTR, "harness: waitpid: %s", strerror(errno));
+	out->err = slurp_fd(f.err, &out->err_len);
+	out->facts = slurp_fd(f.facts, &out->facts_len);
+	close(f.err);
+	close(f.facts);
+	if (!opts->untraced)
+		parse_trace(out, trace_path);
+	unlink(trace_path);
+	free(argv);
+	free(prog);
+	return out->status;
+}
+
+/*
+ * Every line must be one JSON object ("always valid JSON", DESIGN.md); a
+ * final line without its newline means procwatch did not flush a whole
+ * line.  Duplicate keys are rejected: a reader could pick either value.
+ */
+static void
+parse_trace(struct pw_run *r, const char *path)
+{
+	size_t len, cap = 64;
+	char *buf, *line, *nl;
+	json_error_t jerr;
+	json_t *ev;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	cr_assert(fd >= 0, "trace file %s: %s", path, strerror(errno));
+	buf = slurp_fd(fd, &len);
+	close(fd);
+	r->events = xcalloc(cap, sizeof(*r->events));
+	for (line = buf; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		cr_assert(nl, "trace line %zu has no newline (truncated?): %s",
+			  r->nevents + 1, line);
+		*nl = '\0';
+		ev = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+		cr_assert(ev, "trace line %zu is not valid JSON (%s at column %d): %s",
+			  r->nevents + 1, jerr.text, jerr.column, line);
+		cr_assert(json_is_object(ev), "trace line %zu is not an object: %s",
+			  r->nevents + 1, line);
+		if (r->nevents == cap) {
+			cap *= 2;
+			r->events = xrealloc(r->events, cap * sizeof(*r->events));
+		}
+		r->events[r->nevents++] = ev;
+	}
+	free(buf);
+}
+
+void
+pw_run_free(struct pw_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nevents; i++)
+		json_decref(r->events[i]);
+	for (i = 0; r->argv && r->argv[i]; i++)
+		free(r->argv[i]);
+	free(r->argv);
+	free(r->events);
+	free(r->out);
+	free(r->err);
+	free(r->facts);
+	memset(r, 0, sizeof(*r));
+}
+
+/* "exited 3" / "killed 9": wait statuses compared without the core bit. */
+static void
+describe_status(int status, char *buf, size_t size)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, size, "exited %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "raw status 0x%x", status);
+}
+
+void
+pw_run_compare(const char *helper, const char *const *args,
+	       struct pw_run *traced)
+{
+	struct pw_run_opts o = { .untraced = true };
+	struct pw_run u;
+	char st[64], su[64];
+
+	pw_run(helper, args, &o, &u);
+	describe_status(traced->status, st, sizeof(st));
+	describe_status(u.status, su, sizeof(su));
+	cr_assert_str_eq(st, su, "%s: status under procwatch (%s) differs from "
+			 "untraced (%s); procwatch stderr: %s", helper, st, su,
+			 traced->err);
+	cr_assert(traced->out_len == u.out_len &&
+		  memcmp(traced->out, u.out, u.out_len) == 0,
+		  "%s: stdout under procwatch differs from untraced:\n"
+		  "--- traced ---\n%s\n--- untraced ---\n%s", helper,
+		  traced->out, u.out);
+	pw_run_free(&u);
+}
+
+/* ---- event accessors ---- */
+
+const char *
+pw_ev_dump(const json_t *ev)
+{
+	static char bufs[4][2048];
+	static unsigned next;
+	char *b = bufs[next++ % 4];
+	char *s = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	snprintf(b, sizeof(bufs[0]), "%s", s ? s : "(null)");
+	free(s);
+	return b;
+}
+
+const char *
+pw_ev_kind(const json_t *ev)
+{
+	const json_t *k = json_object_get(ev, "event");
+
+	return json_is_string(k) ? json_string_value(k) : "";
+}
+
+bool
+pw_ev_has(const json_t *ev, const char *key)
+{
+	return json_object_get(ev, key) != NULL;
+}
+
+long long
+pw_ev_int(const json_t *ev, const char *key)
+{
+	const json_t *v = json_object_get(ev, key);
+
+	cr_assert(json_is_integer(v), "event has no integer \"%s\": %s", key,
+		  pw_ev_dump(ev));
+	return json_integer_value(v);
+}
+
+bool
+pw_ev_bool(const json_t *ev, const char *key)
+{
+	const json_t *v = json_object_get(ev, key);
+
+	cr_assert(!v || json_is_boolean(v), "\"%s\" is not a boolean: %s", key,
+		  pw_ev_dump(ev));
+	return json_is_true(v);
+}
+
+const char *
+pw_ev_str(const json_t *ev, const char *key)
+{
+	const json_t *v = json_object_get(ev, key);
+
+	cr_assert(json_is_string(v), "event has no string \"%s\": %s", key,
+		  pw_ev_dump(ev));
+	return json_string_value(v);
+}
+
+static bool
+ev_matches(const json_t *ev, const char *kind, pid_t pid)
+{
+	const json_t *p;
+
+	if (kind && strcmp(pw_ev_kind(ev), kind) != 0)
+		return false;
+	if (pid < 0)
+		return true;
+	p = json_object_get(ev, "pid");
+	return json_is_integer(p) && json_integer_value(p) == pid;
+}
+
+json_t *
+pw_event_next(const struct pw_run *r, const char *kind, size_t *i)
+{
+	while (*i < r->nevents) {
+		json_t *ev = r->events[(*i)++];
+
+		if (ev_matches(ev, kind, -1))
+			return ev;
+	}
+	return NULL;
+}
+
+json_t *
+pw_event_find(const struct pw_run *r, const char *kind, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nevents; i++)
+		if (ev_matches(r->events[i], kind, pid))
+			return r->events[i];
+	return NULL;
+}
+
+size_t
+pw_event_count(const struct pw_run *r, const char *kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nevents; i++)
+		n += ev_matches(r->events[i], kind, -1);
+	return n;
+}
+
+size_t
+pw_event_index(const struct pw_run *r, const json_t *ev)
+{
+	size_t i;
+
+	for (i = 0; i < r->nevents; i++)
+		if (r->events[i] == ev)
+			return i;
+	cr_assert_fail("event not in the trace: %s", pw_ev_dump(ev));
+	return 0;
+}
+
+/* The integer member key of ev, or def when absent or not an integer. */
+static long long
+int_or(const json_t *ev, const char *key, long long def)
+{
+	const json_t *v = json_object_get(ev, key);
+
+	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+json_t *
+pw_spawn_of(const struct pw_run *r, pid_t tid)
+{
+	size_t i = 0;
+	json_t *ev;
+
+	while ((ev = pw_event_next(r, "spawn", &i)))
+		if (int_or(ev, "child", -1) == tid)
+			return ev;
+	return NULL;
+}
+
+json_t *
+pw_exit_of(const struct pw_run *r, pid_t tid)
+{
+	size_t i = 0;
+	json_t *ev;
+
+	while ((ev = pw_event_next(r, "exit", &i)))
+		if (int_or(ev, "tid", -1) == tid)
+			return ev;
+	return NULL;
+}
+
+size_t
+pw_exit_count(const struct pw_run *r, pid_t tid)
+{
+	size_t i = 0, n = 0;
+	json_t *ev;
+
+	while ((ev = pw_event_next(r, "exit", &i)))
+		n += int_or(ev, "tid", -1) == tid;
+	return n;
+}
+
+/* A wait event that reported pid as exited or killed (it was reaped). */
+static bool
+is_reap_of(const json_t *ev, pid_t pid)
+{
+	const json_t *st = json_object_get(ev, "status"), *k;
+
+	if (int_or(ev, "result", -1) != pid || !json_is_object(st))
+		return false;
+	k = json_object_get(st, "kind");
+	if (!json_is_string(k))
+		return false;
+	if (strcmp(json_string_value(k), "exited") != 0 &&
+	    strcmp(json_string_value(k), "killed") != 0)
+		return false;
+	/* WNOWAIT leaves the child waitable: that is a peek, not a reap. */
+	return !pw_ev_array_has(ev, "options", "WNOWAIT");
+}
+
+json_t *
+pw_reap_of(const struct pw_run *r, pid_t pid)
+{
+	size_t i = 0;
+	json_t *ev;
+
+	while ((ev = pw_event_next(r, "wait", &i)))
+		if (is_reap_of(ev, pid))
+			return ev;
+	return NULL;
+}
+
+size_t
+pw_reap_count(const struct pw_run *r, pid_t pid)
+{
+	size_t i = 0, n = 0;
+	json_t *ev;
+
+	while ((ev = pw_event_next(r, "wait", &i)))
+		n += is_reap_of(ev, pid);
+	return n;
+}
+
+json_t *
+pw_exec_ok_nth(const struct pw_run *r, pid_t pid, size_t n)
+{
+	size_t i = 0;
+	json_t *ev;
+
+	while ((ev = pw_event_next(r, "exec", &i)))
+		if (int_or(ev, "pid", -1) == pid && int_or(ev, "result", -1) == 0 &&
+		    n-- == 0)
+			return ev;
+	return NULL;
+}
+
+size_t
+pw_exec_ok_count(const struct pw_run *r, pid_t pid)
+{
+	size_t n = 0;
+
+	while (pw_exec_ok_nth(r, pid, n))
+		n++;
+	return n;
+}
+
+void
+pw_assert_argv(const json_t *ev, const char *const *argv)
+{
+	const json_t *a = json_object_get(ev, "argv");
+	size_t n = strv_len(argv), i;
+
+	cr_assert(json_is_array(a), "no argv array: %s", pw_ev_dump(ev));
+	cr_assert(json_array_size(a) == n, "argv has %zu elements, expected %zu: %s",
+		  json_array_size(a), n, pw_ev_dump(ev));
+	for (i = 0; i < n; i++) {
+		const json_t *s = json_array_get(a, i);
+
+		cr_assert(json_is_string(s) && strcmp(json_string_value(s), argv[i]) == 0,
+			  "argv[%zu] is not \"%s\": %s", i, argv[i], pw_ev_dump(ev));
+	}
+}
+
+bool
+pw_ev_array_has(const json_t *ev, const char *key, const char *s)
+{
+	const json_t *a = json_object_get(ev, key), *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return true;
+	return false;
+}
+
+void
+pw_assert_status_exited(const json_t *status, int code)
+{
+	const json_t *k = json_object_get(status, "kind");
+
+	cr_assert(json_is_string(k) && strcmp(json_string_value(k), "exited") == 0 &&
+		  int_or(status, "code", -1) == code,
+		  "status is not {\"kind\":\"exited\",\"code\":%d}: %s", code,
+		  pw_ev_dump(status));
+}
+
+void
+pw_assert_exit_code(const struct pw_run *r, pid_t p, int code)
+{
+	json_t *ex = pw_exit_of(r, p);
+
+	cr_assert(ex, "no exit event for %d", (int)p);
+	cr_assert(int_or(ex, "code", -1) == code && !pw_ev_has(ex, "signal"),
+		  "exit of %d: expected code %d: %s", (int)p, code, pw_ev_dump(ex));
+}
+
+/* ---- facts ---- */
+
+/* Calls fn on the value of every "key=value" line whose key is key. */
+static size_t
+facts_each(const struct pw_run *r, const char *key,
+	   void (*fn)(const char *val, size_t len, size_t idx, void *data),
+	   void *data)
+{
+	size_t klen = strlen(key), n = 0;
+	const char *line = r->facts, *nl;
+
+	while (line && *line) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line);
+		if ((size_t)(nl - line) > klen && strncmp(line, key, klen) == 0 &&
+		    line[klen] == '=') {
+			if (fn)
+				fn(line + klen + 1, (size_t)(nl - line) - klen - 1, n,
+				   data);
+			n++;
+		}
+		line = *nl ? nl + 1 : nl;
+	}
+	return n;
+}
+
+bool
+pw_facts_has(const struct pw_run *r, const char *key)
+{
+	return facts_each(r, key, NULL, NULL) > 0;
+}
+
+struct ints {
+	long long *vals;
+	size_t max;
+	const char *key;
+};
+
+static void
+collect_int(const char *val, size_t len, size_t idx, void *data)
+{
+	struct ints *c = data;
+	char buf[64], *end;
+	long long v;
+
+	cr_assert(len > 0 && len < sizeof(buf), "fact %s has a bad value", c->key);
+	memcpy(buf, val, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtoll(buf, &end, 0);
+	cr_assert(errno == 0 && *end == '\0', "fact %s=%s is not an integer",
+		  c->key, buf);
+	if (idx < c->max)
+		c->vals[idx] = v;
+}
+
+size_t
+pw_facts_get_all(const struct pw_run *r, const char *key, long long *vals,
+		 size_t max)
+{
+	struct ints c = { vals, max, key };
+
+	return facts_each(r, key, collect_int, &c);
+}
+
+long long
+pw_facts_get_int(const struct pw_run *r, const char *key)
+{
+	long long v = 0;
+	size_t n = pw_facts_get_all(r, key, &v, 1);
+
+	cr_assert(n == 1, "fact \"%s\" appears %zu times (expected once); facts:\n%s",
+		  key, n, r->facts);
+	return v;
+}
+
+static void
+collect_str(const char *val, size_t len, size_t idx, void *data)
+{
+	char **out = data;
+
+	if (idx == 0)
+		*out = strndup(val, len);
+}
+
+char *
+pw_facts_get_str(const struct pw_run *r, const char *key)
+{
+	char *s = NULL;
+
+	facts_each(r, key, collect_str, &s);
+	cr_assert(s, "fact \"%s\" is missing; facts:\n%s", key, r->facts);
+	return s;
+}
+
+/* ---- the process tree ---- */
+
+/*
+ * Lookups by tid go through a sorted array so that a 2000-child trace is
+ * checked in O(n log n), not O(n^2).
+ */
+struct pw_tree_idx {
+	pid_t tid;
+	size_t proc;
+};
+
+static int
+idx_cmp(const void *a, const void *b)
+{
+	const struct pw_tree_idx *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static struct pw_proc *
+tree_lookup(const struct pw_tree *t, pid_t tid)
+{
+	struct pw_tree_idx key = { .tid = tid }, *hit;
+
+	hit = bsearch(&key, t->idx, t->n, sizeof(key), idx_cmp);
+	return hit ? &t->procs[hit->proc] : NULL;
+}
+
+static void
+tree_index(struct pw_tree *t)
+{
+	size_t i;
+
+	free(t->idx);
+	t->idx = xcalloc(t->n, sizeof(*t->idx));
+	for (i = 0; i < t->n; i++)
+		t->idx[i] = (struct pw_tree_idx){ t->procs[i].tid, i };
+	qsort(t->idx, t->n, sizeof(*t->idx), idx_cmp);
+	/* pid reuse inside one short test run would make the tree ambiguous. */
+	for (i = 1; i < t->n; i++)
+		cr_assert(t->idx[i].tid != t->idx[i - 1].tid,
+			  "tid %d spawned twice (or spawned and root)",
+			  (int)t->idx[i].tid);
+}
+
+static void
+proc_from_spawn(struct pw_proc *p, json_t *sp, size_t at)
+{
+	p->spawn = sp;
+	p->spawn_at = at;
+	p->tid = (pid_t)pw_ev_int(sp, "child");
+	p->creator_pid = (pid_t)pw_ev_int(sp, "pid");
+	p->creator_tid = (pid_t)pw_ev_int(sp, "tid");
+	p->parent = (pid_t)pw_ev_int(sp, "parent");
+	p->thread = pw_ev_bool(sp, "thread");
+	p->kind = pw_ev_str(sp, "kind");
+	p->tgid = p->thread ? p->creator_pid : p->tid;
+}
+
+/* procs[1..]: one per successful spawn; procs[0] is left for the root. */
+static void
+tree_add_spawns(const struct pw_run *r, struct pw_tree *t)
+{
+	size_t i;
+
+	t->procs = xcalloc(pw_event_count(r, "spawn") + 1, sizeof(*t->procs));
+	t->n = 1;
+	for (i = 0; i < r->nevents; i++) {
+		json_t *ev = r->events[i];
+
+		if (strcmp(pw_ev_kind(ev), "spawn") || !pw_ev_has(ev, "child"))
+			continue;
+		proc_from_spawn(&t->procs[t->n++], ev, i);
+	}
+}
+
+/*
+ * The root is the one process id that appears on events but was never a
+ * spawn's child.  The start and end lines are skipped: what pid they carry
+ * is procwatch's choice, not the tree's.
+ */
+static pid_t
+find_root(const struct pw_run *r, const struct pw_tree *t)
+{
+	pid_t root = 0, pid;
+	size_t i;
+
+	for (i = 0; i < r->nevents; i++) {
+		const char *k = pw_ev_kind(r->events[i]);
+
+		if (strcmp(k, "start") == 0 || strcmp(k, "end") == 0)
+			continue;
+		pid = (pid_t)int_or(r->events[i], "pid", 0);
+		if (pid <= 0 || pid == root || tree_lookup(t, pid))
+			continue;
+		cr_assert(root == 0, "two processes without a spawn event: %d and %d "
+			  "(the second first seen here: %s)", (int)root, (int)pid,
+			  pw_ev_dump(r->events[i]));
+		root = pid;
+	}
+	cr_assert(root > 0, "no root process found in the trace");
+	return root;
+}
+
+/* One pass: exits, reaps and exec takeovers attached to their tasks. */
+static void
+tree_add_lifetimes(const struct pw_run *r, struct pw_tree *t)
+{
+	struct pw_proc *p;
+	size_t i;
+
+	for (i = 0; i < r->nevents; i++) {
+		json_t *ev = r->events[i];
+		const char *k = pw_ev_kind(ev);
+
+		if (strcmp(k, "exit") == 0 &&
+		    (p = tree_lookup(t, (pid_t)int_or(ev, "tid", 0)))) {
+			if (p->nexits++ == 0) {
+				p->exit = ev;
+				p->exit_at = i;
+			}
+		} else if (strcmp(k, "wait") == 0 &&
+			   (p = tree_lookup(t, (pid_t)int_or(ev, "result", 0))) &&
+			   !p->thread && is_reap_of(ev, p->tid)) {
+			if (p->nreaps++ == 0) {
+				p->reap = ev;
+				p->reap_at = i;
+			}
+		} else if (strcmp(k, "exec") == 0 &&
+			   (p = tree_lookup(t, (pid_t)int_or(ev, "old_tid", 0)))) {
+			p->superseded = true;
+		}
+	}
+}
+
+void
+pw_tree_build(const struct pw_run *r, struct pw_tree *t)
+{
+	memset(t, 0, sizeof(*t));
+	tree_add_spawns(r, t);
+	/* Index the spawned children first: find_root looks them up. */
+	t->procs[0].tid = 0;
+	tree_index(t);
+	t->root = find_root(r, t);
+	t->procs[0] = (struct pw_proc){
+		.tid = t->root, .tgid = t->root, .creator_pid = 0, .kind = "root",
+	};
+	tree_index(t);
+	tree_add_lifetimes(r, t);
+}
+
+void
+pw_tree_free(struct pw_tree *t)
+{
+	free(t->procs);
+	free(t->idx);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct pw_proc *
+pw_tree_find(const struct pw_tree *t, pid_t tid)
+{
+	return tree_lookup(t, tid);
+}
+
+size_t
+pw_tree_children(const struct pw_tree *t, pid_t creator, pid_t *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < t->n; i++) {
+		if (t->procs[i].thread || t->procs[i].creator_pid != creator)
+			continue;
+		if (n < max)
+			out[n] = t->procs[i].tid;
+		n++;
+	}
+	return n;
+}
+
+static void
+check_proc_exit(const struct pw_proc *p)
+{
+	if (p->superseded) {
+		/* The kernel gives the exec'ing thread the leader's tid (de_thread). */
+		cr_assert(p->nexits == 0, "thread %d became the leader by exec but has "
+			  "an exit event of its own: %s", (int)p->tid,
+			  pw_ev_dump(p->exit));
+		return;
+	}
+	cr_assert(p->nexits == 1, "%s %d has %zu exit events (expected 1)%s%s",
+		  p->thread ? "thread" : "process", (int)p->tid, p->nexits,
+		  p->exit ? "; first: " : "", p->exit ? pw_ev_dump(p->exit) : "");
+	cr_assert(pw_ev_bool(p->exit, "thread") == p->thread,
+		  "exit.thread should be %s: %s", p->thread ? "true" : "false",
+		  pw_ev_dump(p->exit));
+	cr_assert(pw_ev_has(p->exit, "code") != pw_ev_has(p->exit, "signal"),
+		  "exit needs exactly one of code and signal: %s", pw_ev_dump(p->exit));
+	if (p->spawn)
+		cr_assert(p->exit_at > p->spawn_at, "exit of %d comes before its "
+			  "spawn: %s", (int)p->tid, pw_ev_dump(p->exit));
+}
+
+void
+pw_check_tree_exits(const struct pw_run *r, const struct pw_tree *t)
+{
+	size_t i;
+
+	(void)r;
+	for (i = 0; i < t->n; i++)
+		check_proc_exit(&t->procs[i]);
+}
+
+static bool
+pid_listed(pid_t pid, const pid_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == pid)
+			return true;
+	return false;
+}
+
+/* The reaped status must be what the exit event said. */
+static void
+check_reap_status(const struct pw_proc *p)
+{
+	const json_t *st = json_object_get(p->reap, "status");
+
+	if (pw_ev_has(p->exit, "code"))
+		pw_assert_status_exited(st, (int)pw_ev_int(p->exit, "code"));
+	else
+		cr_assert(json_equal(json_object_get(st, "signal"),
+				     json_object_get(p->exit, "signal")),
+			  "reap status %s does not match exit %s", pw_ev_dump(p->reap),
+			  pw_ev_dump(p->exit));
+}
+
+void
+pw_check_tree_reaped(const struct pw_run *r, const struct pw_tree *t,
+		     const pid_t *not_reaped, size_t nn)
+{
+	size_t i;
+
+	(void)r;
+	for (i = 1; i < t->n; i++) {
+		const struct pw_proc *p = &t->procs[i];
+
+		if (p->thread)
+			continue;
+		if (pid_listed(p->tid, not_reaped, nn)) {
+			cr_assert(p->nreaps == 0, "%d was reaped outside the trace, yet: %s",
+				  (int)p->tid, pw_ev_dump(p->reap));
+			continue;
+		}
+		cr_assert(p->nreaps == 1, "process %d (spawned by %d, parent %d) has "
+			  "%zu reaping wait events (expected 1)", (int)p->tid,
+			  (int)p->creator_pid, (int)p->parent, p->nreaps);
+		cr_assert(int_or(p->reap, "pid", -1) == p->parent,
+			  "%d should be reaped by its parent %d: %s", (int)p->tid,
+			  (int)p->parent, pw_ev_dump(p->reap));
+		cr_assert(p->exit && p->reap_at > p->exit_at,
+			  "reap of %d is not after its exit: %s", (int)p->tid,
+			  pw_ev_dump(p->reap));
+		check_reap_status(p);
+	}
+}
+
+/* "SIGSEGV" for a signal number (glibc's abbreviation plus SIG). */
+static void
+signame(int sig, char *buf, size_t size)
+{
+	const char *a = sigabbrev_np(sig);
+
+	if (a)
+		snprintf(buf, size, "SIG%s", a);
+	else
+		snprintf(buf, size, "%d", sig);
+}
+
+/* Asserts a status object describes the raw wait status (core bit aside). */
+static void
+assert_status_matches(const json_t *st, int status, const char *what)
+{
+	char name[32];
+
+	if (WIFEXITED(status)) {
+		pw_assert_status_exited(st, WEXITSTATUS(status));
+		return;
+	}
+	cr_assert(WIFSIGNALED(status), "%s: procwatch neither exited nor was killed "
+		  "(0x%x)", what, status);
+	signame(WTERMSIG(status), name, sizeof(name));
+	cr_assert(json_is_string(json_object_get(st, "kind")) &&
+		  strcmp(json_string_value(json_object_get(st, "kind")), "killed") == 0 &&
+		  json_is_string(json_object_get(st, "signal")) &&
+		  strcmp(json_string_value(json_object_get(st, "signal")), name) == 0,
+		  "%s: procwatch was killed by %s but the status is %s", what, name,
+		  pw_ev_dump(st));
+}
+
+static void
+assert_have_events(const struct pw_run *r)
+{
+	cr_assert(!r->untraced, "checking the trace of an untraced run");
+	cr_assert(r->nevents >= 2, "the trace has %zu events; procwatch status 0x%x, "
+		  "stderr:\n%s", r->nevents, r->status, r->err);
+}
+
+void
+pw_check_end_status(const struct pw_run *r)
+{
+	const json_t *first, *last;
+	size_t i;
+
+	assert_have_events(r);
+	first = r->events[0];
+	last = r->events[r->nevents - 1];
+	cr_assert_str_eq(pw_ev_kind(first), "start", "first event is not start: %s",
+			 pw_ev_dump(first));
+	cr_assert_str_eq(pw_ev_kind(last), "end", "last event is not end: %s",
+			 pw_ev_dump(last));
+	for (i = 1; i + 1 < r->nevents; i++) {
+		const char *k = pw_ev_kind(r->events[i]);
+
+		cr_assert(strcmp(k, "start") && strcmp(k, "end"),
+			  "start/end in the middle (line %zu): %s", i + 1,
+			  pw_ev_dump(r->events[i]));
+	}
+	assert_status_matches(json_object_get(last, "status"), r->status,
+			      "end.status");
+	cr_assert(int_or(last, "lost", -1) == 0, "end.lost is not 0: %s",
+		  pw_ev_dump(last));
+}
+
+/* ---- well-formedness ---- */
+
+static bool
+str_in(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_common_keys(const json_t *ev, size_t line)
+{
+	static const char *const kinds[] = {
+		"start", "spawn", "exec", "wait", "exit", "signal", "end", NULL,
+	};
+	const json_t *t = json_object_get(ev, "t");
+
+	cr_assert(json_is_number(t) && json_number_value(t) >= 0,
+		  "line %zu: no t >= 0: %s", line, pw_ev_dump(ev));
+	cr_assert(str_in(pw_ev_str(ev, "event"), kinds),
+		  "line %zu: unknown event kind: %s", line, pw_ev_dump(ev));
+	cr_assert(pw_ev_int(ev, "pid") > 0 && pw_ev_int(ev, "tid") > 0,
+		  "line %zu: pid/tid must be positive: %s", line, pw_ev_dump(ev));
+}
+
+/*
+ * -ERESTARTSYS..-ERESTART_RESTARTBLOCK (512..516) are kernel-internal: the
+ * syscall is restarted (or fails with EINTR) and userspace never sees them.
+ */
+static void
+check_not_restart(const json_t *ev)
+{
+	long long res = int_or(ev, "result", 0);
+
+	cr_assert(res > -512 || res < -516, "a restart code reached the trace: %s",
+		  pw_ev_dump(ev));
+}
+
+/* A failed call has errno (a name) and result < 0; a successful one neither. */
+static void
+check_result_errno(const json_t *ev)
+{
+	long long res = pw_ev_int(ev, "result");
+
+	check_not_restart(ev);
+	if (res < 0)
+		cr_assert(strncmp(pw_ev_str(ev, "errno"), "E", 1) == 0,
+			  "errno is not a name: %s", pw_ev_dump(ev));
+	else
+		cr_assert(!pw_ev_has(ev, "errno"), "errno on success: %s",
+			  pw_ev_dump(ev));
+}
+
+static void
+check_spawn_keys(const json_t *ev)
+{
+	static const char *const calls[] = { "clone", "clone3", "fork", "vfork", NULL };
+	static const char *const kinds[] = {
+		"fork", "vfork", "posix_spawn", "thread", "clone", NULL,
+	};
+	long long res;
+
+	cr_assert(str_in(pw_ev_str(ev, "call"), calls), "spawn.call: %s",
+		  pw_ev_dump(ev));
+	cr_assert(str_in(pw_ev_str(ev, "kind"), kinds), "spawn.kind: %s",
+		  pw_ev_dump(ev));
+	cr_assert(json_is_array(json_object_get(ev, "flags")), "spawn.flags: %s",
+		  pw_ev_dump(ev));
+	cr_assert(json_is_boolean(json_object_get(ev, "thread")), "spawn.thread: %s",
+		  pw_ev_dump(ev));
+	cr_assert(pw_ev_has(ev, "exit_signal"), "spawn.exit_signal: %s",
+		  pw_ev_dump(ev));
+	check_result_errno(ev);
+	res = pw_ev_int(ev, "result");
+	if (res < 0) {
+		cr_assert(!pw_ev_has(ev, "child"), "failed spawn with a child: %s",
+			  pw_ev_dump(ev));
+		return;
+	}
+	pw_ev_int(ev, "parent");
+	/* Same pid namespace as procwatch: the caller's view is the child's tid. */
+	cr_assert(pw_ev_int(ev, "child") == res, "spawn.child != result: %s",
+		  pw_ev_dump(ev));
+}
+
+static void
+check_exec_keys(const json_t *ev)
+{
+	static const char *const calls[] = { "execve", "execveat", NULL };
+
+	cr_assert(str_in(pw_ev_str(ev, "call"), calls), "exec.call: %s",
+		  pw_ev_dump(ev));
+	cr_assert(pw_ev_has(ev, "path"), "exec.path: %s", pw_ev_dump(ev));
+	cr_assert(json_is_array(json_object_get(ev, "argv")), "exec.argv: %s",
+		  pw_ev_dump(ev));
+	check_result_errno(ev);
+}
+
+static void
+check_wait_keys(const json_t *ev)
+{
+	static const char *const calls[] = { "wait4", "waitid", NULL };
+	const json_t *st = json_object_get(ev, "status");
+
+	cr_assert(str_in(pw_ev_str(ev, "call"), calls), "wait.call: %s",
+		  pw_ev_dump(ev));
+	cr_assert(pw_ev_has(ev, "target"), "wait.target: %s", pw_ev_dump(ev));
+	cr_assert(json_is_array(json_object_get(ev, "options")), "wait.options: %s",
+		  pw_ev_dump(ev));
+	check_result_errno(ev);
+	if (st)
+		cr_assert(json_is_object(st) && json_is_string(json_object_get(st, "kind")),
+			  "wait.status: %s", pw_ev_dump(ev));
+}
+
+static void
+check_kind_keys(const json_t *ev, size_t line)
+{
+	const char *k = pw_ev_kind(ev);
+
+	check_common_keys(ev, line);
+	if (strcmp(k, "spawn") == 0)
+		check_spawn_keys(ev);
+	else if (strcmp(k, "exec") == 0)
+		check_exec_keys(ev);
+	else if (strcmp(k, "wait") == 0)
+		check_wait_keys(ev);
+	else if (strcmp(k, "exit") == 0)
+		cr_assert(json_is_boolean(json_object_get(ev, "thread")),
+			  "exit.thread: %s", pw_ev_dump(ev));
+}
+
+static void
+check_start(const struct pw_run *r)
+{
+	const json_t *st = r->events[0], *a;
+	const char *ns = getenv("PW_TEST_NO_SECCOMP");
+	bool want_seccomp = !(ns && strcmp(ns, "1") == 0);
+
+	cr_assert(int_or(st, "v", 0) == 1, "start.v is not 1: %s", pw_ev_dump(st));
+	cr_assert_str_eq(pw_ev_str(st, "mode"), "launch", "start.mode: %s",
+			 pw_ev_dump(st));
+	pw_ev_str(st, "version");
+	a = json_object_get(st, "seccomp");
+	cr_assert(json_is_boolean(a) && json_is_true(a) == want_seccomp,
+		  "start.seccomp should be %s: %s", want_seccomp ? "true" : "false",
+		  pw_ev_dump(st));
+	pw_assert_argv(st, (const char *const *)r->argv);
+}
+
+/* Every event of a spawned task comes after the spawn that created it. */
+static void
+check_child_events_after_spawn(const struct pw_run *r, const struct pw_tree *t)
+{
+	const struct pw_proc *p;
+	size_t i;
+
+	for (i = 0; i < r->nevents; i++) {
+		p = tree_lookup(t, (pid_t)int_or(r->events[i], "tid", 0));
+		if (p && p->spawn)
+			cr_assert(i > p->spawn_at, "event of %d (line %zu) before the "
+				  "spawn that created it (line %zu): %s", (int)p->tid,
+				  i + 1, p->spawn_at + 1, pw_ev_dump(r->events[i]));
+	}
+}
+
+/* The command's first exec is the one procwatch made: argv as given. */
+static void
+check_root_exec(const struct pw_run *r, pid_t root)
+{
+	json_t *ex = pw_event_find(r, "exec", root);
+
+	cr_assert(ex, "no exec event for the root %d", (int)root);
+	cr_assert(int_or(ex, "result", -1) == 0, "root's exec failed: %s",
+		  pw_ev_dump(ex));
+	cr_assert_str_eq(pw_ev_str(ex, "path"), r->argv[0], "root exec path: %s",
+			 pw_ev_dump(ex));
+	pw_assert_argv(ex, (const char *const *)r->argv);
+}
+
+/* The root's own exit is what procwatch passes on (core bit aside). */
+static void
+check_root_exit(const json_t *ex, int status)
+{
+	char name[32];
+
+	if (WIFEXITED(status)) {
+		cr_assert(int_or(ex, "code", -1) == WEXITSTATUS(status),
+			  "procwatch exited %d but the root's exit is %s",
+			  WEXITSTATUS(status), pw_ev_dump(ex));
+		return;
+	}
+	signame(WTERMSIG(status), name, sizeof(name));
+	cr_assert(json_is_string(json_object_get(ex, "signal")) &&
+		  strcmp(pw_ev_str(ex, "signal"), name) == 0,
+		  "procwatch died of %s but the root's exit is %s", name,
+		  pw_ev_dump(ex));
+}
+
+/*
+ * What every traced run must satisfy.  Not required: t non-decreasing
+ * from line to line.  t is taken when procwatch observes a stop, but lines
+ * are written in causal order (a spawn line must precede its child's
+ * events even when the kernel reported the child's first stop before the
+ * parent's PTRACE_EVENT_FORK, research note 2.3), so a later line may carry
+ * an earlier t.
+ */
+void
+pw_check_trace_wellformed(const struct pw_run *r)
+{
+	struct pw_tree t;
+	size_t i;
+
+	pw_check_end_status(r);
+	check_start(r);
+	for (i = 0; i < r->nevents; i++)
+		check_kind_keys(r->events[i], i + 1);
+	pw_tree_build(r, &t);
+	check_child_events_after_spawn(r, &t);
+	pw_check_tree_exits(r, &t);
+	check_root_exec(r, t.root);
+	check_root_exit(t.procs[0].exit, r->status);
+	pw_tree_free(&t);
+}

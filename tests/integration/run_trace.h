@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The integration-test harness: run a helper program (tests/helpers) under
+ * the real procwatch binary ($PROCWATCH) with --json, capture its stdout,
+ * the "facts" it writes on fd 3 (what it really did, with real pids, one
+ * key=value per line) and the JSON Lines trace parsed with jansson, then
+ * query and check that trace.  Every assertion uses Criterion, so these
+ * functions may only be called from inside a Criterion test.
+ */
+#ifndef PW_RUN_TRACE_H
+#define PW_RUN_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+/* Skips the calling test (never passes it) when ptrace is not permitted. */
+void pw_require_ptrace(void);
+
+struct pw_run_opts {
+	const char *const *procwatch_args;	/* extra options, NULL-terminated, or NULL */
+	bool untraced;		/* run the helper directly, for comparisons */
+	const char *stdin_data;	/* the helper's stdin; NULL: /dev/null */
+};
+
+struct pw_run {
+	int status;		/* raw wait status of procwatch (or the helper if untraced) */
+	char *out;		/* stdout, NUL-terminated */
+	size_t out_len;
+	char *err;		/* stderr (procwatch's messages), NUL-terminated */
+	size_t err_len;
+	char *facts;		/* what the helper wrote on fd 3, NUL-terminated */
+	size_t facts_len;
+	json_t **events;	/* one parsed object per trace line (none if untraced) */
+	size_t nevents;
+	bool untraced;
+	char **argv;		/* the command procwatch ran (helper path and args) */
+};
+
+/*
+ * Runs $PROCWATCH --json -o TMP [--no-seccomp] [extra] -- PROG ARGS...
+ * where PROG is $PW_HELPER_DIR/<helper>, or helper itself when it starts
+ * with '/' (e.g. /bin/sh).  args is NULL-terminated (or NULL) and does not
+ * include argv[0].  opts may be NULL.  Fails the test on harness errors and
+ * on any trace line that is not valid JSON.  Returns out->status.
+ */
+int pw_run(const char *helper, const char *const *args,
+	   const struct pw_run_opts *opts, struct pw_run *out);
+void pw_run_free(struct pw_run *r);
+
+/* Runs the helper traced and untraced; asserts equal stdout and status. */
+void pw_run_compare(const char *helper, const char *const *args,
+		    struct pw_run *traced);
+
+/* ---- events ---- */
+
+const char *pw_ev_kind(const json_t *ev);
+/* Integer member; fails the test (showing the event) when absent. */
+long long pw_ev_int(const json_t *ev, const char *key);
+bool pw_ev_has(const json_t *ev, const char *key);
+/* Boolean member; false when absent (the writer may omit false flags). */
+bool pw_ev_bool(const json_t *ev, const char *key);
+/* String member; fails the test when absent or not a string. */
+const char *pw_ev_str(const json_t *ev, const char *key);
+/* The event as one line of JSON, for messages (static buffer). */
+const char *pw_ev_dump(const json_t *ev);
+
+/* First event of kind (NULL: any) whose pid is pid (-1: any); NULL if none. */
+json_t *pw_event_find(const struct pw_run *r, const char *kind, pid_t pid);
+/*
+ * Iteration: for (size_t i = 0; (ev = pw_event_next(r, "spawn", &i));)
+ * i is the index to look at next and is advanced past the returned event.
+ */
+json_t *pw_event_next(const struct pw_run *r, const char *kind, size_t *i);
+size_t pw_event_count(const struct pw_run *r, const char *kind);
+/* Position of ev in the trace (fails if it is not there). */
+size_t pw_event_index(const struct pw_run *r, const json_t *ev);
+
+/* The spawn event whose child is tid; NULL if none. */
+json_t *pw_spawn_of(const struct pw_run *r, pid_t tid);
+/* The n-th exit event of tid (n from 0); NULL if none. */
+json_t *pw_exit_of(const struct pw_run *r, pid_t tid);
+size_t pw_exit_count(const struct pw_run *r, pid_t tid);
+/* The wait event that returned pid with an exited/killed status; NULL if none. */
+json_t *pw_reap_of(const struct pw_run *r, pid_t pid);
+size_t pw_reap_count(const struct pw_run *r, pid_t pid);
+/* The n-th (from 0) successful exec event of process pid; NULL if none. */
+json_t *pw_exec_ok_nth(const struct pw_run *r, pid_t pid, size_t n);
+size_t pw_exec_ok_count(const struct pw_run *r, pid_t pid);
+
+/* Asserts that a JSON array of strings equals argv (NULL-terminated). */
+void pw_assert_argv(const json_t *ev, const char *const *argv);
+/* Whether an array member (e.g. "flags") contains the string. */
+bool pw_ev_array_has(const json_t *ev, const char *key, const char *s);
+/* Asserts ev's "status" member is {"kind":"exited","code":code}. */
+void pw_assert_status_exited(const json_t *status, int code);
+
+/* ---- facts (key=value lines written by the helper on fd 3) ---- */
+
+bool pw_facts_has(const struct pw_run *r, const char *key);
+/* The one value of key (fails if absent, repeated or not an integer). */
+long long pw_facts_get_int(const struct pw_run *r, const char *key);
+/* All values of key in the order written; returns how many (may exceed max). */
+size_t pw_facts_get_all(const struct pw_run *r, const char *key,
+			long long *vals, size_t max);
+/* The one value of key as a string (malloc'd; fails if absent). */
+char *pw_facts_get_str(const struct pw_run *r, const char *key);
+
+/* ---- the process tree, from the spawn events ---- */
+
+struct pw_proc {
+	pid_t tid;		/* spawn.child; for the root, its pid */
+	pid_t creator_pid;	/* spawn.pid: the process that called clone */
+	pid_t creator_tid;	/* spawn.tid */
+	pid_t parent;		/* spawn.parent: who reaps it */
+	pid_t tgid;		/* its process: creator_pid for threads, else tid */
+	const char *kind;	/* spawn.kind; "root" for the root */
+	bool thread;
+	bool superseded;	/* an exec's old_tid: this thread became the leader */
+	json_t *spawn;		/* NULL for the root */
+	size_t spawn_at;	/* index of spawn in r->events */
+	size_t nexits;
+	json_t *exit;		/* the first exit event of tid */
+	size_t exit_at;
+	size_t nreaps;
+	json_t *reap;		/* the first wait event reaping it (not for threads) */
+	size_t reap_at;
+};
+
+struct pw_tree_idx;
+
+struct pw_tree {
+	struct pw_proc *procs;	/* procs[0] is the root, then spawn order */
+	size_t n;
+	pid_t root;
+	struct pw_tree_idx *idx;	/* private: lookup by tid */
+};
+
+/* Builds the tree; the root is the one process with events but no spawn. */
+void pw_tree_build(const struct pw_run *r, struct pw_tree *t);
+void pw_tree_free(struct pw_tree *t);
+const struct pw_proc *pw_tree_find(const struct pw_tree *t, pid_t tid);
+/* Non-thread processes spawned by pid (creator), in trace order. */
+size_t pw_tree_children(const struct pw_tree *t, pid_t creator,
+			pid_t *out, size_t max);
+
+/*
+ * Every spawned child and the root: exactly one exit event, after its spawn
+ * (except a thread whose tid an exec took over: none).
+ */
+void pw_check_tree_exits(const struct pw_run *r, const struct pw_tree *t);
+/*
+ * Every non-thread process except the root and those in not_reaped (nn of
+ * them: reparented and reaped outside the trace, e.g. by init) has exactly
+ * one wait event reaping it, made by its spawn.parent, after its exit.
+ */
+void pw_check_tree_reaped(const struct pw_run *r, const struct pw_tree *t,
+			  const pid_t *not_reaped, size_t nn);
+/* start first, end last, end.status equal to procwatch's own exit. */
+void pw_check_end_status(const struct pw_run *r);
+
+/*
+ * The checks every test runs on a traced run: see run_trace.c.  Includes
+ * pw_check_end_status and the exit part of the tree checks.
+ */
+void pw_check_trace_wellformed(const struct pw_run *r);
+
+/* Asserts the process with pid p ended with exit code code in the trace. */
+void pw_assert_exit_code(const struct pw_run *r, pid_t p, int code);
+
+#endif
