@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line: the getopt_long table, the usage text and the parser
+ * that fills struct pw_options.  Usage errors are reported here, as one
+ * line naming the problem plus a hint, so that every caller reports them
+ * the same way; this file never exits and never touches the traced command.
+ * A new option goes into the table, into pw_cli_usage, into the man page
+ * and into NEWS.md together (tests and scripts/check-help-man hold them in
+ * step).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "procwatch/cli.h"
+
+/* Long-only options get values outside the range of any short option char. */
+enum {
+	OPT_FORMAT = 0x100,
+	OPT_JSON,
+	OPT_NO_SECCOMP,
+};
+
+/*
+ * "+" stops parsing at the first non-option so that "procwatch ls -l" traces
+ * "ls -l"; ":" makes getopt report a missing argument as ':' so that it can
+ * be told apart from an unknown option.
+ */
+static const char short_options[] = "+:o:hV";
+
+const struct option pw_cli_longopts[] = {
+	{ "output",	required_argument,	NULL,	'o' },
+	{ "format",	required_argument,	NULL,	OPT_FORMAT },
+	{ "json",	no_argument,		NULL,	OPT_JSON },
+	{ "no-seccomp",	no_argument,		NULL,	OPT_NO_SECCOMP },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 },
+};
+
+const char pw_cli_usage[] =
+	"Usage: procwatch [OPTIONS] [--] COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND and trace it and every process and thread it creates:\n"
+	"who forked whom, what each one executed, who reaped whom and how each\n"
+	"one ended.  The trace goes to standard error unless -o is given; the\n"
+	"command's own output is left alone.\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
+	"      --format=FORMAT   timeline (default: one line per event, for people)\n"
+	"                        or json (JSON Lines trace, see procwatch(1))\n"
+	"      --json            same as --format=json\n"
+	"\n"
+	"Tracing:\n"
+	"      --no-seccomp      stop the command at every system call instead of\n"
+	"                        only the traced ones (slower, same trace)\n"
+	"\n"
+	"Miscellaneous:\n"
+	"  -h, --help            show this help and exit\n"
+	"  -V, --version         show the version and exit\n"
+	"\n"
+	"Options end at the first argument that is not an option, or after --,\n"
+	"so 'procwatch ls -l' traces 'ls -l'.\n"
+	"\n"
+	"Exit status: the command's own; if the command was killed by a signal,\n"
+	"procwatch ends itself by the same signal.  125 if procwatch itself\n"
+	"failed, 126 if COMMAND could not be executed, 127 if it was not found.\n";
+
+static const struct {
+	const char *name;
+	enum pw_format format;
+} formats[] = {
+	{ "timeline",	PW_FORMAT_TIMELINE },
+	{ "json",	PW_FORMAT_JSON },
+};
+
+/* Every usage error is one line naming the problem, then the same hint. */
+static enum pw_cli_action __attribute__((format(printf, 2, 3)))
+usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("procwatch: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'procwatch --help' for more information.\n", err);
+	return PW_CLI_EXIT_FAILURE;
+}
+
+/* Sets opts->format from its name; an unknown name lists the valid ones. */
+static enum pw_cli_action
+parse_format(const char *name, struct pw_options *opts, FILE *err)
+{
+	char valid[128] = "";
+	size_t i, used = 0;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(name, formats[i].name) == 0) {
+			opts->format = formats[i].format;
+			return PW_CLI_RUN;
+		}
+		/* snprintf truncates rather than overflows if the table grows. */
+		used += (size_t)snprintf(valid + used, sizeof(valid) - used, "%s%s",
+					 i > 0 ? ", " : "", formats[i].name);
+		if (used >= sizeof(valid))
+			used = sizeof(valid) - 1;
+	}
+	return usage_error(err, "unknown format '%s' (valid formats: %s)",
+			   name, valid);
+}
+
+/*
+ * getopt_long keeps no record of which argument failed, so the caller
+ * passes the one being parsed ("--form=x", "-x", "-Vx").  A long option is
+ * named as typed, without its "=value"; a short one by its letter.
+ */
+static enum pw_cli_action
+report_getopt_error(int c, const char *arg, FILE *err)
+{
+	int len;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		if (c == ':')
+			return usage_error(err, "option '-%c' requires an argument", optopt);
+		return usage_error(err, "unknown option '-%c'", optopt);
+	}
+	len = (int)strcspn(arg, "=");
+	if (c == ':')
+		return usage_error(err, "option '%.*s' requires an argument", len, arg);
+	/* A known long option given "=value" that it does not take. */
+	if (optopt != 0 && arg[len] == '=')
+		return usage_error(err, "option '%.*s' doesn't allow an argument", len, arg);
+	return usage_error(err, "unknown option '%.*s'", len, arg);
+}
+
+static void
+set_defaults(struct pw_options *opts)
+{
+	*opts = (struct pw_options){
+		.format = PW_FORMAT_TIMELINE,
+		.output = NULL,
+		.seccomp = true,
+		.command = NULL,
+		.command_argc = 0,
+	};
+}
+
+/* Handles one option; PW_CLI_RUN means "keep parsing". */
+static enum pw_cli_action
+apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
+{
+	switch (c) {
+	case 'o':
+		if (optarg[0] == '\0')
+			return usage_error(err, "the output file name is empty");
+		opts->output = optarg;
+		return PW_CLI_RUN;
+	case OPT_FORMAT:
+		return parse_format(optarg, opts, err);
+	case OPT_JSON:
+		opts->format = PW_FORMAT_JSON;
+		return PW_CLI_RUN;
+	case OPT_NO_SECCOMP:
+		opts->seccomp = false;
+		return PW_CLI_RUN;
+	case 'h':
+		fputs(pw_cli_usage, out);
+		return PW_CLI_EXIT_SUCCESS;
+	case 'V':
+		fputs("procwatch " PW_VERSION "\n", out);
+		return PW_CLI_EXIT_SUCCESS;
+	default:
+		/* Only reachable if the table and this switch disagree. */
+		return usage_error(err, "option %d is in the table but not handled", c);
+	}
+}
+
+enum pw_cli_action
+pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
+	     FILE *err)
+{
+	enum pw_cli_action action;
+	int c, at;
+
+	set_defaults(opts);
+	/*
+	 * optind = 0 makes glibc reinitialise getopt completely (including the
+	 * "+" ordering it caches), so the parser can be called more than once,
+	 * as the unit tests do.  Messages are ours, not getopt's.
+	 */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		/* The argument getopt is about to look at, for error messages. */
+		at = optind > 0 ? optind : 1;
+		c = getopt_long(argc, argv, short_options, pw_cli_longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == '?' || c == ':')
+			return report_getopt_error(c, at < argc ? argv[at] : "", err);
+		action = apply_option(c, opts, out, err);
+		if (action != PW_CLI_RUN)
+			return action;
+	}
+	if (optind >= argc)
+		return usage_error(err, "no command given");
+	/* argv[argc] is NULL (C11 5.1.2.2.1), so the tail is a valid argv. */
+	opts->command = argv + optind;
+	opts->command_argc = argc - optind;
+	return PW_CLI_RUN;
+}

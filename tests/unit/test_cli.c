@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the command-line parser (src/cli.c): argument vectors in,
+ * struct pw_options or an exit action plus the exact messages out.  Help,
+ * version and error text are captured with open_memstream, so nothing here
+ * runs a command or needs the kernel.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "procwatch/cli.h"
+
+#define HINT "Try 'procwatch --help' for more information.\n"
+
+/* One parse with its captured output; argv stays owned by the test. */
+struct parse {
+	enum pw_cli_action action;
+	struct pw_options opts;
+	char *out;
+	char *err;
+};
+
+/*
+ * Parses a NULL-terminated vector as main() would receive it.  The caller's
+ * array must outlive the result: opts.command points into it.
+ */
+static void
+parse(struct parse *p, char **argv)
+{
+	size_t out_len, err_len;
+	FILE *out, *err;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	out = open_memstream(&p->out, &out_len);
+	err = open_memstream(&p->err, &err_len);
+	cr_assert(out && err);
+	p->action = pw_cli_parse(argc, argv, &p->opts, out, err);
+	cr_assert_eq(fclose(out), 0);
+	cr_assert_eq(fclose(err), 0);
+}
+
+static void
+parse_free(struct parse *p)
+{
+	free(p->out);
+	free(p->err);
+}
+
+/* A usage error: nothing on out, exactly the message line and the hint on err. */
+static void
+expect_usage_error(char **argv, const char *message)
+{
+	struct parse p;
+	char *want;
+
+	parse(&p, argv);
+	cr_assert_eq(p.action, PW_CLI_EXIT_FAILURE);
+	cr_assert_str_empty(p.out);
+	cr_assert(asprintf(&want, "procwatch: %s\n" HINT, message) > 0);
+	cr_assert_str_eq(p.err, want);
+	free(want);
+	parse_free(&p);
+}
+
+/* A successful parse: no output at all, and the command as expected. */
+static void
+expect_run(struct parse *p, char **argv, char **command)
+{
+	int n = 0;
+
+	parse(p, argv);
+	cr_assert_eq(p->action, PW_CLI_RUN, "stderr: %s", p->err);
+	cr_assert_str_empty(p->out);
+	cr_assert_str_empty(p->err);
+	while (command[n]) {
+		cr_assert_not_null(p->opts.command[n]);
+		cr_assert_str_eq(p->opts.command[n], command[n]);
+		n++;
+	}
+	cr_assert_null(p->opts.command[n], "the command has extra arguments");
+	cr_assert_eq(p->opts.command_argc, n);
+}
+
+#define V(...) ((char *[]){ "procwatch", __VA_ARGS__, NULL })
+#define CMD(...) ((char *[]){ __VA_ARGS__, NULL })
+
+Test(cli, defaults)
+{
+	struct parse p;
+
+	expect_run(&p, V("true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	cr_assert_null(p.opts.output);
+	cr_assert(p.opts.seccomp);
+	parse_free(&p);
+}
+
+Test(cli, options_stop_at_the_command)
+{
+	struct parse p;
+
+	/* -l belongs to ls: procwatch has no -l and must not see it. */
+	expect_run(&p, V("ls", "-l"), CMD("ls", "-l"));
+	parse_free(&p);
+	/* Not even procwatch's own options are taken after the command. */
+	expect_run(&p, V("ls", "--json", "-o", "x"), CMD("ls", "--json", "-o", "x"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	cr_assert_null(p.opts.output);
+	parse_free(&p);
+}
+
+Test(cli, double_dash_ends_options)
+{
+	struct parse p;
+
+	expect_run(&p, V("--json", "--", "-o", "x"), CMD("-o", "x"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	cr_assert_null(p.opts.output);
+	parse_free(&p);
+	/* A -- after the command is the command's own argument. */
+	expect_run(&p, V("--", "ls", "--", "-l"), CMD("ls", "--", "-l"));
+	parse_free(&p);
+}
+
+Test(cli, output_spellings)
+{
+	struct parse p;
+
+	expect_run(&p, V("-o", "t.txt", "true"), CMD("true"));
+	cr_assert_str_eq(p.opts.output, "t.txt");
+	parse_free(&p);
+	expect_run(&p, V("-ot.txt", "true"), CMD("true"));
+	cr_assert_str_eq(p.opts.output, "t.txt");
+	parse_free(&p);
+	expect_run(&p, V("--output=t.txt", "true"), CMD("true"));
+	cr_assert_str_eq(p.opts.output, "t.txt");
+	parse_free(&p);
+	expect_run(&p, V("--output", "t.txt", "true"), CMD("true"));
+	cr_assert_str_eq(p.opts.output, "t.txt");
+	parse_free(&p);
+}
+
+Test(cli, formats)
+{
+	struct parse p;
+
+	expect_run(&p, V("--format=json", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	parse_free(&p);
+	expect_run(&p, V("--json", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	parse_free(&p);
+	expect_run(&p, V("--format", "timeline", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	parse_free(&p);
+	/* The last one given wins, as with most tools. */
+	expect_run(&p, V("--json", "--format=timeline", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	parse_free(&p);
+}
+
+Test(cli, no_seccomp)
+{
+	struct parse p;
+
+	expect_run(&p, V("--no-seccomp", "true"), CMD("true"));
+	cr_assert_not(p.opts.seccomp);
+	parse_free(&p);
+}
+
+Test(cli, help_goes_to_out_and_exits_successfully)
+{
+	struct parse p;
+
+	parse(&p, V("--help"));
+	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
+	cr_assert_str_eq(p.out, pw_cli_usage);
+	cr_assert_str_empty(p.err);
+	parse_free(&p);
+	/* -h wins even before a command: the user asked for help. */
+	parse(&p, V("-h", "ls"));
+	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
+	cr_assert_str_eq(p.out, pw_cli_usage);
+	parse_free(&p);
+}
+
+Test(cli, version)
+{
+	struct parse p;
+
+	parse(&p, V("--version"));
+	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
+	cr_assert_str_eq(p.out, "procwatch " PW_VERSION "\n");
+	cr_assert_str_empty(p.err);
+	parse_free(&p);
+	parse(&p, V("-V"));
+	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
+	cr_assert_str_eq(p.out, "procwatch " PW_VERSION "\n");
+	parse_free(&p);
+}
+
+Test(cli, unknown_options)
+{
+	expect_usage_error(V("--frobnicate", "true"), "unknown option '--frobnicate'");
+	expect_usage_error(V("--frobnicate=3", "true"), "unknown option '--frobnicate'");
+	expect_usage_error(V("-x", "true"), "unknown option '-x'");
+	/* The bad letter is named even inside a cluster after a long option. */
+	expect_usage_error(V("--output=f", "-xV", "true"), "unknown option '-x'");
+}
+
+Test(cli, missing_arguments)
+{
+	expect_usage_error(V("-o"), "option '-o' requires an argument");
+	expect_usage_error(V("--output"), "option '--output' requires an argument");
+	expect_usage_error(V("--format"), "option '--format' requires an argument");
+}
+
+Test(cli, argument_not_allowed)
+{
+	expect_usage_error(V("--json=yes", "true"),
+			   "option '--json' doesn't allow an argument");
+	expect_usage_error(V("--help=me"), "option '--help' doesn't allow an argument");
+}
+
+Test(cli, unknown_format_names_the_valid_ones)
+{
+	expect_usage_error(V("--format=xml", "true"),
+			   "unknown format 'xml' (valid formats: timeline, json)");
+	expect_usage_error(V("--format=", "true"),
+			   "unknown format '' (valid formats: timeline, json)");
+}
+
+Test(cli, empty_output_name)
+{
+	expect_usage_error(V("-o", "", "true"), "the output file name is empty");
+}
+
+Test(cli, no_command)
+{
+	expect_usage_error((char *[]){ "procwatch", NULL }, "no command given");
+	expect_usage_error(V("--json"), "no command given");
+	expect_usage_error(V("-o", "x", "--"), "no command given");
+}
+
+/* A user reading --help must find every option the parser accepts. */
+Test(cli, usage_lists_every_long_option)
+{
+	const struct option *o;
+	char name[64];
+	int n = 0;
+
+	for (o = pw_cli_longopts; o->name; o++, n++) {
+		snprintf(name, sizeof(name), "--%s", o->name);
+		cr_expect(strstr(pw_cli_usage, name), "%s is not in pw_cli_usage", name);
+	}
+	cr_assert_geq(n, 6);
+}
+
+/* Parsing twice in one process must not carry getopt state over. */
+Test(cli, parser_can_be_called_again)
+{
+	struct parse p;
+
+	expect_usage_error(V("-xh"), "unknown option '-x'");
+	expect_run(&p, V("-o", "a", "ls", "-l"), CMD("ls", "-l"));
+	cr_assert_str_eq(p.opts.output, "a");
+	parse_free(&p);
+}
