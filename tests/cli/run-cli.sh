@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Whole-program tests of the command line, as a user sees it: exit statuses,
+# error messages, where output goes, and that tracing leaves the command's
+# own behaviour alone.  Prints TAP.  Run by meson (suite cli) with
+# PROCWATCH=<binary>; by hand:  PROCWATCH=build/procwatch tests/cli/run-cli.sh
+#
+# Cases that need ptrace are skipped, never passed, when a probe run shows
+# ptrace is not permitted here (containers without CAP_SYS_PTRACE, Yama).
+set -euo pipefail
+
+: "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
+PROCWATCH=$(realpath "$PROCWATCH")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Core files would land in the current directory: use an empty one.
+mkdir "$tmp/cwd"
+cd "$tmp/cwd"
+
+n=0
+ptrace_skip=""
+
+# TAP reporting.  Diagnostics go after the result as "# " lines.
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	shift
+	local line
+	for line in "$@"; do
+		echo "# $line"
+	done
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $1"
+}
+
+# Shows a captured file in diagnostics, indented.
+show() {
+	echo "$1:"
+	sed 's/^/    /' "$2"
+}
+
+# Runs procwatch with stdout and stderr captured in $tmp/out and $tmp/err;
+# its exit status is left in $rc.  A hung tracer must not hang the suite.
+rc=0
+pw() {
+	rc=0
+	timeout -k 5 60 "$PROCWATCH" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+}
+
+# check DESCRIPTION PREDICATE [ARG...]: ok if the predicate succeeds, else
+# not ok with the exit status and captured output as diagnostics.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		ok "$what"
+	else
+		local -a diag
+		mapfile -t diag < <(echo "exit status $rc"; show stdout "$tmp/out"; show stderr "$tmp/err")
+		not_ok "$what" "${diag[@]}"
+	fi
+}
+
+lines() {
+	wc -l <"$1"
+}
+
+# A usage error: status 125, nothing on stdout, the message line naming
+# $1 and the hint, and nothing else.
+is_usage_error() {
+	[[ $rc -eq 125 ]] &&
+		[[ ! -s $tmp/out ]] &&
+		[[ $(lines "$tmp/err") -eq 2 ]] &&
+		head -n1 "$tmp/err" | grep -q -- "^procwatch: .*$1" &&
+		[[ $(tail -n1 "$tmp/err") == "Try 'procwatch --help' for more information." ]]
+}
+
+# ---- options, without tracing anything ----
+
+pw --frobnicate true
+check "unknown option: 125, one error line naming it, one hint line" \
+	is_usage_error "--frobnicate"
+
+pw -o
+check "missing option argument: 125, error and hint" is_usage_error "-o"
+
+pw --format=xml true
+check "unknown format: 125, error names the valid formats" \
+	is_usage_error "xml.*timeline.*json"
+
+pw
+check "no command: 125, error and hint" is_usage_error "command"
+
+pw --json
+check "options but no command: 125, error and hint" is_usage_error "command"
+
+help_ok() {
+	[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q -- "--json" "$tmp/out"
+}
+pw --help
+check "--help exits 0, lists --json on stdout, nothing on stderr" help_ok
+
+version_ok() {
+	[[ $rc -eq 0 && $(lines "$tmp/out") -eq 1 ]] &&
+		grep -qE '^procwatch [0-9]+\.[0-9]+\.[0-9]+' "$tmp/out"
+}
+pw --version
+check "--version prints 'procwatch VERSION' and exits 0" version_ok
+
+unwritable_ok() {
+	[[ $rc -eq 125 && ! -s $tmp/out ]] &&
+		grep -q '^procwatch: .*/nonexistent-dir/x' "$tmp/err"
+}
+pw -o /nonexistent-dir/x true
+check "unwritable -o: 125 and a message naming the path" unwritable_ok
+
+# ---- tracing: needs ptrace ----
+
+pw -o /dev/null true
+if [[ $rc -eq 125 ]] && grep -qi ptrace "$tmp/err"; then
+	ptrace_skip="ptrace not permitted: $(head -n1 "$tmp/err")"
+fi
+
+# Runs a ptrace-dependent case, or skips it when ptrace is not permitted.
+traced() {
+	if [[ -n $ptrace_skip ]]; then
+		skip "$ptrace_skip"
+		return
+	fi
+	"$@"
+}
+
+exit_is() {
+	[[ $rc -eq $1 ]]
+}
+
+# Runs Python code on the JSON Lines trace in $tmp/trace (sys.argv[1]).
+json_check() {
+	python3 -c "$1" "$tmp/trace"
+}
+
+not_found_ok() {
+	[[ $rc -eq 127 && $(lines "$tmp/err") -eq 1 ]] &&
+		grep -qx 'procwatch: no-such-command-pw: command not found' "$tmp/err"
+}
+case_not_found() {
+	pw -o "$tmp/trace" no-such-command-pw
+	check "command not found: 127, one line 'procwatch: CMD: command not found'" \
+		not_found_ok
+}
+
+cannot_execute_ok() {
+	[[ $rc -eq 126 ]] && grep -q '^procwatch: .*noexec' "$tmp/err"
+}
+case_cannot_execute() {
+	printf '#!/bin/sh\nexit 0\n' >"$tmp/noexec"
+	chmod 644 "$tmp/noexec"
+	pw -o "$tmp/trace" "$tmp/noexec"
+	check "file without execute permission: 126, message names it" \
+		cannot_execute_ok
+}
+
+case_exit_status() {
+	pw -o /dev/null sh -c 'exit 3'
+	check "the command's exit status passes through (3)" exit_is 3
+}
+
+cwd_empty() {
+	[[ -z $(ls -A) ]]
+}
+# procwatch must die by the command's signal, as a shell would see it, and
+# not dump core itself.  The traced shell turns its own core dumps off, and
+# procwatch is given a limit that would allow one, so a core file in the
+# (empty) current directory can only be procwatch's.
+case_killed_by() {
+	local sig=$1 num
+	num=$(kill -l "$sig")
+	rc=0
+	(
+		ulimit -c unlimited 2>/dev/null || true
+		exec timeout -k 5 60 "$PROCWATCH" -o /dev/null \
+			sh -c "ulimit -c 0; kill -$sig \$\$"
+	) >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	check "command killed by SIG$sig: procwatch dies by it too (\$? = $((128 + num)))" \
+		exit_is $((128 + num))
+	check "no core file left in the current directory after SIG$sig" cwd_empty
+	rm -f -- core*
+}
+
+stdout_untouched_ok() {
+	[[ $rc -eq 0 ]] && cmp -s "$tmp/expected" "$tmp/out"
+}
+case_stdout_untouched() {
+	env printf 'a\nb' >"$tmp/expected"
+	pw -o /dev/null -- printf 'a\nb'
+	check "the command's stdout is byte-identical, procwatch adds nothing to it" \
+		stdout_untouched_ok
+}
+
+default_output_ok() {
+	[[ $rc -eq 0 && ! -s $tmp/out && -s $tmp/err ]] && grep -q true "$tmp/err"
+}
+case_default_output_is_stderr() {
+	pw true
+	check "without -o the trace goes to stderr, stdout stays empty" \
+		default_output_ok
+}
+
+command_options_ok() {
+	[[ $rc -eq 0 && -s $tmp/out ]] && json_check '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+want = ["ls", "-l", "/"]
+assert evs[0]["event"] == "start" and evs[0]["argv"] == want, evs[0]
+assert any(e["event"] == "exec" and e.get("argv") == want for e in evs), evs
+'
+}
+case_command_options() {
+	pw --json -o "$tmp/trace" ls -l /
+	check "'procwatch ls -l /' runs ls with its own -l" command_options_ok
+}
+
+json_lines_ok() {
+	[[ $rc -eq 0 && -s $tmp/trace && ! -s $tmp/out ]] && json_check '
+import json, sys
+[json.loads(l) for l in open(sys.argv[1])]
+'
+}
+case_json_lines() {
+	pw --json -o "$tmp/trace" sh -c 'true; /bin/true'
+	check "--json -o FILE: a non-empty file, every line parses as JSON" \
+		json_lines_ok
+}
+
+# The filter only decides where the tracee stops; the trace must not change.
+case_no_seccomp_same_trace() {
+	local kinds='
+import collections, json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+print(sorted(collections.Counter(e["event"] for e in evs).items()))
+'
+	local with without what
+	what="--no-seccomp gives the same event kinds and counts as the filter"
+	pw --json -o "$tmp/trace" sh -c 'true; /bin/true'
+	with=$(json_check "$kinds" 2>&1) || with="unreadable trace (exit $rc): $with"
+	pw --json --no-seccomp -o "$tmp/trace" sh -c 'true; /bin/true'
+	without=$(json_check "$kinds" 2>&1) || without="unreadable trace (exit $rc): $without"
+	if [[ $rc -eq 0 && $with == "$without" && $with == *exec* ]]; then
+		ok "$what"
+	else
+		not_ok "$what" "with the filter: $with" "with --no-seccomp: $without"
+	fi
+}
+
+traced case_not_found
+traced case_cannot_execute
+traced case_exit_status
+for sig in SEGV TERM; do
+	if [[ -n $ptrace_skip ]]; then
+		skip "$ptrace_skip"
+		skip "$ptrace_skip"
+	else
+		case_killed_by "$sig"
+	fi
+done
+traced case_stdout_untouched
+traced case_default_output_is_stderr
+traced case_command_options
+traced case_json_lines
+traced case_no_seccomp_same_trace
+
+echo "1..$n"
