@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Lifetime and names of struct pw_event: freeing the bytes an exec event
+ * copied out of the tracee, and the lower-case names the JSON trace and the
+ * timeline use for event kinds, calls and spawn kinds.  Names are looked up
+ * in arrays indexed by the enum; a value outside the enum yields NULL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/event.h"
+
+#define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const event_kind_names[] = {
+	[PW_EV_START] = "start",
+	[PW_EV_SPAWN] = "spawn",
+	[PW_EV_EXEC] = "exec",
+	[PW_EV_WAIT] = "wait",
+	[PW_EV_EXIT] = "exit",
+	[PW_EV_SIGNAL] = "signal",
+	[PW_EV_END] = "end",
+};
+
+static const char *const call_names[] = {
+	[PW_CALL_NONE] = NULL,
+	[PW_CALL_CLONE] = "clone",
+	[PW_CALL_CLONE3] = "clone3",
+	[PW_CALL_FORK] = "fork",
+	[PW_CALL_VFORK] = "vfork",
+	[PW_CALL_EXECVE] = "execve",
+	[PW_CALL_EXECVEAT] = "execveat",
+	[PW_CALL_WAIT4] = "wait4",
+	[PW_CALL_WAITID] = "waitid",
+	[PW_CALL_EXIT] = "exit",
+	[PW_CALL_EXIT_GROUP] = "exit_group",
+};
+
+static const char *const spawn_kind_names[] = {
+	[PW_SPAWN_FORK] = "fork",
+	[PW_SPAWN_VFORK] = "vfork",
+	[PW_SPAWN_POSIX_SPAWN] = "posix_spawn",
+	[PW_SPAWN_THREAD] = "thread",
+	[PW_SPAWN_CLONE] = "clone",
+};
+
+void
+pw_bytes_clear(struct pw_bytes *b)
+{
+	if (!b)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->err = 0;
+}
+
+/* Only exec events own memory: start's argv belongs to the caller. */
+void
+pw_event_clear(struct pw_event *ev)
+{
+	struct pw_exec *ex;
+
+	if (!ev || ev->kind != PW_EV_EXEC)
+		return;
+	ex = &ev->u.exec;
+	pw_bytes_clear(&ex->path);
+	for (size_t i = 0; ex->argv && i < ex->argc; i++)
+		pw_bytes_clear(&ex->argv[i]);
+	free(ex->argv);
+	ex->argv = NULL;
+	ex->argc = 0;
+}
+
+const char *
+pw_event_kind_name(enum pw_event_kind kind)
+{
+	if ((unsigned)kind >= PW_ARRAY_SIZE(event_kind_names))
+		return NULL;
+	return event_kind_names[kind];
+}
+
+const char *
+pw_call_name(enum pw_call call)
+{
+	if ((unsigned)call >= PW_ARRAY_SIZE(call_names))
+		return NULL;
+	return call_names[call];
+}
+
+const char *
+pw_spawn_kind_name(enum pw_spawn_kind kind)
+{
+	if ((unsigned)kind >= PW_ARRAY_SIZE(spawn_kind_names))
+		return NULL;
+	return spawn_kind_names[kind];
+}

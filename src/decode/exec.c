@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * execve/execveat at syscall entry: the path and argv copied out of the
+ * tracee while its old image still exists.  Tracee data is never trusted:
+ * unreadable pointers become per-element errors, and the argument count
+ * and total size are capped by struct pw_exec_limits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/decode.h"
+#include "mem_internal.h"
+
+#define PW_ARGV_CHUNK 64	/* pointers fetched per read() */
+
+struct argv_reader {
+	struct pw_mem *mem;
+	struct pw_exec_limits lim;
+	struct pw_exec *out;
+	size_t cap;		/* elements allocated in out->argv */
+	size_t bytes;		/* sum of the lengths read so far */
+	bool done;
+};
+
+/*
+ * Fetches up to max pointers at addr without crossing a page boundary, so
+ * the NULL ending an array that ends just before an unmapped page is seen.
+ * Returns how many, or -errno.  A pointer straddling a boundary needs both
+ * pages anyway, so it is read across.
+ */
+static ssize_t
+read_ptrs(struct pw_mem *mem, uint64_t addr, uint64_t *ptrs, size_t max)
+{
+	size_t len = pw_mem_page_left(addr) & ~(size_t)7;
+	ssize_t n;
+
+	if (len == 0)
+		len = sizeof(uint64_t);
+	if (len > max * sizeof(uint64_t))
+		len = max * sizeof(uint64_t);
+	n = mem->read(mem, addr, ptrs, len);
+	if (n < 0)
+		return n;
+	if ((size_t)n < sizeof(uint64_t))
+		return -EFAULT;
+	if ((size_t)n > len)
+		n = (ssize_t)len;
+	return n / (ssize_t)sizeof(uint64_t);
+}
+
+/* Room for one more element; false (and argv_err) when out of memory. */
+static bool
+reserve_one(struct argv_reader *r)
+{
+	struct pw_exec *out = r->out;
+	size_t ncap;
+	struct pw_bytes *nv;
+
+	if (out->argc < r->cap)
+		return true;
+	ncap = r->cap ? r->cap * 2 : 16;
+	nv = realloc(out->argv, ncap * sizeof(*nv));
+	if (!nv) {
+		out->argv_err = ENOMEM;
+		return false;
+	}
+	out->argv = nv;
+	r->cap = ncap;
+	return true;
+}
+
+/*
+ * One argv element at ptr.  An unreadable string is kept as an element
+ * with data NULL and err set (the kernel would fail the exec with EFAULT);
+ * reaching a limit sets argv_truncated and ends the walk.
+ */
+static void
+add_arg(struct argv_reader *r, uint64_t ptr)
+{
+	struct pw_exec *out = r->out;
+	struct pw_bytes el = { 0 };
+	int rc;
+
+	if (out->argc >= r->lim.max_args) {
+		out->argv_truncated = true;
+		r->done = true;
+		return;
+	}
+	if (!reserve_one(r)) {
+		r->done = true;
+		return;
+	}
+	rc = pw_mem_read_string(r->mem, ptr, r->lim.max_bytes - r->bytes, &el);
+	if (rc == 1) {
+		out->argv_truncated = true;
+		r->done = true;
+		if (el.len == 0) {
+			pw_bytes_clear(&el);
+			return;
+		}
+	}
+	out->argv[out->argc++] = el;
+	r->bytes += el.len;
+}
+
+/*
+ * fs/exec.c: a NULL argv counts as an empty one (count() returns 0, and
+ * since Linux 5.18 the kernel adds an empty argv[0]).
+ */
+static void
+read_argv(struct argv_reader *r, uint64_t addr)
+{
+	uint64_t ptrs[PW_ARGV_CHUNK];
+
+	while (addr && !r->done) {
+		ssize_t n = read_ptrs(r->mem, addr, ptrs, PW_ARGV_CHUNK);
+
+		if (n < 0) {
+			r->out->argv_err = (int)-n;
+			return;
+		}
+		for (ssize_t i = 0; i < n && !r->done; i++) {
+			if (ptrs[i] == 0)
+				return;
+			add_arg(r, ptrs[i]);
+		}
+		addr += (uint64_t)n * sizeof(uint64_t);
+	}
+}
+
+/*
+ * fs/namei.c getname(): a NULL path faults; longer than PATH_MAX is
+ * ENAMETOOLONG, so reading PATH_MAX bytes shows everything the kernel uses.
+ */
+static void
+read_path(struct pw_mem *mem, uint64_t addr, struct pw_bytes *path)
+{
+	if (addr == 0) {
+		path->err = EFAULT;
+		return;
+	}
+	pw_mem_read_string(mem, addr, PATH_MAX, path);
+}
+
+void
+pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
+		     const struct pw_exec_limits *limits, struct pw_exec *out)
+{
+	struct argv_reader r = { .mem = mem, .out = out };
+	uint64_t path, argv;
+
+	memset(out, 0, sizeof(*out));
+	if (limits) {
+		r.lim = *limits;
+	} else {
+		r.lim.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
+		r.lim.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;
+	}
+	out->call = pw_call_from_nr(sc->nr);
+	if (out->call == PW_CALL_EXECVEAT) {
+		out->dirfd = (int)sc->args[0];
+		out->at_flags = (int)sc->args[4];
+		path = sc->args[1];
+		argv = sc->args[2];
+	} else {
+		/* fs/exec.c: execve is execveat(AT_FDCWD, ...) */
+		out->dirfd = AT_FDCWD;
+		path = sc->args[0];
+		argv = sc->args[1];
+	}
+	read_path(mem, path, &out->path);
+	read_argv(&r, argv);
+}
