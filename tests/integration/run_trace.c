@@ -994,6 +994,37 @@ pw_tree_children(const struct pw_tree *t, pid_t creator, pid_t *out, size_t max)
 	return n;
 }
 
+pid_t
+pw_assert_root(const struct pw_run *r, const struct pw_tree *t)
+{
+	pid_t root = (pid_t)pw_facts_get_int(r, "root");
+
+	cr_assert(t->root == root, "the trace's root is %d, the helper's pid is %d",
+		  (int)t->root, (int)root);
+	return root;
+}
+
+const struct pw_proc *
+pw_assert_spawned(const struct pw_tree *t, pid_t tid, pid_t creator,
+		  pid_t parent, const char *kind)
+{
+	const struct pw_proc *p = tree_lookup(t, tid);
+
+	cr_assert(p && p->spawn, "no spawn event created %d", (int)tid);
+	cr_assert(p->creator_pid == creator, "%d should be spawned by %d: %s",
+		  (int)tid, (int)creator, pw_ev_dump(p->spawn));
+	cr_assert(p->parent == parent, "%d should have parent %d: %s", (int)tid,
+		  (int)parent, pw_ev_dump(p->spawn));
+	if (kind) {
+		cr_assert_str_eq(p->kind, kind, "%d should be kind %s: %s", (int)tid,
+				 kind, pw_ev_dump(p->spawn));
+		cr_assert(p->thread == (strcmp(kind, "thread") == 0),
+			  "spawn.thread does not match kind %s: %s", kind,
+			  pw_ev_dump(p->spawn));
+	}
+	return p;
+}
+
 static void
 check_proc_exit(const struct pw_proc *p)
 {

@@ -146,6 +146,16 @@ const struct pw_proc *pw_tree_find(const struct pw_tree *t, pid_t tid);
 size_t pw_tree_children(const struct pw_tree *t, pid_t creator,
 			pid_t *out, size_t max);
 
+/* Asserts the tree's root is the helper's own pid (its fact "root"). */
+pid_t pw_assert_root(const struct pw_run *r, const struct pw_tree *t);
+/*
+ * Asserts tid was spawned by process creator, will be reaped by parent, is
+ * a thread or not as kind says, and has that kind (NULL: any); returns it.
+ */
+const struct pw_proc *pw_assert_spawned(const struct pw_tree *t, pid_t tid,
+					pid_t creator, pid_t parent,
+					const char *kind);
+
 /*
  * Every spawned child and the root: exactly one exit event, after its spawn
  * (except a thread whose tid an exec took over: none).

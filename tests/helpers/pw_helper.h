@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the helper tracees: "facts" (what a helper really did, with real
+ * pids) go to fd 3 as key=value lines when the harness opened fd 3, and
+ * nowhere otherwise; stdout carries only deterministic text.  Every write is
+ * one write(2) so lines from different processes never interleave (the
+ * harness opens fd 3 with O_APPEND).  Header-only so each helper stays a
+ * single translation unit; safe to call in a fork child, not a vfork child.
+ */
+#ifndef PW_HELPER_H
+#define PW_HELPER_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PW_FACTS_FD 3
+
+static inline void
+pw_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		len -= (size_t)w;
+	}
+}
+
+static inline void __attribute__((format(printf, 1, 2)))
+fact(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n, saved = errno;
+
+	if (fcntl(PW_FACTS_FD, F_GETFD) == -1) {
+		errno = saved;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	pw_write_all(PW_FACTS_FD, buf, (size_t)n);
+	errno = saved;
+}
+
+/* Deterministic text on stdout, unbuffered so forks never duplicate it. */
+static inline void __attribute__((format(printf, 1, 2)))
+say(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		pw_write_all(1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* A helper that cannot do its scenario says why and exits 99. */
+static inline void __attribute__((noreturn))
+die(const char *what)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "helper: %s: %s\n", what, strerror(errno));
+
+	if (n > 0)
+		pw_write_all(2, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	_exit(99);
+}
+
+/* argv[i] as a positive number, or def when absent. */
+static inline long
+arg_long(int argc, char **argv, int i, long def)
+{
+	char *end;
+	long v;
+
+	if (argc <= i)
+		return def;
+	v = strtol(argv[i], &end, 10);
+	if (*end || v <= 0) {
+		errno = EINVAL;
+		die("bad number argument");
+	}
+	return v;
+}
+
+#endif
