@@ -106,7 +106,7 @@ child(int release)
 	fact("seen_waiting", seen);
 	fact("detect_by_syscall", used_syscall);
 	fact("polls", i);
-	/* Sent even when not seen, so that a failure shows in the facts, not as a hang. */
+	/* Sent even when not seen: a failure shows in the facts, not as a hang. */
 	kill(parent, SIGALRM);
 	/* Nobody writes: read() returns 0 once the handler closed the end. */
 	while (read(release, &c, 1) < 0 && errno == EINTR)

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Integration tests of exec events against the real kernel: an argv of 5000
+ * elements with a 100 KiB one and every awkward byte sequence, decoded back
+ * from the trace's byte-string scheme (valid UTF-8 is a JSON string, anything
+ * else {"text": lossy, "hex": every byte}) and compared element by element
+ * with what the exec'd program really received; execve failures (ENOENT,
+ * EACCES, EFAULT with an unreadable path) followed by a success; and
+ * fexecve as execveat(fd, "", AT_EMPTY_PATH), whose path must be the file
+ * the fd names.  Each traced run is also compared with an untraced one.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "run_trace.h"
+
+struct bytes {
+	unsigned char *data;
+	size_t len;
+};
+
+/* ---- an independent reading of the documented byte-string scheme ---- */
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4) or 0: RFC 3629, so no
+ * overlong forms, no surrogates (U+D800..U+DFFF), nothing past U+10FFFF.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned long cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static bool
+utf8_valid(const struct bytes *b)
+{
+	size_t i = 0, n;
+
+	while (i < b->len) {
+		n = utf8_seq(b->data + i, b->len - i);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* The "text" the scheme promises: each stray byte becomes U+FFFD. */
+static char *
+lossy(const struct bytes *b)
+{
+	char *out = malloc(b->len * 3 + 1), *o = out;
+	size_t i = 0, n;
+
+	cr_assert(out);
+	while (i < b->len) {
+		n = utf8_seq(b->data + i, b->len - i);
+		if (n) {
+			memcpy(o, b->data + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;	/* upper case is not what the scheme writes */
+}
+
+/* Lowercase hex to bytes; false if s is not that. */
+static bool
+unhex(const char *s, size_t len, struct bytes *out)
+{
+	size_t i;
+	int hi, lo;
+
+	if (len % 2)
+		return false;
+	out->len = len / 2;
+	out->data = malloc(out->len + 1);
+	cr_assert(out->data);
+	for (i = 0; i < out->len; i++) {
+		hi = hexval(s[2 * i]);
+		lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out->data[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
+}
+
+/*
+ * Asserts that the JSON value v encodes exactly the bytes want, in the form
+ * the scheme requires for them (string iff valid UTF-8).
+ */
+static void
+assert_bytes_value(const json_t *v, const struct bytes *want, size_t idx,
+		   const json_t *ev)
+{
+	const json_t *text, *hex;
+	struct bytes got = { 0 };
+	char *expect_text;
+
+	if (utf8_valid(want)) {
+		cr_assert(json_is_string(v), "argv[%zu] is valid UTF-8 and must be a "
+			  "plain string: %.300s", idx, pw_ev_dump(v));
+		cr_assert(json_string_length(v) == want->len &&
+			  memcmp(json_string_value(v), want->data, want->len) == 0,
+			  "argv[%zu] (%zu bytes) differs from what was passed: "
+			  "%.300s", idx, want->len, pw_ev_dump(v));
+		return;
+	}
+	cr_assert(json_is_object(v) && json_object_size(v) == 2,
+		  "argv[%zu] is not UTF-8 and must be {\"text\",\"hex\"}: %.300s "
+		  "(exec %.200s)", idx, pw_ev_dump(v), pw_ev_dump(ev));
+	text = json_object_get(v, "text");
+	hex = json_object_get(v, "hex");
+	cr_assert(json_is_string(text) && json_is_string(hex),
+		  "argv[%zu]: text and hex must be strings: %s", idx, pw_ev_dump(v));
+	cr_assert(unhex(json_string_value(hex), json_string_length(hex), &got),
+		  "argv[%zu]: hex is not lowercase hex: %s", idx, pw_ev_dump(v));
+	cr_assert(got.len == want->len && memcmp(got.data, want->data, got.len) == 0,
+		  "argv[%zu]: hex does not give back the bytes passed: %s", idx,
+		  pw_ev_dump(v));
+	expect_text = lossy(want);
+	cr_assert_str_eq(json_string_value(text), expect_text,
+			 "argv[%zu]: text is not the bytes with U+FFFD for each "
+			 "stray byte: %s", idx, pw_ev_dump(v));
+	free(expect_text);
+	free(got.data);
+}
+
+/* ---- pw_exec_args ---- */
+
+/* pw_exec_args --print writes each argument it got as a line of hex. */
+static size_t
+parse_printed_argv(const char *out, struct bytes **argv)
+{
+	size_t n = 0, cap = 1024, len;
+	const char *line = out, *nl;
+
+	*argv = calloc(cap, sizeof(**argv));
+	cr_assert(*argv);
+	while (*line) {
+		nl = strchr(line, '\n');
+		cr_assert(nl, "pw_exec_args output does not end with a newline");
+		len = (size_t)(nl - line);
+		if (n == cap) {
+			cap *= 2;
+			*argv = realloc(*argv, cap * sizeof(**argv));
+			cr_assert(*argv);
+		}
+		cr_assert(unhex(line, len, &(*argv)[n]), "bad hex line %zu", n);
+		n++;
+		line = nl + 1;
+	}
+	return n;
+}
+
+static void
+free_argv_bytes(struct bytes *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].data);
+	free(v);
+}
+
+static bool
+bytes_is(const struct bytes *b, const char *s, size_t len)
+{
+	return b->len == len && memcmp(b->data, s, len) == 0;
+}
+
+#define BYTES_IS(b, lit) bytes_is((b), (lit), sizeof(lit) - 1)
+
+/*
+ * The helper's argv really holds the awkward cases (else this test would
+ * prove little): checked on what the exec'd program printed.
+ */
+static void
+assert_awkward_cases(const struct bytes *v, size_t n, const struct pw_run *r)
+{
+	long long big = pw_facts_get_int(r, "big_index");
+
+	cr_assert(n == (size_t)pw_facts_get_int(r, "argc"),
+		  "the exec'd helper printed %zu arguments", n);
+	cr_assert(BYTES_IS(&v[1], "--print"));
+	cr_assert(BYTES_IS(&v[2], "line one\nline two"));
+	cr_assert(BYTES_IS(&v[3], "double \" quote"));
+	cr_assert(BYTES_IS(&v[4], "single ' quote"));
+	cr_assert(BYTES_IS(&v[5], "back\\slash"));
+	cr_assert(BYTES_IS(&v[6], "\x1b[31mred\x1b[0m"));
+	cr_assert(v[7].len == 0, "argv[7] should be the empty string");
+	cr_assert(BYTES_IS(&v[8], "\xff\xfe") && !utf8_valid(&v[8]));
+	cr_assert(BYTES_IS(&v[9], "lone \x80 continuation") && !utf8_valid(&v[9]));
+	cr_assert(BYTES_IS(&v[10], "truncated \xe2\x82") && !utf8_valid(&v[10]));
+	cr_assert(v[big].len == (size_t)pw_facts_get_int(r, "big_len"));
+}
+
+/* The re-exec: the second successful exec of the helper's process. */
+static json_t *
+self_exec(const struct pw_run *r)
+{
+	pid_t pid = (pid_t)pw_facts_get_int(r, "pid");
+	json_t *ev;
+
+	cr_assert(pw_exec_ok_count(r, pid) == 2, "expected 2 successful execs of "
+		  "%d (the launch and the re-exec), got %zu", (int)pid,
+		  pw_exec_ok_count(r, pid));
+	ev = pw_exec_ok_nth(r, pid, 1);
+	cr_assert_str_eq(pw_ev_str(ev, "call"), "execve", "%.300s", pw_ev_dump(ev));
+	cr_assert_str_eq(pw_ev_str(ev, "path"), "/proc/self/exe", "%.300s",
+			 pw_ev_dump(ev));
+	cr_assert(!pw_ev_bool(ev, "argv_truncated"),
+		  "argv was cut short although the kernel took all of it: "
+		  "%.300s", pw_ev_dump(ev));
+	return ev;
+}
+
+Test(exec_live, argv_bytes_exact)
+{
+	struct pw_run r;
+	struct bytes *want;
+	const json_t *argv;
+	json_t *ev;
+	size_t n, i;
+
+	pw_require_ptrace();
+	pw_run("pw_exec_args", NULL, NULL, &r);
+	pw_check_trace_wellformed(&r);
+	pw_run_compare("pw_exec_args", NULL, &r);
+	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
+		  "status 0x%x, stderr: %s", r.status, r.err);
+	n = parse_printed_argv(r.out, &want);
+	assert_awkward_cases(want, n, &r);
+
+	ev = self_exec(&r);
+	argv = json_object_get(ev, "argv");
+	cr_assert(json_array_size(argv) == n, "the trace has %zu argv elements, "
+		  "the program got %zu", json_array_size(argv), n);
+	for (i = 0; i < n; i++)
+		assert_bytes_value(json_array_get(argv, i), &want[i], i, ev);
+	free_argv_bytes(want, n);
+	pw_run_free(&r);
+}
+
+/* ---- pw_exec_fail ---- */
+
+/* "ENOENT" for the errno the helper saw (glibc's name for it). */
+static const char *
+errno_name(long long e)
+{
+	const char *s = strerrorname_np((int)e);
+
+	cr_assert(s, "no name for errno %lld", e);
+	return s;
+}
+
+static void
+assert_failed_exec(const json_t *ev, const struct pw_run *r, const char *key,
+		   const char *arg0)
+{
+	long long e = pw_facts_get_int(r, key);
+	const char *argv[] = { arg0, "x", NULL };
+
+	cr_assert(ev, "no exec event for the %s failure", key);
+	cr_assert_str_eq(pw_ev_str(ev, "call"), "execve", "%s", pw_ev_dump(ev));
+	cr_assert(pw_ev_int(ev, "result") == -e, "%s: result should be %lld: %s",
+		  key, -e, pw_ev_dump(ev));
+	cr_assert_str_eq(pw_ev_str(ev, "errno"), errno_name(e), "%s",
+			 pw_ev_dump(ev));
+	pw_assert_argv(ev, argv);
+}
+
+static void
+assert_exec_path(const json_t *ev, const struct pw_run *r, const char *key)
+{
+	char *want = pw_facts_get_str(r, key);
+
+	cr_assert_str_eq(pw_ev_str(ev, "path"), want, "%s", pw_ev_dump(ev));
+	free(want);
+}
+
+Test(exec_live, failures_then_success)
+{
+	const char *true_argv[] = { "true", NULL };
+	json_t *ev[5] = { NULL };
+	struct pw_run r;
+	size_t i = 0, n = 0;
+	pid_t pid;
+	json_t *e;
+
+	pw_require_ptrace();
+	pw_run("pw_exec_fail", NULL, NULL, &r);
+	pw_check_trace_wellformed(&r);
+	pw_run_compare("pw_exec_fail", NULL, &r);
+	pid = (pid_t)pw_facts_get_int(&r, "pid");
+	while ((e = pw_event_next(&r, "exec", &i))) {
+		if (pw_ev_int(e, "pid") != pid)
+			continue;
+		cr_assert(n < 5, "more than 5 exec events for %d: %s", (int)pid,
+			  pw_ev_dump(e));
+		ev[n++] = e;
+	}
+	cr_assert(n == 5, "expected 5 exec events (launch, 3 failures, /bin/true), "
+		  "got %zu", n);
+	assert_failed_exec(ev[1], &r, "enoent", "pw-enoent");
+	assert_exec_path(ev[1], &r, "enoent_path");
+	assert_failed_exec(ev[2], &r, "eacces", "pw-eacces");
+	assert_exec_path(ev[2], &r, "eacces_path");
+	assert_failed_exec(ev[3], &r, "efault", "pw-efault");
+	cr_assert(json_is_null(json_object_get(ev[3], "path")),
+		  "an unreadable path must be null: %s", pw_ev_dump(ev[3]));
+	cr_assert(pw_ev_int(ev[4], "result") == 0, "%s", pw_ev_dump(ev[4]));
+	cr_assert_str_eq(pw_ev_str(ev[4], "path"), "/bin/true", "%s",
+			 pw_ev_dump(ev[4]));
+	pw_assert_argv(ev[4], true_argv);
+	pw_assert_exit_code(&r, pid, 0);
+	pw_run_free(&r);
+}
+
+/* ---- pw_fexecve ---- */
+
+static void
+check_fexecve(const char *mode)
+{
+	const char *args[] = { mode, NULL };
+	const char *argv[] = { "true", "from-fd", NULL };
+	struct pw_run r;
+	char *real;
+	json_t *ev;
+	pid_t pid;
+
+	pw_require_ptrace();
+	pw_run("pw_fexecve", args, NULL, &r);
+	pw_check_trace_wellformed(&r);
+	pw_run_compare("pw_fexecve", args, &r);
+	pid = (pid_t)pw_facts_get_int(&r, "pid");
+	cr_assert(pw_exec_ok_count(&r, pid) == 2, "expected the launch and the "
+		  "execveat, got %zu successful execs", pw_exec_ok_count(&r, pid));
+	ev = pw_exec_ok_nth(&r, pid, 1);
+	cr_assert_str_eq(pw_ev_str(ev, "call"), "execveat", "%s", pw_ev_dump(ev));
+	/* Compared with realpath(): /bin/true may be a symlink or merged /usr. */
+	real = pw_facts_get_str(&r, "realpath");
+	cr_assert_str_eq(pw_ev_str(ev, "path"), real,
+			 "AT_EMPTY_PATH: path must be the file the fd names: %s",
+			 pw_ev_dump(ev));
+	cr_assert(pw_ev_array_has(ev, "at_flags", "AT_EMPTY_PATH"),
+		  "at_flags lacks AT_EMPTY_PATH: %s", pw_ev_dump(ev));
+	cr_assert(pw_ev_int(ev, "dirfd") == pw_facts_get_int(&r, "fd"),
+		  "dirfd is not the fd the helper opened: %s", pw_ev_dump(ev));
+	pw_assert_argv(ev, argv);
+	free(real);
+	pw_run_free(&r);
+}
+
+Test(exec_live, fexecve_rdonly)
+{
+	check_fexecve("rdonly");
+}
+
+Test(exec_live, fexecve_opath)
+{
+	check_fexecve("path");
+}
