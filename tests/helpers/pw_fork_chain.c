@@ -4,7 +4,7 @@
  * root) forks level 1, which forks level 2, ... level N exits 1 and every
  * level above waits for its child and exits with the child's exit code,
  * so the 1 travels up to the root.
- * Facts: level<d>=<pid> for d = 0..N.
+ * Facts: root, level<d>=<pid> for d = 0..N.
  */
 #include <sys/wait.h>
 
@@ -33,7 +33,10 @@ int
 main(int argc, char **argv)
 {
 	long n = arg_long(argc, argv, 1, 200);
-	int code = level(0, n);
+	int code;
+
+	fact("root=%d", (int)getpid());
+	code = level(0, n);
 
 	say("fork_chain: depth %ld, code %d\n", n, code);
 	return code;

@@ -372,6 +372,10 @@ parse_trace(struct pw_run *r, const char *path)
 	cr_assert(fd >= 0, "trace file %s: %s", path, strerror(errno));
 	buf = slurp_fd(fd, &len);
 	close(fd);
+	/* For debugging a failure: PW_TEST_SHOW_TRACE=1 prints the raw trace. */
+	if (getenv("PW_TEST_SHOW_TRACE"))
+		fprintf(stderr, "--- trace of %s ---\n%s--- end of trace ---\n",
+			r->argv[0], buf);
 	r->events = xcalloc(cap, sizeof(*r->events));
 	for (line = buf; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -451,7 +455,7 @@ pw_ev_dump(const json_t *ev)
 	static char bufs[4][2048];
 	static unsigned next;
 	char *b = bufs[next++ % 4];
-	char *s = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char *s = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
 
 	snprintf(b, sizeof(bufs[0]), "%s", s ? s : "(null)");
 	free(s);

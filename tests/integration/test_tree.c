@@ -125,9 +125,14 @@ Test(tree, vfork)
 	cr_assert_str_eq(pw_ev_str(v1->spawn, "call"), "vfork");
 	cr_assert_str_eq(pw_ev_str(v2->spawn, "call"), "vfork");
 	assert_exec(&r, v1->tid, "/bin/echo", echo_argv);
-	/* The parent sleeps in vfork until the child's exec releases its mm. */
-	cr_assert(pw_event_index(&r, pw_exec_ok_nth(&r, v1->tid, 0)) < v2->spawn_at,
-		  "the second vfork is recorded before the first child's exec");
+	/*
+	 * Not asserted: the first child's exec line before the second spawn.
+	 * The kernel releases the vfork parent in begin_new_exec (exec_mm_release
+	 * -> complete_vfork_done), before PTRACE_EVENT_EXEC, so the parent's next
+	 * vfork can be observed before the exec completes and its result is
+	 * known.  Only the spawn order is fixed.
+	 */
+	cr_assert(v1->spawn_at < v2->spawn_at, "spawn order");
 	pw_assert_exit_code(&r, v1->tid, 0);
 	pw_assert_exit_code(&r, v2->tid, 3);
 	pw_check_tree_reaped(&r, &t, NULL, 0);
