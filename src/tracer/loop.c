@@ -41,8 +41,9 @@ struct stop {
 static void
 resume(struct tracer *t, struct task *task, int sig)
 {
-	int op = (!t->seccomp || task->in_call != PW_CALL_NONE) ? PTRACE_SYSCALL
-								: PTRACE_CONT;
+	bool want_syscalls = !t->seccomp || task->in_call != PW_CALL_NONE ||
+			     task->interrupted;
+	int op = want_syscalls ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	ptrace(op, task->tid, NULL, (void *)(long)sig);
 }
@@ -77,9 +78,18 @@ on_syscall_stop(struct tracer *t, struct task *task)
 
 	if (!get_syscall(task->tid, &info, &sc))
 		return;
-	if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+	if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
 		on_syscall_exit(t, task, sc.rval);
-	else
+		return;
+	}
+	task->last_nr = sc.nr;
+	/*
+	 * Under the filter a traced call stops twice when PTRACE_SYSCALL is in
+	 * force: at the syscall-entry stop and then at the seccomp stop (Linux
+	 * >= 4.8 runs seccomp after the entry stop).  Decode it once, at the
+	 * seccomp stop.
+	 */
+	if (info.op == PTRACE_SYSCALL_INFO_SECCOMP || !t->seccomp)
 		on_syscall_entry(t, task, &sc);
 }
 
@@ -179,15 +189,13 @@ on_death(struct tracer *t, struct task *task, int status)
 	struct pw_event ev;
 	struct pw_exit *ex = &ev.u.exit;
 
-	if (task->interrupted || task->in_call != PW_CALL_NONE) {
-		task->interrupted = false;	/* the call never returned */
-		task->in_call = PW_CALL_NONE;
-	}
+	/* A call still in progress (or interrupted) never returned: no event. */
 	tracer_event_init(t, &ev, PW_EV_EXIT, task);
 	ex->thread = ev.tid != ev.pid;
 	pw_status_from_wait(status, &ex->status);
 	ex->call = WIFEXITED(status) ? task->exit_call : PW_CALL_NONE;
-	tracer_emit(t, &ev);
+	if (!task->exit_written)
+		tracer_emit(t, &ev);
 	if (!ex->thread) {
 		if (task->tid == t->root)
 			record_root_end(t, &ex->status);
@@ -304,32 +312,9 @@ emit_end(struct tracer *t)
 }
 
 static void
-free_entry(pid_t key, void *value, void *data)
-{
-	(void)key;
-	(void)data;
-	free(value);
-}
-
-static void
-free_task(pid_t key, void *value, void *data)
-{
-	struct task *task = value;
-
-	(void)key;
-	(void)data;
-	pw_event_clear(&task->pending);
-	free(task);
-}
-
-static void
 tracer_destroy(struct tracer *t)
 {
-	pw_pidmap_each(&t->tasks, free_task, NULL);
-	pw_pidmap_destroy(&t->tasks);
-	pw_pidmap_each(&t->zombies, free_entry, NULL);
-	pw_pidmap_destroy(&t->zombies);
-	pw_pidmap_destroy(&t->early_deaths);
+	tasks_destroy(t);
 	if (t->child_error_fd >= 0)
 		close(t->child_error_fd);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,22 +121,82 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 }
 
 /*
- * A wait ended in -ERESTART* at its exit stop.  If the task's next traced
- * call is the same wait, the kernel restarted it (SA_RESTART, or no handler)
- * and only the restarted call's result counts.  Anything else means the
- * program saw EINTR.  Caveat: a handler that itself waits or forks before
- * the restart makes the first wait look like EINTR.
+ * A task in an interrupted wait entered a traced call.  The same call with
+ * the same arguments before any rt_sigreturn said EINTR is the kernel's
+ * restart (no handler ran, or SA_RESTART): only the restarted call's result
+ * counts.  Any other call comes from the signal handler; the verdict waits.
  */
-void
-finish_interrupted(struct tracer *t, struct task *task)
+static void
+check_restart(struct task *task, const struct pw_syscall *sc)
 {
-	struct pw_event *ev = &task->pending;
+	if (sc->nr == task->suspended_entry.nr &&
+	    !memcmp(sc->args, task->suspended_entry.args, sizeof(sc->args))) {
+		task->interrupted = false;
+		pw_event_clear(&task->suspended);
+	}
+}
 
-	if (!task->interrupted)
+/*
+ * rt_sigreturn returns the register the signal frame saved: -EINTR when the
+ * handler's signal ended the call (no SA_RESTART, or ERESTARTNOHAND), the
+ * syscall number when the kernel rewound it for a restart (arch/x86/kernel/
+ * signal.c, handle_signal).
+ */
+static void
+on_sigreturn_exit(struct tracer *t, struct task *task, long rval)
+{
+	if (rval != -EINTR)
 		return;
 	task->interrupted = false;
-	ev->u.wait.result = -EINTR;
-	tracer_emit(t, ev);
+	task->suspended.u.wait.result = -EINTR;
+	task->suspended.time_us = tracer_now(t);
+	tracer_emit(t, &task->suspended);
+}
+
+static bool
+is_only_thread(pid_t tid)
+{
+	char path[64], line[128];
+	int threads = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &threads) == 1)
+			break;
+	fclose(f);
+	return threads <= 1;
+}
+
+/*
+ * exit and exit_group never return, and the code is in the register now.
+ * Writing the exit here rather than at the death report keeps the order
+ * of events true: the death report comes only after the task has closed
+ * its files, so a process waiting for that EOF could otherwise be seen
+ * ending first.  A leader that calls exit while other threads run stays a
+ * zombie whose final status the last thread decides: that one waits for
+ * the death report.
+ */
+static void
+on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
+	      const struct pw_syscall *sc)
+{
+	struct pw_event ev;
+
+	task->exit_call = call;
+	if (call == PW_CALL_EXIT && task->tid == task_tgid(task) &&
+	    !is_only_thread(task->tid))
+		return;
+	tracer_event_init(t, &ev, PW_EV_EXIT, task);
+	ev.u.exit.thread = ev.tid != ev.pid;
+	ev.u.exit.status.kind = PW_STATUS_EXITED;
+	ev.u.exit.status.code = pw_decode_exit_code(sc);
+	ev.u.exit.call = call;
+	tracer_emit(t, &ev);
+	task->exit_written = true;
 }
 
 void
@@ -145,19 +206,12 @@ on_syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *s
 
 	if (call == PW_CALL_NONE)
 		return;
-	if (task->interrupted) {
-		if (sc->nr == task->entry.nr &&
-		    !memcmp(sc->args, task->entry.args, sizeof(sc->args))) {
-			task->interrupted = false;	/* restarted */
-			pw_event_clear(&task->pending);
-		} else {
-			finish_interrupted(t, task);
-		}
-	}
+	if (task->interrupted)
+		check_restart(task, sc);
 	if (is_spawn(call) || is_exec(call) || is_wait(call))
 		begin_call(t, task, call, sc);
 	else
-		task->exit_call = call;
+		on_exit_entry(t, task, call, sc);
 }
 
 /*
@@ -201,6 +255,10 @@ end_wait(struct tracer *t, struct task *task, long rval)
 	struct pw_syscall sc = task->entry;
 
 	if (is_restart(rval)) {
+		pw_event_clear(&task->suspended);
+		task->suspended = *ev;
+		task->suspended_entry = task->entry;
+		memset(ev, 0, sizeof(*ev));
 		task->interrupted = true;
 		return;
 	}
@@ -226,8 +284,11 @@ on_syscall_exit(struct tracer *t, struct task *task, long rval)
 {
 	enum pw_call call = task->in_call;
 
-	if (call == PW_CALL_NONE)
+	if (call == PW_CALL_NONE) {
+		if (task->interrupted && task->last_nr == SYS_rt_sigreturn)
+			on_sigreturn_exit(t, task, rval);
 		return;
+	}
 	task->in_call = PW_CALL_NONE;
 	if (is_spawn(call)) {
 		end_spawn(t, task, rval);

@@ -31,12 +31,45 @@ task_add(struct tracer *t, pid_t tid)
 	return task;
 }
 
+static void
+task_free(struct task *task)
+{
+	pw_event_clear(&task->pending);
+	pw_event_clear(&task->suspended);
+	free(task);
+}
+
 void
 task_forget(struct tracer *t, struct task *task)
 {
 	pw_pidmap_remove(&t->tasks, task->tid);
-	pw_event_clear(&task->pending);
-	free(task);
+	task_free(task);
+}
+
+static void
+free_task_entry(pid_t key, void *value, void *data)
+{
+	(void)key;
+	(void)data;
+	task_free(value);
+}
+
+static void
+free_zombie_entry(pid_t key, void *value, void *data)
+{
+	(void)key;
+	(void)data;
+	free(value);
+}
+
+void
+tasks_destroy(struct tracer *t)
+{
+	pw_pidmap_each(&t->tasks, free_task_entry, NULL);
+	pw_pidmap_destroy(&t->tasks);
+	pw_pidmap_each(&t->zombies, free_zombie_entry, NULL);
+	pw_pidmap_destroy(&t->zombies);
+	pw_pidmap_destroy(&t->early_deaths);
 }
 
 /* After a non-leader exec the thread carries on under the leader's tid. */

@@ -38,10 +38,19 @@ struct task {
 	enum pw_call in_call;
 	struct pw_syscall entry;
 	struct pw_event pending;
-	/* A wait ended in -ERESTART*: it either restarts or returns EINTR. */
+	/*
+	 * A wait that ended in -ERESTART* at its exit stop, held until we know
+	 * whether the kernel restarts it or the program sees EINTR.  Until
+	 * then the task runs under PTRACE_SYSCALL so that we see the exit of
+	 * rt_sigreturn, whose result is what the interrupted call returns.
+	 */
 	bool interrupted;
+	struct pw_event suspended;
+	struct pw_syscall suspended_entry;
+	long last_nr;		/* syscall of the last entry stop seen */
 
 	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
+	bool exit_written;	/* its exit event went out at that entry */
 };
 
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
@@ -72,6 +81,7 @@ struct tracer {
 struct task *task_find(struct tracer *t, pid_t tid);
 struct task *task_add(struct tracer *t, pid_t tid);
 void task_forget(struct tracer *t, struct task *task);
+void tasks_destroy(struct tracer *t);
 int task_rekey(struct tracer *t, struct task *task, pid_t new_tid);
 pid_t task_tgid(struct task *task);
 void zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st);
@@ -89,7 +99,6 @@ void on_syscall_entry(struct tracer *t, struct task *task,
 void on_syscall_exit(struct tracer *t, struct task *task, long rval);
 void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
 struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
-void finish_interrupted(struct tracer *t, struct task *task);
 
 /* tracee_mem.c */
 struct tracee_mem {
