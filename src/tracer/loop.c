@@ -38,8 +38,8 @@ struct stop {
  * otherwise PTRACE_CONT, so the task runs until the filter stops it again.
  * ESRCH means the task died under us (SIGKILL): its death report follows.
  */
-static void
-resume(struct tracer *t, struct task *task, int sig)
+void
+tracer_resume(struct tracer *t, struct task *task, int sig)
 {
 	bool want_syscalls = !t->seccomp || task->in_call != PW_CALL_NONE ||
 			     task->interrupted;
@@ -76,8 +76,13 @@ on_syscall_stop(struct tracer *t, struct task *task)
 	struct __ptrace_syscall_info info;
 	struct pw_syscall sc;
 
-	if (!get_syscall(task->tid, &info, &sc))
+	if (!get_syscall(task->tid, &info, &sc)) {
+		t->stats.stops[STOP_OTHER]++;
 		return;
+	}
+	t->stats.stops[info.op == PTRACE_SYSCALL_INFO_EXIT ? STOP_SYSCALL_EXIT
+		       : info.op == PTRACE_SYSCALL_INFO_SECCOMP ? STOP_SECCOMP
+		       : STOP_SYSCALL_ENTRY]++;
 	if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
 		on_syscall_exit(t, task, sc.rval);
 		return;
@@ -104,6 +109,7 @@ on_signal_stop(struct tracer *t, struct task *task, int sig)
 	struct pw_event ev;
 	siginfo_t si;
 
+	t->stats.stops[STOP_SIGNAL]++;
 	if (sig != SIGCHLD) {
 		tracer_event_init(t, &ev, PW_EV_SIGNAL, task);
 		ev.u.signal.signal = sig;
@@ -114,7 +120,7 @@ on_signal_stop(struct tracer *t, struct task *task, int sig)
 		}
 		tracer_emit(t, &ev);
 	}
-	resume(t, task, sig);
+	tracer_resume(t, task, sig);
 }
 
 static bool
@@ -132,6 +138,36 @@ event_message(pid_t tid)
 	return msg;
 }
 
+/*
+ * Handles a fork event, or with PROCWATCH_TEST_DEFER_SPAWN holds it (the
+ * creator stays stopped) until the child's first stop has been seen, so
+ * that the tests can make the kernel's rarer order happen every time.
+ */
+static bool
+defer_spawn_event(struct tracer *t, struct task *task, pid_t child)
+{
+	struct task *c = task_find(t, child);
+
+	if (t->defer_spawn_events && !(c && c->started) &&
+	    pw_pidmap_put(&t->deferred, child, (void *)(long)task->tid) == 0)
+		return true;
+	on_spawn_event(t, task, child);
+	return false;
+}
+
+/* The child of a held fork event has stopped or died: let the event go. */
+static void
+release_deferred(struct tracer *t, pid_t child)
+{
+	void *creator = pw_pidmap_remove(&t->deferred, child);
+	struct task *task = creator ? task_find(t, (pid_t)(long)creator) : NULL;
+
+	if (!task)
+		return;
+	on_spawn_event(t, task, child);
+	tracer_resume(t, task, 0);
+}
+
 /* Stops that are not syscall or signal-delivery stops: status >> 16 says which. */
 static void
 on_event_stop(struct tracer *t, struct task *task, int event, int sig)
@@ -143,9 +179,12 @@ on_event_stop(struct tracer *t, struct task *task, int event, int sig)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_spawn_event(t, task, (pid_t)event_message(task->tid));
+		t->stats.stops[STOP_SPAWN_EVENT]++;
+		if (defer_spawn_event(t, task, (pid_t)event_message(task->tid)))
+			return;
 		break;
 	case PTRACE_EVENT_EXEC:
+		t->stats.stops[STOP_EXEC_EVENT]++;
 		task = on_exec_event(t, task->tid, (pid_t)event_message(task->tid));
 		if (!task)
 			return;
@@ -159,14 +198,22 @@ on_event_stop(struct tracer *t, struct task *task, int event, int sig)
 		 * child's first stop or our PTRACE_INTERRUPT: just resume.
 		 */
 		if (is_stop_signal(sig)) {
+			t->stats.stops[STOP_GROUP]++;
 			ptrace(PTRACE_LISTEN, task->tid, NULL, NULL);
+			return;
+		}
+		t->stats.stops[STOP_CHILD_START]++;
+		if (!task->tgid && t->spawns_in_flight &&
+		    pw_pidmap_put(&t->parked, task->tid, (void *)1) == 0) {
+			release_deferred(t, task->tid);
 			return;
 		}
 		break;
 	default:
+		t->stats.stops[STOP_OTHER]++;
 		break;
 	}
-	resume(t, task, 0);
+	tracer_resume(t, task, 0);
 }
 
 static void
@@ -220,6 +267,7 @@ on_unknown_death(struct tracer *t, pid_t tid, int status)
 	pw_status_from_wait(status, &ev.u.exit.status);
 	tracer_emit(t, &ev);
 	pw_pidmap_put(&t->early_deaths, tid, (void *)1);
+	release_deferred(t, tid);
 }
 
 static void
@@ -229,6 +277,7 @@ dispatch(struct tracer *t, pid_t pid, int status)
 	int sig, event;
 
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		t->stats.deaths++;
 		if (task)
 			on_death(t, task, status);
 		else
@@ -242,15 +291,45 @@ dispatch(struct tracer *t, pid_t pid, int status)
 		ptrace(PTRACE_CONT, pid, NULL, NULL);
 		return;
 	}
+	if (!task->started) {
+		task->started = true;
+		/* Its creator's fork event is still to come (research note §2.3). */
+		if (!task->tgid)
+			t->stats.early_children++;
+	}
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
 	if (event)
 		on_event_stop(t, task, event, sig);
 	else if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_stop(t, task);
-		resume(t, task, 0);
+		tracer_resume(t, task, 0);
 	} else
 		on_signal_stop(t, task, sig);
+}
+
+static void
+resume_parked(pid_t tid, void *value, void *data)
+{
+	struct tracer *t = data;
+	struct task *task = task_find(t, tid);
+
+	(void)value;
+	if (task)
+		tracer_resume(t, task, 0);
+}
+
+/*
+ * No traced task is inside a spawn call any more, so no fork event can come
+ * for the parked tasks (their creator was killed before reporting it):
+ * let them run unlinked.
+ */
+static void
+release_parked(struct tracer *t)
+{
+	pw_pidmap_each(&t->parked, resume_parked, t);
+	pw_pidmap_destroy(&t->parked);
+	pw_pidmap_init(&t->parked);
 }
 
 static void
@@ -277,6 +356,8 @@ run_loop(struct tracer *t)
 			batch[n++] = (struct stop){ pid, status };
 		for (i = 0; i < n; i++)
 			dispatch(t, batch[i].pid, batch[i].status);
+		if (t->parked.count && !t->spawns_in_flight)
+			release_parked(t);
 	}
 }
 
@@ -309,6 +390,43 @@ emit_end(struct tracer *t)
 	ev.u.end.lost = t->lost;
 	/* The end event itself cannot be counted as lost any more. */
 	tracer_emit(t, &ev);
+}
+
+static bool
+env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* PROCWATCH_STATS=1: how often and why the tracees stopped, on stderr. */
+static void
+print_stats(const struct tracer *t)
+{
+	static const char *const names[STOP_KINDS] = {
+		[STOP_SECCOMP] = "seccomp",
+		[STOP_SYSCALL_ENTRY] = "syscall-entry",
+		[STOP_SYSCALL_EXIT] = "syscall-exit",
+		[STOP_SPAWN_EVENT] = "spawn-event",
+		[STOP_EXEC_EVENT] = "exec-event",
+		[STOP_CHILD_START] = "child-start",
+		[STOP_GROUP] = "group-stop",
+		[STOP_SIGNAL] = "signal",
+		[STOP_OTHER] = "other",
+	};
+	unsigned long total = 0;
+	int i;
+
+	if (!env_flag("PROCWATCH_STATS"))
+		return;
+	for (i = 0; i < STOP_KINDS; i++)
+		total += t->stats.stops[i];
+	fprintf(stderr, "procwatch: stats: stops=%lu", total);
+	for (i = 0; i < STOP_KINDS; i++)
+		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
+	fprintf(stderr, " early-children=%lu deaths=%lu\n",
+		t->stats.early_children, t->stats.deaths);
 }
 
 static void
@@ -349,6 +467,9 @@ pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
 	pw_pidmap_init(&t.tasks);
 	pw_pidmap_init(&t.zombies);
 	pw_pidmap_init(&t.early_deaths);
+	pw_pidmap_init(&t.parked);
+	pw_pidmap_init(&t.deferred);
+	t.defer_spawn_events = env_flag("PROCWATCH_TEST_DEFER_SPAWN");
 	clock_gettime(CLOCK_MONOTONIC, &t.start);
 	*killed_by = 0;
 
@@ -366,6 +487,7 @@ pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
 	emit_start(&t);
 	run_loop(&t);
 	emit_end(&t);
+	print_stats(&t);
 	status = launch_failure_status(&t, opts->command);
 	if (status < 0)
 		status = command_status(&t, killed_by);

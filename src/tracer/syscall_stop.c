@@ -96,6 +96,15 @@ resolve_empty_path(struct task *task, struct pw_exec *ex)
 	ex->path.len = (size_t)n;
 }
 
+/* The task's syscall is over as far as we care; a spawn no longer in flight. */
+void
+leave_call(struct tracer *t, struct task *task)
+{
+	if (is_spawn(task->in_call))
+		t->spawns_in_flight--;
+	task->in_call = PW_CALL_NONE;
+}
+
 static void
 begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	   const struct pw_syscall *sc)
@@ -118,6 +127,8 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	}
 	task->in_call = call;
 	task->entry = *sc;
+	if (is_spawn(call))
+		t->spawns_in_flight++;
 }
 
 /*
@@ -289,7 +300,7 @@ on_syscall_exit(struct tracer *t, struct task *task, long rval)
 			on_sigreturn_exit(t, task, rval);
 		return;
 	}
-	task->in_call = PW_CALL_NONE;
+	leave_call(t, task);
 	if (is_spawn(call)) {
 		end_spawn(t, task, rval);
 	} else if (is_exec(call)) {
@@ -318,6 +329,8 @@ link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
 		return;
 	c->tgid = sp->thread ? task_tgid(task) : child;
 	c->parent = sp->parent;
+	if (pw_pidmap_remove(&t->parked, child))
+		tracer_resume(t, c, 0);
 }
 
 void
@@ -332,7 +345,7 @@ on_spawn_event(struct tracer *t, struct task *task, pid_t child)
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
 		sp->call = PW_CALL_NONE;
 	}
-	task->in_call = PW_CALL_NONE;
+	leave_call(t, task);
 	sp->child = child;
 	sp->result = child;
 	sp->parent = spawn_parent(t, task, sp);
@@ -372,7 +385,7 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 	}
-	task->in_call = PW_CALL_NONE;
+	leave_call(t, task);
 	task->exit_call = PW_CALL_NONE;
 	ev->pid = pid;
 	ev->tid = pid;

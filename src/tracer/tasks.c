@@ -42,6 +42,7 @@ task_free(struct task *task)
 void
 task_forget(struct tracer *t, struct task *task)
 {
+	leave_call(t, task);
 	pw_pidmap_remove(&t->tasks, task->tid);
 	task_free(task);
 }
@@ -70,6 +71,8 @@ tasks_destroy(struct tracer *t)
 	pw_pidmap_each(&t->zombies, free_zombie_entry, NULL);
 	pw_pidmap_destroy(&t->zombies);
 	pw_pidmap_destroy(&t->early_deaths);
+	pw_pidmap_destroy(&t->parked);
+	pw_pidmap_destroy(&t->deferred);
 }
 
 /* After a non-leader exec the thread carries on under the leader's tid. */

@@ -27,6 +27,7 @@
  */
 struct task {
 	pid_t tid;
+	bool started;		/* its first stop was seen */
 	pid_t tgid;		/* 0 until known (first stop before the parent's event) */
 	pid_t parent;		/* process that will reap this one; 0 if unknown */
 
@@ -53,6 +54,30 @@ struct task {
 	bool exit_written;	/* its exit event went out at that entry */
 };
 
+/*
+ * Why a tracee stopped, counted when PROCWATCH_STATS is set: every stop
+ * costs two context switches, so each kind must earn its place (README,
+ * "Performance").
+ */
+enum stop_kind {
+	STOP_SECCOMP,		/* a traced call's entry (filter) */
+	STOP_SYSCALL_ENTRY,	/* PTRACE_SYSCALL: without the filter, or watching a restart */
+	STOP_SYSCALL_EXIT,	/* a result we need: failures, wait statuses */
+	STOP_SPAWN_EVENT,	/* PTRACE_EVENT_FORK/VFORK/CLONE */
+	STOP_EXEC_EVENT,	/* PTRACE_EVENT_EXEC */
+	STOP_CHILD_START,	/* a new task's first stop */
+	STOP_GROUP,		/* group-stop (SIGSTOP and friends) */
+	STOP_SIGNAL,		/* signal-delivery stop */
+	STOP_OTHER,
+	STOP_KINDS
+};
+
+struct tracer_stats {
+	unsigned long stops[STOP_KINDS];
+	unsigned long early_children;	/* first stop before the creator's event */
+	unsigned long deaths;
+};
+
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
 struct zombie {
 	struct pw_status status;
@@ -65,6 +90,17 @@ struct tracer {
 	struct pw_pidmap tasks;	/* tid -> struct task */
 	struct pw_pidmap zombies;	/* pid -> struct zombie, until reaped */
 	struct pw_pidmap early_deaths;	/* tids that died before their creator's event */
+	/*
+	 * New tasks whose first stop came before their creator's fork event:
+	 * kept stopped until the event links them, so that nothing they do is
+	 * written before the spawn that created them.  Released when no spawn
+	 * is in flight any more (a creator killed before its event).
+	 */
+	struct pw_pidmap parked;
+	unsigned long spawns_in_flight;
+	/* PROCWATCH_TEST_DEFER_SPAWN: hold fork events until the child's first stop. */
+	bool defer_spawn_events;
+	struct pw_pidmap deferred;	/* child tid -> creator tid */
 	struct timespec start;
 	struct pw_exec_limits limits;
 
@@ -75,6 +111,7 @@ struct tracer {
 
 	bool sink_failed;
 	unsigned long lost;
+	struct tracer_stats stats;
 };
 
 /* tasks.c */
@@ -87,6 +124,9 @@ pid_t task_tgid(struct task *task);
 void zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st);
 bool zombie_take(struct tracer *t, pid_t pid, struct pw_status *st);
 
+/* loop.c */
+void tracer_resume(struct tracer *t, struct task *task, int sig);
+
 /* emit.c */
 uint64_t tracer_now(const struct tracer *t);
 void tracer_event_init(struct tracer *t, struct pw_event *ev,
@@ -98,6 +138,7 @@ void on_syscall_entry(struct tracer *t, struct task *task,
 		      const struct pw_syscall *sc);
 void on_syscall_exit(struct tracer *t, struct task *task, long rval);
 void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
+void leave_call(struct tracer *t, struct task *task);
 struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
 
 /* tracee_mem.c */
