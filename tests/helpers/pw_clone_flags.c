@@ -32,16 +32,6 @@ raw_clone(unsigned long flags)
 	return syscall(SYS_clone, flags, NULL, NULL, NULL, 0UL);
 }
 
-static int
-reap(pid_t pid, int options)
-{
-	int st;
-
-	if (waitpid(pid, &st, options) != pid)
-		die("waitpid");
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void
 middle(int wfd)
 {

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pw_helper.h"
+
 #define PW_EXEC_ARGS_ARGC 5000
 #define PW_EXEC_ARGS_BIG (100 * 1024)
 
@@ -34,13 +36,6 @@ static const char *const awkward[] = {
 	"caf\xc3\xa9 \xe2\x82\xac ok",
 	"tab\there",
 };
-
-static void
-fact(const char *key, long value)
-{
-	/* fd 3 is the harness's facts file; without it there is nobody to tell. */
-	dprintf(3, "%s=%ld\n", key, value);
-}
 
 static char *
 big_arg(void)
@@ -98,10 +93,10 @@ exec_self(void)
 		if (!argv[i])
 			return 2;
 	}
-	fact("argc", PW_EXEC_ARGS_ARGC);
-	fact("big_index", (long)big_index);
-	fact("big_len", PW_EXEC_ARGS_BIG);
-	fact("pid", (long)getpid());
+	fact_long("argc", PW_EXEC_ARGS_ARGC);
+	fact_long("big_index", (long)big_index);
+	fact_long("big_len", PW_EXEC_ARGS_BIG);
+	fact_long("pid", (long)getpid());
 	execv("/proc/self/exe", argv);
 	perror("pw_exec_args: execv /proc/self/exe");
 	return 2;

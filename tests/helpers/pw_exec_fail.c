@@ -16,21 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pw_helper.h"
+
 #define ENOENT_PATH "/nonexistent-procwatch-dir/no-such-program"
 
 extern char **environ;
-
-static void
-fact(const char *key, long value)
-{
-	dprintf(3, "%s=%ld\n", key, value);
-}
-
-static void
-fact_str(const char *key, const char *value)
-{
-	dprintf(3, "%s=%s\n", key, value);
-}
 
 /* Runs one execve that must fail and records its errno under key. */
 static int
@@ -42,7 +32,7 @@ exec_must_fail(const char *key, const char *path, const char *arg0)
 	execve(path, argv, environ);
 	if (errno == 0)
 		return -1;
-	fact(key, errno);
+	fact_long(key, errno);
 	return 0;
 }
 
@@ -73,7 +63,7 @@ main(void)
 	char *ok_argv[] = { "true", NULL };
 	int rc = 0;
 
-	fact("pid", (long)getpid());
+	fact_long("pid", (long)getpid());
 	if (make_noexec(dir, sizeof(dir), file, sizeof(file)) < 0) {
 		perror("pw_exec_fail: temporary file");
 		return 2;

@@ -25,11 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void
-fact(const char *key, long value)
-{
-	dprintf(3, "%s=%ld\n", key, value);
-}
+#include "pw_helper.h"
 
 /* "SIGSEGV" (or "SEGV") to its number via glibc's table; 0 if unknown. */
 static int
@@ -126,10 +122,10 @@ core_child(int sig)
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
 		return 2;
-	fact("child", (long)pid);
-	fact("signal", WTERMSIG(status));
-	fact("core", WCOREDUMP(status) ? 1 : 0);
-	fact("core_files", clean_dir(dir));
+	fact_long("child", (long)pid);
+	fact_long("signal", WTERMSIG(status));
+	fact_long("core", WCOREDUMP(status) ? 1 : 0);
+	fact_long("core_files", clean_dir(dir));
 	return 0;
 }
 
@@ -138,7 +134,7 @@ main(int argc, char **argv)
 {
 	int sig;
 
-	fact("pid", (long)getpid());
+	fact_long("pid", (long)getpid());
 	if (argc == 2)
 		return (int)strtol(argv[1], NULL, 0);
 	if (argc != 3 || (sig = signal_by_name(argv[2])) == 0) {

@@ -16,21 +16,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pw_helper.h"
+
 #define TARGET "/bin/true"
 
 extern char **environ;
-
-static void
-fact(const char *key, const char *value)
-{
-	dprintf(3, "%s=%s\n", key, value);
-}
-
-static void
-fact_long(const char *key, long value)
-{
-	dprintf(3, "%s=%ld\n", key, value);
-}
 
 int
 main(int argc, char **argv)
@@ -48,7 +38,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	fact_long("pid", (long)getpid());
-	fact("realpath", resolved);
+	fact_str("realpath", resolved);
 	fact_long("fd", fd);
 	fact_long("at_flags", AT_EMPTY_PATH);
 	/* O_CLOEXEC is fine for an ELF file: only scripts need the fd after exec. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PW_FACTS_FD 3
@@ -57,6 +58,19 @@ fact(const char *fmt, ...)
 	errno = saved;
 }
 
+/* One key=value fact, for helpers that report value by value. */
+static inline void
+fact_long(const char *key, long value)
+{
+	fact("%s=%ld", key, value);
+}
+
+static inline void
+fact_str(const char *key, const char *value)
+{
+	fact("%s=%s", key, value);
+}
+
 /* Deterministic text on stdout, unbuffered so forks never duplicate it. */
 static inline void __attribute__((format(printf, 1, 2)))
 say(const char *fmt, ...)
@@ -82,6 +96,17 @@ die(const char *what)
 	if (n > 0)
 		pw_write_all(2, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	_exit(99);
+}
+
+/* Waits for pid (waitpid options); its exit code, -1 if a signal ended it. */
+static inline int
+reap(pid_t pid, int options)
+{
+	int st;
+
+	if (waitpid(pid, &st, options) != pid)
+		die("waitpid");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* argv[i] as a positive number, or def when absent. */

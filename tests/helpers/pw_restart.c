@@ -27,16 +27,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pw_helper.h"
+
 #define POLL_LIMIT 2000000
 
 static volatile sig_atomic_t handler_ran;
 static int release_fd = -1;
-
-static void
-fact(const char *key, long value)
-{
-	dprintf(3, "%s=%ld\n", key, value);
-}
 
 static void
 on_alarm(int sig)
@@ -103,9 +99,9 @@ child(int release)
 		if (!seen)
 			sched_yield();
 	}
-	fact("seen_waiting", seen);
-	fact("detect_by_syscall", used_syscall);
-	fact("polls", i);
+	fact_long("seen_waiting", seen);
+	fact_long("detect_by_syscall", used_syscall);
+	fact_long("polls", i);
 	/* Sent even when not seen: a failure shows in the facts, not as a hang. */
 	kill(parent, SIGALRM);
 	/* Nobody writes: read() returns 0 once the handler closed the end. */
@@ -145,18 +141,18 @@ main(int argc, char **argv)
 	}
 	close(release[0]);
 	release_fd = release[1];
-	fact("pid", (long)getpid());
-	fact("child", (long)pid);
+	fact_long("pid", (long)getpid());
+	fact_long("child", (long)pid);
 	r = wait4(pid, &status, 0, NULL);
-	fact("first_result", r);
-	fact("first_errno", r < 0 ? errno : 0);
+	fact_long("first_result", r);
+	fact_long("first_errno", r < 0 ? errno : 0);
 	if (r < 0 && errno == EINTR)
 		r = wait4(pid, &status, 0, NULL);
-	fact("final_result", r);
-	fact("handler_ran", handler_ran);
+	fact_long("final_result", r);
+	fact_long("handler_ran", handler_ran);
 	if (r != pid || !WIFEXITED(status))
 		return 1;
-	fact("exit_code", WEXITSTATUS(status));
+	fact_long("exit_code", WEXITSTATUS(status));
 	printf("%s: handler %s, child exited %d\n", argv[1],
 	       handler_ran ? "ran" : "did not run", WEXITSTATUS(status));
 	return 0;

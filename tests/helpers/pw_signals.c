@@ -24,19 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pw_helper.h"
+
 static volatile sig_atomic_t got_signal;
-
-static void
-fact(const char *key, long value)
-{
-	dprintf(3, "%s=%ld\n", key, value);
-}
-
-static void
-fact_str(const char *key, const char *value)
-{
-	dprintf(3, "%s=%s\n", key, value);
-}
 
 static void
 on_signal(int sig)
@@ -67,7 +57,7 @@ mode_handler(void)
 		return 1;
 	}
 	printf("handled\n");
-	fact("handled", 1);
+	fact_long("handled", 1);
 	return 0;
 }
 
@@ -131,11 +121,11 @@ kill_one(int sig, const char *prefix)
 	close(ready);
 	close(go);
 	snprintf(key, sizeof(key), "%s_child", prefix);
-	fact(key, (long)pid);
+	fact_long(key, (long)pid);
 	snprintf(key, sizeof(key), "%s_signal", prefix);
-	fact(key, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	fact_long(key, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	snprintf(key, sizeof(key), "%s_core", prefix);
-	fact(key, WIFSIGNALED(status) && WCOREDUMP(status));
+	fact_long(key, WIFSIGNALED(status) && WCOREDUMP(status));
 	return WIFSIGNALED(status) && WTERMSIG(status) == sig ? 0 : 1;
 }
 
@@ -161,12 +151,12 @@ mode_ignore(void)
 		return 2;
 	if (kill(pid, SIGTERM) < 0 || write(go, &c, 1) != 1)
 		return 2;
-	fact("ignore_child", (long)pid);
-	fact("ignore_answered", wait_ready(ready) == 0);
+	fact_long("ignore_child", (long)pid);
+	fact_long("ignore_answered", wait_ready(ready) == 0);
 	if (waitpid(pid, &status, 0) != pid)
 		return 2;
-	fact("ignore_exited", WIFEXITED(status));
-	fact("ignore_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	fact_long("ignore_exited", WIFEXITED(status));
+	fact_long("ignore_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return 1;
 	printf("survived\n");
@@ -190,7 +180,7 @@ arm(const int *sigs, size_t n, sigset_t *wait_mask)
 		return -1;
 	for (i = 0; i < n; i++)
 		sigdelset(wait_mask, sigs[i]);
-	fact("pid", (long)getpid());
+	fact_long("pid", (long)getpid());
 	printf("ready %ld\n", (long)getpid());
 	return fflush(stdout) == 0 ? 0 : -1;
 }
@@ -201,7 +191,7 @@ await_signal(const sigset_t *wait_mask)
 	while (!got_signal)
 		sigsuspend(wait_mask);
 	fact_str("got", sigabbrev_np(got_signal));
-	fact("got_signo", got_signal);
+	fact_long("got_signo", got_signal);
 }
 
 static int
@@ -233,8 +223,8 @@ mode_int(void)
 		_exit(7);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return 2;
-	fact("child", (long)pid);
-	fact("child_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	fact_long("child", (long)pid);
+	fact_long("child_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	printf("got SIGINT, child exited %d\n", WEXITSTATUS(status));
 	return 0;
 }
@@ -242,7 +232,7 @@ mode_int(void)
 static int
 mode_block(void)
 {
-	fact("pid", (long)getpid());
+	fact_long("pid", (long)getpid());
 	printf("ready %ld\n", (long)getpid());
 	fflush(stdout);
 	/* pause() only ever returns -1 (EINTR): block until killed. */

@@ -18,11 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void
-fact(const char *key, long value)
-{
-	dprintf(3, "%s=%ld\n", key, value);
-}
+#include "pw_helper.h"
 
 /* The state letter of /proc/<pid>/stat: the field after "(comm)". */
 static char
@@ -70,21 +66,21 @@ main(void)
 		child(hold[0]);
 	}
 	close(hold[0]);
-	fact("pid", (long)getpid());
-	fact("child", (long)pid);
+	fact_long("pid", (long)getpid());
+	fact_long("child", (long)pid);
 	if (waitpid(pid, &status, WUNTRACED) != pid)
 		return 2;
 	state = proc_state(pid);
-	fact("stopped", WIFSTOPPED(status));
-	fact("stop_signal", WIFSTOPPED(status) ? WSTOPSIG(status) : 0);
-	dprintf(3, "state=%c\n", state);
+	fact_long("stopped", WIFSTOPPED(status));
+	fact_long("stop_signal", WIFSTOPPED(status) ? WSTOPSIG(status) : 0);
+	fact("state=%c", state);
 	if (kill(pid, SIGCONT) < 0 || waitpid(pid, &status, WCONTINUED) != pid)
 		return 2;
-	fact("continued", WIFCONTINUED(status));
+	fact_long("continued", WIFCONTINUED(status));
 	close(hold[1]);
 	if (waitpid(pid, &status, 0) != pid)
 		return 2;
-	fact("exit_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	fact_long("exit_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	/* No state letter here: it differs traced ('t') and untraced ('T'). */
 	printf("stopped, continued, exited %d\n",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);

@@ -11,16 +11,6 @@
 
 #include "pw_helper.h"
 
-static int
-reap(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		die("waitpid");
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 int
 main(void)
 {
@@ -40,9 +30,9 @@ main(void)
 	if (c2 == 0)
 		_exit(3);
 	fact("vfork1=%d", (int)c1);
-	fact("vfork1_code=%d", reap(c1));
+	fact("vfork1_code=%d", reap(c1, 0));
 	fact("vfork2=%d", (int)c2);
-	fact("vfork2_code=%d", reap(c2));
+	fact("vfork2_code=%d", reap(c2, 0));
 	say("vfork: done\n");
 	return 0;
 }

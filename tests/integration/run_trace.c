@@ -4,8 +4,10 @@
  * helper with stdout on a pipe, stderr and the facts fd (3) on unlinked
  * temporary files and the JSON Lines trace in a temporary file, then parses
  * every trace line with jansson and offers queries and the checks that
- * every traced run must pass.  Nothing here sleeps or depends on timing:
- * the harness reads stdout to EOF, then waits for procwatch.
+ * every traced run must pass.  A run can be split (pw_run_start, then
+ * pw_run_finish) for a test that acts while it goes on.  Nothing here
+ * sleeps or depends on timing: the harness reads stdout to EOF, then waits
+ * for procwatch.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,49 +91,29 @@ anon_tmpfile(void)
 	return high_fd(fd);
 }
 
-/* Reads fd from offset 0 to EOF into a NUL-terminated malloc'd buffer. */
+/*
+ * Reads fd to EOF after the n bytes already in buf (malloc'd, or NULL with
+ * n 0) into a NUL-terminated malloc'd buffer.  A file is read with pread
+ * from offset n (the offset the child left does not matter); a pipe as it
+ * comes, to EOF, so a chatty helper never blocks on a full pipe.
+ */
 static char *
-slurp_fd(int fd, size_t *len)
+slurp(int fd, bool file, char *buf, size_t n, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = xcalloc(1, cap);
+	size_t cap = n + 4096;
 	ssize_t got;
 
+	buf = xrealloc(buf, cap);
 	for (;;) {
 		if (cap - n < 2048) {
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
-		got = pread(fd, buf + n, cap - n - 1, (off_t)n);
+		got = file ? pread(fd, buf + n, cap - n - 1, (off_t)n)
+			   : read(fd, buf + n, cap - n - 1);
 		if (got < 0 && errno == EINTR)
 			continue;
 		cr_assert(got >= 0, "harness: read: %s", strerror(errno));
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-/* Reads a pipe to EOF (so a chatty helper never blocks on a full pipe). */
-static char *
-slurp_pipe(int fd, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = xcalloc(1, cap);
-	ssize_t got;
-
-	for (;;) {
-		if (cap - n < 2048) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		cr_assert(got >= 0, "harness: read stdout: %s", strerror(errno));
 		if (got == 0)
 			break;
 		n += (size_t)got;
@@ -260,7 +242,7 @@ struct child_fds {
  * the mask, and Criterion's may differ), then exec.
  */
 static void __attribute__((noreturn))
-exec_child(char **argv, const struct child_fds *f)
+exec_child(char **argv, const struct child_fds *f, int (*setup)(void))
 {
 	sigset_t all;
 	int sig;
@@ -273,6 +255,10 @@ exec_child(char **argv, const struct child_fds *f)
 		signal(sig, SIG_DFL);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (setup && setup() < 0) {
+		dprintf(2, "harness: child setup: %s\n", strerror(errno));
+		_exit(126);
+	}
 	execv(argv[0], argv);
 	dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -298,61 +284,125 @@ stdin_fd(const char *data)
 	return fd;
 }
 
-static void parse_trace(struct pw_run *r, const char *path);
+/* An empty file for the trace, named so procwatch can open it with -o. */
+static void
+trace_file(char *path, size_t size)
+{
+	int fd;
 
-int
-pw_run(const char *helper, const char *const *args,
-       const struct pw_run_opts *opts, struct pw_run *out)
+	snprintf(path, size, "%s/pw-trace-XXXXXX", tmpdir());
+	fd = mkostemp(path, O_CLOEXEC);
+	cr_assert(fd >= 0, "harness: mkostemp: %s", strerror(errno));
+	close(fd);
+}
+
+pid_t
+pw_run_start(const char *helper, const char *const *args,
+	     const struct pw_run_opts *opts, struct pw_run_handle *h)
 {
 	static const struct pw_run_opts none;
-	char trace_path[PATH_MAX], *prog;
 	struct child_fds f;
-	char **argv;
-	int p[2], tfd;
-	pid_t pid;
+	char **argv, *prog;
+	int p[2];
 
 	if (!opts)
 		opts = &none;
-	memset(out, 0, sizeof(*out));
-	out->untraced = opts->untraced;
+	memset(h, 0, sizeof(*h));
+	h->untraced = opts->untraced;
 	prog = helper_path(helper);
-	snprintf(trace_path, sizeof(trace_path), "%s/pw-trace-XXXXXX", tmpdir());
-	tfd = mkostemp(trace_path, O_CLOEXEC);
-	cr_assert(tfd >= 0, "harness: mkostemp: %s", strerror(errno));
-	close(tfd);
-	argv = build_argv(prog, args, opts, trace_path);
-	out->argv = command_argv(prog, args);
+	trace_file(h->trace_path, sizeof(h->trace_path));
+	argv = build_argv(prog, args, opts, h->trace_path);
+	h->argv = command_argv(prog, args);
 
 	cr_assert(pipe2(p, O_CLOEXEC) == 0, "harness: pipe: %s", strerror(errno));
 	p[0] = high_fd(p[0]);
 	p[1] = high_fd(p[1]);
 	f.in = stdin_fd(opts->stdin_data);
 	f.out = p[1];
-	f.err = anon_tmpfile();
-	f.facts = anon_tmpfile();
+	f.err = h->err = anon_tmpfile();
+	f.facts = h->facts = anon_tmpfile();
 	/* O_APPEND: helpers' processes share the description; lines never overlap. */
 	fcntl(f.facts, F_SETFL, O_APPEND);
 
-	pid = fork();
-	cr_assert(pid >= 0, "harness: fork: %s", strerror(errno));
-	if (pid == 0)
-		exec_child(argv, &f);
+	h->pid = fork();
+	cr_assert(h->pid >= 0, "harness: fork: %s", strerror(errno));
+	if (h->pid == 0)
+		exec_child(argv, &f, opts->child_setup);
 	close(p[1]);
 	close(f.in);
-	out->out = slurp_pipe(p[0], &out->out_len);
-	close(p[0]);
-	while (waitpid(pid, &out->status, 0) < 0)
-		cr_assert(errno == EINTR, "harness: waitpid: %s", strerror(errno));
-	out->err = slurp_fd(f.err, &out->err_len);
-	out->facts = slurp_fd(f.facts, &out->facts_len);
-	close(f.err);
-	close(f.facts);
-	if (!opts->untraced)
-		parse_trace(out, trace_path);
-	unlink(trace_path);
+	h->out = p[0];
 	free(argv);
 	free(prog);
+	return h->pid;
+}
+
+/* Keeps room for one more byte and the NUL in h->head. */
+static void
+head_reserve(struct pw_run_handle *h)
+{
+	if (h->head_len + 2 <= h->head_cap)
+		return;
+	h->head_cap = h->head_cap ? 2 * h->head_cap : 128;
+	h->head = xrealloc(h->head, h->head_cap);
+}
+
+/* Byte by byte: whatever follows the line must stay in the pipe. */
+const char *
+pw_run_read_line(struct pw_run_handle *h)
+{
+	size_t start = h->head_len;
+	ssize_t n;
+	char c;
+
+	head_reserve(h);
+	for (;;) {
+		n = read(h->out, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		cr_assert(n >= 0, "harness: read stdout: %s", strerror(errno));
+		if (n == 0)
+			break;
+		head_reserve(h);
+		h->head[h->head_len++] = c;
+		if (c == '\n')
+			break;
+	}
+	h->head[h->head_len] = '\0';
+	return h->head + start;
+}
+
+static void parse_trace(struct pw_run *r, const char *path);
+
+int
+pw_run_finish(struct pw_run_handle *h, struct pw_run *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->untraced = h->untraced;
+	out->argv = h->argv;
+	/* stdout to EOF first: the command may block on a full pipe till then. */
+	out->out = slurp(h->out, false, h->head, h->head_len, &out->out_len);
+	close(h->out);
+	while (waitpid(h->pid, &out->status, 0) < 0)
+		cr_assert(errno == EINTR, "harness: waitpid: %s", strerror(errno));
+	out->err = slurp(h->err, true, NULL, 0, &out->err_len);
+	out->facts = slurp(h->facts, true, NULL, 0, &out->facts_len);
+	close(h->err);
+	close(h->facts);
+	if (!h->untraced)
+		parse_trace(out, h->trace_path);
+	unlink(h->trace_path);
+	memset(h, 0, sizeof(*h));
 	return out->status;
+}
+
+int
+pw_run(const char *helper, const char *const *args,
+       const struct pw_run_opts *opts, struct pw_run *out)
+{
+	struct pw_run_handle h;
+
+	pw_run_start(helper, args, opts, &h);
+	return pw_run_finish(&h, out);
 }
 
 /*
@@ -370,7 +420,7 @@ parse_trace(struct pw_run *r, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	cr_assert(fd >= 0, "trace file %s: %s", path, strerror(errno));
-	buf = slurp_fd(fd, &len);
+	buf = slurp(fd, true, NULL, 0, &len);
 	close(fd);
 	/* For debugging a failure: PW_TEST_SHOW_TRACE=1 prints the raw trace. */
 	if (getenv("PW_TEST_SHOW_TRACE"))
@@ -1410,4 +1460,22 @@ pw_check_trace_wellformed(const struct pw_run *r)
 	check_root_exec(r, t.root);
 	check_root_exit(t.procs[0].exit, r->status);
 	pw_tree_free(&t);
+}
+
+/* ---- the usual start of a scenario ---- */
+
+void
+pw_run_checked(const char *helper, const char *const *args, struct pw_run *r)
+{
+	pw_run(helper, args, NULL, r);
+	pw_check_trace_wellformed(r);
+	pw_run_compare(helper, args, r);
+}
+
+void
+pw_run_checked_tree(const char *helper, const char *const *args,
+		    struct pw_run *r, struct pw_tree *t)
+{
+	pw_run_checked(helper, args, r);
+	pw_tree_build(r, t);
 }

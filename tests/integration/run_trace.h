@@ -10,6 +10,7 @@
 #ifndef PW_RUN_TRACE_H
 #define PW_RUN_TRACE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,6 +24,14 @@ struct pw_run_opts {
 	const char *const *procwatch_args;	/* extra options, NULL-terminated, or NULL */
 	bool untraced;		/* run the helper directly, for comparisons */
 	const char *stdin_data;	/* the helper's stdin; NULL: /dev/null */
+	/*
+	 * NULL, or run in the child just before exec, after the harness has
+	 * set every signal back to SIG_DFL and unblocked all: for a test that
+	 * starts the command in another state (a signal blocked or ignored,
+	 * its own process group).  Returns 0, or -1 with errno to fail the
+	 * run (status 126).  Only async-signal-safe calls: it runs after fork.
+	 */
+	int (*child_setup)(void);
 };
 
 struct pw_run {
@@ -49,6 +58,35 @@ struct pw_run {
 int pw_run(const char *helper, const char *const *args,
 	   const struct pw_run_opts *opts, struct pw_run *out);
 void pw_run_free(struct pw_run *r);
+
+/*
+ * pw_run in two halves, for a test that acts while the command runs (waits
+ * for a line it prints, then sends a signal): pw_run_start starts the run
+ * as pw_run would and returns at once; pw_run_finish must follow, once.
+ */
+struct pw_run_handle {
+	pid_t pid;		/* procwatch, or the helper if untraced */
+	int out;		/* read end of the command's stdout */
+	/* The rest belongs to the harness. */
+	int err, facts;		/* unlinked temporary files */
+	char trace_path[PATH_MAX];
+	char **argv;		/* becomes pw_run.argv */
+	bool untraced;
+	char *head;		/* stdout read by pw_run_read_line */
+	size_t head_len, head_cap;
+};
+
+/* Returns h->pid. */
+pid_t pw_run_start(const char *helper, const char *const *args,
+		   const struct pw_run_opts *opts, struct pw_run_handle *h);
+/*
+ * Reads the command's stdout up to and including the next newline, or to
+ * EOF (then the line has no newline).  What it reads stays the start of
+ * out->out.  The line is NUL-terminated and valid until the next call.
+ */
+const char *pw_run_read_line(struct pw_run_handle *h);
+/* Reads stdout to EOF, waits for the run and fills out as pw_run does. */
+int pw_run_finish(struct pw_run_handle *h, struct pw_run *out);
 
 /* Runs the helper traced and untraced; asserts equal stdout and status. */
 void pw_run_compare(const char *helper, const char *const *args,
@@ -179,5 +217,18 @@ void pw_check_trace_wellformed(const struct pw_run *r);
 
 /* Asserts the process with pid p ended with exit code code in the trace. */
 void pw_assert_exit_code(const struct pw_run *r, pid_t p, int code);
+
+/* ---- the usual start of a scenario ---- */
+
+/*
+ * How most scenarios start: pw_run without options, then
+ * pw_check_trace_wellformed and pw_run_compare (same stdout and status
+ * untraced).
+ */
+void pw_run_checked(const char *helper, const char *const *args,
+		    struct pw_run *r);
+/* pw_run_checked, then pw_tree_build into t. */
+void pw_run_checked_tree(const char *helper, const char *const *args,
+			 struct pw_run *r, struct pw_tree *t);
 
 #endif

@@ -269,9 +269,7 @@ Test(exec_live, argv_bytes_exact)
 	size_t n, i;
 
 	pw_require_ptrace();
-	pw_run("pw_exec_args", NULL, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_exec_args", NULL, &r);
+	pw_run_checked("pw_exec_args", NULL, &r);
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
 		  "status 0x%x, stderr: %s", r.status, r.err);
 	n = parse_printed_argv(r.out, &want);
@@ -334,9 +332,7 @@ Test(exec_live, failures_then_success)
 	json_t *e;
 
 	pw_require_ptrace();
-	pw_run("pw_exec_fail", NULL, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_exec_fail", NULL, &r);
+	pw_run_checked("pw_exec_fail", NULL, &r);
 	pid = (pid_t)pw_facts_get_int(&r, "pid");
 	while ((e = pw_event_next(&r, "exec", &i))) {
 		if (pw_ev_int(e, "pid") != pid)
@@ -375,9 +371,7 @@ check_fexecve(const char *mode)
 	pid_t pid;
 
 	pw_require_ptrace();
-	pw_run("pw_fexecve", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_fexecve", args, &r);
+	pw_run_checked("pw_fexecve", args, &r);
 	pid = (pid_t)pw_facts_get_int(&r, "pid");
 	cr_assert(pw_exec_ok_count(&r, pid) == 2, "expected the launch and the "
 		  "execveat, got %zu successful execs", pw_exec_ok_count(&r, pid));

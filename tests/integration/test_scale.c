@@ -18,23 +18,7 @@
 #define MANY 2000
 #define CHAIN 200
 
-static void
-setup(void)
-{
-	pw_require_ptrace();
-}
-
-TestSuite(scale, .init = setup, .timeout = 240);
-
-static void
-run_checked(const char *helper, const char *const *args, struct pw_run *r,
-	    struct pw_tree *t)
-{
-	pw_run(helper, args, NULL, r);
-	pw_check_trace_wellformed(r);
-	pw_run_compare(helper, args, r);
-	pw_tree_build(r, t);
-}
+TestSuite(scale, .init = pw_require_ptrace, .timeout = 240);
 
 Test(scale, many_children)
 {
@@ -48,7 +32,7 @@ Test(scale, many_children)
 	size_t i, n;
 
 	cr_assert(facts && kids);
-	run_checked("pw_many_children", args, &r, &t);
+	pw_run_checked_tree("pw_many_children", args, &r, &t);
 	root = pw_assert_root(&r, &t);
 	cr_assert(pw_facts_get_all(&r, "child", facts, MANY + 1) == MANY);
 	cr_assert(pw_facts_get_int(&r, "reaped") == MANY);
@@ -89,7 +73,7 @@ Test(scale, fork_chain)
 	pid_t root, up, cur;
 	int d;
 
-	run_checked("pw_fork_chain", args, &r, &t);
+	pw_run_checked_tree("pw_fork_chain", args, &r, &t);
 	root = pw_assert_root(&r, &t);
 	cr_assert(level_pid(&r, 0) == root);
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1,
@@ -159,7 +143,7 @@ Test(scale, shell_pipeline)
 	struct pw_tree t;
 	json_t *es, *ec;
 
-	run_checked("/bin/sh", args, &r, &t);
+	pw_run_checked_tree("/bin/sh", args, &r, &t);
 	cr_assert_str_eq(r.out, "2\n");
 	/* The sh exec and its argv are checked by pw_check_trace_wellformed. */
 	es = exec_with_argv(&r, sort_argv);

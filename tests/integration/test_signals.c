@@ -9,12 +9,10 @@
  * the program and procwatch keeps tracing what it does afterwards; SIGKILL
  * kills procwatch and, through PTRACE_O_EXITKILL, its tracees, leaving a
  * trace whose every line is still JSON.  The last cases need the helper's
- * "ready" line before the signal is sent, so they spawn procwatch here
- * rather than through pw_run(), and fill a struct pw_run for the checks.
+ * "ready" line before the signal is sent, so they split the run with
+ * pw_run_start() and pw_run_finish().
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,9 +38,7 @@ Test(signals, handler_runs)
 	struct pw_run r;
 
 	pw_require_ptrace();
-	pw_run("pw_signals", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_signals", args, &r);
+	pw_run_checked("pw_signals", args, &r);
 	cr_assert_str_eq(r.out, "handled\n", "the SIGUSR1 handler did not run "
 			 "(the signal was not re-injected?)");
 	cr_assert(pw_facts_get_int(&r, "handled") == 1);
@@ -78,9 +74,7 @@ Test(signals, children_killed_by_sigkill_and_sigterm)
 	struct pw_tree t;
 
 	pw_require_ptrace();
-	pw_run("pw_signals", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_signals", args, &r);
+	pw_run_checked("pw_signals", args, &r);
 	cr_assert(pw_facts_get_int(&r, "sigkill_signal") == SIGKILL, "%s", r.facts);
 	cr_assert(pw_facts_get_int(&r, "sigterm_signal") == SIGTERM, "%s", r.facts);
 	assert_killed_child(&r, "sigkill", "SIGKILL");
@@ -103,9 +97,7 @@ Test(signals, ignored_sigterm_stays_ignored)
 	pid_t child;
 
 	pw_require_ptrace();
-	pw_run("pw_signals", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_signals", args, &r);
+	pw_run_checked("pw_signals", args, &r);
 	cr_assert(pw_facts_get_int(&r, "ignore_answered") == 1,
 		  "the child did not answer after SIGTERM; facts: %s", r.facts);
 	cr_assert(pw_facts_get_int(&r, "ignore_exited") == 1 &&
@@ -117,202 +109,45 @@ Test(signals, ignored_sigterm_stays_ignored)
 	pw_run_free(&r);
 }
 
-/* ---- signals for procwatch: a runner that can act between steps ---- */
-
-struct live {
-	pid_t pid;		/* procwatch, or the helper when untraced */
-	int out;		/* the helper's stdout (read end) */
-	int err, facts;		/* unlinked temporary files */
-	char trace[PATH_MAX];
-	char *helper;		/* path of the helper */
-	const char *mode;
-	char *head;		/* stdout read so far (up to "ready <pid>\n") */
-	size_t head_len;
-};
+/* ---- signals for procwatch: the test acts while the run goes on ---- */
 
 static int
-tmp_fd(void)
+own_group(void)
 {
-	char path[PATH_MAX];
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/pw-sig-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkostemp(path, O_CLOEXEC | O_APPEND);
-	cr_assert(fd >= 0, "mkostemp: %s", strerror(errno));
-	unlink(path);
-	return fd;
+	return setpgid(0, 0);
 }
 
-/* In the child: fds 0-3 in place, default signal state, own group if asked. */
-static void __attribute__((noreturn))
-live_exec(char **argv, int out, int err, int facts, bool own_pgrp)
-{
-	sigset_t none;
-	int sig, in = open("/dev/null", O_RDONLY);
-
-	if (own_pgrp && setpgid(0, 0) < 0)
-		_exit(125);
-	if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
-	    dup2(facts, 3) < 0)
-		_exit(125);
-	close_range(4, ~0U, 0);
-	for (sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execv(argv[0], argv);
-	_exit(127);
-}
-
+/* Starts pw_signals MODE, traced or not, in its own process group if asked. */
 static void
-live_start(struct live *l, const char *mode, bool traced, bool own_pgrp)
+live_start(struct pw_run_handle *h, const char *mode, bool traced,
+	   bool own_pgrp)
 {
-	const char *dir = getenv("PW_HELPER_DIR"), *ns = getenv("PW_TEST_NO_SECCOMP");
-	char *argv[10];
-	int p[2], k = 0, fd;
+	const char *args[] = { mode, NULL };
+	struct pw_run_opts o = {
+		.untraced = !traced,
+		.child_setup = own_pgrp ? own_group : NULL,
+	};
 
-	cr_assert(dir && getenv("PROCWATCH"), "run through meson test");
-	memset(l, 0, sizeof(*l));
-	l->mode = mode;
-	cr_assert(asprintf(&l->helper, "%s/pw_signals", dir) > 0);
-	snprintf(l->trace, sizeof(l->trace), "%s/pw-sig-trace-XXXXXX",
-		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkostemp(l->trace, O_CLOEXEC);
-	cr_assert(fd >= 0, "mkostemp: %s", strerror(errno));
-	close(fd);
-	if (traced) {
-		argv[k++] = getenv("PROCWATCH");
-		argv[k++] = "--json";
-		argv[k++] = "-o";
-		argv[k++] = l->trace;
-		if (ns && strcmp(ns, "1") == 0)
-			argv[k++] = "--no-seccomp";
-		argv[k++] = "--";
-	}
-	argv[k++] = l->helper;
-	argv[k++] = (char *)mode;
-	argv[k] = NULL;
-	cr_assert(pipe2(p, O_CLOEXEC) == 0);
-	l->err = tmp_fd();
-	l->facts = tmp_fd();
-	l->pid = fork();
-	cr_assert(l->pid >= 0, "fork: %s", strerror(errno));
-	if (l->pid == 0)
-		live_exec(argv, p[1], l->err, l->facts, own_pgrp);
+	pw_run_start("pw_signals", args, &o, h);
 	/* Set in both processes, so kill(-pgid) cannot run before it exists. */
 	if (own_pgrp)
-		setpgid(l->pid, l->pid);
-	close(p[1]);
-	l->out = p[0];
+		setpgid(h->pid, h->pid);
 }
 
 /* Reads stdout up to the helper's "ready <pid>" line; returns that pid. */
 static pid_t
-live_ready(struct live *l)
+live_ready(struct pw_run_handle *h)
 {
-	char c, *end;
+	const char *line = pw_run_read_line(h);
+	char *end;
 	long pid;
 
-	l->head = calloc(1, 128);
-	cr_assert(l->head);
-	while (l->head_len < 127) {
-		ssize_t n = read(l->out, &c, 1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		cr_assert(n == 1, "the helper ended before saying ready (got \"%s\")",
-			  l->head);
-		l->head[l->head_len++] = c;
-		if (c == '\n')
-			break;
-	}
-	cr_assert(strncmp(l->head, "ready ", 6) == 0, "not ready: %s", l->head);
-	pid = strtol(l->head + 6, &end, 10);
-	cr_assert(pid > 0 && *end == '\n', "bad ready line: %s", l->head);
+	cr_assert(strchr(line, '\n'), "the helper ended before saying ready "
+		  "(got \"%s\")", line);
+	cr_assert(strncmp(line, "ready ", 6) == 0, "not ready: %s", line);
+	pid = strtol(line + 6, &end, 10);
+	cr_assert(pid > 0 && *end == '\n', "bad ready line: %s", line);
 	return (pid_t)pid;
-}
-
-static char *
-read_all(int fd, bool from_start, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	ssize_t got;
-
-	cr_assert(buf);
-	for (;;) {
-		if (cap - n < 1024)
-			cr_assert((buf = realloc(buf, cap *= 2)));
-		got = from_start ? pread(fd, buf + n, cap - n - 1, (off_t)n)
-				 : read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		cr_assert(got >= 0, "read: %s", strerror(errno));
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-/* Every line one JSON object, each ending with its newline. */
-static void
-parse_lines(struct pw_run *r, const char *path)
-{
-	char *buf, *line, *nl;
-	json_error_t jerr;
-	size_t len, cap;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	cr_assert(fd >= 0, "trace %s: %s", path, strerror(errno));
-	buf = read_all(fd, true, &len);
-	close(fd);
-	cap = len / 16 + 2;
-	r->events = calloc(cap, sizeof(*r->events));
-	cr_assert(r->events);
-	for (line = buf; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		cr_assert(nl, "trace line %zu is cut short: %s", r->nevents + 1, line);
-		*nl = '\0';
-		r->events[r->nevents] = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-		cr_assert(json_is_object(r->events[r->nevents]),
-			  "trace line %zu is not a JSON object (%s): %s",
-			  r->nevents + 1, jerr.text, line);
-		r->nevents++;
-	}
-	free(buf);
-}
-
-/* Waits for the run to end and fills r as pw_run() would. */
-static void
-live_finish(struct live *l, struct pw_run *r, bool traced)
-{
-	size_t rest_len;
-	char *rest = read_all(l->out, false, &rest_len);
-
-	memset(r, 0, sizeof(*r));
-	close(l->out);
-	while (waitpid(l->pid, &r->status, 0) < 0)
-		cr_assert(errno == EINTR, "waitpid: %s", strerror(errno));
-	cr_assert(asprintf(&r->out, "%s%s", l->head ? l->head : "", rest) >= 0);
-	r->out_len = strlen(r->out);
-	free(rest);
-	r->err = read_all(l->err, true, &r->err_len);
-	r->facts = read_all(l->facts, true, &r->facts_len);
-	close(l->err);
-	close(l->facts);
-	r->untraced = !traced;
-	r->argv = calloc(3, sizeof(*r->argv));
-	cr_assert(r->argv);
-	r->argv[0] = l->helper;
-	r->argv[1] = strdup(l->mode);
-	if (traced)
-		parse_lines(r, l->trace);
-	unlink(l->trace);
-	free(l->head);
 }
 
 /* stdout after the "ready <pid>" line, which differs from run to run. */
@@ -354,22 +189,22 @@ static void
 signal_and_finish(const char *mode, int sig, bool to_group, bool traced,
 		  struct pw_run *r)
 {
-	struct live l;
+	struct pw_run_handle h;
 	pid_t helper;
 	bool ended;
 	int pidfd;
 
-	live_start(&l, mode, traced, to_group);
-	helper = live_ready(&l);
-	pidfd = pidfd_of(l.pid);
-	cr_assert(kill(to_group ? -l.pid : l.pid, sig) == 0);
+	live_start(&h, mode, traced, to_group);
+	helper = live_ready(&h);
+	pidfd = pidfd_of(h.pid);
+	cr_assert(kill(to_group ? -h.pid : h.pid, sig) == 0);
 	ended = died_within(pidfd, DEATH_TIMEOUT_MS);
 	close(pidfd);
 	if (!ended) {
 		kill(helper, SIGKILL);
-		kill(l.pid, SIGKILL);
+		kill(h.pid, SIGKILL);
 	}
-	live_finish(&l, r, traced);
+	pw_run_finish(&h, r);
 	cr_assert(ended, "%s: still running %d ms after %s; stderr: %s",
 		  traced ? "procwatch" : "the helper", DEATH_TIMEOUT_MS,
 		  strsignal(sig), r->err);
@@ -447,65 +282,55 @@ Test(signals, sigint_to_group_reaches_program_and_tracing_goes_on)
 }
 
 /*
- * Kills procwatch while the helper blocks forever; returns whether the
- * helper died too (the kernel kills tracees of an exiting tracer that set
- * PTRACE_O_EXITKILL: kernel/ptrace.c exit_ptrace()).
+ * Kills procwatch while the helper blocks forever and collects the run;
+ * returns whether the helper died too (the kernel kills tracees of an
+ * exiting tracer that set PTRACE_O_EXITKILL: kernel/ptrace.c exit_ptrace()).
  */
 static bool
-kill_procwatch(struct live *l, pid_t helper)
+kill_procwatch(struct pw_run_handle *h, pid_t helper, struct pw_run *r)
 {
-	int pidfd, status;
+	int pidfd;
 	bool died;
 
 	/* Opened while the helper surely lives, so its pid cannot be reused. */
 	pidfd = pidfd_of(helper);
-	cr_assert(kill(l->pid, SIGKILL) == 0);
-	while (waitpid(l->pid, &status, 0) < 0)
-		cr_assert(errno == EINTR);
+	cr_assert(kill(h->pid, SIGKILL) == 0);
 	died = died_within(pidfd, DEATH_TIMEOUT_MS);
-	if (!died)	/* do not leave it behind */
+	if (!died)	/* do not leave it behind (nor the harness waiting for EOF) */
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	close(pidfd);
-	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-		  "procwatch status 0x%x", status);
+	pw_run_finish(h, r);
+	cr_assert(WIFSIGNALED(r->status) && WTERMSIG(r->status) == SIGKILL,
+		  "procwatch status 0x%x", r->status);
 	return died;
 }
 
 /* Lines are flushed one by one: what was written is whole JSON, no end. */
 static void
-check_partial_trace(const char *path, pid_t helper)
+check_partial_trace(const struct pw_run *r, pid_t helper)
 {
-	struct pw_run r;
-
-	memset(&r, 0, sizeof(r));
-	parse_lines(&r, path);
-	cr_assert(r.nevents >= 1, "the trace is empty");
-	cr_assert_str_eq(pw_ev_kind(r.events[0]), "start", "%s",
-			 pw_ev_dump(r.events[0]));
-	cr_assert(pw_event_find(&r, "exec", helper), "the helper's exec, long "
+	cr_assert(r->nevents >= 1, "the trace is empty");
+	cr_assert_str_eq(pw_ev_kind(r->events[0]), "start", "%s",
+			 pw_ev_dump(r->events[0]));
+	cr_assert(pw_event_find(r, "exec", helper), "the helper's exec, long "
 		  "done when procwatch was killed, is not in the trace");
-	cr_assert(!pw_event_find(&r, "end", -1), "an end event although "
+	cr_assert(!pw_event_find(r, "end", -1), "an end event although "
 		  "procwatch was killed");
-	pw_run_free(&r);
 }
 
 Test(signals, sigkill_to_procwatch_kills_tracees)
 {
-	struct live l;
+	struct pw_run_handle h;
+	struct pw_run r;
 	pid_t helper;
 	bool died;
 
 	pw_require_ptrace();
-	live_start(&l, "block", true, false);
-	helper = live_ready(&l);
-	died = kill_procwatch(&l, helper);
+	live_start(&h, "block", true, false);
+	helper = live_ready(&h);
+	died = kill_procwatch(&h, helper, &r);
 	cr_assert(died, "the tracee %d outlived procwatch by %d ms: "
 		  "PTRACE_O_EXITKILL missing?", (int)helper, DEATH_TIMEOUT_MS);
-	check_partial_trace(l.trace, helper);
-	unlink(l.trace);
-	close(l.out);
-	close(l.err);
-	close(l.facts);
-	free(l.head);
-	free(l.helper);
+	check_partial_trace(&r, helper);
+	pw_run_free(&r);
 }

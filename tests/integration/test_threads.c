@@ -14,22 +14,7 @@
 
 #include "run_trace.h"
 
-static void
-setup(void)
-{
-	pw_require_ptrace();
-}
-
-TestSuite(threads, .init = setup, .timeout = 120);
-
-static void
-run_checked(const char *helper, struct pw_run *r, struct pw_tree *t)
-{
-	pw_run(helper, NULL, NULL, r);
-	pw_check_trace_wellformed(r);
-	pw_run_compare(helper, NULL, r);
-	pw_tree_build(r, t);
-}
+TestSuite(threads, .init = pw_require_ptrace, .timeout = 120);
 
 /* A thread of root's: spawned by it, flags of a pthread. */
 static const struct pw_proc *
@@ -57,7 +42,7 @@ Test(threads, threads)
 	pid_t root;
 	size_t i, n;
 
-	run_checked("pw_threads", &r, &t);
+	pw_run_checked_tree("pw_threads", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	root_p = &t.procs[0];
 	n = pw_facts_get_all(&r, "thread", tids, 8);
@@ -88,7 +73,7 @@ Test(threads, zombie_leader)
 	struct pw_tree t;
 	pid_t root;
 
-	run_checked("pw_zombie_leader", &r, &t);
+	pw_run_checked_tree("pw_zombie_leader", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	leader = &t.procs[0];
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 5,
@@ -121,7 +106,7 @@ Test(threads, thread_exec)
 	json_t *ex;
 	pid_t root, old;
 
-	run_checked("pw_thread_exec", &r, &t);
+	pw_run_checked_tree("pw_thread_exec", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	leader = &t.procs[0];
 	cr_assert_str_eq(r.out, "thread exec\n");

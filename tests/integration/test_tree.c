@@ -19,23 +19,7 @@
 
 #include "run_trace.h"
 
-static void
-setup(void)
-{
-	pw_require_ptrace();
-}
-
-TestSuite(tree, .init = setup, .timeout = 120);
-
-/* Runs helper traced, checks the generic rules and the untraced twin. */
-static void
-run_checked(const char *helper, struct pw_run *r, struct pw_tree *t)
-{
-	pw_run(helper, NULL, NULL, r);
-	pw_check_trace_wellformed(r);
-	pw_run_compare(helper, NULL, r);
-	pw_tree_build(r, t);
-}
+TestSuite(tree, .init = pw_require_ptrace, .timeout = 120);
 
 static const struct pw_proc *
 fact_proc(const struct pw_run *r, const struct pw_tree *t, const char *key,
@@ -81,7 +65,7 @@ Test(tree, fork_tree)
 	struct pw_tree t;
 	pid_t root, kids[3];
 
-	run_checked("pw_fork_tree", &r, &t);
+	pw_run_checked_tree("pw_fork_tree", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	cr_assert(pw_tree_children(&t, root, kids, 3) == 2, "root spawned %zu",
 		  pw_tree_children(&t, root, kids, 3));
@@ -117,7 +101,7 @@ Test(tree, vfork)
 	struct pw_tree t;
 	pid_t root;
 
-	run_checked("pw_vfork", &r, &t);
+	pw_run_checked_tree("pw_vfork", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	cr_assert_str_eq(r.out, "vfork child\nvfork: done\n");
 	v1 = fact_proc(&r, &t, "vfork1", root, root, "vfork");
@@ -199,7 +183,7 @@ Test(tree, clone_flags)
 	struct pw_tree t;
 	pid_t root;
 
-	run_checked("pw_clone_flags", &r, &t);
+	pw_run_checked_tree("pw_clone_flags", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	check_clone_parent(&r, &t, root);
 	check_exit_signals(&r, &t, root);
@@ -233,7 +217,7 @@ Test(tree, posix_spawn)
 	json_t *ex;
 	pid_t root;
 
-	run_checked("pw_posix_spawn", &r, &t);
+	pw_run_checked_tree("pw_posix_spawn", NULL, &r, &t);
 	root = pw_assert_root(&r, &t);
 	s1 = fact_proc(&r, &t, "spawn1", root, root, "posix_spawn");
 	s2 = fact_proc(&r, &t, "spawn2", root, root, "posix_spawn");
@@ -294,7 +278,7 @@ Test(tree, clone3)
 	struct pw_tree t;
 	size_t i = 0, n;
 
-	run_checked("pw_clone3", &r, &t);
+	pw_run_checked_tree("pw_clone3", NULL, &r, &t);
 	pw_assert_root(&r, &t);
 	for (n = 0; n < 5 && (sp[n] = pw_event_next(&r, "spawn", &i)); n++)
 		;

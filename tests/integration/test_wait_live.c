@@ -84,9 +84,7 @@ check_exit_code(const char *code)
 	struct pw_run r;
 
 	pw_require_ptrace();
-	pw_run("pw_exit_code", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_exit_code", args, &r);
+	pw_run_checked("pw_exit_code", args, &r);
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == want,
 		  "procwatch status 0x%x, expected exit %d; stderr: %s", r.status,
 		  want, r.err);
@@ -108,9 +106,7 @@ Test(wait_live, killed_without_core)
 	pid_t pid;
 
 	pw_require_ptrace();
-	pw_run("pw_exit_code", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_exit_code", args, &r);
+	pw_run_checked("pw_exit_code", args, &r);
 	cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGSEGV,
 		  "procwatch must die by SIGSEGV as its command did: status 0x%x, "
 		  "stderr: %s", r.status, r.err);
@@ -133,9 +129,7 @@ Test(wait_live, killed_with_core_as_kernel_says)
 	bool core;
 
 	pw_require_ptrace();
-	pw_run("pw_exit_code", args, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_exit_code", args, &r);
+	pw_run_checked("pw_exit_code", args, &r);
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
 		  "status 0x%x, stderr: %s, facts: %s", r.status, r.err, r.facts);
 	child = (pid_t)pw_facts_get_int(&r, "child");
@@ -240,9 +234,7 @@ Test(wait_live, stop_continue_exit)
 
 	pw_require_ptrace();
 	check_stop_baseline();
-	pw_run("pw_stop_cont", NULL, NULL, &r);
-	pw_check_trace_wellformed(&r);
-	pw_run_compare("pw_stop_cont", NULL, &r);
+	pw_run_checked("pw_stop_cont", NULL, &r);
 	assert_stop_facts(&r);
 	/*
 	 * A group-stopped tracee sits in ptrace_stop() (kernel/signal.c
@@ -284,9 +276,7 @@ run_restart(const char *mode, struct pw_run *r, json_t **w)
 	pid_t pid, child;
 
 	pw_require_ptrace();
-	pw_run("pw_restart", args, NULL, r);
-	pw_check_trace_wellformed(r);
-	pw_run_compare("pw_restart", args, r);
+	pw_run_checked("pw_restart", args, r);
 	assert_no_restart_codes(r);
 	/* Else the signal may have come before wait4 and proves nothing. */
 	cr_assert(pw_facts_get_int(r, "seen_waiting") == 1, "the child never saw "

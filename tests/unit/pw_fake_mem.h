@@ -134,4 +134,25 @@ fake_fill(struct fake_mem *fm, uint64_t addr, int c, size_t len)
 		memset(fm->buf + (addr - fm->base), c, len);
 }
 
+/*
+ * The fixture of a decoder test file: a fake memory fm over
+ * [base, base + size), fresh for each test of the suites whose .init is
+ * fake_mem_setup and .fini fake_mem_teardown.  A macro because each file
+ * maps its own range and Criterion's hooks take no argument.
+ */
+#define FAKE_MEM_FIXTURE(base, size)			\
+	static struct fake_mem fm;			\
+							\
+	static void					\
+	fake_mem_setup(void)				\
+	{						\
+		fake_init(&fm, (base), (size));		\
+	}						\
+							\
+	static void					\
+	fake_mem_teardown(void)				\
+	{						\
+		fake_free(&fm);				\
+	}
+
 #endif

@@ -29,22 +29,10 @@ enum {
 	OFF_SET_TID = 64, OFF_SET_TID_SIZE = 72, OFF_CGROUP = 80,
 };
 
-static struct fake_mem fm;
+FAKE_MEM_FIXTURE(BASE, SIZE)
 
-static void
-setup(void)
-{
-	fake_init(&fm, BASE, SIZE);
-}
-
-static void
-teardown(void)
-{
-	fake_free(&fm);
-}
-
-TestSuite(clone, .init = setup, .fini = teardown);
-TestSuite(clone3, .init = setup, .fini = teardown);
+TestSuite(clone, .init = fake_mem_setup, .fini = fake_mem_teardown);
+TestSuite(clone3, .init = fake_mem_setup, .fini = fake_mem_teardown);
 
 static struct pw_spawn
 decode(long nr, uint64_t a0, uint64_t a1)

@@ -19,23 +19,17 @@
 #define END (BASE + SIZE)
 #define STRS (BASE + 4 * FAKE_PAGE)	/* strings go from here on */
 
-static struct fake_mem fm;
+FAKE_MEM_FIXTURE(BASE, SIZE)
 static uint64_t next_str;
 
 static void
 setup(void)
 {
-	fake_init(&fm, BASE, SIZE);
+	fake_mem_setup();
 	next_str = STRS;
 }
 
-static void
-teardown(void)
-{
-	fake_free(&fm);
-}
-
-TestSuite(exec, .init = setup, .fini = teardown);
+TestSuite(exec, .init = setup, .fini = fake_mem_teardown);
 
 static uint64_t
 put_str(const char *s)

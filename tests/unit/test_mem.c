@@ -12,21 +12,9 @@
 #define SIZE (2 * FAKE_PAGE)	/* readable: [BASE, BASE + 2 pages) */
 #define END (BASE + SIZE)
 
-static struct fake_mem fm;
+FAKE_MEM_FIXTURE(BASE, SIZE)
 
-static void
-setup(void)
-{
-	fake_init(&fm, BASE, SIZE);
-}
-
-static void
-teardown(void)
-{
-	fake_free(&fm);
-}
-
-TestSuite(mem, .init = setup, .fini = teardown);
+TestSuite(mem, .init = fake_mem_setup, .fini = fake_mem_teardown);
 
 Test(mem, string_ending_right_before_unmapped_page)
 {

@@ -24,22 +24,10 @@
 #define STATUS (BASE + 0x10)
 #define INFO (BASE + 0x100)
 
-static struct fake_mem fm;
-
-static void
-setup(void)
-{
-	fake_init(&fm, BASE, SIZE);
-}
-
-static void
-teardown(void)
-{
-	fake_free(&fm);
-}
+FAKE_MEM_FIXTURE(BASE, SIZE)
 
 TestSuite(status);
-TestSuite(wait, .init = setup, .fini = teardown);
+TestSuite(wait, .init = fake_mem_setup, .fini = fake_mem_teardown);
 
 static struct pw_status
 from_wait(int status)
