@@ -62,12 +62,18 @@ main(int argc, char **argv)
 	sink = opts.format == PW_FORMAT_JSON ? pw_sink_json_new(out)
 					     : pw_sink_text_new(out);
 	status = pw_trace_command(&opts, sink, &killed_by);
-	if (pw_sink_close(sink) < 0 && status == 0) {
-		fprintf(stderr, "procwatch: writing the trace failed: %s\n", strerror(errno));
+	/*
+	 * A write error was reported when it happened, and tracing went on.
+	 * An incomplete trace is procwatch's failure, but a failing command's
+	 * own status says more, so it wins.
+	 */
+	if (pw_sink_close(sink) < 0 && status == 0)
+		status = PW_EXIT_FAILURE;
+	if (out != stderr && fclose(out) != 0 && status == 0) {
+		fprintf(stderr, "procwatch: writing %s failed: %s\n", opts.output,
+			strerror(errno));
 		status = PW_EXIT_FAILURE;
 	}
-	if (out != stderr && fclose(out) != 0 && status == 0)
-		status = PW_EXIT_FAILURE;
 	if (killed_by)
 		pw_die_by_signal(killed_by);
 	return status;

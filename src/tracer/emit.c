@@ -44,8 +44,9 @@ tracer_emit(struct tracer *t, struct pw_event *ev)
 	} else if ((err = pw_sink_event(t->sink, ev)) < 0) {
 		t->sink_failed = true;
 		t->lost++;
-		fprintf(stderr, "procwatch: writing the trace failed: %s; "
-			"tracing goes on without output\n", strerror(-err));
+		fprintf(stderr, "procwatch: writing the trace failed: %s; the "
+			"command runs on, untouched, and procwatch will exit 125 "
+			"if it succeeds\n", strerror(-err));
 	}
 	pw_event_clear(ev);
 }
