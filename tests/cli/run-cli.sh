@@ -12,6 +12,9 @@ set -euo pipefail
 
 : "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
 PROCWATCH=$(realpath "$PROCWATCH")
+# Optional (the tracee helpers, for the ptrace-refused cases); made absolute
+# like PROCWATCH because the cases run in another directory.
+PW_HELPER_DIR=${PW_HELPER_DIR:+$(realpath "$PW_HELPER_DIR")}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -49,12 +52,16 @@ show() {
 	sed 's/^/    /' "$2"
 }
 
-# Runs procwatch with stdout and stderr captured in $tmp/out and $tmp/err;
+# Runs a command with stdout and stderr captured in $tmp/out and $tmp/err;
 # its exit status is left in $rc.  A hung tracer must not hang the suite.
 rc=0
-pw() {
+run() {
 	rc=0
-	timeout -k 5 60 "$PROCWATCH" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	timeout -k 5 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+}
+
+pw() {
+	run "$PROCWATCH" "$@"
 }
 
 # check DESCRIPTION PREDICATE [ARG...]: ok if the predicate succeeds, else
@@ -123,6 +130,65 @@ unwritable_ok() {
 }
 pw -o /nonexistent-dir/x true
 check "unwritable -o: 125 and a message naming the path" unwritable_ok
+
+# A file that exists but cannot be opened for writing.  Not a read-only
+# file: root may write those.  A directory: nobody may.
+mkdir "$tmp/dir"
+unwritable_dir_ok() {
+	[[ $rc -eq 125 && ! -s $tmp/out && $(lines "$tmp/err") -eq 1 ]] &&
+		grep -qF -- "$tmp/dir" "$tmp/err" && grep -q '^procwatch: ' "$tmp/err"
+}
+pw -o "$tmp/dir" true
+check "-o naming a directory: 125 and one message line naming it" \
+	unwritable_dir_ok
+
+# ---- ptrace refused: pw_deny_ptrace makes every ptrace call fail ----
+
+# Whether a running process has the argument $1 (read from /proc).
+runs_with_arg() {
+	local f arg
+	for f in /proc/[0-9]*/cmdline; do
+		while IFS= read -r -d '' arg; do
+			[[ $arg == "$1" ]] && return 0
+		done 2>/dev/null <"$f"
+	done
+	return 1
+}
+
+ptrace_denied_ok() {
+	[[ $rc -eq 125 && ! -s $tmp/out && $(lines "$tmp/err") -eq 1 ]] &&
+		grep -q '^procwatch: ptrace not permitted' "$tmp/err" &&
+		grep -q 'CAP_SYS_PTRACE' "$tmp/err"
+}
+# The command would create $tmp/ran; procwatch must give up before it runs
+# and must not leave the child it forked behind.
+never_ran() {
+	[[ ! -e $tmp/ran ]] && ! runs_with_arg "$tmp/ran"
+}
+case_ptrace_denied() {
+	local deny=${PW_HELPER_DIR:-}/pw_deny_ptrace why=""
+	if [[ -z ${PW_HELPER_DIR:-} || ! -x $deny ]]; then
+		why="no pw_deny_ptrace: set PW_HELPER_DIR (meson test does)"
+	else
+		# LeakSanitizer stops the world with ptrace, which this case denies.
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			run "$deny" "$PROCWATCH" -o /dev/null touch "$tmp/ran"
+		# The wrapper exits 99 when it cannot install its filter here.
+		if [[ $rc -eq 99 ]] && grep -q '^helper: ' "$tmp/err"; then
+			why="cannot deny ptrace here: $(head -n1 "$tmp/err")"
+		fi
+	fi
+	if [[ -n $why ]]; then
+		skip "$why"
+		skip "$why"
+		return
+	fi
+	check "ptrace not permitted: 125, one line on stderr naming CAP_SYS_PTRACE, nothing on stdout" \
+		ptrace_denied_ok
+	check "ptrace not permitted: the command never runs, no child left behind" \
+		never_ran
+}
+case_ptrace_denied
 
 # ---- tracing: needs ptrace ----
 
