@@ -2,7 +2,7 @@
 /*
  * Private to src/tracer/: the tracer's state, the per-task record, and the
  * functions the tracer's files share.  Nothing outside src/tracer/ includes
- * this header.
+ * this header, except the unit test of the seccomp filter.
  */
 #ifndef PROCWATCH_TRACER_INTERNAL_H
 #define PROCWATCH_TRACER_INTERNAL_H
