@@ -17,6 +17,7 @@
 
 #define MANY 2000
 #define CHAIN 200
+#define GRANDCHILDREN_MAX 256
 
 TestSuite(scale, .init = pw_require_ptrace, .timeout = 240);
 
@@ -52,6 +53,31 @@ Test(scale, many_children)
 	pw_run_free(&r);
 	free(facts);
 	free(kids);
+}
+
+/*
+ * Four threads that are always about to stop, beside a child that forks
+ * 200 times: every grandchild is recorded under the right parent and
+ * reaped, with thousands of other stops interleaved.
+ */
+Test(scale, busy_threads_beside_forks)
+{
+	pid_t kids[GRANDCHILDREN_MAX];
+	struct pw_run r;
+	struct pw_tree t;
+	pid_t root, child;
+	size_t n;
+
+	pw_run_checked_tree("pw_busy", NULL, &r, &t);
+	root = pw_assert_root(&r, &t);
+	child = (pid_t)pw_facts_get_int(&r, "child");
+	cr_assert(pw_facts_get_int(&r, "spins") > 0, "the threads never ran");
+	pw_assert_spawned(&t, child, root, root, "fork");
+	n = pw_tree_children(&t, child, kids, GRANDCHILDREN_MAX);
+	cr_assert(n == 200, "%zu grandchildren recorded, 200 forked", n);
+	pw_check_tree_reaped(&r, &t, NULL, 0);
+	pw_tree_free(&t);
+	pw_run_free(&r);
 }
 
 /* level<d> from the facts. */
