@@ -95,6 +95,7 @@ struct pw_exec {
 	int argv_err;		/* positive errno: the argv array itself was unreadable */
 	long result;		/* 0, or -errno */
 	pid_t old_tid;		/* a non-leader thread exec'd: its former tid; else 0 */
+	struct pw_bytes cwd;	/* the working directory at the call; data NULL if unknown */
 };
 
 enum pw_status_kind {

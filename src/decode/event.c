@@ -65,6 +65,7 @@ pw_event_clear(struct pw_event *ev)
 		return;
 	ex = &ev->u.exec;
 	pw_bytes_clear(&ex->path);
+	pw_bytes_clear(&ex->cwd);
 	for (size_t i = 0; ex->argv && i < ex->argc; i++)
 		pw_bytes_clear(&ex->argv[i]);
 	free(ex->argv);

@@ -228,6 +228,10 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 		put_key_bool(w, "argv_truncated", true);
 	if (ex->argv_err)
 		put_key_errno(w, "argv_error", ex->argv_err);
+	if (ex->cwd.data) {
+		pw_json_key(w, "cwd");
+		pw_json_bytes(w, &ex->cwd);
+	}
 	put_result(w, ex->result);
 	if (ex->old_tid)
 		put_key_int(w, "old_tid", ex->old_tid);

@@ -67,6 +67,26 @@ process_parent(struct tracer *t, struct task *task)
 	return task->parent;
 }
 
+/* Reads the symlink /proc/TID/NAME into out (replacing it); false if it cannot. */
+static bool
+read_proc_link(pid_t tid, const char *name, struct pw_bytes *out)
+{
+	char link[64], target[4096];
+	char *copy;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/%s", (int)tid, name);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0 || !(copy = malloc((size_t)n + 1)))
+		return false;
+	memcpy(copy, target, (size_t)n);
+	copy[n] = '\0';
+	pw_bytes_clear(out);
+	out->data = copy;
+	out->len = (size_t)n;
+	return true;
+}
+
 /*
  * fexecve(3) is execveat(fd, "", argv, envp, AT_EMPTY_PATH): the path says
  * nothing, the fd names the file.  Read the link at entry, while the fd is
@@ -75,25 +95,13 @@ process_parent(struct tracer *t, struct task *task)
 static void
 resolve_empty_path(struct task *task, struct pw_exec *ex)
 {
-	char link[64], target[4096];
-	ssize_t n;
+	char name[32];
 
 	if (ex->call != PW_CALL_EXECVEAT || !(ex->at_flags & AT_EMPTY_PATH) ||
 	    !ex->path.data || ex->path.len != 0)
 		return;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)task->tid, ex->dirfd);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
-		return;
-	char *copy = malloc((size_t)n + 1);
-
-	if (!copy)
-		return;
-	memcpy(copy, target, (size_t)n);
-	copy[n] = '\0';
-	pw_bytes_clear(&ex->path);
-	ex->path.data = copy;
-	ex->path.len = (size_t)n;
+	snprintf(name, sizeof(name), "fd/%d", ex->dirfd);
+	read_proc_link(task->tid, name, &ex->path);
 }
 
 /* The task's syscall is over as far as we care; a spawn no longer in flight. */
@@ -121,6 +129,8 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
 		resolve_empty_path(task, &ev->u.exec);
+		/* Where a relative path and the new program start from. */
+		read_proc_link(task->tid, "cwd", &ev->u.exec.cwd);
 	} else {
 		tracer_event_init(t, ev, PW_EV_WAIT, task);
 		pw_decode_wait_entry(sc, &ev->u.wait);

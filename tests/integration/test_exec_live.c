@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -399,4 +400,28 @@ Test(exec_live, fexecve_rdonly)
 Test(exec_live, fexecve_opath)
 {
 	check_fexecve("path");
+}
+
+/*
+ * Each exec records the directory it was called from: the shell starts in
+ * the test's own directory, and the program it runs after `cd /` in "/".
+ */
+Test(exec_live, cwd_at_exec)
+{
+	static const char *const args[] = { "-c", "cd / && /bin/true", NULL };
+	char here[4096];
+	struct pw_run r;
+	json_t *sh, *child;
+	size_t i = 0;
+
+	cr_assert(getcwd(here, sizeof(here)));
+	pw_run_checked("/bin/sh", args, &r);
+	sh = pw_event_next(&r, "exec", &i);
+	cr_assert(sh, "no exec of the shell");
+	cr_assert_str_eq(json_string_value(json_object_get(sh, "cwd")), here);
+	child = pw_event_next(&r, "exec", &i);
+	cr_assert(child, "no exec of /bin/true");
+	cr_assert_str_eq(json_string_value(json_object_get(child, "path")), "/bin/true");
+	cr_assert_str_eq(json_string_value(json_object_get(child, "cwd")), "/");
+	pw_run_free(&r);
 }

@@ -401,6 +401,33 @@ Test(sink_json, exec_failure_truncated_old_tid)
 	json_decref(o);
 }
 
+/* cwd is written only when the tracer could read it; any bytes survive. */
+Test(sink_json, exec_cwd)
+{
+	static const char odd_dir[] = "/tmp/caf\xe9";
+	struct pw_event ev = {
+		.kind = PW_EV_EXEC, .pid = 70, .tid = 70,
+		.u.exec = {
+			.call = PW_CALL_EXECVE,
+			.path = { .data = "/bin/true", .len = 9 },
+			.cwd = { .data = "/srv/build", .len = 10 },
+		},
+	};
+	json_t *o = emit(&ev), *c;
+
+	assert_keys(o, KEYS("t", "event", "pid", "tid", "call", "path", "argv",
+			    "cwd", "result"));
+	cr_assert_str_eq(str(o, "cwd"), "/srv/build");
+	json_decref(o);
+	ev.u.exec.cwd = (struct pw_bytes){ .data = (char *)odd_dir, .len = 9 };
+	o = emit(&ev);
+	c = json_object_get(o, "cwd");
+	cr_assert(json_is_object(c), "a cwd that is not UTF-8 keeps its bytes");
+	cr_assert_str_eq(json_string_value(json_object_get(c, "hex")),
+			 "2f746d702f636166e9");
+	json_decref(o);
+}
+
 Test(sink_json, execveat)
 {
 	struct pw_bytes argv[1] = { { .data = "prog", .len = 4 } };
