@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the process model (src/model/proctab.c) fed hand-built
+ * events: tree links in spawn order, names through exec and inheritance,
+ * the exec chain and failed attempts, exits, reaps and zombie times,
+ * orphans reaped by someone else, threads, pid reuse and the counts.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "procwatch/proctab.h"
+
+static struct pw_proctab tab;
+
+static void
+setup(void)
+{
+	pw_proctab_init(&tab);
+}
+
+static void
+teardown(void)
+{
+	pw_proctab_destroy(&tab);
+}
+
+TestSuite(proctab, .init = setup, .fini = teardown);
+
+static void
+feed(struct pw_event *ev)
+{
+	cr_assert_eq(pw_proctab_event(&tab, ev), 0);
+}
+
+static void
+start(pid_t pid, char **argv, size_t argc)
+{
+	struct pw_event ev = { .kind = PW_EV_START, .time_us = 5, .pid = pid, .tid = pid };
+
+	ev.u.start.argv = argv;
+	ev.u.start.argc = argc;
+	feed(&ev);
+}
+
+static void
+spawn(uint64_t t, pid_t pid, pid_t child, bool thread)
+{
+	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.spawn.kind = thread ? PW_SPAWN_THREAD : PW_SPAWN_FORK;
+	ev.u.spawn.child = child;
+	ev.u.spawn.thread = thread;
+	ev.u.spawn.parent = pid;
+	ev.u.spawn.result = child;
+	feed(&ev);
+}
+
+static void
+exec(uint64_t t, pid_t pid, const char *arg0, long result)
+{
+	struct pw_bytes argv[2] = {
+		{ .data = (char *)arg0, .len = strlen(arg0) },
+		{ .data = (char *)"x", .len = 1 },
+	};
+	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.exec.path = argv[0];
+	ev.u.exec.argv = argv;
+	ev.u.exec.argc = 2;
+	ev.u.exec.result = result;
+	feed(&ev);
+}
+
+static void
+exit_ev(uint64_t t, pid_t pid, pid_t tid, enum pw_status_kind kind, int val)
+{
+	struct pw_event ev = { .kind = PW_EV_EXIT, .time_us = t, .pid = pid, .tid = tid };
+
+	ev.u.exit.thread = pid != tid;
+	ev.u.exit.status.kind = kind;
+	if (kind == PW_STATUS_EXITED)
+		ev.u.exit.status.code = val;
+	else
+		ev.u.exit.status.signal = val;
+	feed(&ev);
+}
+
+static void
+reap(uint64_t t, pid_t pid, pid_t child, int code)
+{
+	struct pw_event ev = { .kind = PW_EV_WAIT, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.wait.call = PW_CALL_WAIT4;
+	ev.u.wait.target = -1;
+	ev.u.wait.result = child;
+	ev.u.wait.status.kind = PW_STATUS_EXITED;
+	ev.u.wait.status.code = code;
+	feed(&ev);
+}
+
+Test(proctab, tree_names_and_chain)
+{
+	char *argv[] = { (char *)"/usr/bin/make", NULL };
+	struct pw_proc *root, *a, *b;
+
+	start(100, argv, 1);
+	root = pw_proctab_get(&tab, 100);
+	cr_assert_not_null(root);
+	cr_assert_str_eq(root->name, "make");
+	cr_assert_eq(root->start_us, 5);
+	spawn(10, 100, 101, false);
+	spawn(20, 100, 102, false);
+	a = pw_proctab_get(&tab, 101);
+	b = pw_proctab_get(&tab, 102);
+	cr_assert_eq(root->first_child, a);
+	cr_assert_eq(a->next_sibling, b);
+	cr_assert_eq(b->depth, 1);
+	cr_assert_str_eq(a->name, "make", "inherited until it execs");
+	exec(30, 101, "/bin/cc", -ENOENT);
+	exec(31, 101, "/usr/bin/cc", 0);
+	exec(32, 101, "ld", 0);
+	cr_assert_str_eq(a->name, "ld");
+	cr_assert_eq(a->nexecs, 2);
+	cr_assert_eq(a->failed_execs, 1);
+	cr_assert_str_eq(a->execs[0].v[0], "/usr/bin/cc");
+	cr_assert_str_eq(a->execs[0].v[1], "x");
+	exit_ev(40, 101, 101, PW_STATUS_EXITED, 2);
+	reap(45, 100, 101, 2);
+	cr_assert(a->exited && a->reaped);
+	cr_assert_eq(a->exit_us, 40);
+	cr_assert_eq(a->reap_us, 45);
+	cr_assert_eq(a->reaper, 100);
+	cr_assert_not(a->reaped_by_other);
+	cr_assert_eq(tab.counts.processes, 3);
+	cr_assert_eq(tab.counts.execs, 2);
+	cr_assert_eq(tab.counts.failed_execs, 1);
+	cr_assert_eq(tab.counts.nonzero_exits, 1);
+}
+
+Test(proctab, orphans_threads_signals)
+{
+	struct pw_proc *mid, *kid;
+
+	spawn(10, 200, 201, false);
+	spawn(11, 201, 202, false);
+	spawn(12, 202, 203, true);
+	spawn(13, 202, 204, true);
+	mid = pw_proctab_get(&tab, 201);
+	kid = pw_proctab_get(&tab, 202);
+	cr_assert_eq(kid->depth, 2);
+	cr_assert_eq(kid->threads, 2);
+	cr_assert_null(pw_proctab_get(&tab, 203), "a thread is not a process");
+	exit_ev(14, 202, 203, PW_STATUS_EXITED, 0);
+	cr_assert(kid->thread_recs[0].exited);
+	cr_assert_not(kid->exited, "a thread's exit does not end the process");
+	exit_ev(20, 201, 201, PW_STATUS_EXITED, 0);
+	cr_assert(kid->orphaned);
+	reap(21, 200, 201, 0);
+	reap(30, 200, 202, 0);	/* a subreaper adopted it */
+	cr_assert(kid->reaped_by_other);
+	cr_assert(kid->exited, "the wait says it ended");
+	cr_assert_not(mid->orphaned);
+	cr_assert_eq(tab.counts.threads, 2);
+}
+
+Test(proctab, killed_and_pid_reuse)
+{
+	struct pw_proc *old, *fresh;
+
+	spawn(10, 300, 301, false);
+	old = pw_proctab_get(&tab, 301);
+	exit_ev(11, 301, 301, PW_STATUS_KILLED, SIGSEGV);
+	reap(12, 300, 301, 0);
+	cr_assert_eq(old->status.kind, PW_STATUS_KILLED);
+	cr_assert_eq(tab.counts.signals, 1);
+	spawn(13, 300, 301, false);
+	fresh = pw_proctab_get(&tab, 301);
+	cr_assert_neq(fresh, old);
+	cr_assert_eq(old->next_sibling, fresh, "both stay in the tree");
+	cr_assert_not(fresh->exited);
+}
