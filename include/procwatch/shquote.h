@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shell quoting for what the timeline and tree show of argv: a word that
+ * pastes back into bash or zsh as the same bytes, and never puts a control
+ * byte, an invalid UTF-8 sequence or a bidirectional override on the
+ * terminal.
+ */
+#ifndef PROCWATCH_SHQUOTE_H
+#define PROCWATCH_SHQUOTE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Writes s as one shell word: bare when every byte is safe unquoted,
+ * 'single-quoted' when it is printable, else $'...' with \xNN escapes.
+ */
+void pw_shquote(FILE *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shell quoting of argv elements.  Three forms, the plainest that is both
+ * exact and safe: bare words for the common case (paths, options), single
+ * quotes for printable text with spaces or shell syntax in it, and bash's
+ * $'...' when a byte must be escaped.  $'...' is not POSIX sh, but it is the
+ * only form that can carry a newline or an invalid UTF-8 byte on one line
+ * without putting it on the terminal, and bash, zsh and ksh all read it.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "procwatch/json_writer.h"
+#include "procwatch/shquote.h"
+
+/* Bytes that never need quoting anywhere in a word. */
+static bool
+bare_byte(unsigned char c, bool first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	/* '=' and '~' matter only at the start of a word (assignment, home). */
+	if (c == '=' || c == '~')
+		return !first;
+	return c != 0 && strchr("_@%+:,./-", c) != NULL;
+}
+
+/*
+ * Length of the printable character at s, or 0 when it must be escaped:
+ * ASCII controls, DEL, invalid UTF-8, C1 controls (U+0080..U+009F) and the
+ * bidirectional embeddings, overrides and isolates.
+ */
+static size_t
+printable_len(const unsigned char *s, size_t len)
+{
+	size_t n;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f;
+	n = pw_utf8_seq_len(s, len);
+	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	if (n == 3 && s[0] == 0xe2 &&
+	    ((s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+	     (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+		return 0;
+	return n;
+}
+
+static void
+put_dollar_quoted(FILE *out, const unsigned char *s, size_t len)
+{
+	size_t i, n;
+
+	fputs("$'", out);
+	for (i = 0; i < len; i += n) {
+		n = printable_len(s + i, len - i);
+		if (n == 0) {
+			n = 1;
+			switch (s[i]) {
+			case '\n': fputs("\\n", out); break;
+			case '\t': fputs("\\t", out); break;
+			case '\r': fputs("\\r", out); break;
+			default: fprintf(out, "\\x%02x", s[i]); break;
+			}
+		} else if (s[i] == '\'' || s[i] == '\\') {
+			putc('\\', out);
+			putc(s[i], out);
+		} else {
+			fwrite(s + i, 1, n, out);
+		}
+	}
+	putc('\'', out);
+}
+
+void
+pw_shquote(FILE *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	bool bare = len > 0, printable = true;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = printable_len(s + i, len - i);
+		if (n == 0) {
+			printable = false;
+			break;
+		}
+		if (n > 1 || !bare_byte(s[i], i == 0))
+			bare = false;
+	}
+	if (!printable) {
+		put_dollar_quoted(out, s, len);
+		return;
+	}
+	if (bare) {
+		fwrite(s, 1, len, out);
+		return;
+	}
+	putc('\'', out);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\'')
+			fputs("'\\''", out);
+		else
+			putc(s[i], out);
+	}
+	putc('\'', out);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of shell quoting (src/sink/shquote.c): bare words, single
+ * quotes, $'...' for bytes that must not reach a terminal, and a round trip
+ * through bash for every byte value, so that what the timeline shows pastes
+ * back as the same argument.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/shquote.h"
+
+static char *
+quote(const char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&buf, &size);
+
+	cr_assert_not_null(mem);
+	pw_shquote(mem, s, len);
+	fclose(mem);
+	return buf;
+}
+
+static void
+expect(const char *s, const char *want)
+{
+	char *got = quote(s, strlen(s));
+
+	cr_expect_str_eq(got, want, "quoting [%s]", s);
+	free(got);
+}
+
+Test(shquote, forms)
+{
+	expect("/usr/bin/sort", "/usr/bin/sort");
+	expect("--format=json", "--format=json");
+	expect("", "''");
+	expect("a b", "'a b'");
+	expect("it's", "'it'\\''s'");
+	expect("$HOME", "'$HOME'");
+	expect("~", "'~'");
+	expect("A=1", "A=1");
+	expect("=x", "'=x'");
+	expect("a\nb\n", "$'a\\nb\\n'");
+	expect("\x1b[31m'\\", "$'\\x1b[31m\\'\\\\'");
+	expect("caf\xc3\xa9", "'caf\xc3\xa9'");
+	expect("\xc2\x9b", "$'\\xc2\\x9b'");
+	expect("\xe2\x80\xae", "$'\\xe2\\x80\\xae'");
+	expect("\xff", "$'\\xff'");
+}
+
+/* Every byte 1..255 survives `printf %s QUOTED` in bash unchanged. */
+Test(shquote, bash_round_trip)
+{
+	char in[255], out[512], cmd[64];
+	char path[] = "/tmp/pw_shquote_XXXXXX";
+	int fd;
+	char *q;
+	FILE *p;
+	size_t i, n;
+
+	if (system("command -v bash >/dev/null 2>&1") != 0)
+		cr_skip_test("bash is not installed");
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i + 1);
+	q = quote(in, sizeof(in));
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	p = fdopen(fd, "w");
+	cr_assert_not_null(p);
+	fprintf(p, "printf %%s %s\n", q);
+	fclose(p);
+	free(q);
+	snprintf(cmd, sizeof(cmd), "bash %s", path);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	n = fread(out, 1, sizeof(out), p);
+	pclose(p);
+	remove(path);
+	cr_assert_eq(n, sizeof(in));
+	cr_assert_eq(memcmp(in, out, n), 0);
+}
