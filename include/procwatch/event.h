@@ -84,6 +84,14 @@ struct pw_spawn {
 	pid_t set_tid[PW_SET_TID_MAX];
 };
 
+/* A file descriptor a new program inherited, and what it refers to. */
+struct pw_fd {
+	int fd;
+	struct pw_bytes target;	/* /proc/PID/fd/N: "/path", "pipe:[123]", "socket:[45]" */
+};
+
+#define PW_EXEC_MAX_FDS 256	/* inherited descriptors recorded per exec */
+
 struct pw_exec {
 	enum pw_call call;
 	int dirfd;		/* execveat only */
@@ -96,6 +104,11 @@ struct pw_exec {
 	long result;		/* 0, or -errno */
 	pid_t old_tid;		/* a non-leader thread exec'd: its former tid; else 0 */
 	struct pw_bytes cwd;	/* the working directory at the call; data NULL if unknown */
+	/* After a successful exec only (read at PTRACE_EVENT_EXEC): */
+	struct pw_bytes exe;	/* the file the kernel runs: a #! script's interpreter */
+	struct pw_fd *fds;	/* descriptors above 2 that survived the exec, by number */
+	size_t nfds;
+	bool fds_truncated;	/* more than PW_EXEC_MAX_FDS */
 };
 
 enum pw_status_kind {

@@ -66,6 +66,12 @@ pw_event_clear(struct pw_event *ev)
 	ex = &ev->u.exec;
 	pw_bytes_clear(&ex->path);
 	pw_bytes_clear(&ex->cwd);
+	pw_bytes_clear(&ex->exe);
+	for (size_t i = 0; ex->fds && i < ex->nfds; i++)
+		pw_bytes_clear(&ex->fds[i].target);
+	free(ex->fds);
+	ex->fds = NULL;
+	ex->nfds = 0;
 	for (size_t i = 0; ex->argv && i < ex->argc; i++)
 		pw_bytes_clear(&ex->argv[i]);
 	free(ex->argv);

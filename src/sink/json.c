@@ -203,6 +203,32 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 		put_clone3_args(w, sp);
 }
 
+/* What a successful exec left: the file run, the descriptors inherited. */
+static void
+put_exec_image(struct pw_json *w, const struct pw_exec *ex)
+{
+	size_t i;
+
+	if (ex->exe.data) {
+		pw_json_key(w, "exe");
+		pw_json_bytes(w, &ex->exe);
+	}
+	if (ex->nfds) {
+		pw_json_key(w, "fds");
+		pw_json_array_begin(w);
+		for (i = 0; i < ex->nfds; i++) {
+			pw_json_object_begin(w);
+			put_key_int(w, "fd", ex->fds[i].fd);
+			pw_json_key(w, "target");
+			pw_json_bytes(w, &ex->fds[i].target);
+			pw_json_object_end(w);
+		}
+		pw_json_array_end(w);
+	}
+	if (ex->fds_truncated)
+		put_key_bool(w, "fds_truncated", true);
+}
+
 static void
 put_exec(struct pw_json *w, const struct pw_exec *ex)
 {
@@ -235,6 +261,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	put_result(w, ex->result);
 	if (ex->old_tid)
 		put_key_int(w, "old_tid", ex->old_tid);
+	put_exec_image(w, ex);
 }
 
 /* waitid's target is a pair; the name keeps "P_PID" readable in the trace. */

@@ -67,26 +67,6 @@ process_parent(struct tracer *t, struct task *task)
 	return task->parent;
 }
 
-/* Reads the symlink /proc/TID/NAME into out (replacing it); false if it cannot. */
-static bool
-read_proc_link(pid_t tid, const char *name, struct pw_bytes *out)
-{
-	char link[64], target[4096];
-	char *copy;
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/%d/%s", (int)tid, name);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0 || !(copy = malloc((size_t)n + 1)))
-		return false;
-	memcpy(copy, target, (size_t)n);
-	copy[n] = '\0';
-	pw_bytes_clear(out);
-	out->data = copy;
-	out->len = (size_t)n;
-	return true;
-}
-
 /*
  * fexecve(3) is execveat(fd, "", argv, envp, AT_EMPTY_PATH): the path says
  * nothing, the fd names the file.  Read the link at entry, while the fd is
@@ -101,7 +81,7 @@ resolve_empty_path(struct task *task, struct pw_exec *ex)
 	    !ex->path.data || ex->path.len != 0)
 		return;
 	snprintf(name, sizeof(name), "fd/%d", ex->dirfd);
-	read_proc_link(task->tid, name, &ex->path);
+	procfs_task_link(task->tid, name, &ex->path);
 }
 
 /* The task's syscall is over as far as we care; a spawn no longer in flight. */
@@ -130,7 +110,7 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
 		resolve_empty_path(task, &ev->u.exec);
 		/* Where a relative path and the new program start from. */
-		read_proc_link(task->tid, "cwd", &ev->u.exec.cwd);
+		procfs_task_link(task->tid, "cwd", &ev->u.exec.cwd);
 	} else {
 		tracer_event_init(t, ev, PW_EV_WAIT, task);
 		pw_decode_wait_entry(sc, &ev->u.wait);
@@ -177,19 +157,7 @@ on_sigreturn_exit(struct tracer *t, struct task *task, long rval)
 static bool
 is_only_thread(pid_t tid)
 {
-	char path[64], line[128];
-	int threads = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return true;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %d", &threads) == 1)
-			break;
-	fclose(f);
-	return threads <= 1;
+	return procfs_status_field(tid, "Threads") <= 1;
 }
 
 /*
@@ -402,6 +370,7 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 	ev->u.exec.result = 0;
 	if (old_tid && old_tid != pid)
 		ev->u.exec.old_tid = old_tid;
+	exec_image_read(pid, &ev->u.exec);
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 	return task;

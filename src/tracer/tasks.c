@@ -93,21 +93,12 @@ task_rekey(struct tracer *t, struct task *task, pid_t new_tid)
 pid_t
 task_tgid(struct task *task)
 {
-	char path[64], line[256];
-	FILE *f;
-	pid_t tgid = 0;
+	long tgid;
 
 	if (task->tgid)
 		return task->tgid;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)task->tid);
-	f = fopen(path, "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Tgid: %d", &tgid) == 1)
-				break;
-		fclose(f);
-	}
-	task->tgid = tgid > 0 ? tgid : task->tid;
+	tgid = procfs_status_field(task->tid, "Tgid");
+	task->tgid = tgid > 0 ? (pid_t)tgid : task->tid;
 	return task->tgid;
 }
 

@@ -141,6 +141,13 @@ void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
 void leave_call(struct tracer *t, struct task *task);
 struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
 
+/* procfs.c */
+bool procfs_read_link(int dirfd, const char *name, struct pw_bytes *out);
+bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
+long procfs_status_field(pid_t tid, const char *name);
+/* exe and inherited descriptors, after a successful exec. */
+void exec_image_read(pid_t pid, struct pw_exec *ex);
+
 /* tracee_mem.c */
 struct tracee_mem {
 	struct pw_mem mem;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -424,4 +425,55 @@ Test(exec_live, cwd_at_exec)
 	cr_assert_str_eq(json_string_value(json_object_get(child, "path")), "/bin/true");
 	cr_assert_str_eq(json_string_value(json_object_get(child, "cwd")), "/");
 	pw_run_free(&r);
+}
+
+/* The fds entry for fd in an exec event, or NULL. */
+static json_t *
+inherited_fd(json_t *exec, int fd)
+{
+	json_t *fds = json_object_get(exec, "fds"), *f;
+	size_t i;
+
+	json_array_foreach(fds, i, f)
+		if (json_integer_value(json_object_get(f, "fd")) == fd)
+			return f;
+	return NULL;
+}
+
+/*
+ * A descriptor opened without close-on-exec reaches the next program and
+ * is recorded with what it points to; a #! script runs its interpreter,
+ * which "exe" names.
+ */
+Test(exec_live, inherited_fds_and_interpreter)
+{
+	char dir[] = "/tmp/pw-exec-XXXXXX", script[64], shell[4096];
+	const char *args[] = { "-c", "exec 5</dev/null; /bin/true; ./s", NULL };
+	struct pw_run r;
+	json_t *ev, *f, *true_ev = NULL, *script_ev = NULL;
+	size_t i = 0;
+	FILE *fp;
+
+	cr_assert(mkdtemp(dir) && realpath("/bin/sh", shell));
+	snprintf(script, sizeof(script), "%s/s", dir);
+	cr_assert((fp = fopen(script, "w")));
+	fputs("#!/bin/sh\nexit 0\n", fp);
+	cr_assert(fclose(fp) == 0 && chmod(script, 0755) == 0 && chdir(dir) == 0);
+	pw_run_checked("/bin/sh", args, &r);
+	while ((ev = pw_event_next(&r, "exec", &i))) {
+		const char *path = json_string_value(json_object_get(ev, "path"));
+
+		if (path && !strcmp(path, "/bin/true"))
+			true_ev = ev;
+		if (path && !strcmp(path, "./s"))
+			script_ev = ev;
+	}
+	cr_assert(true_ev && script_ev, "execs of /bin/true and ./s recorded");
+	f = inherited_fd(true_ev, 5);
+	cr_assert(f, "fd 5 (no close-on-exec) not recorded as inherited");
+	cr_assert_str_eq(json_string_value(json_object_get(f, "target")), "/dev/null");
+	cr_assert_str_eq(json_string_value(json_object_get(script_ev, "exe")), shell);
+	pw_run_free(&r);
+	unlink(script);
+	rmdir(dir);
 }

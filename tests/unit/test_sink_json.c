@@ -428,6 +428,36 @@ Test(sink_json, exec_cwd)
 	json_decref(o);
 }
 
+/* After a successful exec: the file really run, and what it inherited. */
+Test(sink_json, exec_image)
+{
+	struct pw_fd fds[2] = {
+		{ .fd = 3, .target = { .data = "pipe:[77]", .len = 9 } },
+		{ .fd = 9, .target = { .data = "/var/log/x", .len = 10 } },
+	};
+	struct pw_event ev = {
+		.kind = PW_EV_EXEC, .pid = 80, .tid = 80,
+		.u.exec = {
+			.call = PW_CALL_EXECVE,
+			.path = { .data = "./build.sh", .len = 10 },
+			.exe = { .data = "/usr/bin/bash", .len = 13 },
+			.fds = fds, .nfds = 2, .fds_truncated = true,
+		},
+	};
+	json_t *o = emit(&ev), *a, *f;
+
+	assert_keys(o, KEYS("t", "event", "pid", "tid", "call", "path", "argv",
+			    "result", "exe", "fds", "fds_truncated"));
+	cr_assert_str_eq(str(o, "exe"), "/usr/bin/bash");
+	a = json_object_get(o, "fds");
+	cr_assert_eq(json_array_size(a), 2);
+	f = json_array_get(a, 1);
+	cr_assert_eq(json_integer_value(json_object_get(f, "fd")), 9);
+	cr_assert_str_eq(json_string_value(json_object_get(f, "target")), "/var/log/x");
+	cr_assert(boolean(o, "fds_truncated"));
+	json_decref(o);
+}
+
 Test(sink_json, execveat)
 {
 	struct pw_bytes argv[1] = { { .data = "prog", .len = 4 } };

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What /proc tells about a stopped tracee: the links behind its working
+ * directory and descriptors, and what a successful exec left the new
+ * program with, read at PTRACE_EVENT_EXEC: the file the kernel actually runs (for a #! script,
+ * the interpreter: fs/binfmt_script.c re-opens the interpreter and
+ * /proc/PID/exe names it), and the descriptors above 2 that survived the
+ * exec because close-on-exec was not set (fs/exec.c closes the others
+ * before the event is reported).  A leaked descriptor is a classic bug the
+ * timeline warns about.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tracer_internal.h"
+
+static int
+by_fd(const void *a, const void *b)
+{
+	const struct pw_fd *x = a, *y = b;
+
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/*
+ * Reads the symlink name (relative to dirfd, or absolute with AT_FDCWD)
+ * into out, replacing what it held; false, out untouched, if unreadable.
+ */
+bool
+procfs_read_link(int dirfd, const char *name, struct pw_bytes *out)
+{
+	char target[4096];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	char *copy;
+
+	if (n <= 0 || !(copy = malloc((size_t)n + 1)))
+		return false;
+	memcpy(copy, target, (size_t)n);
+	copy[n] = '\0';
+	pw_bytes_clear(out);
+	out->data = copy;
+	out->len = (size_t)n;
+	return true;
+}
+
+/* The number after "Name:" in /proc/TID/status, or -1. */
+long
+procfs_status_field(pid_t tid, const char *name)
+{
+	char path[64], line[256];
+	size_t len = strlen(name);
+	long value = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':') {
+			value = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return value;
+}
+
+/* procfs_read_link of /proc/TID/NAME. */
+bool
+procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	return procfs_read_link(AT_FDCWD, path, out);
+}
+
+static bool
+add_fd(struct pw_exec *ex, int dirfd, const char *name, size_t *cap)
+{
+	struct pw_fd *grown;
+	char *end;
+	long fd = strtol(name, &end, 10);
+
+	if (*end || end == name || fd <= 2)
+		return true;
+	if (ex->nfds == PW_EXEC_MAX_FDS) {
+		ex->fds_truncated = true;
+		return false;
+	}
+	if (ex->nfds == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		grown = realloc(ex->fds, *cap * sizeof(*grown));
+		if (!grown)
+			return false;
+		ex->fds = grown;
+	}
+	ex->fds[ex->nfds].fd = (int)fd;
+	ex->fds[ex->nfds].target = (struct pw_bytes){ 0 };
+	if (!procfs_read_link(dirfd, name, &ex->fds[ex->nfds].target))
+		return true;	/* closed meanwhile by another thread? skip it */
+	ex->nfds++;
+	return true;
+}
+
+static void
+read_inherited_fds(pid_t pid, struct pw_exec *ex)
+{
+	char path[64];
+	struct dirent *d;
+	size_t cap = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir)) && add_fd(ex, dirfd(dir), d->d_name, &cap))
+		;
+	closedir(dir);
+	if (ex->nfds > 1)
+		qsort(ex->fds, ex->nfds, sizeof(*ex->fds), by_fd);
+}
+
+void
+exec_image_read(pid_t pid, struct pw_exec *ex)
+{
+	procfs_task_link(pid, "exe", &ex->exe);
+	read_inherited_fds(pid, ex);
+}
