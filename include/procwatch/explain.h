@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One-line, plain-English explanations for --explain, written for a
+ * classroom: what each clone flag shares or changes, what a kind of spawn
+ * amounts to, what an exec keeps and resets, what a wait status means.
+ * Pure data and formatting; the timeline decides where they go.
+ */
+#ifndef PROCWATCH_EXPLAIN_H
+#define PROCWATCH_EXPLAIN_H
+
+#include <stddef.h>
+
+#include "procwatch/event.h"
+
+/* "CLONE_VM" -> "CLONE_VM: shares the parent's memory; ..."; NULL if unknown. */
+const char *pw_explain_clone_flag(const char *name);
+/* What fork, vfork, posix_spawn, thread, clone amount to. */
+const char *pw_explain_spawn_kind(enum pw_spawn_kind kind);
+/* What every successful exec keeps and what it resets (several lines). */
+const char *const *pw_explain_exec(void);
+/* What a wait or exit status means, into buf; returns buf. */
+const char *pw_explain_status(const struct pw_status *st, char *buf, size_t size);
+
+#endif
