@@ -10,9 +10,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "procwatch/cli.h"
@@ -22,6 +24,12 @@ enum {
 	OPT_FORMAT = 0x100,
 	OPT_JSON,
 	OPT_NO_SECCOMP,
+	OPT_TIME,
+	OPT_COLOR,
+	OPT_ARGV_MAX,
+	OPT_FULL_ARGV,
+	OPT_THREADS,
+	OPT_SUMMARY,
 };
 
 /*
@@ -36,6 +44,12 @@ const struct option pw_cli_longopts[] = {
 	{ "format",	required_argument,	NULL,	OPT_FORMAT },
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "no-seccomp",	no_argument,		NULL,	OPT_NO_SECCOMP },
+	{ "time",	required_argument,	NULL,	OPT_TIME },
+	{ "color",	required_argument,	NULL,	OPT_COLOR },
+	{ "argv-max",	required_argument,	NULL,	OPT_ARGV_MAX },
+	{ "full-argv",	no_argument,		NULL,	OPT_FULL_ARGV },
+	{ "threads",	no_argument,		NULL,	OPT_THREADS },
+	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 },
@@ -51,9 +65,22 @@ const char pw_cli_usage[] =
 	"\n"
 	"Output:\n"
 	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
-	"      --format=FORMAT   timeline (default: one line per event, for people)\n"
-	"                        or json (JSON Lines trace, see procwatch(1))\n"
+	"      --format=FORMAT   timeline (default: a line per event as it happens,\n"
+	"                        then the process tree), tree (only the tree, at\n"
+	"                        the end) or json (JSON Lines trace, see procwatch(1))\n"
 	"      --json            same as --format=json\n"
+	"\n"
+	"Timeline and tree:\n"
+	"      --time=WHEN       relative (default: seconds since the start),\n"
+	"                        absolute (time of day) or none\n"
+	"      --color=WHEN      auto (default: on a terminal, unless NO_COLOR is\n"
+	"                        set), always or never\n"
+	"      --argv-max=N      show at most N arguments of a command line, eliding\n"
+	"                        the middle (default 12; 0 shows all)\n"
+	"      --full-argv       show every argument (same as --argv-max=0)\n"
+	"      --threads         list threads in the tree instead of counting them\n"
+	"      --summary         print counts after the tree: processes, threads,\n"
+	"                        execs, failed execs, non-zero exits, signals\n"
 	"\n"
 	"Tracing:\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
@@ -75,7 +102,20 @@ static const struct {
 	enum pw_format format;
 } formats[] = {
 	{ "timeline",	PW_FORMAT_TIMELINE },
+	{ "tree",	PW_FORMAT_TREE },
 	{ "json",	PW_FORMAT_JSON },
+};
+
+static const char *const time_names[] = {
+	[PW_TIME_RELATIVE] = "relative",
+	[PW_TIME_ABSOLUTE] = "absolute",
+	[PW_TIME_NONE] = "none",
+};
+
+static const char *const color_names[] = {
+	[PW_COLOR_AUTO] = "auto",
+	[PW_COLOR_ALWAYS] = "always",
+	[PW_COLOR_NEVER] = "never",
 };
 
 /* Every usage error is one line naming the problem, then the same hint. */
@@ -114,6 +154,41 @@ parse_format(const char *name, struct pw_options *opts, FILE *err)
 			   name, valid);
 }
 
+/* Index of name in names[n], or -1 after a usage error naming the valid ones. */
+static int
+parse_choice(const char *opt, const char *name, const char *const *names,
+	     size_t n, FILE *err)
+{
+	char valid[128] = "";
+	size_t i, used = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+		used += (size_t)snprintf(valid + used, sizeof(valid) - used, "%s%s",
+					 i > 0 ? ", " : "", names[i]);
+		if (used >= sizeof(valid))
+			used = sizeof(valid) - 1;
+	}
+	usage_error(err, "invalid %s '%s' (valid: %s)", opt, name, valid);
+	return -1;
+}
+
+/* A count for --argv-max: digits only, no sign, no overflow. */
+static enum pw_cli_action
+parse_argv_max(const char *arg, struct pw_options *opts, FILE *err)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > 1000000)
+		return usage_error(err, "invalid --argv-max '%s' (a number from 0 to 1000000)", arg);
+	opts->view.argv_max = (size_t)v;
+	return PW_CLI_RUN;
+}
+
 /*
  * getopt_long keeps no record of which argument failed, so the caller
  * passes the one being parsed ("--form=x", "-x", "-Vx").  A long option is
@@ -145,9 +220,56 @@ set_defaults(struct pw_options *opts)
 		.format = PW_FORMAT_TIMELINE,
 		.output = NULL,
 		.seccomp = true,
+		.color = PW_COLOR_AUTO,
+		.view = {
+			.time = PW_TIME_RELATIVE,
+			.argv_max = PW_ARGV_MAX_DEFAULT,
+		},
 		.command = NULL,
 		.command_argc = 0,
 	};
+}
+
+/* The options of the timeline and tree views, and --help and --version. */
+static enum pw_cli_action
+apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
+{
+	int i;
+
+	switch (c) {
+	case OPT_TIME:
+		i = parse_choice("--time", optarg, time_names, 3, err);
+		if (i < 0)
+			return PW_CLI_EXIT_FAILURE;
+		opts->view.time = (enum pw_time_mode)i;
+		return PW_CLI_RUN;
+	case OPT_COLOR:
+		i = parse_choice("--color", optarg, color_names, 3, err);
+		if (i < 0)
+			return PW_CLI_EXIT_FAILURE;
+		opts->color = (enum pw_color_mode)i;
+		return PW_CLI_RUN;
+	case OPT_ARGV_MAX:
+		return parse_argv_max(optarg, opts, err);
+	case OPT_FULL_ARGV:
+		opts->view.argv_max = 0;
+		return PW_CLI_RUN;
+	case OPT_THREADS:
+		opts->view.threads = true;
+		return PW_CLI_RUN;
+	case OPT_SUMMARY:
+		opts->view.summary = true;
+		return PW_CLI_RUN;
+	case 'h':
+		fputs(pw_cli_usage, out);
+		return PW_CLI_EXIT_SUCCESS;
+	case 'V':
+		fputs("procwatch " PW_VERSION "\n", out);
+		return PW_CLI_EXIT_SUCCESS;
+	default:
+		/* Only reachable if the table and this switch disagree. */
+		return usage_error(err, "option %d is in the table but not handled", c);
+	}
 }
 
 /* Handles one option; PW_CLI_RUN means "keep parsing". */
@@ -168,15 +290,8 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 	case OPT_NO_SECCOMP:
 		opts->seccomp = false;
 		return PW_CLI_RUN;
-	case 'h':
-		fputs(pw_cli_usage, out);
-		return PW_CLI_EXIT_SUCCESS;
-	case 'V':
-		fputs("procwatch " PW_VERSION "\n", out);
-		return PW_CLI_EXIT_SUCCESS;
 	default:
-		/* Only reachable if the table and this switch disagree. */
-		return usage_error(err, "option %d is in the table but not handled", c);
+		return apply_view_option(c, opts, out, err);
 	}
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,37 @@ open_output(const char *path)
 	return f;
 }
 
+/*
+ * Colour only where a person sees it: --color=always forces it, auto wants
+ * a terminal and no NO_COLOR (https://no-color.org: set and not empty).
+ */
+static bool
+want_color(enum pw_color_mode mode, FILE *out)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if (mode != PW_COLOR_AUTO)
+		return mode == PW_COLOR_ALWAYS;
+	if (no_color && no_color[0])
+		return false;
+	return isatty(fileno(out)) == 1;
+}
+
+static struct pw_sink *
+new_sink(struct pw_options *opts, FILE *out)
+{
+	opts->view.color = want_color(opts->color, out);
+	switch (opts->format) {
+	case PW_FORMAT_JSON:
+		return pw_sink_json_new(out);
+	case PW_FORMAT_TREE:
+		return pw_sink_tree_new(out, &opts->view);
+	case PW_FORMAT_TIMELINE:
+		break;
+	}
+	return pw_sink_timeline_new(out, &opts->view);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -59,8 +91,11 @@ main(int argc, char **argv)
 	out = open_output(opts.output);
 	if (!out)
 		return PW_EXIT_FAILURE;
-	sink = opts.format == PW_FORMAT_JSON ? pw_sink_json_new(out)
-					     : pw_sink_text_new(out);
+	sink = new_sink(&opts, out);
+	if (!sink) {
+		fputs("procwatch: out of memory\n", stderr);
+		return PW_EXIT_FAILURE;
+	}
 	status = pw_trace_command(&opts, sink, &killed_by);
 	/*
 	 * A write error was reported when it happened, and tracing went on.

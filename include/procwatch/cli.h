@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "procwatch/sink.h"
+
 /* env(1)/timeout(1) convention for a wrapper's own failures. */
 enum {
 	PW_EXIT_FAILURE = 125,		/* procwatch itself failed (bad option, no ptrace, ...) */
@@ -19,13 +21,24 @@ enum {
 
 enum pw_format {
 	PW_FORMAT_TIMELINE,
+	PW_FORMAT_TREE,
 	PW_FORMAT_JSON,
 };
+
+enum pw_color_mode {
+	PW_COLOR_AUTO,		/* on a terminal, unless NO_COLOR is set */
+	PW_COLOR_ALWAYS,
+	PW_COLOR_NEVER,
+};
+
+#define PW_ARGV_MAX_DEFAULT 12
 
 struct pw_options {
 	enum pw_format format;
 	const char *output;	/* -o FILE; NULL: standard error */
 	bool seccomp;		/* false with --no-seccomp */
+	enum pw_color_mode color;
+	struct pw_view_opts view;	/* view.color is decided by main from color */
 	char **command;		/* NULL-terminated argv of the traced command */
 	int command_argc;
 };

@@ -7,6 +7,8 @@
 #ifndef PROCWATCH_SINK_H
 #define PROCWATCH_SINK_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "procwatch/event.h"
@@ -26,10 +28,29 @@ struct pw_sink {
 	FILE *out;
 };
 
+enum pw_time_mode {
+	PW_TIME_RELATIVE,	/* seconds since the trace started */
+	PW_TIME_ABSOLUTE,	/* wall-clock time of day */
+	PW_TIME_NONE,
+};
+
+/* How the views for people (timeline, tree) look; JSON ignores these. */
+struct pw_view_opts {
+	enum pw_time_mode time;
+	bool color;		/* ANSI colours: decided by the caller (tty, NO_COLOR) */
+	size_t argv_max;	/* argv elements shown before eliding; 0: all */
+	bool threads;		/* the tree lists threads instead of counting them */
+	bool summary;		/* counts after the tree */
+};
+
 /* JSON Lines, format version 1 (see the man page): one flush per line. */
 struct pw_sink *pw_sink_json_new(FILE *out);
-/* Plain text, one line per event (the timeline until the annotated one lands). */
+/* Plain text, one line per event, each on its own (no model, no tree). */
 struct pw_sink *pw_sink_text_new(FILE *out);
+/* The default view: an indented line per event as it happens, the tree at the end. */
+struct pw_sink *pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts);
+/* Only the tree (and summary), printed after the last event. */
+struct pw_sink *pw_sink_tree_new(FILE *out, const struct pw_view_opts *opts);
 
 static inline int
 pw_sink_event(struct pw_sink *sink, const struct pw_event *ev)

@@ -233,9 +233,9 @@ Test(cli, argument_not_allowed)
 Test(cli, unknown_format_names_the_valid_ones)
 {
 	expect_usage_error(V("--format=xml", "true"),
-			   "unknown format 'xml' (valid formats: timeline, json)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json)");
 	expect_usage_error(V("--format=", "true"),
-			   "unknown format '' (valid formats: timeline, json)");
+			   "unknown format '' (valid formats: timeline, tree, json)");
 }
 
 Test(cli, empty_output_name)
@@ -273,4 +273,38 @@ Test(cli, parser_can_be_called_again)
 	expect_run(&p, V("-o", "a", "ls", "-l"), CMD("ls", "-l"));
 	cr_assert_str_eq(p.opts.output, "a");
 	parse_free(&p);
+}
+
+Test(cli, view_options)
+{
+	struct parse p;
+
+	expect_run(&p, V("true"), CMD("true"));
+	cr_assert_eq(p.opts.view.time, PW_TIME_RELATIVE);
+	cr_assert_eq(p.opts.color, PW_COLOR_AUTO);
+	cr_assert_eq(p.opts.view.argv_max, PW_ARGV_MAX_DEFAULT);
+	cr_assert_not(p.opts.view.threads || p.opts.view.summary);
+	parse_free(&p);
+	expect_run(&p, V("--format=tree", "--time=none", "--color=never", "--argv-max=3",
+			 "--threads", "--summary", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_TREE);
+	cr_assert_eq(p.opts.view.time, PW_TIME_NONE);
+	cr_assert_eq(p.opts.color, PW_COLOR_NEVER);
+	cr_assert_eq(p.opts.view.argv_max, 3);
+	cr_assert(p.opts.view.threads && p.opts.view.summary);
+	parse_free(&p);
+	expect_run(&p, V("--time", "absolute", "--color=always", "--full-argv", "true"),
+		   CMD("true"));
+	cr_assert_eq(p.opts.view.time, PW_TIME_ABSOLUTE);
+	cr_assert_eq(p.opts.color, PW_COLOR_ALWAYS);
+	cr_assert_eq(p.opts.view.argv_max, 0);
+	parse_free(&p);
+	expect_usage_error(V("--time=soon", "true"),
+			   "invalid --time 'soon' (valid: relative, absolute, none)");
+	expect_usage_error(V("--color=yes", "true"),
+			   "invalid --color 'yes' (valid: auto, always, never)");
+	expect_usage_error(V("--argv-max=-1", "true"),
+			   "invalid --argv-max '-1' (a number from 0 to 1000000)");
+	expect_usage_error(V("--argv-max=3x", "true"),
+			   "invalid --argv-max '3x' (a number from 0 to 1000000)");
 }

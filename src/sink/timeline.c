@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The timeline, procwatch's default view: one line per event as it happens,
+ * flushed at once because people read it while the command runs, indented
+ * under the process that created it, e.g.
+ *
+ *    0.000812 [4212] sh exec sh -c 'sort | wc -l'
+ *    0.001544 ├─ [4212] sh fork → 4213  clone(CLONE_CHILD_SETTID|...|SIGCHLD)
+ *    0.001902 │  [4213] sh exec sort  (path /usr/bin/sort)
+ *
+ * It keeps the process model (src/model/proctab.c) to know each process's
+ * depth, name, start and exit, and prints the tree when the trace ends.  A
+ * PATH search (execvp trying one argv in directory after directory) is held
+ * back per task and folded into one line when that task does anything else.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "procwatch/pidmap.h"
+#include "procwatch/proctab.h"
+#include "procwatch/shquote.h"
+#include "procwatch/sink.h"
+#include "procwatch/xlat.h"
+#include "view.h"
+
+/* Failed execs of one argv by one task, not yet shown. */
+struct fold {
+	struct pw_event first;	/* a deep copy of the first failed attempt */
+	unsigned tries;
+	int last_err;
+};
+
+struct timeline {
+	struct pw_sink base;
+	struct pw_view_opts opts;
+	struct pw_proctab tab;
+	struct pw_pidmap folds;		/* tid -> struct fold */
+	struct timeval t0;		/* wall clock at trace time 0 */
+	bool have_t0;
+	bool ended;
+};
+
+static void
+put_time(struct timeline *tl, uint64_t t_us)
+{
+	FILE *out = tl->base.out;
+	struct timeval tv, add;
+	struct tm tm;
+
+	switch (tl->opts.time) {
+	case PW_TIME_NONE:
+		return;
+	case PW_TIME_RELATIVE:
+		fprintf(out, "%4" PRIu64 ".%06" PRIu64 " ", t_us / 1000000, t_us % 1000000);
+		return;
+	case PW_TIME_ABSOLUTE:
+		if (!tl->have_t0) {
+			gettimeofday(&tl->t0, NULL);
+			tl->have_t0 = true;
+		}
+		add.tv_sec = (time_t)(t_us / 1000000);
+		add.tv_usec = (suseconds_t)(t_us % 1000000);
+		timeradd(&tl->t0, &add, &tv);
+		localtime_r(&tv.tv_sec, &tm);
+		fprintf(out, "%02d:%02d:%02d.%06ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			(long)tv.tv_usec);
+		return;
+	}
+}
+
+/* Time, tree guides, [pid] or [pid/tid], and the process's current name. */
+static void
+put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
+{
+	FILE *out = tl->base.out;
+	const struct pw_proc *p = pw_proctab_get(&tl->tab, ev->pid);
+	unsigned d, depth = p ? p->depth : 0;
+
+	put_time(tl, ev->time_us);
+	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
+	for (d = 0; d < depth; d++)
+		fputs("│  ", out);
+	if (spawn)
+		fputs("├─ ", out);
+	pw_view_reset(out, &tl->opts);
+	if (ev->tid != ev->pid)
+		fprintf(out, "[%d/%d] ", (int)ev->pid, (int)ev->tid);
+	else
+		fprintf(out, "[%d] ", (int)ev->pid);
+	if (p)
+		fprintf(out, "%s ", p->name);
+}
+
+static void
+put_spawn(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_spawn *sp = &ev->u.spawn;
+	FILE *out = tl->base.out;
+	const char *kind = pw_spawn_kind_name(sp->kind);
+
+	put_head(tl, ev, true);
+	if (sp->result < 0) {
+		pw_view_color(out, &tl->opts, PW_COLOR_FAIL);
+		fprintf(out, "%s failed: ", kind ? kind : "spawn");
+		pw_view_errno(out, (int)-sp->result);
+		pw_view_reset(out, &tl->opts);
+	} else {
+		fprintf(out, "%s → %ld", kind ? kind : "spawn",
+			sp->child ? (long)sp->child : sp->result);
+	}
+	fputs("  ", out);
+	pw_view_spawn_call(out, sp);
+	if (sp->parent && sp->parent != ev->pid && !sp->thread)
+		fprintf(out, "  (parent %d)", (int)sp->parent);
+}
+
+/* The path when argv[0] does not already say it. */
+static void
+put_exec_path(FILE *out, const struct pw_exec *ex)
+{
+	if (!ex->path.data)
+		return;
+	if (ex->argc > 0 && ex->argv[0].data && strcmp(ex->argv[0].data, ex->path.data) == 0)
+		return;
+	fputs("  (path ", out);
+	pw_shquote(out, ex->path.data, ex->path.len);
+	putc(')', out);
+}
+
+/* One exec line; tries > 1 folds a PATH search ending in ev's outcome. */
+static void
+put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fold_err)
+{
+	const struct pw_exec *ex = &ev->u.exec;
+	FILE *out = tl->base.out;
+
+	put_head(tl, ev, false);
+	fputs(ex->call == PW_CALL_EXECVEAT ? "execveat " : "exec ", out);
+	pw_view_event_argv(out, &tl->opts, ex);
+	put_exec_path(out, ex);
+	if (ex->result < 0) {
+		fputs("  ", out);
+		pw_view_color(out, &tl->opts, PW_COLOR_FAIL);
+		if (tries > 1)
+			fprintf(out, "failed in %u paths: ", tries);
+		else
+			fputs("failed: ", out);
+		pw_view_errno(out, (int)-ex->result);
+		pw_view_reset(out, &tl->opts);
+	} else if (tries > 1) {
+		fprintf(out, "  found after %u failed path%s (", tries - 1, tries == 2 ? "" : "s");
+		pw_view_errno(out, fold_err);
+		putc(')', out);
+	}
+	if (ex->old_tid)
+		fprintf(out, "  (by thread %d, now the leader)", (int)ex->old_tid);
+}
+
+static int
+bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src)
+{
+	*dst = (struct pw_bytes){ .len = src->len, .err = src->err };
+	if (!src->data)
+		return 0;
+	dst->data = malloc(src->len + 1);
+	if (!dst->data)
+		return -ENOMEM;
+	memcpy(dst->data, src->data, src->len + 1);
+	return 0;
+}
+
+/* Frees what exec_copy() made (only path and argv: the rest is not copied). */
+static void
+exec_copy_free(struct pw_exec *ex)
+{
+	size_t i;
+
+	free(ex->path.data);
+	for (i = 0; ex->argv && i < ex->argc; i++)
+		free(ex->argv[i].data);
+	free(ex->argv);
+	memset(ex, 0, sizeof(*ex));
+}
+
+/* What a folded line needs of an exec event: the scalars, path and argv. */
+static int
+exec_copy(struct pw_event *dst, const struct pw_event *ev)
+{
+	const struct pw_exec *src = &ev->u.exec;
+	struct pw_exec *ex = &dst->u.exec;
+	size_t i;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->kind = ev->kind;
+	dst->time_us = ev->time_us;
+	dst->pid = ev->pid;
+	dst->tid = ev->tid;
+	ex->call = src->call;
+	ex->dirfd = src->dirfd;
+	ex->at_flags = src->at_flags;
+	ex->argv_truncated = src->argv_truncated;
+	ex->argv_err = src->argv_err;
+	ex->result = src->result;
+	ex->argv = calloc(src->argc ? src->argc : 1, sizeof(*ex->argv));
+	if (!ex->argv || bytes_dup(&ex->path, &src->path) < 0)
+		goto fail;
+	for (i = 0; i < src->argc; i++) {
+		ex->argc = i + 1;
+		if (bytes_dup(&ex->argv[i], &src->argv[i]) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	exec_copy_free(ex);
+	return -ENOMEM;
+}
+
+static void
+end_line(struct timeline *tl)
+{
+	putc('\n', tl->base.out);
+}
+
+/* Shows a held-back run of failed execs (one or many) and forgets it. */
+static void
+fold_flush(struct timeline *tl, pid_t tid)
+{
+	struct fold *f = pw_pidmap_remove(&tl->folds, tid);
+
+	if (!f)
+		return;
+	f->first.u.exec.result = -f->last_err;
+	put_exec(tl, &f->first, f->tries, f->last_err);
+	end_line(tl);
+	exec_copy_free(&f->first.u.exec);
+	free(f);
+}
+
+static bool
+is_failed_exec(const struct pw_event *ev)
+{
+	return ev->kind == PW_EV_EXEC && ev->u.exec.result < 0;
+}
+
+/*
+ * Returns true when ev was absorbed into (or started) a fold and must not
+ * be printed now.  A success that ends a fold is printed here, folded.
+ */
+static bool
+fold_event(struct timeline *tl, const struct pw_event *ev)
+{
+	pid_t tid = ev->tid;
+	struct fold *f;
+
+	/* A non-leader thread's exec succeeds under the leader's tid. */
+	if (ev->kind == PW_EV_EXEC && ev->u.exec.old_tid)
+		tid = ev->u.exec.old_tid;
+	f = pw_pidmap_get(&tl->folds, tid);
+	if (f && ev->kind == PW_EV_EXEC && pw_view_argv_equal(&f->first.u.exec, &ev->u.exec)) {
+		if (ev->u.exec.result < 0) {
+			f->tries++;
+			f->last_err = (int)-ev->u.exec.result;
+			/* The line names the last path tried, the one that decided. */
+			free(f->first.u.exec.path.data);
+			if (bytes_dup(&f->first.u.exec.path, &ev->u.exec.path) < 0)
+				f->first.u.exec.path.data = NULL;
+			return true;
+		}
+		put_exec(tl, ev, f->tries + 1, f->last_err);
+		end_line(tl);
+		pw_pidmap_remove(&tl->folds, tid);
+		exec_copy_free(&f->first.u.exec);
+		free(f);
+		return true;
+	}
+	fold_flush(tl, tid);
+	if (!is_failed_exec(ev))
+		return false;
+	f = calloc(1, sizeof(*f));
+	if (!f || exec_copy(&f->first, ev) < 0 || pw_pidmap_put(&tl->folds, ev->tid, f) < 0) {
+		if (f)
+			exec_copy_free(&f->first.u.exec);
+		free(f);
+		return false;	/* no memory to hold it back: show it now */
+	}
+	f->tries = 1;
+	f->last_err = (int)-ev->u.exec.result;
+	return true;
+}
+
+struct tid_list {
+	pid_t *v;
+	size_t n;
+};
+
+static void
+collect_tid(pid_t key, void *value, void *data)
+{
+	struct tid_list *l = data;
+
+	(void)value;
+	l->v[l->n++] = key;
+}
+
+static int
+cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* At the end every held-back search is shown: nothing more will finish it. */
+static void
+fold_flush_all(struct timeline *tl)
+{
+	struct tid_list l = { NULL, 0 };
+	size_t i;
+
+	if (tl->folds.count == 0)
+		return;
+	l.v = calloc(tl->folds.count, sizeof(*l.v));
+	if (!l.v)
+		return;
+	pw_pidmap_each(&tl->folds, collect_tid, &l);
+	qsort(l.v, l.n, sizeof(*l.v), cmp_pid);
+	for (i = 0; i < l.n; i++)
+		fold_flush(tl, l.v[i]);
+	free(l.v);
+}
+
+/* Only an exit or a kill, without WNOWAIT, frees the child's pid. */
+static bool
+wait_reaps(const struct pw_wait *wt)
+{
+	return wt->result > 0 && !(wt->options & WNOWAIT) &&
+	       (wt->status.kind == PW_STATUS_EXITED || wt->status.kind == PW_STATUS_KILLED);
+}
+
+static void
+put_wait_call(FILE *out, const struct pw_wait *wt)
+{
+	if (wt->call == PW_CALL_WAITID)
+		fprintf(out, "waitid(%ld)", wt->target);
+	else
+		fprintf(out, "wait4(%ld)", wt->target);
+}
+
+static void
+put_wait(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_wait *wt = &ev->u.wait;
+	const struct pw_proc *c = wait_reaps(wt) ? pw_proctab_get(&tl->tab, (pid_t)wt->result) : NULL;
+	FILE *out = tl->base.out;
+
+	put_head(tl, ev, false);
+	put_wait_call(out, wt);
+	if (wt->result < 0) {
+		fputs(" failed: ", out);
+		pw_view_errno(out, (int)-wt->result);
+		return;
+	}
+	if (wt->result == 0 || wt->status.kind == PW_STATUS_NONE) {
+		fputs(": nothing to report", out);
+		return;
+	}
+	fprintf(out, " %s %ld", wait_reaps(wt) ? "reaped" : "reported", wt->result);
+	if (c)
+		fprintf(out, " %s", c->name);
+	fputs(": ", out);
+	pw_view_status(out, &tl->opts, &wt->status);
+	/* A zombie's time: from its end to this reap. */
+	if (c && c->exited && ev->time_us >= c->exit_us) {
+		fputs(", zombie for ", out);
+		pw_view_dur(out, ev->time_us - c->exit_us);
+	}
+}
+
+static void
+put_exit(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_exit *ex = &ev->u.exit;
+	const struct pw_proc *p = pw_proctab_get(&tl->tab, ev->pid);
+	uint64_t start = p ? p->start_us : 0;
+	size_t i;
+
+	if (p && ex->thread)
+		for (i = 0; i < p->nthread_recs; i++)
+			if (p->thread_recs[i].tid == ev->tid)
+				start = p->thread_recs[i].start_us;
+	put_head(tl, ev, false);
+	if (ex->thread)
+		fputs("thread ", tl->base.out);
+	pw_view_status(tl->base.out, &tl->opts, &ex->status);
+	if (p && ev->time_us >= start) {
+		fputs(" after ", tl->base.out);
+		pw_view_dur(tl->base.out, ev->time_us - start);
+	}
+}
+
+static void
+put_signal_ev(struct timeline *tl, const struct pw_event *ev)
+{
+	char buf[32];
+
+	put_head(tl, ev, false);
+	pw_view_color(tl->base.out, &tl->opts, PW_COLOR_SIGNAL);
+	fprintf(tl->base.out, "signal %s",
+		pw_signal_format(ev->u.signal.signal, buf, sizeof(buf)));
+	pw_view_reset(tl->base.out, &tl->opts);
+	if (ev->u.signal.sender)
+		fprintf(tl->base.out, " from %d", (int)ev->u.signal.sender);
+}
+
+static void
+put_end(struct timeline *tl, const struct pw_event *ev)
+{
+	FILE *out = tl->base.out;
+
+	put_time(tl, ev->time_us);
+	fputs("end: ", out);
+	if (ev->u.end.status.kind == PW_STATUS_NONE)
+		fputs("status unknown", out);
+	else
+		pw_view_status(out, &tl->opts, &ev->u.end.status);
+	if (ev->u.end.lost)
+		fprintf(out, " (%lu events lost)", ev->u.end.lost);
+	fputs("\n\n", out);
+	pw_tree_print(out, &tl->opts, &tl->tab);
+	if (tl->opts.summary)
+		pw_summary_print(out, &tl->tab);
+}
+
+/* The start line would repeat the root's exec: it is not shown. */
+static bool
+put_event(struct timeline *tl, const struct pw_event *ev)
+{
+	switch (ev->kind) {
+	case PW_EV_SPAWN:
+		put_spawn(tl, ev);
+		return true;
+	case PW_EV_EXEC:
+		put_exec(tl, ev, 1, 0);
+		return true;
+	case PW_EV_WAIT:
+		put_wait(tl, ev);
+		return true;
+	case PW_EV_EXIT:
+		put_exit(tl, ev);
+		return true;
+	case PW_EV_SIGNAL:
+		put_signal_ev(tl, ev);
+		return true;
+	case PW_EV_START:
+	case PW_EV_END:
+		return false;
+	}
+	return false;
+}
+
+static int
+flush_result(FILE *out)
+{
+	errno = 0;
+	if (fflush(out) == EOF || ferror(out))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static int
+timeline_event(struct pw_sink *sink, const struct pw_event *ev)
+{
+	struct timeline *tl = (struct timeline *)sink;
+
+	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE) {
+		/* Trace time 0 on the wall clock: now, less what has passed. */
+		gettimeofday(&tl->t0, NULL);
+		tl->t0.tv_sec -= (time_t)(ev->time_us / 1000000);
+		tl->t0.tv_usec -= (suseconds_t)(ev->time_us % 1000000);
+		if (tl->t0.tv_usec < 0) {
+			tl->t0.tv_sec--;
+			tl->t0.tv_usec += 1000000;
+		}
+		tl->have_t0 = true;
+	}
+	if (ev->kind == PW_EV_END)
+		fold_flush_all(tl);
+	if (!fold_event(tl, ev) && put_event(tl, ev))
+		end_line(tl);
+	/* Out of memory leaves the model incomplete; the tree says so. */
+	(void)pw_proctab_event(&tl->tab, ev);
+	if (ev->kind == PW_EV_END && !tl->ended) {
+		tl->ended = true;
+		put_end(tl, ev);
+	}
+	/* Read live: the line must be visible before the tracee runs on. */
+	return flush_result(sink->out);
+}
+
+static void
+free_fold(pid_t key, void *value, void *data)
+{
+	struct fold *f = value;
+
+	(void)key;
+	(void)data;
+	exec_copy_free(&f->first.u.exec);
+	free(f);
+}
+
+static int
+timeline_close(struct pw_sink *sink)
+{
+	struct timeline *tl = (struct timeline *)sink;
+	int err;
+
+	fold_flush_all(tl);
+	err = flush_result(sink->out);
+	pw_pidmap_each(&tl->folds, free_fold, NULL);
+	pw_pidmap_destroy(&tl->folds);
+	pw_proctab_destroy(&tl->tab);
+	free(tl);
+	return err;
+}
+
+static const struct pw_sink_ops timeline_ops = {
+	.name = "timeline",
+	.event = timeline_event,
+	.close = timeline_close,
+};
+
+struct pw_sink *
+pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts)
+{
+	struct timeline *tl = calloc(1, sizeof(*tl));
+
+	if (!tl)
+		return NULL;
+	tl->base.ops = &timeline_ops;
+	tl->base.out = out;
+	tl->opts = *opts;
+	pw_proctab_init(&tl->tab);
+	pw_pidmap_init(&tl->folds);
+	return &tl->base;
+}

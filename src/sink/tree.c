@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The process tree: after the last event, every process once, in spawn
+ * order under the process that created it, with what it ran (the exec chain
+ * joined by →), how it ended and how long it lived.  An orphan stays under
+ * its creator, where a reader looks for it, and says who reaped it instead.
+ * Printed at the end of the timeline, or alone with --format=tree.  The walk
+ * is iterative so that a fork chain thousands deep cannot exhaust the stack.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "procwatch/proctab.h"
+#include "procwatch/sink.h"
+#include "view.h"
+
+/* last[d]: the ancestor at depth d was the last of its siblings. */
+struct guides {
+	bool *last;
+	size_t size;
+};
+
+static bool
+guides_set(struct guides *g, unsigned depth, bool last)
+{
+	bool *grown;
+	size_t size;
+
+	if (depth >= g->size) {
+		size = (depth + 1) * 2;
+		grown = realloc(g->last, size * sizeof(*grown));
+		if (!grown)
+			return false;
+		g->last = grown;
+		g->size = size;
+	}
+	g->last[depth] = last;
+	return true;
+}
+
+static void
+put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
+	   unsigned depth)
+{
+	unsigned d;
+
+	if (depth == 0)
+		return;
+	pw_view_color(out, o, PW_COLOR_DIM);
+	for (d = 1; d < depth; d++)
+		fputs(g->last[d] ? "   " : "│  ", out);
+	fputs(g->last[depth] ? "└─ " : "├─ ", out);
+	pw_view_reset(out, o);
+}
+
+static void
+put_what_ran(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
+{
+	size_t i;
+
+	if (p->nexecs == 0) {
+		fprintf(out, "(%s)", p->name);
+		return;
+	}
+	for (i = 0; i < p->nexecs; i++) {
+		if (i)
+			fputs(" → ", out);
+		pw_view_model_argv(out, o, &p->execs[i]);
+	}
+}
+
+/* Orphaned, reaped by someone else, never reaped: what a reader must notice. */
+static void
+put_marks(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
+{
+	if (p->failed_execs)
+		fprintf(out, ", %u failed exec%s", p->failed_execs,
+			p->failed_execs == 1 ? "" : "s");
+	if (p->threads && !o->threads)
+		fprintf(out, ", +%u thread%s", p->threads, p->threads == 1 ? "" : "s");
+	if (!p->up)
+		return;
+	if (p->orphaned)
+		fputs(", orphaned", out);
+	if (p->reaped && p->reaped_by_other)
+		fprintf(out, ", reaped by %d instead of %d", (int)p->reaper, (int)p->ppid);
+	else if (p->exited && !p->reaped)
+		fputs(p->orphaned ? ", not reaped by a traced process"
+				  : ", not reaped by its parent", out);
+}
+
+static void
+put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
+{
+	fprintf(out, "%d ", (int)p->pid);
+	put_what_ran(out, o, p);
+	fputs("  ", out);
+	if (p->exited) {
+		pw_view_status(out, o, &p->status);
+		fputs(" after ", out);
+		pw_view_dur(out, p->exit_us - p->start_us);
+	} else {
+		fputs("still running", out);
+	}
+	put_marks(out, o, p);
+	putc('\n', out);
+}
+
+static void
+put_thread(FILE *out, const struct pw_view_opts *o, const struct pw_thread_rec *t)
+{
+	fprintf(out, "thread %d  ", (int)t->tid);
+	if (!t->exited) {
+		fputs("ended with its process\n", out);
+		return;
+	}
+	if (t->status.kind != PW_STATUS_NONE)
+		pw_view_status(out, o, &t->status);
+	else
+		fputs("ended", out);
+	fputs(" after ", out);
+	pw_view_dur(out, t->exit_us - t->start_us);
+	putc('\n', out);
+}
+
+/* p's thread lines (with --threads), drawn as its first children. */
+static bool
+put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
+	    const struct pw_proc *p)
+{
+	size_t i;
+
+	if (!o->threads)
+		return true;
+	for (i = 0; i < p->nthread_recs; i++) {
+		if (!guides_set(g, p->depth + 1,
+				i + 1 == p->nthread_recs && !p->first_child))
+			return false;
+		put_prefix(out, o, g, p->depth + 1);
+		put_thread(out, o, &p->thread_recs[i]);
+	}
+	return true;
+}
+
+void
+pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab)
+{
+	struct guides g = { NULL, 0 };
+	const struct pw_proc *p = tab->root;
+
+	while (p) {
+		if (!guides_set(&g, p->depth, !p->next_sibling))
+			break;
+		put_prefix(out, o, &g, p->depth);
+		put_proc(out, o, p);
+		if (!put_threads(out, o, &g, p))
+			break;
+		if (p->first_child) {
+			p = p->first_child;
+			continue;
+		}
+		while (p && !p->next_sibling)
+			p = p->up;
+		if (p)
+			p = p->next_sibling;
+	}
+	free(g.last);
+	if (tab->failed)
+		fputs("(out of memory: the tree is incomplete)\n", out);
+}
+
+void
+pw_summary_print(FILE *out, const struct pw_proctab *tab)
+{
+	const struct pw_proctab_counts *c = &tab->counts;
+
+	fprintf(out, "%lu process%s, %lu thread%s, %lu exec%s, %lu failed exec%s, "
+		"%lu non-zero exit%s, %lu killed by a signal\n",
+		c->processes, c->processes == 1 ? "" : "es",
+		c->threads, c->threads == 1 ? "" : "s",
+		c->execs, c->execs == 1 ? "" : "s",
+		c->failed_execs, c->failed_execs == 1 ? "" : "s",
+		c->nonzero_exits, c->nonzero_exits == 1 ? "" : "s",
+		c->signals);
+}
+
+/* --format=tree: the model is built as events come, printed at the end. */
+struct tree_sink {
+	struct pw_sink base;
+	struct pw_view_opts opts;
+	struct pw_proctab tab;
+	bool printed;
+};
+
+static int
+flush_result(FILE *out)
+{
+	errno = 0;
+	if (fflush(out) == EOF || ferror(out))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static int
+tree_event(struct pw_sink *sink, const struct pw_event *ev)
+{
+	struct tree_sink *ts = (struct tree_sink *)sink;
+
+	/* Out of memory leaves the model incomplete; the tree says so. */
+	(void)pw_proctab_event(&ts->tab, ev);
+	if (ev->kind != PW_EV_END || ts->printed)
+		return 0;
+	ts->printed = true;
+	pw_tree_print(sink->out, &ts->opts, &ts->tab);
+	if (ts->opts.summary)
+		pw_summary_print(sink->out, &ts->tab);
+	return flush_result(sink->out);
+}
+
+static int
+tree_close(struct pw_sink *sink)
+{
+	struct tree_sink *ts = (struct tree_sink *)sink;
+	int err;
+
+	/* A trace without an end event (procwatch failed) still gets its tree. */
+	if (!ts->printed && ts->tab.root)
+		pw_tree_print(sink->out, &ts->opts, &ts->tab);
+	err = flush_result(sink->out);
+	pw_proctab_destroy(&ts->tab);
+	free(ts);
+	return err;
+}
+
+static const struct pw_sink_ops tree_ops = {
+	.name = "tree",
+	.event = tree_event,
+	.close = tree_close,
+};
+
+struct pw_sink *
+pw_sink_tree_new(FILE *out, const struct pw_view_opts *opts)
+{
+	struct tree_sink *ts = calloc(1, sizeof(*ts));
+
+	if (!ts)
+		return NULL;
+	ts->base.ops = &tree_ops;
+	ts->base.out = out;
+	ts->opts = *opts;
+	pw_proctab_init(&ts->tab);
+	return &ts->base;
+}

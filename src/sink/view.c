@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pieces of the timeline and tree views that must read the same in both:
+ * how long something took, how a process ended, a spawn's call and flags,
+ * and argv as shell words with long vectors cut in the middle (the start
+ * says what runs, the end usually names the files).  Colour is ANSI SGR,
+ * written only when the caller decided the output is a terminal.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "procwatch/shquote.h"
+#include "procwatch/xlat.h"
+#include "sink_common.h"
+#include "view.h"
+
+void
+pw_view_color(FILE *out, const struct pw_view_opts *o, enum pw_color c)
+{
+	static const char *const sgr[] = {
+		[PW_COLOR_FAIL] = "\033[31m",
+		[PW_COLOR_SIGNAL] = "\033[1;35m",
+		[PW_COLOR_DIM] = "\033[2m",
+	};
+
+	if (o->color)
+		fputs(sgr[c], out);
+}
+
+void
+pw_view_reset(FILE *out, const struct pw_view_opts *o)
+{
+	if (o->color)
+		fputs("\033[0m", out);
+}
+
+void
+pw_view_dur(FILE *out, uint64_t us)
+{
+	if (us < 1000)
+		fprintf(out, "%" PRIu64 "µs", us);
+	else if (us < 1000000)
+		fprintf(out, "%.1fms", (double)us / 1e3);
+	else if (us < 60000000)
+		fprintf(out, "%.2fs", (double)us / 1e6);
+	else
+		fprintf(out, "%" PRIu64 "m%02" PRIu64 "s", us / 60000000,
+			us / 1000000 % 60);
+}
+
+void
+pw_view_errno(FILE *out, int err)
+{
+	char buf[24];
+
+	fputs(pw_sink_errno_str(err, buf, sizeof(buf)), out);
+}
+
+static void
+put_signal(FILE *out, int sig)
+{
+	char buf[32];
+
+	fputs(pw_signal_format(sig, buf, sizeof(buf)), out);
+}
+
+void
+pw_view_status(FILE *out, const struct pw_view_opts *o, const struct pw_status *st)
+{
+	switch (st->kind) {
+	case PW_STATUS_EXITED:
+		if (st->code)
+			pw_view_color(out, o, PW_COLOR_FAIL);
+		fprintf(out, "exited %d", st->code);
+		break;
+	case PW_STATUS_KILLED:
+		pw_view_color(out, o, PW_COLOR_SIGNAL);
+		fputs("killed by ", out);
+		put_signal(out, st->signal);
+		if (st->core)
+			fputs(" (core dumped)", out);
+		break;
+	case PW_STATUS_STOPPED:
+		pw_view_color(out, o, PW_COLOR_SIGNAL);
+		fputs("stopped by ", out);
+		put_signal(out, st->signal);
+		break;
+	case PW_STATUS_TRAPPED:
+		fputs("trapped by ", out);
+		put_signal(out, st->signal);
+		return;
+	case PW_STATUS_CONTINUED:
+		fputs("continued", out);
+		return;
+	case PW_STATUS_NONE:
+		fputs("no status", out);
+		return;
+	}
+	pw_view_reset(out, o);
+}
+
+struct flag_ctx {
+	FILE *out;
+	bool any;
+};
+
+static void
+put_flag(void *data, const char *name, uint64_t bits)
+{
+	struct flag_ctx *fc = data;
+
+	if (fc->any)
+		putc('|', fc->out);
+	fc->any = true;
+	if (name)
+		fputs(name, fc->out);
+	else
+		fprintf(fc->out, "0x%" PRIx64, bits);
+}
+
+void
+pw_view_spawn_call(FILE *out, const struct pw_spawn *sp)
+{
+	struct flag_ctx fc = { out, false };
+	const char *call = pw_call_name(sp->call);
+
+	fprintf(out, "%s(", call ? call : "?");
+	/* fork() and vfork() take no flags: what they imply is their name. */
+	if (sp->call != PW_CALL_FORK && sp->call != PW_CALL_VFORK) {
+		pw_clone_flags_each(sp->flags, put_flag, &fc);
+		if (sp->exit_signal) {
+			if (fc.any)
+				putc('|', out);
+			put_signal(out, sp->exit_signal);
+		} else if (!fc.any) {
+			putc('0', out);
+		}
+	}
+	putc(')', out);
+}
+
+/* Which elements to show of n: the first head and the last tail. */
+static void
+elide_split(size_t n, size_t max, size_t *head, size_t *tail)
+{
+	if (max == 0 || n <= max) {
+		*head = n;
+		*tail = 0;
+		return;
+	}
+	*tail = max / 3;
+	*head = max - *tail;
+}
+
+static void
+put_word(FILE *out, const char *s, size_t len, bool ok, bool first)
+{
+	if (!first)
+		putc(' ', out);
+	if (ok)
+		pw_shquote(out, s, len);
+	else
+		fputs("<unreadable>", out);
+}
+
+static void
+put_elided(FILE *out, const struct pw_view_opts *o, size_t count)
+{
+	putc(' ', out);
+	pw_view_color(out, o, PW_COLOR_DIM);
+	fprintf(out, "…%zu more…", count);
+	pw_view_reset(out, o);
+}
+
+void
+pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex)
+{
+	size_t i, head, tail;
+
+	elide_split(ex->argc, o->argv_max, &head, &tail);
+	for (i = 0; i < ex->argc; i++) {
+		if (i == head && tail) {
+			put_elided(out, o, ex->argc - head - tail);
+			i = ex->argc - tail;
+		}
+		put_word(out, ex->argv[i].data, ex->argv[i].len, ex->argv[i].data != NULL, i == 0);
+	}
+	if (ex->argv_truncated || ex->argv_err)
+		fputs(ex->argc ? " …" : "…", out);
+}
+
+void
+pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a)
+{
+	size_t i, head, tail;
+
+	elide_split(a->n, o->argv_max, &head, &tail);
+	for (i = 0; i < a->n; i++) {
+		if (i == head && tail) {
+			put_elided(out, o, a->n - head - tail);
+			i = a->n - tail;
+		}
+		put_word(out, a->v[i], a->v[i] ? strlen(a->v[i]) : 0, a->v[i] != NULL, i == 0);
+	}
+	if (a->truncated)
+		fputs(a->n ? " …" : "…", out);
+}
+
+static bool
+bytes_equal(const struct pw_bytes *a, const struct pw_bytes *b)
+{
+	if (!a->data || !b->data)
+		return !a->data && !b->data;
+	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+bool
+pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b)
+{
+	size_t i;
+
+	if (a->argc != b->argc)
+		return false;
+	for (i = 0; i < a->argc; i++)
+		if (!bytes_equal(&a->argv[i], &b->argv[i]))
+			return false;
+	return true;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the two views for people (timeline.c, tree.c) write the same way:
+ * colours, durations, statuses, clone flags, and argv shell-quoted with the
+ * middle elided.  Internal to src/sink/.
+ */
+#ifndef PROCWATCH_SINK_VIEW_H
+#define PROCWATCH_SINK_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "procwatch/event.h"
+#include "procwatch/proctab.h"
+#include "procwatch/sink.h"
+
+enum pw_color {
+	PW_COLOR_FAIL,		/* a call that failed, a non-zero exit */
+	PW_COLOR_SIGNAL,	/* a signal delivered or a kill */
+	PW_COLOR_DIM,		/* tree guides and marks */
+};
+
+/* Starts or ends a coloured span; nothing when colour is off. */
+void pw_view_color(FILE *out, const struct pw_view_opts *o, enum pw_color c);
+void pw_view_reset(FILE *out, const struct pw_view_opts *o);
+/* "850µs", "12.3ms", "4.21s", "3m07s". */
+void pw_view_dur(FILE *out, uint64_t us);
+/* "exited 3", "killed by SIGSEGV (core dumped)", coloured when it failed. */
+void pw_view_status(FILE *out, const struct pw_view_opts *o, const struct pw_status *st);
+/* "clone(CLONE_VM|SIGCHLD)", "fork()": the call as made. */
+void pw_view_spawn_call(FILE *out, const struct pw_spawn *sp);
+/* argv of an event, shell-quoted and elided past o->argv_max. */
+void pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex);
+/* argv kept by the model, the same way. */
+void pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a);
+/* "ENOENT" or "E<n>". */
+void pw_view_errno(FILE *out, int err);
+/* True when two argv are the same bytes (a PATH search retries one argv). */
+bool pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b);
+
+/* tree.c: every process once under its creator, then the counts if asked. */
+void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab);
+void pw_summary_print(FILE *out, const struct pw_proctab *tab);
+
+#endif
