@@ -241,6 +241,22 @@ case_exit_status() {
 	check "the command's exit status passes through (3)" exit_is 3
 }
 
+# A trace that cannot be written (a full disk: /dev/full) is said once, the
+# command runs on untouched, and procwatch fails only if the command did not.
+trace_write_failed_ok() {
+	[[ $rc -eq $1 && $(lines "$tmp/out") -eq 1 && $(lines "$tmp/err") -eq 1 ]] &&
+		grep -qx 'still here' "$tmp/out" &&
+		grep -q '^procwatch: writing the trace failed: No space left on device' "$tmp/err"
+}
+case_trace_write_fails() {
+	pw -o /dev/full sh -c 'echo still here'
+	check "trace to a full disk: one message, the command runs, 125" \
+		trace_write_failed_ok 125
+	pw -o /dev/full sh -c 'echo still here; exit 4'
+	check "trace to a full disk: a failing command keeps its status (4)" \
+		trace_write_failed_ok 4
+}
+
 cwd_empty() {
 	[[ -z $(ls -A) ]]
 }
@@ -331,6 +347,7 @@ print(sorted(collections.Counter(e["event"] for e in evs).items()))
 traced case_not_found
 traced case_cannot_execute
 traced case_exit_status
+traced case_trace_write_fails
 for sig in SEGV TERM; do
 	if [[ -n $ptrace_skip ]]; then
 		skip "$ptrace_skip"
