@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Golden tests of the timeline and tree: runs procwatch --time=none
+# --color=never on helper scenarios and compares what it wrote with
+# tests/cli/golden/NAME.txt after normalising what varies from run to run:
+# pids become P1, P2, ... in order of appearance, durations become <dur>,
+# the helper directory becomes $HELPERS.  Prints TAP.  Run by meson (suite
+# cli); by hand, PW_GOLDEN_UPDATE=1 rewrites the golden files:
+#   PROCWATCH=build/procwatch PW_HELPER_DIR=build/tests tests/cli/golden.sh
+#
+# Scenarios are chosen so that the kernel cannot reorder their events:
+# each process waits for its child before doing anything else traced, and
+# where children run at once (a pipeline, threads) only the tree, which is
+# in spawn order, is compared.
+set -euo pipefail
+
+: "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
+: "${PW_HELPER_DIR:?set PW_HELPER_DIR to the directory of the test helpers}"
+PROCWATCH=$(realpath "$PROCWATCH")
+PW_HELPER_DIR=$(realpath "$PW_HELPER_DIR")
+golden_dir=$(dirname "$(realpath "$0")")/golden
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Core files would land in the current directory: use an empty one.
+mkdir "$tmp/cwd"
+cd "$tmp/cwd"
+export LC_ALL=C.UTF-8
+# A fixed PATH: the paths an exec search tries are part of the output.
+export PATH=/usr/local/bin:/usr/bin:/bin
+
+# Pids (numbers of 300 and up: the kernel hands out smaller ones only at
+# boot) to P1, P2, ...; durations to <dur>; the helper directory to $HELPERS.
+normalise() {
+	perl -CSD -pe '
+		use utf8;
+		BEGIN { $dir = shift @ARGV; }
+		s/\Q$dir\E/\$HELPERS/g;
+		s/\b\d+m\d\ds\b/<dur>/g;
+		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
+		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
+	' "$PW_HELPER_DIR"
+}
+
+# The timeline of a scenario whose processes run at the same time: each
+# process's lines in their own order (stable sort by the first [Pn]), the
+# tree after the blank line as it is.  With PW_SORT_ALL=1 each process's
+# lines are sorted too: a shell reaps its pipeline in the order the
+# commands happen to end.
+by_process() {
+	perl -CSD -e '
+		my (@tl, $tree);
+		while (<STDIN>) {
+			if (!defined $tree && /^$/) { $tree = $_; next; }
+			if (defined $tree) { $tree .= $_; } else { push @tl, $_; }
+		}
+		my %key = map { $_ => (/\[P(\d+)/ ? $1 : 0) } @tl;
+		my $all = $ENV{PW_SORT_ALL};
+		print sort { $key{$a} <=> $key{$b} || ($all ? $a cmp $b : 0) } @tl;
+		print $tree if defined $tree;
+	'
+}
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	sed 's/^/# /' "$2"
+}
+
+# A probe: without ptrace every case would fail for the same reason.
+if ! timeout -k 5 30 "$PROCWATCH" -o /dev/null true 2>"$tmp/probe"; then
+	echo "1..1"
+	skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"
+	exit 0
+fi
+
+# golden [--by-process|--sorted] NAME PROCWATCH-ARGS... -- COMMAND...
+golden() {
+	local order=cat
+	export PW_SORT_ALL=0
+	if [[ $1 == --by-process ]]; then
+		order=by_process
+		shift
+	elif [[ $1 == --sorted ]]; then
+		order=by_process
+		PW_SORT_ALL=1
+		shift
+	fi
+	local name=$1 want=$golden_dir/$1.txt
+	shift
+	timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
+		>/dev/null 2>&1 </dev/null || true
+	normalise <"$tmp/raw" | $order >"$tmp/got"
+	if [[ ${PW_GOLDEN_UPDATE:-0} == 1 ]]; then
+		cp "$tmp/got" "$want"
+		ok "$name (golden file written)"
+	elif [[ ! -f $want ]]; then
+		echo "no golden file $want" >"$tmp/diff"
+		not_ok "$name" "$tmp/diff"
+	elif diff -u "$want" "$tmp/got" >"$tmp/diff"; then
+		ok "$name"
+	else
+		not_ok "$name" "$tmp/diff"
+	fi
+}
+
+h=$PW_HELPER_DIR
+echo "1..11"
+golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
+golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
+golden fork-tree -- "$h/pw_fork_tree"
+golden --by-process vfork -- "$h/pw_vfork"
+golden --by-process posix-spawn -- "$h/pw_posix_spawn"
+golden threads-tree --format=tree --threads --summary -- "$h/pw_threads"
+golden thread-exec -- "$h/pw_thread_exec"
+golden daemon --format=tree -- "$h/pw_daemon"
+golden --by-process daemon-timeline -- "$h/pw_daemon"
+golden segv -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"
+golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
