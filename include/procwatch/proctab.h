@@ -39,7 +39,7 @@ struct pw_proc {
 	pid_t ppid;		/* the process the kernel reports its end to */
 	pid_t creator;		/* the process that called clone/fork; 0 for the root */
 	enum pw_spawn_kind kind;	/* how it was created (meaningless for the root) */
-	char *name;		/* basename of argv[0] of its latest exec, or inherited */
+	char *name;		/* basename of argv[0] of its latest exec, or inherited; "" if unknown */
 	struct pw_argv *execs;	/* successful execs in order */
 	size_t nexecs;
 	unsigned failed_execs;
@@ -78,6 +78,12 @@ void pw_proctab_init(struct pw_proctab *tab);
 void pw_proctab_destroy(struct pw_proctab *tab);
 /* Updates the model with one event; -ENOMEM leaves it consistent but incomplete. */
 int pw_proctab_event(struct pw_proctab *tab, const struct pw_event *ev);
+/*
+ * The record ev happens in, made (as a top-level process) when its pid is
+ * new; NULL when out of memory or for an event without a pid.  Views call
+ * it before showing an event, so that even the first one has a name.
+ */
+struct pw_proc *pw_proctab_of_event(struct pw_proctab *tab, const struct pw_event *ev);
 /* The current record of pid, or NULL. */
 struct pw_proc *pw_proctab_get(const struct pw_proctab *tab, pid_t pid);
 /* "sh" for "/bin/sh"; the whole string when it ends in '/'. */

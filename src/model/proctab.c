@@ -109,7 +109,7 @@ proc_new(struct pw_proctab *tab, pid_t pid, struct pw_proc *up,
 
 	if (!p)
 		return NULL;
-	p->name = strdup(name ? name : "?");
+	p->name = strdup(name ? name : "");
 	if (!p->name || pw_pidmap_put(&tab->by_pid, pid, p) < 0) {
 		free(p->name);
 		free(p);
@@ -124,14 +124,13 @@ proc_new(struct pw_proctab *tab, pid_t pid, struct pw_proc *up,
 	return p;
 }
 
-/* The record an event happens in; one is made for a pid first seen here. */
-static struct pw_proc *
-proc_of(struct pw_proctab *tab, const struct pw_event *ev)
+struct pw_proc *
+pw_proctab_of_event(struct pw_proctab *tab, const struct pw_event *ev)
 {
 	struct pw_proc *p = pw_proctab_get(tab, ev->pid);
 	const char *name = NULL;
 
-	if (p)
+	if (p || ev->pid <= 0 || ev->kind == PW_EV_END)
 		return p;
 	if (ev->kind == PW_EV_START && ev->u.start.argc > 0 && ev->u.start.argv[0])
 		name = pw_basename(ev->u.start.argv[0]);
@@ -331,7 +330,7 @@ pw_proctab_event(struct pw_proctab *tab, const struct pw_event *ev)
 
 	if (ev->kind == PW_EV_END || ev->pid <= 0)
 		return 0;
-	p = proc_of(tab, ev);
+	p = pw_proctab_of_event(tab, ev);
 	if (!p) {
 		tab->failed = true;
 		return -ENOMEM;

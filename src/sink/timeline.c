@@ -92,8 +92,10 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
 		fprintf(out, "[%d/%d] ", (int)ev->pid, (int)ev->tid);
 	else
 		fprintf(out, "[%d] ", (int)ev->pid);
-	if (p)
-		fprintf(out, "%s ", p->name);
+	if (p && p->name[0]) {
+		pw_view_name(out, p->name);
+		putc(' ', out);
+	}
 }
 
 static void
@@ -370,8 +372,10 @@ put_wait(struct timeline *tl, const struct pw_event *ev)
 		return;
 	}
 	fprintf(out, " %s %ld", wait_reaps(wt) ? "reaped" : "reported", wt->result);
-	if (c)
-		fprintf(out, " %s", c->name);
+	if (c) {
+		putc(' ', out);
+		pw_view_name(out, c->name);
+	}
 	fputs(": ", out);
 	pw_view_status(out, &tl->opts, &wt->status);
 	/* A zombie's time: from its end to this reap. */
@@ -490,6 +494,8 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 	}
 	if (ev->kind == PW_EV_END)
 		fold_flush_all(tl);
+	if (ev->kind != PW_EV_END)
+		(void)pw_proctab_of_event(&tl->tab, ev);
 	if (!fold_event(tl, ev) && put_event(tl, ev))
 		end_line(tl);
 	/* Out of memory leaves the model incomplete; the tree says so. */

@@ -59,7 +59,12 @@ put_what_ran(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 	size_t i;
 
 	if (p->nexecs == 0) {
-		fprintf(out, "(%s)", p->name);
+		putc('(', out);
+		if (p->name[0])
+			pw_view_name(out, p->name);
+		else
+			fputs("name unknown", out);
+		putc(')', out);
 		return;
 	}
 	for (i = 0; i < p->nexecs; i++) {

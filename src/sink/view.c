@@ -49,6 +49,12 @@ pw_view_dur(FILE *out, uint64_t us)
 }
 
 void
+pw_view_name(FILE *out, const char *name)
+{
+	pw_shquote(out, name, strlen(name));
+}
+
+void
 pw_view_errno(FILE *out, int err)
 {
 	char buf[24];

@@ -34,6 +34,8 @@ void pw_view_spawn_call(FILE *out, const struct pw_spawn *sp);
 void pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex);
 /* argv kept by the model, the same way. */
 void pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a);
+/* A process name from the model: tracee bytes, so shell-quoted like argv. */
+void pw_view_name(FILE *out, const char *name);
 /* "ENOENT" or "E<n>". */
 void pw_view_errno(FILE *out, int err);
 /* True when two argv are the same bytes (a PATH search retries one argv). */

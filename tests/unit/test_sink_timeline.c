@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the timeline and tree sinks (src/sink/timeline.c, tree.c)
+ * fed hand-built events into an open_memstream: the exact lines of a fork,
+ * exec, wait and exit, the folding of a PATH search, argv elision, escaped
+ * tracee bytes, colour only when asked, and the tree's marks and summary.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/sink.h"
+
+static char *buf;
+static size_t buf_len;
+static FILE *mem;
+static struct pw_sink *sink;
+
+static void
+open_sink(bool tree, const struct pw_view_opts *o)
+{
+	mem = open_memstream(&buf, &buf_len);
+	cr_assert_not_null(mem);
+	sink = tree ? pw_sink_tree_new(mem, o) : pw_sink_timeline_new(mem, o);
+	cr_assert_not_null(sink);
+}
+
+/* Closes the sink and returns everything it wrote. */
+static const char *
+output(void)
+{
+	cr_assert_eq(pw_sink_close(sink), 0);
+	sink = NULL;
+	fclose(mem);
+	mem = NULL;
+	return buf;
+}
+
+static void
+teardown(void)
+{
+	if (sink)
+		pw_sink_close(sink);
+	if (mem)
+		fclose(mem);
+	free(buf);
+	buf = NULL;
+}
+
+TestSuite(timeline, .fini = teardown);
+
+static const struct pw_view_opts plain = { .time = PW_TIME_NONE, .argv_max = 12 };
+
+static void
+feed(struct pw_event ev)
+{
+	cr_assert_eq(pw_sink_event(sink, &ev), 0);
+}
+
+static struct pw_event
+spawn(uint64_t t, pid_t pid, pid_t child)
+{
+	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.spawn.call = PW_CALL_CLONE;
+	ev.u.spawn.flags = 0x01000000 | 0x00200000;	/* CHILD_SETTID|CHILD_CLEARTID */
+	ev.u.spawn.exit_signal = SIGCHLD;
+	ev.u.spawn.kind = PW_SPAWN_FORK;
+	ev.u.spawn.child = child;
+	ev.u.spawn.parent = pid;
+	ev.u.spawn.result = child;
+	return ev;
+}
+
+static struct pw_bytes
+bytes(const char *s)
+{
+	return (struct pw_bytes){ .data = (char *)s, .len = strlen(s) };
+}
+
+/* argv is owned by the caller (static arrays in the tests). */
+static struct pw_event
+exec(uint64_t t, pid_t pid, const char *path, struct pw_bytes *argv, size_t argc, long result)
+{
+	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.exec.call = PW_CALL_EXECVE;
+	ev.u.exec.path = bytes(path);
+	ev.u.exec.argv = argv;
+	ev.u.exec.argc = argc;
+	ev.u.exec.result = result;
+	return ev;
+}
+
+static struct pw_event
+exit_ev(uint64_t t, pid_t pid, enum pw_status_kind kind, int val)
+{
+	struct pw_event ev = { .kind = PW_EV_EXIT, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.exit.status.kind = kind;
+	if (kind == PW_STATUS_EXITED)
+		ev.u.exit.status.code = val;
+	else
+		ev.u.exit.status.signal = val;
+	ev.u.exit.call = kind == PW_STATUS_EXITED ? PW_CALL_EXIT_GROUP : PW_CALL_NONE;
+	return ev;
+}
+
+static struct pw_event
+reap(uint64_t t, pid_t pid, pid_t child, const struct pw_status *st)
+{
+	struct pw_event ev = { .kind = PW_EV_WAIT, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.wait.call = PW_CALL_WAIT4;
+	ev.u.wait.target = -1;
+	ev.u.wait.result = child;
+	ev.u.wait.status = *st;
+	return ev;
+}
+
+static struct pw_event
+end(uint64_t t, pid_t pid, int code)
+{
+	struct pw_event ev = { .kind = PW_EV_END, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.end.status.kind = PW_STATUS_EXITED;
+	ev.u.end.status.code = code;
+	return ev;
+}
+
+Test(timeline, fork_exec_wait_exit_and_tree)
+{
+	struct pw_bytes sh[] = { bytes("sh"), bytes("-c"), bytes("ls | wc") };
+	struct pw_bytes ls[] = { bytes("ls") };
+	struct pw_status ok = { .kind = PW_STATUS_EXITED };
+	char *cmd[] = { (char *)"sh", NULL };
+	struct pw_event st = { .kind = PW_EV_START, .pid = 10, .tid = 10 };
+
+	st.u.start.argv = cmd;
+	st.u.start.argc = 1;
+	open_sink(false, &plain);
+	feed(st);
+	feed(exec(100, 10, "/bin/sh", sh, 3, 0));
+	feed(spawn(200, 10, 11));
+	feed(exec(300, 11, "/bin/ls", ls, 1, 0));
+	feed(exit_ev(1300, 11, PW_STATUS_EXITED, 0));
+	feed(reap(1800, 10, 11, &ok));
+	feed(exit_ev(2100, 10, PW_STATUS_EXITED, 1));
+	feed(end(2200, 10, 1));
+	cr_assert_str_eq(output(),
+		"[10] sh exec sh -c 'ls | wc'  (path /bin/sh)\n"
+		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [11] sh exec ls  (path /bin/ls)\n"
+		"│  [11] ls exited 0 after 1.1ms\n"
+		"[10] sh wait4(-1) reaped 11 ls: exited 0, zombie for 500µs\n"
+		"[10] sh exited 1 after 2.1ms\n"
+		"end: exited 1\n"
+		"\n"
+		"10 sh -c 'ls | wc'  exited 1 after 2.1ms\n"
+		"└─ 11 ls  exited 0 after 1.1ms\n");
+}
+
+Test(timeline, relative_time)
+{
+	struct pw_view_opts o = plain;
+
+	o.time = PW_TIME_RELATIVE;
+	open_sink(false, &o);
+	feed(exit_ev(1234567, 10, PW_STATUS_EXITED, 0));
+	cr_assert_str_eq(output(), "   1.234567 [10] exited 0 after 0µs\n");
+}
+
+Test(timeline, path_search_folded)
+{
+	struct pw_bytes cc[] = { bytes("cc"), bytes("-c"), bytes("x.c") };
+	struct pw_bytes nope[] = { bytes("nope") };
+
+	open_sink(false, &plain);
+	feed(exec(1, 20, "/usr/local/bin/cc", cc, 3, -ENOENT));
+	feed(exec(2, 20, "/usr/sbin/cc", cc, 3, -EACCES));
+	feed(exec(3, 20, "/usr/bin/cc", cc, 3, 0));
+	feed(exec(4, 20, "/a/nope", nope, 1, -ENOENT));
+	feed(exec(5, 20, "/b/nope", nope, 1, -ENOENT));
+	feed(exit_ev(6, 20, PW_STATUS_EXITED, 127));
+	feed(exec(7, 21, "/x/one", nope, 1, -ENOENT));
+	feed(end(8, 20, 127));
+	cr_assert_str_eq(output(),
+		"[20] exec cc -c x.c  (path /usr/bin/cc)  found after 2 failed paths (EACCES)\n"
+		"[20] cc exec nope  (path /b/nope)  failed in 2 paths: ENOENT\n"
+		"[20] cc exited 127 after 5µs\n"
+		"[21] exec nope  (path /x/one)  failed: ENOENT\n"
+		"end: exited 127\n"
+		"\n"
+		"20 cc -c x.c  exited 127 after 5µs, 4 failed execs\n"
+		"21 (name unknown)  still running, 1 failed exec\n");
+}
+
+Test(timeline, argv_elided_in_the_middle)
+{
+	struct pw_bytes v[20];
+	char words[20][8];
+	struct pw_view_opts o = plain;
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		snprintf(words[i], sizeof(words[i]), "a%zu", i);
+		v[i] = bytes(words[i]);
+	}
+	o.argv_max = 6;
+	open_sink(false, &o);
+	feed(exec(1, 30, "a0", v, 20, 0));
+	cr_assert_str_eq(output(), "[30] exec a0 a1 a2 a3 …14 more… a18 a19\n");
+}
+
+Test(timeline, tracee_bytes_escaped)
+{
+	struct pw_bytes v[] = { bytes("/tmp/\x1b[2Jevil\n"), bytes("\xe2\x80\xae") };
+	const char *out, *c;
+
+	open_sink(false, &plain);
+	feed(exec(1, 40, "/tmp/x", v, 2, 0));
+	feed(exit_ev(2, 40, PW_STATUS_EXITED, 0));
+	out = output();
+	for (c = out; *c; c++)
+		cr_assert(*c == '\n' || (unsigned char)*c >= 0x20, "raw byte 0x%02x in %s", *c, out);
+	cr_assert_null(strstr(out, "\xe2\x80\xae"));
+	cr_assert_not_null(strstr(out, "[40] $'\\x1b[2Jevil\\n' exited 0"));
+}
+
+Test(timeline, colour_only_when_asked)
+{
+	struct pw_bytes v[] = { bytes("x") };
+	struct pw_view_opts o = plain;
+
+	open_sink(false, &plain);
+	feed(exec(1, 50, "/x", v, 1, -ENOENT));
+	feed(exit_ev(2, 50, PW_STATUS_KILLED, SIGSEGV));
+	cr_assert_null(strchr(output(), '\033'));
+	free(buf);
+	buf = NULL;
+	o.color = true;
+	open_sink(false, &o);
+	feed(exec(1, 50, "/x", v, 1, -ENOENT));
+	feed(exit_ev(2, 50, PW_STATUS_KILLED, SIGSEGV));
+	cr_assert_not_null(strstr(output(), "\033[31mfailed: ENOENT\033[0m"));
+	cr_assert_not_null(strstr(buf, "\033[1;35mkilled by SIGSEGV\033[0m"));
+}
+
+Test(timeline, tree_orphans_threads_summary)
+{
+	struct pw_view_opts o = plain;
+	struct pw_status ok = { .kind = PW_STATUS_EXITED };
+	struct pw_event th;
+
+	o.threads = true;
+	o.summary = true;
+	open_sink(true, &o);
+	feed(spawn(10, 60, 61));
+	feed(spawn(20, 61, 62));
+	th = spawn(25, 62, 63);
+	th.u.spawn.thread = true;
+	th.u.spawn.kind = PW_SPAWN_THREAD;
+	feed(th);
+	feed(exit_ev(30, 61, PW_STATUS_EXITED, 0));
+	feed(reap(40, 60, 61, &ok));
+	feed(exit_ev(50, 62, PW_STATUS_KILLED, SIGKILL));
+	feed(spawn(60, 60, 64));
+	feed(exit_ev(70, 64, PW_STATUS_EXITED, 2));
+	feed(exit_ev(80, 60, PW_STATUS_EXITED, 0));
+	feed(end(90, 60, 0));
+	cr_assert_str_eq(output(),
+		"60 (name unknown)  exited 0 after 70µs\n"
+		"├─ 61 (name unknown)  exited 0 after 20µs\n"
+		"│  └─ 62 (name unknown)  killed by SIGKILL after 30µs, orphaned, not reaped by a traced process\n"
+		"│     └─ thread 63  ended with its process\n"
+		"└─ 64 (name unknown)  exited 2 after 10µs, not reaped by its parent\n"
+		"4 processes, 1 thread, 0 execs, 0 failed execs, 1 non-zero exit, 1 killed by a signal\n");
+}
