@@ -82,12 +82,18 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
 	unsigned d, depth = p ? p->depth : 0;
 
 	put_time(tl, ev->time_us);
-	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
-	for (d = 0; d < depth; d++)
-		fputs("│  ", out);
-	if (spawn)
-		fputs("├─ ", out);
-	pw_view_reset(out, &tl->opts);
+	if (depth || spawn) {
+		pw_view_color(out, &tl->opts, PW_COLOR_DIM);
+		for (d = 1; d <= depth; d++) {
+			if (pw_view_guide_shown(depth, d))
+				fputs("│  ", out);
+			else if (d == PW_VIEW_GUIDES_KEEP + 1)
+				pw_view_guide_mark(out, depth);
+		}
+		if (spawn)
+			fputs("├─ ", out);
+		pw_view_reset(out, &tl->opts);
+	}
 	if (ev->tid != ev->pid)
 		fprintf(out, "[%d/%d] ", (int)ev->pid, (int)ev->tid);
 	else

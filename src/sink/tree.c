@@ -47,8 +47,12 @@ put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
 	if (depth == 0)
 		return;
 	pw_view_color(out, o, PW_COLOR_DIM);
-	for (d = 1; d < depth; d++)
-		fputs(g->last[d] ? "   " : "│  ", out);
+	for (d = 1; d < depth; d++) {
+		if (pw_view_guide_shown(depth, d))
+			fputs(g->last[d] ? "   " : "│  ", out);
+		else if (d == PW_VIEW_GUIDES_KEEP + 1)
+			pw_view_guide_mark(out, depth);
+	}
 	fputs(g->last[depth] ? "└─ " : "├─ ", out);
 	pw_view_reset(out, o);
 }

@@ -34,6 +34,19 @@ pw_view_reset(FILE *out, const struct pw_view_opts *o)
 		fputs("\033[0m", out);
 }
 
+bool
+pw_view_guide_shown(unsigned depth, unsigned d)
+{
+	return depth <= PW_VIEW_GUIDES_MAX || d <= PW_VIEW_GUIDES_KEEP ||
+	       d > depth - PW_VIEW_GUIDES_KEEP;
+}
+
+void
+pw_view_guide_mark(FILE *out, unsigned depth)
+{
+	fprintf(out, "⋯+%u⋯ ", depth - 2 * PW_VIEW_GUIDES_KEEP);
+}
+
 void
 pw_view_dur(FILE *out, uint64_t us)
 {

@@ -24,6 +24,17 @@ enum pw_color {
 /* Starts or ends a coloured span; nothing when colour is off. */
 void pw_view_color(FILE *out, const struct pw_view_opts *o, enum pw_color c);
 void pw_view_reset(FILE *out, const struct pw_view_opts *o);
+/*
+ * Deep trees (a fork chain thousands long) would push every line off the
+ * screen: past PW_VIEW_GUIDES_MAX levels only the outer and inner
+ * PW_VIEW_GUIDES_KEEP levels are drawn, the ones between as one mark.
+ */
+#define PW_VIEW_GUIDES_MAX 24
+#define PW_VIEW_GUIDES_KEEP 8
+/* True when level d (1-based) is drawn for a line at depth; else it is elided. */
+bool pw_view_guide_shown(unsigned depth, unsigned d);
+/* The mark standing for the elided levels of a line at depth, "⋯+9⋯ ". */
+void pw_view_guide_mark(FILE *out, unsigned depth);
 /* "850µs", "12.3ms", "4.21s", "3m07s". */
 void pw_view_dur(FILE *out, uint64_t us);
 /* "exited 3", "killed by SIGSEGV (core dumped)", coloured when it failed. */

@@ -279,3 +279,42 @@ Test(timeline, tree_orphans_threads_summary)
 		"└─ 64 (name unknown)  exited 2 after 10µs, not reaped by its parent\n"
 		"4 processes, 1 thread, 0 execs, 0 failed execs, 1 non-zero exit, 1 killed by a signal\n");
 }
+
+Test(timeline, failed_spawn_and_thread)
+{
+	struct pw_event sp = spawn(1, 70, 0);
+	struct pw_event th = spawn(2, 70, 71);
+
+	sp.u.spawn.result = -EAGAIN;
+	th.u.spawn.thread = true;
+	th.u.spawn.kind = PW_SPAWN_THREAD;
+	th.u.spawn.flags = 0x00010000 | 0x00000100;	/* CLONE_THREAD|CLONE_VM */
+	th.u.spawn.exit_signal = 0;
+	open_sink(false, &plain);
+	feed(sp);
+	feed(th);
+	th = exit_ev(5, 70, PW_STATUS_EXITED, 0);
+	th.tid = 71;
+	th.u.exit.thread = true;
+	feed(th);
+	cr_assert_str_eq(output(),
+		"├─ [70] fork failed: EAGAIN  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [70] thread → 71  clone(CLONE_VM|CLONE_THREAD)\n"
+		"[70/71] thread exited 0 after 3µs\n");
+}
+
+/* A fork chain deeper than the guides drawn keeps its lines short. */
+Test(timeline, deep_chain_guides_elided)
+{
+	const char *out, *line;
+	pid_t pid;
+
+	open_sink(false, &plain);
+	for (pid = 100; pid < 140; pid++)
+		feed(spawn((uint64_t)pid, pid, pid + 1));
+	feed(exit_ev(200, 140, PW_STATUS_EXITED, 0));
+	out = output();
+	line = strstr(out, "[140]");
+	cr_assert_not_null(line);
+	cr_assert_not_null(strstr(out, "│  │  │  │  │  │  │  │  ⋯+24⋯ │  │  │  │  │  │  │  │  [140] exited 0"));
+}
