@@ -350,13 +350,40 @@ wait_reaps(const struct pw_wait *wt)
 	       (wt->status.kind == PW_STATUS_EXITED || wt->status.kind == PW_STATUS_KILLED);
 }
 
+struct opt_ctx {
+	FILE *out;
+};
+
+/* pw_flag_fn: ", WNOHANG", ", __WALL", in table order. */
+static void
+put_option(void *data, const char *name, uint64_t bits)
+{
+	struct opt_ctx *oc = data;
+
+	if (name)
+		fprintf(oc->out, ", %s", name);
+	else
+		fprintf(oc->out, ", 0x%" PRIx64, bits);
+}
+
+/* "wait4(-1, WNOHANG)", "waitid(P_PID, 4213, WEXITED)": the call as made. */
 static void
 put_wait_call(FILE *out, const struct pw_wait *wt)
 {
-	if (wt->call == PW_CALL_WAITID)
-		fprintf(out, "waitid(%ld)", wt->target);
-	else
-		fprintf(out, "wait4(%ld)", wt->target);
+	struct opt_ctx oc = { out };
+	const char *idtype;
+
+	if (wt->call == PW_CALL_WAITID) {
+		idtype = pw_idtype_name(wt->idtype);
+		if (idtype)
+			fprintf(out, "waitid(%s, %ld", idtype, wt->target);
+		else
+			fprintf(out, "waitid(%d, %ld", wt->idtype, wt->target);
+	} else {
+		fprintf(out, "wait4(%ld", wt->target);
+	}
+	pw_wait_options_each((unsigned int)wt->options, put_option, &oc);
+	putc(')', out);
 }
 
 static void
