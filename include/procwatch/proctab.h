@@ -60,6 +60,12 @@ struct pw_proc {
 	struct pw_proc *up;
 	struct pw_proc *first_child, *last_child, *next_sibling;
 	struct pw_proc *next_all;	/* every record, for freeing */
+	/*
+	 * Children created by another process with CLONE_PARENT, whose end is
+	 * reported here: they live in their creator's list, and this one lets
+	 * this process's exit mark them orphans too.
+	 */
+	struct pw_proc *adopted, *next_adopted;
 };
 
 struct pw_proctab_counts {

@@ -154,7 +154,7 @@ static int
 on_spawn(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 {
 	const struct pw_spawn *sp = &ev->u.spawn;
-	struct pw_proc *c;
+	struct pw_proc *c, *up;
 
 	if (sp->result < 0 || sp->child <= 0)
 		return 0;
@@ -169,6 +169,13 @@ on_spawn(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 	c->creator = p->pid;
 	c->ppid = sp->parent ? sp->parent : p->pid;
 	c->kind = sp->kind;
+	if (c->ppid != p->pid) {
+		up = pw_proctab_get(tab, c->ppid);
+		if (up) {
+			c->next_adopted = up->adopted;
+			up->adopted = c;
+		}
+	}
 	return 0;
 }
 
@@ -266,6 +273,9 @@ mark_orphans(struct pw_proc *p)
 
 	for (c = p->first_child; c; c = c->next_sibling)
 		if (!c->exited && c->ppid == p->pid)
+			c->orphaned = true;
+	for (c = p->adopted; c; c = c->next_adopted)
+		if (!c->exited)
 			c->orphaned = true;
 }
 

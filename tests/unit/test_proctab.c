@@ -181,3 +181,24 @@ Test(proctab, killed_and_pid_reuse)
 	cr_assert_eq(old->next_sibling, fresh, "both stay in the tree");
 	cr_assert_not(fresh->exited);
 }
+
+/* A CLONE_PARENT child is reported to its creator's parent: that one's exit orphans it. */
+Test(proctab, clone_parent_orphan)
+{
+	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = 12, .pid = 401, .tid = 401 };
+	struct pw_proc *sib;
+
+	spawn(10, 400, 401, false);
+	ev.u.spawn.kind = PW_SPAWN_CLONE;
+	ev.u.spawn.child = 402;
+	ev.u.spawn.parent = 400;
+	ev.u.spawn.result = 402;
+	feed(&ev);
+	sib = pw_proctab_get(&tab, 402);
+	cr_assert_eq(sib->ppid, 400);
+	cr_assert_eq(sib->up, pw_proctab_get(&tab, 401), "shown under its creator");
+	exit_ev(20, 401, 401, PW_STATUS_EXITED, 0);
+	cr_assert_not(sib->orphaned, "its creator is not its parent");
+	exit_ev(30, 400, 400, PW_STATUS_EXITED, 0);
+	cr_assert(sib->orphaned);
+}
