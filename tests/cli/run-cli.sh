@@ -344,6 +344,43 @@ print(sorted(collections.Counter(e["event"] for e in evs).items()))
 	fi
 }
 
+# Colour only where a person sees it: a terminal without NO_COLOR, or when
+# asked.  script(1) gives procwatch a terminal as its stderr.
+has_esc() {
+	grep -q $'\033' "$1"
+}
+case_color() {
+	pw -o "$tmp/trace" sh -c 'exit 2'
+	if [[ $rc -eq 2 ]] && ! has_esc "$tmp/trace"; then
+		ok "no colour in a file by default"
+	else
+		not_ok "no colour in a file by default" "$(show trace "$tmp/trace")"
+	fi
+	pw --color=always -o "$tmp/trace" sh -c 'exit 2'
+	if [[ $rc -eq 2 ]] && has_esc "$tmp/trace"; then
+		ok "--color=always colours a file"
+	else
+		not_ok "--color=always colours a file" "$(show trace "$tmp/trace")"
+	fi
+	if ! command -v script >/dev/null; then
+		skip "script(1) is not installed: no terminal to test colour on"
+		skip "script(1) is not installed: no terminal to test colour on"
+		return
+	fi
+	env -u NO_COLOR script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
+	if has_esc "$tmp/tty"; then
+		ok "colour on a terminal by default"
+	else
+		not_ok "colour on a terminal by default" "$(show output "$tmp/tty")"
+	fi
+	NO_COLOR=1 script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
+	if grep -q 'exited 2' "$tmp/tty" && ! has_esc "$tmp/tty"; then
+		ok "no colour on a terminal with NO_COLOR set"
+	else
+		not_ok "no colour on a terminal with NO_COLOR set" "$(show output "$tmp/tty")"
+	fi
+}
+
 traced case_not_found
 traced case_cannot_execute
 traced case_exit_status
@@ -361,5 +398,10 @@ traced case_default_output_is_stderr
 traced case_command_options
 traced case_json_lines
 traced case_no_seccomp_same_trace
+if [[ -n $ptrace_skip ]]; then
+	for _ in 1 2 3 4; do skip "$ptrace_skip"; done
+else
+	case_color
+fi
 
 echo "1..$n"
