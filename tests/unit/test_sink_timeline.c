@@ -318,3 +318,21 @@ Test(timeline, deep_chain_guides_elided)
 	cr_assert_not_null(line);
 	cr_assert_not_null(strstr(out, "│  │  │  │  │  │  │  │  ⋯+24⋯ │  │  │  │  │  │  │  │  [140] exited 0"));
 }
+
+/* Time of day: "HH:MM:SS.uuuuuu " before each line. */
+Test(timeline, absolute_time)
+{
+	struct pw_view_opts o = plain;
+	struct pw_event st = { .kind = PW_EV_START, .time_us = 10, .pid = 80, .tid = 80 };
+	unsigned h, m, s, us;
+	char rest[64];
+
+	o.time = PW_TIME_ABSOLUTE;
+	open_sink(false, &o);
+	feed(st);
+	feed(exit_ev(20, 80, PW_STATUS_EXITED, 0));
+	cr_assert_eq(sscanf(output(), "%2u:%2u:%2u.%6u %63[^\n]", &h, &m, &s, &us, rest), 5,
+		     "%s", buf);
+	cr_assert(h < 24 && m < 60 && s < 61 && us < 1000000);
+	cr_assert_str_eq(rest, "[80] exited 0 after 10µs");
+}
