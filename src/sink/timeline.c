@@ -14,6 +14,7 @@
  * back per task and folded into one line when that task does anything else.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "procwatch/shquote.h"
 #include "procwatch/sink.h"
 #include "procwatch/xlat.h"
+#include "sink_common.h"
 #include "view.h"
 
 /* Failed execs of one argv by one task, not yet shown. */
@@ -127,16 +129,44 @@ put_spawn(struct timeline *tl, const struct pw_event *ev)
 		fprintf(out, "  (parent %d)", (int)sp->parent);
 }
 
-/* The path when argv[0] does not already say it. */
+/* pw_flag_fn for execveat's AT_* flags: ", AT_EMPTY_PATH". */
+static void
+put_at_flag(void *data, const char *name, uint64_t bits)
+{
+	FILE *out = data;
+
+	if (name)
+		fprintf(out, ", %s", name);
+	else
+		fprintf(out, ", 0x%" PRIx64, bits);
+}
+
+/*
+ * The path when argv[0] does not already say it; for execveat also the
+ * directory descriptor and flags, which decide what the path means.
+ */
 static void
 put_exec_path(FILE *out, const struct pw_exec *ex)
 {
-	if (!ex->path.data)
+	bool at = ex->call == PW_CALL_EXECVEAT;
+
+	if (!ex->path.data && !at)
 		return;
-	if (ex->argc > 0 && ex->argv[0].data && strcmp(ex->argv[0].data, ex->path.data) == 0)
+	if (!at && ex->argc > 0 && ex->argv[0].data &&
+	    strcmp(ex->argv[0].data, ex->path.data) == 0)
 		return;
 	fputs("  (path ", out);
-	pw_shquote(out, ex->path.data, ex->path.len);
+	if (ex->path.data)
+		pw_shquote(out, ex->path.data, ex->path.len);
+	else
+		fputs("<unreadable>", out);
+	if (at) {
+		if (ex->dirfd == AT_FDCWD)
+			fputs(", AT_FDCWD", out);
+		else
+			fprintf(out, ", fd %d", ex->dirfd);
+		pw_sink_at_flags_each(ex->at_flags, put_at_flag, out);
+	}
 	putc(')', out);
 }
 

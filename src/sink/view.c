@@ -137,6 +137,27 @@ put_flag(void *data, const char *name, uint64_t bits)
 		fprintf(fc->out, "0x%" PRIx64, bits);
 }
 
+/* clone3's struct clone_args beyond the flags, when it says something. */
+static void
+put_clone3_extra(FILE *out, const struct pw_spawn *sp)
+{
+	size_t i, n;
+
+	if (sp->set_tid_size > 0) {
+		n = sp->set_tid_size < PW_SET_TID_MAX ? sp->set_tid_size : PW_SET_TID_MAX;
+		fputs(", set_tid=[", out);
+		for (i = 0; i < n; i++)
+			fprintf(out, "%s%d", i ? ", " : "", (int)sp->set_tid[i]);
+		putc(']', out);
+	}
+	if (sp->flags & (1ULL << 33))	/* CLONE_INTO_CGROUP */
+		fprintf(out, ", cgroup=%" PRIu64, sp->cgroup);
+	if (sp->args_unreadable)
+		fprintf(out, ", args unreadable (size %" PRIu64 ")", sp->args_size);
+	if (sp->args_tail_nonzero)
+		fprintf(out, ", nonzero tail (size %" PRIu64 ")", sp->args_size);
+}
+
 void
 pw_view_spawn_call(FILE *out, const struct pw_spawn *sp)
 {
@@ -155,6 +176,8 @@ pw_view_spawn_call(FILE *out, const struct pw_spawn *sp)
 			putc('0', out);
 		}
 	}
+	if (sp->call == PW_CALL_CLONE3)
+		put_clone3_extra(out, sp);
 	putc(')', out);
 }
 

@@ -336,3 +336,27 @@ Test(timeline, absolute_time)
 	cr_assert(h < 24 && m < 60 && s < 61 && us < 1000000);
 	cr_assert_str_eq(rest, "[80] exited 0 after 10µs");
 }
+
+Test(timeline, execveat_and_clone3_details)
+{
+	struct pw_bytes v[] = { bytes("true") };
+	struct pw_event ex = exec(1, 90, "/usr/bin/true", v, 1, 0);
+	struct pw_event sp = spawn(2, 90, 0);
+
+	ex.u.exec.call = PW_CALL_EXECVEAT;
+	ex.u.exec.dirfd = 3;
+	ex.u.exec.at_flags = 0x1000;	/* AT_EMPTY_PATH */
+	sp.u.spawn.call = PW_CALL_CLONE3;
+	sp.u.spawn.kind = PW_SPAWN_CLONE;
+	sp.u.spawn.flags = 0;
+	sp.u.spawn.exit_signal = 0;
+	sp.u.spawn.result = -EINVAL;
+	sp.u.spawn.args_unreadable = true;
+	sp.u.spawn.args_size = 63;
+	open_sink(false, &plain);
+	feed(ex);
+	feed(sp);
+	cr_assert_str_eq(output(),
+		"[90] execveat true  (path /usr/bin/true, fd 3, AT_EMPTY_PATH)\n"
+		"├─ [90] true clone failed: EINVAL  clone3(0, args unreadable (size 63))\n");
+}
