@@ -382,25 +382,28 @@ wait_reaps(const struct pw_wait *wt)
 
 struct opt_ctx {
 	FILE *out;
+	bool any;
 };
 
-/* pw_flag_fn: ", WNOHANG", ", __WALL", in table order. */
+/* pw_flag_fn: ", WNOHANG|__WALL", as strace writes them. */
 static void
 put_option(void *data, const char *name, uint64_t bits)
 {
 	struct opt_ctx *oc = data;
 
+	fputs(oc->any ? "|" : ", ", oc->out);
+	oc->any = true;
 	if (name)
-		fprintf(oc->out, ", %s", name);
+		fputs(name, oc->out);
 	else
-		fprintf(oc->out, ", 0x%" PRIx64, bits);
+		fprintf(oc->out, "0x%" PRIx64, bits);
 }
 
-/* "wait4(-1, WNOHANG)", "waitid(P_PID, 4213, WEXITED)": the call as made. */
+/* "wait4(-1, WNOHANG)", "waitid(P_PID, 4213, WEXITED|WNOWAIT)": the call as made. */
 static void
 put_wait_call(FILE *out, const struct pw_wait *wt)
 {
-	struct opt_ctx oc = { out };
+	struct opt_ctx oc = { out, false };
 	const char *idtype;
 
 	if (wt->call == PW_CALL_WAITID) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "procwatch/sink.h"
 
@@ -359,4 +360,34 @@ Test(timeline, execveat_and_clone3_details)
 	cr_assert_str_eq(output(),
 		"[90] execveat true  (path /usr/bin/true, fd 3, AT_EMPTY_PATH)\n"
 		"├─ [90] true clone failed: EINVAL  clone3(0, args unreadable (size 63))\n");
+}
+
+/* Each wait line after the first event's: the lines of one sink, in order. */
+Test(timeline, wait_variants)
+{
+	struct pw_event ev = { .kind = PW_EV_WAIT, .pid = 1, .tid = 1 };
+
+	open_sink(false, &plain);
+	ev.u.wait = (struct pw_wait){ .call = PW_CALL_WAIT4, .target = -1,
+				      .options = WNOHANG, .result = 0 };
+	feed(ev);
+	ev.u.wait = (struct pw_wait){ .call = PW_CALL_WAIT4, .target = 5, .result = -ECHILD };
+	feed(ev);
+	ev.u.wait = (struct pw_wait){ .call = PW_CALL_WAITID, .idtype = P_PID, .target = 5,
+				      .options = WEXITED | WNOWAIT, .result = 5,
+				      .status = { .kind = PW_STATUS_KILLED, .signal = SIGSEGV,
+						  .core = true } };
+	feed(ev);
+	ev.u.wait = (struct pw_wait){ .call = PW_CALL_WAITID, .idtype = P_ALL, .target = 0,
+				      .options = WSTOPPED, .result = 6,
+				      .status = { .kind = PW_STATUS_STOPPED, .signal = SIGSTOP } };
+	feed(ev);
+	ev.u.wait.status = (struct pw_status){ .kind = PW_STATUS_CONTINUED };
+	feed(ev);
+	cr_assert_str_eq(output(),
+		"[1] wait4(-1, WNOHANG): nothing to report\n"
+		"[1] wait4(5) failed: ECHILD\n"
+		"[1] waitid(P_PID, 5, WEXITED|WNOWAIT) reported 5: killed by SIGSEGV (core dumped)\n"
+		"[1] waitid(P_ALL, 0, WUNTRACED) reported 6: stopped by SIGSTOP\n"
+		"[1] waitid(P_ALL, 0, WUNTRACED) reported 6: continued\n");
 }
