@@ -16,56 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench_launch.h"
+
 #define FOLLOW_OPTIONS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
 			PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | \
 			PTRACE_O_EXITKILL)
-
-static void __attribute__((noreturn))
-die(const char *what)
-{
-	perror(what);
-	exit(125);
-}
-
-/*
- * The child: wait until the parent has seized us (it closes the pipe's
- * write end then), so that CMD's very first fork is already followed.
- */
-static void __attribute__((noreturn))
-run_child(int pipe_fds[2], char **argv)
-{
-	char c;
-	int err;
-
-	close(pipe_fds[1]);
-	while (read(pipe_fds[0], &c, 1) < 0 && errno == EINTR)
-		;
-	close(pipe_fds[0]);
-	execvp(argv[0], argv);
-	err = errno;
-	perror(argv[0]);
-	_exit(err == ENOENT ? 127 : 126);
-}
-
-static pid_t
-launch(char **argv)
-{
-	int pipe_fds[2];
-	pid_t pid;
-
-	if (pipe(pipe_fds) != 0)
-		die("pipe");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0)
-		run_child(pipe_fds, argv);
-	close(pipe_fds[0]);
-	if (ptrace(PTRACE_SEIZE, pid, 0L, (long)FOLLOW_OPTIONS) != 0)
-		die("PTRACE_SEIZE");
-	close(pipe_fds[1]);
-	return pid;
-}
 
 static int
 is_stop_signal(int sig)
@@ -107,7 +62,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: pw_floor CMD [ARG...]\n");
 		return 125;
 	}
-	root = launch(argv + 1);
+	root = launch_seized(argv + 1, (long)FOLLOW_OPTIONS);
 	for (;;) {
 		pid = waitpid(-1, &status, __WALL);
 		if (pid < 0) {

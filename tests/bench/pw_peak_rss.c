@@ -29,50 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void __attribute__((noreturn))
-die(const char *what)
-{
-	perror(what);
-	exit(125);
-}
-
-/* As in pw_floor.c: the child execs CMD only once it is seized. */
-static void __attribute__((noreturn))
-run_child(int pipe_fds[2], char **argv)
-{
-	char c;
-	int err;
-
-	close(pipe_fds[1]);
-	while (read(pipe_fds[0], &c, 1) < 0 && errno == EINTR)
-		;
-	close(pipe_fds[0]);
-	execvp(argv[0], argv);
-	err = errno;
-	perror(argv[0]);
-	_exit(err == ENOENT ? 127 : 126);
-}
-
-static pid_t
-launch(char **argv)
-{
-	int pipe_fds[2];
-	pid_t pid;
-
-	if (pipe(pipe_fds) != 0)
-		die("pipe");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0)
-		run_child(pipe_fds, argv);
-	close(pipe_fds[0]);
-	if (ptrace(PTRACE_SEIZE, pid, 0L,
-		   (long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) != 0)
-		die("PTRACE_SEIZE");
-	close(pipe_fds[1]);
-	return pid;
-}
+#include "bench_launch.h"
 
 /* VmHWM of a task, in KiB, or -1 if /proc does not say. */
 static long
@@ -114,7 +71,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: pw_peak_rss CMD [ARG...]\n");
 		return 125;
 	}
-	pid = launch(argv + 1);
+	pid = launch_seized(argv + 1, (long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
 	for (;;) {
 		if (wait4(pid, &status, __WALL, &ru) < 0) {
 			if (errno == EINTR)
