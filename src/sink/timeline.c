@@ -592,6 +592,11 @@ timeline_close(struct pw_sink *sink)
 	int err;
 
 	fold_flush_all(tl);
+	/* A trace without an end event (procwatch failed) still gets its tree. */
+	if (!tl->ended && tl->tab.root) {
+		putc('\n', sink->out);
+		pw_tree_print(sink->out, &tl->opts, &tl->tab);
+	}
 	err = flush_result(sink->out);
 	pw_pidmap_each(&tl->folds, free_fold, NULL);
 	pw_pidmap_destroy(&tl->folds);

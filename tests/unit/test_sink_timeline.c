@@ -40,6 +40,19 @@ output(void)
 	return buf;
 }
 
+/* The timeline lines only: without an end event the tree follows at close. */
+static const char *
+timeline_part(void)
+{
+	char *cut;
+
+	output();
+	cut = strstr(buf, "\n\n");
+	if (cut)
+		cut[1] = '\0';
+	return buf;
+}
+
 static void
 teardown(void)
 {
@@ -171,7 +184,7 @@ Test(timeline, relative_time)
 	o.time = PW_TIME_RELATIVE;
 	open_sink(false, &o);
 	feed(exit_ev(1234567, 10, PW_STATUS_EXITED, 0));
-	cr_assert_str_eq(output(), "   1.234567 [10] exited 0 after 0µs\n");
+	cr_assert_str_eq(timeline_part(), "   1.234567 [10] exited 0 after 0µs\n");
 }
 
 Test(timeline, path_search_folded)
@@ -213,7 +226,7 @@ Test(timeline, argv_elided_in_the_middle)
 	o.argv_max = 6;
 	open_sink(false, &o);
 	feed(exec(1, 30, "a0", v, 20, 0));
-	cr_assert_str_eq(output(), "[30] exec a0 a1 a2 a3 …14 more… a18 a19\n");
+	cr_assert_str_eq(timeline_part(), "[30] exec a0 a1 a2 a3 …14 more… a18 a19\n");
 }
 
 Test(timeline, tracee_bytes_escaped)
@@ -239,14 +252,14 @@ Test(timeline, colour_only_when_asked)
 	open_sink(false, &plain);
 	feed(exec(1, 50, "/x", v, 1, -ENOENT));
 	feed(exit_ev(2, 50, PW_STATUS_KILLED, SIGSEGV));
-	cr_assert_null(strchr(output(), '\033'));
+	cr_assert_null(strchr(timeline_part(), '\033'));
 	free(buf);
 	buf = NULL;
 	o.color = true;
 	open_sink(false, &o);
 	feed(exec(1, 50, "/x", v, 1, -ENOENT));
 	feed(exit_ev(2, 50, PW_STATUS_KILLED, SIGSEGV));
-	cr_assert_not_null(strstr(output(), "\033[31mfailed: ENOENT\033[0m"));
+	cr_assert_not_null(strstr(timeline_part(), "\033[31mfailed: ENOENT\033[0m"));
 	cr_assert_not_null(strstr(buf, "\033[1;35mkilled by SIGSEGV\033[0m"));
 }
 
@@ -298,7 +311,7 @@ Test(timeline, failed_spawn_and_thread)
 	th.tid = 71;
 	th.u.exit.thread = true;
 	feed(th);
-	cr_assert_str_eq(output(),
+	cr_assert_str_eq(timeline_part(),
 		"├─ [70] fork failed: EAGAIN  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
 		"├─ [70] thread → 71  clone(CLONE_VM|CLONE_THREAD)\n"
 		"[70/71] thread exited 0 after 3µs\n");
@@ -314,7 +327,7 @@ Test(timeline, deep_chain_guides_elided)
 	for (pid = 100; pid < 140; pid++)
 		feed(spawn((uint64_t)pid, pid, pid + 1));
 	feed(exit_ev(200, 140, PW_STATUS_EXITED, 0));
-	out = output();
+	out = timeline_part();
 	line = strstr(out, "[140]");
 	cr_assert_not_null(line);
 	cr_assert_not_null(strstr(out, "│  │  │  │  │  │  │  │  ⋯+24⋯ │  │  │  │  │  │  │  │  [140] exited 0"));
@@ -332,7 +345,7 @@ Test(timeline, absolute_time)
 	open_sink(false, &o);
 	feed(st);
 	feed(exit_ev(20, 80, PW_STATUS_EXITED, 0));
-	cr_assert_eq(sscanf(output(), "%2u:%2u:%2u.%6u %63[^\n]", &h, &m, &s, &us, rest), 5,
+	cr_assert_eq(sscanf(timeline_part(), "%2u:%2u:%2u.%6u %63[^\n]", &h, &m, &s, &us, rest), 5,
 		     "%s", buf);
 	cr_assert(h < 24 && m < 60 && s < 61 && us < 1000000);
 	cr_assert_str_eq(rest, "[80] exited 0 after 10µs");
@@ -357,7 +370,7 @@ Test(timeline, execveat_and_clone3_details)
 	open_sink(false, &plain);
 	feed(ex);
 	feed(sp);
-	cr_assert_str_eq(output(),
+	cr_assert_str_eq(timeline_part(),
 		"[90] execveat true  (path /usr/bin/true, fd 3, AT_EMPTY_PATH)\n"
 		"├─ [90] true clone failed: EINVAL  clone3(0, args unreadable (size 63))\n");
 }
@@ -384,10 +397,22 @@ Test(timeline, wait_variants)
 	feed(ev);
 	ev.u.wait.status = (struct pw_status){ .kind = PW_STATUS_CONTINUED };
 	feed(ev);
-	cr_assert_str_eq(output(),
+	cr_assert_str_eq(timeline_part(),
 		"[1] wait4(-1, WNOHANG): nothing to report\n"
 		"[1] wait4(5) failed: ECHILD\n"
 		"[1] waitid(P_PID, 5, WEXITED|WNOWAIT) reported 5: killed by SIGSEGV (core dumped)\n"
 		"[1] waitid(P_ALL, 0, WUNTRACED) reported 6: stopped by SIGSTOP\n"
 		"[1] waitid(P_ALL, 0, WUNTRACED) reported 6: continued\n");
+}
+
+/* No end event (procwatch failed mid-trace): the tree still comes at close. */
+Test(timeline, tree_without_end_event)
+{
+	open_sink(false, &plain);
+	feed(spawn(1, 95, 96));
+	cr_assert_str_eq(output(),
+		"├─ [95] fork → 96  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"\n"
+		"95 (name unknown)  still running\n"
+		"└─ 96 (name unknown)  still running\n");
 }
