@@ -219,6 +219,11 @@ pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec
 {
 	size_t i, head, tail;
 
+	/* argv may legally be empty; say so rather than show nothing. */
+	if (ex->argc == 0 && !ex->argv_truncated && !ex->argv_err) {
+		fputs("(empty argv)", out);
+		return;
+	}
 	elide_split(ex->argc, o->argv_max, &head, &tail);
 	for (i = 0; i < ex->argc; i++) {
 		if (i == head && tail) {
@@ -236,6 +241,10 @@ pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv
 {
 	size_t i, head, tail;
 
+	if (a->n == 0 && !a->truncated) {
+		fputs("(empty argv)", out);
+		return;
+	}
 	elide_split(a->n, o->argv_max, &head, &tail);
 	for (i = 0; i < a->n; i++) {
 		if (i == head && tail) {

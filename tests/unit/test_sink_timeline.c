@@ -416,3 +416,15 @@ Test(timeline, tree_without_end_event)
 		"95 (name unknown)  still running\n"
 		"└─ 96 (name unknown)  still running\n");
 }
+
+Test(timeline, empty_argv_said)
+{
+	open_sink(false, &plain);
+	feed(exec(1, 97, "/bin/x", NULL, 0, 0));
+	feed(end(2, 97, 0));
+	cr_assert_str_eq(output(),
+		"[97] exec (empty argv)  (path /bin/x)\n"
+		"end: exited 0\n"
+		"\n"
+		"97 (empty argv)  still running\n");
+}
