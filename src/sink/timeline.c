@@ -150,8 +150,10 @@ put_exec_path(FILE *out, const struct pw_exec *ex)
 {
 	bool at = ex->call == PW_CALL_EXECVEAT;
 
-	if (!ex->path.data && !at)
+	if (!ex->path.data && !at) {
+		fputs("  (path unreadable)", out);
 		return;
+	}
 	if (!at && ex->argc > 0 && ex->argv[0].data &&
 	    strcmp(ex->argv[0].data, ex->path.data) == 0)
 		return;

@@ -31,12 +31,14 @@ export LC_ALL=C.UTF-8
 export PATH=/usr/local/bin:/usr/bin:/bin
 
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
-# boot) to P1, P2, ...; durations to <dur>; the helper directory to $HELPERS.
+# boot) to P1, P2, ...; durations to <dur>; the helper directory to
+# $HELPERS; mkdtemp's six random characters to XXXXXX.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
 		BEGIN { $dir = shift @ARGV; }
 		s/\Q$dir\E/\$HELPERS/g;
+		s{(/tmp/[\w-]+\.)[A-Za-z0-9]{6}\b}{${1}XXXXXX}g;
 		s/\b\d+m\d\ds\b/<dur>/g;
 		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
@@ -109,7 +111,7 @@ golden() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..11"
+echo "1..13"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -119,5 +121,7 @@ golden threads-tree --format=tree --threads --summary -- "$h/pw_threads"
 golden thread-exec -- "$h/pw_thread_exec"
 golden daemon --format=tree -- "$h/pw_daemon"
 golden --by-process daemon-timeline -- "$h/pw_daemon"
+golden exec-fail -- "$h/pw_exec_fail"
+golden shell-loop -- sh -c 'for i in 1 2 3; do /bin/true "$i"; done'
 golden segv -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
