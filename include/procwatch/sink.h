@@ -45,8 +45,6 @@ struct pw_view_opts {
 
 /* JSON Lines, format version 1 (see the man page): one flush per line. */
 struct pw_sink *pw_sink_json_new(FILE *out);
-/* Plain text, one line per event, each on its own (no model, no tree). */
-struct pw_sink *pw_sink_text_new(FILE *out);
 /* The default view: an indented line per event as it happens, the tree at the end. */
 struct pw_sink *pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts);
 /* Only the tree (and summary), printed after the last event. */
