@@ -30,6 +30,7 @@ enum {
 	OPT_FULL_ARGV,
 	OPT_THREADS,
 	OPT_SUMMARY,
+	OPT_NO_WARNINGS,
 };
 
 /*
@@ -50,6 +51,7 @@ const struct option pw_cli_longopts[] = {
 	{ "full-argv",	no_argument,		NULL,	OPT_FULL_ARGV },
 	{ "threads",	no_argument,		NULL,	OPT_THREADS },
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
+	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 },
@@ -80,7 +82,11 @@ const char pw_cli_usage[] =
 	"      --full-argv       show every argument (same as --argv-max=0)\n"
 	"      --threads         list threads in the tree instead of counting them\n"
 	"      --summary         print counts after the tree: processes, threads,\n"
-	"                        execs, failed execs, non-zero exits, signals\n"
+	"                        execs, failed execs, non-zero exits, signals,\n"
+	"                        warnings\n"
+	"      --no-warnings     do not show or count warnings (a fork from a\n"
+	"                        threaded process, leaked descriptors, zombies,\n"
+	"                        unreaped children, deaths by signal)\n"
 	"\n"
 	"Tracing:\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
@@ -224,6 +230,7 @@ set_defaults(struct pw_options *opts)
 		.view = {
 			.time = PW_TIME_RELATIVE,
 			.argv_max = PW_ARGV_MAX_DEFAULT,
+			.warnings = true,
 		},
 		.command = NULL,
 		.command_argc = 0,
@@ -259,6 +266,9 @@ apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		return PW_CLI_RUN;
 	case OPT_SUMMARY:
 		opts->view.summary = true;
+		return PW_CLI_RUN;
+	case OPT_NO_WARNINGS:
+		opts->view.warnings = false;
 		return PW_CLI_RUN;
 	case 'h':
 		fputs(pw_cli_usage, out);

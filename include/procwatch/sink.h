@@ -41,6 +41,8 @@ struct pw_view_opts {
 	size_t argv_max;	/* argv elements shown before eliding; 0: all */
 	bool threads;		/* the tree lists threads instead of counting them */
 	bool summary;		/* counts after the tree */
+	bool warnings;		/* a line per warning (procwatch/warnings.h), counted */
+	bool explain;		/* --explain: plain-English lines under events */
 };
 
 /* JSON Lines, format version 1 (see the man page): one flush per line. */

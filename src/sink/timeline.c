@@ -42,6 +42,8 @@ struct timeline {
 	struct pw_view_opts opts;
 	struct pw_proctab tab;
 	struct pw_pidmap folds;		/* tid -> struct fold */
+	struct pw_view_warnings warnings;
+	const struct pw_event *note_ev;	/* the event notes are being written under */
 	struct timeval t0;		/* wall clock at trace time 0 */
 	bool have_t0;
 	bool ended;
@@ -75,27 +77,44 @@ put_time(struct timeline *tl, uint64_t t_us)
 	}
 }
 
+/* The tree guides of a line at depth, then last (a spawn's "├─ ") if any. */
+static void
+put_guides(struct timeline *tl, unsigned depth, const char *last)
+{
+	FILE *out = tl->base.out;
+	unsigned d;
+
+	if (!depth && !last)
+		return;
+	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
+	for (d = 1; d <= depth; d++) {
+		if (pw_view_guide_shown(depth, d))
+			fputs("│  ", out);
+		else if (d == PW_VIEW_GUIDES_KEEP + 1)
+			pw_view_guide_mark(out, depth);
+	}
+	if (last)
+		fputs(last, out);
+	pw_view_reset(out, &tl->opts);
+}
+
+static unsigned
+depth_of(const struct timeline *tl, pid_t pid)
+{
+	const struct pw_proc *p = pw_proctab_get(&tl->tab, pid);
+
+	return p ? p->depth : 0;
+}
+
 /* Time, tree guides, [pid] or [pid/tid], and the process's current name. */
 static void
 put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
 {
 	FILE *out = tl->base.out;
 	const struct pw_proc *p = pw_proctab_get(&tl->tab, ev->pid);
-	unsigned d, depth = p ? p->depth : 0;
 
 	put_time(tl, ev->time_us);
-	if (depth || spawn) {
-		pw_view_color(out, &tl->opts, PW_COLOR_DIM);
-		for (d = 1; d <= depth; d++) {
-			if (pw_view_guide_shown(depth, d))
-				fputs("│  ", out);
-			else if (d == PW_VIEW_GUIDES_KEEP + 1)
-				pw_view_guide_mark(out, depth);
-		}
-		if (spawn)
-			fputs("├─ ", out);
-		pw_view_reset(out, &tl->opts);
-	}
+	put_guides(tl, depth_of(tl, ev->pid), spawn ? "├─ " : NULL);
 	if (ev->tid != ev->pid)
 		fprintf(out, "[%d/%d] ", (int)ev->pid, (int)ev->tid);
 	else
@@ -104,6 +123,36 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
 		pw_view_name(out, p->name);
 		putc(' ', out);
 	}
+}
+
+/*
+ * A note (warning or --explain line) under tl->note_ev's line: the time
+ * column left blank, the same guides, indented one step, then mark and
+ * text in colour c.
+ */
+static void
+put_note(struct timeline *tl, enum pw_color c, const char *mark, const char *text)
+{
+	static const int time_width[] = {
+		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
+	};
+	const struct pw_event *ev = tl->note_ev;
+	FILE *out = tl->base.out;
+
+	fprintf(out, "%*s", time_width[tl->opts.time], "");
+	put_guides(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
+	fputs("   ", out);
+	pw_view_color(out, &tl->opts, c);
+	fprintf(out, "%s %s", mark, text);
+	pw_view_reset(out, &tl->opts);
+	putc('\n', out);
+}
+
+/* pw_warning_fn: "⚠ text" under the event that gave rise to it. */
+static void
+put_warning(void *data, const struct pw_warning *w)
+{
+	put_note(data, PW_COLOR_WARN, "⚠", w->text);
 }
 
 static void
@@ -287,11 +336,14 @@ is_failed_exec(const struct pw_event *ev)
 	return ev->kind == PW_EV_EXEC && ev->u.exec.result < 0;
 }
 
-/*
- * Returns true when ev was absorbed into (or started) a fold and must not
- * be printed now.  A success that ends a fold is printed here, folded.
- */
-static bool
+enum fold_result {
+	FOLD_NONE,	/* not part of a search: print it */
+	FOLD_HELD,	/* a failed attempt, held back */
+	FOLD_SHOWN,	/* the success ending a search, printed here folded */
+};
+
+/* Holds back failed execs of one argv; prints the success that ends them. */
+static enum fold_result
 fold_event(struct timeline *tl, const struct pw_event *ev)
 {
 	pid_t tid = ev->tid;
@@ -309,28 +361,28 @@ fold_event(struct timeline *tl, const struct pw_event *ev)
 			free(f->first.u.exec.path.data);
 			if (bytes_dup(&f->first.u.exec.path, &ev->u.exec.path) < 0)
 				f->first.u.exec.path.data = NULL;
-			return true;
+			return FOLD_HELD;
 		}
 		put_exec(tl, ev, f->tries + 1, f->last_err);
 		end_line(tl);
 		pw_pidmap_remove(&tl->folds, tid);
 		exec_copy_free(&f->first.u.exec);
 		free(f);
-		return true;
+		return FOLD_SHOWN;
 	}
 	fold_flush(tl, tid);
 	if (!is_failed_exec(ev))
-		return false;
+		return FOLD_NONE;
 	f = calloc(1, sizeof(*f));
 	if (!f || exec_copy(&f->first, ev) < 0 || pw_pidmap_put(&tl->folds, ev->tid, f) < 0) {
 		if (f)
 			exec_copy_free(&f->first.u.exec);
 		free(f);
-		return false;	/* no memory to hold it back: show it now */
+		return FOLD_NONE;	/* no memory to hold it back: show it now */
 	}
 	f->tries = 1;
 	f->last_err = (int)-ev->u.exec.result;
-	return true;
+	return FOLD_HELD;
 }
 
 struct tid_list {
@@ -503,9 +555,7 @@ put_end(struct timeline *tl, const struct pw_event *ev)
 	if (ev->u.end.lost)
 		fprintf(out, " (%lu events lost)", ev->u.end.lost);
 	fputs("\n\n", out);
-	pw_tree_print(out, &tl->opts, &tl->tab);
-	if (tl->opts.summary)
-		pw_summary_print(out, &tl->tab);
+	pw_view_print_end(out, &tl->opts, &tl->tab, &tl->warnings);
 }
 
 /* The start line would repeat the root's exec: it is not shown. */
@@ -536,18 +586,10 @@ put_event(struct timeline *tl, const struct pw_event *ev)
 }
 
 static int
-flush_result(FILE *out)
-{
-	errno = 0;
-	if (fflush(out) == EOF || ferror(out))
-		return errno ? -errno : -EIO;
-	return 0;
-}
-
-static int
 timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 {
 	struct timeline *tl = (struct timeline *)sink;
+	enum fold_result fold;
 
 	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE) {
 		/* Trace time 0 on the wall clock: now, less what has passed. */
@@ -564,16 +606,20 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 		fold_flush_all(tl);
 	if (ev->kind != PW_EV_END)
 		(void)pw_proctab_of_event(&tl->tab, ev);
-	if (!fold_event(tl, ev) && put_event(tl, ev))
+	fold = fold_event(tl, ev);
+	if (fold == FOLD_NONE && put_event(tl, ev))
 		end_line(tl);
 	/* Out of memory leaves the model incomplete; the tree says so. */
 	(void)pw_proctab_event(&tl->tab, ev);
+	/* Warnings read the model as it is after the event. */
+	tl->note_ev = ev;
+	pw_view_warnings_check(&tl->opts, &tl->tab, ev, &tl->warnings, put_warning, tl);
 	if (ev->kind == PW_EV_END && !tl->ended) {
 		tl->ended = true;
 		put_end(tl, ev);
 	}
 	/* Read live: the line must be visible before the tracee runs on. */
-	return flush_result(sink->out);
+	return pw_view_flush(sink->out);
 }
 
 static void
@@ -599,7 +645,7 @@ timeline_close(struct pw_sink *sink)
 		putc('\n', sink->out);
 		pw_tree_print(sink->out, &tl->opts, &tl->tab);
 	}
-	err = flush_result(sink->out);
+	err = pw_view_flush(sink->out);
 	pw_pidmap_each(&tl->folds, free_fold, NULL);
 	pw_pidmap_destroy(&tl->folds);
 	pw_proctab_destroy(&tl->tab);

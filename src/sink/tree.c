@@ -7,7 +7,6 @@
  * Printed at the end of the timeline, or alone with --format=tree.  The walk
  * is iterative so that a fork chain thousands deep cannot exhaust the stack.
  */
-#include <errno.h>
 #include <stdlib.h>
 
 #include "procwatch/proctab.h"
@@ -178,8 +177,26 @@ pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *
 		fputs("(out of memory: the tree is incomplete)\n", out);
 }
 
-void
-pw_summary_print(FILE *out, const struct pw_proctab *tab)
+/* "warnings: 1 fd-leak, 2 killed", or "warnings: none". */
+static void
+put_warning_counts(FILE *out, const struct pw_view_warnings *counts)
+{
+	bool any = false;
+	int k;
+
+	fputs("warnings:", out);
+	for (k = 0; k < PW_WARN_KINDS; k++) {
+		if (!counts->count[k])
+			continue;
+		fprintf(out, "%s %lu %s", any ? "," : "", counts->count[k],
+			pw_warning_kind_name((enum pw_warning_kind)k));
+		any = true;
+	}
+	fputs(any ? "\n" : " none\n", out);
+}
+
+static void
+put_summary(FILE *out, const struct pw_proctab *tab)
 {
 	const struct pw_proctab_counts *c = &tab->counts;
 
@@ -193,22 +210,26 @@ pw_summary_print(FILE *out, const struct pw_proctab *tab)
 		c->signals);
 }
 
+void
+pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
+		  const struct pw_view_warnings *counts)
+{
+	pw_tree_print(out, o, tab);
+	if (!o->summary)
+		return;
+	put_summary(out, tab);
+	if (o->warnings)
+		put_warning_counts(out, counts);
+}
+
 /* --format=tree: the model is built as events come, printed at the end. */
 struct tree_sink {
 	struct pw_sink base;
 	struct pw_view_opts opts;
 	struct pw_proctab tab;
+	struct pw_view_warnings warnings;
 	bool printed;
 };
-
-static int
-flush_result(FILE *out)
-{
-	errno = 0;
-	if (fflush(out) == EOF || ferror(out))
-		return errno ? -errno : -EIO;
-	return 0;
-}
 
 static int
 tree_event(struct pw_sink *sink, const struct pw_event *ev)
@@ -217,13 +238,13 @@ tree_event(struct pw_sink *sink, const struct pw_event *ev)
 
 	/* Out of memory leaves the model incomplete; the tree says so. */
 	(void)pw_proctab_event(&ts->tab, ev);
+	/* Not shown here, but counted: the summary's counts match the timeline's. */
+	pw_view_warnings_check(&ts->opts, &ts->tab, ev, &ts->warnings, NULL, NULL);
 	if (ev->kind != PW_EV_END || ts->printed)
 		return 0;
 	ts->printed = true;
-	pw_tree_print(sink->out, &ts->opts, &ts->tab);
-	if (ts->opts.summary)
-		pw_summary_print(sink->out, &ts->tab);
-	return flush_result(sink->out);
+	pw_view_print_end(sink->out, &ts->opts, &ts->tab, &ts->warnings);
+	return pw_view_flush(sink->out);
 }
 
 static int
@@ -235,7 +256,7 @@ tree_close(struct pw_sink *sink)
 	/* A trace without an end event (procwatch failed) still gets its tree. */
 	if (!ts->printed && ts->tab.root)
 		pw_tree_print(sink->out, &ts->opts, &ts->tab);
-	err = flush_result(sink->out);
+	err = pw_view_flush(sink->out);
 	pw_proctab_destroy(&ts->tab);
 	free(ts);
 	return err;

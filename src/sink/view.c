@@ -6,6 +6,7 @@
  * says what runs, the end usually names the files).  Colour is ANSI SGR,
  * written only when the caller decided the output is a terminal.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ pw_view_color(FILE *out, const struct pw_view_opts *o, enum pw_color c)
 		[PW_COLOR_FAIL] = "\033[31m",
 		[PW_COLOR_SIGNAL] = "\033[1;35m",
 		[PW_COLOR_DIM] = "\033[2m",
+		[PW_COLOR_WARN] = "\033[1;33m",
 	};
 
 	if (o->color)
@@ -276,4 +278,41 @@ pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b)
 		if (!bytes_equal(&a->argv[i], &b->argv[i]))
 			return false;
 	return true;
+}
+
+struct warn_ctx {
+	struct pw_view_warnings *counts;
+	pw_warning_fn fn;
+	void *data;
+};
+
+static void
+count_warning(void *data, const struct pw_warning *w)
+{
+	struct warn_ctx *wc = data;
+
+	if ((unsigned)w->kind < PW_WARN_KINDS)
+		wc->counts->count[w->kind]++;
+	if (wc->fn)
+		wc->fn(wc->data, w);
+}
+
+void
+pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *tab,
+		       const struct pw_event *ev, struct pw_view_warnings *counts,
+		       pw_warning_fn fn, void *data)
+{
+	struct warn_ctx wc = { counts, fn, data };
+
+	if (o->warnings)
+		pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, &wc);
+}
+
+int
+pw_view_flush(FILE *out)
+{
+	errno = 0;
+	if (fflush(out) == EOF || ferror(out))
+		return errno ? -errno : -EIO;
+	return 0;
 }

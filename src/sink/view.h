@@ -14,11 +14,13 @@
 #include "procwatch/event.h"
 #include "procwatch/proctab.h"
 #include "procwatch/sink.h"
+#include "procwatch/warnings.h"
 
 enum pw_color {
 	PW_COLOR_FAIL,		/* a call that failed, a non-zero exit */
 	PW_COLOR_SIGNAL,	/* a signal delivered or a kill */
-	PW_COLOR_DIM,		/* tree guides and marks */
+	PW_COLOR_DIM,		/* tree guides and marks, --explain lines */
+	PW_COLOR_WARN,		/* a warning line */
 };
 
 /* Starts or ends a coloured span; nothing when colour is off. */
@@ -52,8 +54,25 @@ void pw_view_errno(FILE *out, int err);
 /* True when two argv are the same bytes (a PATH search retries one argv). */
 bool pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b);
 
+/* Warnings given so far, by kind: both views count them for the summary. */
+struct pw_view_warnings {
+	unsigned long count[PW_WARN_KINDS];
+};
+
+/*
+ * Runs the warning checks on ev (after pw_proctab_event() took it in) when
+ * o->warnings is set, counts each warning and passes it to fn (may be NULL).
+ */
+void pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *tab,
+			    const struct pw_event *ev, struct pw_view_warnings *counts,
+			    pw_warning_fn fn, void *data);
+/* fflush and ferror as one result: 0 or -errno. */
+int pw_view_flush(FILE *out);
+
 /* tree.c: every process once under its creator, then the counts if asked. */
 void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab);
-void pw_summary_print(FILE *out, const struct pw_proctab *tab);
+/* The tree, then the summary when o->summary (warning counts when o->warnings). */
+void pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
+		       const struct pw_view_warnings *counts);
 
 #endif

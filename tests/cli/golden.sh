@@ -47,7 +47,8 @@ normalise() {
 
 # The timeline of a scenario whose processes run at the same time: each
 # process's lines in their own order (stable sort by the first [Pn]), the
-# tree after the blank line as it is.  With PW_SORT_ALL=1 each process's
+# tree after the blank line as it is.  A note line (a warning, an --explain
+# line) stays glued under the event line it belongs to.  With PW_SORT_ALL=1 each process's
 # lines are sorted too: a shell reaps its pipeline in the order the
 # commands happen to end.
 by_process() {
@@ -55,13 +56,31 @@ by_process() {
 		my (@tl, $tree);
 		while (<STDIN>) {
 			if (!defined $tree && /^$/) { $tree = $_; next; }
-			if (defined $tree) { $tree .= $_; } else { push @tl, $_; }
+			if (defined $tree) { $tree .= $_; }
+			elsif (@tl && /^[│ ]*(?:⚠|#) /) { $tl[-1] .= $_; }
+			else { push @tl, $_; }
 		}
 		my %key = map { $_ => (/\[P(\d+)/ ? $1 : 0) } @tl;
 		my $all = $ENV{PW_SORT_ALL};
 		print sort { $key{$a} <=> $key{$b} || ($all ? $a cmp $b : 0) } @tl;
 		print $tree if defined $tree;
 	'
+}
+
+# Runs a command with no descriptor above 2 open: whatever started this
+# script (a terminal, meson, CI) may have left some open, and procwatch
+# reports descriptors the traced command inherits (fd-leak warnings).
+run_closed() {
+	(
+		local f fd
+		for f in /proc/$BASHPID/fd/*; do
+			fd=${f##*/}
+			if ((fd > 2)); then
+				eval "exec $fd>&-"
+			fi
+		done
+		exec "$@"
+	)
 }
 
 n=0
@@ -94,7 +113,7 @@ golden() {
 	fi
 	local name=$1 want=$golden_dir/$1.txt
 	shift
-	timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
 		>/dev/null 2>&1 </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	if [[ ${PW_GOLDEN_UPDATE:-0} == 1 ]]; then

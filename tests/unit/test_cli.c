@@ -284,6 +284,10 @@ Test(cli, view_options)
 	cr_assert_eq(p.opts.color, PW_COLOR_AUTO);
 	cr_assert_eq(p.opts.view.argv_max, PW_ARGV_MAX_DEFAULT);
 	cr_assert_not(p.opts.view.threads || p.opts.view.summary);
+	cr_assert(p.opts.view.warnings);
+	parse_free(&p);
+	expect_run(&p, V("--no-warnings", "true"), CMD("true"));
+	cr_assert_not(p.opts.view.warnings);
 	parse_free(&p);
 	expect_run(&p, V("--format=tree", "--time=none", "--color=never", "--argv-max=3",
 			 "--threads", "--summary", "true"), CMD("true"));

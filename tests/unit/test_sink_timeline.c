@@ -428,3 +428,38 @@ Test(timeline, empty_argv_said)
 		"\n"
 		"97 (empty argv)  still running\n");
 }
+
+/* A warning is a line of its own under its event, and counted in the summary. */
+Test(timeline, warnings_under_event_and_counted)
+{
+	struct pw_view_opts o = plain;
+	struct pw_status killed = { .kind = PW_STATUS_KILLED, .signal = SIGSEGV };
+
+	o.warnings = true;
+	o.summary = true;
+	open_sink(false, &o);
+	feed(spawn(10, 80, 81));
+	feed(exit_ev(20, 81, PW_STATUS_KILLED, SIGSEGV));
+	feed(reap(30, 80, 81, &killed));
+	feed(exit_ev(40, 80, PW_STATUS_EXITED, 0));
+	feed(end(50, 80, 0));
+	output();
+	cr_assert_not_null(strstr(buf,
+		"│  [81] killed by SIGSEGV after 10µs\n"
+		"│     ⚠ killed by SIGSEGV\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\nwarnings: 1 killed\n"), "%s", buf);
+}
+
+Test(timeline, no_warnings_no_lines_no_counts)
+{
+	struct pw_view_opts o = plain;
+
+	o.summary = true;
+	open_sink(false, &o);
+	feed(spawn(10, 80, 81));
+	feed(exit_ev(20, 81, PW_STATUS_KILLED, SIGSEGV));
+	feed(end(50, 80, 0));
+	output();
+	cr_assert_null(strstr(buf, "⚠"), "%s", buf);
+	cr_assert_null(strstr(buf, "warnings:"), "%s", buf);
+}
