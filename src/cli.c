@@ -31,6 +31,7 @@ enum {
 	OPT_THREADS,
 	OPT_SUMMARY,
 	OPT_NO_WARNINGS,
+	OPT_EXPLAIN,
 };
 
 /*
@@ -52,6 +53,7 @@ const struct option pw_cli_longopts[] = {
 	{ "threads",	no_argument,		NULL,	OPT_THREADS },
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
+	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 },
@@ -87,6 +89,9 @@ const char pw_cli_usage[] =
 	"      --no-warnings     do not show or count warnings (a fork from a\n"
 	"                        threaded process, leaked descriptors, zombies,\n"
 	"                        unreaped children, deaths by signal)\n"
+	"      --explain         under each event of the timeline, say in plain\n"
+	"                        words what it did: each clone flag, what an exec\n"
+	"                        keeps and resets, what a status means\n"
 	"\n"
 	"Tracing:\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
@@ -269,6 +274,9 @@ apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		return PW_CLI_RUN;
 	case OPT_NO_WARNINGS:
 		opts->view.warnings = false;
+		return PW_CLI_RUN;
+	case OPT_EXPLAIN:
+		opts->view.explain = true;
 		return PW_CLI_RUN;
 	case 'h':
 		fputs(pw_cli_usage, out);

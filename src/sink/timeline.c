@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "procwatch/explain.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/proctab.h"
 #include "procwatch/shquote.h"
@@ -585,11 +586,66 @@ put_event(struct timeline *tl, const struct pw_event *ev)
 	return false;
 }
 
+/* pw_flag_fn: "CLONE_VM: shares the parent's memory: ..." per named flag. */
+static void
+explain_flag(void *data, const char *name, uint64_t bits)
+{
+	const char *text = pw_explain_clone_flag(name);
+	char line[512];
+
+	(void)bits;
+	if (!name || !text)
+		return;
+	snprintf(line, sizeof(line), "%s: %s", name, text);
+	put_note(data, PW_COLOR_DIM, "#", line);
+}
+
+/*
+ * --explain: what the event just shown did, in plain words.  Only what
+ * happened is explained: a failed spawn or exec changed nothing.
+ */
+static void
+put_explain(struct timeline *tl, const struct pw_event *ev)
+{
+	const char *const *lines;
+	char buf[256];
+
+	switch (ev->kind) {
+	case PW_EV_SPAWN:
+		if (ev->u.spawn.result <= 0)
+			return;
+		put_note(tl, PW_COLOR_DIM, "#", pw_explain_spawn_kind(ev->u.spawn.kind));
+		pw_clone_flags_each(ev->u.spawn.flags, explain_flag, tl);
+		return;
+	case PW_EV_EXEC:
+		if (ev->u.exec.result < 0)
+			return;
+		for (lines = pw_explain_exec(); *lines; lines++)
+			put_note(tl, PW_COLOR_DIM, "#", *lines);
+		return;
+	case PW_EV_WAIT:
+		if (ev->u.wait.result <= 0 || ev->u.wait.status.kind == PW_STATUS_NONE)
+			return;
+		put_note(tl, PW_COLOR_DIM, "#",
+			 pw_explain_status(&ev->u.wait.status, buf, sizeof(buf)));
+		return;
+	case PW_EV_EXIT:
+		put_note(tl, PW_COLOR_DIM, "#",
+			 pw_explain_status(&ev->u.exit.status, buf, sizeof(buf)));
+		return;
+	case PW_EV_START:
+	case PW_EV_SIGNAL:
+	case PW_EV_END:
+		return;
+	}
+}
+
 static int
 timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 {
 	struct timeline *tl = (struct timeline *)sink;
 	enum fold_result fold;
+	bool shown;
 
 	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE) {
 		/* Trace time 0 on the wall clock: now, less what has passed. */
@@ -607,12 +663,17 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 	if (ev->kind != PW_EV_END)
 		(void)pw_proctab_of_event(&tl->tab, ev);
 	fold = fold_event(tl, ev);
-	if (fold == FOLD_NONE && put_event(tl, ev))
+	shown = fold == FOLD_SHOWN;
+	if (fold == FOLD_NONE && put_event(tl, ev)) {
 		end_line(tl);
+		shown = true;
+	}
 	/* Out of memory leaves the model incomplete; the tree says so. */
 	(void)pw_proctab_event(&tl->tab, ev);
-	/* Warnings read the model as it is after the event. */
+	/* Notes read the model as it is after the event. */
 	tl->note_ev = ev;
+	if (shown && tl->opts.explain)
+		put_explain(tl, ev);
 	pw_view_warnings_check(&tl->opts, &tl->tab, ev, &tl->warnings, put_warning, tl);
 	if (ev->kind == PW_EV_END && !tl->ended) {
 		tl->ended = true;

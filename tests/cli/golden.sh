@@ -130,10 +130,11 @@ golden() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..13"
+echo "1..14"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
+golden fork-tree-explain --explain -- "$h/pw_fork_tree"
 golden --by-process vfork -- "$h/pw_vfork"
 golden --by-process posix-spawn -- "$h/pw_posix_spawn"
 golden threads-tree --format=tree --threads --summary -- "$h/pw_threads"

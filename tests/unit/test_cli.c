@@ -286,8 +286,10 @@ Test(cli, view_options)
 	cr_assert_not(p.opts.view.threads || p.opts.view.summary);
 	cr_assert(p.opts.view.warnings);
 	parse_free(&p);
-	expect_run(&p, V("--no-warnings", "true"), CMD("true"));
+	cr_assert_not(p.opts.view.explain);
+	expect_run(&p, V("--no-warnings", "--explain", "true"), CMD("true"));
 	cr_assert_not(p.opts.view.warnings);
+	cr_assert(p.opts.view.explain);
 	parse_free(&p);
 	expect_run(&p, V("--format=tree", "--time=none", "--color=never", "--argv-max=3",
 			 "--threads", "--summary", "true"), CMD("true"));

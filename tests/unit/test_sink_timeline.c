@@ -463,3 +463,28 @@ Test(timeline, no_warnings_no_lines_no_counts)
 	cr_assert_null(strstr(buf, "⚠"), "%s", buf);
 	cr_assert_null(strstr(buf, "warnings:"), "%s", buf);
 }
+
+/* --explain: the spawn kind and each flag, exec's rules, each status. */
+Test(timeline, explain_lines_under_events)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { bytes("true") };
+	struct pw_status ok = { .kind = PW_STATUS_EXITED };
+	struct pw_event sp = spawn(10, 90, 91);
+
+	o.explain = true;
+	open_sink(false, &o);
+	feed(sp);
+	feed(exec(15, 91, "/bin/true", v, 1, 0));
+	feed(exec(16, 91, "/bin/nope", v, 1, -ENOENT));
+	feed(exit_ev(20, 91, PW_STATUS_EXITED, 3));
+	feed(reap(30, 90, 91, &ok));
+	timeline_part();
+	cr_assert_not_null(strstr(buf, "\n│     # fork: a copy"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\n│     # CLONE_CHILD_SETTID: the kernel writes"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\n│     # exec replaces the program"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\n│     # exited with code 3: by convention, a failure\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\n   # exited normally with code 0 (success)\n"), "%s", buf);
+	/* Only the successful exec is explained. */
+	cr_assert_null(strstr(strstr(buf, "# exec replaces") + 1, "# exec replaces"), "%s", buf);
+}
