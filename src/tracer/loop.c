@@ -226,7 +226,7 @@ record_root_end(struct tracer *t, const struct pw_status *st)
 {
 	t->root_ended = true;
 	t->root_status = *st;
-	signals_root_gone();
+	signals_root_gone(&t->tasks);
 }
 
 /*
@@ -359,7 +359,12 @@ run_loop(struct tracer *t)
 	pid_t pid;
 
 	for (;;) {
+		/* See signals.c: after the command's end, stop only around the wait. */
+		if (t->root_ended)
+			signals_allow();
 		pid = waitpid(-1, &status, __WALL);
+		if (t->root_ended)
+			signals_hold();
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;

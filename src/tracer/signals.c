@@ -8,6 +8,15 @@
  * as timeout(1) does.  The handlers are installed only after the command is
  * forked, and exec resets caught signals to SIG_DFL anyway, so the command
  * sees the dispositions procwatch was started with (ignored stays ignored).
+ *
+ * Once the command has ended there is nobody to pass them on to, while a
+ * daemon it left behind may run on for hours: then any of them stops
+ * procwatch by killing the tasks it still traces (under the seccomp filter
+ * they cannot be let go: their traced calls would fail with ENOSYS).  The
+ * handler does the killing itself, with kill(2) only, reading the task
+ * table, which the wait loop never changes while these signals can arrive:
+ * it blocks them while it dispatches and lets them in only around waitpid.
+ * So no signal is lost between a check and the wait.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -18,7 +27,25 @@
 #include "procwatch/tracer.h"
 #include "tracer_internal.h"
 
+static const int caught_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t root_pid;
+/* Set, with the signals blocked, when the command has ended. */
+static const struct pw_pidmap *volatile leftover_tasks;
+
+static void
+kill_leftovers(const struct pw_pidmap *tasks)
+{
+	static const char msg[] = "procwatch: stopping: killing the processes "
+				  "the command left behind\n";
+	size_t i;
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* Nothing to do about it in a signal handler. */
+	}
+	for (i = 0; tasks->slots && i <= tasks->mask; i++)
+		if (tasks->slots[i].key)
+			kill(tasks->slots[i].key, SIGKILL);
+}
 
 static void
 on_signal(int sig, siginfo_t *info, void *ucontext)
@@ -26,13 +53,28 @@ on_signal(int sig, siginfo_t *info, void *ucontext)
 	pid_t root = root_pid;
 
 	(void)ucontext;
+	if (root <= 0) {
+		if (leftover_tasks)
+			kill_leftovers(leftover_tasks);
+		return;
+	}
 	/*
 	 * si_code > 0 (SI_KERNEL) means the kernel generated it for the tty's
 	 * process group: the command got its own copy.  SI_USER, SI_QUEUE and
 	 * SI_TKILL (<= 0) mean a process aimed it at procwatch: pass it on.
 	 */
-	if (root > 0 && info->si_code <= 0)
+	if (info->si_code <= 0)
 		kill(root, sig);
+}
+
+static void
+caught_set(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	for (i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
+		sigaddset(set, caught_signals[i]);
 }
 
 static void
@@ -45,19 +87,18 @@ catch_unless_ignored(int sig)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
+	caught_set(&sa.sa_mask);
 	sigaction(sig, &sa, NULL);
 }
 
 void
 signals_setup_tracer(pid_t root)
 {
-	static const int passed_on[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	size_t i;
 
 	root_pid = root;
-	for (i = 0; i < sizeof(passed_on) / sizeof(passed_on[0]); i++)
-		catch_unless_ignored(passed_on[i]);
+	for (i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
+		catch_unless_ignored(caught_signals[i]);
 	/*
 	 * A reader that closes the output pipe early (procwatch ... | head)
 	 * must not kill procwatch: with PTRACE_O_EXITKILL that would kill the
@@ -66,9 +107,35 @@ signals_setup_tracer(pid_t root)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The loop is dispatching: the task table may change. */
 void
-signals_root_gone(void)
+signals_hold(void)
 {
+	sigset_t set;
+
+	caught_set(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* The loop is about to wait: a signal may stop procwatch now. */
+void
+signals_allow(void)
+{
+	sigset_t set;
+
+	caught_set(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/*
+ * The command has ended (called while dispatching).  From here on the loop
+ * holds the signals during every dispatch.
+ */
+void
+signals_root_gone(const struct pw_pidmap *tasks)
+{
+	signals_hold();
+	leftover_tasks = tasks;
 	root_pid = 0;
 }
 

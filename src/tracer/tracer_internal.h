@@ -166,6 +166,8 @@ int launch_failure_status(struct tracer *t, char *const argv[]);
 
 /* signals.c */
 void signals_setup_tracer(pid_t root);
-void signals_root_gone(void);
+void signals_root_gone(const struct pw_pidmap *tasks);
+void signals_hold(void);
+void signals_allow(void);
 
 #endif

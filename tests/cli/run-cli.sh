@@ -236,6 +236,50 @@ case_cannot_execute() {
 		cannot_execute_ok
 }
 
+# After the command has ended, a signal to procwatch stops it: the processes
+# the command left behind are killed (they cannot run on untraced under the
+# filter) and recorded, and procwatch ends with the command's status.  The
+# command exits only when told to (a line on a FIFO); SIGTERM is then sent
+# until procwatch is gone, since one that lands before procwatch has taken
+# in the command's death goes to the dead command, harmlessly.
+# Gone, or a zombie its new parent has yet to reap (kill -0 succeeds on those).
+not_running() {
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+	[[ -z $state || $state == Z ]]
+}
+leftovers_stopped_ok() {
+	[[ $rc -eq 7 ]] && grep -q '^procwatch: stopping' "$tmp/err" &&
+		not_running "$(cat "$tmp/bgpid")" &&
+		json_check '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+bg = int(open(sys.argv[1].rsplit("/", 1)[0] + "/bgpid").read())
+killed = [e for e in ev if e["event"] == "exit" and e["pid"] == bg]
+assert killed and killed[0].get("signal") == "SIGKILL", killed
+assert ev[-1]["event"] == "end" and ev[-1]["status"]["code"] == 7'
+}
+case_leftovers_stopped() {
+	local pwpid i
+	rm -f "$tmp/go" "$tmp/bgpid"
+	mkfifo "$tmp/go"
+	# --foreground: timeout must pass SIGTERM to procwatch alone, not to
+	# its whole process group (which would kill the leftover directly).
+	timeout --foreground -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" sh -c \
+		'sleep 1000 >/dev/null 2>&1 </dev/null & echo $! >"$1"; read -r x <"$2"; exit 7' \
+		sh "$tmp/bgpid" "$tmp/go" >"$tmp/out" 2>"$tmp/err" </dev/null &
+	pwpid=$!
+	echo go >"$tmp/go"
+	for ((i = 0; i < 300; i++)); do
+		kill -TERM "$pwpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	rc=0
+	wait "$pwpid" || rc=$?
+	check "after the command ended, SIGTERM kills what it left and ends procwatch" \
+		leftovers_stopped_ok
+}
+
 case_exit_status() {
 	pw -o /dev/null sh -c 'exit 3'
 	check "the command's exit status passes through (3)" exit_is 3
@@ -385,6 +429,7 @@ traced case_not_found
 traced case_cannot_execute
 traced case_exit_status
 traced case_trace_write_fails
+traced case_leftovers_stopped
 for sig in SEGV TERM; do
 	if [[ -n $ptrace_skip ]]; then
 		skip "$ptrace_skip"
