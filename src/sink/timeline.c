@@ -28,6 +28,7 @@
 #include "procwatch/shquote.h"
 #include "procwatch/sink.h"
 #include "procwatch/xlat.h"
+#include "exec_notes.h"
 #include "sink_common.h"
 #include "view.h"
 
@@ -44,6 +45,7 @@ struct timeline {
 	struct pw_proctab tab;
 	struct pw_pidmap folds;		/* tid -> struct fold */
 	struct pw_view_warnings warnings;
+	struct pw_exec_notes exec_notes;	/* directories of past execs */
 	const struct pw_event *note_ev;	/* the event notes are being written under */
 	struct timeval t0;		/* wall clock at trace time 0 */
 	bool have_t0;
@@ -222,6 +224,25 @@ put_exec_path(FILE *out, const struct pw_exec *ex)
 	putc(')', out);
 }
 
+/* "(in /dir)" when the directory moved, "(script, run by /bin/dash)". */
+static void
+put_exec_notes(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_exec *ex = &ev->u.exec;
+	FILE *out = tl->base.out;
+
+	if (pw_exec_notes_cwd_moved(&tl->exec_notes, &tl->tab, ev)) {
+		fputs("  (in ", out);
+		pw_shquote(out, ex->cwd.data, ex->cwd.len);
+		putc(')', out);
+	}
+	if (pw_exec_is_script(ex)) {
+		fputs("  (script, run by ", out);
+		pw_shquote(out, ex->exe.data, ex->exe.len);
+		putc(')', out);
+	}
+}
+
 /* One exec line; tries > 1 folds a PATH search ending in ev's outcome. */
 static void
 put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fold_err)
@@ -233,6 +254,7 @@ put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fol
 	fputs(ex->call == PW_CALL_EXECVEAT ? "execveat " : "exec ", out);
 	pw_view_event_argv(out, &tl->opts, ex);
 	put_exec_path(out, ex);
+	put_exec_notes(tl, ev);
 	if (ex->result < 0) {
 		fputs("  ", out);
 		pw_view_color(out, &tl->opts, PW_COLOR_FAIL);
@@ -670,6 +692,7 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 	}
 	/* Out of memory leaves the model incomplete; the tree says so. */
 	(void)pw_proctab_event(&tl->tab, ev);
+	pw_exec_notes_event(&tl->exec_notes, ev);
 	/* Notes read the model as it is after the event. */
 	tl->note_ev = ev;
 	if (shown && tl->opts.explain)
@@ -710,6 +733,7 @@ timeline_close(struct pw_sink *sink)
 	pw_pidmap_each(&tl->folds, free_fold, NULL);
 	pw_pidmap_destroy(&tl->folds);
 	pw_proctab_destroy(&tl->tab);
+	pw_exec_notes_destroy(&tl->exec_notes);
 	free(tl);
 	return err;
 }
@@ -732,5 +756,6 @@ pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts)
 	tl->opts = *opts;
 	pw_proctab_init(&tl->tab);
 	pw_pidmap_init(&tl->folds);
+	pw_exec_notes_init(&tl->exec_notes);
 	return &tl->base;
 }

@@ -130,7 +130,7 @@ golden() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..14"
+echo "1..15"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -144,4 +144,8 @@ golden --by-process daemon-timeline -- "$h/pw_daemon"
 golden exec-fail -- "$h/pw_exec_fail"
 golden shell-loop -- sh -c 'for i in 1 2 3; do /bin/true "$i"; done'
 golden segv -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"
+# A script, run by its #! interpreter; an exec in another directory.
+printf '#!/bin/sh\nexit 0\n' >script.sh
+chmod +x script.sh
+golden exec-notes -- sh -c 'cd /; /bin/true; cd "$OLDPWD"; ./script.sh'
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
