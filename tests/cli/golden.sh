@@ -130,7 +130,7 @@ golden() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..15"
+echo "1..17"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -148,4 +148,6 @@ golden segv -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"
 printf '#!/bin/sh\nexit 0\n' >script.sh
 chmod +x script.sh
 golden exec-notes -- sh -c 'cd /; /bin/true; cd "$OLDPWD"; ./script.sh'
+golden fd-leak -- sh -c 'exec 5</dev/null; /bin/true'
+golden thread-fork -- "$h/pw_thread_fork"
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
