@@ -457,30 +457,11 @@ wait_reaps(const struct pw_wait *wt)
 	       (wt->status.kind == PW_STATUS_EXITED || wt->status.kind == PW_STATUS_KILLED);
 }
 
-struct opt_ctx {
-	FILE *out;
-	bool any;
-};
-
-/* pw_flag_fn: ", WNOHANG|__WALL", as strace writes them. */
-static void
-put_option(void *data, const char *name, uint64_t bits)
-{
-	struct opt_ctx *oc = data;
-
-	fputs(oc->any ? "|" : ", ", oc->out);
-	oc->any = true;
-	if (name)
-		fputs(name, oc->out);
-	else
-		fprintf(oc->out, "0x%" PRIx64, bits);
-}
-
 /* "wait4(-1, WNOHANG)", "waitid(P_PID, 4213, WEXITED|WNOWAIT)": the call as made. */
 static void
 put_wait_call(FILE *out, const struct pw_wait *wt)
 {
-	struct opt_ctx oc = { out, false };
+	struct pw_view_flags oc = { out, ", ", false };
 	const char *idtype;
 
 	if (wt->call == PW_CALL_WAITID) {
@@ -492,7 +473,7 @@ put_wait_call(FILE *out, const struct pw_wait *wt)
 	} else {
 		fprintf(out, "wait4(%ld", wt->target);
 	}
-	pw_wait_options_each((unsigned int)wt->options, put_option, &oc);
+	pw_wait_options_each((unsigned int)wt->options, pw_view_put_flag, &oc);
 	putc(')', out);
 }
 

@@ -120,23 +120,17 @@ pw_view_status(FILE *out, const struct pw_view_opts *o, const struct pw_status *
 	pw_view_reset(out, o);
 }
 
-struct flag_ctx {
-	FILE *out;
-	bool any;
-};
-
-static void
-put_flag(void *data, const char *name, uint64_t bits)
+void
+pw_view_put_flag(void *data, const char *name, uint64_t bits)
 {
-	struct flag_ctx *fc = data;
+	struct pw_view_flags *fl = data;
 
-	if (fc->any)
-		putc('|', fc->out);
-	fc->any = true;
+	fputs(fl->any ? "|" : fl->before, fl->out);
+	fl->any = true;
 	if (name)
-		fputs(name, fc->out);
+		fputs(name, fl->out);
 	else
-		fprintf(fc->out, "0x%" PRIx64, bits);
+		fprintf(fl->out, "0x%" PRIx64, bits);
 }
 
 /* clone3's struct clone_args beyond the flags, when it says something. */
@@ -163,13 +157,13 @@ put_clone3_extra(FILE *out, const struct pw_spawn *sp)
 void
 pw_view_spawn_call(FILE *out, const struct pw_spawn *sp)
 {
-	struct flag_ctx fc = { out, false };
+	struct pw_view_flags fc = { out, "", false };
 	const char *call = pw_call_name(sp->call);
 
 	fprintf(out, "%s(", call ? call : "?");
 	/* fork() and vfork() take no flags: what they imply is their name. */
 	if (sp->call != PW_CALL_FORK && sp->call != PW_CALL_VFORK) {
-		pw_clone_flags_each(sp->flags, put_flag, &fc);
+		pw_clone_flags_each(sp->flags, pw_view_put_flag, &fc);
 		if (sp->exit_signal) {
 			if (fc.any)
 				putc('|', out);
@@ -216,47 +210,69 @@ put_elided(FILE *out, const struct pw_view_opts *o, size_t count)
 	pw_view_reset(out, o);
 }
 
-void
-pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex)
-{
-	size_t i, head, tail;
+/* Element i of an argv as bytes; false when it could not be read. */
+typedef bool (*argv_get_fn)(const void *argv, size_t i, const char **s, size_t *len);
 
-	/* argv may legally be empty; say so rather than show nothing. */
-	if (ex->argc == 0 && !ex->argv_truncated && !ex->argv_err) {
+/*
+ * n elements, elided in the middle past o->argv_max; cut: the vector was
+ * longer than what was read.  An empty argv is legal: say so rather than
+ * show nothing.
+ */
+static void
+put_argv(FILE *out, const struct pw_view_opts *o, const void *argv, size_t n, bool cut,
+	 argv_get_fn get)
+{
+	size_t i, head, tail, len;
+	const char *s;
+	bool ok;
+
+	if (n == 0 && !cut) {
 		fputs("(empty argv)", out);
 		return;
 	}
-	elide_split(ex->argc, o->argv_max, &head, &tail);
-	for (i = 0; i < ex->argc; i++) {
+	elide_split(n, o->argv_max, &head, &tail);
+	for (i = 0; i < n; i++) {
 		if (i == head && tail) {
-			put_elided(out, o, ex->argc - head - tail);
-			i = ex->argc - tail;
+			put_elided(out, o, n - head - tail);
+			i = n - tail;
 		}
-		put_word(out, ex->argv[i].data, ex->argv[i].len, ex->argv[i].data != NULL, i == 0);
+		ok = get(argv, i, &s, &len);
+		put_word(out, s, len, ok, i == 0);
 	}
-	if (ex->argv_truncated || ex->argv_err)
-		fputs(ex->argc ? " …" : "…", out);
+	if (cut)
+		fputs(n ? " …" : "…", out);
+}
+
+static bool
+event_arg(const void *argv, size_t i, const char **s, size_t *len)
+{
+	const struct pw_bytes *b = &((const struct pw_exec *)argv)->argv[i];
+
+	*s = b->data;
+	*len = b->len;
+	return b->data != NULL;
+}
+
+static bool
+model_arg(const void *argv, size_t i, const char **s, size_t *len)
+{
+	const char *v = ((const struct pw_argv *)argv)->v[i];
+
+	*s = v;
+	*len = v ? strlen(v) : 0;
+	return v != NULL;
+}
+
+void
+pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex)
+{
+	put_argv(out, o, ex, ex->argc, ex->argv_truncated || ex->argv_err, event_arg);
 }
 
 void
 pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a)
 {
-	size_t i, head, tail;
-
-	if (a->n == 0 && !a->truncated) {
-		fputs("(empty argv)", out);
-		return;
-	}
-	elide_split(a->n, o->argv_max, &head, &tail);
-	for (i = 0; i < a->n; i++) {
-		if (i == head && tail) {
-			put_elided(out, o, a->n - head - tail);
-			i = a->n - tail;
-		}
-		put_word(out, a->v[i], a->v[i] ? strlen(a->v[i]) : 0, a->v[i] != NULL, i == 0);
-	}
-	if (a->truncated)
-		fputs(a->n ? " …" : "…", out);
+	put_argv(out, o, a, a->n, a->truncated, model_arg);
 }
 
 static bool

@@ -41,6 +41,16 @@ void pw_view_guide_mark(FILE *out, unsigned depth);
 void pw_view_dur(FILE *out, uint64_t us);
 /* "exited 3", "killed by SIGSEGV (core dumped)", coloured when it failed. */
 void pw_view_status(FILE *out, const struct pw_view_opts *o, const struct pw_status *st);
+/*
+ * pw_flag_fn writing a flag set as "A|B|0x40", with before ahead of the
+ * first flag ("" in a call's arguments, ", " after another argument).
+ */
+struct pw_view_flags {
+	FILE *out;
+	const char *before;
+	bool any;
+};
+void pw_view_put_flag(void *data, const char *name, uint64_t bits);
 /* "clone(CLONE_VM|SIGCHLD)", "fork()": the call as made. */
 void pw_view_spawn_call(FILE *out, const struct pw_spawn *sp);
 /* argv of an event, shell-quoted and elided past o->argv_max. */
