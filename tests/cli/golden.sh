@@ -31,8 +31,9 @@ export LC_ALL=C.UTF-8
 export PATH=/usr/local/bin:/usr/bin:/bin
 
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
-# boot) to P1, P2, ...; durations to <dur>; the helper directory to
-# $HELPERS; mkdtemp's six random characters to XXXXXX.
+# boot) to P1, P2, ...; durations (a warning's "1.203 s" too) to <dur>;
+# the helper directory to $HELPERS; mkdtemp's six random characters to
+# XXXXXX.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
@@ -40,6 +41,7 @@ normalise() {
 		s/\Q$dir\E/\$HELPERS/g;
 		s{(/tmp/[\w-]+\.)[A-Za-z0-9]{6}\b}{${1}XXXXXX}g;
 		s/\b\d+m\d\ds\b/<dur>/g;
+		s/\b\d+\.\d{3} s\b/<dur>/g;
 		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
 	' "$PW_HELPER_DIR"
@@ -130,7 +132,7 @@ golden() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..17"
+echo "1..19"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -150,4 +152,6 @@ chmod +x script.sh
 golden exec-notes -- sh -c 'cd /; /bin/true; cd "$OLDPWD"; ./script.sh'
 golden fd-leak -- sh -c 'exec 5</dev/null; /bin/true'
 golden thread-fork -- "$h/pw_thread_fork"
+golden zombie -- "$h/pw_zombie_warn" zombie
+golden unreaped -- "$h/pw_zombie_warn" unreaped
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
