@@ -185,6 +185,7 @@ on_event_stop(struct tracer *t, struct task *task, int event, int sig)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		t->stats.stops[STOP_SPAWN_EVENT]++;
+		task->spawn_event = event;
 		if (defer_spawn_event(t, task, (pid_t)event_message(task->tid)))
 			return;
 		break;
@@ -213,6 +214,8 @@ on_event_stop(struct tracer *t, struct task *task, int event, int sig)
 			release_deferred(t, task->tid);
 			return;
 		}
+		/* Not parked (a spawn whose entry we did not see): still let a held event go. */
+		release_deferred(t, task->tid);
 		break;
 	default:
 		t->stats.stops[STOP_OTHER]++;

@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -311,6 +313,33 @@ link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
 		tracer_resume(t, c, 0);
 }
 
+/*
+ * A spawn whose entry we did not stop at: a 32-bit int $0x80 call, which
+ * the filter lets through undecoded (its numbers are i386's).  The event
+ * still says what it was (kernel/fork.c, kernel_clone: CLONE_VFORK gives
+ * VFORK, an exit signal other than SIGCHLD gives CLONE, anything else
+ * FORK), and the child's Tgid whether it is a thread.
+ */
+static void
+describe_unseen_spawn(struct task *task, pid_t child, struct pw_spawn *sp)
+{
+	sp->call = PW_CALL_NONE;
+	if (procfs_status_field(child, "Tgid") == task_tgid(task)) {
+		sp->kind = PW_SPAWN_THREAD;
+		sp->thread = true;
+		sp->flags = CLONE_THREAD;
+	} else if (task->spawn_event == PTRACE_EVENT_VFORK) {
+		sp->kind = PW_SPAWN_VFORK;
+		sp->flags = CLONE_VFORK;
+		sp->exit_signal = SIGCHLD;
+	} else if (task->spawn_event == PTRACE_EVENT_FORK) {
+		sp->kind = PW_SPAWN_FORK;
+		sp->exit_signal = SIGCHLD;
+	} else {
+		sp->kind = PW_SPAWN_CLONE;
+	}
+}
+
 void
 on_spawn_event(struct tracer *t, struct task *task, pid_t child)
 {
@@ -318,10 +347,9 @@ on_spawn_event(struct tracer *t, struct task *task, pid_t child)
 	struct pw_spawn *sp = &ev->u.spawn;
 
 	if (!is_spawn(task->in_call)) {
-		/* Not seen entering (cannot happen with our stops); say what we know. */
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
-		sp->call = PW_CALL_NONE;
+		describe_unseen_spawn(task, child, sp);
 	}
 	leave_call(t, task);
 	sp->child = child;

@@ -50,6 +50,7 @@ struct task {
 	struct pw_syscall suspended_entry;
 	long last_nr;		/* syscall of the last entry stop seen */
 
+	int spawn_event;	/* the PTRACE_EVENT_FORK/VFORK/CLONE being handled */
 	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
 	bool exit_written;	/* its exit event went out at that entry */
 };

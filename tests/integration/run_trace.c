@@ -1299,7 +1299,9 @@ check_spawn_keys(const json_t *ev)
 	};
 	long long res;
 
-	cr_assert(str_in(pw_ev_str(ev, "call"), calls), "spawn.call: %s",
+	/* null: a 32-bit int $0x80 call, seen only through its fork event. */
+	cr_assert(json_is_null(json_object_get(ev, "call")) ||
+		  str_in(pw_ev_str(ev, "call"), calls), "spawn.call: %s",
 		  pw_ev_dump(ev));
 	cr_assert(str_in(pw_ev_str(ev, "kind"), kinds), "spawn.kind: %s",
 		  pw_ev_dump(ev));

@@ -380,3 +380,29 @@ Test(tree, fork_bomb)
 	pw_tree_free(&t);
 	pw_run_free(&r);
 }
+
+/*
+ * A fork through the 32-bit int $0x80 interface is not stopped at by the
+ * filter (nor decoded without it), but the fork event still reports it:
+ * the child is followed, and the spawn says what the event tells (a fork,
+ * SIGCHLD) with the call unknown.
+ */
+Test(tree, fork_through_int80)
+{
+	struct pw_run r;
+	struct pw_tree t;
+	json_t *sp;
+	pid_t root, child;
+
+	pw_run_checked_tree("pw_int80", NULL, &r, &t);
+	root = pw_assert_root(&r, &t);
+	child = (pid_t)pw_facts_get_int(&r, "child");
+	pw_assert_spawned(&t, child, root, root, "fork");
+	sp = pw_event_find(&r, "spawn", root);
+	cr_assert(json_is_null(json_object_get(sp, "call")), "%s", pw_ev_dump(sp));
+	cr_assert_str_eq(pw_ev_str(sp, "exit_signal"), "SIGCHLD", "%s", pw_ev_dump(sp));
+	pw_assert_exit_code(&r, child, 5);
+	pw_check_tree_reaped(&r, &t, NULL, 0);
+	pw_tree_free(&t);
+	pw_run_free(&r);
+}
