@@ -38,24 +38,6 @@ pw_exec_notes_destroy(struct pw_exec_notes *n)
 	pw_pidmap_destroy(&n->cwd);
 }
 
-void
-pw_exec_notes_event(struct pw_exec_notes *n, const struct pw_event *ev)
-{
-	char *cwd;
-
-	/* A new process may reuse a pid: what the old one ran says nothing. */
-	if (ev->kind == PW_EV_SPAWN && ev->u.spawn.child && !ev->u.spawn.thread)
-		free(pw_pidmap_remove(&n->cwd, ev->u.spawn.child));
-	if (ev->kind != PW_EV_EXEC || ev->u.exec.result != 0 || !ev->u.exec.cwd.data)
-		return;
-	cwd = strdup(ev->u.exec.cwd.data);
-	if (!cwd)
-		return;
-	free(pw_pidmap_remove(&n->cwd, ev->pid));
-	if (pw_pidmap_put(&n->cwd, ev->pid, cwd) < 0)
-		free(cwd);	/* no memory: the next exec shows its directory */
-}
-
 /* Far enough for any real tree; bounded so a long fork chain stays cheap. */
 #define ANCESTORS_MAX 16
 
@@ -74,6 +56,35 @@ previous_cwd(const struct pw_exec_notes *n, const struct pw_proctab *tab, pid_t 
 		cwd = pw_pidmap_get(&n->cwd, p->pid);
 	}
 	return cwd;
+}
+
+/*
+ * A directory is stored only where it differs from what the process would
+ * otherwise be compared with: 20 000 execs in one directory keep one copy,
+ * not 20 000.  The price: should the ancestor holding that copy exec
+ * elsewhere later, the process is compared with the ancestor's new one.
+ */
+void
+pw_exec_notes_event(struct pw_exec_notes *n, const struct pw_proctab *tab,
+		    const struct pw_event *ev)
+{
+	const char *prev;
+	char *cwd;
+
+	/* A new process may reuse a pid: what the old one ran says nothing. */
+	if (ev->kind == PW_EV_SPAWN && ev->u.spawn.child && !ev->u.spawn.thread)
+		free(pw_pidmap_remove(&n->cwd, ev->u.spawn.child));
+	if (ev->kind != PW_EV_EXEC || ev->u.exec.result != 0 || !ev->u.exec.cwd.data)
+		return;
+	prev = previous_cwd(n, tab, ev->pid);
+	if (prev && strcmp(prev, ev->u.exec.cwd.data) == 0)
+		return;
+	cwd = strdup(ev->u.exec.cwd.data);
+	if (!cwd)
+		return;
+	free(pw_pidmap_remove(&n->cwd, ev->pid));
+	if (pw_pidmap_put(&n->cwd, ev->pid, cwd) < 0)
+		free(cwd);	/* no memory: the next exec shows its directory */
 }
 
 bool

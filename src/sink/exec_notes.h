@@ -22,7 +22,8 @@ struct pw_exec_notes {
 void pw_exec_notes_init(struct pw_exec_notes *n);
 void pw_exec_notes_destroy(struct pw_exec_notes *n);
 /* After the model took ev in: a successful exec's cwd is remembered. */
-void pw_exec_notes_event(struct pw_exec_notes *n, const struct pw_event *ev);
+void pw_exec_notes_event(struct pw_exec_notes *n, const struct pw_proctab *tab,
+			 const struct pw_event *ev);
 /*
  * True when exec ev ran in another directory than the previous exec of
  * the same process or, for its first, of its nearest ancestor that exec'd.

@@ -673,7 +673,7 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 	}
 	/* Out of memory leaves the model incomplete; the tree says so. */
 	(void)pw_proctab_event(&tl->tab, ev);
-	pw_exec_notes_event(&tl->exec_notes, ev);
+	pw_exec_notes_event(&tl->exec_notes, &tl->tab, ev);
 	/* Notes read the model as it is after the event. */
 	tl->note_ev = ev;
 	if (shown && tl->opts.explain)

@@ -80,7 +80,7 @@ take(struct pw_proctab *tab, struct pw_exec_notes *n, const struct pw_event *ev)
 {
 	pw_proctab_of_event(tab, ev);
 	cr_assert_eq(pw_proctab_event(tab, ev), 0);
-	pw_exec_notes_event(n, ev);
+	pw_exec_notes_event(n, tab, ev);
 }
 
 Test(exec_notes, cwd_moved_against_own_or_ancestor_exec)
@@ -108,6 +108,14 @@ Test(exec_notes, cwd_moved_against_own_or_ancestor_exec)
 	ev = exec_in(11, "/b");
 	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev), "same as its own last exec");
 	ev = exec_in(11, NULL);
+	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev));
+	/* Back in its parent's directory: compared with its own last, /b. */
+	ev = exec_in(11, "/a");
+	cr_assert(pw_exec_notes_cwd_moved(&n, &tab, &ev));
+	take(&tab, &n, &ev);
+	ev = exec_in(11, "/b");
+	cr_assert(pw_exec_notes_cwd_moved(&n, &tab, &ev));
+	ev = exec_in(11, "/a");
 	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev));
 	pw_exec_notes_destroy(&n);
 	pw_proctab_destroy(&tab);
