@@ -280,6 +280,33 @@ case_leftovers_stopped() {
 		leftovers_stopped_ok
 }
 
+# NO_NEW_PRIVS only when loading the filter needs it (seccomp(2): without
+# CAP_SYS_ADMIN).  A root procwatch must leave it off, so setuid programs in
+# the traced tree keep working; an unprivileged one must set it, or the
+# filter would not load and nothing could be traced.
+nnp_is() {
+	[[ $rc -eq 0 ]] && grep -qx "NoNewPrivs:	$1" "$tmp/out"
+}
+case_no_new_privs() {
+	local nnp_cmd="grep NoNewPrivs /proc/self/status"
+	if [[ $(id -u) -ne 0 ]]; then
+		pw -o /dev/null sh -c "$nnp_cmd"
+		check "as an ordinary user the filter needs NO_NEW_PRIVS: set" nnp_is 1
+		skip "not root: cannot check that a root procwatch leaves NO_NEW_PRIVS off"
+		return
+	fi
+	pw -o /dev/null sh -c "$nnp_cmd"
+	check "as root NO_NEW_PRIVS stays off (setuid programs keep working)" nnp_is 0
+	if ! command -v setpriv >/dev/null ||
+	   ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$PROCWATCH"; then
+		skip "cannot run procwatch as uid 65534 here (setpriv, or a build dir it cannot reach)"
+		return
+	fi
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PROCWATCH" -o /dev/null sh -c "$nnp_cmd"
+	check "as uid 65534 the filter needs NO_NEW_PRIVS: set, and the command runs" nnp_is 1
+}
+
 case_exit_status() {
 	pw -o /dev/null sh -c 'exit 3'
 	check "the command's exit status passes through (3)" exit_is 3
@@ -368,6 +395,22 @@ case_json_lines() {
 		json_lines_ok
 }
 
+# Warnings are on by default and counted by --summary; --no-warnings
+# removes both.  Descriptor 5 leaks into /bin/true on purpose.
+warnings_ok() {
+	[[ $rc -eq 0 ]] &&
+		grep -q '⚠ inherited .*5 → /dev/null' "$tmp/trace" &&
+		grep -q '^warnings: .*fd-leak' "$tmp/trace" &&
+		pw --summary --no-warnings -o "$tmp/trace2" sh -c 'exec 5</dev/null; /bin/true' &&
+		[[ $rc -eq 0 ]] &&
+		! grep -q '⚠\|^warnings:' "$tmp/trace2"
+}
+case_warnings() {
+	pw --summary -o "$tmp/trace" sh -c 'exec 5</dev/null; /bin/true'
+	check "a leaked descriptor gives a warning and a count; --no-warnings neither" \
+		warnings_ok
+}
+
 # The filter only decides where the tracee stops; the trace must not change.
 case_no_seccomp_same_trace() {
 	local kinds='
@@ -428,6 +471,7 @@ case_color() {
 traced case_not_found
 traced case_cannot_execute
 traced case_exit_status
+traced case_no_new_privs
 traced case_trace_write_fails
 traced case_leftovers_stopped
 for sig in SEGV TERM; do
@@ -443,6 +487,7 @@ traced case_default_output_is_stderr
 traced case_command_options
 traced case_json_lines
 traced case_no_seccomp_same_trace
+traced case_warnings
 if [[ -n $ptrace_skip ]]; then
 	for _ in 1 2 3 4; do skip "$ptrace_skip"; done
 else

@@ -488,3 +488,20 @@ Test(timeline, explain_lines_under_events)
 	/* Only the successful exec is explained. */
 	cr_assert_null(strstr(strstr(buf, "# exec replaces") + 1, "# exec replaces"), "%s", buf);
 }
+
+/* In colour a warning stands out and an explanation recedes. */
+Test(timeline, warning_and_explain_colours)
+{
+	struct pw_view_opts o = plain;
+
+	o.warnings = true;
+	o.explain = true;
+	o.color = true;
+	open_sink(false, &o);
+	feed(spawn(10, 80, 81));
+	feed(exit_ev(20, 81, PW_STATUS_KILLED, SIGSEGV));
+	timeline_part();
+	cr_assert_not_null(strstr(buf, "\033[1;33m⚠ killed by SIGSEGV\033[0m\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\033[2m# killed by SIGSEGV: an invalid memory access\033[0m\n"),
+			   "%s", buf);
+}
