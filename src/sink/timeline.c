@@ -708,13 +708,14 @@ timeline_close(struct pw_sink *sink)
 	/* A trace without an end event (procwatch failed) still gets its tree. */
 	if (!tl->ended && tl->tab.root) {
 		putc('\n', sink->out);
-		pw_tree_print(sink->out, &tl->opts, &tl->tab);
+		pw_tree_print(sink->out, &tl->opts, &tl->tab, &tl->warnings);
 	}
 	err = pw_view_flush(sink->out);
 	pw_pidmap_each(&tl->folds, free_fold, NULL);
 	pw_pidmap_destroy(&tl->folds);
 	pw_proctab_destroy(&tl->tab);
 	pw_exec_notes_destroy(&tl->exec_notes);
+	pw_view_warnings_destroy(&tl->warnings);
 	free(tl);
 	return err;
 }

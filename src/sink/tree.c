@@ -97,8 +97,27 @@ put_marks(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 				  : ", not reaped by its parent", out);
 }
 
+/*
+ * The warnings given about p, by name, for a reader of the tree alone.  A
+ * kill is not repeated: the status already says it.
+ */
 static void
-put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
+put_warned(FILE *out, const struct pw_view_opts *o, unsigned kinds)
+{
+	int k;
+
+	for (k = 0; k < PW_WARN_KINDS; k++) {
+		if (!(kinds & 1u << k) || k == PW_WARN_KILLED)
+			continue;
+		fputs(", ", out);
+		pw_view_color(out, o, PW_COLOR_WARN);
+		fprintf(out, "⚠ %s", pw_warning_kind_name((enum pw_warning_kind)k));
+		pw_view_reset(out, o);
+	}
+}
+
+static void
+put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p, unsigned warned)
 {
 	fprintf(out, "%d ", (int)p->pid);
 	put_what_ran(out, o, p);
@@ -111,6 +130,7 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 		fputs("still running", out);
 	}
 	put_marks(out, o, p);
+	put_warned(out, o, warned);
 	putc('\n', out);
 }
 
@@ -151,7 +171,8 @@ put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 }
 
 void
-pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab)
+pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
+	      const struct pw_view_warnings *warnings)
 {
 	struct guides g = { NULL, 0 };
 	const struct pw_proc *p = tab->root;
@@ -160,7 +181,7 @@ pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *
 		if (!guides_set(&g, p->depth, !p->next_sibling))
 			break;
 		put_prefix(out, o, &g, p->depth);
-		put_proc(out, o, p);
+		put_proc(out, o, p, pw_view_warnings_of(warnings, tab, p));
 		if (!put_threads(out, o, &g, p))
 			break;
 		if (p->first_child) {
@@ -214,7 +235,7 @@ void
 pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
 		  const struct pw_view_warnings *counts)
 {
-	pw_tree_print(out, o, tab);
+	pw_tree_print(out, o, tab, counts);
 	if (!o->summary)
 		return;
 	put_summary(out, tab);
@@ -255,8 +276,9 @@ tree_close(struct pw_sink *sink)
 
 	/* A trace without an end event (procwatch failed) still gets its tree. */
 	if (!ts->printed && ts->tab.root)
-		pw_tree_print(sink->out, &ts->opts, &ts->tab);
+		pw_tree_print(sink->out, &ts->opts, &ts->tab, &ts->warnings);
 	err = pw_view_flush(sink->out);
+	pw_view_warnings_destroy(&ts->warnings);
 	pw_proctab_destroy(&ts->tab);
 	free(ts);
 	return err;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "procwatch/shquote.h"
@@ -306,9 +307,16 @@ static void
 count_warning(void *data, const struct pw_warning *w)
 {
 	struct warn_ctx *wc = data;
+	uintptr_t kinds;
 
-	if ((unsigned)w->kind < PW_WARN_KINDS)
-		wc->counts->count[w->kind]++;
+	if ((unsigned)w->kind >= PW_WARN_KINDS)
+		return;
+	wc->counts->count[w->kind]++;
+	kinds = (uintptr_t)pw_pidmap_get(&wc->counts->by_pid, w->pid);
+	/* No memory: the tree misses a mark, the line and count are right. */
+	if (w->pid > 0)
+		(void)pw_pidmap_put(&wc->counts->by_pid, w->pid,
+				    (void *)(kinds | 1u << w->kind));
 	if (wc->fn)
 		wc->fn(wc->data, w);
 }
@@ -320,8 +328,28 @@ pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *ta
 {
 	struct warn_ctx wc = { counts, fn, data };
 
-	if (o->warnings)
-		pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, &wc);
+	if (!o->warnings)
+		return;
+	/* A new process may reuse a pid: the old one's warnings are not its. */
+	if (ev->kind == PW_EV_SPAWN && ev->u.spawn.child && !ev->u.spawn.thread)
+		(void)pw_pidmap_remove(&counts->by_pid, ev->u.spawn.child);
+	pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, &wc);
+}
+
+void
+pw_view_warnings_destroy(struct pw_view_warnings *w)
+{
+	pw_pidmap_destroy(&w->by_pid);
+}
+
+unsigned
+pw_view_warnings_of(const struct pw_view_warnings *w, const struct pw_proctab *tab,
+		    const struct pw_proc *p)
+{
+	/* Only the current holder of a pid: an older record's marks are lost. */
+	if (!w || pw_proctab_get(tab, p->pid) != p)
+		return 0;
+	return (unsigned)(uintptr_t)pw_pidmap_get(&w->by_pid, p->pid);
 }
 
 int

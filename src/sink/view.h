@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "procwatch/event.h"
+#include "procwatch/pidmap.h"
 #include "procwatch/proctab.h"
 #include "procwatch/sink.h"
 #include "procwatch/warnings.h"
@@ -64,10 +65,19 @@ void pw_view_errno(FILE *out, int err);
 /* True when two argv are the same bytes (a PATH search retries one argv). */
 bool pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b);
 
-/* Warnings given so far, by kind: both views count them for the summary. */
+/*
+ * Warnings given so far, by kind, for the summary, and by process (a bit
+ * per kind), for the tree's marks.  All zeroes is empty.
+ */
 struct pw_view_warnings {
 	unsigned long count[PW_WARN_KINDS];
+	struct pw_pidmap by_pid;	/* pid -> kinds, as (void *)(uintptr_t) */
 };
+
+void pw_view_warnings_destroy(struct pw_view_warnings *w);
+/* The kinds of warning about p (bit 1 << kind); 0 when none. */
+unsigned pw_view_warnings_of(const struct pw_view_warnings *w, const struct pw_proctab *tab,
+			     const struct pw_proc *p);
 
 /*
  * Runs the warning checks on ev (after pw_proctab_event() took it in) when
@@ -80,7 +90,8 @@ void pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_procta
 int pw_view_flush(FILE *out);
 
 /* tree.c: every process once under its creator, then the counts if asked. */
-void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab);
+void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
+		   const struct pw_view_warnings *warnings);
 /* The tree, then the summary when o->summary (warning counts when o->warnings). */
 void pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
 		       const struct pw_view_warnings *counts);

@@ -505,3 +505,19 @@ Test(timeline, warning_and_explain_colours)
 	cr_assert_not_null(strstr(buf, "\033[2m# killed by SIGSEGV: an invalid memory access\033[0m\n"),
 			   "%s", buf);
 }
+
+/* The tree alone shows no warning lines but marks the process, once per kind. */
+Test(timeline, tree_marks_warned_processes)
+{
+	struct pw_view_opts o = plain;
+
+	o.warnings = true;
+	open_sink(true, &o);
+	feed(spawn(10, 80, 81));
+	feed(exit_ev(20, 81, PW_STATUS_EXITED, 0));
+	feed(exit_ev(30, 80, PW_STATUS_KILLED, SIGTERM));
+	feed(end(40, 80, 0));
+	cr_assert_str_eq(output(),
+		"80 (name unknown)  killed by SIGTERM after 20µs, ⚠ unreaped\n"
+		"└─ 81 (name unknown)  exited 0 after 10µs, not reaped by its parent\n");
+}
