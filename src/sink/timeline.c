@@ -643,6 +643,20 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 	}
 }
 
+/* Trace time 0 on the wall clock: now, less what has passed. */
+static void
+set_t0(struct timeline *tl, const struct pw_event *ev)
+{
+	gettimeofday(&tl->t0, NULL);
+	tl->t0.tv_sec -= (time_t)(ev->time_us / 1000000);
+	tl->t0.tv_usec -= (suseconds_t)(ev->time_us % 1000000);
+	if (tl->t0.tv_usec < 0) {
+		tl->t0.tv_sec--;
+		tl->t0.tv_usec += 1000000;
+	}
+	tl->have_t0 = true;
+}
+
 static int
 timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 {
@@ -650,17 +664,8 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 	enum fold_result fold;
 	bool shown;
 
-	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE) {
-		/* Trace time 0 on the wall clock: now, less what has passed. */
-		gettimeofday(&tl->t0, NULL);
-		tl->t0.tv_sec -= (time_t)(ev->time_us / 1000000);
-		tl->t0.tv_usec -= (suseconds_t)(ev->time_us % 1000000);
-		if (tl->t0.tv_usec < 0) {
-			tl->t0.tv_sec--;
-			tl->t0.tv_usec += 1000000;
-		}
-		tl->have_t0 = true;
-	}
+	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE)
+		set_t0(tl, ev);
 	if (ev->kind == PW_EV_END)
 		fold_flush_all(tl);
 	if (ev->kind != PW_EV_END)
