@@ -16,6 +16,11 @@
 const char *pw_explain_clone_flag(const char *name);
 /* What fork, vfork, posix_spawn, thread, clone amount to. */
 const char *pw_explain_spawn_kind(enum pw_spawn_kind kind);
+/*
+ * What a spawn's exit signal (the "|SIGCHLD" in its flags) means, into buf;
+ * returns buf, or NULL for a thread, which sends none and needs no line.
+ */
+const char *pw_explain_exit_signal(const struct pw_spawn *sp, char *buf, size_t size);
 /* What every successful exec keeps and what it resets (several lines). */
 const char *const *pw_explain_exec(void);
 /* What a wait or exit status means, into buf; returns buf. */

@@ -72,6 +72,28 @@ pw_explain_spawn_kind(enum pw_spawn_kind kind)
 	}
 }
 
+const char *
+pw_explain_exit_signal(const struct pw_spawn *sp, char *buf, size_t size)
+{
+	char sig[32];
+
+	if (sp->thread || sp->kind == PW_SPAWN_THREAD)
+		return NULL;
+	if (sp->exit_signal == 0) {
+		snprintf(buf, size, "no exit signal: the parent is not told when the child "
+			 "ends, and only a wait with __WALL or __WCLONE finds it");
+		return buf;
+	}
+	pw_signal_format(sp->exit_signal, sig, sizeof(sig));
+	if (sp->exit_signal == SIGCHLD)
+		snprintf(buf, size, "SIGCHLD: the signal the parent gets when the child ends, "
+			 "as wait expects");
+	else
+		snprintf(buf, size, "%s: sent to the parent instead of SIGCHLD when the child "
+			 "ends; only a wait with __WALL or __WCLONE finds it", sig);
+	return buf;
+}
+
 static const char *const exec_texts[] = {
 	"exec replaces the program: same pid, parent, children and working directory",
 	"kept: descriptors without close-on-exec, signal mask, ignored signals, resource limits",

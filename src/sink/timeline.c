@@ -619,6 +619,8 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 			return;
 		put_note(tl, PW_COLOR_DIM, "#", pw_explain_spawn_kind(ev->u.spawn.kind));
 		pw_clone_flags_each(ev->u.spawn.flags, explain_flag, tl);
+		if (pw_explain_exit_signal(&ev->u.spawn, buf, sizeof(buf)))
+			put_note(tl, PW_COLOR_DIM, "#", buf);
 		return;
 	case PW_EV_EXEC:
 		if (ev->u.exec.result < 0)

@@ -63,3 +63,18 @@ Test(explain, statuses)
 	st = (struct pw_status){ .kind = PW_STATUS_STOPPED, .signal = SIGTSTP };
 	cr_assert(strstr(pw_explain_status(&st, buf, sizeof(buf)), "SIGCONT"));
 }
+
+Test(explain, exit_signals)
+{
+	char buf[200];
+	struct pw_spawn sp = { .kind = PW_SPAWN_FORK, .exit_signal = SIGCHLD };
+
+	cr_assert(strstr(pw_explain_exit_signal(&sp, buf, sizeof(buf)), "SIGCHLD: the signal"));
+	sp.exit_signal = SIGUSR1;
+	cr_assert(strstr(pw_explain_exit_signal(&sp, buf, sizeof(buf)), "SIGUSR1: sent"));
+	sp.exit_signal = 0;
+	cr_assert(strstr(pw_explain_exit_signal(&sp, buf, sizeof(buf)), "__WALL"));
+	sp.kind = PW_SPAWN_THREAD;
+	sp.thread = true;
+	cr_assert_null(pw_explain_exit_signal(&sp, buf, sizeof(buf)));
+}
