@@ -8,7 +8,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "procwatch/shquote.h"
@@ -321,6 +323,57 @@ count_warning(void *data, const struct pw_warning *w)
 		wc->fn(wc->data, w);
 }
 
+/* True when this descriptor's leak was reported before; else remembers it. */
+static bool
+fd_seen(struct pw_view_warnings *w, const struct pw_fd *fd)
+{
+	char key[PATH_MAX + 32], *copy;
+	size_t i;
+
+	snprintf(key, sizeof(key), "%d %s", fd->fd, fd->target.data ? fd->target.data : "?");
+	for (i = 0; i < w->nfds_seen; i++)
+		if (strcmp(w->fds_seen[i], key) == 0)
+			return true;
+	if (!w->fds_seen) {
+		w->fds_seen = calloc(PW_VIEW_FDS_SEEN_MAX, sizeof(*w->fds_seen));
+		if (!w->fds_seen)
+			return false;
+	}
+	if (w->nfds_seen < PW_VIEW_FDS_SEEN_MAX) {
+		copy = strdup(key);
+		if (copy)
+			w->fds_seen[w->nfds_seen++] = copy;
+	}
+	return false;
+}
+
+/*
+ * A descriptor leaked once reaches every program exec'd below: make's
+ * jobserver pipe, or one the shell that started procwatch left open,
+ * would repeat the same warning at every exec.  Each is reported at the
+ * first program that inherited it only: the checks see the exec with the
+ * descriptors reported before left out.
+ */
+static void
+check_exec_once(const struct pw_proctab *tab, const struct pw_event *ev, struct warn_ctx *wc)
+{
+	struct pw_event fresh = *ev;
+	struct pw_fd *fds = malloc(ev->u.exec.nfds * sizeof(*fds));
+	size_t i, n = 0;
+
+	if (!fds) {
+		pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, wc);
+		return;
+	}
+	for (i = 0; i < ev->u.exec.nfds; i++)
+		if (!fd_seen(wc->counts, &ev->u.exec.fds[i]))
+			fds[n++] = ev->u.exec.fds[i];
+	fresh.u.exec.fds = fds;
+	fresh.u.exec.nfds = n;
+	pw_warnings_check(tab, &fresh, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, wc);
+	free(fds);
+}
+
 void
 pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *tab,
 		       const struct pw_event *ev, struct pw_view_warnings *counts,
@@ -333,13 +386,21 @@ pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *ta
 	/* A new process may reuse a pid: the old one's warnings are not its. */
 	if (ev->kind == PW_EV_SPAWN && ev->u.spawn.child && !ev->u.spawn.thread)
 		(void)pw_pidmap_remove(&counts->by_pid, ev->u.spawn.child);
-	pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, &wc);
+	if (ev->kind == PW_EV_EXEC && ev->u.exec.nfds)
+		check_exec_once(tab, ev, &wc);
+	else
+		pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, &wc);
 }
 
 void
 pw_view_warnings_destroy(struct pw_view_warnings *w)
 {
+	size_t i;
+
 	pw_pidmap_destroy(&w->by_pid);
+	for (i = 0; i < w->nfds_seen; i++)
+		free(w->fds_seen[i]);
+	free(w->fds_seen);
 }
 
 unsigned

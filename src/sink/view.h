@@ -72,7 +72,12 @@ bool pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b);
 struct pw_view_warnings {
 	unsigned long count[PW_WARN_KINDS];
 	struct pw_pidmap by_pid;	/* pid -> kinds, as (void *)(uintptr_t) */
+	char **fds_seen;		/* "fd target" of each leak reported */
+	size_t nfds_seen;
 };
+
+/* Leaked descriptors remembered to be reported once; past this, every time. */
+#define PW_VIEW_FDS_SEEN_MAX 512
 
 void pw_view_warnings_destroy(struct pw_view_warnings *w);
 /* The kinds of warning about p (bit 1 << kind); 0 when none. */

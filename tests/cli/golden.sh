@@ -150,7 +150,7 @@ golden segv -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"
 printf '#!/bin/sh\nexit 0\n' >script.sh
 chmod +x script.sh
 golden exec-notes -- sh -c 'cd /; /bin/true; cd "$OLDPWD"; ./script.sh'
-golden fd-leak -- sh -c 'exec 5</dev/null; /bin/true'
+golden fd-leak -- sh -c 'exec 5</dev/null; /bin/true; /bin/true 2'
 golden thread-fork -- "$h/pw_thread_fork"
 golden zombie -- "$h/pw_zombie_warn" zombie
 golden unreaped -- "$h/pw_zombie_warn" unreaped

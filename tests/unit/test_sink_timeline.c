@@ -521,3 +521,37 @@ Test(timeline, tree_marks_warned_processes)
 		"80 (name unknown)  killed by SIGTERM after 20µs, ⚠ unreaped\n"
 		"└─ 81 (name unknown)  exited 0 after 10µs, not reaped by its parent\n");
 }
+
+/* A leaked descriptor is reported at the first program that inherited it. */
+Test(timeline, fd_leak_reported_once)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { bytes("true") };
+	struct pw_fd fds[] = { { 5, bytes("/dev/null") }, { 6, bytes("pipe:[77]") } };
+	struct pw_event ex;
+	const char *first, *second;
+
+	o.warnings = true;
+	o.summary = true;
+	open_sink(false, &o);
+	ex = exec(10, 90, "/bin/true", v, 1, 0);
+	ex.u.exec.fds = fds;
+	ex.u.exec.nfds = 1;
+	feed(ex);
+	ex.time_us = 20;
+	feed(ex);
+	ex.time_us = 30;
+	ex.u.exec.nfds = 2;
+	feed(ex);
+	feed(end(40, 90, 0));
+	output();
+	first = strstr(buf, "⚠ inherited 1 descriptor without close-on-exec: 5 → /dev/null\n");
+	cr_assert_not_null(first, "%s", buf);
+	second = strstr(first + 1, "⚠ inherited");
+	cr_assert_not_null(second, "%s", buf);
+	cr_assert(!strncmp(second, "⚠ inherited 1 descriptor without close-on-exec: 6 → pipe:[77]\n",
+			   strlen("⚠ inherited 1 descriptor without close-on-exec: 6 → pipe:[77]\n")),
+		  "%s", buf);
+	cr_assert_null(strstr(second + 1, "⚠ inherited"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\nwarnings: 2 fd-leak\n"), "%s", buf);
+}
