@@ -240,8 +240,9 @@ case_cannot_execute() {
 # the command left behind are killed (they cannot run on untraced under the
 # filter) and recorded, and procwatch ends with the command's status.  The
 # command exits only when told to (a line on a FIFO); SIGTERM is then sent
-# until procwatch is gone, since one that lands before procwatch has taken
-# in the command's death goes to the dead command, harmlessly.
+# until procwatch is gone.  The ones that land before procwatch has taken in
+# the command's death are passed on to the command, which ignores them (its
+# trap is set before it opens the FIFO, and writing "go" waits for that).
 # Gone, or a zombie its new parent has yet to reap (kill -0 succeeds on those).
 not_running() {
 	local state
@@ -266,7 +267,7 @@ case_leftovers_stopped() {
 	# --foreground: timeout must pass SIGTERM to procwatch alone, not to
 	# its whole process group (which would kill the leftover directly).
 	timeout --foreground -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" sh -c \
-		'sleep 1000 >/dev/null 2>&1 </dev/null & echo $! >"$1"; read -r x <"$2"; exit 7' \
+		'sleep 1000 >/dev/null 2>&1 </dev/null & echo $! >"$1"; trap "" TERM; read -r x <"$2"; exit 7' \
 		sh "$tmp/bgpid" "$tmp/go" >"$tmp/out" 2>"$tmp/err" </dev/null &
 	pwpid=$!
 	echo go >"$tmp/go"
