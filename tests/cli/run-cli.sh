@@ -308,6 +308,46 @@ case_no_new_privs() {
 	check "as uid 65534 the filter needs NO_NEW_PRIVS: set, and the command runs" nnp_is 1
 }
 
+# The timeline is written while the command runs, not at its end: read
+# through a FIFO, the shell's exec line must arrive while the shell is still
+# blocked waiting for the test to let it go.
+case_timeline_is_live() {
+	local pwpid line seen=no
+	rm -f "$tmp/tl" "$tmp/go3"
+	mkfifo "$tmp/tl" "$tmp/go3"
+	timeout --foreground -k 5 60 "$PROCWATCH" --color=never -o "$tmp/tl" \
+		sh -c 'read -r x <"$1"' sh "$tmp/go3" >"$tmp/out" 2>"$tmp/err" </dev/null &
+	pwpid=$!
+	exec {tl}<"$tmp/tl"
+	while IFS= read -r -t 20 line <&"$tl"; do
+		if [[ $line == *" exec sh -c "* ]]; then
+			seen=yes
+			break
+		fi
+	done
+	echo go >"$tmp/go3"
+	cat <&"$tl" >/dev/null
+	exec {tl}<&-
+	rc=0
+	wait "$pwpid" || rc=$?
+	check "the timeline shows the exec while the command still runs" \
+		test "$seen/$rc" = yes/0
+}
+
+# 2000 children alive at once: every spawn, exit and reap in the timeline,
+# every process once in the tree after it.
+many_timeline_ok() {
+	[[ $rc -eq 0 ]] &&
+		[[ $(grep -c 'fork → ' "$tmp/tl2") -eq 2000 ]] &&
+		[[ $(grep -c ' reaped ' "$tmp/tl2") -eq 2000 ]] &&
+		[[ $(awk 'tree; /^$/ { tree = 1 }' "$tmp/tl2" | grep -c ' exited ') -eq 2001 ]]
+}
+case_many_children_timeline() {
+	pw --color=never -o "$tmp/tl2" "$PW_HELPER_DIR/pw_many_children" 2000
+	check "a 2000-child run: 2000 forks, 2000 reaps, 2001 processes in the tree" \
+		many_timeline_ok
+}
+
 case_exit_status() {
 	pw -o /dev/null sh -c 'exit 3'
 	check "the command's exit status passes through (3)" exit_is 3
@@ -472,6 +512,8 @@ case_color() {
 traced case_not_found
 traced case_cannot_execute
 traced case_exit_status
+traced case_timeline_is_live
+traced case_many_children_timeline
 traced case_no_new_privs
 traced case_trace_write_fails
 traced case_leftovers_stopped
