@@ -51,6 +51,11 @@ struct pw_sink *pw_sink_json_new(FILE *out);
 struct pw_sink *pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts);
 /* Only the tree (and summary), printed after the last event. */
 struct pw_sink *pw_sink_tree_new(FILE *out, const struct pw_view_opts *opts);
+/*
+ * A Chrome Trace Event Format file for ui.perfetto.dev, written at close:
+ * it keeps a record per process (exec images, spawns, markers) until then.
+ */
+struct pw_sink *pw_sink_perfetto_new(FILE *out, const struct pw_view_opts *opts);
 
 static inline int
 pw_sink_event(struct pw_sink *sink, const struct pw_event *ev)

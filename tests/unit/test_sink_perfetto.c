@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the perfetto sink (src/sink/perfetto.c): a hand-built run
+ * (a root that forks two children and starts a thread; one child's exec
+ * fails and it then execs twice, the other is killed by a signal) is fed
+ * into an open_memstream, parsed back with jansson and checked against the
+ * trace event format strictly: the keys and types of every event, the
+ * names of the tracks, a matching "f" for every flow "s", exec slices
+ * nested in their process slice, and the exit statuses in the args.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/sink.h"
+
+static char *buf;
+static size_t buf_len;
+static FILE *mem;
+static struct pw_sink *sink;
+static json_t *root;
+
+static void
+teardown(void)
+{
+	if (sink)
+		pw_sink_close(sink);
+	if (mem)
+		fclose(mem);
+	free(buf);
+	buf = NULL;
+	json_decref(root);
+	root = NULL;
+}
+
+TestSuite(perfetto, .fini = teardown);
+
+static const struct pw_view_opts plain = { .time = PW_TIME_NONE };
+
+static void
+open_sink(void)
+{
+	mem = open_memstream(&buf, &buf_len);
+	cr_assert_not_null(mem);
+	sink = pw_sink_perfetto_new(mem, &plain);
+	cr_assert_not_null(sink);
+}
+
+static void
+feed(struct pw_event ev)
+{
+	cr_assert_eq(pw_sink_event(sink, &ev), 0);
+}
+
+/* Closes the sink and parses what it wrote; duplicate keys are an error. */
+static json_t *
+parsed(void)
+{
+	json_error_t err;
+
+	cr_assert_eq(pw_sink_close(sink), 0);
+	sink = NULL;
+	fclose(mem);
+	mem = NULL;
+	root = json_loads(buf, JSON_REJECT_DUPLICATES, &err);
+	cr_assert_not_null(root, "line %d: %s\n%s", err.line, err.text, buf);
+	return root;
+}
+
+static struct pw_bytes
+bytes(const char *s)
+{
+	return (struct pw_bytes){ .data = (char *)s, .len = strlen(s) };
+}
+
+static struct pw_event
+spawn(uint64_t t, pid_t pid, pid_t child, bool thread)
+{
+	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.spawn.call = PW_CALL_CLONE;
+	ev.u.spawn.exit_signal = thread ? 0 : SIGCHLD;
+	ev.u.spawn.kind = thread ? PW_SPAWN_THREAD : PW_SPAWN_FORK;
+	ev.u.spawn.thread = thread;
+	ev.u.spawn.child = child;
+	ev.u.spawn.parent = pid;
+	ev.u.spawn.result = child;
+	return ev;
+}
+
+static struct pw_event
+exec(uint64_t t, pid_t pid, const char *path, struct pw_bytes *argv, size_t argc, long result)
+{
+	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.exec.call = PW_CALL_EXECVE;
+	ev.u.exec.path = bytes(path);
+	ev.u.exec.argv = argv;
+	ev.u.exec.argc = argc;
+	ev.u.exec.result = result;
+	ev.u.exec.cwd = bytes("/src");
+	return ev;
+}
+
+static struct pw_event
+exit_ev(uint64_t t, pid_t pid, pid_t tid, enum pw_status_kind kind, int val)
+{
+	struct pw_event ev = { .kind = PW_EV_EXIT, .time_us = t, .pid = pid, .tid = tid };
+
+	ev.u.exit.thread = pid != tid;
+	ev.u.exit.status.kind = kind;
+	if (kind == PW_STATUS_EXITED)
+		ev.u.exit.status.code = val;
+	else
+		ev.u.exit.status.signal = val;
+	return ev;
+}
+
+static struct pw_event
+signal_ev(uint64_t t, pid_t pid, int sig, pid_t sender)
+{
+	struct pw_event ev = { .kind = PW_EV_SIGNAL, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.signal.signal = sig;
+	ev.u.signal.sender = sender;
+	return ev;
+}
+
+/*
+ * 10 make all: forks 11 and 12, starts thread 13.  11 fails to exec cc
+ * from /usr/local/bin, execs cc, then as with a non-UTF-8 argument, exits
+ * 0.  12 gets SIGTERM and dies of it.  make exits 2.
+ */
+static json_t *
+run_scenario(void)
+{
+	struct pw_bytes make[] = { bytes("make"), bytes("all") };
+	struct pw_bytes cc[] = { bytes("cc"), bytes("-c"), bytes("x.c") };
+	struct pw_bytes as[] = { bytes("as"), bytes("\xff.s") };
+	char *cmd[] = { (char *)"make", NULL };
+	struct pw_event st = { .kind = PW_EV_START, .pid = 10, .tid = 10 };
+	struct pw_event end = { .kind = PW_EV_END, .time_us = 1010, .pid = 10, .tid = 10 };
+
+	st.u.start.argv = cmd;
+	st.u.start.argc = 1;
+	open_sink();
+	feed(st);
+	feed(exec(10, 10, "/usr/bin/make", make, 2, 0));
+	feed(spawn(100, 10, 11, false));
+	feed(spawn(150, 10, 12, false));
+	feed(spawn(170, 10, 13, true));
+	feed(exec(200, 11, "/usr/local/bin/cc", cc, 3, -ENOENT));
+	feed(exec(210, 11, "/usr/bin/cc", cc, 3, 0));
+	feed(signal_ev(300, 12, SIGTERM, 10));
+	feed(exit_ev(320, 12, 12, PW_STATUS_KILLED, SIGTERM));
+	feed(exec(400, 11, "/usr/bin/as", as, 2, 0));
+	feed(exit_ev(500, 10, 13, PW_STATUS_EXITED, 0));
+	feed(exit_ev(900, 11, 11, PW_STATUS_EXITED, 0));
+	feed(exit_ev(1000, 10, 10, PW_STATUS_EXITED, 2));
+	feed(end);
+	return parsed();
+}
+
+static bool
+is_one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_int_key(json_t *ev, const char *key)
+{
+	json_t *v = json_object_get(ev, key);
+
+	cr_assert(json_is_integer(v), "\"%s\" is not an integer", key);
+	cr_assert_geq(json_integer_value(v), 0, "\"%s\" < 0", key);
+}
+
+/* The keys an event of its phase must have, with their types. */
+static void
+check_event(json_t *ev)
+{
+	static const char *const phases[] = { "M", "X", "s", "f", "i", NULL };
+	static const char *const meta[] = {
+		"process_name", "thread_name", "process_sort_index", NULL,
+	};
+	const char *ph = json_string_value(json_object_get(ev, "ph"));
+	const char *name = json_string_value(json_object_get(ev, "name"));
+
+	cr_assert(json_is_object(ev));
+	cr_assert_not_null(ph, "no \"ph\"");
+	cr_assert(is_one_of(ph, phases), "phase %s", ph);
+	cr_assert_not_null(name, "no \"name\" string");
+	check_int_key(ev, "pid");
+	check_int_key(ev, "tid");
+	if (strcmp(ph, "M") == 0) {
+		cr_assert(is_one_of(name, meta), "metadata %s", name);
+		cr_assert(json_is_object(json_object_get(ev, "args")));
+		return;
+	}
+	cr_assert(json_is_number(json_object_get(ev, "ts")));
+	check_int_key(ev, "ts");
+	if (strcmp(ph, "X") == 0)
+		check_int_key(ev, "dur");
+	if (strcmp(ph, "i") == 0)
+		cr_assert_str_eq(json_string_value(json_object_get(ev, "s")), "t");
+	if (strcmp(ph, "s") == 0 || strcmp(ph, "f") == 0) {
+		check_int_key(ev, "id");
+		cr_assert_str_eq(json_string_value(json_object_get(ev, "cat")), "spawn");
+	}
+	if (strcmp(ph, "f") == 0)
+		cr_assert_str_eq(json_string_value(json_object_get(ev, "bp")), "e");
+}
+
+static json_t *
+events(json_t *top)
+{
+	json_t *evs = json_object_get(top, "traceEvents");
+
+	cr_assert(json_is_object(top));
+	cr_assert(json_is_array(evs));
+	cr_assert_str_eq(json_string_value(json_object_get(top, "displayTimeUnit")), "ms");
+	return evs;
+}
+
+static json_int_t
+num(json_t *ev, const char *key)
+{
+	return json_integer_value(json_object_get(ev, key));
+}
+
+static bool
+is(json_t *ev, const char *ph)
+{
+	return strcmp(json_string_value(json_object_get(ev, "ph")), ph) == 0;
+}
+
+static bool
+has_cat(json_t *ev, const char *cat)
+{
+	const char *c = json_string_value(json_object_get(ev, "cat"));
+
+	return c && strcmp(c, cat) == 0;
+}
+
+Test(perfetto, schema_of_every_event)
+{
+	json_t *evs = events(run_scenario()), *ev;
+	size_t i;
+
+	cr_assert_gt(json_array_size(evs), 0);
+	json_array_foreach(evs, i, ev)
+		check_event(ev);
+	cr_assert_eq(json_object_size(root), 2, "%s", buf);
+}
+
+/* The X slice of cat on (pid, tid) that holds ts, or NULL. */
+static json_t *
+slice_at(json_t *evs, const char *cat, json_int_t pid, json_int_t tid, json_int_t ts)
+{
+	json_t *ev;
+	size_t i;
+
+	json_array_foreach(evs, i, ev) {
+		if (!is(ev, "X") || (cat && !has_cat(ev, cat)) ||
+		    num(ev, "pid") != pid || num(ev, "tid") != tid)
+			continue;
+		if (num(ev, "ts") <= ts && ts <= num(ev, "ts") + num(ev, "dur"))
+			return ev;
+	}
+	return NULL;
+}
+
+Test(perfetto, track_names)
+{
+	static const char *const want[][3] = {
+		{ "10", "10", "10 make" }, { "11", "11", "11 as" }, { "12", "12", "12 make" },
+	};
+	json_t *evs = events(run_scenario()), *ev;
+	unsigned found = 0, thread13 = 0;
+	size_t i, k;
+
+	json_array_foreach(evs, i, ev) {
+		const char *name = json_string_value(json_object_get(ev, "name"));
+		const char *label = json_string_value(json_object_get(
+			json_object_get(ev, "args"), "name"));
+
+		if (!is(ev, "M"))
+			continue;
+		if (strcmp(name, "thread_name") == 0 && num(ev, "tid") == 13)
+			thread13++;
+		if (strcmp(name, "process_name") != 0)
+			continue;
+		for (k = 0; k < 3; k++)
+			if (num(ev, "pid") == atoi(want[k][0]) &&
+			    strcmp(label, want[k][2]) == 0)
+				found |= 1u << k;
+	}
+	cr_assert_eq(found, 7, "%s", buf);
+	cr_assert_eq(thread13, 1);
+}
+
+Test(perfetto, every_flow_start_has_its_finish)
+{
+	json_t *evs = events(run_scenario()), *ev, *other;
+	size_t i, j, starts = 0, finishes;
+
+	json_array_foreach(evs, i, ev) {
+		if (!is(ev, "s"))
+			continue;
+		starts++;
+		/* The arrow leaves from inside the spawning thread's slice. */
+		cr_assert_not_null(slice_at(evs, NULL, num(ev, "pid"), num(ev, "tid"), num(ev, "ts")));
+		finishes = 0;
+		json_array_foreach(evs, j, other) {
+			if (!is(other, "f") || num(other, "id") != num(ev, "id"))
+				continue;
+			finishes++;
+			/* ... and lands on the child's first slice, which starts there. */
+			cr_assert_not_null(slice_at(evs, NULL, num(other, "pid"),
+						    num(other, "tid"), num(other, "ts")));
+		}
+		cr_assert_eq(finishes, 1, "flow %lld", (long long)num(ev, "id"));
+	}
+	cr_assert_eq(starts, 3, "two forks and a thread");
+}
+
+Test(perfetto, exec_slices_nest_in_their_process)
+{
+	json_t *evs = events(run_scenario()), *ev, *proc;
+	size_t i, n = 0;
+
+	json_array_foreach(evs, i, ev) {
+		if (!is(ev, "X") || !has_cat(ev, "exec"))
+			continue;
+		n++;
+		proc = slice_at(evs, "process", num(ev, "pid"), num(ev, "tid"), num(ev, "ts"));
+		cr_assert_not_null(proc);
+		cr_assert_leq(num(ev, "ts") + num(ev, "dur"), num(proc, "ts") + num(proc, "dur"));
+		cr_assert(json_is_array(json_object_get(json_object_get(ev, "args"), "argv")));
+	}
+	cr_assert_eq(n, 3, "make, cc and as");
+	/* cc runs from its exec until as replaces it. */
+	ev = slice_at(evs, "exec", 11, 11, 210);
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "name")), "cc");
+	cr_assert_eq(num(ev, "dur"), 190);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(ev, "args"), "cwd")),
+			 "/src");
+}
+
+static json_t *
+args_of(json_t *slice)
+{
+	cr_assert_not_null(slice);
+	return json_object_get(slice, "args");
+}
+
+Test(perfetto, exit_status_in_args)
+{
+	json_t *evs = events(run_scenario()), *a;
+
+	a = args_of(slice_at(evs, "process", 10, 10, 0));
+	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "exited");
+	cr_assert_eq(num(a, "exit_code"), 2);
+	a = args_of(slice_at(evs, "process", 12, 12, 150));
+	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "killed");
+	cr_assert_str_eq(json_string_value(json_object_get(a, "signal")), "SIGTERM");
+	/* The last image ends with the process; the one before was replaced. */
+	a = args_of(slice_at(evs, "exec", 11, 11, 450));
+	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "exited");
+	cr_assert_eq(num(a, "exit_code"), 0);
+	a = args_of(slice_at(evs, "exec", 11, 11, 300));
+	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "replaced by exec");
+	/* The thread's slice ends with its own exit. */
+	a = args_of(slice_at(evs, "thread", 10, 13, 170));
+	cr_assert_eq(num(slice_at(evs, "thread", 10, 13, 170), "dur"), 330);
+	cr_assert_eq(num(a, "exit_code"), 0);
+}
+
+Test(perfetto, markers_and_tracee_bytes)
+{
+	json_t *evs = events(run_scenario()), *ev, *a, *arg1;
+	size_t i;
+	unsigned failed = 0, signals = 0;
+
+	json_array_foreach(evs, i, ev) {
+		if (!is(ev, "i"))
+			continue;
+		a = json_object_get(ev, "args");
+		if (has_cat(ev, "exec")) {
+			failed++;
+			cr_assert_eq(num(ev, "ts"), 200);
+			cr_assert_str_eq(json_string_value(json_object_get(a, "errno")), "ENOENT");
+			cr_assert_str_eq(json_string_value(json_object_get(a, "path")),
+					 "/usr/local/bin/cc");
+		} else {
+			signals++;
+			cr_assert_str_eq(json_string_value(json_object_get(ev, "name")), "SIGTERM");
+			cr_assert_eq(num(a, "sender"), 10);
+			cr_assert_eq(num(ev, "pid"), 12);
+		}
+	}
+	cr_assert_eq(failed, 1);
+	cr_assert_eq(signals, 1);
+	/* A non-UTF-8 argument keeps its exact bytes, as in the JSON trace. */
+	arg1 = json_array_get(json_object_get(args_of(slice_at(evs, "exec", 11, 11, 450)),
+					      "argv"), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(arg1, "hex")), "ff2e73");
+}
+
+Test(perfetto, no_events_is_still_a_trace)
+{
+	open_sink();
+	cr_assert_eq(json_array_size(events(parsed())), 0);
+}
+
+Test(perfetto, running_process_ends_with_the_trace)
+{
+	json_t *evs, *a;
+
+	open_sink();
+	feed(spawn(5, 30, 31, false));
+	feed(exit_ev(50, 30, 30, PW_STATUS_EXITED, 0));
+	evs = events(parsed());
+	a = args_of(slice_at(evs, "process", 31, 31, 5));
+	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "running");
+	cr_assert_eq(num(slice_at(evs, "process", 31, 31, 5), "dur"), 45);
+}
