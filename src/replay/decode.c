@@ -1,0 +1,704 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One line of a JSON Lines trace (already parsed by jansson) back into the
+ * struct pw_event the JSON sink wrote it from: names back to numbers with
+ * the xlat inverses, byte strings (plain or {"text","hex"}) back to their
+ * exact bytes, null back to "unreadable".  It is the inverse of
+ * src/sink/json.c key by key, and is lenient the way the format asks:
+ * unknown keys are ignored, optional keys default to what the writer leaves
+ * out.  A missing or mistyped required key fails the line with a reason.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/replay.h"
+#include "procwatch/xlat.h"
+
+struct ctx {
+	char *why;
+	size_t why_size;
+};
+
+static int __attribute__((format(printf, 2, 3)))
+fail(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, c->why_size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The member key; NULL (after a reason) when a required one is missing. */
+static json_t *
+member(struct ctx *c, json_t *obj, const char *key, bool required)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v && required)
+		fail(c, "missing key \"%s\"", key);
+	return v;
+}
+
+static int
+get_int(struct ctx *c, json_t *obj, const char *key, bool required,
+	long long *out)
+{
+	json_t *v = member(c, obj, key, required);
+
+	if (!v)
+		return required ? -1 : 0;
+	if (!json_is_integer(v))
+		return fail(c, "key \"%s\" is not an integer", key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* An int-sized field: values that do not fit are damage, not wrap-around. */
+static int
+get_small(struct ctx *c, json_t *obj, const char *key, bool required, int *out)
+{
+	long long v = *out;
+
+	if (get_int(c, obj, key, required, &v) < 0)
+		return -1;
+	if (v < -2147483648LL || v > 2147483647LL)
+		return fail(c, "key \"%s\" is out of range", key);
+	*out = (int)v;
+	return 0;
+}
+
+static int
+get_long(struct ctx *c, json_t *obj, const char *key, bool required, long *out)
+{
+	long long v = *out;
+
+	if (get_int(c, obj, key, required, &v) < 0)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
+static int
+get_bool(struct ctx *c, json_t *obj, const char *key, bool required, bool *out)
+{
+	json_t *v = member(c, obj, key, required);
+
+	if (!v)
+		return required ? -1 : 0;
+	if (!json_is_boolean(v))
+		return fail(c, "key \"%s\" is not true or false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+static const char *
+get_str(struct ctx *c, json_t *obj, const char *key)
+{
+	json_t *v = member(c, obj, key, true);
+
+	if (!v)
+		return NULL;
+	if (!json_is_string(v)) {
+		fail(c, "key \"%s\" is not a string", key);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static int
+hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* {"text","hex"}: the hex digits are the bytes; the text is for display. */
+static int
+bytes_from_hex(struct ctx *c, json_t *v, struct pw_bytes *out)
+{
+	json_t *hex = json_object_get(v, "hex");
+	const char *s;
+	size_t n, i;
+	int hi, lo;
+
+	if (!json_is_string(hex))
+		return fail(c, "byte string object without a \"hex\" string");
+	s = json_string_value(hex);
+	n = json_string_length(hex);
+	if (n % 2)
+		return fail(c, "odd number of hex digits in a byte string");
+	out->data = malloc(n / 2 + 1);
+	if (!out->data)
+		return fail(c, "out of memory");
+	for (i = 0; i < n / 2; i++) {
+		hi = hex_digit(s[2 * i]);
+		lo = hex_digit(s[2 * i + 1]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			pw_bytes_clear(out);
+			return fail(c, "bad hex digits in a byte string");
+		}
+		out->data[i] = (char)(hi << 4 | lo);
+	}
+	out->data[n / 2] = '\0';
+	out->len = n / 2;
+	return 0;
+}
+
+/* A byte string as the writer's scheme has it; null is "unreadable". */
+static int
+get_bytes_value(struct ctx *c, json_t *v, struct pw_bytes *out)
+{
+	size_t n;
+
+	*out = (struct pw_bytes){ 0 };
+	if (json_is_null(v)) {
+		/* The trace keeps no errno for it; EFAULT is what it usually is. */
+		out->err = EFAULT;
+		return 0;
+	}
+	if (json_is_object(v))
+		return bytes_from_hex(c, v, out);
+	if (!json_is_string(v))
+		return fail(c, "a byte string is neither a string, an object nor null");
+	n = json_string_length(v);
+	if (memchr(json_string_value(v), '\0', n))
+		return fail(c, "a byte string holds a NUL");
+	out->data = malloc(n + 1);
+	if (!out->data)
+		return fail(c, "out of memory");
+	memcpy(out->data, json_string_value(v), n + 1);
+	out->len = n;
+	return 0;
+}
+
+static int
+get_bytes(struct ctx *c, json_t *obj, const char *key, bool required,
+	  struct pw_bytes *out)
+{
+	json_t *v = member(c, obj, key, required);
+	char inner[128];
+
+	if (!v)
+		return required ? -1 : 0;
+	if (get_bytes_value(c, v, out) < 0) {
+		snprintf(inner, sizeof(inner), "%s", c->why);
+		return fail(c, "key \"%s\": %s", key, inner);
+	}
+	return 0;
+}
+
+/* "SIGSEGV", "SIGRTMIN+3", "SIG42": what pw_signal_format() writes. */
+static int
+get_signal(struct ctx *c, json_t *obj, const char *key, bool required,
+	   bool nullable, int *out)
+{
+	json_t *v = member(c, obj, key, required);
+	int sig;
+
+	if (!v)
+		return required ? -1 : 0;
+	if (nullable && json_is_null(v)) {
+		*out = 0;
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(c, "key \"%s\" is not a signal name", key);
+	sig = pw_signal_from_name(json_string_value(v));
+	if (sig <= 0)
+		return fail(c, "key \"%s\": unknown signal \"%s\"", key,
+			    json_string_value(v));
+	*out = sig;
+	return 0;
+}
+
+/* "ENOENT", or "E<n>" for a number without a name (pw_sink_errno_str). */
+static int
+get_errno(struct ctx *c, json_t *obj, const char *key, int *out)
+{
+	json_t *v = member(c, obj, key, false);
+	const char *s;
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	s = json_is_string(v) ? json_string_value(v) : "";
+	*out = pw_errno_from_name(s);
+	if (*out > 0)
+		return 0;
+	if (s[0] == 'E' && s[1] >= '1' && s[1] <= '9') {
+		n = strtol(s + 1, &end, 10);
+		if (!*end && n > 0 && n < 100000) {
+			*out = (int)n;
+			return 0;
+		}
+	}
+	return fail(c, "key \"%s\" is not an errno name", key);
+}
+
+/* execveat's two AT_* flags: too few for an xlat table, as in sink_common.c. */
+static uint64_t
+at_flag_from_name(const char *name)
+{
+	if (strcmp(name, "AT_EMPTY_PATH") == 0)
+		return AT_EMPTY_PATH;
+	if (strcmp(name, "AT_SYMLINK_NOFOLLOW") == 0)
+		return AT_SYMLINK_NOFOLLOW;
+	return 0;
+}
+
+/* An array of flag names; bits without a name come as one "0x..." string. */
+static int
+get_flags(struct ctx *c, json_t *obj, const char *key, bool required,
+	  uint64_t (*from_name)(const char *), uint64_t *out)
+{
+	json_t *v = member(c, obj, key, required), *el;
+	const char *s;
+	uint64_t bit;
+	size_t i;
+	char *end;
+
+	if (!v)
+		return required ? -1 : 0;
+	if (!json_is_array(v))
+		return fail(c, "key \"%s\" is not an array", key);
+	*out = 0;
+	json_array_foreach(v, i, el) {
+		s = json_is_string(el) ? json_string_value(el) : "";
+		bit = from_name(s);
+		if (!bit && strncmp(s, "0x", 2) == 0 && s[2]) {
+			errno = 0;
+			bit = strtoull(s + 2, &end, 16);
+			if (*end || errno)
+				bit = 0;
+		}
+		if (!bit)
+			return fail(c, "key \"%s\": unknown flag \"%s\"", key, s);
+		*out |= bit;
+	}
+	return 0;
+}
+
+static const char *const status_kinds[] = {
+	[PW_STATUS_EXITED] = "exited",
+	[PW_STATUS_KILLED] = "killed",
+	[PW_STATUS_STOPPED] = "stopped",
+	[PW_STATUS_CONTINUED] = "continued",
+	[PW_STATUS_TRAPPED] = "trapped",
+};
+
+/* The status object of wait and end; null (or absent) is "none". */
+static int
+get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
+{
+	json_t *v = member(c, obj, key, false);
+	const char *kind;
+	size_t i;
+
+	*st = (struct pw_status){ .kind = PW_STATUS_NONE };
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return fail(c, "key \"%s\" is not an object", key);
+	kind = get_str(c, v, "kind");
+	if (!kind)
+		return -1;
+	for (i = 1; i < sizeof(status_kinds) / sizeof(status_kinds[0]); i++)
+		if (strcmp(kind, status_kinds[i]) == 0)
+			st->kind = (enum pw_status_kind)i;
+	switch (st->kind) {
+	case PW_STATUS_EXITED:
+		return get_small(c, v, "code", true, &st->code);
+	case PW_STATUS_KILLED:
+		if (get_bool(c, v, "core", false, &st->core) < 0)
+			return -1;
+		/* fall through */
+	case PW_STATUS_STOPPED:
+	case PW_STATUS_TRAPPED:
+		return get_signal(c, v, "signal", true, false, &st->signal);
+	case PW_STATUS_CONTINUED:
+		return 0;
+	case PW_STATUS_NONE:
+		break;
+	}
+	return fail(c, "unknown status kind \"%s\"", kind);
+}
+
+/* "call": a name from pw_call_name(), one of those the kind allows. */
+static int
+get_call(struct ctx *c, json_t *obj, enum pw_call first, enum pw_call last,
+	 bool required, enum pw_call *out)
+{
+	json_t *v = member(c, obj, "call", required);
+	const char *name;
+	int i;
+
+	*out = PW_CALL_NONE;
+	if (!v)
+		return required ? -1 : 0;
+	name = json_is_string(v) ? json_string_value(v) : "";
+	for (i = (int)first; i <= (int)last; i++) {
+		if (strcmp(name, pw_call_name((enum pw_call)i)) == 0) {
+			*out = (enum pw_call)i;
+			return 0;
+		}
+	}
+	return fail(c, "unknown call \"%s\"", name);
+}
+
+static int
+get_spawn_kind(struct ctx *c, json_t *obj, enum pw_spawn_kind *out)
+{
+	const char *name = get_str(c, obj, "kind");
+	int i;
+
+	if (!name)
+		return -1;
+	for (i = PW_SPAWN_FORK; i <= PW_SPAWN_CLONE; i++) {
+		if (strcmp(name, pw_spawn_kind_name((enum pw_spawn_kind)i)) == 0) {
+			*out = (enum pw_spawn_kind)i;
+			return 0;
+		}
+	}
+	return fail(c, "unknown spawn kind \"%s\"", name);
+}
+
+/* The keys only a clone3 spawn has (put_clone3_args() in the sink). */
+static int
+get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
+{
+	long long size = 0, cgroup = 0;
+	json_t *tids, *el;
+	size_t i;
+
+	if (get_int(c, obj, "size", false, &size) < 0 ||
+	    get_bool(c, obj, "args_unreadable", false, &sp->args_unreadable) < 0 ||
+	    get_bool(c, obj, "tail_nonzero", false, &sp->args_tail_nonzero) < 0 ||
+	    get_int(c, obj, "cgroup", false, &cgroup) < 0)
+		return -1;
+	sp->args_size = (uint64_t)size;
+	sp->cgroup = (uint64_t)cgroup;
+	tids = json_object_get(obj, "set_tid");
+	if (!tids)
+		return 0;
+	if (!json_is_array(tids) || json_array_size(tids) > PW_SET_TID_MAX)
+		return fail(c, "key \"set_tid\" is not an array of at most %d pids",
+			    PW_SET_TID_MAX);
+	json_array_foreach(tids, i, el) {
+		if (!json_is_integer(el))
+			return fail(c, "key \"set_tid\" holds a non-integer");
+		sp->set_tid[i] = (pid_t)json_integer_value(el);
+	}
+	sp->set_tid_size = json_array_size(tids);
+	return 0;
+}
+
+static int
+get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
+{
+	int child = 0, parent = 0;
+
+	if (get_call(c, obj, PW_CALL_CLONE, PW_CALL_VFORK, true, &sp->call) < 0 ||
+	    get_flags(c, obj, "flags", true, pw_clone_flag_from_name, &sp->flags) < 0 ||
+	    get_signal(c, obj, "exit_signal", true, true, &sp->exit_signal) < 0 ||
+	    get_spawn_kind(c, obj, &sp->kind) < 0 ||
+	    get_bool(c, obj, "thread", true, &sp->thread) < 0 ||
+	    get_small(c, obj, "parent", true, &parent) < 0 ||
+	    get_long(c, obj, "result", true, &sp->result) < 0 ||
+	    get_small(c, obj, "child", false, &child) < 0)
+		return -1;
+	sp->child = child;
+	sp->parent = parent;
+	if (sp->call == PW_CALL_CLONE3)
+		return get_clone3_args(c, obj, sp);
+	return 0;
+}
+
+static int
+get_argv(struct ctx *c, json_t *obj, struct pw_exec *ex)
+{
+	json_t *v = member(c, obj, "argv", true), *el;
+	size_t i;
+
+	if (!v)
+		return -1;
+	if (!json_is_array(v))
+		return fail(c, "key \"argv\" is not an array");
+	if (json_array_size(v) == 0)
+		return 0;
+	ex->argv = calloc(json_array_size(v), sizeof(*ex->argv));
+	if (!ex->argv)
+		return fail(c, "out of memory");
+	json_array_foreach(v, i, el) {
+		if (get_bytes_value(c, el, &ex->argv[i]) < 0)
+			return -1;
+		ex->argc = i + 1;
+	}
+	return 0;
+}
+
+static int
+get_fds(struct ctx *c, json_t *obj, struct pw_exec *ex)
+{
+	json_t *v = member(c, obj, "fds", false), *el;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > PW_EXEC_MAX_FDS)
+		return fail(c, "key \"fds\" is not an array of at most %d descriptors",
+			    PW_EXEC_MAX_FDS);
+	if (json_array_size(v) == 0)
+		return 0;
+	ex->fds = calloc(json_array_size(v), sizeof(*ex->fds));
+	if (!ex->fds)
+		return fail(c, "out of memory");
+	json_array_foreach(v, i, el) {
+		ex->nfds = i + 1;
+		if (!json_is_object(el))
+			return fail(c, "key \"fds\" holds a non-object");
+		if (get_small(c, el, "fd", true, &ex->fds[i].fd) < 0 ||
+		    get_bytes(c, el, "target", true, &ex->fds[i].target) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
+{
+	uint64_t at_flags = 0;
+	int old_tid = 0;
+
+	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, &ex->call) < 0 ||
+	    get_small(c, obj, "dirfd", ex->call == PW_CALL_EXECVEAT, &ex->dirfd) < 0 ||
+	    get_flags(c, obj, "at_flags", false, at_flag_from_name, &at_flags) < 0 ||
+	    get_bytes(c, obj, "path", true, &ex->path) < 0 ||
+	    get_argv(c, obj, ex) < 0 ||
+	    get_bool(c, obj, "argv_truncated", false, &ex->argv_truncated) < 0 ||
+	    get_errno(c, obj, "argv_error", &ex->argv_err) < 0 ||
+	    get_bytes(c, obj, "cwd", false, &ex->cwd) < 0 ||
+	    get_long(c, obj, "result", true, &ex->result) < 0 ||
+	    get_small(c, obj, "old_tid", false, &old_tid) < 0 ||
+	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
+	    get_fds(c, obj, ex) < 0 ||
+	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0)
+		return -1;
+	ex->at_flags = (int)at_flags;
+	ex->old_tid = old_tid;
+	return 0;
+}
+
+/* wait4's target is a number, waitid's an object {"idtype","id"}. */
+static int
+get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
+{
+	json_t *v = member(c, obj, "target", true), *idtype;
+
+	if (!v)
+		return -1;
+	if (wt->call != PW_CALL_WAITID)
+		return get_long(c, obj, "target", true, &wt->target);
+	if (!json_is_object(v))
+		return fail(c, "waitid's \"target\" is not an object");
+	idtype = json_object_get(v, "idtype");
+	if (json_is_integer(idtype))
+		wt->idtype = (int)json_integer_value(idtype);
+	else if (json_is_string(idtype))
+		wt->idtype = pw_idtype_from_name(json_string_value(idtype));
+	else
+		return fail(c, "waitid's \"target\" has no \"idtype\"");
+	if (wt->idtype < 0)
+		return fail(c, "unknown idtype \"%s\"", json_string_value(idtype));
+	return get_long(c, v, "id", true, &wt->target);
+}
+
+static int
+get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
+{
+	uint64_t options = 0;
+
+	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, &wt->call) < 0 ||
+	    get_wait_target(c, obj, wt) < 0 ||
+	    get_flags(c, obj, "options", true, pw_wait_option_from_name, &options) < 0 ||
+	    get_long(c, obj, "result", true, &wt->result) < 0 ||
+	    get_status(c, obj, "status", &wt->status) < 0)
+		return -1;
+	wt->options = (int)(unsigned int)options;
+	return 0;
+}
+
+static int
+get_exit(struct ctx *c, json_t *obj, struct pw_exit *ex)
+{
+	struct pw_status *st = &ex->status;
+
+	if (get_bool(c, obj, "thread", true, &ex->thread) < 0 ||
+	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, &ex->call) < 0)
+		return -1;
+	if (json_object_get(obj, "code")) {
+		st->kind = PW_STATUS_EXITED;
+		return get_small(c, obj, "code", true, &st->code);
+	}
+	if (json_object_get(obj, "signal")) {
+		st->kind = PW_STATUS_KILLED;
+		if (get_bool(c, obj, "core", false, &st->core) < 0)
+			return -1;
+		return get_signal(c, obj, "signal", true, false, &st->signal);
+	}
+	return 0;
+}
+
+static int
+get_signal_event(struct ctx *c, json_t *obj, struct pw_signal *sg)
+{
+	int sender = 0;
+
+	if (get_signal(c, obj, "signal", true, false, &sg->signal) < 0 ||
+	    get_small(c, obj, "sender", false, &sender) < 0 ||
+	    get_small(c, obj, "code", false, &sg->code) < 0)
+		return -1;
+	sg->sender = sender;
+	return 0;
+}
+
+static int
+get_end(struct ctx *c, json_t *obj, struct pw_end *en)
+{
+	long long lost = 0;
+
+	if (!member(c, obj, "status", true) ||
+	    get_status(c, obj, "status", &en->status) < 0 ||
+	    get_int(c, obj, "lost", false, &lost) < 0)
+		return -1;
+	en->lost = lost > 0 ? (unsigned long)lost : 0;
+	return 0;
+}
+
+void
+pw_replay_start_clear(struct pw_start *st)
+{
+	size_t i;
+
+	for (i = 0; st->argv && i < st->argc; i++)
+		free(st->argv[i]);
+	free(st->argv);
+	free((char *)st->version);
+	*st = (struct pw_start){ 0 };
+}
+
+/* procwatch's own argv: strings without NUL, so C strings again. */
+static int
+get_start(struct ctx *c, json_t *obj, struct pw_start *st)
+{
+	json_t *argv = member(c, obj, "argv", true), *el, *version;
+	struct pw_bytes b;
+	const char *mode;
+	size_t i;
+
+	if (!argv || !(mode = get_str(c, obj, "mode")) ||
+	    get_bool(c, obj, "seccomp", false, &st->seccomp) < 0)
+		return -1;
+	if (!json_is_array(argv))
+		return fail(c, "key \"argv\" is not an array");
+	st->attach = strcmp(mode, "attach") == 0;
+	st->argv = calloc(json_array_size(argv) + 1, sizeof(*st->argv));
+	if (!st->argv)
+		return fail(c, "out of memory");
+	json_array_foreach(argv, i, el) {
+		if (get_bytes_value(c, el, &b) < 0)
+			return -1;
+		st->argv[i] = b.data;
+		st->argc = i + 1;
+	}
+	version = json_object_get(obj, "version");
+	if (json_is_string(version) &&
+	    !(st->version = strdup(json_string_value(version))))
+		return fail(c, "out of memory");
+	return 0;
+}
+
+static int
+get_kind_keys(struct ctx *c, json_t *obj, struct pw_event *ev)
+{
+	switch (ev->kind) {
+	case PW_EV_START:
+		return get_start(c, obj, &ev->u.start);
+	case PW_EV_SPAWN:
+		return get_spawn(c, obj, &ev->u.spawn);
+	case PW_EV_EXEC:
+		return get_exec(c, obj, &ev->u.exec);
+	case PW_EV_WAIT:
+		return get_wait(c, obj, &ev->u.wait);
+	case PW_EV_EXIT:
+		return get_exit(c, obj, &ev->u.exit);
+	case PW_EV_SIGNAL:
+		return get_signal_event(c, obj, &ev->u.signal);
+	case PW_EV_END:
+		return get_end(c, obj, &ev->u.end);
+	}
+	return fail(c, "unknown event kind");
+}
+
+/* "t": seconds with six decimals, back to whole microseconds. */
+static int
+get_time(struct ctx *c, json_t *obj, uint64_t *us)
+{
+	json_t *t = member(c, obj, "t", true);
+	double secs;
+
+	if (!t)
+		return -1;
+	if (!json_is_number(t))
+		return fail(c, "key \"t\" is not a number");
+	secs = json_number_value(t);
+	if (!(secs >= 0 && secs < 1e12))
+		return fail(c, "key \"t\" is out of range");
+	*us = (uint64_t)(secs * 1e6 + 0.5);	/* round: 0.000001 is not exact */
+	return 0;
+}
+
+int
+pw_replay_decode(json_t *obj, struct pw_event *ev, char *why, size_t why_size)
+{
+	struct ctx c = { .why = why, .why_size = why_size };
+	const char *kind;
+	int pid = 0, tid = 0, k;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!json_is_object(obj))
+		return fail(&c, "not a JSON object");
+	if (!(kind = get_str(&c, obj, "event")))
+		return -1;
+	for (k = PW_EV_START; k <= PW_EV_END; k++)
+		if (strcmp(kind, pw_event_kind_name((enum pw_event_kind)k)) == 0)
+			break;
+	if (k > PW_EV_END)
+		return 1;	/* a kind from a later version: readers skip it */
+	ev->kind = (enum pw_event_kind)k;
+	if (get_time(&c, obj, &ev->time_us) < 0 ||
+	    get_small(&c, obj, "pid", true, &pid) < 0 ||
+	    get_small(&c, obj, "tid", true, &tid) < 0)
+		return -1;
+	ev->pid = pid;
+	ev->tid = tid;
+	if (get_kind_keys(&c, obj, ev) == 0)
+		return 0;
+	if (ev->kind == PW_EV_START)
+		pw_replay_start_clear(&ev->u.start);
+	else
+		pw_event_clear(ev);
+	return -1;
+}
