@@ -71,7 +71,9 @@ const char pw_cli_usage[] =
 	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
 	"      --format=FORMAT   timeline (default: a line per event as it happens,\n"
 	"                        then the process tree), tree (only the tree, at\n"
-	"                        the end) or json (JSON Lines trace, see procwatch(1))\n"
+	"                        the end), json (JSON Lines trace, see procwatch(1))\n"
+	"                        or perfetto (a Chrome trace event file for\n"
+	"                        ui.perfetto.dev, written at the end)\n"
 	"      --json            same as --format=json\n"
 	"\n"
 	"Timeline and tree:\n"
@@ -115,6 +117,7 @@ static const struct {
 	{ "timeline",	PW_FORMAT_TIMELINE },
 	{ "tree",	PW_FORMAT_TREE },
 	{ "json",	PW_FORMAT_JSON },
+	{ "perfetto",	PW_FORMAT_PERFETTO },
 };
 
 static const char *const time_names[] = {

@@ -64,6 +64,8 @@ new_sink(struct pw_options *opts, FILE *out)
 		return pw_sink_json_new(out);
 	case PW_FORMAT_TREE:
 		return pw_sink_tree_new(out, &opts->view);
+	case PW_FORMAT_PERFETTO:
+		return pw_sink_perfetto_new(out, &opts->view);
 	case PW_FORMAT_TIMELINE:
 		break;
 	}

@@ -23,6 +23,7 @@ enum pw_format {
 	PW_FORMAT_TIMELINE,
 	PW_FORMAT_TREE,
 	PW_FORMAT_JSON,
+	PW_FORMAT_PERFETTO,
 };
 
 enum pw_color_mode {

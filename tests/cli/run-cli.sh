@@ -436,6 +436,23 @@ case_json_lines() {
 		json_lines_ok
 }
 
+# --format=perfetto: one JSON document (not JSON Lines), written at the
+# end, whose process tracks are named "PID COMMAND".
+perfetto_ok() {
+	[[ $rc -eq 0 ]] && json_check '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+names = {e["args"]["name"].split(" ", 1)[1] for e in doc["traceEvents"]
+         if e["ph"] == "M" and e["name"] == "process_name"}
+sys.exit(not {"sh", "ls", "wc"} <= names)
+'
+}
+case_perfetto() {
+	pw --format=perfetto -o "$tmp/trace" sh -c 'ls / | wc -l'
+	check "--format=perfetto -o FILE: one JSON document naming sh, ls and wc" \
+		perfetto_ok
+}
+
 # Warnings are on by default and counted by --summary; --no-warnings
 # removes both.  Descriptor 5 leaks into /bin/true on purpose.
 warnings_ok() {
@@ -529,6 +546,7 @@ traced case_stdout_untouched
 traced case_default_output_is_stderr
 traced case_command_options
 traced case_json_lines
+traced case_perfetto
 traced case_no_seccomp_same_trace
 traced case_warnings
 if [[ -n $ptrace_skip ]]; then

@@ -161,6 +161,9 @@ Test(cli, formats)
 	expect_run(&p, V("--format", "timeline", "true"), CMD("true"));
 	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
 	parse_free(&p);
+	expect_run(&p, V("--format=perfetto", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, PW_FORMAT_PERFETTO);
+	parse_free(&p);
 	/* The last one given wins, as with most tools. */
 	expect_run(&p, V("--json", "--format=timeline", "true"), CMD("true"));
 	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
@@ -233,9 +236,9 @@ Test(cli, argument_not_allowed)
 Test(cli, unknown_format_names_the_valid_ones)
 {
 	expect_usage_error(V("--format=xml", "true"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto)");
 	expect_usage_error(V("--format=", "true"),
-			   "unknown format '' (valid formats: timeline, tree, json)");
+			   "unknown format '' (valid formats: timeline, tree, json, perfetto)");
 }
 
 Test(cli, empty_output_name)
