@@ -61,6 +61,7 @@ const struct option pw_cli_longopts[] = {
 
 const char pw_cli_usage[] =
 	"Usage: procwatch [OPTIONS] [--] COMMAND [ARG...]\n"
+	"       procwatch show [OPTIONS] TRACE.jsonl\n"
 	"\n"
 	"Run COMMAND and trace it and every process and thread it creates:\n"
 	"who forked whom, what each one executed, who reaped whom and how each\n"
@@ -104,7 +105,9 @@ const char pw_cli_usage[] =
 	"  -V, --version         show the version and exit\n"
 	"\n"
 	"Options end at the first argument that is not an option, or after --,\n"
-	"so 'procwatch ls -l' traces 'ls -l'.\n"
+	"so 'procwatch ls -l' traces 'ls -l'.  'procwatch show' reads a trace\n"
+	"written with --json back and shows it in any format ('procwatch show\n"
+	"--help'); 'procwatch -- show' traces a command named show.\n"
 	"\n"
 	"Exit status: the command's own; if the command was killed by a signal,\n"
 	"procwatch ends itself by the same signal.  125 if procwatch itself\n"
@@ -348,5 +351,81 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	/* argv[argc] is NULL (C11 5.1.2.2.1), so the tail is a valid argv. */
 	opts->command = argv + optind;
 	opts->command_argc = argc - optind;
+	return PW_CLI_RUN;
+}
+
+/* `procwatch show`: the output and view options, no tracing ones. */
+const struct option pw_cli_show_longopts[] = {
+	{ "output",	required_argument,	NULL,	'o' },
+	{ "format",	required_argument,	NULL,	OPT_FORMAT },
+	{ "json",	no_argument,		NULL,	OPT_JSON },
+	{ "time",	required_argument,	NULL,	OPT_TIME },
+	{ "color",	required_argument,	NULL,	OPT_COLOR },
+	{ "argv-max",	required_argument,	NULL,	OPT_ARGV_MAX },
+	{ "full-argv",	no_argument,		NULL,	OPT_FULL_ARGV },
+	{ "threads",	no_argument,		NULL,	OPT_THREADS },
+	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
+	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
+	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ NULL,		0,			NULL,	0 },
+};
+
+const char pw_cli_show_usage[] =
+	"Usage: procwatch show [OPTIONS] TRACE.jsonl\n"
+	"\n"
+	"Show a trace recorded with 'procwatch --json -o TRACE.jsonl' as if it\n"
+	"were being traced now, in any output format; '-' reads standard input.\n"
+	"\n"
+	"Options (as for tracing, see 'procwatch --help'):\n"
+	"  -o, --output=FILE     write to FILE instead of standard error\n"
+	"      --format=FORMAT   timeline (default), tree, json or perfetto\n"
+	"      --json            same as --format=json\n"
+	"      --time=WHEN       relative (default), absolute or none\n"
+	"      --color=WHEN      auto (default), always or never\n"
+	"      --argv-max=N      show at most N arguments of a command line\n"
+	"      --full-argv       show every argument\n"
+	"      --threads         list threads in the tree\n"
+	"      --summary         print counts after the tree\n"
+	"      --no-warnings     do not show or count warnings\n"
+	"      --explain         explain each event in plain words\n"
+	"  -h, --help            show this help and exit\n"
+	"\n"
+	"Damaged lines are reported as FILE:LINE and skipped.  Exit status: 0\n"
+	"when the trace was read whole (a trace cut off by a killed job only\n"
+	"warns), 125 when FILE is not a trace or had damaged lines.\n";
+
+enum pw_cli_action
+pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
+		  FILE *err)
+{
+	enum pw_cli_action action;
+	int c, at;
+
+	set_defaults(opts);
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		at = optind > 0 ? optind : 1;
+		c = getopt_long(argc, argv, ":o:h", pw_cli_show_longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == '?' || c == ':')
+			return report_getopt_error(c, at < argc ? argv[at] : "", err);
+		if (c == 'h') {
+			fputs(pw_cli_show_usage, out);
+			return PW_CLI_EXIT_SUCCESS;
+		}
+		action = apply_option(c, opts, out, err);
+		if (action != PW_CLI_RUN)
+			return action;
+	}
+	if (optind >= argc)
+		return usage_error(err, "show: no trace file given");
+	if (argc - optind > 1)
+		return usage_error(err, "show: one trace file at a time ('%s' is extra)",
+				   argv[optind + 1]);
+	opts->command = argv + optind;
+	opts->command_argc = 1;
 	return PW_CLI_RUN;
 }

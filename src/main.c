@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/replay.h"
 #include "procwatch/sink.h"
 #include "procwatch/tracer.h"
 
@@ -72,6 +73,75 @@ new_sink(struct pw_options *opts, FILE *out)
 	return pw_sink_timeline_new(out, &opts->view);
 }
 
+/* Feeds every event of the trace to the sink; 125 if it was not read whole. */
+static int
+replay_into(struct pw_replay *r, struct pw_sink *sink)
+{
+	enum pw_replay_status st;
+	struct pw_event ev;
+	int status = 0;
+
+	while ((st = pw_replay_next(r, &ev)) == PW_REPLAY_EVENT) {
+		if (pw_sink_event(sink, &ev) < 0)
+			status = PW_EXIT_FAILURE;
+		pw_event_clear(&ev);
+	}
+	if (st == PW_REPLAY_NOT_TRACE || pw_replay_damaged(r) > 0)
+		status = PW_EXIT_FAILURE;
+	return status;
+}
+
+/*
+ * `procwatch show TRACE`: the recorded events go through the same sinks as
+ * live ones, so each view of a replayed run is the view of the live run.
+ * A file that is not a trace at all shows nothing (not even an empty tree).
+ */
+static int
+show_main(int argc, char **argv)
+{
+	struct pw_options opts;
+	struct pw_replay *r;
+	struct pw_sink *sink = NULL;
+	const char *path;
+	FILE *in, *out = NULL;
+	int status = PW_EXIT_FAILURE;
+
+	switch (pw_cli_parse_show(argc, argv, &opts, stdout, stderr)) {
+	case PW_CLI_RUN:
+		break;
+	case PW_CLI_EXIT_SUCCESS:
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : PW_EXIT_FAILURE;
+	case PW_CLI_EXIT_FAILURE:
+	default:
+		return PW_EXIT_FAILURE;
+	}
+	path = opts.command[0];
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	if (!in) {
+		fprintf(stderr, "procwatch: cannot read %s: %s\n", path, strerror(errno));
+		return PW_EXIT_FAILURE;
+	}
+	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
+	if (r && (out = open_output(opts.output)))
+		sink = new_sink(&opts, out);
+	if (sink) {
+		status = replay_into(r, sink);
+		if (pw_sink_close(sink) < 0)
+			status = PW_EXIT_FAILURE;
+	} else if (r && out) {
+		fputs("procwatch: out of memory\n", stderr);
+	}
+	if (out && out != stderr && fclose(out) != 0) {
+		fprintf(stderr, "procwatch: writing %s failed: %s\n", opts.output,
+			strerror(errno));
+		status = PW_EXIT_FAILURE;
+	}
+	pw_replay_free(r);
+	if (in != stdin)
+		fclose(in);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -80,6 +150,9 @@ main(int argc, char **argv)
 	FILE *out;
 	int status, killed_by = 0;
 
+	/* Only as the first word: 'procwatch -- show' traces a command named show. */
+	if (argc > 1 && strcmp(argv[1], "show") == 0)
+		return show_main(argc - 1, argv + 1);
 	switch (pw_cli_parse(argc, argv, &opts, stdout, stderr)) {
 	case PW_CLI_RUN:
 		break;

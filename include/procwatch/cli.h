@@ -54,7 +54,17 @@ enum pw_cli_action {
 enum pw_cli_action pw_cli_parse(int argc, char **argv, struct pw_options *opts,
 				FILE *out, FILE *err);
 
+/*
+ * `procwatch show [OPTIONS] TRACE`: argv[0] is "show"; the trace file name
+ * becomes opts->command[0].
+ */
+enum pw_cli_action pw_cli_parse_show(int argc, char **argv,
+				     struct pw_options *opts, FILE *out,
+				     FILE *err);
+
 extern const char pw_cli_usage[];
+extern const char pw_cli_show_usage[];
+extern const struct option pw_cli_show_longopts[];
 /* The getopt_long table, ended by a zeroed entry; tests check it against pw_cli_usage. */
 extern const struct option pw_cli_longopts[];
 

@@ -118,6 +118,34 @@ golden() {
 	run_closed timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
 		>/dev/null 2>&1 </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
+	compare "$name" "$want"
+	replayed "$name" "$want" "$order" "$@"
+}
+
+# The same scenario recorded with --json and shown by 'procwatch show' with
+# the same view options must give the same golden file: the replayed view of
+# a run is the live one.
+replayed() {
+	local name=$1 want=$2 order=$3
+	local -a view=()
+	shift 3
+	while [[ $1 != -- ]]; do
+		view+=("$1")
+		shift
+	done
+	shift
+	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
+		>/dev/null 2>&1 </dev/null || true
+	timeout -k 5 60 "$PROCWATCH" show --time=none --color=never -o "$tmp/raw" \
+		"${view[@]}" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
+	normalise <"$tmp/raw" | $order >"$tmp/got"
+	cat "$tmp/show-err" >>"$tmp/got"
+	PW_GOLDEN_UPDATE=0 compare "$name (replayed by procwatch show)" "$want"
+}
+
+# compare NAME WANT: $tmp/got against the golden file (or into it).
+compare() {
+	local name=$1 want=$2
 	if [[ ${PW_GOLDEN_UPDATE:-0} == 1 ]]; then
 		cp "$tmp/got" "$want"
 		ok "$name (golden file written)"
@@ -132,7 +160,7 @@ golden() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..19"
+echo "1..38"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Whole-program tests of 'procwatch show': a recorded run shown in each
+# format, read from a file and from standard input, and damaged traces:
+# each gives its FILE:LINE message and exit status and shows what it can.
+# (That the replayed timeline and tree equal the live ones is checked on
+# every golden scenario by golden.sh.)  Prints TAP.  Run by meson (suite
+# cli); by hand:  PROCWATCH=build/procwatch tests/cli/show.sh
+set -euo pipefail
+
+: "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
+PROCWATCH=$(realpath "$PROCWATCH")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/cwd"
+cd "$tmp/cwd"
+export LC_ALL=C.UTF-8
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+rc=0
+run() {
+	rc=0
+	timeout -k 5 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+}
+
+# check DESCRIPTION PREDICATE...: not ok shows the status and the output.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		ok "$what"
+	else
+		n=$((n + 1))
+		echo "not ok $n - $what"
+		echo "# exit status $rc"
+		sed 's/^/# stdout: /' "$tmp/out"
+		sed 's/^/# stderr: /' "$tmp/err"
+	fi
+}
+
+# ---- without a recorded run ----
+
+run "$PROCWATCH" show
+check "no trace file: 125 and a usage error" \
+	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: show: no trace file given" "$tmp/err"'
+run "$PROCWATCH" show a.jsonl b.jsonl
+check "two trace files: 125 and a usage error" \
+	eval '[[ $rc -eq 125 ]] && grep -q "is extra" "$tmp/err"'
+run "$PROCWATCH" show --no-seccomp a.jsonl
+check "a tracing option is not a show option: 125" \
+	eval '[[ $rc -eq 125 ]] && grep -q "unknown option .--no-seccomp." "$tmp/err"'
+run "$PROCWATCH" show --help
+check "show --help: its own usage on stdout, exit 0" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "^Usage: procwatch show" "$tmp/out"'
+run "$PROCWATCH" show no-such.jsonl
+check "a missing file: 125 and a message naming it" \
+	eval '[[ $rc -eq 125 ]] && grep -qx "procwatch: cannot read no-such.jsonl: No such file or directory" "$tmp/err"'
+: >empty.jsonl
+run "$PROCWATCH" show empty.jsonl
+check "an empty file: 125, no view" \
+	eval '[[ $rc -eq 125 ]] && [[ $(cat "$tmp/err") == "procwatch: empty.jsonl: empty file, not a procwatch trace" ]]'
+printf 'all: x\n' >Makefile
+run "$PROCWATCH" show Makefile
+check "not a trace: 125, FILE:1, no view" \
+	eval '[[ $rc -eq 125 ]] && [[ $(cat "$tmp/err") == "procwatch: Makefile:1: not a procwatch trace (the first line is not a JSON object)" ]]'
+printf '{"v":2,"t":0.0,"event":"start","pid":1,"tid":1}\n' >future.jsonl
+run "$PROCWATCH" show future.jsonl
+check "a newer format version: 125 and a message saying so" \
+	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: future.jsonl:1: trace format version 2 was written by a newer procwatch" "$tmp/err"'
+
+# ---- a recorded run ----
+
+if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
+	>/dev/null 2>"$tmp/probe" </dev/null && [[ ! -s t.jsonl ]]; then
+	for _ in $(seq 10); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
+	echo "1..$n"
+	exit 0
+fi
+
+run "$PROCWATCH" show --json -o again.jsonl t.jsonl
+check "show --json reproduces the trace byte for byte" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s t.jsonl again.jsonl'
+run "$PROCWATCH" show --format=tree --time=none t.jsonl
+check "show --format=tree: the tree on stderr, exit 0" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/out ]] && grep -q "ls /no-such-pw  exited 2" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/err"'
+run "$PROCWATCH" show --time=none -o timeline.txt t.jsonl
+check "show: the timeline by default, to -o FILE" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "exec ls /no-such-pw" timeline.txt && grep -q "^end: exited 3" timeline.txt'
+rc=0
+timeout -k 5 60 "$PROCWATCH" show --time=none -o stdin.txt - <t.jsonl >"$tmp/out" 2>"$tmp/err" || rc=$?
+check "show - reads standard input" \
+	eval '[[ $rc -eq 0 ]] && cmp -s timeline.txt stdin.txt'
+run "$PROCWATCH" show --format=perfetto -o p.json t.jsonl
+check "show --format=perfetto: one JSON document with trace events" \
+	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; sys.exit(not json.load(open(\"p.json\"))[\"traceEvents\"])"'
+run "$PROCWATCH" show --time=none --summary --explain --full-argv --threads --no-warnings --color=always t.jsonl
+check "every view option is accepted by show" \
+	eval '[[ $rc -eq 0 ]] && grep -q $'"'"'\033'"'"' "$tmp/err"'
+
+# ---- damaged recordings ----
+
+head -c "$(($(stat -c %s t.jsonl) - 30))" t.jsonl >cut.jsonl
+last=$(wc -l <t.jsonl)
+run "$PROCWATCH" show --format=tree --time=none cut.jsonl
+check "a trace cut off mid-line: a warning naming the line, the tree, exit 0" \
+	eval '[[ $rc -eq 0 ]] && grep -qx "procwatch: cut.jsonl:$last: the last line is cut off (was the traced job killed?)" "$tmp/err" && grep -q "ls /no-such-pw  exited 2" "$tmp/err"'
+sed '3s/.*/{"t":1.0,"event":"exec",/' t.jsonl >bad.jsonl
+run "$PROCWATCH" show --format=tree --time=none bad.jsonl
+check "a broken line in the middle: FILE:3 named, the rest shown, exit 125" \
+	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: bad.jsonl:3: not valid JSON, line skipped" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/err"'
+sed '2s/"event":"exec"/"event":"exec","zzz":[1]/; 3a {"t":0.5,"event":"mmap","pid":1,"tid":1}' t.jsonl >extra.jsonl
+run "$PROCWATCH" show --json -o extra-again.jsonl extra.jsonl
+check "unknown keys and event kinds are skipped silently" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s t.jsonl extra-again.jsonl'
+
+# ---- 'show' is a subcommand only as the first word ----
+
+mkdir bin
+printf '#!/bin/sh\nexit 7\n' >bin/show
+chmod +x bin/show
+rc=0
+PATH=$PWD/bin:$PATH timeout -k 5 60 "$PROCWATCH" -o /dev/null -- show >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+check "procwatch -- show traces a command named show" eval '[[ $rc -eq 7 ]]'
+
+echo "1..$n"
