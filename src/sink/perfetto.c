@@ -572,6 +572,30 @@ put_mark(struct pw_json *w, pid_t pid, const struct pf_mark *m)
 }
 
 /*
+ * A death by signal, at the end of the process slice: SIGKILL never shows
+ * as a delivered signal, and a kill is what a reader of a failed run looks
+ * for first.
+ */
+static void
+put_killed(struct pw_json *w, const struct pw_proc *p)
+{
+	char sig[32], name[48];
+
+	pw_signal_format(p->status.signal, sig, sizeof(sig));
+	snprintf(name, sizeof(name), "killed by %s", sig);
+	event_begin(w, "i", name, p->pid, p->pid, p->exit_us);
+	put_key_string(w, "cat", "signal");
+	put_key_string(w, "s", "t");
+	pw_json_key(w, "args");
+	pw_json_object_begin(w);
+	put_key_string(w, "signal", sig);
+	pw_json_key(w, "core");
+	pw_json_bool(w, p->status.core);
+	pw_json_object_end(w);
+	pw_json_object_end(w);
+}
+
+/*
  * Names first, then every slice, then the arrows and markers that bind to
  * slices: a viewer that reads events at one timestamp in file order finds
  * the slice already open.
@@ -597,6 +621,8 @@ put_trace(struct perfetto *pt)
 			put_flow(w, pf->proc->pid, &pf->flows[i], ++id);
 		for (i = 0; i < pf->nmarks; i++)
 			put_mark(w, pf->proc->pid, &pf->marks[i]);
+		if (pf->proc->exited && pf->proc->status.kind == PW_STATUS_KILLED)
+			put_killed(w, pf->proc);
 	}
 	fputc('\n', w->out);
 	pw_json_array_end(w);

@@ -388,7 +388,7 @@ Test(perfetto, markers_and_tracee_bytes)
 {
 	json_t *evs = events(run_scenario()), *ev, *a, *arg1;
 	size_t i;
-	unsigned failed = 0, signals = 0;
+	unsigned failed = 0, signals = 0, kills = 0;
 
 	json_array_foreach(evs, i, ev) {
 		if (!is(ev, "i"))
@@ -400,15 +400,23 @@ Test(perfetto, markers_and_tracee_bytes)
 			cr_assert_str_eq(json_string_value(json_object_get(a, "errno")), "ENOENT");
 			cr_assert_str_eq(json_string_value(json_object_get(a, "path")),
 					 "/usr/local/bin/cc");
-		} else {
+		} else if (json_object_get(a, "sender")) {
 			signals++;
 			cr_assert_str_eq(json_string_value(json_object_get(ev, "name")), "SIGTERM");
 			cr_assert_eq(num(a, "sender"), 10);
 			cr_assert_eq(num(ev, "pid"), 12);
+		} else {
+			/* The death itself, at the end of the process slice. */
+			kills++;
+			cr_assert_str_eq(json_string_value(json_object_get(ev, "name")),
+					 "killed by SIGTERM");
+			cr_assert_eq(num(ev, "pid"), 12);
+			cr_assert_eq(num(ev, "ts"), 320);
 		}
 	}
 	cr_assert_eq(failed, 1);
 	cr_assert_eq(signals, 1);
+	cr_assert_eq(kills, 1);
 	/* A non-UTF-8 argument keeps its exact bytes, as in the JSON trace. */
 	arg1 = json_array_get(json_object_get(args_of(slice_at(evs, "exec", 11, 11, 450)),
 					      "argv"), 1);
