@@ -441,3 +441,30 @@ Test(perfetto, running_process_ends_with_the_trace)
 	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "running");
 	cr_assert_eq(num(slice_at(evs, "process", 31, 31, 5), "dur"), 45);
 }
+
+/* A pid the kernel reused is a second slice on the same track, its own arrow. */
+Test(perfetto, reused_pid_gets_its_own_slice)
+{
+	struct pw_bytes b[] = { bytes("b") };
+	json_t *evs, *first, *second;
+
+	open_sink();
+	feed(spawn(5, 40, 41, false));
+	feed(exit_ev(10, 41, 41, PW_STATUS_EXITED, 1));
+	feed(spawn(20, 40, 41, false));
+	feed(exec(25, 41, "/bin/b", b, 1, 0));
+	feed(exit_ev(30, 41, 41, PW_STATUS_EXITED, 0));
+	feed(exit_ev(40, 40, 40, PW_STATUS_EXITED, 0));
+	evs = events(parsed());
+	first = slice_at(evs, "process", 41, 41, 5);
+	second = slice_at(evs, "process", 41, 41, 20);
+	cr_assert_not_null(first);
+	cr_assert_not_null(second);
+	cr_assert_neq(first, second);
+	cr_assert_eq(num(first, "dur"), 5);
+	cr_assert_eq(num(args_of(first), "exit_code"), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(second, "name")), "b");
+	/* The second life's exec slice is not attached to the first. */
+	cr_assert_null(slice_at(evs, "exec", 41, 41, 10));
+	cr_assert_not_null(slice_at(evs, "exec", 41, 41, 25));
+}
