@@ -32,6 +32,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_NO_WARNINGS,
 	OPT_EXPLAIN,
+	OPT_FAILED,
 };
 
 /*
@@ -107,7 +108,8 @@ const char pw_cli_usage[] =
 	"Options end at the first argument that is not an option, or after --,\n"
 	"so 'procwatch ls -l' traces 'ls -l'.  'procwatch show' reads a trace\n"
 	"written with --json back and shows it in any format ('procwatch show\n"
-	"--help'); 'procwatch -- show' traces a command named show.\n"
+	"--help'; with --failed, only what failed); 'procwatch -- show' traces\n"
+	"a command named show.\n"
 	"\n"
 	"Exit status: the command's own; if the command was killed by a signal,\n"
 	"procwatch ends itself by the same signal.  125 if procwatch itself\n"
@@ -367,6 +369,7 @@ const struct option pw_cli_show_longopts[] = {
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
 	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "failed",	no_argument,		NULL,	OPT_FAILED },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ NULL,		0,			NULL,	0 },
 };
@@ -389,6 +392,11 @@ const char pw_cli_show_usage[] =
 	"      --summary         print counts after the tree\n"
 	"      --no-warnings     do not show or count warnings\n"
 	"      --explain         explain each event in plain words\n"
+	"      --failed          instead of a format, only the processes that\n"
+	"                        exited non-zero, were killed or failed to exec,\n"
+	"                        deepest first, each with its full argv, cwd,\n"
+	"                        status and the chain that started it; exit 1\n"
+	"                        when there were any, 0 when none\n"
 	"  -h, --help            show this help and exit\n"
 	"\n"
 	"Damaged lines are reported as FILE:LINE and skipped.  Exit status: 0\n"
@@ -415,6 +423,10 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 		if (c == 'h') {
 			fputs(pw_cli_show_usage, out);
 			return PW_CLI_EXIT_SUCCESS;
+		}
+		if (c == OPT_FAILED) {
+			opts->failed = true;
+			continue;
 		}
 		action = apply_option(c, opts, out, err);
 		if (action != PW_CLI_RUN)

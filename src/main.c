@@ -73,6 +73,13 @@ new_sink(struct pw_options *opts, FILE *out)
 	return pw_sink_timeline_new(out, &opts->view);
 }
 
+static struct pw_sink *
+new_failed_sink(struct pw_options *opts, FILE *out, bool *found)
+{
+	opts->view.color = want_color(opts->color, out);
+	return pw_sink_failed_new(out, &opts->view, found);
+}
+
 /* Feeds every event of the trace to the sink; 125 if it was not read whole. */
 static int
 replay_into(struct pw_replay *r, struct pw_sink *sink)
@@ -105,6 +112,7 @@ show_main(int argc, char **argv)
 	const char *path;
 	FILE *in, *out = NULL;
 	int status = PW_EXIT_FAILURE;
+	bool failures = false;
 
 	switch (pw_cli_parse_show(argc, argv, &opts, stdout, stderr)) {
 	case PW_CLI_RUN:
@@ -123,11 +131,15 @@ show_main(int argc, char **argv)
 	}
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
 	if (r && (out = open_output(opts.output)))
-		sink = new_sink(&opts, out);
+		sink = opts.failed ? new_failed_sink(&opts, out, &failures)
+				   : new_sink(&opts, out);
 	if (sink) {
 		status = replay_into(r, sink);
 		if (pw_sink_close(sink) < 0)
 			status = PW_EXIT_FAILURE;
+		/* --failed is for CI: failures found say more than damage. */
+		if (failures)
+			status = 1;
 	} else if (r && out) {
 		fputs("procwatch: out of memory\n", stderr);
 	}

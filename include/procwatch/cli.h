@@ -40,6 +40,7 @@ struct pw_options {
 	bool seccomp;		/* false with --no-seccomp */
 	enum pw_color_mode color;
 	struct pw_view_opts view;	/* view.color is decided by main from color */
+	bool failed;		/* show --failed: only the failures */
 	char **command;		/* NULL-terminated argv of the traced command */
 	int command_argc;
 };

@@ -47,6 +47,12 @@ struct pw_view_opts {
 
 /* JSON Lines, format version 1 (see the man page): one flush per line. */
 struct pw_sink *pw_sink_json_new(FILE *out);
+/*
+ * Only the failures (show --failed), after the last event; *found is set
+ * at close to whether there were any.
+ */
+struct pw_sink *pw_sink_failed_new(FILE *out, const struct pw_view_opts *opts,
+				   bool *found);
 /* The default view: an indented line per event as it happens, the tree at the end. */
 struct pw_sink *pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts);
 /* Only the tree (and summary), printed after the last event. */

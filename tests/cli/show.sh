@@ -77,7 +77,7 @@ check "a newer format version: 125 and a message saying so" \
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
 	>/dev/null 2>"$tmp/probe" </dev/null && [[ ! -s t.jsonl ]]; then
-	for _ in $(seq 10); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
+	for _ in $(seq 13); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
 	echo "1..$n"
 	exit 0
 fi
@@ -117,6 +117,20 @@ sed '2s/"event":"exec"/"event":"exec","zzz":[1]/; 3a {"t":0.5,"event":"mmap","pi
 run "$PROCWATCH" show --json -o extra-again.jsonl extra.jsonl
 check "unknown keys and event kinds are skipped silently" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s t.jsonl extra-again.jsonl'
+
+# ---- --failed ----
+
+run "$PROCWATCH" show --failed --color=never t.jsonl
+check "--failed: the failed ls with its argv, cwd and the chain that ran it, exit 1" \
+	eval '[[ $rc -eq 1 ]] && grep -q "^[0-9]* ls /no-such-pw  exited 2$" "$tmp/err" && grep -q "^    cwd:   $PWD$" "$tmp/err" && grep -q "^    from:  [0-9]* sh -c " "$tmp/err"'
+timeout -k 5 30 "$PROCWATCH" --json -o nested.jsonl -- sh -c 'sh -c "cd /; env no-such-cmd-pw x; exit 4"; true' >/dev/null 2>&1 </dev/null || true
+run "$PROCWATCH" show --failed --color=never -o failed.txt nested.jsonl
+check "--failed: deepest first, a failed exec named, the ancestors most specific first" \
+	eval '[[ $rc -eq 1 ]] && sed -n "1p;2p;3p;5p" failed.txt | tr "\n" "|" | grep -qx "[0-9]* env no-such-cmd-pw x  exited 127|    exec:  .*no-such-cmd-pw: no-such-cmd-pw x failed: ENOENT|    cwd:   /|[0-9]* sh -c .cd /; env no-such-cmd-pw x; exit 4.  exited 4|" && grep -qx "2 failed processes" failed.txt && grep -q "from:  [0-9]* sh -c .cd /.* ← [0-9]* sh -c " failed.txt'
+timeout -k 5 30 "$PROCWATCH" --json -o fine.jsonl -- sh -c 'ls / >/dev/null; true' >/dev/null 2>&1 </dev/null || true
+run "$PROCWATCH" show --failed fine.jsonl
+check "--failed on a run without failures: 'no failures', exit 0" \
+	eval '[[ $rc -eq 0 ]] && [[ $(cat "$tmp/err") == "no failures" ]]'
 
 # ---- 'show' is a subcommand only as the first word ----
 

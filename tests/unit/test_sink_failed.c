@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the failures view (show --failed): a small make-like run
+ * built by hand, whose output is checked whole: deepest failures first, a
+ * PATH search that ended well is no failure, a failed last exec is named,
+ * cwd comes from the latest exec or an ancestor, and the chain runs from
+ * the parent up.  A run without failures says so and reports none found.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procwatch/sink.h"
+
+#define B(s) { .data = (s), .len = sizeof(s) - 1 }
+
+static struct pw_bytes make_argv[] = { B("make") };
+static struct pw_bytes sh_argv[] = { B("sh"), B("-c"), B("cc -c a.c") };
+static struct pw_bytes cc_argv[] = { B("cc"), B("-c"), B("a.c") };
+static struct pw_bytes nope_argv[] = { B("nope") };
+
+static struct pw_event
+exec_ev(pid_t pid, const char *path, struct pw_bytes *argv, size_t argc,
+	const char *cwd, long result)
+{
+	return (struct pw_event){
+		.kind = PW_EV_EXEC, .pid = pid, .tid = pid,
+		.u.exec = { .call = PW_CALL_EXECVE,
+			    .path = { .data = (char *)path, .len = strlen(path) },
+			    .argv = argv, .argc = argc, .result = result,
+			    .cwd = { .data = (char *)cwd, .len = strlen(cwd) } },
+	};
+}
+
+static struct pw_event
+spawn_ev(pid_t pid, pid_t child)
+{
+	return (struct pw_event){
+		.kind = PW_EV_SPAWN, .pid = pid, .tid = pid,
+		.u.spawn = { .call = PW_CALL_FORK, .kind = PW_SPAWN_FORK,
+			     .child = child, .parent = pid, .result = child },
+	};
+}
+
+static struct pw_event
+exit_ev(pid_t pid, int code)
+{
+	return (struct pw_event){
+		.kind = PW_EV_EXIT, .pid = pid, .tid = pid,
+		.u.exit = { .status = { .kind = PW_STATUS_EXITED, .code = code },
+			    .call = PW_CALL_EXIT_GROUP },
+	};
+}
+
+static char *
+run_failed(const struct pw_event *evs, size_t n, bool *found)
+{
+	struct pw_view_opts vo = { .time = PW_TIME_NONE, .argv_max = 1 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct pw_sink *s = pw_sink_failed_new(f, &vo, found);
+
+	cr_assert_not_null(s);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);
+		cr_assert_eq(len, 0, "nothing is written before the end");
+	}
+	cr_assert_eq(pw_sink_close(s), 0);
+	fclose(f);
+	return buf;
+}
+
+Test(sink_failed, make_like_run)
+{
+	char *start_argv[] = { "make", NULL };
+	const struct pw_event evs[] = {
+		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
+		  .u.start = { .argv = start_argv, .argc = 1 } },
+		exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		spawn_ev(10, 11),
+		exec_ev(11, "/bin/sh", sh_argv, 3, "/w", 0),
+		spawn_ev(11, 12),
+		exec_ev(12, "/usr/local/bin/cc", cc_argv, 3, "/w/src", -ENOENT),
+		exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w/src", 0),
+		exit_ev(12, 1),
+		exit_ev(11, 1),
+		spawn_ev(10, 13),
+		exec_ev(13, "/x/nope", nope_argv, 1, "/w", -ENOENT),
+		exit_ev(13, 127),
+		exit_ev(10, 2),
+	};
+	bool found;
+	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+
+	cr_assert(found);
+	cr_assert_str_eq(out,
+		"12 cc -c a.c  exited 1\n"
+		"    cwd:   /w/src\n"
+		"    from:  11 sh -c 'cc -c a.c' ← 10 make\n"
+		"11 sh -c 'cc -c a.c'  exited 1\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"13 (make)  exited 127\n"
+		"    exec:  /x/nope: nope failed: ENOENT\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"10 make  exited 2\n"
+		"    cwd:   /w\n"
+		"4 failed processes\n");
+	free(out);
+}
+
+Test(sink_failed, no_failures)
+{
+	char *start_argv[] = { "make", NULL };
+	const struct pw_event evs[] = {
+		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
+		  .u.start = { .argv = start_argv, .argc = 1 } },
+		exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		exit_ev(10, 0),
+	};
+	bool found = true;
+	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+
+	cr_assert_not(found);
+	cr_assert_str_eq(out, "no failures\n");
+	free(out);
+}
