@@ -77,7 +77,7 @@ check "a newer format version: 125 and a message saying so" \
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
 	>/dev/null 2>"$tmp/probe" </dev/null && [[ ! -s t.jsonl ]]; then
-	for _ in $(seq 13); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
+	for _ in $(seq 15); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
 	echo "1..$n"
 	exit 0
 fi
@@ -131,6 +131,26 @@ timeout -k 5 30 "$PROCWATCH" --json -o fine.jsonl -- sh -c 'ls / >/dev/null; tru
 run "$PROCWATCH" show --failed fine.jsonl
 check "--failed on a run without failures: 'no failures', exit 0" \
 	eval '[[ $rc -eq 0 ]] && [[ $(cat "$tmp/err") == "no failures" ]]'
+
+# ---- a real parallel build with one broken file (issue 6's case) ----
+
+mkdir proj
+printf 'int a(void) { return 1; }\n' >proj/a.c
+printf 'int b(void) { return 2; }\n' >proj/b.c
+printf 'int bad(void) { return }\n' >proj/bad.c
+printf 'lib.a: a.o b.o bad.o\n\tar rc $@ $^\n%%.o: %%.c\n\tcc -c -o $@ $<\n' >proj/Makefile
+if command -v make >/dev/null && command -v cc >/dev/null; then
+	timeout -k 5 120 "$PROCWATCH" --json -o build.jsonl -- make -j2 -C proj >/dev/null 2>&1 </dev/null || true
+	run "$PROCWATCH" show --failed --color=never build.jsonl
+	check "make -j2: --failed puts the compiler of bad.c first, with its chain up to make, exit 1" \
+		eval '[[ $rc -eq 1 ]] && head -n1 "$tmp/err" | grep -q "bad.c.*exited 1" && grep -q "^    from:  .*← [0-9]* make -j2 -C proj$" "$tmp/err" && ! grep -q " a\.c " "$tmp/err"'
+	run "$PROCWATCH" show --json -o build-again.jsonl build.jsonl
+	check "make -j2: the trace round-trips byte for byte" \
+		eval '[[ $rc -eq 0 ]] && cmp -s build.jsonl build-again.jsonl'
+else
+	skip "make or cc is not installed"
+	skip "make or cc is not installed"
+fi
 
 # ---- 'show' is a subcommand only as the first word ----
 
