@@ -137,6 +137,9 @@ static const char *const color_names[] = {
 	[PW_COLOR_NEVER] = "never",
 };
 
+/* Where the hint sends the user: show has its own --help. */
+static const char *hint_command = "procwatch";
+
 /* Every usage error is one line naming the problem, then the same hint. */
 static enum pw_cli_action __attribute__((format(printf, 2, 3)))
 usage_error(FILE *err, const char *fmt, ...)
@@ -147,7 +150,7 @@ usage_error(FILE *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(err, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'procwatch --help' for more information.\n", err);
+	fprintf(err, "\nTry '%s --help' for more information.\n", hint_command);
 	return PW_CLI_EXIT_FAILURE;
 }
 
@@ -329,6 +332,7 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	int c, at;
 
 	set_defaults(opts);
+	hint_command = "procwatch";
 	/*
 	 * optind = 0 makes glibc reinitialise getopt completely (including the
 	 * "+" ordering it caches), so the parser can be called more than once,
@@ -411,6 +415,7 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 	int c, at;
 
 	set_defaults(opts);
+	hint_command = "procwatch show";
 	optind = 0;
 	opterr = 0;
 	for (;;) {

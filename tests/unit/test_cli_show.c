@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the `procwatch show` parser (pw_cli_parse_show): the view
+ * options it shares with tracing, --failed, the one trace operand (options
+ * may follow it), and usage errors with show's own hint.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "procwatch/cli.h"
+
+#define V(...) ((char *[]){ "show", __VA_ARGS__, NULL })
+#define HINT "Try 'procwatch show --help' for more information.\n"
+
+struct parse {
+	enum pw_cli_action action;
+	struct pw_options opts;
+	char *out;
+	char *err;
+};
+
+static void
+parse(struct parse *p, char **argv)
+{
+	size_t out_len, err_len;
+	FILE *out = open_memstream(&p->out, &out_len);
+	FILE *err = open_memstream(&p->err, &err_len);
+	int argc = 0;
+
+	cr_assert(out && err);
+	while (argv[argc])
+		argc++;
+	p->action = pw_cli_parse_show(argc, argv, &p->opts, out, err);
+	cr_assert_eq(fclose(out), 0);
+	cr_assert_eq(fclose(err), 0);
+}
+
+static void
+expect_usage_error(char **argv, const char *message)
+{
+	struct parse p;
+	char *want;
+
+	parse(&p, argv);
+	cr_assert_eq(p.action, PW_CLI_EXIT_FAILURE);
+	cr_assert_str_empty(p.out);
+	cr_assert(asprintf(&want, "procwatch: %s\n" HINT, message) > 0);
+	cr_assert_str_eq(p.err, want);
+	free(want);
+	free(p.out);
+	free(p.err);
+}
+
+Test(cli_show, view_options_and_the_trace)
+{
+	struct parse p;
+
+	parse(&p, V("--format=tree", "--time=none", "--summary", "--threads",
+		    "--no-warnings", "--explain", "--full-argv", "-o", "x.txt",
+		    "t.jsonl"));
+	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
+	cr_assert_eq(p.opts.format, PW_FORMAT_TREE);
+	cr_assert_eq(p.opts.view.time, PW_TIME_NONE);
+	cr_assert(p.opts.view.summary && p.opts.view.threads && p.opts.view.explain);
+	cr_assert_not(p.opts.view.warnings);
+	cr_assert_eq(p.opts.view.argv_max, 0);
+	cr_assert_str_eq(p.opts.output, "x.txt");
+	cr_assert_str_eq(p.opts.command[0], "t.jsonl");
+	cr_assert_eq(p.opts.command_argc, 1);
+	cr_assert_not(p.opts.failed);
+	free(p.out);
+	free(p.err);
+}
+
+/* Unlike tracing, nothing follows the trace but options: they may come last. */
+Test(cli_show, options_after_the_trace_and_failed)
+{
+	struct parse p;
+
+	parse(&p, V("-", "--failed", "--json"));
+	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
+	cr_assert_str_eq(p.opts.command[0], "-");
+	cr_assert(p.opts.failed);
+	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	free(p.out);
+	free(p.err);
+}
+
+Test(cli_show, help_is_its_own)
+{
+	struct parse p;
+
+	parse(&p, V("--help"));
+	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
+	cr_assert_str_eq(p.out, pw_cli_show_usage);
+	cr_assert_str_empty(p.err);
+	free(p.out);
+	free(p.err);
+}
+
+Test(cli_show, usage_errors)
+{
+	expect_usage_error(V("--no-seccomp", "t.jsonl"), "unknown option '--no-seccomp'");
+	expect_usage_error(V("--format=xml", "t.jsonl"),
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto)");
+	expect_usage_error(V("--time"), "option '--time' requires an argument");
+	expect_usage_error(((char *[]){ "show", NULL }), "show: no trace file given");
+	expect_usage_error(V("a", "b"), "show: one trace file at a time ('b' is extra)");
+}
+
+/* Every show option is in show's usage text, and the tracing parser is unchanged. */
+Test(cli_show, usage_lists_every_option_and_tracing_hint_is_back)
+{
+	const struct option *o;
+	char name[64];
+	struct parse p;
+	char *argv[] = { "procwatch", "--frob", NULL };
+	size_t out_len, err_len;
+	FILE *out, *err;
+
+	for (o = pw_cli_show_longopts; o->name; o++) {
+		snprintf(name, sizeof(name), "--%s", o->name);
+		cr_expect(strstr(pw_cli_show_usage, name), "%s is not in the show usage", name);
+	}
+	expect_usage_error(V("--frob", "t"), "unknown option '--frob'");
+	out = open_memstream(&p.out, &out_len);
+	err = open_memstream(&p.err, &err_len);
+	cr_assert_eq(pw_cli_parse(2, argv, &p.opts, out, err), PW_CLI_EXIT_FAILURE);
+	fclose(out);
+	fclose(err);
+	cr_assert_str_eq(p.err, "procwatch: unknown option '--frob'\n"
+				"Try 'procwatch --help' for more information.\n");
+	free(p.out);
+	free(p.err);
+}
