@@ -239,6 +239,7 @@ pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proct
 	if (!o->summary)
 		return;
 	put_summary(out, tab);
+	pw_view_summary_shape(out, tab);
 	if (o->warnings)
 		put_warning_counts(out, counts);
 }

@@ -98,6 +98,8 @@ int pw_view_flush(FILE *out);
 void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
 		   const struct pw_view_warnings *warnings);
 /* The tree, then the summary when o->summary (warning counts when o->warnings). */
+/* --summary: "slowest: ..." and "most run: ..." lines (shape.c). */
+void pw_view_summary_shape(FILE *out, const struct pw_proctab *tab);
 void pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
 		       const struct pw_view_warnings *counts);
 

@@ -33,7 +33,7 @@ export PATH=/usr/local/bin:/usr/bin:/bin
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
 # boot) to P1, P2, ...; durations (a warning's "1.203 s" too) to <dur>;
 # the helper directory to $HELPERS; mkdtemp's six random characters to
-# XXXXXX.
+# XXXXXX; the --summary "slowest:" list sorted.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
@@ -44,6 +44,8 @@ normalise() {
 		s/\b\d+\.\d{3} s\b/<dur>/g;
 		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
+		# Lifetimes vary, so the order of the slowest does too.
+		$_ = "slowest: " . join(", ", sort split /, /, $1) . "\n" if /^slowest: (.*)$/;
 	' "$PW_HELPER_DIR"
 }
 

@@ -291,7 +291,8 @@ Test(timeline, tree_orphans_threads_summary)
 		"│  └─ 62 (name unknown)  killed by SIGKILL after 30µs, orphaned, not reaped by a traced process\n"
 		"│     └─ thread 63  ended with its process\n"
 		"└─ 64 (name unknown)  exited 2 after 10µs, not reaped by its parent\n"
-		"4 processes, 1 thread, 0 execs, 0 failed execs, 1 non-zero exit, 1 killed by a signal\n");
+		"4 processes, 1 thread, 0 execs, 0 failed execs, 1 non-zero exit, 1 killed by a signal\n"
+		"slowest: ? (60) 70µs, ? (62) 30µs, ? (61) 20µs, ? (64) 10µs\n");
 }
 
 Test(timeline, failed_spawn_and_thread)
