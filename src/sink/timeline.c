@@ -712,10 +712,13 @@ timeline_close(struct pw_sink *sink)
 	int err;
 
 	fold_flush_all(tl);
-	/* A trace without an end event (procwatch failed) still gets its tree. */
+	/*
+	 * A trace without an end event (procwatch failed, or a replayed trace
+	 * of a killed job) still gets its tree, and the summary if asked for.
+	 */
 	if (!tl->ended && tl->tab.root) {
 		putc('\n', sink->out);
-		pw_tree_print(sink->out, &tl->opts, &tl->tab, &tl->warnings);
+		pw_view_print_end(sink->out, &tl->opts, &tl->tab, &tl->warnings);
 	}
 	err = pw_view_flush(sink->out);
 	pw_pidmap_each(&tl->folds, free_fold, NULL);

@@ -275,9 +275,12 @@ tree_close(struct pw_sink *sink)
 	struct tree_sink *ts = (struct tree_sink *)sink;
 	int err;
 
-	/* A trace without an end event (procwatch failed) still gets its tree. */
+	/*
+	 * A trace without an end event (procwatch failed, or a replayed trace
+	 * of a killed job) still gets its tree, and the summary if asked for.
+	 */
 	if (!ts->printed && ts->tab.root)
-		pw_tree_print(sink->out, &ts->opts, &ts->tab, &ts->warnings);
+		pw_view_print_end(sink->out, &ts->opts, &ts->tab, &ts->warnings);
 	err = pw_view_flush(sink->out);
 	pw_view_warnings_destroy(&ts->warnings);
 	pw_proctab_destroy(&ts->tab);

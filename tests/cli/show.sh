@@ -77,7 +77,7 @@ check "a newer format version: 125 and a message saying so" \
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
 	>/dev/null 2>"$tmp/probe" </dev/null && [[ ! -s t.jsonl ]]; then
-	for _ in $(seq 15); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
+	for _ in $(seq 16); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
 	echo "1..$n"
 	exit 0
 fi
@@ -109,6 +109,9 @@ last=$(wc -l <t.jsonl)
 run "$PROCWATCH" show --format=tree --time=none cut.jsonl
 check "a trace cut off mid-line: a warning naming the line, the tree, exit 0" \
 	eval '[[ $rc -eq 0 ]] && grep -qx "procwatch: cut.jsonl:$last: the last line is cut off (was the traced job killed?)" "$tmp/err" && grep -q "ls /no-such-pw  exited 2" "$tmp/err"'
+run "$PROCWATCH" show --summary --time=none cut.jsonl
+check "a trace cut off: the timeline still ends with the tree and the summary" \
+	eval '[[ $rc -eq 0 ]] && grep -q "^[0-9]* processes, " "$tmp/err" && grep -q "^slowest: sh " "$tmp/err"'
 sed '3s/.*/{"t":1.0,"event":"exec",/' t.jsonl >bad.jsonl
 run "$PROCWATCH" show --format=tree --time=none bad.jsonl
 check "a broken line in the middle: FILE:3 named, the rest shown, exit 125" \
