@@ -77,7 +77,7 @@ check "a newer format version: 125 and a message saying so" \
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
 	>/dev/null 2>"$tmp/probe" </dev/null && [[ ! -s t.jsonl ]]; then
-	for _ in $(seq 16); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
+	for _ in $(seq 18); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
 	echo "1..$n"
 	exit 0
 fi
@@ -147,12 +147,17 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	run "$PROCWATCH" show --failed --color=never build.jsonl
 	check "make -j2: --failed puts the compiler of bad.c first, with its chain up to make, exit 1" \
 		eval '[[ $rc -eq 1 ]] && head -n1 "$tmp/err" | grep -q "bad.c.*exited 1" && grep -q "^    from:  .*← [0-9]* make -j2 -C proj$" "$tmp/err" && ! grep -q " a\.c " "$tmp/err"'
+	run "$PROCWATCH" show --format=tree --summary --color=never build.jsonl
+	check "make -j2: the summary counts the three compilers as the most run" \
+		eval '[[ $rc -eq 0 ]] && grep -q "^most run: cc ×3" "$tmp/err" && grep -q "^slowest: make " "$tmp/err"'
+	run "$PROCWATCH" show --format=perfetto -o build.json build.jsonl
+	check "make -j2: the perfetto view names make and every cc" \
+		eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"build.json\")); n=[e[\"args\"][\"name\"] for e in d[\"traceEvents\"] if e.get(\"name\")==\"process_name\"]; sys.exit(not (any(\" make\" in x for x in n) and sum(x.endswith(\" cc\") for x in n)==3))"'
 	run "$PROCWATCH" show --json -o build-again.jsonl build.jsonl
 	check "make -j2: the trace round-trips byte for byte" \
 		eval '[[ $rc -eq 0 ]] && cmp -s build.jsonl build-again.jsonl'
 else
-	skip "make or cc is not installed"
-	skip "make or cc is not installed"
+	for _ in 1 2 3 4; do skip "make or cc is not installed"; done
 fi
 
 # ---- 'show' is a subcommand only as the first word ----
