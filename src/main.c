@@ -103,6 +103,21 @@ replay_into(struct pw_replay *r, struct pw_sink *sink)
  * live ones, so each view of a replayed run is the view of the live run.
  * A file that is not a trace at all shows nothing (not even an empty tree).
  */
+/* How to end for a parse result: a status, or -1 to go on and run. */
+static int
+parse_outcome(enum pw_cli_action action)
+{
+	switch (action) {
+	case PW_CLI_RUN:
+		return -1;
+	case PW_CLI_EXIT_SUCCESS:
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : PW_EXIT_FAILURE;
+	case PW_CLI_EXIT_FAILURE:
+	default:
+		return PW_EXIT_FAILURE;
+	}
+}
+
 static int
 show_main(int argc, char **argv)
 {
@@ -111,18 +126,13 @@ show_main(int argc, char **argv)
 	struct pw_sink *sink = NULL;
 	const char *path;
 	FILE *in, *out = NULL;
-	int status = PW_EXIT_FAILURE;
 	bool failures = false;
+	int status;
 
-	switch (pw_cli_parse_show(argc, argv, &opts, stdout, stderr)) {
-	case PW_CLI_RUN:
-		break;
-	case PW_CLI_EXIT_SUCCESS:
-		return fflush(stdout) == 0 ? EXIT_SUCCESS : PW_EXIT_FAILURE;
-	case PW_CLI_EXIT_FAILURE:
-	default:
-		return PW_EXIT_FAILURE;
-	}
+	status = parse_outcome(pw_cli_parse_show(argc, argv, &opts, stdout, stderr));
+	if (status >= 0)
+		return status;
+	status = PW_EXIT_FAILURE;
 	path = opts.command[0];
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	if (!in) {
@@ -165,15 +175,9 @@ main(int argc, char **argv)
 	/* Only as the first word: 'procwatch -- show' traces a command named show. */
 	if (argc > 1 && strcmp(argv[1], "show") == 0)
 		return show_main(argc - 1, argv + 1);
-	switch (pw_cli_parse(argc, argv, &opts, stdout, stderr)) {
-	case PW_CLI_RUN:
-		break;
-	case PW_CLI_EXIT_SUCCESS:
-		return fflush(stdout) == 0 ? EXIT_SUCCESS : PW_EXIT_FAILURE;
-	case PW_CLI_EXIT_FAILURE:
-	default:
-		return PW_EXIT_FAILURE;
-	}
+	status = parse_outcome(pw_cli_parse(argc, argv, &opts, stdout, stderr));
+	if (status >= 0)
+		return status;
 
 	out = open_output(opts.output);
 	if (!out)
