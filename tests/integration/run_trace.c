@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -242,7 +243,8 @@ struct child_fds {
  * the mask, and Criterion's may differ), then exec.
  */
 static void __attribute__((noreturn))
-exec_child(char **argv, const struct child_fds *f, int (*setup)(void))
+exec_child(char **argv, const struct child_fds *f, int (*setup)(void),
+	   pid_t parent)
 {
 	sigset_t all;
 	int sig;
@@ -259,6 +261,14 @@ exec_child(char **argv, const struct child_fds *f, int (*setup)(void))
 		dprintf(2, "harness: child setup: %s\n", strerror(errno));
 		_exit(126);
 	}
+	/*
+	 * A test killed by its timeout must not leave procwatch (and, through
+	 * PTRACE_O_EXITKILL, its tracees) running on a CI machine: die with
+	 * the test.  PR_SET_PDEATHSIG survives exec (prctl(2)); if the test is
+	 * already gone, the parent is no longer the one that forked us.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(126);
 	execv(argv[0], argv);
 	dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -303,6 +313,7 @@ pw_run_start(const char *helper, const char *const *args,
 	static const struct pw_run_opts none;
 	struct child_fds f;
 	char **argv, *prog;
+	pid_t parent;
 	int p[2];
 
 	if (!opts)
@@ -324,10 +335,11 @@ pw_run_start(const char *helper, const char *const *args,
 	/* O_APPEND: helpers' processes share the description; lines never overlap. */
 	fcntl(f.facts, F_SETFL, O_APPEND);
 
+	parent = getpid();
 	h->pid = fork();
 	cr_assert(h->pid >= 0, "harness: fork: %s", strerror(errno));
 	if (h->pid == 0)
-		exec_child(argv, &f, opts->child_setup);
+		exec_child(argv, &f, opts->child_setup, parent);
 	close(p[1]);
 	close(f.in);
 	h->out = p[0];
