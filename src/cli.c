@@ -325,15 +325,22 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 	}
 }
 
-enum pw_cli_action
-pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
-	     FILE *err)
+typedef enum pw_cli_action (*option_fn)(int c, struct pw_options *opts,
+					FILE *out, FILE *err);
+
+/*
+ * The getopt loop both command lines share: PW_CLI_RUN once the options
+ * are done (the operands start at optind), anything else to end.
+ */
+static enum pw_cli_action
+parse_options(int argc, char **argv, const char *short_opts,
+	      const struct option *long_opts, option_fn apply,
+	      struct pw_options *opts, FILE *out, FILE *err)
 {
 	enum pw_cli_action action;
 	int c, at;
 
 	set_defaults(opts);
-	hint_command = "procwatch";
 	/*
 	 * optind = 0 makes glibc reinitialise getopt completely (including the
 	 * "+" ordering it caches), so the parser can be called more than once,
@@ -344,15 +351,28 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	for (;;) {
 		/* The argument getopt is about to look at, for error messages. */
 		at = optind > 0 ? optind : 1;
-		c = getopt_long(argc, argv, short_options, pw_cli_longopts, NULL);
+		c = getopt_long(argc, argv, short_opts, long_opts, NULL);
 		if (c == -1)
-			break;
+			return PW_CLI_RUN;
 		if (c == '?' || c == ':')
 			return report_getopt_error(c, at < argc ? argv[at] : "", err);
-		action = apply_option(c, opts, out, err);
+		action = apply(c, opts, out, err);
 		if (action != PW_CLI_RUN)
 			return action;
 	}
+}
+
+enum pw_cli_action
+pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
+	     FILE *err)
+{
+	enum pw_cli_action action;
+
+	hint_command = "procwatch";
+	action = parse_options(argc, argv, short_options, pw_cli_longopts,
+			       apply_option, opts, out, err);
+	if (action != PW_CLI_RUN)
+		return action;
 	if (optind >= argc)
 		return usage_error(err, "no command given");
 	/* argv[argc] is NULL (C11 5.1.2.2.1), so the tail is a valid argv. */
@@ -409,36 +429,33 @@ const char pw_cli_show_usage[] =
 	"when the trace was read whole (a trace cut off by a killed job only\n"
 	"warns), 125 when FILE is not a trace or had damaged lines.\n";
 
+/* show's own options (its --help, --failed), then the shared ones. */
+static enum pw_cli_action
+apply_show_option(int c, struct pw_options *opts, FILE *out, FILE *err)
+{
+	switch (c) {
+	case 'h':
+		fputs(pw_cli_show_usage, out);
+		return PW_CLI_EXIT_SUCCESS;
+	case OPT_FAILED:
+		opts->failed = true;
+		return PW_CLI_RUN;
+	default:
+		return apply_option(c, opts, out, err);
+	}
+}
+
 enum pw_cli_action
 pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 		  FILE *err)
 {
 	enum pw_cli_action action;
-	int c, at;
 
-	set_defaults(opts);
 	hint_command = "procwatch show";
-	optind = 0;
-	opterr = 0;
-	for (;;) {
-		at = optind > 0 ? optind : 1;
-		c = getopt_long(argc, argv, ":o:h", pw_cli_show_longopts, NULL);
-		if (c == -1)
-			break;
-		if (c == '?' || c == ':')
-			return report_getopt_error(c, at < argc ? argv[at] : "", err);
-		if (c == 'h') {
-			fputs(pw_cli_show_usage, out);
-			return PW_CLI_EXIT_SUCCESS;
-		}
-		if (c == OPT_FAILED) {
-			opts->failed = true;
-			continue;
-		}
-		action = apply_option(c, opts, out, err);
-		if (action != PW_CLI_RUN)
-			return action;
-	}
+	action = parse_options(argc, argv, ":o:h", pw_cli_show_longopts,
+			       apply_show_option, opts, out, err);
+	if (action != PW_CLI_RUN)
+		return action;
 	if (optind >= argc)
 		return usage_error(err, "show: no trace file given");
 	if (argc - optind > 1)
