@@ -15,59 +15,20 @@
 #include <criterion/criterion.h>
 
 #include "procwatch/cli.h"
+#include "cli_parse.h"
 
 #define HINT "Try 'procwatch --help' for more information.\n"
 
-/* One parse with its captured output; argv stays owned by the test. */
-struct parse {
-	enum pw_cli_action action;
-	struct pw_options opts;
-	char *out;
-	char *err;
-};
-
-/*
- * Parses a NULL-terminated vector as main() would receive it.  The caller's
- * array must outlive the result: opts.command points into it.
- */
 static void
 parse(struct parse *p, char **argv)
 {
-	size_t out_len, err_len;
-	FILE *out, *err;
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	out = open_memstream(&p->out, &out_len);
-	err = open_memstream(&p->err, &err_len);
-	cr_assert(out && err);
-	p->action = pw_cli_parse(argc, argv, &p->opts, out, err);
-	cr_assert_eq(fclose(out), 0);
-	cr_assert_eq(fclose(err), 0);
+	parse_with(pw_cli_parse, p, argv);
 }
 
-static void
-parse_free(struct parse *p)
-{
-	free(p->out);
-	free(p->err);
-}
-
-/* A usage error: nothing on out, exactly the message line and the hint on err. */
 static void
 expect_usage_error(char **argv, const char *message)
 {
-	struct parse p;
-	char *want;
-
-	parse(&p, argv);
-	cr_assert_eq(p.action, PW_CLI_EXIT_FAILURE);
-	cr_assert_str_empty(p.out);
-	cr_assert(asprintf(&want, "procwatch: %s\n" HINT, message) > 0);
-	cr_assert_str_eq(p.err, want);
-	free(want);
-	parse_free(&p);
+	expect_usage_error_with(pw_cli_parse, argv, message, HINT);
 }
 
 /* A successful parse: no output at all, and the command as expected. */

@@ -11,47 +11,21 @@
 #include <criterion/criterion.h>
 
 #include "procwatch/cli.h"
+#include "cli_parse.h"
 
 #define V(...) ((char *[]){ "show", __VA_ARGS__, NULL })
 #define HINT "Try 'procwatch show --help' for more information.\n"
 
-struct parse {
-	enum pw_cli_action action;
-	struct pw_options opts;
-	char *out;
-	char *err;
-};
-
 static void
 parse(struct parse *p, char **argv)
 {
-	size_t out_len, err_len;
-	FILE *out = open_memstream(&p->out, &out_len);
-	FILE *err = open_memstream(&p->err, &err_len);
-	int argc = 0;
-
-	cr_assert(out && err);
-	while (argv[argc])
-		argc++;
-	p->action = pw_cli_parse_show(argc, argv, &p->opts, out, err);
-	cr_assert_eq(fclose(out), 0);
-	cr_assert_eq(fclose(err), 0);
+	parse_with(pw_cli_parse_show, p, argv);
 }
 
 static void
 expect_usage_error(char **argv, const char *message)
 {
-	struct parse p;
-	char *want;
-
-	parse(&p, argv);
-	cr_assert_eq(p.action, PW_CLI_EXIT_FAILURE);
-	cr_assert_str_empty(p.out);
-	cr_assert(asprintf(&want, "procwatch: %s\n" HINT, message) > 0);
-	cr_assert_str_eq(p.err, want);
-	free(want);
-	free(p.out);
-	free(p.err);
+	expect_usage_error_with(pw_cli_parse_show, argv, message, HINT);
 }
 
 Test(cli_show, view_options_and_the_trace)
@@ -71,8 +45,7 @@ Test(cli_show, view_options_and_the_trace)
 	cr_assert_str_eq(p.opts.command[0], "t.jsonl");
 	cr_assert_eq(p.opts.command_argc, 1);
 	cr_assert_not(p.opts.failed);
-	free(p.out);
-	free(p.err);
+	parse_free(&p);
 }
 
 /* Unlike tracing, nothing follows the trace but options: they may come last. */
@@ -85,8 +58,7 @@ Test(cli_show, options_after_the_trace_and_failed)
 	cr_assert_str_eq(p.opts.command[0], "-");
 	cr_assert(p.opts.failed);
 	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
-	free(p.out);
-	free(p.err);
+	parse_free(&p);
 }
 
 Test(cli_show, help_is_its_own)
@@ -97,8 +69,7 @@ Test(cli_show, help_is_its_own)
 	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
 	cr_assert_str_eq(p.out, pw_cli_show_usage);
 	cr_assert_str_empty(p.err);
-	free(p.out);
-	free(p.err);
+	parse_free(&p);
 }
 
 Test(cli_show, usage_errors)
@@ -133,6 +104,5 @@ Test(cli_show, usage_lists_every_option_and_tracing_hint_is_back)
 	fclose(err);
 	cr_assert_str_eq(p.err, "procwatch: unknown option '--frob'\n"
 				"Try 'procwatch --help' for more information.\n");
-	free(p.out);
-	free(p.err);
+	parse_free(&p);
 }

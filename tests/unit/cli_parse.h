@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the command-line unit tests (test_cli.c, test_cli_show.c): run
+ * one of the parsers on a vector as main() would receive it, capturing what
+ * it prints, and check a usage error's exact two lines.
+ */
+#ifndef PW_TEST_CLI_PARSE_H
+#define PW_TEST_CLI_PARSE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <criterion/criterion.h>
+
+#include "procwatch/cli.h"
+
+typedef enum pw_cli_action (*cli_parser)(int argc, char **argv,
+					 struct pw_options *opts,
+					 FILE *out, FILE *err);
+
+/* One parse with its captured output; argv stays owned by the test. */
+struct parse {
+	enum pw_cli_action action;
+	struct pw_options opts;
+	char *out;
+	char *err;
+};
+
+/*
+ * Parses a NULL-terminated vector.  The caller's array must outlive the
+ * result: opts.command points into it.
+ */
+static inline void
+parse_with(cli_parser parser, struct parse *p, char **argv)
+{
+	size_t out_len, err_len;
+	FILE *out, *err;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	out = open_memstream(&p->out, &out_len);
+	err = open_memstream(&p->err, &err_len);
+	cr_assert(out && err);
+	p->action = parser(argc, argv, &p->opts, out, err);
+	cr_assert_eq(fclose(out), 0);
+	cr_assert_eq(fclose(err), 0);
+}
+
+static inline void
+parse_free(struct parse *p)
+{
+	free(p->out);
+	free(p->err);
+}
+
+/* A usage error: nothing on out, exactly the message line and the hint on err. */
+static inline void
+expect_usage_error_with(cli_parser parser, char **argv, const char *message,
+			const char *hint)
+{
+	struct parse p;
+	char *want;
+
+	parse_with(parser, &p, argv);
+	cr_assert_eq(p.action, PW_CLI_EXIT_FAILURE);
+	cr_assert_str_empty(p.out);
+	cr_assert(asprintf(&want, "procwatch: %s\n%s", message, hint) > 0);
+	cr_assert_str_eq(p.err, want);
+	free(want);
+	parse_free(&p);
+}
+
+#endif
