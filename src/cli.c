@@ -33,6 +33,7 @@ enum {
 	OPT_NO_WARNINGS,
 	OPT_EXPLAIN,
 	OPT_FAILED,
+	OPT_STACK,
 };
 
 /*
@@ -40,13 +41,14 @@ enum {
  * "ls -l"; ":" makes getopt report a missing argument as ':' so that it can
  * be told apart from an unknown option.
  */
-static const char short_options[] = "+:o:hV";
+static const char short_options[] = "+:o:khV";
 
 const struct option pw_cli_longopts[] = {
 	{ "output",	required_argument,	NULL,	'o' },
 	{ "format",	required_argument,	NULL,	OPT_FORMAT },
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "no-seccomp",	no_argument,		NULL,	OPT_NO_SECCOMP },
+	{ "stack",	optional_argument,	NULL,	OPT_STACK },
 	{ "time",	required_argument,	NULL,	OPT_TIME },
 	{ "color",	required_argument,	NULL,	OPT_COLOR },
 	{ "argv-max",	required_argument,	NULL,	OPT_ARGV_MAX },
@@ -101,6 +103,9 @@ const char pw_cli_usage[] =
 	"Tracing:\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
 	"                        only the traced ones (slower, same trace)\n"
+	"  -k, --stack[=DEPTH]   record the calling thread's stack (function+offset\n"
+	"                        and object file, innermost first, at most DEPTH\n"
+	"                        frames, default 16) at each spawn and exec\n"
 	"\n"
 	"Miscellaneous:\n"
 	"  -h, --help            show this help and exit\n"
@@ -212,6 +217,27 @@ parse_argv_max(const char *arg, struct pw_options *opts, FILE *err)
 	return PW_CLI_RUN;
 }
 
+/* --stack=DEPTH: a frame count from 1 to PW_STACK_DEPTH_MAX. */
+static enum pw_cli_action
+parse_stack_depth(const char *arg, struct pw_options *opts, FILE *err)
+{
+	unsigned long v;
+	char *end;
+
+	if (!arg) {
+		opts->stack_depth = PW_STACK_DEPTH_DEFAULT;
+		return PW_CLI_RUN;
+	}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v < 1 ||
+	    v > PW_STACK_DEPTH_MAX)
+		return usage_error(err, "invalid --stack depth '%s' (a number from 1 to %d)",
+				   arg, PW_STACK_DEPTH_MAX);
+	opts->stack_depth = (unsigned)v;
+	return PW_CLI_RUN;
+}
+
 /*
  * getopt_long keeps no record of which argument failed, so the caller
  * passes the one being parsed ("--form=x", "-x", "-Vx").  A long option is
@@ -320,6 +346,10 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 	case OPT_NO_SECCOMP:
 		opts->seccomp = false;
 		return PW_CLI_RUN;
+	case 'k':
+		return parse_stack_depth(NULL, opts, err);
+	case OPT_STACK:
+		return parse_stack_depth(optarg, opts, err);
 	default:
 		return apply_view_option(c, opts, out, err);
 	}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "procwatch/event.h"
 #include "procwatch/sink.h"
 
 /* env(1)/timeout(1) convention for a wrapper's own failures. */
@@ -38,6 +39,7 @@ struct pw_options {
 	enum pw_format format;
 	const char *output;	/* -o FILE; NULL: standard error */
 	bool seccomp;		/* false with --no-seccomp */
+	unsigned stack_depth;	/* -k/--stack: frames per stack; 0: no stacks */
 	enum pw_color_mode color;
 	struct pw_view_opts view;	/* view.color is decided by main from color */
 	bool failed;		/* show --failed: only the failures */

@@ -4,8 +4,8 @@
  * replay reader) to the sinks.  Read this header first: every other part of
  * procwatch either produces these values or consumes them.
  *
- * An event owns the heap memory it points to (exec path and argv); release it
- * with pw_event_clear().  Nothing here refers to ptrace: sinks and unit tests
+ * An event owns the heap memory it points to (exec path and argv, stacks);
+ * release it with pw_event_clear().  Nothing here refers to ptrace: sinks and unit tests
  * build events by hand.
  */
 #ifndef PROCWATCH_EVENT_H
@@ -66,6 +66,37 @@ enum pw_spawn_kind {
 
 #define PW_SET_TID_MAX 32	/* kernel MAX_PID_NS_LEVEL */
 
+/*
+ * One frame of a user-space stack (-k).  fn is the function's symbol and off
+ * the distance of ip from its start; without a symbol (a stripped object)
+ * fn is NULL and off is ip's address within obj, as objdump and addr2line
+ * count it.  obj (the mapped file) is NULL for code in no file: JIT code,
+ * anonymous memory.
+ */
+struct pw_frame {
+	uint64_t ip;
+	uint64_t off;
+	char *fn;
+	char *obj;
+};
+
+#define PW_STACK_DEPTH_DEFAULT 16
+#define PW_STACK_DEPTH_MAX 256
+
+/*
+ * The calling thread's user-space stack at a spawn or exec entry, innermost
+ * frame first.  requested is false when no stack was asked for (no -k):
+ * sinks then say nothing about stacks.  note says why a requested stack is
+ * missing or cut short ("the task died while being unwound", "deeper than
+ * 16 frames"); NULL when the walk reached the outermost frame.
+ */
+struct pw_stack {
+	bool requested;
+	struct pw_frame *frames;
+	size_t nframes;
+	char *note;
+};
+
 struct pw_spawn {
 	enum pw_call call;
 	uint64_t flags;		/* CLONE_* bits; the exit signal is not in here */
@@ -82,6 +113,7 @@ struct pw_spawn {
 	uint64_t cgroup;	/* cgroup fd, meaningful with CLONE_INTO_CGROUP */
 	size_t set_tid_size;
 	pid_t set_tid[PW_SET_TID_MAX];
+	struct pw_stack stack;	/* the caller's, at the entry (-k) */
 };
 
 /* A file descriptor a new program inherited, and what it refers to. */
@@ -109,6 +141,7 @@ struct pw_exec {
 	struct pw_fd *fds;	/* descriptors above 2 that survived the exec, by number */
 	size_t nfds;
 	bool fds_truncated;	/* more than PW_EXEC_MAX_FDS */
+	struct pw_stack stack;	/* the caller's, at the entry (-k) */
 };
 
 enum pw_status_kind {
@@ -177,9 +210,10 @@ struct pw_event {
 	} u;
 };
 
-/* Frees what the event owns (exec path and argv) and zeroes those fields. */
+/* Frees what the event owns (exec path and argv, stacks) and zeroes those fields. */
 void pw_event_clear(struct pw_event *ev);
 void pw_bytes_clear(struct pw_bytes *b);
+void pw_stack_clear(struct pw_stack *st);
 
 const char *pw_event_kind_name(enum pw_event_kind kind);
 const char *pw_call_name(enum pw_call call);	/* "clone", ...; NULL for NONE */

@@ -55,15 +55,30 @@ pw_bytes_clear(struct pw_bytes *b)
 	b->err = 0;
 }
 
-/* Only exec events own memory: start's argv belongs to the caller. */
+void
+pw_stack_clear(struct pw_stack *st)
+{
+	for (size_t i = 0; st->frames && i < st->nframes; i++) {
+		free(st->frames[i].fn);
+		free(st->frames[i].obj);
+	}
+	free(st->frames);
+	free(st->note);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Only spawn and exec events own memory: start's argv belongs to the caller. */
 void
 pw_event_clear(struct pw_event *ev)
 {
 	struct pw_exec *ex;
 
+	if (ev && ev->kind == PW_EV_SPAWN)
+		pw_stack_clear(&ev->u.spawn.stack);
 	if (!ev || ev->kind != PW_EV_EXEC)
 		return;
 	ex = &ev->u.exec;
+	pw_stack_clear(&ex->stack);
 	pw_bytes_clear(&ex->path);
 	pw_bytes_clear(&ex->cwd);
 	pw_bytes_clear(&ex->exe);
