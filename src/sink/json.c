@@ -176,6 +176,50 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 	}
 }
 
+/* A C string from the trace (a symbol, an object path): any byte but NUL. */
+static void
+put_cstr_bytes(struct pw_json *w, const char *s)
+{
+	if (s)
+		pw_json_bytes_len(w, s, strlen(s));
+	else
+		pw_json_null(w);
+}
+
+/*
+ * -k: "stack" and "stack_note", last so that the keys before them read as
+ * without -k.  ip is a hex string because JSON numbers above 2^53 lose
+ * digits in many readers; off stays a number, being small.
+ */
+static void
+put_stack(struct pw_json *w, const struct pw_stack *st)
+{
+	char ip[24];
+	size_t i;
+
+	if (!st->requested)
+		return;
+	pw_json_key(w, "stack");
+	pw_json_array_begin(w);
+	for (i = 0; i < st->nframes; i++) {
+		pw_json_object_begin(w);
+		pw_json_key(w, "fn");
+		put_cstr_bytes(w, st->frames[i].fn);
+		pw_json_key(w, "off");
+		pw_json_uint(w, st->frames[i].off);
+		pw_json_key(w, "obj");
+		put_cstr_bytes(w, st->frames[i].obj);
+		snprintf(ip, sizeof(ip), "0x%" PRIx64, st->frames[i].ip);
+		put_key_string(w, "ip", ip);
+		pw_json_object_end(w);
+	}
+	pw_json_array_end(w);
+	if (st->note) {
+		pw_json_key(w, "stack_note");
+		put_cstr_bytes(w, st->note);
+	}
+}
+
 static void
 put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 {
@@ -201,6 +245,7 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 		put_key_errno(w, "errno", (int)-sp->result);
 	if (sp->call == PW_CALL_CLONE3)
 		put_clone3_args(w, sp);
+	put_stack(w, &sp->stack);
 }
 
 /* What a successful exec left: the file run, the descriptors inherited. */
@@ -262,6 +307,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	if (ex->old_tid)
 		put_key_int(w, "old_tid", ex->old_tid);
 	put_exec_image(w, ex);
+	put_stack(w, &ex->stack);
 }
 
 /* waitid's target is a pair; the name keeps "P_PID" readable in the trace. */

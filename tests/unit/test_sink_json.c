@@ -700,3 +700,109 @@ Test(sink_json, stream_of_lines)
 		json_decref(o);
 	}
 }
+
+/*
+ * -k: a stack with a symbol, a stripped frame (no fn: off is the address in
+ * obj), a frame in no file (no obj) whose symbol is not UTF-8, and a note.
+ */
+static struct pw_frame frames3[] = {
+	{ .ip = 0x55555555521a, .off = 0x1a, .fn = "f2", .obj = "/tmp/pw_stack" },
+	{ .ip = 0x7f0012340139, .off = 0x1139, .fn = NULL, .obj = "/tmp/pw_stack.stripped" },
+	{ .ip = 0x7f0012345678, .off = 4, .fn = "jit\xff\xfe", .obj = NULL },
+};
+
+/* The "stack" array is frames3, exactly. */
+static void
+assert_stack3(json_t *o)
+{
+	json_t *a = json_object_get(o, "stack"), *f, *fn;
+
+	cr_assert(json_is_array(a), "no stack array in %s", line);
+	cr_assert_eq(json_array_size(a), 3);
+	f = json_array_get(a, 0);
+	assert_keys(f, KEYS("fn", "off", "obj", "ip"));
+	cr_assert_str_eq(str(f, "fn"), "f2");
+	cr_assert_eq(num(f, "off"), 0x1a);
+	cr_assert_str_eq(str(f, "obj"), "/tmp/pw_stack");
+	cr_assert_str_eq(str(f, "ip"), "0x55555555521a");
+	f = json_array_get(a, 1);
+	assert_keys(f, KEYS("fn", "off", "obj", "ip"));
+	cr_assert(json_is_null(json_object_get(f, "fn")));
+	cr_assert_eq(num(f, "off"), 0x1139);
+	cr_assert_str_eq(str(f, "obj"), "/tmp/pw_stack.stripped");
+	cr_assert_str_eq(str(f, "ip"), "0x7f0012340139");
+	f = json_array_get(a, 2);
+	fn = json_object_get(f, "fn");
+	cr_assert(json_is_object(fn), "a symbol that is not UTF-8 keeps its bytes");
+	cr_assert_str_eq(str(fn, "hex"), "6a6974fffe");
+	cr_assert_str_eq(str(fn, "text"), "jit\xef\xbf\xbd\xef\xbf\xbd");
+	cr_assert(json_is_null(json_object_get(f, "obj")));
+	cr_assert_str_eq(str(f, "ip"), "0x7f0012345678");
+}
+
+Test(sink_json, spawn_with_stack)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_SPAWN, .pid = 10, .tid = 10,
+		.u.spawn = { .call = PW_CALL_VFORK, .flags = CLONE_VM | CLONE_VFORK,
+			     .exit_signal = SIGCHLD, .kind = PW_SPAWN_VFORK,
+			     .child = 11, .parent = 10, .result = 11,
+			     .stack = { .requested = true, .frames = frames3, .nframes = 3,
+					.note = "deeper than 3 frames" } },
+	};
+	json_t *o = emit(&ev);
+
+	assert_keys(o, KEYS("t", "event", "pid", "tid", "call", "flags", "exit_signal",
+			    "kind", "thread", "parent", "result", "child", "stack",
+			    "stack_note"));
+	assert_stack3(o);
+	cr_assert_str_eq(str(o, "stack_note"), "deeper than 3 frames");
+	json_decref(o);
+}
+
+Test(sink_json, exec_with_stack_after_every_other_key)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_EXEC, .pid = 80, .tid = 80,
+		.u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/x", .len = 2 },
+			    .result = -ENOENT,
+			    .stack = { .requested = true, .frames = frames3, .nframes = 3 } },
+	};
+	json_t *o = emit(&ev);
+
+	assert_keys(o, KEYS("t", "event", "pid", "tid", "call", "path", "argv",
+			    "result", "errno", "stack"));
+	assert_stack3(o);
+	json_decref(o);
+}
+
+/* Asked for but not taken: an empty array, and the reason. */
+Test(sink_json, empty_stack_with_note)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_EXEC, .pid = 80, .tid = 80,
+		.u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/x", .len = 2 },
+			    .stack = { .requested = true,
+				       .note = "the task died while being unwound" } },
+	};
+	json_t *o = emit(&ev);
+
+	cr_assert_not_null(strstr(line, ",\"stack\":[],\"stack_note\":\"the task died while being unwound\"}"),
+			   "%s", line);
+	json_decref(o);
+}
+
+/* Without -k nothing is said about stacks, whatever the struct holds. */
+Test(sink_json, stack_not_requested_writes_nothing)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_SPAWN, .pid = 10, .tid = 10,
+		.u.spawn = { .call = PW_CALL_FORK, .kind = PW_SPAWN_FORK, .child = 11,
+			     .parent = 10, .result = 11,
+			     .stack = { .frames = frames3, .nframes = 3, .note = "x" } },
+	};
+	json_t *o = emit(&ev);
+
+	cr_assert_null(strstr(line, "stack"), "%s", line);
+	json_decref(o);
+}
