@@ -16,5 +16,11 @@
  * 'single-quoted' when it is printable, else $'...' with \xNN escapes.
  */
 void pw_shquote(FILE *out, const char *s, size_t len);
+/*
+ * Writes s as plain text for a line of the views: printable characters as
+ * they are, a backslash as \\, anything else (controls, invalid UTF-8,
+ * bidirectional overrides) as \xNN.
+ */
+void pw_text_escaped(FILE *out, const char *s, size_t len);
 
 #endif

@@ -106,3 +106,29 @@ pw_shquote(FILE *out, const char *str, size_t len)
 	}
 	putc('\'', out);
 }
+
+/*
+ * Not a shell word but text inside a line (a symbol, an object's name): a
+ * demangled C++ name is full of what a shell would quote, so printable
+ * characters go out as they are and only what must not reach the terminal
+ * raw becomes \xNN; a backslash is doubled so that an escape is never
+ * ambiguous.
+ */
+void
+pw_text_escaped(FILE *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = printable_len(s + i, len - i);
+		if (n == 0) {
+			n = 1;
+			fprintf(out, "\\x%02x", s[i]);
+		} else if (s[i] == '\\') {
+			fputs("\\\\", out);
+		} else {
+			fwrite(s + i, 1, n, out);
+		}
+	}
+}

@@ -12,6 +12,8 @@
  * depth, name, start and exit, and prints the tree when the trace ends.  A
  * PATH search (execvp trying one argv in directory after directory) is held
  * back per task and folded into one line when that task does anything else.
+ * With -k, a spawn's or exec's line is followed by the caller's stack, one
+ * dim "at" note per frame.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -129,12 +131,13 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
 }
 
 /*
- * A note (warning or --explain line) under tl->note_ev's line: the time
- * column left blank, the same guides, indented one step, then mark and
- * text in colour c.
+ * A note (warning, --explain or stack line) under tl->note_ev's line: the
+ * time column left blank, the same guides, indented one step, then mark
+ * and text in colour c.  note_begin() writes up to the mark, for a text
+ * the caller writes itself; note_end() closes the line.
  */
 static void
-put_note(struct timeline *tl, enum pw_color c, const char *mark, const char *text)
+note_begin(struct timeline *tl, enum pw_color c, const char *mark)
 {
 	static const int time_width[] = {
 		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
@@ -146,9 +149,55 @@ put_note(struct timeline *tl, enum pw_color c, const char *mark, const char *tex
 	put_guides(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
 	fputs("   ", out);
 	pw_view_color(out, &tl->opts, c);
-	fprintf(out, "%s %s", mark, text);
-	pw_view_reset(out, &tl->opts);
-	putc('\n', out);
+	fprintf(out, "%s ", mark);
+}
+
+static void
+note_end(struct timeline *tl)
+{
+	pw_view_reset(tl->base.out, &tl->opts);
+	putc('\n', tl->base.out);
+}
+
+static void
+put_note(struct timeline *tl, enum pw_color c, const char *mark, const char *text)
+{
+	note_begin(tl, c, mark);
+	fputs(text, tl->base.out);
+	note_end(tl);
+}
+
+/*
+ * -k: the caller's stack under its spawn or exec, "at f2+0x1a (pw_stack)"
+ * a frame, innermost first, then why it stops short if it does.  Dim like
+ * --explain: it is context for the event, not an event.
+ */
+static void
+put_stack(struct timeline *tl, const struct pw_stack *st)
+{
+	size_t i;
+
+	if (!st->requested)
+		return;
+	for (i = 0; i < st->nframes; i++) {
+		note_begin(tl, PW_COLOR_DIM, "at");
+		pw_view_frame(tl->base.out, &st->frames[i], false);
+		note_end(tl);
+	}
+	if (st->note) {
+		note_begin(tl, PW_COLOR_DIM, "at");
+		pw_view_stack_note(tl->base.out, st, false);
+		note_end(tl);
+	}
+}
+
+static void
+put_event_stack(struct timeline *tl, const struct pw_event *ev)
+{
+	if (ev->kind == PW_EV_SPAWN)
+		put_stack(tl, &ev->u.spawn.stack);
+	else if (ev->kind == PW_EV_EXEC)
+		put_stack(tl, &ev->u.exec.stack);
 }
 
 /* pw_warning_fn: "⚠ text" under the event that gave rise to it. */
@@ -286,12 +335,13 @@ bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src)
 	return 0;
 }
 
-/* Frees what exec_copy() made (only path and argv: the rest is not copied). */
+/* Frees what exec_copy() made (path, argv, stack: the rest is not copied). */
 static void
 exec_copy_free(struct pw_exec *ex)
 {
 	size_t i;
 
+	pw_stack_clear(&ex->stack);
 	free(ex->path.data);
 	for (i = 0; ex->argv && i < ex->argc; i++)
 		free(ex->argv[i].data);
@@ -299,7 +349,41 @@ exec_copy_free(struct pw_exec *ex)
 	memset(ex, 0, sizeof(*ex));
 }
 
-/* What a folded line needs of an exec event: the scalars, path and argv. */
+static int
+str_dup(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src && !(*dst = strdup(src)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* A deep copy of a stack; on failure dst holds what was copied, to clear. */
+static int
+stack_copy(struct pw_stack *dst, const struct pw_stack *src)
+{
+	size_t i;
+
+	*dst = (struct pw_stack){ .requested = src->requested };
+	if (str_dup(&dst->note, src->note) < 0)
+		return -ENOMEM;
+	if (!src->nframes)
+		return 0;
+	dst->frames = calloc(src->nframes, sizeof(*dst->frames));
+	if (!dst->frames)
+		return -ENOMEM;
+	for (i = 0; i < src->nframes; i++) {
+		dst->nframes = i + 1;
+		dst->frames[i].ip = src->frames[i].ip;
+		dst->frames[i].off = src->frames[i].off;
+		if (str_dup(&dst->frames[i].fn, src->frames[i].fn) < 0 ||
+		    str_dup(&dst->frames[i].obj, src->frames[i].obj) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* What a folded line needs of an exec event: the scalars, path, argv, stack. */
 static int
 exec_copy(struct pw_event *dst, const struct pw_event *ev)
 {
@@ -319,7 +403,8 @@ exec_copy(struct pw_event *dst, const struct pw_event *ev)
 	ex->argv_err = src->argv_err;
 	ex->result = src->result;
 	ex->argv = calloc(src->argc ? src->argc : 1, sizeof(*ex->argv));
-	if (!ex->argv || bytes_dup(&ex->path, &src->path) < 0)
+	if (!ex->argv || bytes_dup(&ex->path, &src->path) < 0 ||
+	    stack_copy(&ex->stack, &src->stack) < 0)
 		goto fail;
 	for (i = 0; i < src->argc; i++) {
 		ex->argc = i + 1;
@@ -343,12 +428,17 @@ static void
 fold_flush(struct timeline *tl, pid_t tid)
 {
 	struct fold *f = pw_pidmap_remove(&tl->folds, tid);
+	const struct pw_event *note_ev;
 
 	if (!f)
 		return;
 	f->first.u.exec.result = -f->last_err;
 	put_exec(tl, &f->first, f->tries, f->last_err);
 	end_line(tl);
+	note_ev = tl->note_ev;
+	tl->note_ev = &f->first;
+	put_stack(tl, &f->first.u.exec.stack);
+	tl->note_ev = note_ev;
 	exec_copy_free(&f->first.u.exec);
 	free(f);
 }
@@ -384,6 +474,10 @@ fold_event(struct timeline *tl, const struct pw_event *ev)
 			free(f->first.u.exec.path.data);
 			if (bytes_dup(&f->first.u.exec.path, &ev->u.exec.path) < 0)
 				f->first.u.exec.path.data = NULL;
+			/* Its stack too: the line is that attempt's. */
+			pw_stack_clear(&f->first.u.exec.stack);
+			if (stack_copy(&f->first.u.exec.stack, &ev->u.exec.stack) < 0)
+				pw_stack_clear(&f->first.u.exec.stack);
 			return FOLD_HELD;
 		}
 		put_exec(tl, ev, f->tries + 1, f->last_err);
@@ -683,6 +777,8 @@ timeline_event(struct pw_sink *sink, const struct pw_event *ev)
 	pw_exec_notes_event(&tl->exec_notes, &tl->tab, ev);
 	/* Notes read the model as it is after the event. */
 	tl->note_ev = ev;
+	if (shown)
+		put_event_stack(tl, ev);
 	if (shown && tl->opts.explain)
 		put_explain(tl, ev);
 	pw_view_warnings_check(&tl->opts, &tl->tab, ev, &tl->warnings, put_warning, tl);

@@ -299,6 +299,47 @@ pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b)
 	return true;
 }
 
+/* Tracee bytes as they are (raw) or escaped for a terminal. */
+static void
+put_text(FILE *out, const char *s, bool raw)
+{
+	if (raw)
+		fputs(s, out);
+	else
+		pw_text_escaped(out, s, strlen(s));
+}
+
+/*
+ * The object by its base name on a terminal, where the line must stay
+ * short; the full path in the perfetto args, where it is clicked on.
+ */
+void
+pw_view_frame(FILE *out, const struct pw_frame *f, bool raw)
+{
+	if (f->fn) {
+		put_text(out, f->fn, raw);
+		fprintf(out, "+0x%" PRIx64, f->off);
+	} else if (f->obj) {
+		fprintf(out, "0x%" PRIx64, f->off);
+	} else {
+		fprintf(out, "0x%" PRIx64, f->ip);
+	}
+	if (!f->obj)
+		return;
+	fputs(" (", out);
+	put_text(out, raw ? f->obj : pw_basename(f->obj), raw);
+	putc(')', out);
+}
+
+void
+pw_view_stack_note(FILE *out, const struct pw_stack *st, bool raw)
+{
+	if (!st->note)
+		return;
+	fputs(st->nframes ? "… stack cut short: " : "… no stack: ", out);
+	put_text(out, st->note, raw);
+}
+
 struct warn_ctx {
 	struct pw_view_warnings *counts;
 	pw_warning_fn fn;

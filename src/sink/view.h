@@ -64,6 +64,15 @@ void pw_view_name(FILE *out, const char *name);
 void pw_view_errno(FILE *out, int err);
 /* True when two argv are the same bytes (a PATH search retries one argv). */
 bool pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b);
+/*
+ * One stack frame (-k): "f2+0x1a (pw_stack)"; without a symbol the address
+ * in the object, "0x1139 (pw_stack.stripped)"; in no object the ip,
+ * "0x7f0012345678".  raw: the full object path and the bytes unescaped,
+ * for a JSON string; else the object's base name, escaped for a terminal.
+ */
+void pw_view_frame(FILE *out, const struct pw_frame *f, bool raw);
+/* Why the stack is missing or cut short: "… stack cut short: NOTE", or nothing. */
+void pw_view_stack_note(FILE *out, const struct pw_stack *st, bool raw);
 
 /*
  * Warnings given so far, by kind, for the summary, and by process (a bit

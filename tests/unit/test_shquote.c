@@ -84,3 +84,30 @@ Test(shquote, bash_round_trip)
 	cr_assert_eq(n, sizeof(in));
 	cr_assert_eq(memcmp(in, out, n), 0);
 }
+
+static void
+expect_text(const char *s, const char *want)
+{
+	char *got = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&got, &size);
+
+	cr_assert_not_null(mem);
+	pw_text_escaped(mem, s, strlen(s));
+	fclose(mem);
+	cr_expect_str_eq(got, want, "escaping [%s]", s);
+	free(got);
+}
+
+/* Text in a line (a symbol): printable as is, the rest as \xNN, \ doubled. */
+Test(shquote, text_escaped)
+{
+	expect_text("main", "main");
+	expect_text("std::map<int, char>::at(int const&) const",
+		    "std::map<int, char>::at(int const&) const");
+	expect_text("it's $x", "it's $x");
+	expect_text("caf\xc3\xa9", "caf\xc3\xa9");
+	expect_text("a\nb\tc", "a\\x0ab\\x09c");
+	expect_text("\x1b[31m\\", "\\x1b[31m\\\\");
+	expect_text("\xe2\x80\xae\xff", "\\xe2\\x80\\xae\\xff");
+}

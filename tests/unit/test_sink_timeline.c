@@ -555,3 +555,133 @@ Test(timeline, fd_leak_reported_once)
 	cr_assert_null(strstr(second + 1, "⚠ inherited"), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\nwarnings: 2 fd-leak\n"), "%s", buf);
 }
+
+/* -k: a symbol, a stripped object, code in no file, bytes to escape. */
+static struct pw_frame frames3[] = {
+	{ .ip = 0x55555555521a, .off = 0x1a, .fn = "f2", .obj = "/tmp/pw_stack" },
+	{ .ip = 0x555555555139, .off = 0x1139, .fn = NULL, .obj = "/tmp/pw_stack.stripped" },
+	{ .ip = 0x7f0012345678, .off = 4, .fn = NULL, .obj = NULL },
+};
+
+static struct pw_stack
+stack3(const char *note)
+{
+	return (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 3,
+				  .note = (char *)note };
+}
+
+/* A frame per line under the event, before --explain and the warnings. */
+Test(timeline, stack_lines_under_spawn_and_exec)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { bytes("true") };
+	struct pw_event sp = spawn(10, 90, 91), ex = exec(15, 91, "/bin/true", v, 1, 0);
+
+	o.explain = true;
+	o.warnings = true;
+	open_sink(false, &o);
+	sp.u.spawn.stack = stack3("deeper than 3 frames");
+	feed(sp);
+	ex.u.exec.stack = stack3(NULL);
+	feed(ex);
+	timeline_part();
+	cr_assert_not_null(strstr(buf,
+		"├─ [90] fork → 91  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│     at f2+0x1a (pw_stack)\n"
+		"│     at 0x1139 (pw_stack.stripped)\n"
+		"│     at 0x7f0012345678\n"
+		"│     at … stack cut short: deeper than 3 frames\n"
+		"│     # fork: a copy"), "%s", buf);
+	cr_assert_not_null(strstr(buf,
+		"│  [91] exec true  (path /bin/true)\n"
+		"│     at f2+0x1a (pw_stack)\n"
+		"│     at 0x1139 (pw_stack.stripped)\n"
+		"│     at 0x7f0012345678\n"
+		"│     # exec replaces"), "%s", buf);
+}
+
+/* Asked for, not taken: one line says why. Not asked for: nothing at all. */
+Test(timeline, empty_stack_and_no_stack)
+{
+	struct pw_bytes v[] = { bytes("true") };
+	struct pw_event ex = exec(15, 91, "/bin/true", v, 1, 0), sp = spawn(20, 91, 92);
+
+	open_sink(false, &plain);
+	ex.u.exec.stack = (struct pw_stack){ .requested = true,
+					     .note = "the task died while being unwound" };
+	feed(ex);
+	sp.u.spawn.stack = stack3("ignored");
+	sp.u.spawn.stack.requested = false;
+	feed(sp);
+	ex.time_us = 30;
+	ex.u.exec.stack = (struct pw_stack){ .requested = true };
+	feed(ex);
+	cr_assert_str_eq(timeline_part(),
+		"[91] exec true  (path /bin/true)\n"
+		"   at … no stack: the task died while being unwound\n"
+		"├─ [91] true fork → 92  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"[91] true exec true  (path /bin/true)\n");
+}
+
+/* Tracee bytes in a symbol or an object's name never reach the terminal raw. */
+Test(timeline, stack_bytes_escaped_and_dim)
+{
+	struct pw_view_opts o = plain;
+	struct pw_frame f[] = {
+		{ .ip = 1, .off = 2, .fn = "ev\x1b[31mil\xff", .obj = "/lib/a\\b\x7f.so" },
+		{ .ip = 3, .off = 4, .fn = "std::vector<int>::push_back(int const&)", .obj = "/lib/"},
+	};
+	struct pw_event sp = spawn(10, 90, 91);
+
+	sp.u.spawn.stack = (struct pw_stack){ .requested = true, .frames = f, .nframes = 2 };
+	open_sink(false, &o);
+	feed(sp);
+	timeline_part();
+	cr_assert_not_null(strstr(buf, "│     at ev\\x1b[31mil\\xff+0x2 (a\\\\b\\x7f.so)\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "│     at std::vector<int>::push_back(int const&)+0x4 (/lib/)\n"),
+			   "%s", buf);
+	free(buf);
+	buf = NULL;
+	o.color = true;
+	open_sink(false, &o);
+	feed(sp);
+	timeline_part();
+	cr_assert_not_null(strstr(buf, "\033[2mat std::vector<int>::push_back(int const&)+0x4 (/lib/)\033[0m\n"),
+			   "%s", buf);
+}
+
+/* A folded PATH search shows the stack of the attempt its line is about. */
+Test(timeline, folded_search_keeps_its_stack)
+{
+	struct pw_bytes cc[] = { bytes("cc") };
+	struct pw_event ex;
+
+	open_sink(false, &plain);
+	ex = exec(1, 20, "/a/cc", cc, 1, -ENOENT);
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1 };
+	feed(ex);
+	ex = exec(2, 20, "/b/cc", cc, 1, -ENOENT);
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3 + 1, .nframes = 1 };
+	feed(ex);
+	feed(exit_ev(3, 20, PW_STATUS_EXITED, 127));
+	ex = exec(4, 21, "/a/cc", cc, 1, -ENOENT);
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3 + 2, .nframes = 1 };
+	feed(ex);
+	ex = exec(5, 21, "/b/cc", cc, 1, 0);
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1 };
+	feed(ex);
+	ex = exec(6, 22, "/a/cc", cc, 1, -ENOENT);
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .note = "held to the end" };
+	feed(ex);
+	feed(end(7, 20, 127));
+	timeline_part();
+	cr_assert_str_eq(buf,
+		"[20] exec cc  (path /b/cc)  failed in 2 paths: ENOENT\n"
+		"   at 0x1139 (pw_stack.stripped)\n"
+		"[20] exited 127 after 2µs\n"
+		"[21] exec cc  (path /b/cc)  found after 1 failed path (ENOENT)\n"
+		"   at f2+0x1a (pw_stack)\n"
+		"[22] exec cc  (path /a/cc)  failed: ENOENT\n"
+		"   at … no stack: held to the end\n"
+		"end: exited 127\n");
+}
