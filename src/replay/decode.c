@@ -405,6 +405,98 @@ get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 	return 0;
 }
 
+/* "0x7f12...": the writer's lowercase hex, at most 64 bits of it. */
+static int
+get_ip(struct ctx *c, json_t *frame, uint64_t *ip)
+{
+	json_t *v = json_object_get(frame, "ip");
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	size_t i, n = json_is_string(v) ? json_string_length(v) : 0;
+	int d;
+
+	if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x')
+		return fail(c, "key \"stack\": a frame's \"ip\" is not a hex string");
+	*ip = 0;
+	for (i = 2; i < n; i++) {
+		d = hex_digit(s[i]);
+		if (d < 0)
+			return fail(c, "key \"stack\": a frame's \"ip\" is not a hex string");
+		*ip = *ip << 4 | (uint64_t)d;
+	}
+	return 0;
+}
+
+/* fn and obj: a byte string (no NUL can be in a C string) or null. */
+static int
+get_frame_str(struct ctx *c, json_t *frame, const char *key, char **out)
+{
+	json_t *v = json_object_get(frame, key);
+	struct pw_bytes b;
+	char inner[128];
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (get_bytes_value(c, v, &b) < 0) {
+		snprintf(inner, sizeof(inner), "%s", c->why);
+		return fail(c, "key \"stack\": \"%s\": %s", key, inner);
+	}
+	*out = b.data;
+	return 0;
+}
+
+static int
+get_frame(struct ctx *c, json_t *v, struct pw_frame *f)
+{
+	json_t *off;
+
+	if (!json_is_object(v))
+		return fail(c, "key \"stack\" holds a non-object");
+	off = json_object_get(v, "off");
+	if (!json_is_integer(off) || json_integer_value(off) < 0)
+		return fail(c, "key \"stack\": a frame's \"off\" is not a non-negative integer");
+	f->off = (uint64_t)json_integer_value(off);
+	if (get_ip(c, v, &f->ip) < 0 ||
+	    get_frame_str(c, v, "fn", &f->fn) < 0 ||
+	    get_frame_str(c, v, "obj", &f->obj) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * -k's "stack" and "stack_note" (put_stack() in the sink).  "stack" present
+ * means a stack was asked for, even when it is empty; frames are counted
+ * in as they are filled, so that pw_stack_clear() frees a half-read one.
+ */
+static int
+get_stack(struct ctx *c, json_t *obj, struct pw_stack *st)
+{
+	json_t *v = json_object_get(obj, "stack"), *note, *el;
+	struct pw_bytes b;
+	size_t i;
+
+	note = json_object_get(obj, "stack_note");
+	if (!v)
+		return note ? fail(c, "key \"stack_note\" without \"stack\"") : 0;
+	if (!json_is_array(v) || json_array_size(v) > PW_STACK_DEPTH_MAX)
+		return fail(c, "key \"stack\" is not an array of at most %d frames",
+			    PW_STACK_DEPTH_MAX);
+	st->requested = true;
+	if (json_array_size(v) > 0 &&
+	    !(st->frames = calloc(json_array_size(v), sizeof(*st->frames))))
+		return fail(c, "out of memory");
+	json_array_foreach(v, i, el) {
+		st->nframes = i + 1;
+		if (get_frame(c, el, &st->frames[i]) < 0)
+			return -1;
+	}
+	if (!note)
+		return 0;
+	if (json_is_null(note) || get_bytes_value(c, note, &b) < 0)
+		return fail(c, "key \"stack_note\" is not a string");
+	st->note = b.data;
+	return 0;
+}
+
 static int
 get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 {
@@ -421,9 +513,9 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 		return -1;
 	sp->child = child;
 	sp->parent = parent;
-	if (sp->call == PW_CALL_CLONE3)
-		return get_clone3_args(c, obj, sp);
-	return 0;
+	if (sp->call == PW_CALL_CLONE3 && get_clone3_args(c, obj, sp) < 0)
+		return -1;
+	return get_stack(c, obj, &sp->stack);
 }
 
 static int
@@ -494,7 +586,8 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_small(c, obj, "old_tid", false, &old_tid) < 0 ||
 	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
 	    get_fds(c, obj, ex) < 0 ||
-	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0)
+	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
+	    get_stack(c, obj, &ex->stack) < 0)
 		return -1;
 	ex->at_flags = (int)at_flags;
 	ex->old_tid = old_tid;

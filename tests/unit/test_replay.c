@@ -332,3 +332,192 @@ Test(replay, every_prefix_is_survived)
 	}
 	free(json);
 }
+
+/* -k stacks: every shape a frame can take, empty stacks, notes. */
+static struct pw_frame frames3[] = {
+	{ .ip = 0x55555555521a, .off = 0x1a, .fn = "f2", .obj = "/tmp/pw_stack" },
+	{ .ip = 0x7f0012340139, .off = 0x1139, .fn = NULL, .obj = "/tmp/pw_stack.stripped" },
+	{ .ip = 0xffffffffff600000, .off = 0, .fn = "jit\xff\xfe", .obj = NULL },
+};
+static struct pw_bytes true_argv[] = { { .data = "true", .len = 4 } };
+
+static const struct pw_event stack_events[] = {
+	{ .kind = PW_EV_START, .time_us = 1, .pid = 10, .tid = 10,
+	  .u.start = { .argv = start_argv, .argc = 3, .seccomp = true, .version = "0.1.0" } },
+	{ .kind = PW_EV_SPAWN, .time_us = 2, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_VFORK, .flags = CLONE_VM | CLONE_VFORK,
+		       .exit_signal = SIGCHLD, .kind = PW_SPAWN_VFORK, .child = 11,
+		       .parent = 10, .result = 11,
+		       .stack = { .requested = true, .frames = frames3, .nframes = 3,
+				  .note = "deeper than 3 frames" } } },
+	{ .kind = PW_EV_EXEC, .time_us = 3, .pid = 11, .tid = 11,
+	  .u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/nope/true", .len = 10 },
+		      .argv = true_argv, .argc = 1, .result = -ENOENT,
+		      .stack = { .requested = true, .frames = frames3 + 1, .nframes = 2 } } },
+	{ .kind = PW_EV_EXEC, .time_us = 4, .pid = 11, .tid = 11,
+	  .u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/bin/true", .len = 9 },
+		      .argv = true_argv, .argc = 1,
+		      .stack = { .requested = true, .note = "the task died while being unwound" } } },
+	{ .kind = PW_EV_SPAWN, .time_us = 5, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_CLONE3, .kind = PW_SPAWN_FORK, .exit_signal = SIGCHLD,
+		       .child = 12, .parent = 10, .result = 12, .args_size = 88,
+		       .stack = { .requested = true } } },
+	{ .kind = PW_EV_SPAWN, .time_us = 6, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_FORK, .kind = PW_SPAWN_FORK, .exit_signal = SIGCHLD,
+		       .child = 13, .parent = 10, .result = 13 } },
+	{ .kind = PW_EV_END, .time_us = 7, .pid = 10, .tid = 10,
+	  .u.end = { .status = { .kind = PW_STATUS_EXITED } } },
+};
+#define NSTACK_EVENTS (sizeof(stack_events) / sizeof(stack_events[0]))
+
+static void
+assert_str_or_null_eq(const char *got, const char *want)
+{
+	if (!want)
+		cr_assert_null(got, "got \"%s\"", got);
+	else
+		cr_assert_str_eq(got, want);
+}
+
+static void
+assert_stack_eq(const struct pw_stack *got, const struct pw_stack *want)
+{
+	cr_assert_eq(got->requested, want->requested);
+	cr_assert_eq(got->nframes, want->nframes);
+	for (size_t i = 0; i < want->nframes; i++) {
+		cr_assert_eq(got->frames[i].ip, want->frames[i].ip, "frame %zu", i);
+		cr_assert_eq(got->frames[i].off, want->frames[i].off, "frame %zu", i);
+		assert_str_or_null_eq(got->frames[i].fn, want->frames[i].fn);
+		assert_str_or_null_eq(got->frames[i].obj, want->frames[i].obj);
+	}
+	assert_str_or_null_eq(got->note, want->note);
+}
+
+Test(replay, stacks_round_trip_byte_for_byte)
+{
+	char *json = render(stack_events, NSTACK_EVENTS, false), *again;
+	struct replayed rp;
+
+	replay(json, strlen(json), &rp);
+	cr_assert_str_eq(rp.err, "");
+	cr_assert_eq(rp.n, NSTACK_EVENTS);
+	assert_stack_eq(&rp.ev[1].u.spawn.stack, &stack_events[1].u.spawn.stack);
+	assert_stack_eq(&rp.ev[2].u.exec.stack, &stack_events[2].u.exec.stack);
+	assert_stack_eq(&rp.ev[3].u.exec.stack, &stack_events[3].u.exec.stack);
+	assert_stack_eq(&rp.ev[4].u.spawn.stack, &stack_events[4].u.spawn.stack);
+	/* An empty "stack" still says a stack was asked for; none, that none was. */
+	cr_assert(rp.ev[4].u.spawn.stack.requested);
+	cr_assert_not(rp.ev[5].u.spawn.stack.requested);
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
+}
+
+Test(replay, timeline_with_stacks_of_replay_equals_live)
+{
+	char *json = render(stack_events, NSTACK_EVENTS, false);
+	char *live = render(stack_events, NSTACK_EVENTS, true), *shown;
+	struct replayed rp;
+
+	replay(json, strlen(json), &rp);
+	shown = render(rp.ev, rp.n, true);
+	cr_assert_str_eq(shown, live);
+	cr_assert_not_null(strstr(live, "at f2+0x1a (pw_stack)\n"), "%s", live);
+	free(shown);
+	free(live);
+	free(json);
+	replayed_free(&rp);
+}
+
+#define SPAWN_PRE "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[],\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,\"parent\":1,\"result\":2,\"child\":2"
+#define FRAME_OK "{\"fn\":\"f\",\"off\":1,\"obj\":\"/o\",\"ip\":\"0x10\"}"
+#define STACK_DAMAGE(keys, why) \
+	{ START SPAWN_PRE "," keys "}\n" END, PW_REPLAY_EOF, 2, 1, \
+	  "procwatch: t.jsonl:2: line skipped: " why "\n" }
+
+/* Text of a stack of n copies of FRAME_OK. */
+static char *
+stack_of(size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	fputs(START SPAWN_PRE ",\"stack\":[", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s" FRAME_OK, i ? "," : "");
+	fputs("]}\n" END, f);
+	fclose(f);
+	return text;
+}
+
+Test(replay, damaged_stacks_are_skipped_and_named)
+{
+	static const struct damage_case cases[] = {
+		{ START SPAWN_PRE ",\"stack\":[" FRAME_OK "],\"stack_note\":\"n\"}\n" END,
+		  PW_REPLAY_EOF, 3, 0, "" },
+		STACK_DAMAGE("\"stack\":{}", "key \"stack\" is not an array of at most 256 frames"),
+		STACK_DAMAGE("\"stack\":null", "key \"stack\" is not an array of at most 256 frames"),
+		STACK_DAMAGE("\"stack\":[1]", "key \"stack\" holds a non-object"),
+		STACK_DAMAGE("\"stack\":[" FRAME_OK ",{\"fn\":\"f\",\"off\":1,\"obj\":\"/o\"}]",
+			     "key \"stack\": a frame's \"ip\" is not a hex string"),
+		STACK_DAMAGE("\"stack\":[{\"fn\":null,\"off\":1,\"obj\":null,\"ip\":\"0xzz\"}]",
+			     "key \"stack\": a frame's \"ip\" is not a hex string"),
+		STACK_DAMAGE("\"stack\":[{\"off\":1,\"ip\":\"0x\"}]",
+			     "key \"stack\": a frame's \"ip\" is not a hex string"),
+		STACK_DAMAGE("\"stack\":[{\"off\":1,\"ip\":\"0x10000000000000000\"}]",
+			     "key \"stack\": a frame's \"ip\" is not a hex string"),
+		STACK_DAMAGE("\"stack\":[{\"off\":1,\"ip\":16}]",
+			     "key \"stack\": a frame's \"ip\" is not a hex string"),
+		STACK_DAMAGE("\"stack\":[{\"off\":-1,\"ip\":\"0x10\"}]",
+			     "key \"stack\": a frame's \"off\" is not a non-negative integer"),
+		STACK_DAMAGE("\"stack\":[{\"off\":\"1\",\"ip\":\"0x10\"}]",
+			     "key \"stack\": a frame's \"off\" is not a non-negative integer"),
+		STACK_DAMAGE("\"stack\":[{\"fn\":7,\"off\":1,\"ip\":\"0x10\"}]",
+			     "key \"stack\": \"fn\": a byte string is neither a string, an object nor null"),
+		STACK_DAMAGE("\"stack\":[{\"obj\":{\"hex\":\"2f00\"},\"off\":1,\"ip\":\"0x10\"}]",
+			     "key \"stack\": \"obj\": bad hex digits in a byte string"),
+		STACK_DAMAGE("\"stack\":[],\"stack_note\":3", "key \"stack_note\" is not a string"),
+		STACK_DAMAGE("\"stack\":[],\"stack_note\":null", "key \"stack_note\" is not a string"),
+		STACK_DAMAGE("\"stack_note\":\"n\"", "key \"stack_note\" without \"stack\""),
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_damage(&cases[i]);
+}
+
+/* PW_STACK_DEPTH_MAX frames are read; one more is damage, not an allocation. */
+Test(replay, stack_depth_is_capped)
+{
+	char *ok = stack_of(PW_STACK_DEPTH_MAX), *over = stack_of(PW_STACK_DEPTH_MAX + 1);
+	struct damage_case c = { ok, PW_REPLAY_EOF, 3, 0, "" };
+	struct replayed rp;
+
+	replay(ok, strlen(ok), &rp);
+	cr_assert_eq(rp.ev[1].u.spawn.stack.nframes, PW_STACK_DEPTH_MAX);
+	cr_assert_str_eq(rp.ev[1].u.spawn.stack.frames[PW_STACK_DEPTH_MAX - 1].obj, "/o");
+	replayed_free(&rp);
+	c.text = over;
+	c.events = 2;
+	c.damaged = 1;
+	c.message = "procwatch: t.jsonl:2: line skipped: key \"stack\" is not an array of at most 256 frames\n";
+	check_damage(&c);
+	free(ok);
+	free(over);
+}
+
+Test(replay, every_prefix_of_a_trace_with_stacks_is_survived)
+{
+	char *json = render(stack_events, NSTACK_EVENTS, false);
+	struct replayed rp;
+
+	for (size_t len = 1; len < strlen(json); len += 5) {
+		replay(json, len, &rp);
+		cr_assert_neq(rp.last, PW_REPLAY_EVENT);
+		replayed_free(&rp);
+	}
+	free(json);
+}
