@@ -425,6 +425,22 @@ env_flag(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
+/* -k: refused before anything runs if this procwatch cannot take stacks. */
+static int
+start_unwinder(struct tracer *t)
+{
+	const char *why = NULL, *kill_at = getenv("PROCWATCH_TEST_KILL_UNWOUND");
+
+	t->test_kill_unwound = kill_at && *kill_at ? atol(kill_at) : -1;
+	if (!t->opts->stack_depth)
+		return 0;
+	t->unwinder = pw_unwinder_new(t->opts->stack_depth, &why);
+	if (t->unwinder)
+		return 0;
+	fprintf(stderr, "procwatch: -k: stack traces are unavailable: %s\n", why);
+	return PW_EXIT_FAILURE;
+}
+
 /* PROCWATCH_STATS=1: how often and why the tracees stopped, on stderr. */
 static void
 print_stats(const struct tracer *t)
@@ -458,6 +474,7 @@ static void
 tracer_destroy(struct tracer *t)
 {
 	tasks_destroy(t);
+	pw_unwinder_free(t->unwinder);
 	if (t->child_error_fd >= 0)
 		close(t->child_error_fd);
 }
@@ -498,7 +515,9 @@ pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
 	clock_gettime(CLOCK_MONOTONIC, &t.start);
 	*killed_by = 0;
 
-	status = launch_command(&t, opts->command);
+	status = start_unwinder(&t);
+	if (!status)
+		status = launch_command(&t, opts->command);
 	if (status) {
 		tracer_destroy(&t);
 		return status;

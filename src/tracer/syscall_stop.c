@@ -95,6 +95,33 @@ leave_call(struct tracer *t, struct task *task)
 	task->in_call = PW_CALL_NONE;
 }
 
+/*
+ * -k: the caller's stack, taken at the entry while the tracee is stopped
+ * and, for an exec, while the old program is still there to be read.
+ */
+static void
+take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
+{
+	if (!t->unwinder)
+		return;
+	if (t->test_kill_unwound >= 0 && out == &task->pending.u.exec.stack &&
+	    task_tgid(task) != t->root) {
+		pw_unwinder_test_kill(t->unwinder, (unsigned)t->test_kill_unwound);
+		t->test_kill_unwound = -1;
+	}
+	pw_unwind_stack(t->unwinder, task->tid, &task->unwind, out);
+}
+
+/* -k, for a call whose entry was never seen (32-bit int $0x80). */
+static void
+stack_not_taken(struct tracer *t, struct pw_stack *out)
+{
+	if (!t->unwinder)
+		return;
+	out->requested = true;
+	out->note = strdup("not taken: the call's entry was not seen (a 32-bit int $0x80 call)");
+}
+
 static void
 begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	   const struct pw_syscall *sc)
@@ -107,12 +134,14 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	if (is_spawn(call)) {
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
 		pw_decode_spawn_entry(sc, &mem.mem, &ev->u.spawn);
+		take_stack(t, task, &ev->u.spawn.stack);
 	} else if (is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
 		resolve_empty_path(task, &ev->u.exec);
 		/* Where a relative path and the new program start from. */
 		procfs_task_link(task->tid, "cwd", &ev->u.exec.cwd);
+		take_stack(t, task, &ev->u.exec.stack);
 	} else {
 		tracer_event_init(t, ev, PW_EV_WAIT, task);
 		pw_decode_wait_entry(sc, &ev->u.wait);
@@ -350,6 +379,7 @@ on_spawn_event(struct tracer *t, struct task *task, pid_t child)
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
 		describe_unseen_spawn(task, child, sp);
+		stack_not_taken(t, &sp->stack);
 	}
 	leave_call(t, task);
 	sp->child = child;
@@ -390,7 +420,11 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 	if (!is_exec(task->in_call)) {
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
+		stack_not_taken(t, &ev->u.exec.stack);
 	}
+	/* A new program: the thread's unwinding handle knew the old one. */
+	pw_unwind_thread_free(task->unwind);
+	task->unwind = NULL;
 	leave_call(t, task);
 	task->exit_call = PW_CALL_NONE;
 	ev->pid = pid;

@@ -18,6 +18,7 @@
 #include "procwatch/event.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/sink.h"
+#include "procwatch/unwind.h"
 
 /*
  * One traced thread.  A process is the set of tasks with the same tgid; the
@@ -53,6 +54,7 @@ struct task {
 	int spawn_event;	/* the PTRACE_EVENT_FORK/VFORK/CLONE being handled */
 	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
 	bool exit_written;	/* its exit event went out at that entry */
+	struct pw_unwind_thread *unwind;	/* -k: its unwinding handle, until exec */
 };
 
 /*
@@ -104,6 +106,9 @@ struct tracer {
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
 	struct timespec start;
 	struct pw_exec_limits limits;
+	struct pw_unwinder *unwinder;	/* -k; NULL without */
+	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */
+	long test_kill_unwound;
 
 	pid_t root;		/* the command procwatch launched */
 	bool root_ended;

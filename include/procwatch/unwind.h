@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Stack traces of stopped tracees (-k): who called clone or execve.  The
+ * tracer asks for a thread's stack at a syscall-entry stop and gets frames
+ * (function+offset, object file, address) in a struct pw_stack.  Built on
+ * libunwind's ptrace interface when procwatch was built with it (meson
+ * feature "unwind"); without it pw_unwinder_new() says why stacks are
+ * unavailable.  Everything that needs libunwind lives in src/unwind/.
+ */
+#ifndef PROCWATCH_UNWIND_H
+#define PROCWATCH_UNWIND_H
+
+#include <sys/types.h>
+
+#include "procwatch/event.h"
+
+struct pw_unwinder;		/* caches shared by every traced process */
+struct pw_unwind_thread;	/* one traced thread's unwinding handle */
+
+/*
+ * An unwinder taking at most depth frames per stack; NULL with *why set
+ * (a sentence for the user) when stacks cannot be taken.
+ */
+struct pw_unwinder *pw_unwinder_new(unsigned depth, const char **why);
+void pw_unwinder_free(struct pw_unwinder *u);
+
+/*
+ * Fills out (requested, frames, note) with tid's stack.  tid must be in a
+ * ptrace-stop.  *thread is the thread's handle: NULL the first time, kept
+ * by the caller between calls and freed with pw_unwind_thread_free() when
+ * the thread ends or execs.  Never fails: what went wrong is in out->note.
+ */
+void pw_unwind_stack(struct pw_unwinder *u, pid_t tid,
+		     struct pw_unwind_thread **thread, struct pw_stack *out);
+void pw_unwind_thread_free(struct pw_unwind_thread *thread);
+
+/*
+ * For tests only (PROCWATCH_TEST_KILL_UNWOUND): the next stack taken gets
+ * its thread killed with SIGKILL once after_frames frames are read, to
+ * show that a tracee dying under the unwinder costs a note, not a crash.
+ */
+void pw_unwinder_test_kill(struct pw_unwinder *u, unsigned after_frames);
+
+#endif

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Function symbols of one ELF object file, read once and kept sorted, so
+ * that naming a frame is a binary search.  (libunwind can name frames too,
+ * but its _UPT_get_proc_name re-reads /proc/PID/maps and re-maps the whole
+ * file on every call, and takes the nearest preceding symbol even when the
+ * address lies past its end: in a stripped program that names frames
+ * after whatever exported function happens to come before them.)
+ *
+ * The file is untrusted input: a program can map anything.  Every offset
+ * and size is checked against the file before use.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "unwind_internal.h"
+
+#define MAX_SEGMENTS 16
+
+struct segment {
+	uint64_t offset, vaddr, filesz;
+};
+
+struct symbol {
+	uint64_t start, size;
+	uint32_t name;		/* offset into names */
+	uint32_t rank;		/* lower is the better name for an address */
+};
+
+struct pw_elf_symbols {
+	struct segment segs[MAX_SEGMENTS];
+	size_t nsegs;
+	struct symbol *syms;
+	size_t nsyms;
+	char *names;
+};
+
+struct image {
+	const unsigned char *data;
+	size_t size;
+};
+
+/* A pointer to len bytes at off, or NULL if they are not all in the file. */
+static const void *
+image_at(const struct image *im, uint64_t off, uint64_t len)
+{
+	if (off > im->size || len > im->size - off)
+		return NULL;
+	return im->data + off;
+}
+
+static const Elf64_Ehdr *
+read_header(const struct image *im)
+{
+	const Elf64_Ehdr *eh = image_at(im, 0, sizeof(*eh));
+
+	if (!eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB)
+		return NULL;
+	return eh;
+}
+
+static void
+read_segments(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
+{
+	const Elf64_Phdr *ph;
+
+	if (eh->e_phentsize != sizeof(*ph))
+		return;
+	ph = image_at(im, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(*ph));
+	for (size_t i = 0; ph && i < eh->e_phnum && s->nsegs < MAX_SEGMENTS; i++)
+		if (ph[i].p_type == PT_LOAD)
+			s->segs[s->nsegs++] = (struct segment){
+				ph[i].p_offset, ph[i].p_vaddr, ph[i].p_filesz };
+}
+
+/*
+ * Among aliases (fork, __fork and __libc_fork share an address), the name
+ * a program calls: fewest leading underscores, then global before weak
+ * before local.
+ */
+static uint32_t
+rank_of(const char *name, unsigned char bind)
+{
+	uint32_t underscores = (uint32_t)strspn(name, "_");
+	uint32_t b = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
+
+	return underscores * 4 + b;
+}
+
+static bool
+is_function(const Elf64_Sym *sym)
+{
+	unsigned char type = ELF64_ST_TYPE(sym->st_info);
+
+	return (type == STT_FUNC || type == STT_GNU_IFUNC) &&
+	       sym->st_shndx != SHN_UNDEF && sym->st_value != 0;
+}
+
+/* The symbol table to use: .symtab when not stripped, else .dynsym. */
+static const Elf64_Shdr *
+find_symtab(const struct image *im, const Elf64_Ehdr *eh, const Elf64_Shdr **strtab)
+{
+	const Elf64_Shdr *sh, *best = NULL;
+
+	if (eh->e_shentsize != sizeof(*sh))
+		return NULL;
+	sh = image_at(im, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(*sh));
+	for (size_t i = 0; sh && i < eh->e_shnum; i++) {
+		if (sh[i].sh_type == SHT_SYMTAB ||
+		    (sh[i].sh_type == SHT_DYNSYM && !best))
+			best = &sh[i];
+	}
+	if (!best || best->sh_link >= eh->e_shnum ||
+	    best->sh_entsize != sizeof(Elf64_Sym))
+		return NULL;
+	*strtab = &sh[best->sh_link];
+	return best;
+}
+
+static int
+by_start_then_rank(const void *a, const void *b)
+{
+	const struct symbol *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* Keeps the best-ranked symbol at each address (the first after sorting). */
+static void
+drop_aliases(struct pw_elf_symbols *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nsyms; i++)
+		if (n == 0 || s->syms[n - 1].start != s->syms[i].start)
+			s->syms[n++] = s->syms[i];
+	s->nsyms = n;
+}
+
+static const char *
+function_name(const Elf64_Sym *sym, const char *str, uint64_t str_size)
+{
+	if (!is_function(sym) || sym->st_name >= str_size || !str[sym->st_name])
+		return NULL;
+	return str + sym->st_name;	/* NUL-terminated: the table's last byte is */
+}
+
+/*
+ * Copies the function symbols and their names out of the image.  Names
+ * are measured first: a string table shares tails ("fork" inside
+ * "__libc_fork"), so the copies can be longer than the table.
+ */
+static int
+read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
+{
+	const Elf64_Shdr *strsec, *symsec = find_symtab(im, eh, &strsec);
+	const Elf64_Sym *sym;
+	const char *str, *name;
+	size_t n, names_len = 0;
+
+	if (!symsec)
+		return 0;
+	n = symsec->sh_size / sizeof(*sym);
+	sym = image_at(im, symsec->sh_offset, n * sizeof(*sym));
+	str = image_at(im, strsec->sh_offset, strsec->sh_size);
+	if (!sym || !str || strsec->sh_size == 0 || str[strsec->sh_size - 1] != '\0')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((name = function_name(&sym[i], str, strsec->sh_size)))
+			names_len += strlen(name) + 1;
+	if (names_len > UINT32_MAX)
+		return 0;
+	s->syms = malloc((n ? n : 1) * sizeof(*s->syms));
+	s->names = malloc(names_len ? names_len : 1);
+	if (!s->syms || !s->names)
+		return -ENOMEM;
+	names_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+
+		if (!(name = function_name(&sym[i], str, strsec->sh_size)))
+			continue;
+		len = strlen(name) + 1;
+		memcpy(s->names + names_len, name, len);
+		s->syms[s->nsyms++] = (struct symbol){
+			sym[i].st_value, sym[i].st_size, (uint32_t)names_len,
+			rank_of(name, ELF64_ST_BIND(sym[i].st_info)) };
+		names_len += len;
+	}
+	qsort(s->syms, s->nsyms, sizeof(*s->syms), by_start_then_rank);
+	drop_aliases(s);
+	return 0;
+}
+
+struct pw_elf_symbols *
+pw_elf_symbols_load(int fd)
+{
+	struct pw_elf_symbols *s = NULL;
+	struct image im;
+	const Elf64_Ehdr *eh;
+	struct stat st;
+	void *map;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return NULL;
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return NULL;
+	im = (struct image){ map, (size_t)st.st_size };
+	eh = read_header(&im);
+	if (eh && (s = calloc(1, sizeof(*s)))) {
+		read_segments(&im, eh, s);
+		if (read_symbols(&im, eh, s) < 0) {
+			pw_elf_symbols_free(s);
+			s = NULL;
+		}
+	}
+	munmap(map, (size_t)st.st_size);
+	return s;
+}
+
+void
+pw_elf_symbols_free(struct pw_elf_symbols *s)
+{
+	if (!s)
+		return;
+	free(s->syms);
+	free(s->names);
+	free(s);
+}
+
+bool
+pw_elf_symbols_vaddr(const struct pw_elf_symbols *s, uint64_t file_off, uint64_t *vaddr)
+{
+	for (size_t i = 0; i < s->nsegs; i++) {
+		const struct segment *seg = &s->segs[i];
+
+		if (file_off >= seg->offset && file_off - seg->offset < seg->filesz) {
+			*vaddr = seg->vaddr + (file_off - seg->offset);
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+pw_elf_symbols_lookup(const struct pw_elf_symbols *s, uint64_t vaddr, uint64_t *start)
+{
+	size_t lo = 0, hi = s->nsyms;
+	const struct symbol *sym;
+
+	/* The last symbol starting at or before vaddr. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->syms[mid].start <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	sym = &s->syms[lo - 1];
+	/* Past its end: code no symbol covers (a stripped static function). */
+	if (vaddr - sym->start >= (sym->size ? sym->size : 1))
+		return NULL;
+	*start = sym->start;
+	return s->names + sym->name;
+}

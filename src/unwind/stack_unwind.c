@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Stack traces with libunwind's ptrace interface (libunwind-ptrace(3)).
+ *
+ * libunwind reads the tracee through accessors.  We start from
+ * _UPT_accessors and replace two of them:
+ *  - registers come from one PTRACE_GETREGS per stack instead of one
+ *    PTRACE_PEEKUSER per register;
+ *  - memory comes in whole pages through process_vm_readv, cached for the
+ *    one stop (the stack's saved registers, and the .eh_frame_hdr tables
+ *    libunwind binary-searches in the tracee, sit close together), instead
+ *    of one PTRACE_PEEKDATA per word.
+ * libunwind passes our accessors the UPT handle (which _UPT_find_proc_info
+ * needs as its argument), not a pointer of ours, so the unwinder of the
+ * stack being taken is reached through a file-scope pointer: procwatch is
+ * single-threaded and takes one stack at a time.
+ *
+ * Caches.  An address space (unw_addr_space_t) caches the register rules
+ * libunwind derived from .eh_frame, keyed by code address.  Those rules
+ * hold for any process with the same executable mappings, so address
+ * spaces are kept per layout (struct pw_code_maps.layout), not per pid:
+ * a fork child shares its parent's warm cache, and an exec, dlopen or
+ * dlclose gives a new layout and so never meets stale rules.  A UPT handle
+ * is per thread (it names the tid to read and caches the last ELF image
+ * it opened) and is remade when the thread's tid or layout changed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+#include <libunwind-ptrace.h>
+
+#include "procwatch/unwind.h"
+#include "unwind_internal.h"
+
+#define ADDRESS_SPACES 32	/* layouts kept; the least recently used goes */
+#define PAGE_SIZE_BYTES 4096
+#define PAGE_SLOTS 16		/* direct-mapped page cache, one stop long */
+
+struct address_space {
+	uint64_t layout;
+	unw_addr_space_t as;	/* NULL: free entry */
+	uint64_t last_used;
+};
+
+struct page {
+	uint64_t addr;
+	unsigned generation;	/* valid only for the stop it was read at */
+	bool readable;
+	unsigned char bytes[PAGE_SIZE_BYTES];
+};
+
+struct pw_unwind_thread {
+	void *upt;
+	pid_t tid;
+	uint64_t layout;
+};
+
+struct pw_unwinder {
+	unsigned depth;
+	unw_accessors_t accessors;
+	struct address_space spaces[ADDRESS_SPACES];
+	uint64_t clock;
+	struct pw_code_maps maps;
+	struct pw_object_cache objects;
+
+	/* The stack being taken. */
+	pid_t tid;
+	struct user_regs_struct regs;
+	bool regs_read;
+	int read_errno;		/* first failed read: ESRCH means the task is gone */
+	unsigned generation;
+	struct page pages[PAGE_SLOTS];
+	int test_kill_after;	/* frames before the test kill; -1: none */
+};
+
+static struct pw_unwinder *current;
+
+static void
+note_errno(struct pw_unwinder *u, int err)
+{
+	if (!u->read_errno)
+		u->read_errno = err;
+}
+
+/* The page at addr (page-aligned), read once per stop; NULL if unreadable. */
+static const unsigned char *
+page_at(struct pw_unwinder *u, uint64_t addr)
+{
+	struct page *p = &u->pages[(addr / PAGE_SIZE_BYTES) % PAGE_SLOTS];
+	struct iovec local = { p->bytes, PAGE_SIZE_BYTES };
+	struct iovec remote = { (void *)(uintptr_t)addr, PAGE_SIZE_BYTES };
+
+	if (p->generation != u->generation || p->addr != addr) {
+		p->addr = addr;
+		p->generation = u->generation;
+		p->readable = process_vm_readv(u->tid, &local, 1, &remote, 1, 0) ==
+			      PAGE_SIZE_BYTES;
+	}
+	return p->readable ? p->bytes : NULL;
+}
+
+/*
+ * One word.  process_vm_readv cannot read pages without PROT_READ
+ * (execute-only code) or may be refused by an LSM; PTRACE_PEEKDATA can
+ * (it reads with FOLL_FORCE) and is the fallback.
+ */
+static int
+read_word(struct pw_unwinder *u, uint64_t addr, uint64_t *val)
+{
+	uint64_t page = addr & ~(uint64_t)(PAGE_SIZE_BYTES - 1);
+	const unsigned char *bytes;
+	long word;
+
+	if (addr - page <= PAGE_SIZE_BYTES - sizeof(*val) && (bytes = page_at(u, page))) {
+		memcpy(val, bytes + (addr - page), sizeof(*val));
+		return 0;
+	}
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, u->tid, (void *)(uintptr_t)addr, NULL);
+	if (errno) {
+		note_errno(u, errno);
+		return -1;
+	}
+	*val = (uint64_t)word;
+	return 0;
+}
+
+static int
+access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	(void)arg;
+	if (write || !current)
+		return -UNW_EINVAL;
+	return read_word(current, addr, (uint64_t *)val) < 0 ? -UNW_EINVAL : 0;
+}
+
+/* libunwind's x86-64 register numbers (UNW_X86_64_*) in struct user_regs_struct. */
+static const size_t reg_offsets[] = {
+	[UNW_X86_64_RAX] = offsetof(struct user_regs_struct, rax),
+	[UNW_X86_64_RDX] = offsetof(struct user_regs_struct, rdx),
+	[UNW_X86_64_RCX] = offsetof(struct user_regs_struct, rcx),
+	[UNW_X86_64_RBX] = offsetof(struct user_regs_struct, rbx),
+	[UNW_X86_64_RSI] = offsetof(struct user_regs_struct, rsi),
+	[UNW_X86_64_RDI] = offsetof(struct user_regs_struct, rdi),
+	[UNW_X86_64_RBP] = offsetof(struct user_regs_struct, rbp),
+	[UNW_X86_64_RSP] = offsetof(struct user_regs_struct, rsp),
+	[UNW_X86_64_R8] = offsetof(struct user_regs_struct, r8),
+	[UNW_X86_64_R9] = offsetof(struct user_regs_struct, r9),
+	[UNW_X86_64_R10] = offsetof(struct user_regs_struct, r10),
+	[UNW_X86_64_R11] = offsetof(struct user_regs_struct, r11),
+	[UNW_X86_64_R12] = offsetof(struct user_regs_struct, r12),
+	[UNW_X86_64_R13] = offsetof(struct user_regs_struct, r13),
+	[UNW_X86_64_R14] = offsetof(struct user_regs_struct, r14),
+	[UNW_X86_64_R15] = offsetof(struct user_regs_struct, r15),
+	[UNW_X86_64_RIP] = offsetof(struct user_regs_struct, rip),
+};
+
+static int
+access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	struct pw_unwinder *u = current;
+
+	(void)as;
+	(void)arg;
+	if (write)
+		return -UNW_EREADONLYREG;
+	if (!u || reg < 0 || (size_t)reg >= sizeof(reg_offsets) / sizeof(reg_offsets[0]))
+		return -UNW_EBADREG;
+	if (!u->regs_read) {
+		if (ptrace(PTRACE_GETREGS, u->tid, NULL, &u->regs) < 0) {
+			note_errno(u, errno);
+			return -UNW_EUNSPEC;
+		}
+		u->regs_read = true;
+	}
+	memcpy(val, (char *)&u->regs + reg_offsets[reg], sizeof(*val));
+	return 0;
+}
+
+/* The address space for a layout: kept, or made (evicting the oldest). */
+static unw_addr_space_t
+address_space_for(struct pw_unwinder *u, uint64_t layout)
+{
+	struct address_space *oldest = &u->spaces[0];
+
+	u->clock++;
+	for (size_t i = 0; i < ADDRESS_SPACES; i++) {
+		struct address_space *s = &u->spaces[i];
+
+		if (s->as && s->layout == layout) {
+			s->last_used = u->clock;
+			return s->as;
+		}
+		if (!s->as || (oldest->as && s->last_used < oldest->last_used))
+			oldest = s;
+	}
+	if (oldest->as)
+		unw_destroy_addr_space(oldest->as);
+	oldest->as = unw_create_addr_space(&u->accessors, 0);
+	if (!oldest->as)
+		return NULL;
+	unw_set_caching_policy(oldest->as, UNW_CACHE_GLOBAL);
+	oldest->layout = layout;
+	oldest->last_used = u->clock;
+	return oldest->as;
+}
+
+/* tid's UPT handle, remade when the tid or the layout changed. */
+static void *
+upt_for(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thread)
+{
+	struct pw_unwind_thread *th = *thread;
+
+	if (th && th->upt && th->tid == tid && th->layout == u->maps.layout)
+		return th->upt;
+	if (!th && !(th = *thread = calloc(1, sizeof(*th))))
+		return NULL;
+	if (th->upt)
+		_UPT_destroy(th->upt);
+	th->upt = _UPT_create(tid);
+	th->tid = tid;
+	th->layout = u->maps.layout;
+	return th->upt;
+}
+
+static void
+set_note(struct pw_stack *out, const char *fmt, const char *arg)
+{
+	char buf[160];
+
+	free(out->note);
+	snprintf(buf, sizeof(buf), fmt, arg);
+	out->note = strdup(buf);
+}
+
+/* Why the walk ended early, from the first failed read or libunwind's code. */
+static void
+note_failure(struct pw_unwinder *u, struct pw_stack *out, int unw_err)
+{
+	if (u->read_errno == ESRCH)
+		set_note(out, "%s", "the task died while its stack was read");
+	else if (u->read_errno)
+		set_note(out, "reading the task failed: %s", strerror(u->read_errno));
+	else
+		set_note(out, "unwinding stopped: %s", unw_strerror(unw_err));
+}
+
+/*
+ * PROCWATCH_TEST_KILL_UNWOUND: kill the thread and wait until it is a
+ * zombie (its memory is gone then), so that every read after this one
+ * fails as it would had the task died on its own at this moment.
+ */
+static void
+test_kill(struct pw_unwinder *u)
+{
+	char path[64], stat[512];
+
+	u->test_kill_after = -1;
+	kill(u->tid, SIGKILL);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)u->tid);
+	for (long tries = 0; tries < 10000000; tries++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
+		char *paren;
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			break;
+		stat[n] = '\0';
+		paren = strrchr(stat, ')');
+		if (!paren || paren[2] == 'Z' || paren[2] == 'X')
+			break;
+		sched_yield();
+	}
+	u->generation++;	/* forget the pages read before */
+}
+
+static void
+walk(struct pw_unwinder *u, unw_addr_space_t as, void *upt, struct pw_stack *out)
+{
+	unw_cursor_t cursor;
+	unw_word_t ip;
+	int r;
+
+	if ((r = unw_init_remote(&cursor, as, upt)) < 0) {
+		note_failure(u, out, r);
+		return;
+	}
+	for (;;) {
+		if (u->test_kill_after == (int)out->nframes)
+			test_kill(u);
+		if ((r = unw_get_reg(&cursor, UNW_REG_IP, &ip)) < 0 || ip == 0)
+			break;
+		if (out->nframes == u->depth) {
+			char depth[16];
+
+			snprintf(depth, sizeof(depth), "%u", u->depth);
+			set_note(out, "deeper than %s frames", depth);
+			return;
+		}
+		if (pw_symbolize(&u->objects, &u->maps, u->tid, ip, out->nframes > 0,
+				 &out->frames[out->nframes]) < 0) {
+			set_note(out, "%s", strerror(ENOMEM));
+			return;
+		}
+		out->nframes++;
+		if ((r = unw_step(&cursor)) <= 0)
+			break;
+	}
+	if (r < 0)
+		note_failure(u, out, r);
+}
+
+void
+pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thread,
+		struct pw_stack *out)
+{
+	unw_addr_space_t as;
+	void *upt;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->requested = true;
+	pw_object_cache_trim(&u->objects);
+	u->tid = tid;
+	u->regs_read = false;
+	u->read_errno = 0;
+	u->generation++;
+	if ((err = pw_code_maps_read(&u->maps, tid)) < 0) {
+		u->read_errno = err == -ENOENT ? ESRCH : -err;
+		note_failure(u, out, 0);
+		return;
+	}
+	out->frames = calloc(u->depth, sizeof(*out->frames));
+	upt = upt_for(u, tid, thread);
+	as = address_space_for(u, u->maps.layout);
+	if (!out->frames || !upt || !as) {
+		set_note(out, "%s", strerror(ENOMEM));
+		return;
+	}
+	current = u;
+	walk(u, as, upt, out);
+	current = NULL;
+	if (out->nframes == 0) {
+		free(out->frames);
+		out->frames = NULL;
+	}
+}
+
+void
+pw_unwind_thread_free(struct pw_unwind_thread *thread)
+{
+	if (!thread)
+		return;
+	if (thread->upt)
+		_UPT_destroy(thread->upt);
+	free(thread);
+}
+
+struct pw_unwinder *
+pw_unwinder_new(unsigned depth, const char **why)
+{
+	struct pw_unwinder *u = calloc(1, sizeof(*u));
+
+	if (!u) {
+		*why = "out of memory";
+		return NULL;
+	}
+	u->depth = depth;
+	u->accessors = _UPT_accessors;
+	u->accessors.access_mem = access_mem;
+	u->accessors.access_reg = access_reg;
+	u->test_kill_after = -1;
+	pw_object_cache_init(&u->objects);
+	return u;
+}
+
+void
+pw_unwinder_free(struct pw_unwinder *u)
+{
+	if (!u)
+		return;
+	for (size_t i = 0; i < ADDRESS_SPACES; i++)
+		if (u->spaces[i].as)
+			unw_destroy_addr_space(u->spaces[i].as);
+	pw_code_maps_free(&u->maps);
+	pw_object_cache_free(&u->objects);
+	free(u);
+}
+
+void
+pw_unwinder_test_kill(struct pw_unwinder *u, unsigned after_frames)
+{
+	u->test_kill_after = (int)after_frames;
+}
