@@ -11,7 +11,10 @@
  * start and exit times and statuses, and this sink keeps, per process
  * record, its exec images (path, argv, cwd), the spawns it made and at most
  * PF_MARKS_MAX markers.  Memory therefore grows with the number of
- * processes, threads and execs of the run, and is freed at close.
+ * processes, threads and execs of the run, and is freed at close.  With -k,
+ * stacks become slice args: an exec's on its slice or its "exec failed"
+ * marker, a spawn's on the slice of the process or thread it created (the
+ * flow's end, since viewers show no args on flow events).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +32,14 @@
 /* Markers kept per process: a signal loop must not grow memory without end. */
 #define PF_MARKS_MAX 256
 
+/* A -k stack as the args show it: one "fn+0x1a (/path/obj)" per frame. */
+struct pf_stack {
+	bool requested;
+	char **frames;
+	size_t n;
+	char *note;
+};
+
 /* One successful exec: the image a nested slice stands for. */
 struct pf_image {
 	uint64_t t;
@@ -37,6 +48,7 @@ struct pf_image {
 	struct pw_bytes *argv;
 	size_t argc;
 	bool argv_truncated;
+	struct pf_stack stack;
 };
 
 enum pf_mark_kind {
@@ -52,6 +64,7 @@ struct pf_mark {
 	pid_t sender;		/* signal only; 0 when not known */
 	int code;		/* signal only: si_code */
 	struct pw_bytes path;	/* exec only */
+	struct pf_stack stack;	/* exec only */
 };
 
 /* A spawn by this process: an arrow from (pid, from_tid) to (to_pid, to_tid). */
@@ -61,9 +74,18 @@ struct pf_flow {
 	pid_t to_pid, to_tid;
 };
 
+/* The stack of the spawn that made thread record rec of a process. */
+struct pf_tstack {
+	size_t rec;
+	struct pf_stack stack;
+};
+
 /* What the model does not keep about one pw_proc, which it points to. */
 struct pf_proc {
 	const struct pw_proc *proc;
+	struct pf_stack spawn_stack;	/* of the spawn that created it */
+	struct pf_tstack *tstacks;	/* of the spawns of its threads */
+	size_t ntstacks;
 	struct pf_image *images;
 	size_t nimages;
 	struct pf_mark *marks;
@@ -85,10 +107,23 @@ struct perfetto {
 };
 
 static void
+stack_free(struct pf_stack *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		free(st->frames[i]);
+	free(st->frames);
+	free(st->note);
+	*st = (struct pf_stack){ 0 };
+}
+
+static void
 image_free(struct pf_image *im)
 {
 	size_t i;
 
+	stack_free(&im->stack);
 	pw_bytes_clear(&im->path);
 	pw_bytes_clear(&im->cwd);
 	for (i = 0; i < im->argc; i++)
@@ -104,10 +139,16 @@ pf_free(struct pf_proc *pf)
 	for (i = 0; i < pf->nimages; i++)
 		image_free(&pf->images[i]);
 	free(pf->images);
-	for (i = 0; i < pf->nmarks; i++)
+	for (i = 0; i < pf->nmarks; i++) {
 		pw_bytes_clear(&pf->marks[i].path);
+		stack_free(&pf->marks[i].stack);
+	}
 	free(pf->marks);
 	free(pf->flows);
+	stack_free(&pf->spawn_stack);
+	for (i = 0; i < pf->ntstacks; i++)
+		stack_free(&pf->tstacks[i].stack);
+	free(pf->tstacks);
 	free(pf);
 }
 
@@ -123,6 +164,46 @@ bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src)
 		return -ENOMEM;
 	memcpy(dst->data, src->data, src->len);
 	dst->data[src->len] = '\0';
+	return 0;
+}
+
+/* One frame as text: the sink keeps strings, not the event's frames. */
+static char *
+frame_text(const struct pw_frame *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return NULL;
+	pw_view_frame(m, f, true);
+	if (fclose(m) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* dst from an event's stack; on failure dst holds what was made, to free. */
+static int
+stack_render(struct pf_stack *dst, const struct pw_stack *src)
+{
+	*dst = (struct pf_stack){ .requested = src->requested };
+	if (!src->requested)
+		return 0;
+	if (src->note && !(dst->note = strdup(src->note)))
+		return -ENOMEM;
+	if (!src->nframes)
+		return 0;
+	dst->frames = calloc(src->nframes, sizeof(*dst->frames));
+	if (!dst->frames)
+		return -ENOMEM;
+	for (; dst->n < src->nframes; dst->n++) {
+		dst->frames[dst->n] = frame_text(&src->frames[dst->n]);
+		if (!dst->frames[dst->n])
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -165,6 +246,43 @@ grow(void *array, size_t n, size_t size)
 	return a;
 }
 
+/* A thread's spawn stack, for the record the model just made for it. */
+static int
+add_thread_stack(struct pf_proc *pf, const struct pw_event *ev)
+{
+	const struct pw_proc *p = pf->proc;
+	struct pf_tstack *ts;
+	int err;
+
+	if (!ev->u.spawn.stack.requested || p->nthread_recs == 0 ||
+	    p->thread_recs[p->nthread_recs - 1].tid != ev->u.spawn.child)
+		return 0;
+	ts = grow(pf->tstacks, pf->ntstacks, sizeof(*ts));
+	if (!ts)
+		return -ENOMEM;
+	pf->tstacks = ts;
+	ts[pf->ntstacks].rec = p->nthread_recs - 1;
+	err = stack_render(&ts[pf->ntstacks].stack, &ev->u.spawn.stack);
+	pf->ntstacks++;
+	return err;
+}
+
+/* Where the spawn's stack goes: the new process's record, or its thread's. */
+static int
+add_spawn_stack(struct perfetto *pt, struct pf_proc *pf, const struct pw_event *ev)
+{
+	struct pf_proc *child;
+
+	if (ev->u.spawn.thread)
+		return add_thread_stack(pf, ev);
+	/* The child's record, made by the model just now, gets its own pf. */
+	child = pf_of(pt, ev->u.spawn.child);
+	if (!child)
+		return -ENOMEM;
+	stack_free(&child->spawn_stack);
+	return stack_render(&child->spawn_stack, &ev->u.spawn.stack);
+}
+
 static int
 add_flow(struct perfetto *pt, struct pf_proc *pf, const struct pw_event *ev)
 {
@@ -173,8 +291,7 @@ add_flow(struct perfetto *pt, struct pf_proc *pf, const struct pw_event *ev)
 
 	if (sp->result < 0 || sp->child <= 0)
 		return 0;
-	/* The child's record, made by the model just now, gets its own pf. */
-	if (!sp->thread && !pf_of(pt, sp->child))
+	if (add_spawn_stack(pt, pf, ev) < 0)
 		return -ENOMEM;
 	flows = grow(pf->flows, pf->nflows, sizeof(*flows));
 	if (!flows)
@@ -200,6 +317,8 @@ image_copy(struct pf_image *im, const struct pw_event *ev)
 	err = bytes_dup(&im->path, &ex->path);
 	if (!err)
 		err = bytes_dup(&im->cwd, &ex->cwd);
+	if (!err)
+		err = stack_render(&im->stack, &ex->stack);
 	if (err || ex->argc == 0)
 		return err;
 	im->argv = calloc(ex->argc, sizeof(*im->argv));
@@ -244,21 +363,22 @@ add_mark(struct pf_proc *pf, const struct pw_event *ev)
 	if (!marks)
 		return -ENOMEM;
 	pf->marks = marks;
-	m = &marks[pf->nmarks];
+	/* Counted before the copies are made, so that pf_free() frees them. */
+	m = &marks[pf->nmarks++];
 	m->t = ev->time_us;
 	m->tid = ev->tid;
-	if (ev->kind == PW_EV_EXEC) {
-		m->kind = PF_MARK_EXEC_FAILED;
-		m->num = (int)-ev->u.exec.result;
-		if (bytes_dup(&m->path, &ev->u.exec.path) < 0)
-			return -ENOMEM;
-	} else {
+	if (ev->kind != PW_EV_EXEC) {
 		m->kind = PF_MARK_SIGNAL;
 		m->num = ev->u.signal.signal;
 		m->sender = ev->u.signal.sender;
 		m->code = ev->u.signal.code;
+		return 0;
 	}
-	pf->nmarks++;
+	m->kind = PF_MARK_EXEC_FAILED;
+	m->num = (int)-ev->u.exec.result;
+	if (bytes_dup(&m->path, &ev->u.exec.path) < 0 ||
+	    stack_render(&m->stack, &ev->u.exec.stack) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -390,6 +510,24 @@ put_status_args(struct pw_json *w, const struct pw_status *st, bool exited)
 	}
 }
 
+/* "stack": ["fn+0x1a (/path/obj)", ...] and "stack_note", under these keys. */
+static void
+put_stack_args(struct pw_json *w, const char *key, const char *note_key,
+	       const struct pf_stack *st)
+{
+	size_t i;
+
+	if (!st->requested)
+		return;
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (i = 0; i < st->n; i++)
+		pw_json_string(w, st->frames[i]);
+	pw_json_array_end(w);
+	if (st->note)
+		put_key_string(w, note_key, st->note);
+}
+
 static void
 put_slice_times(struct pw_json *w, uint64_t start, uint64_t end)
 {
@@ -422,6 +560,7 @@ put_proc_slice(struct perfetto *pt, const struct pf_proc *pf)
 		put_key_string(w, "orphaned", "yes");
 	if (pf->marks_dropped)
 		put_key_int(w, "markers_dropped", (int64_t)pf->marks_dropped);
+	put_stack_args(w, "spawn_stack", "spawn_stack_note", &pf->spawn_stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
@@ -487,15 +626,30 @@ put_image_slice(struct perfetto *pt, const struct pf_proc *pf, size_t i)
 		put_status_args(w, &p->status, p->exited);
 	else
 		put_key_string(w, "status", "replaced by exec");
+	put_stack_args(w, "stack", "stack_note", &im->stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
 
+/* The spawn stack of thread record rec, if -k took one. */
+static const struct pf_stack *
+thread_stack(const struct pf_proc *pf, size_t rec)
+{
+	size_t i;
+
+	for (i = 0; i < pf->ntstacks; i++)
+		if (pf->tstacks[i].rec == rec)
+			return &pf->tstacks[i].stack;
+	return NULL;
+}
+
 static void
-put_thread_slice(struct perfetto *pt, const struct pw_proc *p,
-		 const struct pw_thread_rec *t)
+put_thread_slice(struct perfetto *pt, const struct pf_proc *pf, size_t rec)
 {
 	struct pw_json *w = &pt->w;
+	const struct pw_proc *p = pf->proc;
+	const struct pw_thread_rec *t = &p->thread_recs[rec];
+	const struct pf_stack *st = thread_stack(pf, rec);
 	uint64_t end = t->exited ? t->exit_us : proc_end(pt, p);
 
 	event_begin(w, "X", "thread", p->pid, t->tid, t->start_us);
@@ -506,6 +660,8 @@ put_thread_slice(struct perfetto *pt, const struct pw_proc *p,
 	put_key_int(w, "tid", t->tid);
 	if (t->exited && t->status.kind != PW_STATUS_NONE)
 		put_status_args(w, &t->status, true);
+	if (st)
+		put_stack_args(w, "spawn_stack", "spawn_stack_note", st);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
@@ -519,7 +675,7 @@ put_slices(struct perfetto *pt, const struct pf_proc *pf)
 	for (i = 0; i < pf->nimages; i++)
 		put_image_slice(pt, pf, i);
 	for (i = 0; i < pf->proc->nthread_recs; i++)
-		put_thread_slice(pt, pf->proc, &pf->proc->thread_recs[i]);
+		put_thread_slice(pt, pf, i);
 }
 
 /*
@@ -561,6 +717,7 @@ put_mark(struct pw_json *w, pid_t pid, const struct pf_mark *m)
 		pw_json_key(w, "path");
 		pw_json_bytes(w, &m->path);
 		put_key_string(w, "errno", pw_sink_errno_str(m->num, buf, sizeof(buf)));
+		put_stack_args(w, "stack", "stack_note", &m->stack);
 	} else {
 		put_key_string(w, "signal", name);
 		if (m->sender)

@@ -468,3 +468,91 @@ Test(perfetto, reused_pid_gets_its_own_slice)
 	cr_assert_null(slice_at(evs, "exec", 41, 41, 10));
 	cr_assert_not_null(slice_at(evs, "exec", 41, 41, 25));
 }
+
+/* -k: a symbol, a stripped object, code in no file, a symbol not UTF-8. */
+static struct pw_frame frames3[] = {
+	{ .ip = 0x55555555521a, .off = 0x1a, .fn = "f2", .obj = "/tmp/pw_stack" },
+	{ .ip = 0x555555555139, .off = 0x1139, .fn = NULL, .obj = "/tmp/pw_stack.stripped" },
+	{ .ip = 0x7f0012345678, .off = 4, .fn = "jit\xff", .obj = NULL },
+};
+
+/* The array at key holds exactly these strings. */
+static void
+assert_strings(json_t *obj, const char *key, const char *const *want)
+{
+	json_t *arr = json_object_get(obj, key);
+	size_t i;
+
+	cr_assert(json_is_array(arr), "%s is not an array in %s", key, buf);
+	for (i = 0; want[i]; i++) {
+		cr_assert(json_is_string(json_array_get(arr, i)), "%s[%zu]", key, i);
+		cr_assert_str_eq(json_string_value(json_array_get(arr, i)), want[i]);
+	}
+	cr_assert_eq(json_array_size(arr), i, "%s size in %s", key, buf);
+}
+
+#define STRS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const char *
+str_arg(json_t *args, const char *key)
+{
+	return json_string_value(json_object_get(args, key));
+}
+
+/*
+ * An exec's stack on its slice or on its "exec failed" marker; a spawn's
+ * on the slice of what it created: the child process, or the thread.
+ */
+Test(perfetto, stacks_in_args)
+{
+	struct pw_bytes cc[] = { bytes("cc") };
+	struct pw_stack st3 = { .requested = true, .frames = frames3, .nframes = 3,
+				.note = "deeper than 3 frames" };
+	struct pw_event sp = spawn(10, 20, 21, false), th = spawn(15, 20, 22, true);
+	struct pw_event bad = exec(30, 21, "/a/cc", cc, 1, -ENOENT);
+	struct pw_event ok = exec(40, 21, "/b/cc", cc, 1, 0);
+	json_t *evs, *ev, *a;
+	size_t i;
+
+	sp.u.spawn.stack = st3;
+	th.u.spawn.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1 };
+	bad.u.exec.stack = (struct pw_stack){ .requested = true, .note = "the task died" };
+	ok.u.exec.stack = st3;
+	open_sink();
+	feed(sp);
+	feed(th);
+	feed(bad);
+	feed(ok);
+	feed(exit_ev(50, 21, 21, PW_STATUS_EXITED, 0));
+	feed(exit_ev(60, 20, 20, PW_STATUS_EXITED, 0));
+	evs = events(parsed());
+	a = args_of(slice_at(evs, "process", 21, 21, 10));
+	assert_strings(a, "spawn_stack", STRS("f2+0x1a (/tmp/pw_stack)",
+		       "0x1139 (/tmp/pw_stack.stripped)", "jit\xef\xbf\xbd+0x4"));
+	cr_assert_str_eq(str_arg(a, "spawn_stack_note"), "deeper than 3 frames");
+	a = args_of(slice_at(evs, "thread", 20, 22, 15));
+	assert_strings(a, "spawn_stack", STRS("f2+0x1a (/tmp/pw_stack)"));
+	cr_assert_null(json_object_get(a, "spawn_stack_note"));
+	a = args_of(slice_at(evs, "exec", 21, 21, 45));
+	assert_strings(a, "stack", STRS("f2+0x1a (/tmp/pw_stack)",
+		       "0x1139 (/tmp/pw_stack.stripped)", "jit\xef\xbf\xbd+0x4"));
+	cr_assert_str_eq(str_arg(a, "stack_note"), "deeper than 3 frames");
+	json_array_foreach(evs, i, ev) {
+		if (!is(ev, "i") || !has_cat(ev, "exec"))
+			continue;
+		a = json_object_get(ev, "args");
+		assert_strings(a, "stack", STRS(NULL));
+		cr_assert_str_eq(str_arg(a, "stack_note"), "the task died");
+	}
+	/* The root was not spawned in the trace: no spawn stack. */
+	cr_assert_null(json_object_get(args_of(slice_at(evs, "process", 20, 20, 10)), "spawn_stack"));
+}
+
+/* Without -k no key says anything about stacks. */
+Test(perfetto, no_stack_keys_without_k)
+{
+	json_t *evs = events(run_scenario());
+
+	(void)evs;
+	cr_assert_null(strstr(buf, "stack"), "%s", buf);
+}
