@@ -7,6 +7,7 @@
  * The deepest failures come first: in a build, the compiler that failed
  * says more than the make that failed because of it.  A failed exec that a
  * later exec of the same process made good (a PATH search) is no failure.
+ * With -k, the stack of its last exec says which code path started it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct proc_extra {
 	char *cwd;
 	size_t cwd_len;
 	char *failed_exec;	/* "PATH ARGV... failed: ENOENT", rendered at the event */
+	char *stack;		/* its last exec's stack (-k), as "at ..." lines, or NULL */
 };
 
 struct failed_sink {
@@ -50,6 +52,7 @@ extra_of(struct failed_sink *fs, struct pw_proc *p)
 	/* A reused pid: the old record's extras are of no more use. */
 	free(x->cwd);
 	free(x->failed_exec);
+	free(x->stack);
 	*x = (struct proc_extra){ .p = p };
 	return x;
 }
@@ -78,6 +81,39 @@ render_failed_exec(const struct pw_view_opts *o, const struct pw_exec *ex)
 	return text;
 }
 
+/*
+ * The lines the timeline writes under the exec, indented under "started
+ * from:"; NULL when there is nothing to show.  Rendered at the event: the
+ * event's frames are gone by the time the list is printed.
+ */
+static char *
+render_stack(const struct pw_stack *st)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	if (!st->requested || (!st->nframes && !st->note))
+		return NULL;
+	if (!(f = open_memstream(&text, &len)))
+		return NULL;
+	for (i = 0; i < st->nframes; i++) {
+		fputs("      at ", f);
+		pw_view_frame(f, &st->frames[i], false);
+		putc('\n', f);
+	}
+	if (st->note) {
+		fputs("      at ", f);
+		pw_view_stack_note(f, st, false);
+		putc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void
 note_exec(struct failed_sink *fs, const struct pw_event *ev)
 {
@@ -94,6 +130,8 @@ note_exec(struct failed_sink *fs, const struct pw_event *ev)
 	}
 	free(x->failed_exec);
 	x->failed_exec = ex->result < 0 ? render_failed_exec(&fs->o, ex) : NULL;
+	free(x->stack);
+	x->stack = render_stack(&ex->stack);
 }
 
 static int
@@ -195,15 +233,17 @@ put_failure(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
 		pw_shquote(out, cwd->cwd, cwd->cwd_len);
 		putc('\n', out);
 	}
-	if (!p->up)
-		return;
-	fputs("    from:  ", out);
-	for (up = p->up; up; up = up->up) {
-		put_proc(out, fs, up);
-		if (up->up)
-			fputs(" ← ", out);
+	if (p->up) {
+		fputs("    from:  ", out);
+		for (up = p->up; up; up = up->up) {
+			put_proc(out, fs, up);
+			if (up->up)
+				fputs(" ← ", out);
+		}
+		putc('\n', out);
 	}
-	putc('\n', out);
+	if (x && x->stack)
+		fprintf(out, "    started from:\n%s", x->stack);
 }
 
 static void
@@ -244,6 +284,7 @@ free_extra(pid_t pid, void *value, void *data)
 	(void)data;
 	free(x->cwd);
 	free(x->failed_exec);
+	free(x->stack);
 	free(x);
 }
 

@@ -129,3 +129,63 @@ Test(sink_failed, no_failures)
 	cr_assert_str_eq(out, "no failures\n");
 	free(out);
 }
+
+static struct pw_frame make_frames[] = {
+	{ .ip = 0x7f00000e40bb, .off = 0xb, .fn = "execve", .obj = "/lib/libc.so.6" },
+	{ .ip = 0x55000001f2d4, .off = 0x1f2d4, .fn = NULL, .obj = "/usr/bin/make" },
+};
+
+static struct pw_event
+with_stack(struct pw_event ev, size_t nframes, const char *note)
+{
+	ev.u.exec.stack = (struct pw_stack){ .requested = true, .frames = make_frames,
+					     .nframes = nframes, .note = (char *)note };
+	return ev;
+}
+
+/* -k: the stack of a failure's last exec, in the timeline's words, last. */
+Test(sink_failed, stack_of_the_last_exec)
+{
+	char *start_argv[] = { "make", NULL };
+	const struct pw_event evs[] = {
+		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
+		  .u.start = { .argv = start_argv, .argc = 1 } },
+		with_stack(exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0), 0, "gone"),
+		spawn_ev(10, 11),
+		with_stack(exec_ev(11, "/usr/bin/cc", cc_argv, 3, "/w", 0), 1, NULL),
+		with_stack(exec_ev(11, "/x/nope", nope_argv, 1, "/w", -ENOENT), 2,
+			   "deeper than 2 frames"),
+		exit_ev(11, 127),
+		spawn_ev(10, 12),
+		exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w", 0),
+		exit_ev(12, 1),
+		spawn_ev(10, 13),
+		with_stack(exec_ev(13, "/usr/bin/cc", cc_argv, 3, "/w", 0), 0, NULL),
+		exit_ev(13, 1),
+		exit_ev(10, 2),
+	};
+	bool found;
+	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+
+	cr_assert_str_eq(out,
+		"11 cc -c a.c  exited 127\n"
+		"    exec:  /x/nope: nope failed: ENOENT\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"    started from:\n"
+		"      at execve+0xb (libc.so.6)\n"
+		"      at 0x1f2d4 (make)\n"
+		"      at … stack cut short: deeper than 2 frames\n"
+		"12 cc -c a.c  exited 1\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"13 cc -c a.c  exited 1\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"10 make  exited 2\n"
+		"    cwd:   /w\n"
+		"    started from:\n"
+		"      at … no stack: gone\n"
+		"4 failed processes\n");
+	free(out);
+}
