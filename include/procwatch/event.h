@@ -11,6 +11,7 @@
 #ifndef PROCWATCH_EVENT_H
 #define PROCWATCH_EVENT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +68,13 @@ enum pw_spawn_kind {
 #define PW_SET_TID_MAX 32	/* kernel MAX_PID_NS_LEVEL */
 
 /*
+ * The result of a spawn or exec that never returned: the task died in the
+ * call (SIGKILL, or another thread's exit_group or exec).  The attempt is
+ * still written, since what a program tried to run is worth knowing.
+ */
+#define PW_RESULT_UNFINISHED LONG_MIN
+
+/*
  * One frame of a user-space stack (-k).  fn is the function's symbol and off
  * the distance of ip from its start; without a symbol (a stripped object)
  * fn is NULL and off is ip's address within obj, as objdump and addr2line
@@ -105,7 +113,7 @@ struct pw_spawn {
 	pid_t child;		/* new tid (tracer's pid namespace); 0 on failure */
 	bool thread;		/* joined the caller's thread group */
 	pid_t parent;		/* the process that will reap the child */
-	long result;		/* new pid, or -errno */
+	long result;		/* new pid, -errno, or PW_RESULT_UNFINISHED */
 	/* clone3 only (call == PW_CALL_CLONE3) */
 	uint64_t args_size;	/* the size argument as passed */
 	bool args_unreadable;	/* struct clone_args could not be read / size < 64 */
@@ -133,7 +141,7 @@ struct pw_exec {
 	size_t argc;
 	bool argv_truncated;	/* the count or byte limit cut argv short */
 	int argv_err;		/* positive errno: the argv array itself was unreadable */
-	long result;		/* 0, or -errno */
+	long result;		/* 0, -errno, or PW_RESULT_UNFINISHED */
 	pid_t old_tid;		/* a non-leader thread exec'd: its former tid; else 0 */
 	struct pw_bytes cwd;	/* the working directory at the call; data NULL if unknown */
 	/* After a successful exec only (read at PTRACE_EVENT_EXEC): */

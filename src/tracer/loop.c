@@ -233,6 +233,28 @@ record_root_end(struct tracer *t, const struct pw_status *st)
 }
 
 /*
+ * A spawn or exec the task died in never returned, but the attempt (and
+ * its -k stack, perhaps cut short by this very death) is worth writing;
+ * a wait in progress is not.
+ */
+static void
+finish_unfinished_call(struct tracer *t, struct task *task)
+{
+	struct pw_event *ev = &task->pending;
+
+	if (task->in_call == PW_CALL_NONE)
+		return;
+	if (ev->kind == PW_EV_SPAWN)
+		ev->u.spawn.result = PW_RESULT_UNFINISHED;
+	else if (ev->kind == PW_EV_EXEC)
+		ev->u.exec.result = PW_RESULT_UNFINISHED;
+	if (ev->kind == PW_EV_SPAWN || ev->kind == PW_EV_EXEC) {
+		ev->time_us = tracer_now(t);
+		tracer_emit(t, ev);
+	}
+}
+
+/*
  * A task's death report (WIFEXITED/WIFSIGNALED).  For a thread group
  * leader it is the process's end: the kernel holds it back until every
  * other thread is gone.  PTRACE_EVENT_EXIT is not requested: it is not
@@ -244,7 +266,7 @@ on_death(struct tracer *t, struct task *task, int status)
 	struct pw_event ev;
 	struct pw_exit *ex = &ev.u.exit;
 
-	/* A call still in progress (or interrupted) never returned: no event. */
+	finish_unfinished_call(t, task);
 	tracer_event_init(t, &ev, PW_EV_EXIT, task);
 	ex->thread = ev.tid != ev.pid;
 	pw_status_from_wait(status, &ex->status);
