@@ -14,7 +14,7 @@
  * processes, threads and execs of the run, and is freed at close.  With -k,
  * stacks become slice args: an exec's on its slice or its "exec failed"
  * marker, a spawn's on the slice of the process or thread it created (the
- * flow's end, since viewers show no args on flow events).
+ * flow's end), where selecting it shows how it was started.
  */
 #include <errno.h>
 #include <stdio.h>
