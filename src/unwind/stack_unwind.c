@@ -45,11 +45,19 @@
 #define ADDRESS_SPACES 32	/* layouts kept; the least recently used goes */
 #define PAGE_SIZE_BYTES 4096
 #define PAGE_SLOTS 16		/* direct-mapped page cache, one stop long */
+#define ENTRY_SLOTS 32		/* syscall sites whose unwind info was looked up */
+
+/* Whether the code at a syscall site has unwind info (an FDE) at all. */
+struct syscall_site {
+	uint64_t ip;		/* 0: empty */
+	bool has_info;
+};
 
 struct address_space {
 	uint64_t layout;
 	unw_addr_space_t as;	/* NULL: free entry */
 	uint64_t last_used;
+	struct syscall_site sites[ENTRY_SLOTS];
 };
 
 struct page {
@@ -189,7 +197,7 @@ access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, vo
 }
 
 /* The address space for a layout: kept, or made (evicting the oldest). */
-static unw_addr_space_t
+static struct address_space *
 address_space_for(struct pw_unwinder *u, uint64_t layout)
 {
 	struct address_space *oldest = &u->spaces[0];
@@ -200,20 +208,58 @@ address_space_for(struct pw_unwinder *u, uint64_t layout)
 
 		if (s->as && s->layout == layout) {
 			s->last_used = u->clock;
-			return s->as;
+			return s;
 		}
 		if (!s->as || (oldest->as && s->last_used < oldest->last_used))
 			oldest = s;
 	}
 	if (oldest->as)
 		unw_destroy_addr_space(oldest->as);
+	memset(oldest, 0, sizeof(*oldest));
 	oldest->as = unw_create_addr_space(&u->accessors, 0);
 	if (!oldest->as)
 		return NULL;
 	unw_set_caching_policy(oldest->as, UNW_CACHE_GLOBAL);
 	oldest->layout = layout;
 	oldest->last_used = u->clock;
-	return oldest->as;
+	return oldest;
+}
+
+/* Whether libunwind has an FDE for the syscall site ip; remembered per layout. */
+static bool
+site_has_info(struct pw_unwinder *u, struct address_space *s, void *upt, uint64_t ip)
+{
+	struct syscall_site *site = &s->sites[(ip >> 2) % ENTRY_SLOTS];
+	unw_proc_info_t pi;
+
+	if (site->ip != ip) {
+		site->ip = ip;
+		site->has_info = u->accessors.find_proc_info(s->as, ip, &pi, 0, upt) >= 0;
+	}
+	return site->has_info;
+}
+
+/*
+ * glibc's clone and clone3 wrappers end their unwind info just before the
+ * syscall instruction ("in the child the unwind info will be wrong",
+ * sysdeps/unix/sysv/linux/x86_64/clone3.S), so at their entry libunwind
+ * has nothing to go on and its frame-pointer guess yields garbage.  Both
+ * are leaf stubs that have not touched the stack by then: the return
+ * address is at [rsp].  The walk then restarts from the caller.  Only
+ * taken when that address lies in code.
+ */
+static bool
+step_out_of_leaf_stub(struct pw_unwinder *u, struct address_space *s, void *upt,
+		      unw_cursor_t *cursor, uint64_t ip)
+{
+	uint64_t ra;
+
+	if (!u->regs_read || site_has_info(u, s, upt, ip) ||
+	    read_word(u, u->regs.rsp, &ra) < 0 || !pw_code_maps_find(&u->maps, ra - 1))
+		return false;
+	u->regs.rip = ra;
+	u->regs.rsp += 8;
+	return unw_init_remote(cursor, s->as, upt) >= 0;
 }
 
 /* tid's UPT handle, remade when the tid or the layout changed. */
@@ -288,13 +334,13 @@ test_kill(struct pw_unwinder *u)
 }
 
 static void
-walk(struct pw_unwinder *u, unw_addr_space_t as, void *upt, struct pw_stack *out)
+walk(struct pw_unwinder *u, struct address_space *s, void *upt, struct pw_stack *out)
 {
 	unw_cursor_t cursor;
 	unw_word_t ip;
 	int r;
 
-	if ((r = unw_init_remote(&cursor, as, upt)) < 0) {
+	if ((r = unw_init_remote(&cursor, s->as, upt)) < 0) {
 		note_failure(u, out, r);
 		return;
 	}
@@ -316,6 +362,8 @@ walk(struct pw_unwinder *u, unw_addr_space_t as, void *upt, struct pw_stack *out
 			return;
 		}
 		out->nframes++;
+		if (out->nframes == 1 && step_out_of_leaf_stub(u, s, upt, &cursor, ip))
+			continue;
 		if ((r = unw_step(&cursor)) <= 0)
 			break;
 	}
@@ -327,7 +375,7 @@ void
 pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thread,
 		struct pw_stack *out)
 {
-	unw_addr_space_t as;
+	struct address_space *space;
 	void *upt;
 	int err;
 
@@ -345,13 +393,13 @@ pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thre
 	}
 	out->frames = calloc(u->depth, sizeof(*out->frames));
 	upt = upt_for(u, tid, thread);
-	as = address_space_for(u, u->maps.layout);
-	if (!out->frames || !upt || !as) {
+	space = address_space_for(u, u->maps.layout);
+	if (!out->frames || !upt || !space) {
 		set_note(out, "%s", strerror(ENOMEM));
 		return;
 	}
 	current = u;
-	walk(u, as, upt, out);
+	walk(u, space, upt, out);
 	current = NULL;
 	if (out->nframes == 0) {
 		free(out->frames);
