@@ -102,7 +102,8 @@ leave_call(struct tracer *t, struct task *task)
 static void
 take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 {
-	if (!t->unwinder)
+	/* procwatch's own exec of the command: its stack is ours, not theirs. */
+	if (!t->unwinder || (task->tid == t->root && !t->root_launched))
 		return;
 	if (t->test_kill_unwound >= 0 && out == &task->pending.u.exec.stack &&
 	    task_tgid(task) != t->root) {
@@ -422,6 +423,8 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		stack_not_taken(t, &ev->u.exec.stack);
 	}
+	if (pid == t->root)
+		t->root_launched = true;
 	/* A new program: the thread's unwinding handle knew the old one. */
 	pw_unwind_thread_free(task->unwind);
 	task->unwind = NULL;

@@ -111,6 +111,7 @@ struct tracer {
 	long test_kill_unwound;
 
 	pid_t root;		/* the command procwatch launched */
+	bool root_launched;	/* the root's first exec succeeded: the command runs */
 	bool root_ended;
 	struct pw_status root_status;
 	int child_error_fd;	/* read end of the launch error pipe (CLOEXEC in the child) */
