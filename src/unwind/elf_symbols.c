@@ -20,6 +20,7 @@
 #include "unwind_internal.h"
 
 #define MAX_SEGMENTS 16
+#define MAX_BUILD_ID 64
 
 struct segment {
 	uint64_t offset, vaddr, filesz;
@@ -34,6 +35,9 @@ struct symbol {
 struct pw_elf_symbols {
 	struct segment segs[MAX_SEGMENTS];
 	size_t nsegs;
+	unsigned char build_id[MAX_BUILD_ID];
+	size_t build_id_len;
+	bool full;		/* from .symtab, not only .dynsym */
 	struct symbol *syms;
 	size_t nsyms;
 	char *names;
@@ -65,6 +69,33 @@ read_header(const struct image *im)
 	return eh;
 }
 
+/* The GNU build ID among the notes of a PT_NOTE segment, if there. */
+static void
+read_build_id(const struct image *im, const Elf64_Phdr *ph, struct pw_elf_symbols *s)
+{
+	const unsigned char *p = image_at(im, ph->p_offset, ph->p_filesz);
+	uint64_t at = 0;
+
+	while (p && ph->p_filesz - at >= sizeof(Elf64_Nhdr)) {
+		Elf64_Nhdr nh;
+		uint64_t name_len, desc_len;
+
+		memcpy(&nh, p + at, sizeof(nh));
+		at += sizeof(nh);
+		name_len = ((uint64_t)nh.n_namesz + 3) & ~3ULL;
+		desc_len = ((uint64_t)nh.n_descsz + 3) & ~3ULL;
+		if (name_len > ph->p_filesz - at || desc_len > ph->p_filesz - at - name_len)
+			return;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp(p + at, "GNU", 4) && nh.n_descsz <= MAX_BUILD_ID) {
+			memcpy(s->build_id, p + at + name_len, nh.n_descsz);
+			s->build_id_len = nh.n_descsz;
+			return;
+		}
+		at += name_len + desc_len;
+	}
+}
+
 static void
 read_segments(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
 {
@@ -73,24 +104,42 @@ read_segments(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbol
 	if (eh->e_phentsize != sizeof(*ph))
 		return;
 	ph = image_at(im, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(*ph));
-	for (size_t i = 0; ph && i < eh->e_phnum && s->nsegs < MAX_SEGMENTS; i++)
-		if (ph[i].p_type == PT_LOAD)
+	for (size_t i = 0; ph && i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && s->nsegs < MAX_SEGMENTS)
 			s->segs[s->nsegs++] = (struct segment){
 				ph[i].p_offset, ph[i].p_vaddr, ph[i].p_filesz };
+		else if (ph[i].p_type == PT_NOTE && !s->build_id_len)
+			read_build_id(im, &ph[i], s);
+	}
 }
 
 /*
  * Among aliases (fork, __fork and __libc_fork share an address), the name
  * a program calls: fewest leading underscores, then global before weak
- * before local.
+ * before local, then the shortest (__clone_internal, not glibc's hidden
+ * alias __GI___clone_internal).
  */
 static uint32_t
-rank_of(const char *name, unsigned char bind)
+rank_of(const char *name, size_t len, unsigned char bind)
 {
 	uint32_t underscores = (uint32_t)strspn(name, "_");
 	uint32_t b = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
 
-	return underscores * 4 + b;
+	if (underscores > 255)
+		underscores = 255;
+	return (underscores * 4 + b) << 16 | (uint32_t)(len < 0xffff ? len : 0xffff);
+}
+
+/*
+ * A name's length without a symbol version: a debug file's .symtab says
+ * "posix_spawn@@GLIBC_2.15" where .dynsym keeps the version apart.
+ */
+static size_t
+name_len(const char *name)
+{
+	size_t len = strcspn(name, "@");
+
+	return len ? len : strlen(name);
 }
 
 static bool
@@ -168,6 +217,7 @@ read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols
 
 	if (!symsec)
 		return 0;
+	s->full = symsec->sh_type == SHT_SYMTAB;
 	n = symsec->sh_size / sizeof(*sym);
 	sym = image_at(im, symsec->sh_offset, n * sizeof(*sym));
 	str = image_at(im, strsec->sh_offset, strsec->sh_size);
@@ -175,7 +225,7 @@ read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if ((name = function_name(&sym[i], str, strsec->sh_size)))
-			names_len += strlen(name) + 1;
+			names_len += name_len(name) + 1;
 	if (names_len > UINT32_MAX)
 		return 0;
 	s->syms = malloc((n ? n : 1) * sizeof(*s->syms));
@@ -188,12 +238,13 @@ read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols
 
 		if (!(name = function_name(&sym[i], str, strsec->sh_size)))
 			continue;
-		len = strlen(name) + 1;
+		len = name_len(name);
 		memcpy(s->names + names_len, name, len);
+		s->names[names_len + len] = '\0';
 		s->syms[s->nsyms++] = (struct symbol){
 			sym[i].st_value, sym[i].st_size, (uint32_t)names_len,
-			rank_of(name, ELF64_ST_BIND(sym[i].st_info)) };
-		names_len += len;
+			rank_of(name, len, ELF64_ST_BIND(sym[i].st_info)) };
+		names_len += len + 1;
 	}
 	qsort(s->syms, s->nsyms, sizeof(*s->syms), by_start_then_rank);
 	drop_aliases(s);
@@ -235,6 +286,34 @@ pw_elf_symbols_free(struct pw_elf_symbols *s)
 	free(s->syms);
 	free(s->names);
 	free(s);
+}
+
+size_t
+pw_elf_symbols_build_id(const struct pw_elf_symbols *s, const unsigned char **id)
+{
+	*id = s->build_id;
+	return s->build_id_len;
+}
+
+bool
+pw_elf_symbols_full(const struct pw_elf_symbols *s)
+{
+	return s->full;
+}
+
+void
+pw_elf_symbols_adopt(struct pw_elf_symbols *s, struct pw_elf_symbols *from)
+{
+	free(s->syms);
+	free(s->names);
+	s->syms = from->syms;
+	s->nsyms = from->nsyms;
+	s->names = from->names;
+	s->full = from->full;
+	from->syms = NULL;
+	from->names = NULL;
+	from->nsyms = 0;
+	pw_elf_symbols_free(from);
 }
 
 bool

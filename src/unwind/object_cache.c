@@ -11,6 +11,11 @@
  * checked: a path may name a different file by now.  Failing that,
  * /proc/TID/map_files/START-END opens exactly what is mapped (deleted
  * files too), but needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN.
+ *
+ * Debian strips its libraries down to the exported symbols; when the
+ * separate debug file is installed (libc6-dbg, *-dbgsym packages), found
+ * by build ID as gdb finds it, its full symbol table names the internal
+ * functions too (__libc_start_call_main, do_system, __spawni).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -118,6 +123,33 @@ pw_object_cache_trim(struct pw_object_cache *c)
 		pw_object_cache_free(c);
 }
 
+#define DEBUG_DIR "/usr/lib/debug/.build-id/"
+
+/* The full symbol table from /usr/lib/debug/.build-id/xx/yyyy.debug, if there. */
+static void
+adopt_debug_symbols(struct pw_elf_symbols *syms)
+{
+	char path[sizeof(DEBUG_DIR) + 2 * 64 + 16] = DEBUG_DIR;
+	const unsigned char *id;
+	size_t len = pw_elf_symbols_build_id(syms, &id), at = strlen(path);
+	struct pw_elf_symbols *debug;
+	int fd;
+
+	if (len < 2 || pw_elf_symbols_full(syms))
+		return;
+	for (size_t i = 0; i < len; i++)
+		at += (size_t)sprintf(path + at, i == 0 ? "%02x/" : "%02x", id[i]);
+	strcpy(path + at, ".debug");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	debug = pw_elf_symbols_load(fd);
+	close(fd);
+	if (debug && pw_elf_symbols_full(debug))
+		pw_elf_symbols_adopt(syms, debug);
+	else
+		pw_elf_symbols_free(debug);
+}
+
 static struct pw_object *
 object_read(pid_t tid, const struct pw_code_map *map)
 {
@@ -135,6 +167,8 @@ object_read(pid_t tid, const struct pw_code_map *map)
 	if (fd >= 0) {
 		o->syms = pw_elf_symbols_load(fd);
 		close(fd);
+		if (o->syms)
+			adopt_debug_symbols(o->syms);
 	}
 	return o;
 }

@@ -54,6 +54,13 @@ struct pw_elf_symbols;
 /* Reads fd's ELF headers and symbols; NULL if it is not a usable ELF file. */
 struct pw_elf_symbols *pw_elf_symbols_load(int fd);
 void pw_elf_symbols_free(struct pw_elf_symbols *syms);
+/* The GNU build ID (the bytes of NT_GNU_BUILD_ID); its length, 0 if none. */
+size_t pw_elf_symbols_build_id(const struct pw_elf_symbols *syms,
+			       const unsigned char **id);
+/* Whether the symbols came from .symtab, not only the exported .dynsym. */
+bool pw_elf_symbols_full(const struct pw_elf_symbols *syms);
+/* Takes from's symbols (a separate debug file's) in place of syms' own. */
+void pw_elf_symbols_adopt(struct pw_elf_symbols *syms, struct pw_elf_symbols *from);
 /* The ELF address (as objdump shows it) of a file offset in a loaded segment. */
 bool pw_elf_symbols_vaddr(const struct pw_elf_symbols *syms, uint64_t file_off,
 			  uint64_t *vaddr);
