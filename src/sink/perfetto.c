@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * --format=perfetto: the run as a Chrome Trace Event Format file
- * ({"traceEvents":[...],"displayTimeUnit":"ms"}) for ui.perfetto.dev and
- * chrome://tracing.  Each process is a track (pid, with a tid per thread)
+ * ({"traceEvents":[...]}) for ui.perfetto.dev and chrome://tracing.  Each process is a track (pid, with a tid per thread)
  * named "PID COMMAND"; its life is a complete slice ("X") with a nested one
  * per exec image; each spawn is a flow arrow from the spawning thread to the
  * child's first slice; failed execs and signals are instant markers.  A
@@ -783,7 +782,11 @@ put_trace(struct perfetto *pt)
 	}
 	fputc('\n', w->out);
 	pw_json_array_end(w);
-	put_key_string(w, "displayTimeUnit", "ms");
+	/*
+	 * No "displayTimeUnit": ms is the format's default already, and older
+	 * Perfetto UI builds given the key read ts as milliseconds, making
+	 * every slice 1000 times too long (google/perfetto #141, #274).
+	 */
 	if (pt->incomplete || pt->tab.failed) {
 		pw_json_key(w, "otherData");
 		pw_json_object_begin(w);
