@@ -142,6 +142,34 @@ pw -o "$tmp/dir" true
 check "-o naming a directory: 125 and one message line naming it" \
 	unwritable_dir_ok
 
+# ---- -k in a procwatch built without libunwind ----
+
+# Refused before anything runs: 125, one line saying why, the command
+# never started; without -k the same binary traces as usual.
+nounwind_refused_ok() {
+	[[ $rc -eq 125 && ! -s $tmp/out && $(lines "$tmp/err") -eq 1 ]] &&
+		grep -q '^procwatch: -k: stack traces are unavailable: .*without libunwind' "$tmp/err" &&
+		[[ ! -e $tmp/cwd/ran ]]
+}
+nounwind_traces_ok() {
+	[[ $rc -eq 3 ]] && grep -q 'exited 3' "$tmp/err"
+}
+if [[ -z ${PROCWATCH_NOUNWIND:-} ]]; then
+	skip "PROCWATCH_NOUNWIND is not set (run by meson)"
+else
+	run "$PROCWATCH_NOUNWIND" -k touch "$tmp/cwd/ran"
+	check "-k without libunwind: 125, one line saying why, command not run" \
+		nounwind_refused_ok
+fi
+case_nounwind_traces() {
+	if [[ -z ${PROCWATCH_NOUNWIND:-} ]]; then
+		skip "PROCWATCH_NOUNWIND is not set (run by meson)"
+		return
+	fi
+	run "$PROCWATCH_NOUNWIND" sh -c 'exit 3'
+	check "without libunwind, tracing without -k works" nounwind_traces_ok
+}
+
 # ---- ptrace refused: pw_deny_ptrace makes every ptrace call fail ----
 
 # Whether a running process has the argument $1 (read from /proc).
@@ -529,6 +557,7 @@ case_color() {
 traced case_not_found
 traced case_cannot_execute
 traced case_exit_status
+traced case_nounwind_traces
 traced case_timeline_is_live
 traced case_many_children_timeline
 traced case_no_new_privs
