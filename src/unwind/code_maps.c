@@ -162,7 +162,7 @@ int
 pw_code_maps_read(struct pw_code_maps *m, pid_t tid)
 {
 	char path[64];
-	size_t len;
+	size_t len = 0;
 	int fd, err;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
