@@ -75,6 +75,17 @@ enum pw_spawn_kind {
 #define PW_RESULT_UNFINISHED LONG_MIN
 
 /*
+ * A spawn's or exec's result is -errno when it failed.  The sentinel is
+ * negative too but no errno: negating it overflows, so every reader that
+ * names an errno asks this first.
+ */
+static inline bool
+pw_result_failed(long result)
+{
+	return result < 0 && result != PW_RESULT_UNFINISHED;
+}
+
+/*
  * One frame of a user-space stack (-k).  fn is the function's symbol and off
  * the distance of ip from its start; without a symbol (a stripped object)
  * fn is NULL and off is ip's address within obj, as objdump and addr2line

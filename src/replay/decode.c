@@ -85,6 +85,29 @@ get_long(struct ctx *c, json_t *obj, const char *key, bool required, long *out)
 	return 0;
 }
 
+/*
+ * "result": a number; null only where unfinished is allowed (a spawn or
+ * exec the task died in).  The sentinel's value as a number is damage: the
+ * writer never writes it, and readers would negate it.
+ */
+static int
+get_result(struct ctx *c, json_t *obj, bool unfinished_ok, long *out)
+{
+	json_t *v = member(c, obj, "result", true);
+
+	if (!v)
+		return -1;
+	if (unfinished_ok && json_is_null(v)) {
+		*out = PW_RESULT_UNFINISHED;
+		return 0;
+	}
+	if (get_long(c, obj, "result", true, out) < 0)
+		return -1;
+	if (*out == PW_RESULT_UNFINISHED)
+		return fail(c, "key \"result\" is out of range");
+	return 0;
+}
+
 static int
 get_bool(struct ctx *c, json_t *obj, const char *key, bool required, bool *out)
 {
@@ -507,8 +530,9 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 	    get_signal(c, obj, "exit_signal", true, true, &sp->exit_signal) < 0 ||
 	    get_spawn_kind(c, obj, &sp->kind) < 0 ||
 	    get_bool(c, obj, "thread", true, &sp->thread) < 0 ||
-	    get_small(c, obj, "parent", true, &parent) < 0 ||
-	    get_long(c, obj, "result", true, &sp->result) < 0 ||
+	    get_result(c, obj, true, &sp->result) < 0 ||
+	    /* An unfinished spawn made no child, so names no parent. */
+	    get_small(c, obj, "parent", sp->result != PW_RESULT_UNFINISHED, &parent) < 0 ||
 	    get_small(c, obj, "child", false, &child) < 0)
 		return -1;
 	sp->child = child;
@@ -582,7 +606,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_bool(c, obj, "argv_truncated", false, &ex->argv_truncated) < 0 ||
 	    get_errno(c, obj, "argv_error", &ex->argv_err) < 0 ||
 	    get_bytes(c, obj, "cwd", false, &ex->cwd) < 0 ||
-	    get_long(c, obj, "result", true, &ex->result) < 0 ||
+	    get_result(c, obj, true, &ex->result) < 0 ||
 	    get_small(c, obj, "old_tid", false, &old_tid) < 0 ||
 	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
 	    get_fds(c, obj, ex) < 0 ||
@@ -626,7 +650,7 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, &wt->call) < 0 ||
 	    get_wait_target(c, obj, wt) < 0 ||
 	    get_flags(c, obj, "options", true, pw_wait_option_from_name, &options) < 0 ||
-	    get_long(c, obj, "result", true, &wt->result) < 0 ||
+	    get_result(c, obj, false, &wt->result) < 0 ||
 	    get_status(c, obj, "status", &wt->status) < 0)
 		return -1;
 	wt->options = (int)(unsigned int)options;

@@ -77,11 +77,20 @@ put_key_errno(struct pw_json *w, const char *key, int err)
 	put_key_string(w, key, pw_sink_errno_str(err, buf, sizeof(buf)));
 }
 
-/* "errno" for a call that returned -errno; nothing for a success. */
+/*
+ * "errno" for a call that returned -errno; nothing for a success.  A call
+ * the task died in has no result at all: null, which no number can be
+ * mistaken for.
+ */
 static void
 put_result(struct pw_json *w, long result)
 {
-	put_key_int(w, "result", result);
+	pw_json_key(w, "result");
+	if (result == PW_RESULT_UNFINISHED) {
+		pw_json_null(w);
+		return;
+	}
+	pw_json_int(w, result);
 	if (result < 0)
 		put_key_errno(w, "errno", (int)-result);
 }
@@ -237,12 +246,17 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 		put_key_name(w, "exit_signal", NULL);
 	put_key_name(w, "kind", kind);
 	put_key_bool(w, "thread", sp->thread);
-	put_key_int(w, "parent", sp->parent);
-	put_key_int(w, "result", sp->result);
-	if (sp->child != 0)
-		put_key_int(w, "child", sp->child);
-	if (sp->result < 0)
-		put_key_errno(w, "errno", (int)-sp->result);
+	/* Unfinished: no child was made, so none has a parent either. */
+	if (sp->result == PW_RESULT_UNFINISHED) {
+		put_result(w, sp->result);
+	} else {
+		put_key_int(w, "parent", sp->parent);
+		put_key_int(w, "result", sp->result);
+		if (sp->child != 0)
+			put_key_int(w, "child", sp->child);
+		if (sp->result < 0)
+			put_key_errno(w, "errno", (int)-sp->result);
+	}
 	if (sp->call == PW_CALL_CLONE3)
 		put_clone3_args(w, sp);
 	put_stack(w, &sp->stack);

@@ -521,3 +521,94 @@ Test(replay, every_prefix_of_a_trace_with_stacks_is_survived)
 	}
 	free(json);
 }
+
+/*
+ * Calls the task died in (PW_RESULT_UNFINISHED): a vfork'd child killed in
+ * execve, its -k stack cut short by the same death, and a clone3 and a
+ * fork that never returned; the spawns hold no parent, as the tracer
+ * leaves them.
+ */
+static struct pw_bytes sleep_argv[] = { { .data = "sleep", .len = 5 }, { .data = "9", .len = 1 } };
+
+static const struct pw_event unfinished_events[] = {
+	{ .kind = PW_EV_START, .time_us = 1, .pid = 10, .tid = 10,
+	  .u.start = { .argv = start_argv, .argc = 3, .seccomp = true, .version = "0.1.0" } },
+	{ .kind = PW_EV_SPAWN, .time_us = 2, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_VFORK, .flags = CLONE_VM | CLONE_VFORK,
+		       .exit_signal = SIGCHLD, .kind = PW_SPAWN_VFORK, .child = 11,
+		       .parent = 10, .result = 11 } },
+	{ .kind = PW_EV_EXEC, .time_us = 3, .pid = 11, .tid = 11,
+	  .u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/bin/sleep", .len = 10 },
+		      .argv = sleep_argv, .argc = 2, .cwd = { .data = "/w", .len = 2 },
+		      .result = PW_RESULT_UNFINISHED,
+		      .stack = { .requested = true, .frames = frames3, .nframes = 1,
+				 .note = "the task died while its stack was read" } } },
+	{ .kind = PW_EV_EXIT, .time_us = 4, .pid = 11, .tid = 11,
+	  .u.exit = { .status = { .kind = PW_STATUS_KILLED, .signal = SIGKILL } } },
+	{ .kind = PW_EV_SPAWN, .time_us = 5, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_CLONE3, .flags = CLONE_VM | CLONE_VFORK,
+		       .exit_signal = SIGCHLD, .kind = PW_SPAWN_POSIX_SPAWN, .args_size = 88,
+		       .result = PW_RESULT_UNFINISHED, .stack = { .requested = true } } },
+	{ .kind = PW_EV_SPAWN, .time_us = 6, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_FORK, .exit_signal = SIGCHLD, .kind = PW_SPAWN_FORK,
+		       .result = PW_RESULT_UNFINISHED } },
+	{ .kind = PW_EV_EXIT, .time_us = 7, .pid = 10, .tid = 10,
+	  .u.exit = { .status = { .kind = PW_STATUS_KILLED, .signal = SIGKILL } } },
+	{ .kind = PW_EV_END, .time_us = 8, .pid = 10, .tid = 10,
+	  .u.end = { .status = { .kind = PW_STATUS_KILLED, .signal = SIGKILL } } },
+};
+#define NUNFINISHED_EVENTS (sizeof(unfinished_events) / sizeof(unfinished_events[0]))
+
+/* "result": null comes back as the very sentinel, and writes null again. */
+Test(replay, unfinished_calls_round_trip_byte_for_byte)
+{
+	char *json = render(unfinished_events, NUNFINISHED_EVENTS, false), *again;
+	struct replayed rp;
+
+	replay(json, strlen(json), &rp);
+	cr_assert_str_eq(rp.err, "");
+	cr_assert_eq(rp.n, NUNFINISHED_EVENTS);
+	cr_assert_eq(rp.ev[2].u.exec.result, PW_RESULT_UNFINISHED);
+	assert_stack_eq(&rp.ev[2].u.exec.stack, &unfinished_events[2].u.exec.stack);
+	cr_assert_eq(rp.ev[4].u.spawn.result, PW_RESULT_UNFINISHED);
+	cr_assert_eq(rp.ev[4].u.spawn.args_size, 88);
+	cr_assert_eq(rp.ev[4].u.spawn.parent, 0);
+	cr_assert_eq(rp.ev[4].u.spawn.child, 0);
+	cr_assert_eq(rp.ev[5].u.spawn.result, PW_RESULT_UNFINISHED);
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
+}
+
+#define EXEC_PRE "{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"path\":\"/x\",\"argv\":[],"
+#define FORK_PRE "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[],\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,"
+#define WAIT_PRE "{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":\"wait4\",\"target\":-1,\"options\":[],"
+#define LINE2_DAMAGE(line, why) \
+	{ START line "\n" END, PW_REPLAY_EOF, 2, 1, "procwatch: t.jsonl:2: line skipped: " why "\n" }
+
+/*
+ * null is a result only for a spawn or exec; the sentinel's value written
+ * as a number is no result at all; a spawn that returned names its parent.
+ */
+Test(replay, unfinished_is_null_only_where_it_can_be)
+{
+	static const struct damage_case cases[] = {
+		{ START EXEC_PRE "\"result\":null}\n" FORK_PRE "\"result\":null}\n" END,
+		  PW_REPLAY_EOF, 4, 0, "" },
+		LINE2_DAMAGE(WAIT_PRE "\"result\":null}", "key \"result\" is not an integer"),
+		LINE2_DAMAGE(EXEC_PRE "\"result\":-9223372036854775808}",
+			     "key \"result\" is out of range"),
+		LINE2_DAMAGE(FORK_PRE "\"parent\":1,\"result\":-9223372036854775808,\"errno\":\"E0\"}",
+			     "key \"result\" is out of range"),
+		LINE2_DAMAGE(WAIT_PRE "\"result\":-9223372036854775808}",
+			     "key \"result\" is out of range"),
+		LINE2_DAMAGE(FORK_PRE "\"result\":2,\"child\":2}", "missing key \"parent\""),
+		LINE2_DAMAGE(EXEC_PRE "\"result\":\"?\"}", "key \"result\" is not an integer"),
+		LINE2_DAMAGE(EXEC_PRE "\"errno\":\"EPERM\"}", "missing key \"result\""),
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_damage(&cases[i]);
+}

@@ -806,3 +806,67 @@ Test(sink_json, stack_not_requested_writes_nothing)
 	cr_assert_null(strstr(line, "stack"), "%s", line);
 	json_decref(o);
 }
+
+/*
+ * A spawn the task died in: "result" null, and neither "parent", "child"
+ * nor "errno", which only a call that returned has; what was asked for
+ * (the call, flags, clone3's args) and the -k stack stay.
+ */
+Test(sink_json, spawn_unfinished)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_SPAWN, .pid = 10, .tid = 12,
+		.u.spawn = { .call = PW_CALL_CLONE3, .flags = CLONE_VM | CLONE_VFORK,
+			     .exit_signal = SIGCHLD, .kind = PW_SPAWN_POSIX_SPAWN,
+			     .parent = 10, .child = 0, .result = PW_RESULT_UNFINISHED,
+			     .args_size = 88,
+			     .stack = { .requested = true, .frames = frames3, .nframes = 3,
+					.note = "the task died while its stack was read" } },
+	};
+	json_t *o = emit(&ev);
+
+	assert_keys(o, KEYS("t", "event", "pid", "tid", "call", "flags", "exit_signal",
+			    "kind", "thread", "result", "size", "stack", "stack_note"));
+	cr_assert(json_is_null(json_object_get(o, "result")));
+	cr_assert_not_null(strstr(line, ",\"thread\":false,\"result\":null,\"size\":88,"),
+			   "%s", line);
+	assert_stack3(o);
+	json_decref(o);
+}
+
+/* An exec the task died in: "result" null, no "errno" (there was none). */
+Test(sink_json, exec_unfinished)
+{
+	struct pw_bytes argv[] = { { .data = "true", .len = 4 } };
+	struct pw_event ev = {
+		.kind = PW_EV_EXEC, .pid = 80, .tid = 80,
+		.u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/bin/true", .len = 9 },
+			    .argv = argv, .argc = 1, .cwd = { .data = "/w", .len = 2 },
+			    .result = PW_RESULT_UNFINISHED,
+			    .stack = { .requested = true,
+				       .note = "the task died while its stack was read" } },
+	};
+	json_t *o = emit(&ev);
+
+	assert_keys(o, KEYS("t", "event", "pid", "tid", "call", "path", "argv", "cwd",
+			    "result", "stack", "stack_note"));
+	cr_assert(json_is_null(json_object_get(o, "result")));
+	cr_assert_not_null(strstr(line, ",\"cwd\":\"/w\",\"result\":null,\"stack\":[],"),
+			   "%s", line);
+	json_decref(o);
+}
+
+/* Without -k the unfinished exec ends at its null result. */
+Test(sink_json, exec_unfinished_without_stack)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_EXEC, .pid = 80, .tid = 80,
+		.u.exec = { .call = PW_CALL_EXECVE, .path = { .data = "/x", .len = 2 },
+			    .result = PW_RESULT_UNFINISHED },
+	};
+	json_t *o = emit(&ev);
+
+	cr_assert_str_eq(line, "{\"t\":0.000000,\"event\":\"exec\",\"pid\":80,\"tid\":80,"
+			 "\"call\":\"execve\",\"path\":\"/x\",\"argv\":[],\"result\":null}\n");
+	json_decref(o);
+}
