@@ -156,6 +156,7 @@ on_spawn(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 	const struct pw_spawn *sp = &ev->u.spawn;
 	struct pw_proc *c, *up;
 
+	/* Failed or unfinished (the caller died in it): no child came of it. */
 	if (sp->result < 0 || sp->child <= 0)
 		return 0;
 	if (sp->thread) {
@@ -245,6 +246,12 @@ on_exec(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 	struct pw_argv *execs;
 	int err;
 
+	/*
+	 * An exec the task died in neither failed nor ran a new program: the
+	 * old one is still its name, and its death says the rest.
+	 */
+	if (ex->result == PW_RESULT_UNFINISHED)
+		return 0;
 	if (ex->result < 0) {
 		p->failed_execs++;
 		tab->counts.failed_execs++;

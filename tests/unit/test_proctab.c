@@ -202,3 +202,36 @@ Test(proctab, clone_parent_orphan)
 	exit_ev(30, 400, 400, PW_STATUS_EXITED, 0);
 	cr_assert(sib->orphaned);
 }
+
+/*
+ * A vfork'd child killed in its exec, and a parent killed in a fork: the
+ * exec is neither an image nor a failure (the name stays, nothing is
+ * counted), the fork makes no child; the kills are what is counted.
+ */
+Test(proctab, unfinished_exec_and_spawn)
+{
+	struct pw_event fork_ev = { .kind = PW_EV_SPAWN, .time_us = 40, .pid = 500, .tid = 500 };
+	char *argv[] = { (char *)"sh", NULL };
+	struct pw_proc *root, *kid;
+
+	start(500, argv, 1);
+	spawn(10, 500, 501, false);
+	kid = pw_proctab_get(&tab, 501);
+	exec(20, 501, "/bin/true", PW_RESULT_UNFINISHED);
+	cr_assert_str_eq(kid->name, "sh", "no new program: the old name stays");
+	cr_assert_eq(kid->nexecs, 0);
+	cr_assert_eq(kid->failed_execs, 0);
+	exit_ev(21, 501, 501, PW_STATUS_KILLED, SIGKILL);
+	fork_ev.u.spawn.call = PW_CALL_FORK;
+	fork_ev.u.spawn.kind = PW_SPAWN_FORK;
+	fork_ev.u.spawn.result = PW_RESULT_UNFINISHED;
+	feed(&fork_ev);
+	exit_ev(41, 500, 500, PW_STATUS_KILLED, SIGKILL);
+	root = pw_proctab_get(&tab, 500);
+	cr_assert_eq(root->first_child, kid);
+	cr_assert_null(kid->next_sibling, "the unfinished fork made no child");
+	cr_assert_eq(tab.counts.processes, 2);
+	cr_assert_eq(tab.counts.execs, 0);
+	cr_assert_eq(tab.counts.failed_execs, 0);
+	cr_assert_eq(tab.counts.signals, 2);
+}

@@ -173,3 +173,25 @@ Test(warnings, killed_by_signal)
 	cr_assert_str_eq(seen.w[0].text, "killed by SIGSEGV (core dumped)");
 	cr_assert_str_eq(pw_warning_kind_name(PW_WARN_KILLED), "killed");
 }
+
+/*
+ * Calls the task died in made nothing to warn about: an unfinished fork
+ * from a threaded process copied nothing, an unfinished exec passed no
+ * descriptor to a new program (even were some recorded).
+ */
+Test(warnings, unfinished_calls_give_none)
+{
+	struct pw_fd fds[1] = { { .fd = 3, .target = { .data = "pipe:[9]", .len = 8 } } };
+	struct pw_event fork_ev = spawn(100, 100, 0, PW_SPAWN_FORK, 20);
+	struct pw_event exec_ev = {
+		.kind = PW_EV_EXEC, .time_us = 30, .pid = 100, .tid = 101,
+		.u.exec = { .call = PW_CALL_EXECVE, .fds = fds, .nfds = 1,
+			    .result = PW_RESULT_UNFINISHED },
+	};
+
+	feed(spawn(100, 100, 101, PW_SPAWN_THREAD, 10));
+	fork_ev.u.spawn.result = PW_RESULT_UNFINISHED;
+	feed(fork_ev);
+	feed(exec_ev);
+	cr_assert_eq(seen.n, 0, "%s", seen.n ? seen.w[0].text : "");
+}
