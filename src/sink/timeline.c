@@ -207,6 +207,18 @@ put_warning(void *data, const struct pw_warning *w)
 	put_note(data, PW_COLOR_WARN, "⚠", w->text);
 }
 
+/*
+ * What stands where a failure's errno would: the call never returned, so
+ * there is no result to show, only why.
+ */
+static void
+put_unfinished(struct timeline *tl)
+{
+	pw_view_color(tl->base.out, &tl->opts, PW_COLOR_FAIL);
+	fputs("unfinished: the task died in the call", tl->base.out);
+	pw_view_reset(tl->base.out, &tl->opts);
+}
+
 static void
 put_spawn(struct timeline *tl, const struct pw_event *ev)
 {
@@ -215,7 +227,10 @@ put_spawn(struct timeline *tl, const struct pw_event *ev)
 	const char *kind = pw_spawn_kind_name(sp->kind);
 
 	put_head(tl, ev, true);
-	if (sp->result < 0) {
+	if (sp->result == PW_RESULT_UNFINISHED) {
+		fprintf(out, "%s ", kind ? kind : "spawn");
+		put_unfinished(tl);
+	} else if (sp->result < 0) {
 		pw_view_color(out, &tl->opts, PW_COLOR_FAIL);
 		fprintf(out, "%s failed: ", kind ? kind : "spawn");
 		pw_view_errno(out, (int)-sp->result);
@@ -304,7 +319,10 @@ put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fol
 	pw_view_event_argv(out, &tl->opts, ex);
 	put_exec_path(out, ex);
 	put_exec_notes(tl, ev);
-	if (ex->result < 0) {
+	if (ex->result == PW_RESULT_UNFINISHED) {
+		fputs("  ", out);
+		put_unfinished(tl);
+	} else if (ex->result < 0) {
 		fputs("  ", out);
 		pw_view_color(out, &tl->opts, PW_COLOR_FAIL);
 		if (tries > 1)
@@ -446,7 +464,7 @@ fold_flush(struct timeline *tl, pid_t tid)
 static bool
 is_failed_exec(const struct pw_event *ev)
 {
-	return ev->kind == PW_EV_EXEC && ev->u.exec.result < 0;
+	return ev->kind == PW_EV_EXEC && pw_result_failed(ev->u.exec.result);
 }
 
 enum fold_result {
@@ -466,7 +484,12 @@ fold_event(struct timeline *tl, const struct pw_event *ev)
 	if (ev->kind == PW_EV_EXEC && ev->u.exec.old_tid)
 		tid = ev->u.exec.old_tid;
 	f = pw_pidmap_get(&tl->folds, tid);
-	if (f && ev->kind == PW_EV_EXEC && pw_view_argv_equal(&f->first.u.exec, &ev->u.exec)) {
+	/*
+	 * An attempt the task died in did not end the search, nor fail in it:
+	 * the failures so far are shown, then it on a line of its own.
+	 */
+	if (f && ev->kind == PW_EV_EXEC && ev->u.exec.result != PW_RESULT_UNFINISHED &&
+	    pw_view_argv_equal(&f->first.u.exec, &ev->u.exec)) {
 		if (ev->u.exec.result < 0) {
 			f->tries++;
 			f->last_err = (int)-ev->u.exec.result;
@@ -699,7 +722,8 @@ explain_flag(void *data, const char *name, uint64_t bits)
 
 /*
  * --explain: what the event just shown did, in plain words.  Only what
- * happened is explained: a failed spawn or exec changed nothing.
+ * happened is explained: a failed or unfinished spawn or exec changed
+ * nothing.
  */
 static void
 put_explain(struct timeline *tl, const struct pw_event *ev)

@@ -612,3 +612,23 @@ Test(replay, unfinished_is_null_only_where_it_can_be)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_damage(&cases[i]);
 }
+
+/* show's promise holds for unfinished calls too: the view live events gave. */
+Test(replay, timeline_with_unfinished_calls_of_replay_equals_live)
+{
+	char *json = render(unfinished_events, NUNFINISHED_EVENTS, false);
+	char *live = render(unfinished_events, NUNFINISHED_EVENTS, true), *shown;
+	struct replayed rp;
+
+	replay(json, strlen(json), &rp);
+	shown = render(rp.ev, rp.n, true);
+	cr_assert_str_eq(shown, live);
+	cr_assert_not_null(strstr(live, "exec sleep 9  (path /bin/sleep)  unfinished: the task died in the call\n"),
+			   "%s", live);
+	cr_assert_not_null(strstr(live, "posix_spawn unfinished: the task died in the call  clone3("),
+			   "%s", live);
+	free(shown);
+	free(live);
+	free(json);
+	replayed_free(&rp);
+}

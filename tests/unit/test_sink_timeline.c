@@ -685,3 +685,81 @@ Test(timeline, folded_search_keeps_its_stack)
 		"   at … no stack: held to the end\n"
 		"end: exited 127\n");
 }
+
+/*
+ * Calls the task died in: where a failure has its errno, "unfinished: the
+ * task died in the call"; the -k stack still follows, and the next
+ * event's line comes right after it: no --explain line (nothing happened).
+ * The tree and summary count no failed exec and no child of the
+ * unfinished fork, only the kills.
+ */
+Test(timeline, unfinished_exec_and_spawn)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes sh[] = { bytes("sh") }, tr[] = { bytes("/bin/true") };
+	struct pw_status killed = { .kind = PW_STATUS_KILLED, .signal = SIGKILL };
+	struct pw_event sp = spawn(20, 10, 0), ex = exec(30, 11, "/bin/true", tr, 1,
+							   PW_RESULT_UNFINISHED);
+	struct pw_event en = end(90, 10, 0);
+
+	o.explain = true;
+	o.warnings = true;
+	o.summary = true;
+	open_sink(false, &o);
+	feed(exec(1, 10, "/bin/sh", sh, 1, 0));
+	feed(spawn(10, 10, 11));
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1,
+					     .note = "the task died while its stack was read" };
+	feed(ex);
+	feed(exit_ev(31, 11, PW_STATUS_KILLED, SIGKILL));
+	feed(reap(40, 10, 11, &killed));
+	sp.u.spawn.parent = 0;
+	sp.u.spawn.result = PW_RESULT_UNFINISHED;
+	sp.u.spawn.stack = stack3(NULL);
+	feed(sp);
+	feed(exit_ev(51, 10, PW_STATUS_KILLED, SIGKILL));
+	en.u.end.status = killed;
+	feed(en);
+	output();
+	cr_assert_not_null(strstr(buf,
+		"│  [11] sh exec /bin/true  unfinished: the task died in the call\n"
+		"│     at f2+0x1a (pw_stack)\n"
+		"│     at … stack cut short: the task died while its stack was read\n"
+		"│  [11] sh killed by SIGKILL after 21µs\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf,
+		"├─ [10] sh fork unfinished: the task died in the call  "
+		"clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│     at f2+0x1a (pw_stack)\n"
+		"│     at 0x1139 (pw_stack.stripped)\n"
+		"│     at 0x7f0012345678\n"
+		"[10] sh killed by SIGKILL after 50µs\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf,
+		"10 sh  killed by SIGKILL after 50µs\n"
+		"└─ 11 (sh)  killed by SIGKILL after 21µs\n"
+		"2 processes, 0 threads, 1 exec, 0 failed execs, 0 non-zero exits, 2 killed by a signal\n"),
+		"%s", buf);
+}
+
+/* An attempt the task died in ends no PATH search: the failures, then it. */
+Test(timeline, unfinished_exec_after_failed_paths)
+{
+	struct pw_bytes cc[] = { bytes("cc") };
+	struct pw_view_opts o = plain;
+
+	open_sink(false, &plain);
+	feed(exec(1, 20, "/a/cc", cc, 1, -ENOENT));
+	feed(exec(2, 20, "/b/cc", cc, 1, -EACCES));
+	feed(exec(3, 20, "/c/cc", cc, 1, PW_RESULT_UNFINISHED));
+	feed(exit_ev(4, 20, PW_STATUS_KILLED, SIGKILL));
+	cr_assert_str_eq(timeline_part(),
+		"[20] exec cc  (path /b/cc)  failed in 2 paths: EACCES\n"
+		"[20] exec cc  (path /c/cc)  unfinished: the task died in the call\n"
+		"[20] killed by SIGKILL after 3µs\n");
+	free(buf);
+	buf = NULL;
+	o.color = true;
+	open_sink(false, &o);
+	feed(exec(3, 20, "/c/cc", cc, 1, PW_RESULT_UNFINISHED));
+	cr_assert_not_null(strstr(timeline_part(),
+		"  \033[31munfinished: the task died in the call\033[0m\n"), "%s", buf);
+}
