@@ -8,6 +8,8 @@
  * says more than the make that failed because of it.  A failed exec that a
  * later exec of the same process made good (a PATH search) is no failure.
  * With -k, the stack of its last exec says which code path started it.
+ * An exec the process died in (unfinished) is named the same way, but only
+ * the death makes the process a failure.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +20,17 @@
 #include "procwatch/sink.h"
 #include "view.h"
 
-/* What the model does not keep: a process's cwd and its pending failed exec. */
+/*
+ * What the model does not keep: a process's cwd, and its last exec when
+ * that did not succeed.  An exec the task died in is shown but is no
+ * failure of its own: the death that ended it is.
+ */
 struct proc_extra {
 	struct pw_proc *p;	/* the record this is about: pids are reused */
 	char *cwd;
 	size_t cwd_len;
-	char *failed_exec;	/* "PATH ARGV... failed: ENOENT", rendered at the event */
+	char *last_exec;	/* "PATH: ARGV... failed: ENOENT" or "... unfinished: ...", or NULL */
+	bool exec_failed;	/* last_exec failed (-errno), rather than unfinished */
 	char *stack;		/* its last exec's stack (-k), as "at ..." lines, or NULL */
 };
 
@@ -51,14 +58,15 @@ extra_of(struct failed_sink *fs, struct pw_proc *p)
 	}
 	/* A reused pid: the old record's extras are of no more use. */
 	free(x->cwd);
-	free(x->failed_exec);
+	free(x->last_exec);
 	free(x->stack);
 	*x = (struct proc_extra){ .p = p };
 	return x;
 }
 
+/* An exec that did not succeed, as the "exec:" line shows it. */
 static char *
-render_failed_exec(const struct pw_view_opts *o, const struct pw_exec *ex)
+render_exec_outcome(const struct pw_view_opts *o, const struct pw_exec *ex)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -72,8 +80,12 @@ render_failed_exec(const struct pw_view_opts *o, const struct pw_exec *ex)
 		fputs("(unreadable path)", f);
 	fputs(": ", f);
 	pw_view_event_argv(f, o, ex);
-	fputs(" failed: ", f);
-	pw_view_errno(f, (int)-ex->result);
+	if (ex->result == PW_RESULT_UNFINISHED) {
+		fputs(" unfinished: the task died in the call", f);
+	} else {
+		fputs(" failed: ", f);
+		pw_view_errno(f, (int)-ex->result);
+	}
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;
@@ -128,8 +140,9 @@ note_exec(struct failed_sink *fs, const struct pw_event *ev)
 		x->cwd = strndup(ex->cwd.data, ex->cwd.len);
 		x->cwd_len = x->cwd ? ex->cwd.len : 0;
 	}
-	free(x->failed_exec);
-	x->failed_exec = ex->result < 0 ? render_failed_exec(&fs->o, ex) : NULL;
+	free(x->last_exec);
+	x->last_exec = ex->result < 0 ? render_exec_outcome(&fs->o, ex) : NULL;
+	x->exec_failed = pw_result_failed(ex->result);
 	free(x->stack);
 	x->stack = render_stack(&ex->stack);
 }
@@ -161,7 +174,7 @@ is_failure(const struct failed_sink *fs, const struct pw_proc *p)
 {
 	const struct proc_extra *x = extra_get(fs, p);
 
-	if (x && x->failed_exec)
+	if (x && x->exec_failed)
 		return true;
 	if (!p->exited)
 		return false;
@@ -226,8 +239,8 @@ put_failure(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
 		fputs("still running", out);
 	pw_view_reset(out, &fs->o);
 	putc('\n', out);
-	if (x && x->failed_exec)
-		fprintf(out, "    exec:  %s\n", x->failed_exec);
+	if (x && x->last_exec)
+		fprintf(out, "    exec:  %s\n", x->last_exec);
 	if (cwd) {
 		fputs("    cwd:   ", out);
 		pw_shquote(out, cwd->cwd, cwd->cwd_len);
@@ -283,7 +296,7 @@ free_extra(pid_t pid, void *value, void *data)
 	(void)pid;
 	(void)data;
 	free(x->cwd);
-	free(x->failed_exec);
+	free(x->last_exec);
 	free(x->stack);
 	free(x);
 }

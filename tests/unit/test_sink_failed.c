@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,5 +188,61 @@ Test(sink_failed, stack_of_the_last_exec)
 		"    started from:\n"
 		"      at … no stack: gone\n"
 		"4 failed processes\n");
+	free(out);
+}
+
+static struct pw_bytes sleep_argv[] = { B("sleep"), B("9") };
+
+static struct pw_event
+killed_ev(pid_t pid, int sig)
+{
+	return (struct pw_event){
+		.kind = PW_EV_EXIT, .pid = pid, .tid = pid,
+		.u.exit = { .status = { .kind = PW_STATUS_KILLED, .signal = sig } },
+	};
+}
+
+static struct pw_event
+in_thread(struct pw_event ev, pid_t tid)
+{
+	ev.tid = tid;
+	return ev;
+}
+
+/*
+ * An exec the task died in: the process is listed for its death, and its
+ * "exec:" line says unfinished where a failure has its errno.  A thread
+ * that died in an exec while its process went on to exit 0 makes no
+ * failure: unfinished is not failed.
+ */
+Test(sink_failed, unfinished_exec)
+{
+	char *start_argv[] = { "make", NULL };
+	const struct pw_event evs[] = {
+		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
+		  .u.start = { .argv = start_argv, .argc = 1 } },
+		exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		spawn_ev(10, 11),
+		with_stack(exec_ev(11, "/bin/sleep", sleep_argv, 2, "/w", PW_RESULT_UNFINISHED),
+			   1, "the task died while its stack was read"),
+		killed_ev(11, SIGKILL),
+		spawn_ev(10, 12),
+		in_thread(exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w", PW_RESULT_UNFINISHED), 14),
+		exit_ev(12, 0),
+		exit_ev(10, 0),
+	};
+	bool found;
+	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+
+	cr_assert(found);
+	cr_assert_str_eq(out,
+		"11 (make)  killed by SIGKILL\n"
+		"    exec:  /bin/sleep: sleep 9 unfinished: the task died in the call\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"    started from:\n"
+		"      at execve+0xb (libc.so.6)\n"
+		"      at … stack cut short: the task died while its stack was read\n"
+		"1 failed process\n");
 	free(out);
 }
