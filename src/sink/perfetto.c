@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * --format=perfetto: the run as a Chrome Trace Event Format file
- * ({"traceEvents":[...]}) for ui.perfetto.dev and chrome://tracing.  Each process is a track (pid, with a tid per thread)
- * named "PID COMMAND"; its life is a complete slice ("X") with a nested one
- * per exec image; each spawn is a flow arrow from the spawning thread to the
- * child's first slice; failed execs and signals are instant markers.  A
- * slice's duration is known only when the process ends, so nothing is
- * written until close: the process model (src/model/proctab.c) keeps names,
- * start and exit times and statuses, and this sink keeps, per process
- * record, its exec images (path, argv, cwd), the spawns it made and at most
- * PF_MARKS_MAX markers.  Memory therefore grows with the number of
- * processes, threads and execs of the run, and is freed at close.  With -k,
- * stacks become slice args: an exec's on its slice or its "exec failed"
- * marker, a spawn's on the slice of the process or thread it created (the
- * flow's end), where selecting it shows how it was started.
+ * ({"traceEvents":[...]}) for ui.perfetto.dev and chrome://tracing.  Each
+ * process is a track (pid, with a tid per thread) named "PID COMMAND"; its
+ * life is a complete slice ("X") with a nested one per exec image; each
+ * spawn is a flow arrow from the spawning thread to the child's first
+ * slice; failed execs, execs the task died in and signals are instant
+ * markers.  A slice's duration is known only when the process ends, so
+ * nothing is written until close: the process model (src/model/proctab.c)
+ * keeps names, start and exit times and statuses, and this sink keeps, per
+ * process record, its exec images (path, argv, cwd), the spawns it made
+ * and at most PF_MARKS_MAX markers.  Memory therefore grows with the
+ * number of processes, threads and execs of the run, and is freed at
+ * close.  With -k, stacks become slice args: an exec's on its slice or its
+ * "exec failed" or "exec unfinished" marker, a spawn's on the slice of the
+ * process or thread it created (the flow's end), where selecting it shows
+ * how it was started.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,6 +54,7 @@ struct pf_image {
 
 enum pf_mark_kind {
 	PF_MARK_EXEC_FAILED,
+	PF_MARK_EXEC_UNFINISHED,	/* the task died in the exec */
 	PF_MARK_SIGNAL,
 };
 
@@ -59,7 +62,7 @@ struct pf_mark {
 	enum pf_mark_kind kind;
 	uint64_t t;
 	pid_t tid;
-	int num;		/* errno of the exec, or the signal */
+	int num;		/* errno of a failed exec, or the signal */
 	pid_t sender;		/* signal only; 0 when not known */
 	int code;		/* signal only: si_code */
 	struct pw_bytes path;	/* exec only */
@@ -288,6 +291,10 @@ add_flow(struct perfetto *pt, struct pf_proc *pf, const struct pw_event *ev)
 	const struct pw_spawn *sp = &ev->u.spawn;
 	struct pf_flow *flows;
 
+	/*
+	 * A failed or unfinished spawn made nothing: no arrow, and no slice
+	 * for its stack to go on.  Unlike an exec it changed nothing to mark.
+	 */
 	if (sp->result < 0 || sp->child <= 0)
 		return 0;
 	if (add_spawn_stack(pt, pf, ev) < 0)
@@ -373,8 +380,12 @@ add_mark(struct pf_proc *pf, const struct pw_event *ev)
 		m->code = ev->u.signal.code;
 		return 0;
 	}
-	m->kind = PF_MARK_EXEC_FAILED;
-	m->num = (int)-ev->u.exec.result;
+	if (ev->u.exec.result == PW_RESULT_UNFINISHED) {
+		m->kind = PF_MARK_EXEC_UNFINISHED;
+	} else {
+		m->kind = PF_MARK_EXEC_FAILED;
+		m->num = (int)-ev->u.exec.result;
+	}
 	if (bytes_dup(&m->path, &ev->u.exec.path) < 0 ||
 	    stack_render(&m->stack, &ev->u.exec.stack) < 0)
 		return -ENOMEM;
@@ -697,25 +708,34 @@ put_flow(struct pw_json *w, pid_t pid, const struct pf_flow *f, uint64_t id)
 	pw_json_object_end(w);
 }
 
+/*
+ * A signal delivered, or an exec that failed or that the task died in;
+ * the latter has no errno: the process's end (a "killed by" marker, as a
+ * rule) says what happened.
+ */
 static void
 put_mark(struct pw_json *w, pid_t pid, const struct pf_mark *m)
 {
+	bool is_exec = m->kind != PF_MARK_SIGNAL;
 	char buf[32];
 	const char *name;
 
 	if (m->kind == PF_MARK_EXEC_FAILED)
 		name = "exec failed";
+	else if (m->kind == PF_MARK_EXEC_UNFINISHED)
+		name = "exec unfinished";
 	else
 		name = pw_signal_format(m->num, buf, sizeof(buf));
 	event_begin(w, "i", name, pid, m->tid, m->t);
-	put_key_string(w, "cat", m->kind == PF_MARK_EXEC_FAILED ? "exec" : "signal");
+	put_key_string(w, "cat", is_exec ? "exec" : "signal");
 	put_key_string(w, "s", "t");
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
-	if (m->kind == PF_MARK_EXEC_FAILED) {
+	if (is_exec) {
 		pw_json_key(w, "path");
 		pw_json_bytes(w, &m->path);
-		put_key_string(w, "errno", pw_sink_errno_str(m->num, buf, sizeof(buf)));
+		if (m->kind == PF_MARK_EXEC_FAILED)
+			put_key_string(w, "errno", pw_sink_errno_str(m->num, buf, sizeof(buf)));
 		put_stack_args(w, "stack", "stack_note", &m->stack);
 	} else {
 		put_key_string(w, "signal", name);

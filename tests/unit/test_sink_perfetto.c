@@ -572,3 +572,77 @@ Test(perfetto, no_stack_keys_without_k)
 	(void)evs;
 	cr_assert_null(strstr(buf, "stack"), "%s", buf);
 }
+
+/* The instant markers of (pid, tid) named name. */
+static size_t
+count_marks(json_t *evs, const char *name, json_int_t pid, json_int_t tid)
+{
+	json_t *ev;
+	size_t i, n = 0;
+
+	json_array_foreach(evs, i, ev)
+		if (is(ev, "i") && strcmp(json_string_value(json_object_get(ev, "name")), name) == 0 &&
+		    num(ev, "pid") == pid && num(ev, "tid") == tid)
+			n++;
+	return n;
+}
+
+static json_t *
+mark_named(json_t *evs, const char *name)
+{
+	json_t *ev;
+	size_t i;
+
+	json_array_foreach(evs, i, ev)
+		if (is(ev, "i") && strcmp(json_string_value(json_object_get(ev, "name")), name) == 0)
+			return ev;
+	return NULL;
+}
+
+/*
+ * An exec the task died in: an "exec unfinished" marker on its thread's
+ * track with the path and the -k stack, but no errno (there was none) and
+ * no failed_execs; then the kill at the process's end.  A spawn the task
+ * died in made nothing: no arrow, no slice, no marker.
+ */
+Test(perfetto, unfinished_exec_and_spawn)
+{
+	struct pw_bytes tr[] = { bytes("true") };
+	struct pw_event ex = exec(30, 21, "/bin/true", tr, 1, PW_RESULT_UNFINISHED);
+	struct pw_event sp = spawn(40, 20, 0, false);
+	json_t *evs, *m, *a, *ev;
+	size_t i;
+
+	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1,
+					     .note = "the task died while its stack was read" };
+	sp.u.spawn.parent = 0;
+	sp.u.spawn.result = PW_RESULT_UNFINISHED;
+	sp.u.spawn.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 2 };
+	open_sink();
+	feed(spawn(10, 20, 21, false));
+	feed(ex);
+	feed(exit_ev(31, 21, 21, PW_STATUS_KILLED, SIGKILL));
+	feed(sp);
+	feed(exit_ev(41, 20, 20, PW_STATUS_KILLED, SIGKILL));
+	evs = events(parsed());
+	json_array_foreach(evs, i, ev)
+		check_event(ev);
+	cr_assert_eq(count_marks(evs, "exec unfinished", 21, 21), 1, "%s", buf);
+	m = mark_named(evs, "exec unfinished");
+	cr_assert_str_eq(json_string_value(json_object_get(m, "cat")), "exec");
+	cr_assert_eq(num(m, "ts"), 30);
+	a = json_object_get(m, "args");
+	cr_assert_str_eq(str_arg(a, "path"), "/bin/true");
+	cr_assert_null(json_object_get(a, "errno"), "%s", buf);
+	assert_strings(a, "stack", STRS("f2+0x1a (/tmp/pw_stack)"));
+	cr_assert_str_eq(str_arg(a, "stack_note"), "the task died while its stack was read");
+	cr_assert_null(mark_named(evs, "exec failed"), "%s", buf);
+	cr_assert_eq(count_marks(evs, "killed by SIGKILL", 21, 21), 1, "%s", buf);
+	a = args_of(slice_at(evs, "process", 21, 21, 10));
+	cr_assert_null(json_object_get(a, "failed_execs"), "%s", buf);
+	cr_assert_null(slice_at(evs, "exec", 21, 21, 30), "no image: nothing ran");
+	/* The one arrow is the fork that returned: the unfinished one drew none. */
+	json_array_foreach(evs, i, ev)
+		cr_assert(!is(ev, "s") || num(ev, "ts") == 10, "%s", buf);
+	cr_assert_null(strstr(buf, "0x1139"), "the unfinished fork's stack has no slice: %s", buf);
+}
