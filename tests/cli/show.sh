@@ -73,6 +73,32 @@ run "$PROCWATCH" show future.jsonl
 check "a newer format version: 125 and a message saying so" \
 	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: future.jsonl:1: trace format version 2 was written by a newer procwatch" "$tmp/err"'
 
+# ---- calls the task died in ("result": null), no ptrace needed ----
+
+cat >unfinished.jsonl <<'EOF_TRACE'
+{"v":1,"t":0.000100,"event":"start","pid":500,"tid":500,"argv":["sh","-c","sleep 9"],"mode":"launch","seccomp":true,"version":"0.1.0"}
+{"t":0.000200,"event":"exec","pid":500,"tid":500,"call":"execve","path":"/bin/sh","argv":["sh","-c","sleep 9"],"cwd":"/w","result":0}
+{"t":0.000300,"event":"spawn","pid":500,"tid":500,"call":"vfork","flags":["CLONE_VM","CLONE_VFORK"],"exit_signal":"SIGCHLD","kind":"vfork","thread":false,"parent":500,"result":501,"child":501}
+{"t":0.000400,"event":"exec","pid":501,"tid":501,"call":"execve","path":"/bin/sleep","argv":["sleep","9"],"cwd":"/w","result":null,"stack":[{"fn":"execve","off":7,"obj":"/usr/lib/libc.so.6","ip":"0x7f0f1bf1bad7"}],"stack_note":"the task died while its stack was read"}
+{"t":0.000500,"event":"exit","pid":501,"tid":501,"thread":false,"signal":"SIGKILL","core":false}
+{"t":0.000600,"event":"wait","pid":500,"tid":500,"call":"wait4","target":-1,"options":[],"result":501,"status":{"kind":"killed","signal":"SIGKILL","core":false}}
+{"t":0.000700,"event":"spawn","pid":500,"tid":500,"call":"clone3","flags":["CLONE_VM","CLONE_VFORK"],"exit_signal":"SIGCHLD","kind":"posix_spawn","thread":false,"result":null,"size":88}
+{"t":0.000800,"event":"exit","pid":500,"tid":500,"thread":false,"signal":"SIGKILL","core":false}
+{"t":0.000900,"event":"end","pid":500,"tid":500,"status":{"kind":"killed","signal":"SIGKILL","core":false},"lost":0}
+EOF_TRACE
+run "$PROCWATCH" show --json -o unfinished-again.jsonl unfinished.jsonl
+check "unfinished calls: show --json reproduces \"result\":null byte for byte" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s unfinished.jsonl unfinished-again.jsonl'
+run "$PROCWATCH" show --time=none --summary --color=never unfinished.jsonl
+check "unfinished calls: the timeline says so, with the stack, and counts no failed exec" \
+	eval '[[ $rc -eq 0 ]] && grep -qx "│  \[501\] sh exec sleep 9  (path /bin/sleep)  unfinished: the task died in the call" "$tmp/err" && grep -qx "│     at … stack cut short: the task died while its stack was read" "$tmp/err" && grep -q "^├─ \[500\] sh posix_spawn unfinished: the task died in the call  clone3(" "$tmp/err" && grep -q " 0 failed execs, .* 2 killed by a signal$" "$tmp/err"'
+run "$PROCWATCH" show --failed --color=never unfinished.jsonl
+check "unfinished calls: --failed lists the killed child, its exec unfinished" \
+	eval '[[ $rc -eq 1 ]] && grep -qx "    exec:  /bin/sleep: sleep 9 unfinished: the task died in the call" "$tmp/err" && grep -qx "2 failed processes" "$tmp/err"'
+run "$PROCWATCH" show --format=perfetto -o unfinished.json unfinished.jsonl
+check "unfinished calls: perfetto marks the exec \"exec unfinished\", without errno" \
+	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"unfinished.json\")); m=[e for e in d[\"traceEvents\"] if e[\"name\"]==\"exec unfinished\"]; sys.exit(not (len(m)==1 and m[0][\"pid\"]==501 and \"errno\" not in m[0][\"args\"]))"'
+
 # ---- a recorded run ----
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
