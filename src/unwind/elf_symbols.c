@@ -57,6 +57,19 @@ image_at(const struct image *im, uint64_t off, uint64_t len)
 	return im->data + off;
 }
 
+/*
+ * A table of len bytes of structs at off, or NULL if it is not all in the
+ * file or is not aligned for them.  The ELF specification aligns every
+ * header and symbol table; a misaligned one is damage, and reading its
+ * structs in place would be undefined behaviour (the image is mapped at a
+ * page boundary, so the offset's alignment is the pointer's).
+ */
+static const void *
+table_at(const struct image *im, uint64_t off, uint64_t len, size_t align)
+{
+	return off % align ? NULL : image_at(im, off, len);
+}
+
 static const Elf64_Ehdr *
 read_header(const struct image *im)
 {
@@ -103,7 +116,8 @@ read_segments(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbol
 
 	if (eh->e_phentsize != sizeof(*ph))
 		return;
-	ph = image_at(im, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(*ph));
+	ph = table_at(im, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(*ph),
+		      _Alignof(Elf64_Phdr));
 	for (size_t i = 0; ph && i < eh->e_phnum; i++) {
 		if (ph[i].p_type == PT_LOAD && s->nsegs < MAX_SEGMENTS)
 			s->segs[s->nsegs++] = (struct segment){
@@ -159,7 +173,8 @@ find_symtab(const struct image *im, const Elf64_Ehdr *eh, const Elf64_Shdr **str
 
 	if (eh->e_shentsize != sizeof(*sh))
 		return NULL;
-	sh = image_at(im, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(*sh));
+	sh = table_at(im, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(*sh),
+		      _Alignof(Elf64_Shdr));
 	for (size_t i = 0; sh && i < eh->e_shnum; i++) {
 		if (sh[i].sh_type == SHT_SYMTAB ||
 		    (sh[i].sh_type == SHT_DYNSYM && !best))
@@ -219,7 +234,7 @@ read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols
 		return 0;
 	s->full = symsec->sh_type == SHT_SYMTAB;
 	n = symsec->sh_size / sizeof(*sym);
-	sym = image_at(im, symsec->sh_offset, n * sizeof(*sym));
+	sym = table_at(im, symsec->sh_offset, n * sizeof(*sym), _Alignof(Elf64_Sym));
 	str = image_at(im, strsec->sh_offset, strsec->sh_size);
 	if (!sym || !str || strsec->sh_size == 0 || str[strsec->sh_size - 1] != '\0')
 		return 0;
