@@ -232,7 +232,6 @@ read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols
 
 	if (!symsec)
 		return 0;
-	s->full = symsec->sh_type == SHT_SYMTAB;
 	n = symsec->sh_size / sizeof(*sym);
 	sym = table_at(im, symsec->sh_offset, n * sizeof(*sym), _Alignof(Elf64_Sym));
 	str = image_at(im, strsec->sh_offset, strsec->sh_size);
@@ -263,6 +262,8 @@ read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols
 	}
 	qsort(s->syms, s->nsyms, sizeof(*s->syms), by_start_then_rank);
 	drop_aliases(s);
+	/* Only a table actually read counts: a damaged one lets a debug file in. */
+	s->full = symsec->sh_type == SHT_SYMTAB;
 	return 0;
 }
 

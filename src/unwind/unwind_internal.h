@@ -40,7 +40,10 @@ struct pw_code_maps {
 	uint64_t layout;
 };
 
-/* Parses maps text (modified in place, kept by m); 0 or -errno. */
+/*
+ * Parses maps text of len bytes, NUL-terminated at text[len] (modified in
+ * place; paths point into it); 0 or -errno.
+ */
 int pw_code_maps_parse(struct pw_code_maps *m, char *text, size_t len);
 /* Reads and parses /proc/TID/maps; 0 or -errno. */
 int pw_code_maps_read(struct pw_code_maps *m, pid_t tid);
