@@ -10,6 +10,9 @@
  *   popen        popen("true", "r")
  *   thread       pthread_create(), joined
  *   exec         f2 execs /bin/true itself (the stack is the helper's)
+ *   thread_exec  a thread created in f2 execs sh -c '/bin/true; exit 0':
+ *                the thread takes the leader's tid (de_thread), and the
+ *                shell's own spawn must unwind under that tid
  * The f* functions are noinline and call through a volatile pointer after
  * the call, so that none becomes a tail call and each keeps its frame.
  * Built with symbols (PIE and non-PIE) and as a stripped copy.
@@ -47,6 +50,16 @@ thread_main(void *arg)
 	return arg;
 }
 
+static void *
+exec_from_thread(void *arg)
+{
+	char *const argv[] = { "sh", "-c", "/bin/true; exit 0", NULL };
+
+	(void)arg;
+	execve("/bin/sh", argv, environ);
+	die("execve");
+}
+
 static int
 start_child(void)
 {
@@ -73,6 +86,12 @@ start_child(void)
 		return pthread_create(&th, NULL, thread_main, NULL) || pthread_join(th, NULL);
 	if (!strcmp(mode, "exec"))
 		return execve("/bin/true", argv, environ);
+	if (!strcmp(mode, "thread_exec")) {
+		/* The exec ends this thread (de_thread): the join never returns. */
+		if (pthread_create(&th, NULL, exec_from_thread, NULL))
+			return -1;
+		pthread_join(th, NULL);
+	}
 	return -1;
 }
 
@@ -109,7 +128,7 @@ main(int argc, char **argv)
 	uintptr_t bias = 0;
 
 	if (argc != 2)
-		die("usage: pw_stack fork|vfork|posix_spawn|system|popen|thread|exec");
+		die("usage: pw_stack fork|vfork|posix_spawn|system|popen|thread|exec|thread_exec");
 	mode = argv[1];
 	dl_iterate_phdr(main_bias, &bias);
 	fact("root=%d", (int)getpid());

@@ -159,6 +159,34 @@ Test(stack, exec_by_root)
 	pw_run_free(&r);
 }
 
+/*
+ * A non-leader thread execs: its stack is taken under its own tid, then
+ * it becomes the leader (de_thread); the new program's spawn, made under
+ * the leader's tid, must unwind with a handle made for that tid.
+ */
+Test(stack, non_leader_exec)
+{
+	const char *const args[] = { "thread_exec", NULL };
+	struct pw_run r;
+	json_t *ex, *sp;
+	const json_t *st;
+	pid_t root;
+
+	run_k("pw_stack", "thread_exec", NULL, &r);
+	pw_run_compare("pw_stack", args, &r);
+	root = (pid_t)pw_facts_get_int(&r, "root");
+	ex = pw_exec_ok_nth(&r, root, 1);
+	cr_assert(ex && pw_ev_int(ex, "old_tid") != root, "no non-leader exec");
+	cr_assert(find_frame(stack_of(ex), "exec_from_thread") >= 0, "%s", pw_ev_dump(ex));
+	sp = pw_event_next(&r, "spawn", &(size_t){ pw_event_index(&r, ex) });
+	cr_assert(sp && pw_ev_int(sp, "pid") == root, "the shell did not spawn");
+	st = stack_of(sp);
+	cr_assert(json_array_size(st) >= 2 && !pw_ev_has(sp, "stack_note"), "%s",
+		  pw_ev_dump(sp));
+	cr_assert(strstr(frame_obj(json_array_get(st, 0)), "libc.so"), "%s", pw_ev_dump(sp));
+	pw_run_free(&r);
+}
+
 /* A non-PIE program runs at its link-time addresses: ip is f2 + off. */
 Test(stack, non_pie)
 {
