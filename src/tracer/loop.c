@@ -488,8 +488,12 @@ print_stats(const struct tracer *t)
 	fprintf(stderr, "procwatch: stats: stops=%lu", total);
 	for (i = 0; i < STOP_KINDS; i++)
 		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
-	fprintf(stderr, " early-children=%lu deaths=%lu\n",
+	fprintf(stderr, " early-children=%lu deaths=%lu",
 		t->stats.early_children, t->stats.deaths);
+	if (t->unwinder)
+		fprintf(stderr, " stacks=%lu stack-us=%llu", t->stats.stacks,
+			(unsigned long long)(t->stats.stack_ns / 1000));
+	putc('\n', stderr);
 }
 
 static void

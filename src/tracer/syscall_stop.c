@@ -102,6 +102,8 @@ leave_call(struct tracer *t, struct task *task)
 static void
 take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 {
+	struct timespec start, end;
+
 	/* procwatch's own exec of the command: its stack is ours, not theirs. */
 	if (!t->unwinder || (task->tid == t->root && !t->root_launched))
 		return;
@@ -110,7 +112,12 @@ take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 		pw_unwinder_test_kill(t->unwinder, (unsigned)t->test_kill_unwound);
 		t->test_kill_unwound = -1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	pw_unwind_stack(t->unwinder, task->tid, &task->unwind, out);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	t->stats.stacks++;
+	t->stats.stack_ns += (uint64_t)((end.tv_sec - start.tv_sec) * 1000000000LL +
+					(end.tv_nsec - start.tv_nsec));
 }
 
 /* -k, for a call whose entry was never seen (32-bit int $0x80). */

@@ -79,6 +79,8 @@ struct tracer_stats {
 	unsigned long stops[STOP_KINDS];
 	unsigned long early_children;	/* first stop before the creator's event */
 	unsigned long deaths;
+	unsigned long stacks;		/* -k: stacks taken */
+	uint64_t stack_ns;		/* and the time spent taking them */
 };
 
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
