@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Runs the libFuzzer target on every file of the directory named on the
- * command line, so that the kept corpus (crashers found once, and seeds) is
- * a regression test in an ordinary build without clang's fuzzer runtime.
- * Prints TAP.
+ * Runs a libFuzzer target (whichever tests/fuzz/fuzz_*.c it is linked
+ * with) on every file of the directory named on the command line, so that
+ * the kept corpus (crashers found once, and seeds) is a regression test in
+ * an ordinary build without clang's fuzzer runtime.  Prints TAP.
  */
 #include <dirent.h>
 #include <stdint.h>
