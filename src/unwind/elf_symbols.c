@@ -21,6 +21,7 @@
 
 #define MAX_SEGMENTS 16
 #define MAX_BUILD_ID 64
+#define NESTED_LOOKBACK 8	/* symbols looked back at for one that encloses */
 
 struct segment {
 	uint64_t offset, vaddr, filesz;
@@ -361,12 +362,17 @@ pw_elf_symbols_lookup(const struct pw_elf_symbols *s, uint64_t vaddr, uint64_t *
 		else
 			hi = mid;
 	}
-	if (lo == 0)
-		return NULL;
-	sym = &s->syms[lo - 1];
-	/* Past its end: code no symbol covers (a stripped static function). */
-	if (vaddr - sym->start >= (sym->size ? sym->size : 1))
-		return NULL;
-	*start = sym->start;
-	return s->names + sym->name;
+	/*
+	 * Past its end, the symbol may still sit inside a bigger one that
+	 * covers vaddr (a local symbol inside a function): look back a few.
+	 * None covering it: code no symbol names (a stripped static function).
+	 */
+	for (size_t k = lo; k > 0 && lo - k < NESTED_LOOKBACK; k--) {
+		sym = &s->syms[k - 1];
+		if (vaddr - sym->start < (sym->size ? sym->size : 1)) {
+			*start = sym->start;
+			return s->names + sym->name;
+		}
+	}
+	return NULL;
 }

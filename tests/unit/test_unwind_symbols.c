@@ -590,6 +590,36 @@ struct libc_fn {
 	const char *want;	/* the name among its aliases */
 };
 
+/*
+ * A function with a smaller function symbol inside it (as hand-written
+ * assembly has): past the inner one's end, the outer one still names the
+ * code.  Defined in assembly so that the layout is exactly this.
+ */
+__asm__(".text\n"
+	".globl pw_test_outer\n.type pw_test_outer, @function\n"
+	"pw_test_outer:\n\tnop\n\tnop\n"
+	".globl pw_test_inner\n.type pw_test_inner, @function\n"
+	"pw_test_inner:\n\tnop\n.size pw_test_inner, 1\n"
+	"\tnop\n\tnop\n\tret\n"
+	".size pw_test_outer, .-pw_test_outer\n");
+void pw_test_outer(void);
+
+Test(elf_symbols, nested_symbols)
+{
+	uint64_t vaddr = ADDR(pw_test_outer) - program_bias(), start = 0;
+	struct pw_elf_symbols *s = load_path("/proc/self/exe");
+	const char *name;
+
+	cr_assert_not_null(s);
+	name = pw_elf_symbols_lookup(s, vaddr + 2, &start);
+	cr_assert(name && !strcmp(name, "pw_test_inner") && start == vaddr + 2,
+		  "inside the inner symbol: %s", name ? name : "(none)");
+	name = pw_elf_symbols_lookup(s, vaddr + 4, &start);
+	cr_assert(name && !strcmp(name, "pw_test_outer") && start == vaddr,
+		  "past the inner symbol: %s", name ? name : "(none)");
+	pw_elf_symbols_free(s);
+}
+
 Test(elf_symbols, libc_aliases)
 {
 	static const struct libc_fn fns[] = {
