@@ -173,7 +173,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		0, 1, 0x1000, 0x400000, INT64_MAX, (uint64_t)INT64_MAX + 1,
 		UINT64_MAX - 1, UINT64_MAX,
 	};
-	struct pw_elf_symbols *s;
+	struct pw_elf_symbols *s, *from;
 	const unsigned char *id = NULL;
 	size_t id_len;
 	unsigned sum = 0;
@@ -210,6 +210,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every 64th byte of the file, for inputs where the segments lie. */
 	for (uint64_t off = 0; off < size; off += 64)
 		probe_offset(s, off);
+	/*
+	 * As when a debug file is found: another table's symbols taken over
+	 * (here the same file's, read again), then looked up through the
+	 * first one's segments.
+	 */
+	if ((from = pw_elf_symbols_load(cur_fd)))
+		pw_elf_symbols_adopt(s, from);
+	if (cur_copy)
+		fail("the file is still mapped after loading", 0);
+	probe_segments(s, data, size);
 	pw_elf_symbols_free(s);
 	return 0;
 }
