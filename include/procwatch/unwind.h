@@ -15,7 +15,6 @@
 #include "procwatch/event.h"
 
 struct pw_unwinder;		/* caches shared by every traced process */
-struct pw_unwind_thread;	/* one traced thread's unwinding handle */
 
 /*
  * An unwinder taking at most depth frames per stack; NULL with *why set
@@ -26,13 +25,12 @@ void pw_unwinder_free(struct pw_unwinder *u);
 
 /*
  * Fills out (requested, frames, note) with tid's stack.  tid must be in a
- * ptrace-stop.  *thread is the thread's handle: NULL the first time, kept
- * by the caller between calls and freed with pw_unwind_thread_free() when
- * the thread ends or execs.  Never fails: what went wrong is in out->note.
+ * ptrace-stop.  Nothing is kept per thread or process: the code layout is
+ * read afresh each time, so an exec, a non-leader exec's new tid or a
+ * dlopen needs no call here.  Never fails: what went wrong is in
+ * out->note.
  */
-void pw_unwind_stack(struct pw_unwinder *u, pid_t tid,
-		     struct pw_unwind_thread **thread, struct pw_stack *out);
-void pw_unwind_thread_free(struct pw_unwind_thread *thread);
+void pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out);
 
 /*
  * For tests only (PROCWATCH_TEST_KILL_UNWOUND): the next stack taken gets

@@ -113,7 +113,7 @@ take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 		t->test_kill_unwound = -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	pw_unwind_stack(t->unwinder, task->tid, &task->unwind, out);
+	pw_unwind_stack(t->unwinder, task->tid, out);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	t->stats.stacks++;
 	t->stats.stack_ns += (uint64_t)((end.tv_sec - start.tv_sec) * 1000000000LL +
@@ -432,9 +432,6 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 	}
 	if (pid == t->root)
 		t->root_launched = true;
-	/* A new program: the thread's unwinding handle knew the old one. */
-	pw_unwind_thread_free(task->unwind);
-	task->unwind = NULL;
 	leave_call(t, task);
 	task->exit_call = PW_CALL_NONE;
 	ev->pid = pid;

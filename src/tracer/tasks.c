@@ -36,7 +36,6 @@ task_free(struct task *task)
 {
 	pw_event_clear(&task->pending);
 	pw_event_clear(&task->suspended);
-	pw_unwind_thread_free(task->unwind);
 	free(task);
 }
 

@@ -54,7 +54,6 @@ struct task {
 	int spawn_event;	/* the PTRACE_EVENT_FORK/VFORK/CLONE being handled */
 	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
 	bool exit_written;	/* its exit event went out at that entry */
-	struct pw_unwind_thread *unwind;	/* -k: its unwinding handle, until exec */
 };
 
 /*

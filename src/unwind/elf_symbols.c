@@ -8,20 +8,27 @@
  * after whatever exported function happens to come before them.)
  *
  * The file is untrusted input: a program can map anything.  Every offset
- * and size is checked against the file before use.
+ * and size is checked against the file before use.  The parts needed are
+ * read with pread into buffers of their own, never mapped: a mapped file
+ * that another process truncates meanwhile (cp over a library in a build)
+ * raises SIGBUS on access, which would kill procwatch and, through
+ * PTRACE_O_EXITKILL, everything it traces.
  */
 #include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unwind_internal.h"
 
 #define MAX_SEGMENTS 16
 #define MAX_BUILD_ID 64
 #define NESTED_LOOKBACK 8	/* symbols looked back at for one that encloses */
+#define MAX_PIECES 64		/* parts of a file read for one load */
+#define MAX_PIECE (256u << 20)	/* bytes in one part: a huge symbol table, or damage */
+#define MAX_NOTES (64u << 10)	/* bytes in a PT_NOTE segment looked through */
 
 struct segment {
 	uint64_t offset, vaddr, filesz;
@@ -38,41 +45,75 @@ struct pw_elf_symbols {
 	size_t nsegs;
 	unsigned char build_id[MAX_BUILD_ID];
 	size_t build_id_len;
+	uint64_t eh_frame_hdr;	/* PT_GNU_EH_FRAME's address; 0: none */
 	bool full;		/* from .symtab, not only .dynsym */
 	struct symbol *syms;
 	size_t nsyms;
 	char *names;
 };
 
+/* The file being read, and the parts of it read so far (freed at the end). */
 struct image {
-	const unsigned char *data;
-	size_t size;
+	int fd;
+	uint64_t size;
+	void *pieces[MAX_PIECES];
+	size_t npieces;
 };
 
-/* A pointer to len bytes at off, or NULL if they are not all in the file. */
-static const void *
-image_at(const struct image *im, uint64_t off, uint64_t len)
+/* Reads len bytes at off whole, retrying short reads; false if it cannot. */
+static bool
+read_fully(int fd, void *buf, size_t len, uint64_t off)
 {
-	if (off > im->size || len > im->size - off)
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;	/* an error, or the file shrank under us */
+		done += (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * len bytes at off, read into a buffer kept until the load ends; NULL if
+ * they are not all in the file (as it was, or as it is now).  A fresh
+ * malloc'd buffer is aligned for any ELF structure.
+ */
+static const void *
+image_at(struct image *im, uint64_t off, uint64_t len)
+{
+	void *buf;
+
+	if (off > im->size || len > im->size - off || len > MAX_PIECE ||
+	    im->npieces == MAX_PIECES)
 		return NULL;
-	return im->data + off;
+	if (!(buf = malloc(len ? (size_t)len : 1)))
+		return NULL;
+	if (!read_fully(im->fd, buf, (size_t)len, off)) {
+		free(buf);
+		return NULL;
+	}
+	im->pieces[im->npieces++] = buf;
+	return buf;
 }
 
 /*
  * A table of len bytes of structs at off, or NULL if it is not all in the
  * file or is not aligned for them.  The ELF specification aligns every
- * header and symbol table; a misaligned one is damage, and reading its
- * structs in place would be undefined behaviour (the image is mapped at a
- * page boundary, so the offset's alignment is the pointer's).
+ * header and symbol table; a misaligned one is damage.
  */
 static const void *
-table_at(const struct image *im, uint64_t off, uint64_t len, size_t align)
+table_at(struct image *im, uint64_t off, uint64_t len, size_t align)
 {
 	return off % align ? NULL : image_at(im, off, len);
 }
 
 static const Elf64_Ehdr *
-read_header(const struct image *im)
+read_header(struct image *im)
 {
 	const Elf64_Ehdr *eh = image_at(im, 0, sizeof(*eh));
 
@@ -85,9 +126,10 @@ read_header(const struct image *im)
 
 /* The GNU build ID among the notes of a PT_NOTE segment, if there. */
 static void
-read_build_id(const struct image *im, const Elf64_Phdr *ph, struct pw_elf_symbols *s)
+read_build_id(struct image *im, const Elf64_Phdr *ph, struct pw_elf_symbols *s)
 {
-	const unsigned char *p = image_at(im, ph->p_offset, ph->p_filesz);
+	const unsigned char *p = ph->p_filesz <= MAX_NOTES ?
+		image_at(im, ph->p_offset, ph->p_filesz) : NULL;
 	uint64_t at = 0;
 
 	while (p && ph->p_filesz - at >= sizeof(Elf64_Nhdr)) {
@@ -111,7 +153,7 @@ read_build_id(const struct image *im, const Elf64_Phdr *ph, struct pw_elf_symbol
 }
 
 static void
-read_segments(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
+read_segments(struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
 {
 	const Elf64_Phdr *ph;
 
@@ -125,6 +167,8 @@ read_segments(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbol
 				ph[i].p_offset, ph[i].p_vaddr, ph[i].p_filesz };
 		else if (ph[i].p_type == PT_NOTE && !s->build_id_len)
 			read_build_id(im, &ph[i], s);
+		else if (ph[i].p_type == PT_GNU_EH_FRAME)
+			s->eh_frame_hdr = ph[i].p_vaddr;
 	}
 }
 
@@ -168,7 +212,7 @@ is_function(const Elf64_Sym *sym)
 
 /* The symbol table to use: .symtab when not stripped, else .dynsym. */
 static const Elf64_Shdr *
-find_symtab(const struct image *im, const Elf64_Ehdr *eh, const Elf64_Shdr **strtab)
+find_symtab(struct image *im, const Elf64_Ehdr *eh, const Elf64_Shdr **strtab)
 {
 	const Elf64_Shdr *sh, *best = NULL;
 
@@ -224,7 +268,7 @@ function_name(const Elf64_Sym *sym, const char *str, uint64_t str_size)
  * "__libc_fork"), so the copies can be longer than the table.
  */
 static int
-read_symbols(const struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
+read_symbols(struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
 {
 	const Elf64_Shdr *strsec, *symsec = find_symtab(im, eh, &strsec);
 	const Elf64_Sym *sym;
@@ -272,17 +316,13 @@ struct pw_elf_symbols *
 pw_elf_symbols_load(int fd)
 {
 	struct pw_elf_symbols *s = NULL;
-	struct image im;
+	struct image im = { .fd = fd };
 	const Elf64_Ehdr *eh;
 	struct stat st;
-	void *map;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
 		return NULL;
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return NULL;
-	im = (struct image){ map, (size_t)st.st_size };
+	im.size = (uint64_t)st.st_size;
 	eh = read_header(&im);
 	if (eh && (s = calloc(1, sizeof(*s)))) {
 		read_segments(&im, eh, s);
@@ -291,7 +331,8 @@ pw_elf_symbols_load(int fd)
 			s = NULL;
 		}
 	}
-	munmap(map, (size_t)st.st_size);
+	for (size_t i = 0; i < im.npieces; i++)
+		free(im.pieces[i]);
 	return s;
 }
 
@@ -310,6 +351,13 @@ pw_elf_symbols_build_id(const struct pw_elf_symbols *s, const unsigned char **id
 {
 	*id = s->build_id;
 	return s->build_id_len;
+}
+
+bool
+pw_elf_symbols_eh_frame_hdr(const struct pw_elf_symbols *s, uint64_t *vaddr)
+{
+	*vaddr = s->eh_frame_hdr;
+	return s->eh_frame_hdr != 0;
 }
 
 bool

@@ -3,15 +3,21 @@
  * Stack traces with libunwind's ptrace interface (libunwind-ptrace(3)).
  *
  * libunwind reads the tracee through accessors.  We start from
- * _UPT_accessors and replace two of them:
+ * _UPT_accessors and replace the ones that touch the tracee or its files:
  *  - registers come from one PTRACE_GETREGS per stack instead of one
  *    PTRACE_PEEKUSER per register;
  *  - memory comes in whole pages through process_vm_readv, cached for the
- *    one stop (the stack's saved registers, and the .eh_frame_hdr tables
- *    libunwind binary-searches in the tracee, sit close together), instead
- *    of one PTRACE_PEEKDATA per word.
- * libunwind passes our accessors the UPT handle (which _UPT_find_proc_info
- * needs as its argument), not a pointer of ours, so the unwinder of the
+ *    one stop (the stack's saved registers, the .eh_frame_hdr index and
+ *    the .eh_frame entries sit close together), instead of one
+ *    PTRACE_PEEKDATA per word;
+ *  - the unwind tables are found from the ELF headers procwatch reads
+ *    (with pread) anyway, and searched in the tracee's own memory as a
+ *    "remote table".  _UPT_find_proc_info would instead re-read
+ *    /proc/PID/maps and mmap the object file at every switch between
+ *    objects; and a mapped file that someone truncates raises SIGBUS on
+ *    access, inside libunwind, with every signal blocked by its locks:
+ *    procwatch would die and take the traced command with it (EXITKILL).
+ * libunwind's accessors get no pointer of ours, so the unwinder of the
  * stack being taken is reached through a file-scope pointer: procwatch is
  * single-threaded and takes one stack at a time.
  *
@@ -20,9 +26,9 @@
  * hold for any process with the same executable mappings, so address
  * spaces are kept per layout (struct pw_code_maps.layout), not per pid:
  * a fork child shares its parent's warm cache, and an exec, dlopen or
- * dlclose gives a new layout and so never meets stale rules.  A UPT handle
- * is per thread (it names the tid to read and caches the last ELF image
- * it opened) and is remade when the thread's tid or layout changed.
+ * dlclose gives a new layout and so never meets stale rules.  Nothing is
+ * kept per thread: the tid to read is the stop's, and the layout is read
+ * afresh at every stack.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +44,15 @@
 #include <unistd.h>
 
 #include <libunwind-ptrace.h>
+
+/*
+ * libunwind's search of a binary-search table such as .eh_frame_hdr's,
+ * exported by libunwind-x86_64 though declared only in its internal
+ * headers (perf's unwinder declares it the same way).
+ */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
+					      unw_dyn_info_t *di, unw_proc_info_t *pi,
+					      int need_unwind_info, void *arg);
 
 #include "procwatch/unwind.h"
 #include "unwind_internal.h"
@@ -65,12 +80,6 @@ struct page {
 	unsigned generation;	/* valid only for the stop it was read at */
 	bool readable;
 	unsigned char bytes[PAGE_SIZE_BYTES];
-};
-
-struct pw_unwind_thread {
-	void *upt;
-	pid_t tid;
-	uint64_t layout;
 };
 
 struct pw_unwinder {
@@ -196,6 +205,66 @@ access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, vo
 	return 0;
 }
 
+/*
+ * Where the unwind table of the object mapped at ip lies in the tracee:
+ * .eh_frame_hdr (PT_GNU_EH_FRAME) starts with version 1, the encodings of
+ * the .eh_frame pointer, of the entry count and of the table, then those
+ * two values and the sorted table of (start, FDE) pairs (LSB 5.0, "Linux
+ * Standard Base Core Specification", .eh_frame_hdr).  Only the layout
+ * every x86-64 toolchain writes is taken: 4-byte values, datarel table.
+ */
+static int
+describe_table(struct pw_unwinder *u, uint64_t ip, unw_dyn_info_t *di)
+{
+	struct pw_code_map *map = pw_code_maps_find(&u->maps, ip);
+	const struct pw_elf_symbols *syms;
+	uint64_t text_vaddr, hdr_vaddr, hdr, head, count;
+
+	if (!map || !map->path || !map->inode)
+		return -1;
+	if (!map->object)
+		map->object = pw_object_cache_get(&u->objects, u->tid, map);
+	syms = map->object ? map->object->syms : NULL;
+	if (!syms || !pw_elf_symbols_vaddr(syms, map->offset, &text_vaddr) ||
+	    !pw_elf_symbols_eh_frame_hdr(syms, &hdr_vaddr))
+		return -1;
+	hdr = map->start - text_vaddr + hdr_vaddr;
+	if (read_word(u, hdr, &head) < 0 || read_word(u, hdr + 8, &count) < 0)
+		return -1;
+	if ((head & 0xff) != 1 || ((head >> 8) & 0x07) != 0x03 ||
+	    ((head >> 16) & 0xff) != 0x03 || ((head >> 24) & 0xff) != 0x3b)
+		return -1;	/* not version 1, or not 4-byte values and a datarel sdata4 table */
+	memset(di, 0, sizeof(*di));
+	di->start_ip = map->start;
+	di->end_ip = map->end;
+	di->format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di->u.rti.segbase = hdr;	/* the table's entries are relative to it */
+	di->u.rti.table_data = hdr + 12;
+	di->u.rti.table_len = (count & 0xffffffff) * 8 / sizeof(unw_word_t);
+	return 0;
+}
+
+static int
+find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+	       int need_unwind_info, void *arg)
+{
+	unw_dyn_info_t di;
+
+	if (!current || describe_table(current, ip, &di) < 0)
+		return -UNW_ENOINFO;
+	return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
+}
+
+/* No JIT registration list (_U_dyn_register) is read from tracees. */
+static int
+no_dyn_info_list(unw_addr_space_t as, unw_word_t *addr, void *arg)
+{
+	(void)as;
+	(void)addr;
+	(void)arg;
+	return -UNW_ENOINFO;
+}
+
 /* The address space for a layout: kept, or made (evicting the oldest). */
 static struct address_space *
 address_space_for(struct pw_unwinder *u, uint64_t layout)
@@ -227,14 +296,14 @@ address_space_for(struct pw_unwinder *u, uint64_t layout)
 
 /* Whether libunwind has an FDE for the syscall site ip; remembered per layout. */
 static bool
-site_has_info(struct pw_unwinder *u, struct address_space *s, void *upt, uint64_t ip)
+site_has_info(struct pw_unwinder *u, struct address_space *s, uint64_t ip)
 {
 	struct syscall_site *site = &s->sites[(ip >> 2) % ENTRY_SLOTS];
 	unw_proc_info_t pi;
 
 	if (site->ip != ip) {
 		site->ip = ip;
-		site->has_info = u->accessors.find_proc_info(s->as, ip, &pi, 0, upt) >= 0;
+		site->has_info = u->accessors.find_proc_info(s->as, ip, &pi, 0, NULL) >= 0;
 	}
 	return site->has_info;
 }
@@ -249,35 +318,17 @@ site_has_info(struct pw_unwinder *u, struct address_space *s, void *upt, uint64_
  * taken when that address lies in code.
  */
 static bool
-step_out_of_leaf_stub(struct pw_unwinder *u, struct address_space *s, void *upt,
+step_out_of_leaf_stub(struct pw_unwinder *u, struct address_space *s,
 		      unw_cursor_t *cursor, uint64_t ip)
 {
 	uint64_t ra;
 
-	if (!u->regs_read || site_has_info(u, s, upt, ip) ||
+	if (!u->regs_read || site_has_info(u, s, ip) ||
 	    read_word(u, u->regs.rsp, &ra) < 0 || !pw_code_maps_find(&u->maps, ra - 1))
 		return false;
 	u->regs.rip = ra;
 	u->regs.rsp += 8;
-	return unw_init_remote(cursor, s->as, upt) >= 0;
-}
-
-/* tid's UPT handle, remade when the tid or the layout changed. */
-static void *
-upt_for(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thread)
-{
-	struct pw_unwind_thread *th = *thread;
-
-	if (th && th->upt && th->tid == tid && th->layout == u->maps.layout)
-		return th->upt;
-	if (!th && !(th = *thread = calloc(1, sizeof(*th))))
-		return NULL;
-	if (th->upt)
-		_UPT_destroy(th->upt);
-	th->upt = _UPT_create(tid);
-	th->tid = tid;
-	th->layout = u->maps.layout;
-	return th->upt;
+	return unw_init_remote(cursor, s->as, NULL) >= 0;
 }
 
 static void
@@ -334,13 +385,13 @@ test_kill(struct pw_unwinder *u)
 }
 
 static void
-walk(struct pw_unwinder *u, struct address_space *s, void *upt, struct pw_stack *out)
+walk(struct pw_unwinder *u, struct address_space *s, struct pw_stack *out)
 {
 	unw_cursor_t cursor;
 	unw_word_t ip;
 	int r;
 
-	if ((r = unw_init_remote(&cursor, s->as, upt)) < 0) {
+	if ((r = unw_init_remote(&cursor, s->as, NULL)) < 0) {
 		note_failure(u, out, r);
 		return;
 	}
@@ -362,7 +413,7 @@ walk(struct pw_unwinder *u, struct address_space *s, void *upt, struct pw_stack 
 			return;
 		}
 		out->nframes++;
-		if (out->nframes == 1 && step_out_of_leaf_stub(u, s, upt, &cursor, ip))
+		if (out->nframes == 1 && step_out_of_leaf_stub(u, s, &cursor, ip))
 			continue;
 		if ((r = unw_step(&cursor)) <= 0)
 			break;
@@ -372,11 +423,9 @@ walk(struct pw_unwinder *u, struct address_space *s, void *upt, struct pw_stack 
 }
 
 void
-pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thread,
-		struct pw_stack *out)
+pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out)
 {
 	struct address_space *space;
-	void *upt;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -392,29 +441,18 @@ pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thre
 		return;
 	}
 	out->frames = calloc(u->depth, sizeof(*out->frames));
-	upt = upt_for(u, tid, thread);
 	space = address_space_for(u, u->maps.layout);
-	if (!out->frames || !upt || !space) {
+	if (!out->frames || !space) {
 		set_note(out, "%s", strerror(ENOMEM));
 		return;
 	}
 	current = u;
-	walk(u, space, upt, out);
+	walk(u, space, out);
 	current = NULL;
 	if (out->nframes == 0) {
 		free(out->frames);
 		out->frames = NULL;
 	}
-}
-
-void
-pw_unwind_thread_free(struct pw_unwind_thread *thread)
-{
-	if (!thread)
-		return;
-	if (thread->upt)
-		_UPT_destroy(thread->upt);
-	free(thread);
 }
 
 struct pw_unwinder *
@@ -430,6 +468,8 @@ pw_unwinder_new(unsigned depth, const char **why)
 	u->accessors = _UPT_accessors;
 	u->accessors.access_mem = access_mem;
 	u->accessors.access_reg = access_reg;
+	u->accessors.find_proc_info = find_proc_info;
+	u->accessors.get_dyn_info_list_addr = no_dyn_info_list;
 	u->test_kill_after = -1;
 	pw_object_cache_init(&u->objects);
 	return u;

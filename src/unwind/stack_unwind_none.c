@@ -22,19 +22,11 @@ pw_unwinder_free(struct pw_unwinder *u)
 }
 
 void
-pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_unwind_thread **thread,
-		struct pw_stack *out)
+pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out)
 {
 	(void)u;
 	(void)tid;
-	(void)thread;
 	*out = (struct pw_stack){ .requested = false };
-}
-
-void
-pw_unwind_thread_free(struct pw_unwind_thread *thread)
-{
-	(void)thread;
 }
 
 void

@@ -60,6 +60,8 @@ void pw_elf_symbols_free(struct pw_elf_symbols *syms);
 /* The GNU build ID (the bytes of NT_GNU_BUILD_ID); its length, 0 if none. */
 size_t pw_elf_symbols_build_id(const struct pw_elf_symbols *syms,
 			       const unsigned char **id);
+/* The address of .eh_frame_hdr (PT_GNU_EH_FRAME), the unwind tables' index. */
+bool pw_elf_symbols_eh_frame_hdr(const struct pw_elf_symbols *syms, uint64_t *vaddr);
 /* Whether the symbols came from .symtab, not only the exported .dynsym. */
 bool pw_elf_symbols_full(const struct pw_elf_symbols *syms);
 /* Takes from's symbols (a separate debug file's) in place of syms' own. */

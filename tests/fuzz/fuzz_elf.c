@@ -177,6 +177,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const unsigned char *id = NULL;
 	size_t id_len;
 	unsigned sum = 0;
+	uint64_t eh;
 
 	/* One memfd for the whole run, emptied for each input: no file system. */
 	if (cur_fd < 0)
@@ -200,6 +201,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sum += id[i];	/* each byte read: ASan checks them */
 	(void)sum;
 	(void)pw_elf_symbols_full(s);
+	(void)pw_elf_symbols_eh_frame_hdr(s, &eh);
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		probe(s, fixed[i]);
 		probe_offset(s, fixed[i]);

@@ -620,6 +620,24 @@ Test(elf_symbols, nested_symbols)
 	pw_elf_symbols_free(s);
 }
 
+/* The unwind tables' index, where the loaded program says it is. */
+Test(elf_symbols, eh_frame_hdr)
+{
+	struct find_object f = { .addr = ADDR(pw_test_target), .first_only = true };
+	struct pw_elf_symbols *s = load_path("/proc/self/exe");
+	uint64_t want = 0, got = 0;
+
+	cr_assert_eq(dl_iterate_phdr(find_object_cb, &f), 1);
+	for (size_t i = 0; i < f.phnum; i++)
+		if (f.phdr[i].p_type == PT_GNU_EH_FRAME)
+			want = f.phdr[i].p_vaddr;
+	cr_assert_neq(want, 0, "the test program has no PT_GNU_EH_FRAME");
+	cr_assert_not_null(s);
+	cr_assert(pw_elf_symbols_eh_frame_hdr(s, &got));
+	cr_assert_eq(got, want, "%#" PRIx64 " != %#" PRIx64, got, want);
+	pw_elf_symbols_free(s);
+}
+
 Test(elf_symbols, libc_aliases)
 {
 	static const struct libc_fn fns[] = {
