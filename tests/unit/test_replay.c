@@ -199,20 +199,29 @@ Test(replay, fields_come_back_exactly)
 	replayed_free(&rp);
 }
 
-/* What `procwatch show` promises: the same view as the live events gave. */
-Test(replay, timeline_of_replay_equals_timeline_of_events)
+/*
+ * What `procwatch show` promises: events written as JSON and read back
+ * give the very timeline the live events gave.  Returns that timeline.
+ */
+static char *
+assert_timeline_round_trip(const struct pw_event *evs, size_t n)
 {
-	char *json = render(events, NEVENTS, false);
-	char *live = render(events, NEVENTS, true), *shown;
+	char *json = render(evs, n, false);
+	char *live = render(evs, n, true), *shown;
 	struct replayed rp;
 
 	replay(json, strlen(json), &rp);
 	shown = render(rp.ev, rp.n, true);
 	cr_assert_str_eq(shown, live);
 	free(shown);
-	free(live);
 	free(json);
 	replayed_free(&rp);
+	return live;
+}
+
+Test(replay, timeline_of_replay_equals_timeline_of_events)
+{
+	free(assert_timeline_round_trip(events, NEVENTS));
 }
 
 #define START "{\"v\":1,\"t\":0.000001,\"event\":\"start\",\"pid\":1,\"tid\":1,\"argv\":[\"x\"],\"mode\":\"launch\",\"seccomp\":true,\"version\":\"0.1.0\"}\n"
@@ -417,18 +426,10 @@ Test(replay, stacks_round_trip_byte_for_byte)
 
 Test(replay, timeline_with_stacks_of_replay_equals_live)
 {
-	char *json = render(stack_events, NSTACK_EVENTS, false);
-	char *live = render(stack_events, NSTACK_EVENTS, true), *shown;
-	struct replayed rp;
+	char *live = assert_timeline_round_trip(stack_events, NSTACK_EVENTS);
 
-	replay(json, strlen(json), &rp);
-	shown = render(rp.ev, rp.n, true);
-	cr_assert_str_eq(shown, live);
 	cr_assert_not_null(strstr(live, "at f2+0x1a (pw_stack)\n"), "%s", live);
-	free(shown);
 	free(live);
-	free(json);
-	replayed_free(&rp);
 }
 
 #define SPAWN_PRE "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[],\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,\"parent\":1,\"result\":2,\"child\":2"
@@ -616,19 +617,11 @@ Test(replay, unfinished_is_null_only_where_it_can_be)
 /* show's promise holds for unfinished calls too: the view live events gave. */
 Test(replay, timeline_with_unfinished_calls_of_replay_equals_live)
 {
-	char *json = render(unfinished_events, NUNFINISHED_EVENTS, false);
-	char *live = render(unfinished_events, NUNFINISHED_EVENTS, true), *shown;
-	struct replayed rp;
+	char *live = assert_timeline_round_trip(unfinished_events, NUNFINISHED_EVENTS);
 
-	replay(json, strlen(json), &rp);
-	shown = render(rp.ev, rp.n, true);
-	cr_assert_str_eq(shown, live);
 	cr_assert_not_null(strstr(live, "exec sleep 9  (path /bin/sleep)  unfinished: the task died in the call\n"),
 			   "%s", live);
 	cr_assert_not_null(strstr(live, "posix_spawn unfinished: the task died in the call  clone3("),
 			   "%s", live);
-	free(shown);
 	free(live);
-	free(json);
-	replayed_free(&rp);
 }
