@@ -307,8 +307,11 @@ read_symbols(struct image *im, const Elf64_Ehdr *eh, struct pw_elf_symbols *s)
 	}
 	qsort(s->syms, s->nsyms, sizeof(*s->syms), by_start_then_rank);
 	drop_aliases(s);
-	/* Only a table actually read counts: a damaged one lets a debug file in. */
-	s->full = symsec->sh_type == SHT_SYMTAB;
+	/*
+	 * Only a .symtab actually read, with functions in it, counts: a
+	 * damaged or empty one lets a debug file in.
+	 */
+	s->full = symsec->sh_type == SHT_SYMTAB && s->nsyms > 0;
 	return 0;
 }
 
