@@ -233,6 +233,12 @@ struct pw_event {
 void pw_event_clear(struct pw_event *ev);
 void pw_bytes_clear(struct pw_bytes *b);
 void pw_stack_clear(struct pw_stack *st);
+/*
+ * Deep copies, for a sink that keeps part of an event past its call.  On
+ * failure (-ENOMEM) dst holds what was copied so far: clear it.
+ */
+int pw_bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src);
+int pw_stack_copy(struct pw_stack *dst, const struct pw_stack *src);
 
 const char *pw_event_kind_name(enum pw_event_kind kind);
 const char *pw_call_name(enum pw_call call);	/* "clone", ...; NULL for NONE */

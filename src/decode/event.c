@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Lifetime and names of struct pw_event: freeing the bytes an exec event
- * copied out of the tracee, and the lower-case names the JSON trace and the
- * timeline use for event kinds, calls and spawn kinds.  Names are looked up
- * in arrays indexed by the enum; a value outside the enum yields NULL.
+ * Lifetime and names of struct pw_event: freeing (and, for sinks that
+ * keep them, copying) the bytes and stacks an event holds, and the
+ * lower-case names the JSON trace and the timeline use for event kinds,
+ * calls and spawn kinds.  Names are looked up in arrays indexed by the
+ * enum; a value outside the enum yields NULL.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +55,53 @@ pw_bytes_clear(struct pw_bytes *b)
 	b->data = NULL;
 	b->len = 0;
 	b->err = 0;
+}
+
+int
+pw_bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src)
+{
+	*dst = (struct pw_bytes){ .len = src->len, .err = src->err };
+	if (!src->data)
+		return 0;
+	dst->data = malloc(src->len + 1);
+	if (!dst->data)
+		return -ENOMEM;
+	memcpy(dst->data, src->data, src->len);
+	dst->data[src->len] = '\0';
+	return 0;
+}
+
+static int
+str_dup(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src && !(*dst = strdup(src)))
+		return -ENOMEM;
+	return 0;
+}
+
+int
+pw_stack_copy(struct pw_stack *dst, const struct pw_stack *src)
+{
+	size_t i;
+
+	*dst = (struct pw_stack){ .requested = src->requested };
+	if (str_dup(&dst->note, src->note) < 0)
+		return -ENOMEM;
+	if (!src->nframes)
+		return 0;
+	dst->frames = calloc(src->nframes, sizeof(*dst->frames));
+	if (!dst->frames)
+		return -ENOMEM;
+	for (i = 0; i < src->nframes; i++) {
+		dst->nframes = i + 1;
+		dst->frames[i].ip = src->frames[i].ip;
+		dst->frames[i].off = src->frames[i].off;
+		if (str_dup(&dst->frames[i].fn, src->frames[i].fn) < 0 ||
+		    str_dup(&dst->frames[i].obj, src->frames[i].obj) < 0)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 void

@@ -155,20 +155,6 @@ pf_free(struct pf_proc *pf)
 }
 
 /* A copy of tracee bytes, NUL-terminated; data stays NULL when it was unread. */
-static int
-bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src)
-{
-	*dst = (struct pw_bytes){ .len = src->len, .err = src->err };
-	if (!src->data)
-		return 0;
-	dst->data = malloc(src->len + 1);
-	if (!dst->data)
-		return -ENOMEM;
-	memcpy(dst->data, src->data, src->len);
-	dst->data[src->len] = '\0';
-	return 0;
-}
-
 /* One frame as text: the sink keeps strings, not the event's frames. */
 static char *
 frame_text(const struct pw_frame *f)
@@ -320,9 +306,9 @@ image_copy(struct pf_image *im, const struct pw_event *ev)
 
 	im->t = ev->time_us;
 	im->argv_truncated = ex->argv_truncated || ex->argv_err;
-	err = bytes_dup(&im->path, &ex->path);
+	err = pw_bytes_dup(&im->path, &ex->path);
 	if (!err)
-		err = bytes_dup(&im->cwd, &ex->cwd);
+		err = pw_bytes_dup(&im->cwd, &ex->cwd);
 	if (!err)
 		err = stack_render(&im->stack, &ex->stack);
 	if (err || ex->argc == 0)
@@ -331,7 +317,7 @@ image_copy(struct pf_image *im, const struct pw_event *ev)
 	if (!im->argv)
 		return -ENOMEM;
 	for (; im->argc < ex->argc; im->argc++) {
-		err = bytes_dup(&im->argv[im->argc], &ex->argv[im->argc]);
+		err = pw_bytes_dup(&im->argv[im->argc], &ex->argv[im->argc]);
 		if (err)
 			return err;
 	}
@@ -386,7 +372,7 @@ add_mark(struct pf_proc *pf, const struct pw_event *ev)
 		m->kind = PF_MARK_EXEC_FAILED;
 		m->num = (int)-ev->u.exec.result;
 	}
-	if (bytes_dup(&m->path, &ev->u.exec.path) < 0 ||
+	if (pw_bytes_dup(&m->path, &ev->u.exec.path) < 0 ||
 	    stack_render(&m->stack, &ev->u.exec.stack) < 0)
 		return -ENOMEM;
 	return 0;

@@ -340,19 +340,6 @@ put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fol
 		fprintf(out, "  (by thread %d, now the leader)", (int)ex->old_tid);
 }
 
-static int
-bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src)
-{
-	*dst = (struct pw_bytes){ .len = src->len, .err = src->err };
-	if (!src->data)
-		return 0;
-	dst->data = malloc(src->len + 1);
-	if (!dst->data)
-		return -ENOMEM;
-	memcpy(dst->data, src->data, src->len + 1);
-	return 0;
-}
-
 /* Frees what exec_copy() made (path, argv, stack: the rest is not copied). */
 static void
 exec_copy_free(struct pw_exec *ex)
@@ -365,40 +352,6 @@ exec_copy_free(struct pw_exec *ex)
 		free(ex->argv[i].data);
 	free(ex->argv);
 	memset(ex, 0, sizeof(*ex));
-}
-
-static int
-str_dup(char **dst, const char *src)
-{
-	*dst = NULL;
-	if (src && !(*dst = strdup(src)))
-		return -ENOMEM;
-	return 0;
-}
-
-/* A deep copy of a stack; on failure dst holds what was copied, to clear. */
-static int
-stack_copy(struct pw_stack *dst, const struct pw_stack *src)
-{
-	size_t i;
-
-	*dst = (struct pw_stack){ .requested = src->requested };
-	if (str_dup(&dst->note, src->note) < 0)
-		return -ENOMEM;
-	if (!src->nframes)
-		return 0;
-	dst->frames = calloc(src->nframes, sizeof(*dst->frames));
-	if (!dst->frames)
-		return -ENOMEM;
-	for (i = 0; i < src->nframes; i++) {
-		dst->nframes = i + 1;
-		dst->frames[i].ip = src->frames[i].ip;
-		dst->frames[i].off = src->frames[i].off;
-		if (str_dup(&dst->frames[i].fn, src->frames[i].fn) < 0 ||
-		    str_dup(&dst->frames[i].obj, src->frames[i].obj) < 0)
-			return -ENOMEM;
-	}
-	return 0;
 }
 
 /* What a folded line needs of an exec event: the scalars, path, argv, stack. */
@@ -421,12 +374,12 @@ exec_copy(struct pw_event *dst, const struct pw_event *ev)
 	ex->argv_err = src->argv_err;
 	ex->result = src->result;
 	ex->argv = calloc(src->argc ? src->argc : 1, sizeof(*ex->argv));
-	if (!ex->argv || bytes_dup(&ex->path, &src->path) < 0 ||
-	    stack_copy(&ex->stack, &src->stack) < 0)
+	if (!ex->argv || pw_bytes_dup(&ex->path, &src->path) < 0 ||
+	    pw_stack_copy(&ex->stack, &src->stack) < 0)
 		goto fail;
 	for (i = 0; i < src->argc; i++) {
 		ex->argc = i + 1;
-		if (bytes_dup(&ex->argv[i], &src->argv[i]) < 0)
+		if (pw_bytes_dup(&ex->argv[i], &src->argv[i]) < 0)
 			goto fail;
 	}
 	return 0;
@@ -495,11 +448,11 @@ fold_event(struct timeline *tl, const struct pw_event *ev)
 			f->last_err = (int)-ev->u.exec.result;
 			/* The line names the last path tried, the one that decided. */
 			free(f->first.u.exec.path.data);
-			if (bytes_dup(&f->first.u.exec.path, &ev->u.exec.path) < 0)
+			if (pw_bytes_dup(&f->first.u.exec.path, &ev->u.exec.path) < 0)
 				f->first.u.exec.path.data = NULL;
 			/* Its stack too: the line is that attempt's. */
 			pw_stack_clear(&f->first.u.exec.stack);
-			if (stack_copy(&f->first.u.exec.stack, &ev->u.exec.stack) < 0)
+			if (pw_stack_copy(&f->first.u.exec.stack, &ev->u.exec.stack) < 0)
 				pw_stack_clear(&f->first.u.exec.stack);
 			return FOLD_HELD;
 		}
