@@ -248,10 +248,10 @@ finish_unfinished_call(struct tracer *t, struct task *task)
 		ev->u.spawn.result = PW_RESULT_UNFINISHED;
 	else if (ev->kind == PW_EV_EXEC)
 		ev->u.exec.result = PW_RESULT_UNFINISHED;
-	if (ev->kind == PW_EV_SPAWN || ev->kind == PW_EV_EXEC) {
-		ev->time_us = tracer_now(t);
-		tracer_emit(t, ev);
-	}
+	else
+		return;
+	ev->time_us = tracer_now(t);
+	tracer_emit(t, ev);
 }
 
 /*

@@ -173,6 +173,16 @@ object_read(pid_t tid, const struct pw_code_map *map)
 	return o;
 }
 
+const struct pw_elf_symbols *
+pw_code_map_symbols(struct pw_object_cache *c, pid_t tid, struct pw_code_map *map)
+{
+	if (!map->path || map->inode == 0)
+		return NULL;
+	if (!map->object)
+		map->object = pw_object_cache_get(c, tid, map);
+	return map->object ? map->object->syms : NULL;
+}
+
 struct pw_object *
 pw_object_cache_get(struct pw_object_cache *c, pid_t tid, const struct pw_code_map *map)
 {

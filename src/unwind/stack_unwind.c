@@ -220,12 +220,8 @@ describe_table(struct pw_unwinder *u, uint64_t ip, unw_dyn_info_t *di)
 	const struct pw_elf_symbols *syms;
 	uint64_t text_vaddr, hdr_vaddr, hdr, head, count;
 
-	if (!map || !map->path || !map->inode)
-		return -1;
-	if (!map->object)
-		map->object = pw_object_cache_get(&u->objects, u->tid, map);
-	syms = map->object ? map->object->syms : NULL;
-	if (!syms || !pw_elf_symbols_vaddr(syms, map->offset, &text_vaddr) ||
+	if (!map || !(syms = pw_code_map_symbols(&u->objects, u->tid, map)) ||
+	    !pw_elf_symbols_vaddr(syms, map->offset, &text_vaddr) ||
 	    !pw_elf_symbols_eh_frame_hdr(syms, &hdr_vaddr))
 		return -1;
 	hdr = map->start - text_vaddr + hdr_vaddr;

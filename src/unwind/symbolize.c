@@ -29,13 +29,10 @@ pw_symbolize(struct pw_object_cache *c, const struct pw_code_maps *maps,
 	if (!(out->obj = strdup(map->path)))
 		return -ENOMEM;
 	out->off = ip - map->start + map->offset;
-	if (map->inode == 0)
-		return 0;	/* [vdso] and the like: no file to read */
-	if (!map->object)
-		map->object = pw_object_cache_get(c, tid, map);
-	syms = map->object ? map->object->syms : NULL;
+	/* [vdso] and the like, or no ELF headers: the file offset will do. */
+	syms = pw_code_map_symbols(c, tid, map);
 	if (!syms || !pw_elf_symbols_vaddr(syms, look - map->start + map->offset, &vaddr))
-		return 0;	/* no ELF headers: the file offset will do */
+		return 0;
 	name = pw_elf_symbols_lookup(syms, vaddr, &start);
 	vaddr += ip - look;
 	out->off = name ? vaddr - start : vaddr;

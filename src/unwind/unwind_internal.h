@@ -94,6 +94,13 @@ void pw_object_cache_trim(struct pw_object_cache *c);
 /* The object a file mapping of tid maps; NULL when out of memory. */
 struct pw_object *pw_object_cache_get(struct pw_object_cache *c, pid_t tid,
 				      const struct pw_code_map *map);
+/*
+ * The symbols and headers of the file map maps, its object looked up once
+ * per stack (kept in map->object); NULL for anonymous code, [vdso] and the
+ * like, or a file that could not be read as ELF.
+ */
+const struct pw_elf_symbols *pw_code_map_symbols(struct pw_object_cache *c, pid_t tid,
+						 struct pw_code_map *map);
 
 /* symbolize.c */
 
