@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,13 +328,16 @@ step_out_of_leaf_stub(struct pw_unwinder *u, struct address_space *s,
 	return unw_init_remote(cursor, s->as, NULL) >= 0;
 }
 
-static void
-set_note(struct pw_stack *out, const char *fmt, const char *arg)
+static void __attribute__((format(printf, 2, 3)))
+set_note(struct pw_stack *out, const char *fmt, ...)
 {
 	char buf[160];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
 	free(out->note);
-	snprintf(buf, sizeof(buf), fmt, arg);
 	out->note = strdup(buf);
 }
 
@@ -342,7 +346,7 @@ static void
 note_failure(struct pw_unwinder *u, struct pw_stack *out, int unw_err)
 {
 	if (u->read_errno == ESRCH)
-		set_note(out, "%s", "the task died while its stack was read");
+		set_note(out, "the task died while its stack was read");
 	else if (u->read_errno)
 		set_note(out, "reading the task failed: %s", strerror(u->read_errno));
 	else
@@ -397,10 +401,7 @@ walk(struct pw_unwinder *u, struct address_space *s, struct pw_stack *out)
 		if ((r = unw_get_reg(&cursor, UNW_REG_IP, &ip)) < 0 || ip == 0)
 			break;
 		if (out->nframes == u->depth) {
-			char depth[16];
-
-			snprintf(depth, sizeof(depth), "%u", u->depth);
-			set_note(out, "deeper than %s frames", depth);
+			set_note(out, "deeper than %u frames", u->depth);
 			return;
 		}
 		if (pw_symbolize(&u->objects, &u->maps, u->tid, ip, out->nframes > 0,
