@@ -5,8 +5,8 @@
  * procwatch either produces these values or consumes them.
  *
  * An event owns the heap memory it points to (exec path and argv, stacks);
- * release it with pw_event_clear().  Nothing here refers to ptrace: sinks and unit tests
- * build events by hand.
+ * release it with pw_event_clear().  Nothing here refers to ptrace: sinks
+ * and unit tests build events by hand.
  */
 #ifndef PROCWATCH_EVENT_H
 #define PROCWATCH_EVENT_H
@@ -229,7 +229,7 @@ struct pw_event {
 	} u;
 };
 
-/* Frees what the event owns (exec path and argv, stacks) and zeroes those fields. */
+/* Frees what the event owns (exec path, argv, stacks) and zeroes those fields. */
 void pw_event_clear(struct pw_event *ev);
 void pw_bytes_clear(struct pw_bytes *b);
 void pw_stack_clear(struct pw_stack *st);

@@ -6,10 +6,10 @@
  * "event", "pid", "tid", then the keys of the kind.  Optional keys are left
  * out rather than written as null or false, so that adding keys later never
  * changes what an old reader sees; null is for a value that does not
- * exist, such as the result of a call the task died in.  It writes through the streaming writer
- * in json_writer.c and allocates nothing per event; it draws no tree and
- * keeps no state between events (that is the model's and the other sinks'
- * business).
+ * exist, such as the result of a call the task died in.  It writes
+ * through the streaming writer in json_writer.c and allocates nothing per
+ * event; it draws no tree and keeps no state between events (that is the
+ * model's and the other sinks' business).
  */
 #include <errno.h>
 #include <inttypes.h>
