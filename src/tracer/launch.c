@@ -234,7 +234,7 @@ launch_command(struct tracer *t, char *const argv[])
 		return PW_EXIT_CANNOT_EXEC;
 	}
 	sh_argv = shell_argv(path, argv);
-	if (t->seccomp && (err = seccomp_filter_build(&prog)) < 0) {
+	if (t->seccomp && (err = seccomp_filter_build(&prog, t->filter_data)) < 0) {
 		fprintf(stderr, "procwatch: cannot build the seccomp filter: %s "
 			"(try --no-seccomp)\n", strerror(-err));
 		status = PW_EXIT_FAILURE;

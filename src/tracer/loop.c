@@ -93,6 +93,11 @@ on_syscall_stop(struct tracer *t, struct task *task)
 		return;
 	}
 	task->last_nr = sc.nr;
+	if (info.op == PTRACE_SYSCALL_INFO_SECCOMP &&
+	    info.seccomp.ret_data != t->filter_data) {
+		on_foreign_seccomp(t, task, &sc);
+		return;
+	}
 	/*
 	 * Under the filter a traced call stops twice when PTRACE_SYSCALL is in
 	 * force: at the syscall-entry stop and then at the seccomp stop (Linux
@@ -529,6 +534,7 @@ pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
 	t.opts = opts;
 	t.sink = sink;
 	t.seccomp = opts->seccomp;
+	t.filter_data = seccomp_filter_data();
 	t.child_error_fd = -1;
 	t.limits.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
 	t.limits.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;

@@ -4,6 +4,13 @@
  * something: SECCOMP_RET_TRACE for the spawn, exec, wait and exit calls,
  * ALLOW for everything else.  The only file that includes <seccomp.h>.
  *
+ * Every SECCOMP_RET_TRACE carries a data value chosen at random per run.  A
+ * traced program may install a filter of its own that also returns
+ * SECCOMP_RET_TRACE; the kernel then reports the data of the most recently
+ * installed filter among those with the same action (kernel/seccomp.c,
+ * seccomp_run_filters), so a seccomp stop whose data is not ours is the
+ * program's, and the tracer must treat it as no tracer would.
+ *
  * The filter is built with libseccomp in the parent and exported to plain
  * BPF, because the child loads it between fork and exec, where calling into
  * libseccomp (which allocates) is not safe; Debian 12's libseccomp 2.5.4 has
@@ -15,8 +22,10 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tracer_internal.h"
@@ -28,7 +37,7 @@ static const int traced_syscalls[] = {
 };
 
 static int
-add_rules(scmp_filter_ctx ctx)
+add_rules(scmp_filter_ctx ctx, uint16_t data)
 {
 	size_t i;
 	int err;
@@ -40,7 +49,7 @@ add_rules(scmp_filter_ctx ctx)
 	 */
 	err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	for (i = 0; !err && i < sizeof(traced_syscalls) / sizeof(traced_syscalls[0]); i++)
-		err = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), traced_syscalls[i], 0);
+		err = seccomp_rule_add(ctx, SCMP_ACT_TRACE(data), traced_syscalls[i], 0);
 	return err;
 }
 
@@ -76,14 +85,14 @@ export_program(scmp_filter_ctx ctx, struct sock_fprog *prog)
 }
 
 int
-seccomp_filter_build(struct sock_fprog *prog)
+seccomp_filter_build(struct sock_fprog *prog, uint16_t data)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int err;
 
 	if (!ctx)
 		return -ENOMEM;
-	err = add_rules(ctx);
+	err = add_rules(ctx, data);
 	if (!err)
 		err = export_program(ctx, prog);
 	seccomp_release(ctx);
@@ -109,4 +118,19 @@ seccomp_filter_load(const struct sock_fprog *prog)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0)
 		return 0;
 	return -errno;
+}
+
+/*
+ * The data value of this run's SECCOMP_RET_TRACE (16 bits, SECCOMP_RET_DATA).
+ * Random, so that a program cannot make its own filter's stops pass for
+ * ours; never 0, the value a program's filter most likely uses.
+ */
+uint16_t
+seccomp_filter_data(void)
+{
+	uint16_t data = 0;
+
+	if (getrandom(&data, sizeof(data), GRND_NONBLOCK) != sizeof(data))
+		data = (uint16_t)(getpid() ^ time(NULL));
+	return data ? data : 0x7077;
 }

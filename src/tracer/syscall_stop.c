@@ -11,11 +11,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -218,6 +222,9 @@ on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
 	if (call == PW_CALL_EXIT && task->tid == task_tgid(task) &&
 	    !is_only_thread(task->tid))
 		return;
+	/* Its own filter may still fail the call (see struct task). */
+	if (task->own_filter)
+		return;
 	tracer_event_init(t, &ev, PW_EV_EXIT, task);
 	ev.u.exit.thread = ev.tid != ev.pid;
 	ev.u.exit.status.kind = PW_STATUS_EXITED;
@@ -227,11 +234,38 @@ on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
 	task->exit_written = true;
 }
 
+/*
+ * Without our filter every call stops here, including the ones that give
+ * the task a seccomp filter of its own (seccomp(2), prctl(2)
+ * PR_SET_SECCOMP).  SECCOMP_FILTER_FLAG_TSYNC gives it to every thread of
+ * the process; without it, threads the task creates later inherit it
+ * (kernel/fork.c, copy_seccomp).  Marked at the entry: a mark the call
+ * then refuses only costs the exit ordering (struct task, own_filter).
+ */
+static void
+note_own_filter(struct tracer *t, struct task *task, const struct pw_syscall *sc)
+{
+	bool tsync;
+
+	if (sc->nr == SYS_seccomp && sc->args[0] == SECCOMP_SET_MODE_FILTER)
+		tsync = sc->args[1] & SECCOMP_FILTER_FLAG_TSYNC;
+	else if (sc->nr == SYS_prctl && sc->args[0] == PR_SET_SECCOMP &&
+		 sc->args[1] == SECCOMP_MODE_FILTER)
+		tsync = false;
+	else
+		return;
+	task->own_filter = true;
+	if (tsync)
+		tasks_mark_own_filter(t, task_tgid(task));
+}
+
 void
 on_syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 {
 	enum pw_call call = pw_call_from_nr(sc->nr);
 
+	if (!t->seccomp)
+		note_own_filter(t, task, sc);
 	if (call == PW_CALL_NONE)
 		return;
 	if (task->interrupted)
@@ -315,6 +349,9 @@ on_syscall_exit(struct tracer *t, struct task *task, long rval)
 	if (call == PW_CALL_NONE) {
 		if (task->interrupted && task->last_nr == SYS_rt_sigreturn)
 			on_sigreturn_exit(t, task, rval);
+		/* exit and exit_group return only when a seccomp filter failed them. */
+		if (task->last_nr == SYS_exit || task->last_nr == SYS_exit_group)
+			task->exit_call = PW_CALL_NONE;
 		return;
 	}
 	leave_call(t, task);
@@ -346,6 +383,7 @@ link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
 		return;
 	c->tgid = sp->thread ? task_tgid(task) : child;
 	c->parent = sp->parent;
+	c->own_filter = task->own_filter;
 	if (pw_pidmap_remove(&t->parked, child))
 		tracer_resume(t, c, 0);
 }
@@ -443,4 +481,41 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 	return task;
+}
+
+/*
+ * x86-64 syscall stops: orig_rax says which call runs, rax what it returns
+ * (struct user_regs_struct, arch/x86/include/asm/user_64.h).
+ */
+static void
+skip_syscall(pid_t tid, long rval)
+{
+	ptrace(PTRACE_POKEUSER, tid,
+	       (void *)offsetof(struct user_regs_struct, orig_rax), (void *)-1L);
+	ptrace(PTRACE_POKEUSER, tid,
+	       (void *)offsetof(struct user_regs_struct, rax), (void *)rval);
+}
+
+/*
+ * A seccomp stop whose data is not ours: the program's own filter said
+ * SECCOMP_RET_TRACE.  Had no tracer asked for such stops (untraced, or
+ * under --no-seccomp, which does not set PTRACE_O_TRACESECCOMP), the kernel
+ * would fail the call with ENOSYS without running it (kernel/seccomp.c,
+ * __seccomp_filter); running it instead would let a program bypass its own
+ * sandbox.  So fail it the same way: syscall number -1 makes the kernel
+ * skip the call, and rax is what it returns.  A call procwatch records is
+ * still recorded as the attempt it was, failed with ENOSYS at its exit
+ * stop, exactly as --no-seccomp sees it; an exit or exit_group it failed
+ * is not an exit.
+ */
+void
+on_foreign_seccomp(struct tracer *t, struct task *task, const struct pw_syscall *sc)
+{
+	enum pw_call call = pw_call_from_nr(sc->nr);
+
+	if (task->interrupted)
+		check_restart(task, sc);
+	if (is_spawn(call) || is_exec(call) || is_wait(call))
+		begin_call(t, task, call, sc);
+	skip_syscall(task->tid, -ENOSYS);
 }

@@ -129,3 +129,28 @@ zombie_take(struct tracer *t, pid_t pid, struct pw_status *st)
 	free(z);
 	return true;
 }
+
+struct mark_ctx {
+	struct tracer *t;
+	pid_t tgid;
+};
+
+static void
+mark_own_filter(pid_t tid, void *value, void *data)
+{
+	struct mark_ctx *m = data;
+	struct task *task = value;
+
+	(void)tid;
+	if (task_tgid(task) == m->tgid)
+		task->own_filter = true;
+}
+
+/* Every task of process tgid: a walk of the table, for a rare call only. */
+void
+tasks_mark_own_filter(struct tracer *t, pid_t tgid)
+{
+	struct mark_ctx m = { t, tgid };
+
+	pw_pidmap_each(&t->tasks, mark_own_filter, &m);
+}

@@ -54,6 +54,14 @@ struct task {
 	int spawn_event;	/* the PTRACE_EVENT_FORK/VFORK/CLONE being handled */
 	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
 	bool exit_written;	/* its exit event went out at that entry */
+	/*
+	 * --no-seccomp only: the task may run under a seccomp filter of its
+	 * own (it, or a task it descends from, called seccomp() or
+	 * prctl(PR_SET_SECCOMP) to install one).  That filter may still fail
+	 * an exit or exit_group it has entered, so its exit is written from
+	 * the death report rather than at the entry.
+	 */
+	bool own_filter;
 };
 
 /*
@@ -91,6 +99,7 @@ struct tracer {
 	const struct pw_options *opts;
 	struct pw_sink *sink;
 	bool seccomp;		/* the filter is installed: stops only at traced calls */
+	uint16_t filter_data;	/* SECCOMP_RET_DATA of our filter's stops */
 	struct pw_pidmap tasks;	/* tid -> struct task */
 	struct pw_pidmap zombies;	/* pid -> struct zombie, until reaped */
 	struct pw_pidmap early_deaths;	/* tids that died before their creator's event */
@@ -129,6 +138,7 @@ void task_forget(struct tracer *t, struct task *task);
 void tasks_destroy(struct tracer *t);
 int task_rekey(struct tracer *t, struct task *task, pid_t new_tid);
 pid_t task_tgid(struct task *task);
+void tasks_mark_own_filter(struct tracer *t, pid_t tgid);
 void zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st);
 bool zombie_take(struct tracer *t, pid_t pid, struct pw_status *st);
 
@@ -145,6 +155,8 @@ void tracer_emit(struct tracer *t, struct pw_event *ev);
 void on_syscall_entry(struct tracer *t, struct task *task,
 		      const struct pw_syscall *sc);
 void on_syscall_exit(struct tracer *t, struct task *task, long rval);
+void on_foreign_seccomp(struct tracer *t, struct task *task,
+			const struct pw_syscall *sc);
 void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
 void leave_call(struct tracer *t, struct task *task);
 struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
@@ -165,7 +177,8 @@ struct tracee_mem {
 void tracee_mem_init(struct tracee_mem *m, pid_t tid);
 
 /* seccomp_filter.c */
-int seccomp_filter_build(struct sock_fprog *prog);
+int seccomp_filter_build(struct sock_fprog *prog, uint16_t data);
+uint16_t seccomp_filter_data(void);
 int seccomp_filter_load(const struct sock_fprog *prog);
 
 /* launch.c */

@@ -9,11 +9,13 @@
  * fexecve as execveat(fd, "", AT_EMPTY_PATH), whose path must be the file
  * the fd names.  Each traced run is also compared with an untraced one.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -476,4 +478,53 @@ Test(exec_live, inherited_fds_and_interpreter)
 	pw_run_free(&r);
 	unlink(script);
 	rmdir(dir);
+}
+
+/* ---- pw_own_seccomp: a program's own SECCOMP_RET_TRACE filter ---- */
+
+/*
+ * The helper's filter says SECCOMP_RET_TRACE for execve, exit_group and
+ * getppid: each must fail with ENOSYS as it does untraced (pw_run_checked
+ * compares stdout and status: 1, where a bypassed sandbox gives 0).  The
+ * exec attempt is still in the trace, failed with ENOSYS; the exit_group
+ * calls the filter failed are not exits: each process ends with exit.
+ */
+Test(exec_live, own_seccomp_filter_obeyed)
+{
+	const char *true_argv[] = { "true", NULL };
+	long long errs[4];
+	json_t *ev, *ex;
+	struct pw_run r;
+	pid_t pid, child;
+	size_t i = 0, n = 0;
+
+	pw_require_ptrace();
+	pw_run_checked("pw_own_seccomp", NULL, &r);
+	cr_assert_eq(WEXITSTATUS(r.status), 1, "the sandbox was bypassed: %s", r.out);
+	pid = (pid_t)pw_facts_get_int(&r, "pid");
+	child = (pid_t)pw_facts_get_int(&r, "child");
+	cr_assert_eq(pw_facts_get_int(&r, "getppid_errno"), ENOSYS);
+	cr_assert_eq(pw_facts_get_int(&r, "execve_errno"), ENOSYS);
+	cr_assert_eq(pw_facts_get_all(&r, "exit_group_errno", errs, 4), 2);
+	cr_assert(errs[0] == ENOSYS && errs[1] == ENOSYS);
+	while ((ev = pw_event_next(&r, "exec", &i))) {
+		cr_assert_eq(pw_ev_int(ev, "pid"), pid, "%s", pw_ev_dump(ev));
+		if (n++ == 0)
+			continue;	/* procwatch's exec of the helper */
+		cr_assert(pw_ev_int(ev, "result") == -ENOSYS, "%s", pw_ev_dump(ev));
+		cr_assert_str_eq(pw_ev_str(ev, "errno"), "ENOSYS");
+		cr_assert_str_eq(pw_ev_str(ev, "path"), "/bin/true");
+		pw_assert_argv(ev, true_argv);
+	}
+	cr_assert_eq(n, 2, "expected the launch and one failed exec, got %zu", n);
+	cr_assert_eq(pw_exit_count(&r, pid), 1);
+	cr_assert_eq(pw_exit_count(&r, child), 1);
+	ex = pw_exit_of(&r, child);
+	cr_assert_eq(pw_ev_int(ex, "code"), 3, "%s", pw_ev_dump(ex));
+	cr_assert_str_eq(pw_ev_str(ex, "call"), "exit", "%s", pw_ev_dump(ex));
+	ex = pw_exit_of(&r, pid);
+	cr_assert_eq(pw_ev_int(ex, "code"), 1, "%s", pw_ev_dump(ex));
+	cr_assert_str_eq(pw_ev_str(ex, "call"), "exit", "%s", pw_ev_dump(ex));
+	pw_assert_status_exited(json_object_get(pw_reap_of(&r, child), "status"), 3);
+	pw_run_free(&r);
 }

@@ -104,7 +104,7 @@ probe(struct probe *p, size_t n)
 	size_t i;
 	pid_t pid;
 
-	cr_assert_eq(seccomp_filter_build(&prog), 0);
+	cr_assert_eq(seccomp_filter_build(&prog, 1), 0);
 	cr_assert(pipe(fds) == 0);
 	pid = fork();
 	cr_assert(pid >= 0, "fork: %s", strerror(errno));
@@ -136,7 +136,7 @@ Test(seccomp_filter, builds_a_program)
 {
 	struct sock_fprog prog;
 
-	cr_assert_eq(seccomp_filter_build(&prog), 0);
+	cr_assert_eq(seccomp_filter_build(&prog, 1), 0);
 	cr_assert_gt(prog.len, 0);
 	cr_assert_not_null(prog.filter);
 	free(prog.filter);
