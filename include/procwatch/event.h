@@ -125,6 +125,7 @@ struct pw_spawn {
 	bool thread;		/* joined the caller's thread group */
 	pid_t parent;		/* the process that will reap the child */
 	long result;		/* new pid, -errno, or PW_RESULT_UNFINISHED */
+	long result_ns;		/* the new pid as the caller saw it, if not result; else 0 */
 	/* clone3 only (call == PW_CALL_CLONE3) */
 	uint64_t args_size;	/* the size argument as passed */
 	bool args_unreadable;	/* struct clone_args could not be read / size < 64 */
@@ -179,12 +180,20 @@ struct pw_status {
 	bool core;		/* KILLED: a core was dumped */
 };
 
+/*
+ * Process ids a tracee in another pid namespace saw or passed are given in
+ * procwatch's namespace; the *_ns fields keep the tracee's own value when
+ * it differs (else 0).  A translated value of 0 beside a non-zero *_ns one
+ * means no process procwatch knows has that id (written as null).
+ */
 struct pw_wait {
 	enum pw_call call;
 	long target;		/* wait4: pid argument; waitid: id */
+	long target_ns;
 	int idtype;		/* waitid: P_ALL, P_PID, P_PGID, P_PIDFD */
 	int options;		/* WNOHANG, WUNTRACED, __WALL, ... */
 	long result;		/* pid reaped (waitid: si_pid), 0, or -errno */
+	long result_ns;
 	struct pw_status status;
 };
 
@@ -197,6 +206,7 @@ struct pw_exit {
 struct pw_signal {
 	int signal;
 	pid_t sender;		/* 0 when not known (kernel-generated) */
+	pid_t sender_ns;	/* as the receiver's namespace numbers it, if not sender */
 	int code;		/* si_code */
 };
 
@@ -239,6 +249,9 @@ void pw_stack_clear(struct pw_stack *st);
  */
 int pw_bytes_dup(struct pw_bytes *dst, const struct pw_bytes *src);
 int pw_stack_copy(struct pw_stack *dst, const struct pw_stack *src);
+
+/* The wait freed the child's pid: it reported an exit or a kill, without WNOWAIT. */
+bool pw_wait_reaps(const struct pw_wait *wt);
 
 const char *pw_event_kind_name(enum pw_event_kind kind);
 const char *pw_call_name(enum pw_call call);	/* "clone", ...; NULL for NONE */

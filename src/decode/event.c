@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/wait.h>
+
 #include "procwatch/event.h"
 
 #define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -165,4 +167,12 @@ pw_spawn_kind_name(enum pw_spawn_kind kind)
 	if ((unsigned)kind >= PW_ARRAY_SIZE(spawn_kind_names))
 		return NULL;
 	return spawn_kind_names[kind];
+}
+
+/* Only an exit or a kill, without WNOWAIT, frees the child's pid (wait(2)). */
+bool
+pw_wait_reaps(const struct pw_wait *wt)
+{
+	return wt->result > 0 && !(wt->options & WNOWAIT) &&
+	       (wt->status.kind == PW_STATUS_EXITED || wt->status.kind == PW_STATUS_KILLED);
 }

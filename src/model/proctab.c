@@ -308,20 +308,12 @@ on_exit_event(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *
 	mark_orphans(p);
 }
 
-/* Only an exit or a kill, without WNOWAIT, frees the child's pid. */
-static bool
-wait_reaps(const struct pw_wait *wt)
-{
-	return wt->result > 0 && !(wt->options & WNOWAIT) &&
-	       (wt->status.kind == PW_STATUS_EXITED || wt->status.kind == PW_STATUS_KILLED);
-}
-
 static void
 on_wait(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 {
 	struct pw_proc *c;
 
-	if (!wait_reaps(&ev->u.wait))
+	if (!pw_wait_reaps(&ev->u.wait))
 		return;
 	c = pw_proctab_get(tab, (pid_t)ev->u.wait.result);
 	if (!c || c->reaped)

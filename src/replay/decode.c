@@ -9,6 +9,7 @@
  * out.  A missing or mistyped required key fails the line with a reason.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -106,6 +107,29 @@ get_result(struct ctx *c, json_t *obj, bool unfinished_ok, long *out)
 	if (*out == PW_RESULT_UNFINISHED)
 		return fail(c, "key \"result\" is out of range");
 	return 0;
+}
+
+/*
+ * A process id in procwatch's pid namespace and, as key_ns, the tracee's
+ * own value when it differs: null for the first then means no process
+ * procwatch knew had that id (struct pw_wait).  A key_ns of 0 is damage:
+ * the writer leaves the key out instead.
+ */
+static int
+get_pid_ns(struct ctx *c, json_t *obj, const char *key, const char *key_ns,
+	   bool required, long *id, long *id_ns)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (get_long(c, obj, key_ns, false, id_ns) < 0)
+		return -1;
+	if (json_object_get(obj, key_ns) && *id_ns == 0)
+		return fail(c, "key \"%s\" is 0", key_ns);
+	if (json_is_null(v) && *id_ns) {
+		*id = 0;
+		return 0;
+	}
+	return get_long(c, obj, key, required, id);
 }
 
 static int
@@ -533,7 +557,8 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 	    get_result(c, obj, true, &sp->result) < 0 ||
 	    /* An unfinished spawn made no child, so names no parent. */
 	    get_small(c, obj, "parent", sp->result != PW_RESULT_UNFINISHED, &parent) < 0 ||
-	    get_small(c, obj, "child", false, &child) < 0)
+	    get_small(c, obj, "child", false, &child) < 0 ||
+	    get_long(c, obj, "result_ns", false, &sp->result_ns) < 0)
 		return -1;
 	sp->child = child;
 	sp->parent = parent;
@@ -627,7 +652,8 @@ get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
 	if (!v)
 		return -1;
 	if (wt->call != PW_CALL_WAITID)
-		return get_long(c, obj, "target", true, &wt->target);
+		return get_pid_ns(c, obj, "target", "target_ns", true, &wt->target,
+				  &wt->target_ns);
 	if (!json_is_object(v))
 		return fail(c, "waitid's \"target\" is not an object");
 	idtype = json_object_get(v, "idtype");
@@ -639,7 +665,7 @@ get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
 		return fail(c, "waitid's \"target\" has no \"idtype\"");
 	if (wt->idtype < 0)
 		return fail(c, "unknown idtype \"%s\"", json_string_value(idtype));
-	return get_long(c, v, "id", true, &wt->target);
+	return get_pid_ns(c, v, "id", "id_ns", true, &wt->target, &wt->target_ns);
 }
 
 static int
@@ -650,7 +676,9 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, &wt->call) < 0 ||
 	    get_wait_target(c, obj, wt) < 0 ||
 	    get_flags(c, obj, "options", true, pw_wait_option_from_name, &options) < 0 ||
-	    get_result(c, obj, false, &wt->result) < 0 ||
+	    (json_object_get(obj, "result_ns") ?
+	     get_pid_ns(c, obj, "result", "result_ns", true, &wt->result, &wt->result_ns) :
+	     get_result(c, obj, false, &wt->result)) < 0 ||
 	    get_status(c, obj, "status", &wt->status) < 0)
 		return -1;
 	wt->options = (int)(unsigned int)options;
@@ -681,13 +709,16 @@ get_exit(struct ctx *c, json_t *obj, struct pw_exit *ex)
 static int
 get_signal_event(struct ctx *c, json_t *obj, struct pw_signal *sg)
 {
-	int sender = 0;
+	long sender = 0, sender_ns = 0;
 
 	if (get_signal(c, obj, "signal", true, false, &sg->signal) < 0 ||
-	    get_small(c, obj, "sender", false, &sender) < 0 ||
+	    get_pid_ns(c, obj, "sender", "sender_ns", false, &sender, &sender_ns) < 0 ||
 	    get_small(c, obj, "code", false, &sg->code) < 0)
 		return -1;
-	sg->sender = sender;
+	if (sender < INT_MIN || sender > INT_MAX || sender_ns < INT_MIN || sender_ns > INT_MAX)
+		return fail(c, "key \"sender\" is out of range");
+	sg->sender = (pid_t)sender;
+	sg->sender_ns = (pid_t)sender_ns;
 	return 0;
 }
 

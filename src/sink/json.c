@@ -253,6 +253,8 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 	} else {
 		put_key_int(w, "parent", sp->parent);
 		put_key_int(w, "result", sp->result);
+		if (sp->result_ns)
+			put_key_int(w, "result_ns", sp->result_ns);
 		if (sp->child != 0)
 			put_key_int(w, "child", sp->child);
 		if (sp->result < 0)
@@ -325,17 +327,35 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	put_stack(w, &ex->stack);
 }
 
+/*
+ * A process id translated into procwatch's pid namespace, then the
+ * tracee's own value as key_ns when it differs; null when no process
+ * procwatch knows has that id there (see struct pw_wait).
+ */
+static void
+put_key_pid_ns(struct pw_json *w, const char *key, const char *key_ns,
+	       long id, long id_ns)
+{
+	pw_json_key(w, key);
+	if (id == 0 && id_ns != 0)
+		pw_json_null(w);
+	else
+		pw_json_int(w, id);
+	if (id_ns)
+		put_key_int(w, key_ns, id_ns);
+}
+
 /* waitid's target is a pair; the name keeps "P_PID" readable in the trace. */
 static void
 put_wait_target(struct pw_json *w, const struct pw_wait *wt)
 {
 	const char *idtype;
 
-	pw_json_key(w, "target");
 	if (wt->call != PW_CALL_WAITID) {
-		pw_json_int(w, wt->target);
+		put_key_pid_ns(w, "target", "target_ns", wt->target, wt->target_ns);
 		return;
 	}
+	pw_json_key(w, "target");
 	idtype = pw_idtype_name(wt->idtype);
 	pw_json_object_begin(w);
 	pw_json_key(w, "idtype");
@@ -343,7 +363,7 @@ put_wait_target(struct pw_json *w, const struct pw_wait *wt)
 		pw_json_string(w, idtype);
 	else
 		pw_json_int(w, wt->idtype);
-	put_key_int(w, "id", wt->target);
+	put_key_pid_ns(w, "id", "id_ns", wt->target, wt->target_ns);
 	pw_json_object_end(w);
 }
 
@@ -358,7 +378,10 @@ put_wait(struct pw_json *w, const struct pw_wait *wt)
 	pw_json_array_begin(w);
 	pw_wait_options_each((unsigned int)wt->options, put_flag, w);
 	pw_json_array_end(w);
-	put_result(w, wt->result);
+	if (wt->result_ns)
+		put_key_pid_ns(w, "result", "result_ns", wt->result, wt->result_ns);
+	else
+		put_result(w, wt->result);
 	if (wt->status.kind != PW_STATUS_NONE) {
 		pw_json_key(w, "status");
 		put_status(w, &wt->status);
@@ -385,8 +408,8 @@ static void
 put_signal(struct pw_json *w, const struct pw_signal *sg)
 {
 	put_key_signal(w, "signal", sg->signal);
-	if (sg->sender)
-		put_key_int(w, "sender", sg->sender);
+	if (sg->sender || sg->sender_ns)
+		put_key_pid_ns(w, "sender", "sender_ns", sg->sender, sg->sender_ns);
 	put_key_int(w, "code", sg->code);
 }
 

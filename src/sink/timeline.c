@@ -519,14 +519,6 @@ fold_flush_all(struct timeline *tl)
 	free(l.v);
 }
 
-/* Only an exit or a kill, without WNOWAIT, frees the child's pid. */
-static bool
-wait_reaps(const struct pw_wait *wt)
-{
-	return wt->result > 0 && !(wt->options & WNOWAIT) &&
-	       (wt->status.kind == PW_STATUS_EXITED || wt->status.kind == PW_STATUS_KILLED);
-}
-
 /* "wait4(-1, WNOHANG)", "waitid(P_PID, 4213, WEXITED|WNOWAIT)": the call as made. */
 static void
 put_wait_call(FILE *out, const struct pw_wait *wt)
@@ -537,12 +529,13 @@ put_wait_call(FILE *out, const struct pw_wait *wt)
 	if (wt->call == PW_CALL_WAITID) {
 		idtype = pw_idtype_name(wt->idtype);
 		if (idtype)
-			fprintf(out, "waitid(%s, %ld", idtype, wt->target);
+			fprintf(out, "waitid(%s, ", idtype);
 		else
-			fprintf(out, "waitid(%d, %ld", wt->idtype, wt->target);
+			fprintf(out, "waitid(%d, ", wt->idtype);
 	} else {
-		fprintf(out, "wait4(%ld", wt->target);
+		fputs("wait4(", out);
 	}
+	pw_view_pid_ns(out, wt->target, wt->target_ns);
 	pw_wait_options_each((unsigned int)wt->options, pw_view_put_flag, &oc);
 	putc(')', out);
 }
@@ -551,7 +544,7 @@ static void
 put_wait(struct timeline *tl, const struct pw_event *ev)
 {
 	const struct pw_wait *wt = &ev->u.wait;
-	const struct pw_proc *c = wait_reaps(wt) ? pw_proctab_get(&tl->tab, (pid_t)wt->result) : NULL;
+	const struct pw_proc *c = pw_wait_reaps(wt) ? pw_proctab_get(&tl->tab, (pid_t)wt->result) : NULL;
 	FILE *out = tl->base.out;
 
 	put_head(tl, ev, false);
@@ -561,11 +554,12 @@ put_wait(struct timeline *tl, const struct pw_event *ev)
 		pw_view_errno(out, (int)-wt->result);
 		return;
 	}
-	if (wt->result == 0 || wt->status.kind == PW_STATUS_NONE) {
+	if ((wt->result == 0 && !wt->result_ns) || wt->status.kind == PW_STATUS_NONE) {
 		fputs(": nothing to report", out);
 		return;
 	}
-	fprintf(out, " %s %ld", wait_reaps(wt) ? "reaped" : "reported", wt->result);
+	fprintf(out, " %s ", pw_wait_reaps(wt) ? "reaped" : "reported");
+	pw_view_pid_ns(out, wt->result, wt->result_ns);
 	if (c) {
 		putc(' ', out);
 		pw_view_name(out, c->name);
@@ -611,8 +605,10 @@ put_signal_ev(struct timeline *tl, const struct pw_event *ev)
 	fprintf(tl->base.out, "signal %s",
 		pw_signal_format(ev->u.signal.signal, buf, sizeof(buf)));
 	pw_view_reset(tl->base.out, &tl->opts);
-	if (ev->u.signal.sender)
-		fprintf(tl->base.out, " from %d", (int)ev->u.signal.sender);
+	if (ev->u.signal.sender || ev->u.signal.sender_ns) {
+		fputs(" from ", tl->base.out);
+		pw_view_pid_ns(tl->base.out, ev->u.signal.sender, ev->u.signal.sender_ns);
+	}
 }
 
 static void

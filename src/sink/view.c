@@ -73,6 +73,15 @@ pw_view_name(FILE *out, const char *name)
 }
 
 void
+pw_view_pid_ns(FILE *out, long id, long id_ns)
+{
+	if (id == 0 && id_ns != 0)
+		fprintf(out, "ns:%ld", id_ns);
+	else
+		fprintf(out, "%ld", id);
+}
+
+void
 pw_view_errno(FILE *out, int err)
 {
 	char buf[24];

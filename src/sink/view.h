@@ -60,6 +60,11 @@ void pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw
 void pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a);
 /* A process name from the model: tracee bytes, so shell-quoted like argv. */
 void pw_view_name(FILE *out, const char *name);
+/*
+ * A process id in procwatch's pid namespace; "ns:5" when only the
+ * tracee's own id is known (struct pw_wait).
+ */
+void pw_view_pid_ns(FILE *out, long id, long id_ns);
 /* "ENOENT" or "E<n>". */
 void pw_view_errno(FILE *out, int err);
 /* True when two argv are the same bytes (a PATH search retries one argv). */

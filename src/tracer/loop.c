@@ -126,7 +126,12 @@ on_signal_stop(struct tracer *t, struct task *task, int sig)
 		/* si_pid means the sender only for SI_USER, SI_QUEUE, SI_TKILL. */
 		if (ptrace(PTRACE_GETSIGINFO, task->tid, NULL, &si) == 0) {
 			ev.u.signal.code = si.si_code;
-			ev.u.signal.sender = si.si_code <= 0 ? si.si_pid : 0;
+			/* si_pid is in the receiver's pid namespace (kernel/signal.c). */
+			if (si.si_code <= 0 && si.si_pid > 0) {
+				ev.u.signal.sender = pidns_to_ours(task, si.si_pid);
+				if (ev.u.signal.sender != si.si_pid)
+					ev.u.signal.sender_ns = si.si_pid;
+			}
 		}
 		tracer_emit(t, &ev);
 	}
@@ -279,10 +284,13 @@ on_death(struct tracer *t, struct task *task, int status)
 	if (!task->exit_written)
 		tracer_emit(t, &ev);
 	if (!ex->thread) {
+		struct task *reaper = task->parent ? task_find(t, task->parent) : NULL;
+
 		if (task->tid == t->root)
 			record_root_end(t, &ex->status);
-		else if (task->parent && task_find(t, task->parent))
+		else if (reaper)
 			zombie_remember(t, task->tid, &ex->status);
+		pidns_died(task, reaper ? reaper->ns : NULL, reaper != NULL);
 	}
 	task_forget(t, task);
 }
@@ -543,6 +551,7 @@ pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
 	pw_pidmap_init(&t.early_deaths);
 	pw_pidmap_init(&t.parked);
 	pw_pidmap_init(&t.deferred);
+	pidns_init(&t);
 	t.defer_spawn_events = env_flag("PROCWATCH_TEST_DEFER_SPAWN");
 	clock_gettime(CLOCK_MONOTONIC, &t.start);
 	*killed_by = 0;

@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,38 @@ procfs_status_field(pid_t tid, const char *name)
 		}
 	fclose(f);
 	return value;
+}
+
+/*
+ * The numbers after "Name:" in /proc/TID/status (NSpid lists a task's id in
+ * every pid namespace from /proc's down to its own, fs/proc/array.c), at
+ * most max of them.  Returns how many, or -1 when unreadable.
+ */
+int
+procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max)
+{
+	char path[64], line[512], *p, *end;
+	size_t len = strlen(name);
+	int n = -1;
+	long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (n < 0 && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, len) != 0 || line[len] != ':')
+			continue;
+		for (n = 0, p = line + len + 1; n < max; n++, p = end) {
+			v = strtol(p, &end, 10);
+			if (end == p || v <= 0 || v > INT_MAX)
+				break;
+			ids[n] = (pid_t)v;
+		}
+	}
+	fclose(f);
+	return n;
 }
 
 /* procfs_read_link of /proc/TID/NAME. */

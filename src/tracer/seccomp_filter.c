@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The seccomp filter that makes the tracee stop only where procwatch records
- * something: SECCOMP_RET_TRACE for the spawn, exec, wait and exit calls,
- * ALLOW for everything else.  The only file that includes <seccomp.h>.
+ * something: SECCOMP_RET_TRACE for the spawn, exec, wait and exit calls (and
+ * unshare and setns, which may move the children of a task into another pid
+ * namespace), ALLOW for everything else.  The only file that includes
+ * <seccomp.h>.
  *
  * Every SECCOMP_RET_TRACE carries a data value chosen at random per run.  A
  * traced program may install a filter of its own that also returns
@@ -33,7 +35,7 @@
 static const int traced_syscalls[] = {
 	SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(fork), SCMP_SYS(vfork),
 	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(wait4), SCMP_SYS(waitid),
-	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(unshare), SCMP_SYS(setns),
 };
 
 static int

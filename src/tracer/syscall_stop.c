@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -266,8 +267,10 @@ on_syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *s
 
 	if (!t->seccomp)
 		note_own_filter(t, task, sc);
-	if (call == PW_CALL_NONE)
+	if (call == PW_CALL_NONE) {
+		pidns_note_call(task, sc);
 		return;
+	}
 	if (task->interrupted)
 		check_restart(task, sc);
 	if (is_spawn(call) || is_exec(call) || is_wait(call))
@@ -308,6 +311,44 @@ end_spawn(struct tracer *t, struct task *task, long rval)
 	tracer_emit(t, ev);
 }
 
+/*
+ * A pid as the waiter passed it: a pid, -pgid (a group's id is its
+ * leader's pid), or -1, 0 and P_ALL/P_PGID 0 (any child, the caller's
+ * group), which mean the same in every namespace.
+ */
+static long
+target_to_ours(const struct task *task, const struct pw_wait *w)
+{
+	long v = w->target;
+
+	if (w->call == PW_CALL_WAITID)
+		return w->idtype == P_PID || w->idtype == P_PGID ?
+		       pidns_to_ours(task, (pid_t)v) : v;
+	if (v < -1 && v > INT_MIN)
+		return -(long)pidns_to_ours(task, (pid_t)-v);
+	return pidns_to_ours(task, (pid_t)v);
+}
+
+/* The waiter's ids in ours; its own values kept beside them (pidns.c). */
+static void
+wait_to_our_ids(const struct task *task, struct pw_wait *w)
+{
+	long target, result;
+
+	if (!task->ns)
+		return;
+	target = target_to_ours(task, w);
+	if (target != w->target) {
+		w->target_ns = w->target;
+		w->target = target;
+	}
+	result = w->result > 0 ? pidns_to_ours(task, (pid_t)w->result) : w->result;
+	if (result != w->result) {
+		w->result_ns = w->result;
+		w->result = result;
+	}
+}
+
 static void
 end_wait(struct tracer *t, struct task *task, long rval)
 {
@@ -327,6 +368,7 @@ end_wait(struct tracer *t, struct task *task, long rval)
 	sc.rval = rval;
 	tracee_mem_init(&mem, task->tid);
 	pw_decode_wait_exit(&sc, &mem.mem, w);
+	wait_to_our_ids(task, w);
 	/*
 	 * wait(NULL) reaps without telling the program the status, but the
 	 * death report told us; WNOWAIT leaves the child waitable.
@@ -336,6 +378,8 @@ end_wait(struct tracer *t, struct task *task, long rval)
 
 		if (zombie_take(t, (pid_t)w->result, &st) && w->status.kind == PW_STATUS_NONE)
 			w->status = st;
+		if (w->result_ns && pw_wait_reaps(w))
+			pidns_reaped(task, (pid_t)w->result_ns, (pid_t)w->result);
 	}
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
@@ -367,6 +411,20 @@ on_syscall_exit(struct tracer *t, struct task *task, long rval)
 	}
 }
 
+/* What the caller's clone returned, when its pid namespace is not ours. */
+static void
+spawn_result_seen(struct tracer *t, struct task *task, struct pw_spawn *sp)
+{
+	struct task *c;
+	pid_t seen;
+
+	if (!task->ns || !(c = task_find(t, sp->child)))
+		return;
+	seen = pidns_id_seen_by(task, c);
+	if (seen && seen != sp->child)
+		sp->result_ns = seen;
+}
+
 /* The child of a spawn: known already if its first stop came first. */
 static void
 link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
@@ -384,6 +442,7 @@ link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
 	c->tgid = sp->thread ? task_tgid(task) : child;
 	c->parent = sp->parent;
 	c->own_filter = task->own_filter;
+	pidns_enter(t, task, c, sp);
 	if (pw_pidmap_remove(&t->parked, child))
 		tracer_resume(t, c, 0);
 }
@@ -432,6 +491,7 @@ on_spawn_event(struct tracer *t, struct task *task, pid_t child)
 	sp->result = child;
 	sp->parent = spawn_parent(t, task, sp);
 	link_child(t, task, sp, child);
+	spawn_result_seen(t, task, sp);
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 }

@@ -32,8 +32,9 @@ task_add(struct tracer *t, pid_t tid)
 }
 
 static void
-task_free(struct task *task)
+task_free(struct tracer *t, struct task *task)
 {
+	pidns_task_free(t, task);
 	pw_event_clear(&task->pending);
 	pw_event_clear(&task->suspended);
 	free(task);
@@ -44,15 +45,14 @@ task_forget(struct tracer *t, struct task *task)
 {
 	leave_call(t, task);
 	pw_pidmap_remove(&t->tasks, task->tid);
-	task_free(task);
+	task_free(t, task);
 }
 
 static void
 free_task_entry(pid_t key, void *value, void *data)
 {
 	(void)key;
-	(void)data;
-	task_free(value);
+	task_free(data, value);
 }
 
 static void
@@ -66,13 +66,14 @@ free_zombie_entry(pid_t key, void *value, void *data)
 void
 tasks_destroy(struct tracer *t)
 {
-	pw_pidmap_each(&t->tasks, free_task_entry, NULL);
+	pw_pidmap_each(&t->tasks, free_task_entry, t);
 	pw_pidmap_destroy(&t->tasks);
 	pw_pidmap_each(&t->zombies, free_zombie_entry, NULL);
 	pw_pidmap_destroy(&t->zombies);
 	pw_pidmap_destroy(&t->early_deaths);
 	pw_pidmap_destroy(&t->parked);
 	pw_pidmap_destroy(&t->deferred);
+	pidns_destroy(t);
 }
 
 /* After a non-leader exec the thread carries on under the leader's tid. */

@@ -20,6 +20,8 @@
 #include "procwatch/sink.h"
 #include "procwatch/unwind.h"
 
+struct pidns;
+
 /*
  * One traced thread.  A process is the set of tasks with the same tgid; the
  * leader (tid == tgid) stands for the process: its death report is the
@@ -62,6 +64,16 @@ struct task {
 	 * the death report rather than at the entry.
 	 */
 	bool own_filter;
+
+	/*
+	 * Pid namespaces (pidns.c).  ns: the one the task lives in, NULL when
+	 * it is ours; ns_ids: a process's id at each level below ours
+	 * (ns_ids[0] one level down), NULL for threads and in ours.  ns_moved:
+	 * its later children may go to another namespace (unshare, setns).
+	 */
+	struct pidns *ns;
+	pid_t *ns_ids;
+	bool ns_moved;
 };
 
 /*
@@ -103,6 +115,8 @@ struct tracer {
 	struct pw_pidmap tasks;	/* tid -> struct task */
 	struct pw_pidmap zombies;	/* pid -> struct zombie, until reaped */
 	struct pw_pidmap early_deaths;	/* tids that died before their creator's event */
+	struct pidns *namespaces;	/* pid namespaces other than ours, with tasks in them */
+	unsigned our_ns_level;	/* our depth below the namespace /proc shows */
 	/*
 	 * New tasks whose first stop came before their creator's fork event:
 	 * kept stopped until the event links them, so that nothing they do is
@@ -161,10 +175,24 @@ void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
 void leave_call(struct tracer *t, struct task *task);
 struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
 
+/* pidns.c: ids seen inside other pid namespaces, in ours */
+struct pidns;
+void pidns_init(struct tracer *t);
+void pidns_destroy(struct tracer *t);
+void pidns_enter(struct tracer *t, struct task *creator, struct task *c,
+		 const struct pw_spawn *sp);
+void pidns_note_call(struct task *task, const struct pw_syscall *sc);
+pid_t pidns_to_ours(const struct task *task, pid_t id);
+pid_t pidns_id_seen_by(const struct task *task, const struct task *c);
+void pidns_reaped(const struct task *waiter, pid_t id, pid_t pid);
+void pidns_died(struct task *task, const struct pidns *reaper_ns, bool reaper_traced);
+void pidns_task_free(struct tracer *t, struct task *task);
+
 /* procfs.c */
 bool procfs_read_link(int dirfd, const char *name, struct pw_bytes *out);
 bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
+int procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max);
 /* exe and inherited descriptors, after a successful exec. */
 void exec_image_read(pid_t pid, struct pw_exec *ex);
 

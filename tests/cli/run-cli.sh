@@ -497,6 +497,26 @@ case_warnings() {
 		warnings_ok
 }
 
+# Reaps inside a pid namespace are matched (tests/helpers/pw_pidns.c): no
+# "unreaped" warning, and the exit codes counted are the five children's
+# (11 to 15), not those of processes whose ids were taken for theirs.
+pidns_ok() {
+	[[ $rc -eq 0 ]] && grep -q '^warnings: ' "$tmp/trace" &&
+		! grep -Eq 'unreaped|not reaped|[ (]ns:[0-9]' "$tmp/trace" &&
+		grep -q ' 5 non-zero exits' "$tmp/trace"
+}
+
+case_pidns() {
+	[[ -n $PW_HELPER_DIR ]] || { skip "PW_HELPER_DIR not set"; return; }
+	"$PW_HELPER_DIR/pw_pidns" 3>/dev/null >/dev/null 2>&1 && local can=1 || local can=0
+	if [[ $can == 0 ]]; then
+		skip "this machine cannot make a pid namespace"
+		return
+	fi
+	pw --summary -o "$tmp/trace" "$PW_HELPER_DIR/pw_pidns"
+	check "a pid namespace's reaps are matched: no false warnings" pidns_ok
+}
+
 # The filter only decides where the tracee stops; the trace must not change.
 case_no_seccomp_same_trace() {
 	local kinds='
@@ -578,6 +598,7 @@ traced case_json_lines
 traced case_perfetto
 traced case_no_seccomp_same_trace
 traced case_warnings
+traced case_pidns
 if [[ -n $ptrace_skip ]]; then
 	for _ in 1 2 3 4; do skip "$ptrace_skip"; done
 else

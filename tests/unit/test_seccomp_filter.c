@@ -46,6 +46,9 @@ static struct probe traced[] = {
 	{ "execveat", SYS_execveat, { -1, 0, 0, 0 } },
 	{ "wait4", SYS_wait4, { -1, 0, 0, 0 } },	/* no children: ECHILD */
 	{ "waitid", SYS_waitid, { -1, 0, 0, 0 } },	/* bad idtype: EINVAL */
+	/* They may move children into another pid namespace. */
+	{ "unshare", SYS_unshare, { 0 } },	/* no flags: 0 if it ran */
+	{ "setns", SYS_setns, { -1, 0 } },	/* bad fd: EBADF */
 	{ "exit", SYS_exit, { 0 } },
 	{ "exit_group", SYS_exit_group, { 0 } },
 };
