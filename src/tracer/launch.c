@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
 extern char **environ;
@@ -137,9 +138,39 @@ shell_argv(const char *path, char *const argv[])
 	return sh;
 }
 
-static void
-explain_seize_failure(int err)
+/*
+ * A task has one tracer at a time: PTRACE_SEIZE fails with EPERM when
+ * another one got there first (kernel/ptrace.c, ptrace_attach), which is
+ * what happens when procwatch itself runs under a tracer that follows
+ * forks (gdb, strace -f, another procwatch): our child is its tracee
+ * before we can seize it.  /proc/PID/status names that tracer.
+ */
+static bool
+explain_already_traced(pid_t pid)
 {
+	long tracer = procfs_status_field(pid, "TracerPid");
+	struct pw_bytes comm = { 0 };
+
+	if (tracer <= 0 || tracer == getpid())
+		return false;
+	fprintf(stderr, "procwatch: cannot trace the command: it is already "
+		"traced by process %ld", tracer);
+	if (procfs_task_comm((pid_t)tracer, &comm)) {
+		fputs(" (", stderr);
+		pw_text_escaped(stderr, comm.data, comm.len);
+		fputc(')', stderr);
+	}
+	fputs(", and a process can have only one tracer (ptrace(2)); run "
+	      "procwatch outside that tracer\n", stderr);
+	pw_bytes_clear(&comm);
+	return true;
+}
+
+static void
+explain_seize_failure(pid_t pid, int err)
+{
+	if ((err == EPERM || err == EACCES) && pid > 0 && explain_already_traced(pid))
+		return;
 	if (err == EPERM || err == EACCES)
 		fprintf(stderr, "procwatch: ptrace not permitted: %s (is this a container "
 			"without CAP_SYS_PTRACE? see /proc/sys/kernel/yama/ptrace_scope)\n",
@@ -197,8 +228,11 @@ fork_and_seize(struct tracer *t, const struct sock_fprog *prog,
 	if (!err) {
 		err = seize(pid, t->seccomp);
 		if (err) {
+			/* Asked before the kill: afterwards /proc has no tracer to name. */
+			explain_seize_failure(pid, -err);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, __WALL);
+			err = -EALREADY;
 		}
 	}
 	if (!err && write(go[1], "g", 1) != 1)
@@ -241,10 +275,10 @@ launch_command(struct tracer *t, char *const argv[])
 	}
 	if (!status && sh_argv) {
 		err = fork_and_seize(t, t->seccomp ? &prog : NULL, path, argv, sh_argv);
-		if (err) {
-			explain_seize_failure(-err);
+		if (err && err != -EALREADY)
+			explain_seize_failure(0, -err);
+		if (err)
 			status = PW_EXIT_FAILURE;
-		}
 	}
 	if (!sh_argv)
 		status = PW_EXIT_FAILURE;

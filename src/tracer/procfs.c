@@ -102,6 +102,30 @@ procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max)
 	return n;
 }
 
+/* The command name of tid (/proc/TID/comm, without the newline). */
+bool
+procfs_task_comm(pid_t tid, struct pw_bytes *out)
+{
+	char path[64], name[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, name, sizeof(name) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	if (name[n - 1] == '\n')
+		n--;
+	pw_bytes_clear(out);
+	out->data = strndup(name, (size_t)n);
+	out->len = out->data ? strlen(out->data) : 0;
+	return out->data != NULL;
+}
+
 /* procfs_read_link of /proc/TID/NAME. */
 bool
 procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out)

@@ -193,6 +193,7 @@ bool procfs_read_link(int dirfd, const char *name, struct pw_bytes *out);
 bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
 int procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max);
+bool procfs_task_comm(pid_t tid, struct pw_bytes *out);
 /* exe and inherited descriptors, after a successful exec. */
 void exec_image_read(pid_t pid, struct pw_exec *ex);
 

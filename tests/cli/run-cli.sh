@@ -497,6 +497,22 @@ case_warnings() {
 		warnings_ok
 }
 
+# procwatch under a tracer that follows forks (here another procwatch):
+# the inner one's child is the outer one's tracee before it can be seized,
+# and the message must say so, naming the tracer, not blame Yama.
+already_traced_ok() {
+	[[ $rc -eq 125 ]] && [[ $(lines "$tmp/err") -eq 1 ]] &&
+		grep -Eq '^procwatch: cannot trace the command: it is already traced by process [0-9]+ \(procwatch\)' "$tmp/err" &&
+		! grep -qi 'yama\|container' "$tmp/err"
+}
+
+case_already_traced() {
+	# LeakSanitizer stops the world with ptrace, which a tracee cannot.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		pw -o /dev/null "$PROCWATCH" -o /dev/null true
+	check "under another tracer: 125, one line naming the tracer" already_traced_ok
+}
+
 # Reaps inside a pid namespace are matched (tests/helpers/pw_pidns.c): no
 # "unreaped" warning, and the exit codes counted are the five children's
 # (11 to 15), not those of processes whose ids were taken for theirs.
@@ -599,6 +615,7 @@ traced case_perfetto
 traced case_no_seccomp_same_trace
 traced case_warnings
 traced case_pidns
+traced case_already_traced
 if [[ -n $ptrace_skip ]]; then
 	for _ in 1 2 3 4; do skip "$ptrace_skip"; done
 else
