@@ -381,20 +381,25 @@ case_exit_status() {
 	check "the command's exit status passes through (3)" exit_is 3
 }
 
-# A trace that cannot be written (a full disk: /dev/full) is said once, the
-# command runs on untouched, and procwatch fails only if the command did not.
-trace_write_failed_ok() {
-	[[ $rc -eq $1 && $(lines "$tmp/out") -eq 1 && $(lines "$tmp/err") -eq 1 ]] &&
+# A trace that cannot be written is said once, in one line naming the
+# output and the error, whenever the format writes (as it goes, at the end
+# event, at close); the command runs on untouched, and procwatch fails only
+# if the command did not.
+write_failed_ok() { # STATUS OUTPUT ERROR
+	[[ $rc -eq $1 && $(lines "$tmp/err") -eq 1 ]] &&
 		grep -qx 'still here' "$tmp/out" &&
-		grep -q '^procwatch: writing the trace failed: No space left on device' "$tmp/err"
+		grep -q "^procwatch: writing $2 failed: $3; the trace is incomplete" "$tmp/err"
 }
 case_trace_write_fails() {
-	pw -o /dev/full sh -c 'echo still here'
-	check "trace to a full disk: one message, the command runs, 125" \
-		trace_write_failed_ok 125
-	pw -o /dev/full sh -c 'echo still here; exit 4'
-	check "trace to a full disk: a failing command keeps its status (4)" \
-		trace_write_failed_ok 4
+	local f
+	for f in timeline tree json perfetto; do
+		pw --format=$f -o /dev/full sh -c 'echo still here'
+		check "$f to a full disk: one message naming it, the command runs, 125" \
+			write_failed_ok 125 /dev/full 'No space left on device'
+		pw --format=$f -o /dev/full sh -c 'echo still here; exit 4'
+		check "$f to a full disk: the message, and a failing command keeps its status (4)" \
+			write_failed_ok 4 /dev/full 'No space left on device'
+	done
 }
 
 cwd_empty() {

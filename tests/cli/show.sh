@@ -99,6 +99,20 @@ run "$PROCWATCH" show --format=perfetto -o unfinished.json unfinished.jsonl
 check "unfinished calls: perfetto marks the exec \"exec unfinished\", without errno" \
 	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"unfinished.json\")); m=[e for e in d[\"traceEvents\"] if e[\"name\"]==\"exec unfinished\"]; sys.exit(not (len(m)==1 and m[0][\"pid\"]==501 and \"errno\" not in m[0][\"args\"]))"'
 
+# ---- an output that cannot be written (unfinished.jsonl has failures) ----
+
+# One line naming the output and the error, and 125 whatever the view:
+# --failed too, which would otherwise exit 1 for the failures it found.
+show_write_failed_ok() { # OUTPUT ERROR
+	[[ $rc -eq 125 && ! -s $tmp/out && $(wc -l <"$tmp/err") -eq 1 ]] &&
+		grep -qx "procwatch: writing $1 failed: $2; the output is incomplete" "$tmp/err"
+}
+for view in --format=timeline --format=tree --format=json --format=perfetto --failed; do
+	run "$PROCWATCH" show $view -o /dev/full unfinished.jsonl
+	check "show $view to a full disk: one line naming it, 125" \
+		show_write_failed_ok /dev/full 'No space left on device'
+done
+
 # ---- a recorded run ----
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
