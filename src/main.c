@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,20 @@ checked(struct pw_sink *inner, const char *name, enum pw_output_use use)
 	return sink;
 }
 
+/*
+ * A full file (RLIMIT_FSIZE: SIGXFSZ, whose default action is to die) or a
+ * reader that went away (SIGPIPE) must end in a failed write that is
+ * reported, not in a silent death (signal(7), setrlimit(2)).  Only where
+ * no command is started after it: an ignored signal stays ignored across
+ * execve(2), and the command must get the dispositions procwatch got.
+ */
+static void
+ignore_write_signals(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
 /* Feeds every event of the trace to the sink; 125 if it was not read whole. */
 static int
 replay_into(struct pw_replay *r, struct pw_sink *sink)
@@ -157,6 +172,7 @@ show_main(int argc, char **argv)
 		fprintf(stderr, "procwatch: cannot read %s: %s\n", path, strerror(errno));
 		return PW_EXIT_FAILURE;
 	}
+	ignore_write_signals();
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
 	if (r && (out = open_output(opts.output)))
 		sink = checked(opts.failed ? new_failed_sink(&opts, out, &failures)
@@ -203,6 +219,11 @@ main(int argc, char **argv)
 	if (!sink)
 		return PW_EXIT_FAILURE;
 	status = pw_trace_command(&opts, sink, &killed_by);
+	/*
+	 * The tracer ignores them once the command runs; a launch that failed
+	 * never got there, and the close may still write (tree, perfetto).
+	 */
+	ignore_write_signals();
 	/*
 	 * A write error was reported once, when it happened, and tracing went
 	 * on.  An incomplete trace is procwatch's failure, but a failing
