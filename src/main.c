@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,38 @@ new_failed_sink(struct pw_options *opts, FILE *out, bool *found)
 	return pw_sink_failed_new(out, &opts->view, found);
 }
 
+/*
+ * Every output goes through the checked sink (src/sink/checked.c), the one
+ * place a failed write is reported.  Out of memory: 125 and a message.
+ */
+static struct pw_sink *
+checked(struct pw_sink *inner, const char *name, enum pw_output_use use)
+{
+	struct pw_sink *sink = inner ? pw_sink_checked_new(inner, name, use, stderr)
+				     : NULL;
+
+	if (!sink) {
+		if (inner)
+			(void)pw_sink_close(inner);
+		fputs("procwatch: out of memory\n", stderr);
+	}
+	return sink;
+}
+
+/*
+ * A full file (RLIMIT_FSIZE: SIGXFSZ, whose default action is to die) or a
+ * reader that went away (SIGPIPE) must end in a failed write that is
+ * reported, not in a silent death (signal(7), setrlimit(2)).  Only where
+ * no command is started after it: an ignored signal stays ignored across
+ * execve(2), and the command must get the dispositions procwatch got.
+ */
+static void
+ignore_write_signals(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
 /* Feeds every event of the trace to the sink; 125 if it was not read whole. */
 static int
 replay_into(struct pw_replay *r, struct pw_sink *sink)
@@ -139,24 +172,24 @@ show_main(int argc, char **argv)
 		fprintf(stderr, "procwatch: cannot read %s: %s\n", path, strerror(errno));
 		return PW_EXIT_FAILURE;
 	}
+	ignore_write_signals();
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
 	if (r && (out = open_output(opts.output)))
-		sink = opts.failed ? new_failed_sink(&opts, out, &failures)
-				   : new_sink(&opts, out);
+		sink = checked(opts.failed ? new_failed_sink(&opts, out, &failures)
+					   : new_sink(&opts, out),
+			       opts.output, PW_OUTPUT_SHOW);
 	if (sink) {
 		status = replay_into(r, sink);
+		/*
+		 * --failed is for CI: failures found say more than damage, but
+		 * a list that could not be written says nothing: that wins.
+		 */
 		if (pw_sink_close(sink) < 0)
 			status = PW_EXIT_FAILURE;
-		/* --failed is for CI: failures found say more than damage. */
-		if (failures)
+		else if (failures)
 			status = 1;
-	} else if (r && out) {
-		fputs("procwatch: out of memory\n", stderr);
-	}
-	if (out && out != stderr && fclose(out) != 0) {
-		fprintf(stderr, "procwatch: writing %s failed: %s\n", opts.output,
-			strerror(errno));
-		status = PW_EXIT_FAILURE;
+	} else if (out && out != stderr) {
+		fclose(out);
 	}
 	pw_replay_free(r);
 	if (in != stdin)
@@ -182,24 +215,22 @@ main(int argc, char **argv)
 	out = open_output(opts.output);
 	if (!out)
 		return PW_EXIT_FAILURE;
-	sink = new_sink(&opts, out);
-	if (!sink) {
-		fputs("procwatch: out of memory\n", stderr);
+	sink = checked(new_sink(&opts, out), opts.output, PW_OUTPUT_TRACE);
+	if (!sink)
 		return PW_EXIT_FAILURE;
-	}
 	status = pw_trace_command(&opts, sink, &killed_by);
 	/*
-	 * A write error was reported when it happened, and tracing went on.
-	 * An incomplete trace is procwatch's failure, but a failing command's
-	 * own status says more, so it wins.
+	 * The tracer ignores them once the command runs; a launch that failed
+	 * never got there, and the close may still write (tree, perfetto).
+	 */
+	ignore_write_signals();
+	/*
+	 * A write error was reported once, when it happened, and tracing went
+	 * on.  An incomplete trace is procwatch's failure, but a failing
+	 * command's own status says more, so it wins.
 	 */
 	if (pw_sink_close(sink) < 0 && status == 0)
 		status = PW_EXIT_FAILURE;
-	if (out != stderr && fclose(out) != 0 && status == 0) {
-		fprintf(stderr, "procwatch: writing %s failed: %s\n", opts.output,
-			strerror(errno));
-		status = PW_EXIT_FAILURE;
-	}
 	if (killed_by)
 		pw_die_by_signal(killed_by);
 	return status;

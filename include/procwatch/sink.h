@@ -63,6 +63,24 @@ struct pw_sink *pw_sink_tree_new(FILE *out, const struct pw_view_opts *opts);
  */
 struct pw_sink *pw_sink_perfetto_new(FILE *out, const struct pw_view_opts *opts);
 
+/* What the output holds, for the words of a write failure's message. */
+enum pw_output_use {
+	PW_OUTPUT_TRACE,	/* a live run's trace */
+	PW_OUTPUT_SHOW,		/* procwatch show: a view of a recorded trace */
+};
+
+/*
+ * Wraps inner so that the first write failure of its output (an event, its
+ * close, or closing the stream) is reported once, in one line on err naming
+ * the output and the errno text; after it, events go no further.  name
+ * NULL: "standard output" if the stream is stdout, else "standard error".
+ * Its close also closes inner's stream unless that is stdout or stderr, and
+ * returns the first -errno, or 0 if every write succeeded.  NULL when out
+ * of memory (inner is then left to the caller).
+ */
+struct pw_sink *pw_sink_checked_new(struct pw_sink *inner, const char *name,
+				    enum pw_output_use use, FILE *err);
+
 static inline int
 pw_sink_event(struct pw_sink *sink, const struct pw_event *ev)
 {

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Stamping events with the time and the task they happened in, and handing
- * them to the sink.  A sink that fails (disk full, reader gone) is reported
- * once; tracing goes on, because stopping would change what the traced
- * command does, and the lost events are counted in the end event.
+ * them to the sink.  A sink that fails (disk full, reader gone) is given no
+ * more events; the sink itself reports the failure (main.c wraps every
+ * sink in src/sink/checked.c).  Tracing goes on, because stopping would
+ * change what the traced command does, and the lost events are counted in
+ * the end event.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "tracer_internal.h"
@@ -37,16 +37,11 @@ tracer_event_init(struct tracer *t, struct pw_event *ev,
 void
 tracer_emit(struct tracer *t, struct pw_event *ev)
 {
-	int err;
-
 	if (t->sink_failed) {
 		t->lost++;
-	} else if ((err = pw_sink_event(t->sink, ev)) < 0) {
+	} else if (pw_sink_event(t->sink, ev) < 0) {
 		t->sink_failed = true;
 		t->lost++;
-		fprintf(stderr, "procwatch: writing the trace failed: %s; the "
-			"command runs on, untouched, and procwatch will exit 125 "
-			"if it succeeds\n", strerror(-err));
 	}
 	pw_event_clear(ev);
 }

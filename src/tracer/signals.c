@@ -100,11 +100,13 @@ signals_setup_tracer(pid_t root)
 	for (i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
 		catch_unless_ignored(caught_signals[i]);
 	/*
-	 * A reader that closes the output pipe early (procwatch ... | head)
+	 * A reader that closes the output pipe early (procwatch ... | head),
+	 * or an output file that reaches RLIMIT_FSIZE (SIGXFSZ, setrlimit(2)),
 	 * must not kill procwatch: with PTRACE_O_EXITKILL that would kill the
-	 * traced command too.  Write errors are reported instead.
+	 * traced command too.  Write errors (EPIPE, EFBIG) are reported instead.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /* The loop is dispatching: the task table may change. */

@@ -381,20 +381,64 @@ case_exit_status() {
 	check "the command's exit status passes through (3)" exit_is 3
 }
 
-# A trace that cannot be written (a full disk: /dev/full) is said once, the
-# command runs on untouched, and procwatch fails only if the command did not.
-trace_write_failed_ok() {
-	[[ $rc -eq $1 && $(lines "$tmp/out") -eq 1 && $(lines "$tmp/err") -eq 1 ]] &&
+# A trace that cannot be written is said once, in one line naming the
+# output and the error, whenever the format writes (as it goes, at the end
+# event, at close); the command runs on untouched, and procwatch fails only
+# if the command did not.
+write_failed_ok() { # STATUS OUTPUT ERROR
+	[[ $rc -eq $1 && $(lines "$tmp/err") -eq 1 ]] &&
 		grep -qx 'still here' "$tmp/out" &&
-		grep -q '^procwatch: writing the trace failed: No space left on device' "$tmp/err"
+		grep -q "^procwatch: writing $2 failed: $3; the trace is incomplete" "$tmp/err"
 }
 case_trace_write_fails() {
-	pw -o /dev/full sh -c 'echo still here'
-	check "trace to a full disk: one message, the command runs, 125" \
-		trace_write_failed_ok 125
-	pw -o /dev/full sh -c 'echo still here; exit 4'
-	check "trace to a full disk: a failing command keeps its status (4)" \
-		trace_write_failed_ok 4
+	local f
+	for f in timeline tree json perfetto; do
+		pw --format=$f -o /dev/full sh -c 'echo still here'
+		check "$f to a full disk: one message naming it, the command runs, 125" \
+			write_failed_ok 125 /dev/full 'No space left on device'
+		pw --format=$f -o /dev/full sh -c 'echo still here; exit 4'
+		check "$f to a full disk: the message, and a failing command keeps its status (4)" \
+			write_failed_ok 4 /dev/full 'No space left on device'
+	done
+}
+
+# A write that fails part-way: the file reaches RLIMIT_FSIZE (SIGXFSZ,
+# which must not kill procwatch and with it the command), written up to
+# the limit.  ulimit -f counts 1024-byte blocks in bash; the run's trace is
+# several times that.
+case_trace_file_too_large() {
+	local f many='for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done; echo still here'
+	for f in json perfetto; do
+		rm -f "$tmp/big"
+		run bash -c 'ulimit -f 1 && exec "$@"' sh "$PROCWATCH" --format=$f \
+			-o "$tmp/big" sh -c "$many"
+		check "$f past RLIMIT_FSIZE: one message, 125, the command unharmed" \
+			write_failed_ok 125 "$tmp/big" 'File too large'
+		check "$f past RLIMIT_FSIZE: the file holds the trace up to the limit" \
+			test "$(stat -c %s "$tmp/big")" -eq 1024
+	done
+	run bash -c 'ulimit -f 1 && exec "$@"' sh "$PROCWATCH" --json \
+		-o "$tmp/big" sh -c "$many; exit 4"
+	check "json past RLIMIT_FSIZE: a failing command keeps its status (4)" \
+		write_failed_ok 4 "$tmp/big" 'File too large'
+}
+
+# The reader of the trace goes away mid-run: EPIPE, not a SIGPIPE death.
+# The command waits (on the FIFO go) until the reader has read a byte and
+# exited, then runs /bin/true, whose events find nobody to read them.
+case_trace_reader_gone() {
+	local f
+	for f in json timeline; do
+		rm -f "$tmp/pipe" "$tmp/go"
+		mkfifo "$tmp/pipe" "$tmp/go"
+		# Bounded: if procwatch failed early, nobody would open either FIFO.
+		timeout -k 5 60 sh -c 'head -c1 <"$1" >/dev/null; echo go >"$2"' \
+			sh "$tmp/pipe" "$tmp/go" &
+		pw --format=$f -o "$tmp/pipe" sh -c 'read -r x <"$1"; /bin/true; echo still here' sh "$tmp/go"
+		wait $! || true
+		check "$f to a pipe whose reader left: one message (Broken pipe), 125" \
+			write_failed_ok 125 "$tmp/pipe" 'Broken pipe'
+	done
 }
 
 cwd_empty() {
@@ -598,6 +642,8 @@ traced case_timeline_is_live
 traced case_many_children_timeline
 traced case_no_new_privs
 traced case_trace_write_fails
+traced case_trace_file_too_large
+traced case_trace_reader_gone
 traced case_leftovers_stopped
 for sig in SEGV TERM; do
 	if [[ -n $ptrace_skip ]]; then

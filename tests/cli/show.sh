@@ -99,6 +99,35 @@ run "$PROCWATCH" show --format=perfetto -o unfinished.json unfinished.jsonl
 check "unfinished calls: perfetto marks the exec \"exec unfinished\", without errno" \
 	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"unfinished.json\")); m=[e for e in d[\"traceEvents\"] if e[\"name\"]==\"exec unfinished\"]; sys.exit(not (len(m)==1 and m[0][\"pid\"]==501 and \"errno\" not in m[0][\"args\"]))"'
 
+# ---- an output that cannot be written (unfinished.jsonl has failures) ----
+
+# One line naming the output and the error, and 125 whatever the view:
+# --failed too, which would otherwise exit 1 for the failures it found.
+show_write_failed_ok() { # OUTPUT ERROR
+	[[ $rc -eq 125 && ! -s $tmp/out && $(wc -l <"$tmp/err") -eq 1 ]] &&
+		grep -qx "procwatch: writing $1 failed: $2; the output is incomplete" "$tmp/err"
+}
+for view in --format=timeline --format=tree --format=json --format=perfetto --failed; do
+	run "$PROCWATCH" show $view -o /dev/full unfinished.jsonl
+	check "show $view to a full disk: one line naming it, 125" \
+		show_write_failed_ok /dev/full 'No space left on device'
+done
+# Part-way: the copy stops at RLIMIT_FSIZE (1024-byte blocks in bash), and
+# SIGXFSZ must not kill procwatch before it says so.
+run bash -c 'ulimit -f 1 && exec "$@"' sh "$PROCWATCH" show --json -o cut-copy.jsonl unfinished.jsonl
+check "show --json past RLIMIT_FSIZE: one line (File too large), 125, 1024 bytes written" \
+	eval 'show_write_failed_ok cut-copy.jsonl "File too large" && [[ $(stat -c %s cut-copy.jsonl) -eq 1024 ]]'
+# Standard error is a pipe whose reader is gone: EPIPE, not a SIGPIPE death
+# (141).  The message has nowhere to go; the status says it.
+rc=0
+python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stderr=w, timeout=60).returncode)
+' "$PROCWATCH" show unfinished.jsonl >"$tmp/out" 2>"$tmp/err" || rc=$?
+check "show to a pipe nobody reads: 125, not killed by SIGPIPE" eval '[[ $rc -eq 125 ]]'
+
 # ---- a recorded run ----
 
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
