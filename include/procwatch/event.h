@@ -216,6 +216,7 @@ struct pw_start {
 	bool attach;		/* mode: launch or attach */
 	bool seccomp;
 	const char *version;
+	pid_t tracer;		/* procwatch's own pid: the parent of the root, and of its CLONE_PARENT children */
 };
 
 struct pw_end {

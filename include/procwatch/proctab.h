@@ -52,6 +52,7 @@ struct pw_proc {
 	uint64_t reap_us;
 	bool orphaned;		/* its parent exited while it was alive */
 	bool reaped_by_other;	/* reaped, but not by ppid */
+	bool reaped_by_tracer;	/* its parent is procwatch, which reaped it at its death */
 	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
 	struct pw_thread_rec *thread_recs;
 	size_t nthread_recs;
@@ -77,6 +78,7 @@ struct pw_proctab {
 	struct pw_proc *root;
 	struct pw_proc *all, **all_tail;
 	struct pw_proctab_counts counts;
+	pid_t tracer;		/* procwatch's pid, from the start event; 0 if unknown */
 	bool failed;		/* out of memory once: the model is incomplete */
 };
 

@@ -301,6 +301,17 @@ on_exit_event(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *
 	p->exited = true;
 	p->exit_us = ev->time_us;
 	p->status = ex->status;
+	/*
+	 * procwatch is the parent of the root's CLONE_PARENT children (the
+	 * root's parent, kernel/fork.c copy_process), and its wait for the
+	 * death report reaps them: nobody in the trace will.
+	 */
+	if (tab->tracer && p->up && p->ppid == tab->tracer) {
+		p->reaped = true;
+		p->reaped_by_tracer = true;
+		p->reaper = tab->tracer;
+		p->reap_us = ev->time_us;
+	}
 	if (ex->status.kind == PW_STATUS_KILLED)
 		tab->counts.signals++;
 	else if (ex->status.kind == PW_STATUS_EXITED && ex->status.code != 0)
@@ -358,6 +369,8 @@ pw_proctab_event(struct pw_proctab *tab, const struct pw_event *ev)
 		on_exit_event(tab, p, ev);
 		break;
 	case PW_EV_START:
+		tab->tracer = ev->u.start.tracer;
+		break;
 	case PW_EV_SIGNAL:
 	case PW_EV_END:
 		break;

@@ -752,6 +752,7 @@ static int
 get_start(struct ctx *c, json_t *obj, struct pw_start *st)
 {
 	json_t *argv = member(c, obj, "argv", true), *el, *version;
+	long long tracer = 0;
 	struct pw_bytes b;
 	const char *mode;
 	size_t i;
@@ -771,6 +772,11 @@ get_start(struct ctx *c, json_t *obj, struct pw_start *st)
 		st->argv[i] = b.data;
 		st->argc = i + 1;
 	}
+	if (get_int(c, obj, "tracer", false, &tracer) < 0)
+		return -1;
+	if (tracer < 0 || tracer > INT_MAX)
+		return fail(c, "key \"tracer\" is out of range");
+	st->tracer = (pid_t)tracer;
 	version = json_object_get(obj, "version");
 	if (json_is_string(version) &&
 	    !(st->version = strdup(json_string_value(version))))

@@ -159,6 +159,8 @@ put_start(struct pw_json *w, const struct pw_start *st)
 	put_key_string(w, "mode", st->attach ? "attach" : "launch");
 	put_key_bool(w, "seccomp", st->seccomp);
 	put_key_name(w, "version", st->version);
+	if (st->tracer)
+		put_key_int(w, "tracer", st->tracer);
 }
 
 /* The clone3-only keys: what the struct clone_args said beyond the flags. */

@@ -90,7 +90,9 @@ put_marks(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 		return;
 	if (p->orphaned)
 		fputs(", orphaned", out);
-	if (p->reaped && p->reaped_by_other)
+	if (p->reaped_by_tracer)
+		fputs(", reaped by procwatch (its parent)", out);
+	else if (p->reaped && p->reaped_by_other)
 		fprintf(out, ", reaped by %d instead of %d", (int)p->reaper, (int)p->ppid);
 	else if (p->exited && !p->reaped)
 		fputs(p->orphaned ? ", not reaped by a traced process"

@@ -436,6 +436,7 @@ emit_start(struct tracer *t)
 	ev.u.start.attach = false;
 	ev.u.start.seccomp = t->seccomp;
 	ev.u.start.version = PW_VERSION;
+	ev.u.start.tracer = getpid();
 	tracer_emit(t, &ev);
 }
 

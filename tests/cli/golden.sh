@@ -162,7 +162,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..38"
+echo "1..40"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -184,4 +184,6 @@ golden fd-leak -- sh -c 'exec 5</dev/null; /bin/true; /bin/true 2'
 golden thread-fork -- "$h/pw_thread_fork"
 golden zombie -- "$h/pw_zombie_warn" zombie
 golden unreaped -- "$h/pw_zombie_warn" unreaped
+# The command's own CLONE_PARENT child: procwatch is its parent and reaps it.
+golden clone-parent --format=tree -- "$h/pw_clone_parent"
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
