@@ -23,6 +23,13 @@ enum pw_event_kind {
 	PW_EV_START,
 	PW_EV_SPAWN,
 	PW_EV_EXEC,
+	/*
+	 * execveat with AT_EXECVE_CHECK (Linux 6.14): the kernel checked
+	 * whether the file could be executed and executed nothing.  Same
+	 * payload as an exec (u.exec), but no new program: kept apart so that
+	 * nothing mistakes it for one.
+	 */
+	PW_EV_EXEC_CHECK,
 	PW_EV_WAIT,
 	PW_EV_EXIT,
 	PW_EV_SIGNAL,
@@ -239,6 +246,13 @@ struct pw_event {
 		struct pw_end end;
 	} u;
 };
+
+/* An exec or an exec check: the events whose payload is u.exec. */
+static inline bool
+pw_event_is_exec_like(const struct pw_event *ev)
+{
+	return ev->kind == PW_EV_EXEC || ev->kind == PW_EV_EXEC_CHECK;
+}
 
 /* Frees what the event owns (exec path, argv, stacks) and zeroes those fields. */
 void pw_event_clear(struct pw_event *ev);

@@ -34,9 +34,11 @@ int pw_errno_from_name(const char *name);
 typedef void (*pw_flag_fn)(void *data, const char *name, uint64_t bits);
 void pw_clone_flags_each(uint64_t flags, pw_flag_fn fn, void *data);
 void pw_wait_options_each(uint64_t options, pw_flag_fn fn, void *data);
+void pw_at_flags_each(uint64_t flags, pw_flag_fn fn, void *data);
 /* Inverse for the replay reader: bit for "CLONE_VM"; 0 if unknown. */
 uint64_t pw_clone_flag_from_name(const char *name);
 uint64_t pw_wait_option_from_name(const char *name);
+uint64_t pw_at_flag_from_name(const char *name);
 
 /* "P_ALL", "P_PID", "P_PGID", "P_PIDFD"; NULL if unknown. */
 const char *pw_idtype_name(int idtype);

@@ -20,6 +20,7 @@ static const char *const event_kind_names[] = {
 	[PW_EV_START] = "start",
 	[PW_EV_SPAWN] = "spawn",
 	[PW_EV_EXEC] = "exec",
+	[PW_EV_EXEC_CHECK] = "exec_check",
 	[PW_EV_WAIT] = "wait",
 	[PW_EV_EXIT] = "exit",
 	[PW_EV_SIGNAL] = "signal",
@@ -126,7 +127,7 @@ pw_event_clear(struct pw_event *ev)
 
 	if (ev && ev->kind == PW_EV_SPAWN)
 		pw_stack_clear(&ev->u.spawn.stack);
-	if (!ev || ev->kind != PW_EV_EXEC)
+	if (!ev || !pw_event_is_exec_like(ev))
 		return;
 	ex = &ev->u.exec;
 	pw_stack_clear(&ex->stack);

@@ -43,6 +43,11 @@
 #define CLONE_ARGS_SIZE_VER2	88	/* adds cgroup */
 #endif
 
+/* include/uapi/linux/fcntl.h */
+#ifndef AT_EXECVE_CHECK
+#define AT_EXECVE_CHECK		0x10000	/* Linux 6.14: check, do not execute */
+#endif
+
 /* include/uapi/linux/wait.h */
 #ifndef WNOWAIT
 #define WNOWAIT			0x01000000

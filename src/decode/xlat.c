@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Names for kernel constants (signals, errno values, CLONE_* flags, wait
- * options, waitid id types), built from the X-macro tables in the xlat
+ * options, execveat flags, waitid id types), built from the X-macro tables in the xlat
  * directory's .def files.  Lookups by number index small arrays; lookups
  * by name (only the replay reader needs them) scan the tables.
  */
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,10 @@ static const struct pw_xlat clone_flags[] = {
 
 static const struct pw_xlat wait_options[] = {
 #include "xlat/wait_options.def"
+};
+
+static const struct pw_xlat at_flags[] = {
+#include "xlat/at_flags.def"
 };
 #undef PW_XLAT
 
@@ -184,6 +189,20 @@ pw_clone_flag_from_name(const char *name)
 	const struct pw_xlat *x;
 
 	x = xlat_by_name(clone_flags, PW_ARRAY_SIZE(clone_flags), name);
+
+	return x ? x->val : 0;
+}
+
+void
+pw_at_flags_each(uint64_t flags, pw_flag_fn fn, void *data)
+{
+	flags_each(at_flags, PW_ARRAY_SIZE(at_flags), flags, fn, data);
+}
+
+uint64_t
+pw_at_flag_from_name(const char *name)
+{
+	const struct pw_xlat *x = xlat_by_name(at_flags, PW_ARRAY_SIZE(at_flags), name);
 
 	return x ? x->val : 0;
 }

@@ -159,3 +159,12 @@ pw_explain_status(const struct pw_status *st, char *buf, size_t size)
 	}
 	return buf;
 }
+
+/* include/uapi/linux/fcntl.h, Documentation/userspace-api/check_exec.rst */
+const char *
+pw_explain_exec_check(void)
+{
+	return "execveat with AT_EXECVE_CHECK only asks whether the file could be "
+	       "executed (as an interpreter does before running a script); nothing "
+	       "is executed and the process is unchanged";
+}

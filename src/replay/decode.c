@@ -295,17 +295,6 @@ get_errno(struct ctx *c, json_t *obj, const char *key, int *out)
 	return fail(c, "key \"%s\" is not an errno name", key);
 }
 
-/* execveat's two AT_* flags: too few for an xlat table, as in sink_common.c. */
-static uint64_t
-at_flag_from_name(const char *name)
-{
-	if (strcmp(name, "AT_EMPTY_PATH") == 0)
-		return AT_EMPTY_PATH;
-	if (strcmp(name, "AT_SYMLINK_NOFOLLOW") == 0)
-		return AT_SYMLINK_NOFOLLOW;
-	return 0;
-}
-
 /* An array of flag names; bits without a name come as one "0x..." string. */
 static int
 get_flags(struct ctx *c, json_t *obj, const char *key, bool required,
@@ -625,7 +614,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 
 	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, &ex->call) < 0 ||
 	    get_small(c, obj, "dirfd", ex->call == PW_CALL_EXECVEAT, &ex->dirfd) < 0 ||
-	    get_flags(c, obj, "at_flags", false, at_flag_from_name, &at_flags) < 0 ||
+	    get_flags(c, obj, "at_flags", false, pw_at_flag_from_name, &at_flags) < 0 ||
 	    get_bytes(c, obj, "path", true, &ex->path) < 0 ||
 	    get_argv(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "argv_truncated", false, &ex->argv_truncated) < 0 ||
@@ -793,6 +782,7 @@ get_kind_keys(struct ctx *c, json_t *obj, struct pw_event *ev)
 	case PW_EV_SPAWN:
 		return get_spawn(c, obj, &ev->u.spawn);
 	case PW_EV_EXEC:
+	case PW_EV_EXEC_CHECK:
 		return get_exec(c, obj, &ev->u.exec);
 	case PW_EV_WAIT:
 		return get_wait(c, obj, &ev->u.wait);

@@ -304,7 +304,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 		put_key_int(w, "dirfd", ex->dirfd);
 		pw_json_key(w, "at_flags");
 		pw_json_array_begin(w);
-		pw_sink_at_flags_each(ex->at_flags, put_flag, w);
+		pw_at_flags_each((unsigned int)ex->at_flags, put_flag, w);
 		pw_json_array_end(w);
 	}
 	pw_json_key(w, "path");
@@ -435,6 +435,7 @@ put_kind_keys(struct pw_json *w, const struct pw_event *ev)
 		put_spawn(w, &ev->u.spawn);
 		break;
 	case PW_EV_EXEC:
+	case PW_EV_EXEC_CHECK:
 		put_exec(w, &ev->u.exec);
 		break;
 	case PW_EV_WAIT:

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Helpers the sinks share so that the JSON and text output name things the
- * same way: errno names with a numeric fallback, execveat's AT_* flags (a
- * two-entry table not worth an xlat .def file), wait status kinds.  Nothing
- * here writes output.
+ * same way: errno names with a numeric fallback, wait status kinds.
+ * Nothing here writes output.
  */
-#include <fcntl.h>
 #include <stdio.h>
 
 #include "sink_common.h"
@@ -19,27 +17,6 @@ pw_sink_errno_str(int err, char *buf, size_t size)
 		return name;
 	snprintf(buf, size, "E%d", err);
 	return buf;
-}
-
-static const struct pw_xlat at_flags[] = {
-	{ AT_EMPTY_PATH, "AT_EMPTY_PATH" },
-	{ AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW" },
-};
-
-void
-pw_sink_at_flags_each(int flags, pw_flag_fn fn, void *data)
-{
-	uint64_t left = (uint64_t)(unsigned int)flags;
-	size_t i;
-
-	for (i = 0; i < sizeof(at_flags) / sizeof(at_flags[0]); i++) {
-		if (left & at_flags[i].val) {
-			fn(data, at_flags[i].name, at_flags[i].val);
-			left &= ~at_flags[i].val;
-		}
-	}
-	if (left)
-		fn(data, NULL, left);
 }
 
 const char *

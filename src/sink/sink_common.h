@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Small helpers shared by the sinks in src/sink/ only: naming errno values
- * that xlat does not know, execveat's AT_* flags and wait status kinds.
+ * that xlat does not know and wait status kinds.
  */
 #ifndef PROCWATCH_SINK_COMMON_H
 #define PROCWATCH_SINK_COMMON_H
@@ -13,8 +13,6 @@
 
 /* "ENOENT", or "E<n>" for a number xlat has no name for; returns buf or a constant. */
 const char *pw_sink_errno_str(int err, char *buf, size_t size);
-/* As pw_clone_flags_each(), for execveat's AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW. */
-void pw_sink_at_flags_each(int flags, pw_flag_fn fn, void *data);
 /* "exited", "killed", "stopped", "continued", "trapped"; NULL for NONE. */
 const char *pw_sink_status_kind_name(enum pw_status_kind kind);
 

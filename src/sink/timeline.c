@@ -196,7 +196,7 @@ put_event_stack(struct timeline *tl, const struct pw_event *ev)
 {
 	if (ev->kind == PW_EV_SPAWN)
 		put_stack(tl, &ev->u.spawn.stack);
-	else if (ev->kind == PW_EV_EXEC)
+	else if (pw_event_is_exec_like(ev))
 		put_stack(tl, &ev->u.exec.stack);
 }
 
@@ -283,7 +283,7 @@ put_exec_path(FILE *out, const struct pw_exec *ex)
 			fputs(", AT_FDCWD", out);
 		else
 			fprintf(out, ", fd %d", ex->dirfd);
-		pw_sink_at_flags_each(ex->at_flags, put_at_flag, out);
+		pw_at_flags_each((unsigned int)ex->at_flags, put_at_flag, out);
 	}
 	putc(')', out);
 }
@@ -338,6 +338,28 @@ put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fol
 	}
 	if (ex->old_tid)
 		fprintf(out, "  (by thread %d, now the leader)", (int)ex->old_tid);
+}
+
+/* An execveat with AT_EXECVE_CHECK: the answer, not a new program. */
+static void
+put_exec_check(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_exec *ex = &ev->u.exec;
+	FILE *out = tl->base.out;
+
+	put_head(tl, ev, false);
+	fputs("exec check ", out);
+	pw_view_event_argv(out, &tl->opts, ex);
+	put_exec_path(out, ex);
+	if (ex->result == PW_RESULT_UNFINISHED) {
+		fputs("  ", out);
+		put_unfinished(tl);
+	} else if (ex->result < 0) {
+		fputs("  failed: ", out);
+		pw_view_errno(out, (int)-ex->result);
+	} else {
+		fputs("  executable, not executed", out);
+	}
 }
 
 /* Frees what exec_copy() made (path, argv, stack: the rest is not copied). */
@@ -639,6 +661,9 @@ put_event(struct timeline *tl, const struct pw_event *ev)
 	case PW_EV_EXEC:
 		put_exec(tl, ev, 1, 0);
 		return true;
+	case PW_EV_EXEC_CHECK:
+		put_exec_check(tl, ev);
+		return true;
 	case PW_EV_WAIT:
 		put_wait(tl, ev);
 		return true;
@@ -694,6 +719,9 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 			return;
 		for (lines = pw_explain_exec(); *lines; lines++)
 			put_note(tl, PW_COLOR_DIM, "#", *lines);
+		return;
+	case PW_EV_EXEC_CHECK:
+		put_note(tl, PW_COLOR_DIM, "#", pw_explain_exec_check());
 		return;
 	case PW_EV_WAIT:
 		if (ev->u.wait.result <= 0 || ev->u.wait.status.kind == PW_STATUS_NONE)

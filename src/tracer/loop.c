@@ -256,7 +256,7 @@ finish_unfinished_call(struct tracer *t, struct task *task)
 		return;
 	if (ev->kind == PW_EV_SPAWN)
 		ev->u.spawn.result = PW_RESULT_UNFINISHED;
-	else if (ev->kind == PW_EV_EXEC)
+	else if (pw_event_is_exec_like(ev))
 		ev->u.exec.result = PW_RESULT_UNFINISHED;
 	else
 		return;

@@ -25,18 +25,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "src/decode/linux_compat.h"
 #include "tracer_internal.h"
 
 /*
- * Kernel-internal restart codes (include/linux/errno.h).  A tracer sees them
- * at the syscall-exit stop of an interrupted call; the program never does:
- * the call is restarted or returns EINTR once the signal is handled.
+ * The kernel-internal restart codes (ERESTARTSYS...: linux_compat.h) are
+ * seen at the syscall-exit stop of an interrupted call; the program never
+ * sees them: the call is restarted or returns EINTR once the signal is
+ * handled.
  */
-#define ERESTARTSYS		512
-#define ERESTARTNOINTR		513
-#define ERESTARTNOHAND		514
-#define ERESTART_RESTARTBLOCK	516
-
 static bool
 is_restart(long rval)
 {
@@ -151,6 +148,10 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	} else if (is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
+		/* Linux 6.14: a check of the file that executes nothing. */
+		if (ev->u.exec.call == PW_CALL_EXECVEAT &&
+		    (ev->u.exec.at_flags & AT_EXECVE_CHECK))
+			ev->kind = PW_EV_EXEC_CHECK;
 		resolve_empty_path(task, &ev->u.exec);
 		/* Where a relative path and the new program start from. */
 		procfs_task_link(task->tid, "cwd", &ev->u.exec.cwd);
@@ -523,7 +524,7 @@ on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
 		task->tgid = pid;
 	}
 	ev = &task->pending;
-	if (!is_exec(task->in_call)) {
+	if (!is_exec(task->in_call) || ev->kind != PW_EV_EXEC) {
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		stack_not_taken(t, &ev->u.exec.stack);

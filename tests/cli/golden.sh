@@ -162,7 +162,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-echo "1..40"
+echo "1..42"
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -186,4 +186,11 @@ golden zombie -- "$h/pw_zombie_warn" zombie
 golden unreaped -- "$h/pw_zombie_warn" unreaped
 # The command's own CLONE_PARENT child: procwatch is its parent and reaps it.
 golden clone-parent --format=tree -- "$h/pw_clone_parent"
+# execveat(AT_EXECVE_CHECK) checks and executes nothing (Linux 6.14).
+if "$h/pw_exec_check" >/dev/null 2>&1 3>&-; then
+	golden exec-check -- "$h/pw_exec_check"
+else
+	skip "exec-check: the kernel has no AT_EXECVE_CHECK (Linux 6.14)"
+	skip "exec-check (replayed): the kernel has no AT_EXECVE_CHECK"
+fi
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'

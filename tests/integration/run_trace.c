@@ -1262,7 +1262,8 @@ static void
 check_common_keys(const json_t *ev, size_t line)
 {
 	static const char *const kinds[] = {
-		"start", "spawn", "exec", "wait", "exit", "signal", "end", NULL,
+		"start", "spawn", "exec", "exec_check", "wait", "exit", "signal", "end",
+		NULL,
 	};
 	const json_t *t = json_object_get(ev, "t");
 
@@ -1391,7 +1392,7 @@ check_kind_keys(const json_t *ev, size_t line)
 	check_common_keys(ev, line);
 	if (strcmp(k, "spawn") == 0)
 		check_spawn_keys(ev);
-	else if (strcmp(k, "exec") == 0)
+	else if (strcmp(k, "exec") == 0 || strcmp(k, "exec_check") == 0)
 		check_exec_keys(ev);
 	else if (strcmp(k, "wait") == 0)
 		check_wait_keys(ev);

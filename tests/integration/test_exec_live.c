@@ -528,3 +528,49 @@ Test(exec_live, own_seccomp_filter_obeyed)
 	pw_assert_status_exited(json_object_get(pw_reap_of(&r, child), "status"), 3);
 	pw_run_free(&r);
 }
+
+/* ---- pw_exec_check: execveat with AT_EXECVE_CHECK (Linux 6.14) ---- */
+
+/* An array member (at_flags) holds name. */
+static bool
+flags_have(const json_t *ev, const char *key, const char *name)
+{
+	return pw_ev_array_has(ev, key, name);
+}
+
+/*
+ * A check executes nothing: it must be an exec_check event, never an exec
+ * (the process keeps its name and image; only the real exec of /bin/true
+ * after the two checks is one).
+ */
+Test(exec_live, exec_check_is_no_exec)
+{
+	json_t *ev, *checks[3] = { NULL };
+	struct pw_run r;
+	size_t i = 0, n = 0;
+	pid_t pid;
+
+	pw_require_ptrace();
+	pw_run_checked("pw_exec_check", NULL, &r);
+	if (pw_facts_has(&r, "skip")) {
+		pw_run_free(&r);
+		cr_skip_test("this kernel has no AT_EXECVE_CHECK (Linux 6.14)");
+	}
+	pid = (pid_t)pw_facts_get_int(&r, "pid");
+	while ((ev = pw_event_next(&r, "exec_check", &i))) {
+		cr_assert(n < 2, "a third check: %s", pw_ev_dump(ev));
+		checks[n++] = ev;
+		cr_assert_eq(pw_ev_int(ev, "pid"), pid, "%s", pw_ev_dump(ev));
+		cr_assert_str_eq(pw_ev_str(ev, "call"), "execveat");
+		cr_assert(flags_have(ev, "at_flags", "AT_EXECVE_CHECK"), "%s", pw_ev_dump(ev));
+	}
+	cr_assert_eq(n, 2, "expected two exec_check events, got %zu", n);
+	cr_assert_eq(pw_ev_int(checks[0], "result"), 0, "%s", pw_ev_dump(checks[0]));
+	cr_assert_str_eq(pw_ev_str(checks[0], "path"), "/usr/bin/true");
+	cr_assert_eq(pw_ev_int(checks[1], "result"), -pw_facts_get_int(&r, "check_errno"));
+	cr_assert_str_eq(pw_ev_str(checks[1], "errno"), "EACCES");
+	/* The launch and /bin/true: the checks are not execs. */
+	cr_assert_eq(pw_event_count(&r, "exec"), 2);
+	cr_assert_str_eq(pw_ev_str(pw_exec_ok_nth(&r, pid, 1), "path"), "/bin/true");
+	pw_run_free(&r);
+}
