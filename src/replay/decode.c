@@ -398,7 +398,10 @@ get_spawn_kind(struct ctx *c, json_t *obj, enum pw_spawn_kind *out)
 	return fail(c, "unknown spawn kind \"%s\"", name);
 }
 
-/* The keys only a clone3 spawn has (put_clone3_args() in the sink). */
+/*
+ * The keys only a clone3 spawn has (put_clone3_args() in the sink); size
+ * and cgroup are u64s written as signed 64 bits.
+ */
 static int
 get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 {
@@ -474,9 +477,10 @@ get_frame(struct ctx *c, json_t *v, struct pw_frame *f)
 
 	if (!json_is_object(v))
 		return fail(c, "key \"stack\" holds a non-object");
+	/* A u64 written as signed 64 bits: negative is 2^63 and above. */
 	off = json_object_get(v, "off");
-	if (!json_is_integer(off) || json_integer_value(off) < 0)
-		return fail(c, "key \"stack\": a frame's \"off\" is not a non-negative integer");
+	if (!json_is_integer(off))
+		return fail(c, "key \"stack\": a frame's \"off\" is not an integer");
 	f->off = (uint64_t)json_integer_value(off);
 	if (get_ip(c, v, &f->ip) < 0 ||
 	    get_frame_str(c, v, "fn", &f->fn) < 0 ||
