@@ -359,10 +359,14 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 	return fail(c, "unknown status kind \"%s\"", kind);
 }
 
-/* "call": a name from pw_call_name(), one of those the kind allows. */
+/*
+ * "call": a name from pw_call_name(), one of those the kind allows; or,
+ * where unknown_ok, null: a spawn or exec seen only by its ptrace event
+ * (a 32-bit int $0x80 call), whose call procwatch does not know.
+ */
 static int
 get_call(struct ctx *c, json_t *obj, enum pw_call first, enum pw_call last,
-	 bool required, enum pw_call *out)
+	 bool required, bool unknown_ok, enum pw_call *out)
 {
 	json_t *v = member(c, obj, "call", required);
 	const char *name;
@@ -371,6 +375,8 @@ get_call(struct ctx *c, json_t *obj, enum pw_call first, enum pw_call last,
 	*out = PW_CALL_NONE;
 	if (!v)
 		return required ? -1 : 0;
+	if (unknown_ok && json_is_null(v))
+		return 0;
 	name = json_is_string(v) ? json_string_value(v) : "";
 	for (i = (int)first; i <= (int)last; i++) {
 		if (strcmp(name, pw_call_name((enum pw_call)i)) == 0) {
@@ -529,7 +535,7 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 {
 	int child = 0, parent = 0;
 
-	if (get_call(c, obj, PW_CALL_CLONE, PW_CALL_VFORK, true, &sp->call) < 0 ||
+	if (get_call(c, obj, PW_CALL_CLONE, PW_CALL_VFORK, true, true, &sp->call) < 0 ||
 	    get_flags(c, obj, "flags", true, pw_clone_flag_from_name, &sp->flags) < 0 ||
 	    get_signal(c, obj, "exit_signal", true, true, &sp->exit_signal) < 0 ||
 	    get_spawn_kind(c, obj, &sp->kind) < 0 ||
@@ -602,7 +608,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	uint64_t at_flags = 0;
 	int old_tid = 0;
 
-	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, &ex->call) < 0 ||
+	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, true, &ex->call) < 0 ||
 	    get_small(c, obj, "dirfd", ex->call == PW_CALL_EXECVEAT, &ex->dirfd) < 0 ||
 	    get_flags(c, obj, "at_flags", false, at_flag_from_name, &at_flags) < 0 ||
 	    get_bytes(c, obj, "path", true, &ex->path) < 0 ||
@@ -651,7 +657,7 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 {
 	uint64_t options = 0;
 
-	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, &wt->call) < 0 ||
+	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, false, &wt->call) < 0 ||
 	    get_wait_target(c, obj, wt) < 0 ||
 	    get_flags(c, obj, "options", true, pw_wait_option_from_name, &options) < 0 ||
 	    get_result(c, obj, false, &wt->result) < 0 ||
@@ -667,7 +673,7 @@ get_exit(struct ctx *c, json_t *obj, struct pw_exit *ex)
 	struct pw_status *st = &ex->status;
 
 	if (get_bool(c, obj, "thread", true, &ex->thread) < 0 ||
-	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, &ex->call) < 0)
+	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, false, &ex->call) < 0)
 		return -1;
 	if (json_object_get(obj, "code")) {
 		st->kind = PW_STATUS_EXITED;

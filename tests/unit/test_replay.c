@@ -623,6 +623,49 @@ Test(replay, unfinished_calls_round_trip_byte_for_byte)
 	replayed_free(&rp);
 }
 
+/*
+ * A spawn or exec made through the 32-bit int $0x80 interface is seen only
+ * by its ptrace event: its call is unknown, written null, and an exec has
+ * no path or argv (tracer/syscall_stop.c, on_spawn_event, on_exec_event).
+ */
+static const struct pw_event unseen_events[] = {
+	{ .kind = PW_EV_START, .time_us = 1, .pid = 10, .tid = 10,
+	  .u.start = { .argv = start_argv, .argc = 3, .seccomp = true, .version = "0.1.0" } },
+	{ .kind = PW_EV_SPAWN, .time_us = 2, .pid = 10, .tid = 10,
+	  .u.spawn = { .call = PW_CALL_NONE, .exit_signal = SIGCHLD, .kind = PW_SPAWN_FORK,
+		       .child = 11, .parent = 10, .result = 11,
+		       .stack = { .requested = true, .note = "not taken" } } },
+	{ .kind = PW_EV_EXEC, .time_us = 3, .pid = 11, .tid = 11,
+	  .u.exec = { .call = PW_CALL_NONE, .exe = { .data = "/bin/true", .len = 9 } } },
+	{ .kind = PW_EV_EXIT, .time_us = 4, .pid = 11, .tid = 11,
+	  .u.exit = { .status = { .kind = PW_STATUS_EXITED, .code = 5 } } },
+	{ .kind = PW_EV_END, .time_us = 5, .pid = 10, .tid = 10,
+	  .u.end = { .status = { .kind = PW_STATUS_EXITED } } },
+};
+#define NUNSEEN_EVENTS (sizeof(unseen_events) / sizeof(unseen_events[0]))
+
+Test(replay, calls_seen_only_by_their_event_round_trip)
+{
+	char *json = render(unseen_events, NUNSEEN_EVENTS, false), *again;
+	struct replayed rp;
+
+	cr_assert_not_null(strstr(json, "\"call\":null,\"flags\":[]"), "%s", json);
+	replay(json, strlen(json), &rp);
+	cr_assert_str_eq(rp.err, "");
+	cr_assert_eq(rp.n, NUNSEEN_EVENTS);
+	cr_assert_eq(rp.ev[1].u.spawn.call, PW_CALL_NONE);
+	cr_assert_eq(rp.ev[1].u.spawn.child, 11);
+	cr_assert_eq(rp.ev[2].u.exec.call, PW_CALL_NONE);
+	cr_assert_null(rp.ev[2].u.exec.path.data);
+	cr_assert_str_eq(rp.ev[2].u.exec.exe.data, "/bin/true");
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
+	free(assert_timeline_round_trip(unseen_events, NUNSEEN_EVENTS));
+}
+
 #define EXEC_PRE "{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"path\":\"/x\",\"argv\":[],"
 #define FORK_PRE "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[],\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,"
 #define WAIT_PRE "{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":\"wait4\",\"target\":-1,\"options\":[],"
@@ -648,6 +691,9 @@ Test(replay, unfinished_is_null_only_where_it_can_be)
 		LINE2_DAMAGE(FORK_PRE "\"result\":2,\"child\":2}", "missing key \"parent\""),
 		LINE2_DAMAGE(EXEC_PRE "\"result\":\"?\"}", "key \"result\" is not an integer"),
 		LINE2_DAMAGE(EXEC_PRE "\"errno\":\"EPERM\"}", "missing key \"result\""),
+		/* Only a spawn's or exec's call can be unknown. */
+		LINE2_DAMAGE("{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":null,\"target\":-1,\"options\":[],\"result\":0}",
+			     "unknown call \"\""),
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
