@@ -602,15 +602,35 @@ get_fds(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	return 0;
 }
 
+/*
+ * The call, and execveat's dirfd and at_flags.  fs/exec.c runs execve as
+ * execveat(AT_FDCWD, ..., 0), and the decoder records it so; the trace
+ * leaves that out.  An exec whose call is unknown was never decoded.
+ */
+static int
+get_exec_call(struct ctx *c, json_t *obj, struct pw_exec *ex)
+{
+	uint64_t at_flags = 0;
+
+	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, true, &ex->call) < 0)
+		return -1;
+	if (ex->call == PW_CALL_EXECVE)
+		ex->dirfd = AT_FDCWD;
+	if (ex->call != PW_CALL_EXECVEAT)
+		return 0;
+	if (get_small(c, obj, "dirfd", true, &ex->dirfd) < 0 ||
+	    get_flags(c, obj, "at_flags", false, at_flag_from_name, &at_flags) < 0)
+		return -1;
+	ex->at_flags = (int)at_flags;
+	return 0;
+}
+
 static int
 get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 {
-	uint64_t at_flags = 0;
 	int old_tid = 0;
 
-	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, true, &ex->call) < 0 ||
-	    get_small(c, obj, "dirfd", ex->call == PW_CALL_EXECVEAT, &ex->dirfd) < 0 ||
-	    get_flags(c, obj, "at_flags", false, at_flag_from_name, &at_flags) < 0 ||
+	if (get_exec_call(c, obj, ex) < 0 ||
 	    get_bytes(c, obj, "path", true, &ex->path) < 0 ||
 	    get_argv(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "argv_truncated", false, &ex->argv_truncated) < 0 ||
@@ -623,7 +643,6 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
 	    get_stack(c, obj, &ex->stack) < 0)
 		return -1;
-	ex->at_flags = (int)at_flags;
 	ex->old_tid = old_tid;
 	return 0;
 }

@@ -666,6 +666,45 @@ Test(replay, calls_seen_only_by_their_event_round_trip)
 	free(assert_timeline_round_trip(unseen_events, NUNSEEN_EVENTS));
 }
 
+/*
+ * The decoder records execve as fs/exec.c runs it, execveat(AT_FDCWD, ...,
+ * 0); the trace writes dirfd and at_flags for execveat only, and the
+ * reader puts AT_FDCWD back.
+ */
+Test(replay, execve_reads_back_at_fdcwd)
+{
+	struct pw_event evs[] = {
+		events[0],
+		{ .kind = PW_EV_EXEC, .time_us = 2, .pid = 100, .tid = 100,
+		  .u.exec = { .call = PW_CALL_EXECVE, .dirfd = AT_FDCWD,
+			      .path = { .data = "/bin/true", .len = 9 } } },
+		{ .kind = PW_EV_EXEC, .time_us = 3, .pid = 100, .tid = 100,
+		  .u.exec = { .call = PW_CALL_EXECVEAT, .dirfd = AT_FDCWD, .at_flags = AT_SYMLINK_NOFOLLOW,
+			      .path = { .data = "/bin/true", .len = 9 } } },
+	};
+	static const char hand[] = START
+		"{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"dirfd\":5,"
+		"\"at_flags\":[\"AT_EMPTY_PATH\"],\"path\":\"/x\",\"argv\":[],\"result\":0}\n" END;
+	char *json = render(evs, 3, false);
+	struct replayed rp;
+
+	replay(json, strlen(json), &rp);
+	cr_assert_eq(rp.n, 3);
+	cr_assert_eq(rp.ev[1].u.exec.dirfd, AT_FDCWD);
+	cr_assert_eq(rp.ev[1].u.exec.at_flags, 0);
+	cr_assert_eq(rp.ev[2].u.exec.dirfd, AT_FDCWD);
+	cr_assert_eq(rp.ev[2].u.exec.at_flags, AT_SYMLINK_NOFOLLOW);
+	free(json);
+	replayed_free(&rp);
+	/* Keys only execveat has mean nothing on an execve. */
+	replay(hand, strlen(hand), &rp);
+	cr_assert_str_eq(rp.err, "");
+	cr_assert_eq(rp.n, 3);
+	cr_assert_eq(rp.ev[1].u.exec.dirfd, AT_FDCWD);
+	cr_assert_eq(rp.ev[1].u.exec.at_flags, 0);
+	replayed_free(&rp);
+}
+
 #define EXEC_PRE "{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"path\":\"/x\",\"argv\":[],"
 #define FORK_PRE "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[],\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,"
 #define WAIT_PRE "{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":\"wait4\",\"target\":-1,\"options\":[],"
