@@ -222,7 +222,12 @@ get_bytes(struct ctx *c, json_t *obj, const char *key, bool required,
 	return 0;
 }
 
-/* "SIGSEGV", "SIGRTMIN+3", "SIG42": what pw_signal_format() writes. */
+/*
+ * "SIGSEGV", "SIGRTMIN+3", "SIG65": what pw_signal_format() writes, for
+ * any int (a status read from a tracee's siginfo may hold any).  Where
+ * nullable, 0 is written null, and a number below is no exit signal
+ * (decode/clone.c never makes one).
+ */
 static int
 get_signal(struct ctx *c, json_t *obj, const char *key, bool required,
 	   bool nullable, int *out)
@@ -238,8 +243,7 @@ get_signal(struct ctx *c, json_t *obj, const char *key, bool required,
 	}
 	if (!json_is_string(v))
 		return fail(c, "key \"%s\" is not a signal name", key);
-	sig = pw_signal_from_name(json_string_value(v));
-	if (sig <= 0)
+	if (!pw_signal_from_name(json_string_value(v), &sig) || (nullable && sig <= 0))
 		return fail(c, "key \"%s\": unknown signal \"%s\"", key,
 			    json_string_value(v));
 	*out = sig;

@@ -705,6 +705,47 @@ Test(replay, execve_reads_back_at_fdcwd)
 	replayed_free(&rp);
 }
 
+/*
+ * Signal numbers come from tracee memory: a clone3 exit signal is any of
+ * 0..INT_MAX (decode/clone.c, clamp_signal), a waitid status any int.
+ * Each is written "SIG<n>" when it has no name, and reads back.
+ */
+Test(replay, signals_of_any_number_round_trip)
+{
+	struct pw_event evs[] = {
+		events[0],
+		{ .kind = PW_EV_SPAWN, .time_us = 2, .pid = 100, .tid = 100,
+		  .u.spawn = { .call = PW_CALL_CLONE3, .exit_signal = INT_MAX, .kind = PW_SPAWN_CLONE,
+			       .parent = 100, .result = -EINVAL, .args_size = 88 } },
+		{ .kind = PW_EV_WAIT, .time_us = 3, .pid = 100, .tid = 100,
+		  .u.wait = { .call = PW_CALL_WAITID, .result = 101,
+			      .status = { .kind = PW_STATUS_KILLED, .signal = INT_MIN } } },
+		{ .kind = PW_EV_WAIT, .time_us = 4, .pid = 100, .tid = 100,
+		  .u.wait = { .call = PW_CALL_WAIT4, .target = -1, .result = 101,
+			      .status = { .kind = PW_STATUS_STOPPED, .signal = 0 } } },
+		{ .kind = PW_EV_SIGNAL, .time_us = 5, .pid = 100, .tid = 100,
+		  .u.signal = { .signal = 255 } },
+	};
+	char *json = render(evs, 5, false), *again;
+	struct replayed rp;
+
+	cr_assert_not_null(strstr(json, "\"exit_signal\":\"SIG2147483647\""), "%s", json);
+	cr_assert_not_null(strstr(json, "\"signal\":\"SIG-2147483648\""), "%s", json);
+	cr_assert_not_null(strstr(json, "\"signal\":\"SIG0\""), "%s", json);
+	replay(json, strlen(json), &rp);
+	cr_assert_eq(rp.n, 5, "%s", rp.err);
+	cr_assert_eq(rp.ev[1].u.spawn.exit_signal, INT_MAX);
+	cr_assert_eq(rp.ev[2].u.wait.status.signal, INT_MIN);
+	cr_assert_eq(rp.ev[3].u.wait.status.kind, PW_STATUS_STOPPED);
+	cr_assert_eq(rp.ev[3].u.wait.status.signal, 0);
+	cr_assert_eq(rp.ev[4].u.signal.signal, 255);
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
+}
+
 #define EXEC_PRE "{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"path\":\"/x\",\"argv\":[],"
 #define FORK_PRE "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[],\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,"
 #define WAIT_PRE "{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":\"wait4\",\"target\":-1,\"options\":[],"
@@ -733,6 +774,35 @@ Test(replay, unfinished_is_null_only_where_it_can_be)
 		/* Only a spawn's or exec's call can be unknown. */
 		LINE2_DAMAGE("{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":null,\"target\":-1,\"options\":[],\"result\":0}",
 			     "unknown call \"\""),
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_damage(&cases[i]);
+}
+
+#define CLONE_SIGNAL(sig) \
+	"{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"clone\",\"flags\":[]," \
+	"\"exit_signal\":\"" sig "\",\"kind\":\"clone\",\"thread\":false,\"parent\":1,\"result\":-22}"
+#define STATUS_SIGNAL(sig) \
+	WAIT_PRE "\"result\":2,\"status\":{\"kind\":\"killed\",\"signal\":\"" sig "\"}}"
+
+/*
+ * A signal is read only as the writer spells it, so that show --json
+ * writes back what it read; an exit signal of 0 is written null, and none
+ * is negative.
+ */
+Test(replay, signal_spellings_the_writer_never_uses_are_damage)
+{
+	static const struct damage_case cases[] = {
+		{ START CLONE_SIGNAL("SIGRTMIN+31") "\n" STATUS_SIGNAL("SIG-1") "\n" END,
+		  PW_REPLAY_EOF, 4, 0, "" },
+		LINE2_DAMAGE(CLONE_SIGNAL("SIG0"), "key \"exit_signal\": unknown signal \"SIG0\""),
+		LINE2_DAMAGE(CLONE_SIGNAL("SIG-6"), "key \"exit_signal\": unknown signal \"SIG-6\""),
+		LINE2_DAMAGE(CLONE_SIGNAL("SIG17"), "key \"exit_signal\": unknown signal \"SIG17\""),
+		LINE2_DAMAGE(STATUS_SIGNAL("SIG42"), "key \"signal\": unknown signal \"SIG42\""),
+		LINE2_DAMAGE(STATUS_SIGNAL("SIG2147483648"),
+			     "key \"signal\": unknown signal \"SIG2147483648\""),
+		LINE2_DAMAGE(STATUS_SIGNAL("SIGRTMIN+33"), "key \"signal\": unknown signal \"SIGRTMIN+33\""),
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
