@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -651,11 +652,38 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	return 0;
 }
 
+/*
+ * waitid's idtype: a name, or the number of one without a name.  The
+ * decoder takes the register's low 32 bits, so any int, negative too.
+ */
+static int
+get_idtype(struct ctx *c, json_t *target, int *out)
+{
+	json_t *v = json_object_get(target, "idtype");
+	json_int_t n;
+
+	if (json_is_string(v)) {
+		*out = pw_idtype_from_name(json_string_value(v));
+		if (*out < 0)
+			return fail(c, "unknown idtype \"%s\"", json_string_value(v));
+		return 0;
+	}
+	if (!json_is_integer(v))
+		return fail(c, "waitid's \"target\" has no \"idtype\"");
+	n = json_integer_value(v);
+	if (n < INT_MIN || n > INT_MAX)
+		return fail(c, "idtype %lld is out of range", (long long)n);
+	if (pw_idtype_name((int)n))
+		return fail(c, "idtype %lld is written as its name", (long long)n);
+	*out = (int)n;
+	return 0;
+}
+
 /* wait4's target is a number, waitid's an object {"idtype","id"}. */
 static int
 get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
 {
-	json_t *v = member(c, obj, "target", true), *idtype;
+	json_t *v = member(c, obj, "target", true);
 
 	if (!v)
 		return -1;
@@ -663,15 +691,8 @@ get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
 		return get_long(c, obj, "target", true, &wt->target);
 	if (!json_is_object(v))
 		return fail(c, "waitid's \"target\" is not an object");
-	idtype = json_object_get(v, "idtype");
-	if (json_is_integer(idtype))
-		wt->idtype = (int)json_integer_value(idtype);
-	else if (json_is_string(idtype))
-		wt->idtype = pw_idtype_from_name(json_string_value(idtype));
-	else
-		return fail(c, "waitid's \"target\" has no \"idtype\"");
-	if (wt->idtype < 0)
-		return fail(c, "unknown idtype \"%s\"", json_string_value(idtype));
+	if (get_idtype(c, v, &wt->idtype) < 0)
+		return -1;
 	return get_long(c, v, "id", true, &wt->target);
 }
 

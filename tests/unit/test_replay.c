@@ -809,6 +809,48 @@ Test(replay, signal_spellings_the_writer_never_uses_are_damage)
 		check_damage(&cases[i]);
 }
 
+#define WAITID_IDTYPE(idtype) \
+	"{\"t\":1,\"event\":\"wait\",\"pid\":1,\"tid\":1,\"call\":\"waitid\"," \
+	"\"target\":{\"idtype\":" idtype ",\"id\":0},\"options\":[],\"result\":-22}"
+
+/*
+ * waitid's idtype is the register's low 32 bits: any int, written as a
+ * number when it has no name.  A negative one used to be refused with a
+ * NULL name in the message.
+ */
+Test(replay, waitid_idtype_of_any_number_round_trips)
+{
+	static const int idtypes[] = { INT_MIN, -1, 4, INT_MAX };
+	static const struct damage_case cases[] = {
+		LINE2_DAMAGE(WAITID_IDTYPE("-2147483649"), "idtype -2147483649 is out of range"),
+		LINE2_DAMAGE(WAITID_IDTYPE("1"), "idtype 1 is written as its name"),
+		LINE2_DAMAGE(WAITID_IDTYPE("\"P_NOPE\""), "unknown idtype \"P_NOPE\""),
+		LINE2_DAMAGE(WAITID_IDTYPE("null"), "waitid's \"target\" has no \"idtype\""),
+	};
+	struct pw_event evs[5] = { events[0] };
+	char *json, *again;
+	struct replayed rp;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		evs[i + 1] = (struct pw_event){
+			.kind = PW_EV_WAIT, .pid = 1, .tid = 1,
+			.u.wait = { .call = PW_CALL_WAITID, .idtype = idtypes[i], .result = -EINVAL },
+		};
+	json = render(evs, 5, false);
+	replay(json, strlen(json), &rp);
+	cr_assert_eq(rp.n, 5, "%s", rp.err);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(rp.ev[i + 1].u.wait.idtype, idtypes[i]);
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_damage(&cases[i]);
+}
+
 /* show's promise holds for unfinished calls too: the view live events gave. */
 Test(replay, timeline_with_unfinished_calls_of_replay_equals_live)
 {
