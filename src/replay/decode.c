@@ -327,6 +327,21 @@ static const char *const status_kinds[] = {
 	[PW_STATUS_TRAPPED] = "trapped",
 };
 
+/*
+ * A stop's signal, and the bits of a ptrace stop above it (decode/wait.c,
+ * set_stop): written only when not 0, and never in the signal's 7 bits.
+ */
+static int
+get_stop(struct ctx *c, json_t *v, struct pw_status *st)
+{
+	if (get_signal(c, v, "signal", true, false, &st->signal) < 0 ||
+	    get_small(c, v, "ptrace_bits", false, &st->code) < 0)
+		return -1;
+	if (json_object_get(v, "ptrace_bits") && (!st->code || (st->code & 0x7f)))
+		return fail(c, "key \"ptrace_bits\" holds the signal's bits or none");
+	return 0;
+}
+
 /* The status object of wait and end; null (or absent) is "none". */
 static int
 get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
@@ -352,10 +367,10 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 	case PW_STATUS_KILLED:
 		if (get_bool(c, v, "core", false, &st->core) < 0)
 			return -1;
-		/* fall through */
+		return get_signal(c, v, "signal", true, false, &st->signal);
 	case PW_STATUS_STOPPED:
 	case PW_STATUS_TRAPPED:
-		return get_signal(c, v, "signal", true, false, &st->signal);
+		return get_stop(c, v, st);
 	case PW_STATUS_CONTINUED:
 		return 0;
 	case PW_STATUS_NONE:

@@ -146,6 +146,9 @@ put_status(struct pw_json *w, const struct pw_status *st)
 	case PW_STATUS_STOPPED:
 	case PW_STATUS_TRAPPED:
 		put_key_signal(w, "signal", st->signal);
+		/* A ptrace stop's event bits (decode/wait.c, set_stop), else 0. */
+		if (st->code)
+			put_key_int(w, "ptrace_bits", st->code);
 		break;
 	case PW_STATUS_NONE:
 	case PW_STATUS_CONTINUED:

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "procwatch/decode.h"
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
 
@@ -805,6 +806,49 @@ Test(replay, signal_spellings_the_writer_never_uses_are_damage)
 		LINE2_DAMAGE(STATUS_SIGNAL("SIGRTMIN+33"), "key \"signal\": unknown signal \"SIGRTMIN+33\""),
 	};
 
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_damage(&cases[i]);
+}
+
+#define STOP_BITS(bits) \
+	WAIT_PRE "\"result\":2,\"status\":{\"kind\":\"stopped\",\"signal\":\"SIGTRAP\",\"ptrace_bits\":" bits "}}"
+
+/*
+ * A stop of a task a process in the tree traces keeps the bits above its
+ * signal: PTRACE_EVENT_* << 8, 0x80 for a syscall stop (ptrace(2)); they
+ * were not written, so the status read back lost them.
+ */
+Test(replay, ptrace_stop_bits_round_trip)
+{
+	struct pw_event evs[3] = {
+		events[0],
+		{ .kind = PW_EV_WAIT, .pid = 1, .tid = 1,
+		  .u.wait = { .call = PW_CALL_WAIT4, .target = -1, .result = 2 } },
+		{ .kind = PW_EV_WAIT, .pid = 1, .tid = 1,
+		  .u.wait = { .call = PW_CALL_WAITID, .result = 2 } },
+	};
+	static const struct damage_case cases[] = {
+		LINE2_DAMAGE(STOP_BITS("0"), "key \"ptrace_bits\" holds the signal's bits or none"),
+		LINE2_DAMAGE(STOP_BITS("385"), "key \"ptrace_bits\" holds the signal's bits or none"),
+		LINE2_DAMAGE(STOP_BITS("\"0x80\""), "key \"ptrace_bits\" is not an integer"),
+	};
+	char *json, *again;
+	struct replayed rp;
+
+	pw_status_from_wait(W_STOPCODE(SIGTRAP) | (1 << 16), &evs[1].u.wait.status);
+	pw_status_from_siginfo(CLD_TRAPPED, SIGTRAP | 0x80 | INT_MIN, &evs[2].u.wait.status);
+	json = render(evs, 3, false);
+	replay(json, strlen(json), &rp);
+	cr_assert_eq(rp.n, 3, "%s", rp.err);
+	cr_assert_eq(rp.ev[1].u.wait.status.code, 1 << 8);
+	cr_assert_eq(rp.ev[1].u.wait.status.signal, SIGTRAP);
+	cr_assert_eq(rp.ev[2].u.wait.status.kind, PW_STATUS_TRAPPED);
+	cr_assert_eq(rp.ev[2].u.wait.status.code, 0x80 | INT_MIN);
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_damage(&cases[i]);
 }
