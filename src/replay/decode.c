@@ -425,6 +425,45 @@ get_spawn_kind(struct ctx *c, json_t *obj, enum pw_spawn_kind *out)
 }
 
 /*
+ * "set_tid": the pids asked for, 1 to PW_SET_TID_MAX of them; with
+ * "set_tid_size", more were asked for than the kernel takes (decode/
+ * clone.c reads none of them then), and set_tid holds PW_SET_TID_MAX.
+ */
+static int
+get_set_tid(struct ctx *c, json_t *obj, struct pw_spawn *sp)
+{
+	json_t *tids = json_object_get(obj, "set_tid"), *el;
+	bool more = json_object_get(obj, "set_tid_size") != NULL;
+	long long asked = 0;
+	json_int_t pid;
+	size_t i;
+
+	if (!tids && !more)
+		return 0;
+	if (!json_is_array(tids) || json_array_size(tids) == 0 ||
+	    json_array_size(tids) > PW_SET_TID_MAX)
+		return fail(c, "key \"set_tid\" is not an array of 1 to %d pids",
+			    PW_SET_TID_MAX);
+	json_array_foreach(tids, i, el) {
+		pid = json_is_integer(el) ? json_integer_value(el) : INT64_MAX;
+		if (pid < INT_MIN || pid > INT_MAX)
+			return fail(c, "key \"set_tid\" holds a non-pid");
+		sp->set_tid[i] = (pid_t)pid;
+	}
+	sp->set_tid_size = json_array_size(tids);
+	if (!more)
+		return 0;
+	if (get_int(c, obj, "set_tid_size", true, &asked) < 0)
+		return -1;
+	/* A u64 written as signed 64 bits: negative is 2^63 and above. */
+	if ((uint64_t)asked <= PW_SET_TID_MAX || sp->set_tid_size != PW_SET_TID_MAX)
+		return fail(c, "key \"set_tid_size\" is not above the %d pids of \"set_tid\"",
+			    PW_SET_TID_MAX);
+	sp->set_tid_size = (size_t)(uint64_t)asked;
+	return 0;
+}
+
+/*
  * The keys only a clone3 spawn has (put_clone3_args() in the sink); size
  * and cgroup are u64s written as signed 64 bits.
  */
@@ -432,8 +471,6 @@ static int
 get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 {
 	long long size = 0, cgroup = 0;
-	json_t *tids, *el;
-	size_t i;
 
 	if (get_int(c, obj, "size", false, &size) < 0 ||
 	    get_bool(c, obj, "args_unreadable", false, &sp->args_unreadable) < 0 ||
@@ -442,19 +479,7 @@ get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 		return -1;
 	sp->args_size = (uint64_t)size;
 	sp->cgroup = (uint64_t)cgroup;
-	tids = json_object_get(obj, "set_tid");
-	if (!tids)
-		return 0;
-	if (!json_is_array(tids) || json_array_size(tids) > PW_SET_TID_MAX)
-		return fail(c, "key \"set_tid\" is not an array of at most %d pids",
-			    PW_SET_TID_MAX);
-	json_array_foreach(tids, i, el) {
-		if (!json_is_integer(el))
-			return fail(c, "key \"set_tid\" holds a non-integer");
-		sp->set_tid[i] = (pid_t)json_integer_value(el);
-	}
-	sp->set_tid_size = json_array_size(tids);
-	return 0;
+	return get_set_tid(c, obj, sp);
 }
 
 /* "0x7f12...": the writer's lowercase hex, at most 64 bits of it. */

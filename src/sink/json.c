@@ -197,6 +197,11 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 			pw_json_int(w, sp->set_tid[i]);
 		pw_json_array_end(w);
 	}
+	/* More than the kernel takes: that call fails, none were read. */
+	if (sp->set_tid_size > PW_SET_TID_MAX) {
+		pw_json_key(w, "set_tid_size");
+		put_u64_bits(w, sp->set_tid_size);
+	}
 	if (sp->flags & PW_CLONE_INTO_CGROUP) {
 		pw_json_key(w, "cgroup");
 		put_u64_bits(w, sp->cgroup);

@@ -810,6 +810,66 @@ Test(replay, signal_spellings_the_writer_never_uses_are_damage)
 		check_damage(&cases[i]);
 }
 
+#define CLONE3_TIDS(keys) \
+	"{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"clone3\",\"flags\":[]," \
+	"\"exit_signal\":null,\"kind\":\"clone\",\"thread\":false,\"parent\":1,\"result\":-22," \
+	"\"errno\":\"EINVAL\",\"size\":88," keys "}"
+#define TIDS32 "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]"
+
+/*
+ * clone_args.set_tid_size is a u64 the decoder records as passed; above
+ * MAX_PID_NS_LEVEL (32) the kernel fails the call without reading the
+ * pids.  The trace wrote 32 of them and lost the size asked for.
+ */
+Test(replay, set_tid_size_above_32_round_trips)
+{
+	static const size_t sizes[] = { 1, 31, 32, 33, SIZE_MAX };
+	static const struct damage_case cases[] = {
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid\":[],\"set_tid_size\":33"),
+			     "key \"set_tid\" is not an array of 1 to 32 pids"),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid_size\":33"),
+			     "key \"set_tid\" is not an array of 1 to 32 pids"),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid_size\":0"),
+			     "key \"set_tid\" is not an array of 1 to 32 pids"),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid\":" TIDS32 ",\"set_tid_size\":\"33\""),
+			     "key \"set_tid_size\" is not an integer"),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid\":" TIDS32 ",\"set_tid_size\":32"),
+			     "key \"set_tid_size\" is not above the 32 pids of \"set_tid\""),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid\":[1,2],\"set_tid_size\":40"),
+			     "key \"set_tid_size\" is not above the 32 pids of \"set_tid\""),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid\":[2147483648]"), "key \"set_tid\" holds a non-pid"),
+		LINE2_DAMAGE(CLONE3_TIDS("\"set_tid\":[\"1\"]"), "key \"set_tid\" holds a non-pid"),
+	};
+	struct pw_event evs[6] = { events[0] };
+	char *json, *again;
+	struct replayed rp;
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		evs[i + 1] = (struct pw_event){
+			.kind = PW_EV_SPAWN, .pid = 1, .tid = 1,
+			.u.spawn = { .call = PW_CALL_CLONE3, .kind = PW_SPAWN_CLONE, .parent = 1,
+				     .result = -EINVAL, .args_size = 88, .set_tid_size = sizes[i],
+				     .set_tid = { INT_MIN, -1, INT_MAX } },
+		};
+	json = render(evs, 6, false);
+	cr_assert_not_null(strstr(json, "\"set_tid_size\":33}"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"set_tid_size\":-1}"), "%s", json);
+	replay(json, strlen(json), &rp);
+	cr_assert_eq(rp.n, 6, "%s", rp.err);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(rp.ev[i + 1].u.spawn.set_tid_size, sizes[i]);
+		cr_assert_eq(rp.ev[i + 1].u.spawn.set_tid[0], INT_MIN);
+	}
+	again = render(rp.ev, rp.n, false);
+	cr_assert_str_eq(again, json);
+	free(again);
+	free(json);
+	replayed_free(&rp);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_damage(&cases[i]);
+}
+
 #define STOP_BITS(bits) \
 	WAIT_PRE "\"result\":2,\"status\":{\"kind\":\"stopped\",\"signal\":\"SIGTRAP\",\"ptrace_bits\":" bits "}}"
 
