@@ -794,7 +794,10 @@ get_end(struct ctx *c, json_t *obj, struct pw_end *en)
 	    get_status(c, obj, "status", &en->status) < 0 ||
 	    get_int(c, obj, "lost", false, &lost) < 0)
 		return -1;
-	en->lost = lost > 0 ? (unsigned long)lost : 0;
+	/* A count, written unsigned: read as 0 it would be written back 0. */
+	if (lost < 0)
+		return fail(c, "key \"lost\" is out of range");
+	en->lost = (unsigned long)lost;
 	return 0;
 }
 

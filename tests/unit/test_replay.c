@@ -309,6 +309,11 @@ Test(replay, damaged_lines_are_skipped_and_named)
 		  "procwatch: t.jsonl:2: line skipped: waitid's \"target\" is not an object\n" },
 		{ START START END, PW_REPLAY_EOF, 2, 1,
 		  "procwatch: t.jsonl:2: line skipped: a second start event\n" },
+		/* The writer writes the count unsigned; -1 is no count it writes. */
+		{ START "{\"t\":1,\"event\":\"end\",\"pid\":1,\"tid\":1,\"status\":null,\"lost\":-1}\n",
+		  PW_REPLAY_EOF, 1, 1,
+		  "procwatch: t.jsonl:2: line skipped: key \"lost\" is out of range\n"
+		  "procwatch: t.jsonl:2: the trace stops without an end event (was the traced job killed?)\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
