@@ -7,6 +7,7 @@
 #ifndef PROCWATCH_XLAT_H
 #define PROCWATCH_XLAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,10 +18,13 @@ struct pw_xlat {
 
 /* "SIGSEGV"; NULL for a number without a name (real-time signals too). */
 const char *pw_signal_name(int sig);
-/* Fills buf with the name, "SIGRTMIN+3", or "SIG42"; returns buf. */
+/* Fills buf with the name, "SIGRTMIN+3", or "SIG65"; returns buf. */
 const char *pw_signal_format(int sig, char *buf, size_t size);
-/* Number for a name like "SIGTERM"; 0 if unknown. */
-int pw_signal_from_name(const char *name);
+/*
+ * The number pw_signal_format() wrote name for ("SIGTERM", "SIGRTMIN+3",
+ * "SIG-3"); false for anything else.
+ */
+bool pw_signal_from_name(const char *name, int *sig);
 
 /* "ENOENT"; NULL if unknown. */
 const char *pw_errno_name(int err);

@@ -146,7 +146,13 @@ decode_clone3(const struct pw_syscall *sc, struct pw_mem *mem,
 	}
 	out->flags = ca.flags;
 	out->exit_signal = clamp_signal(ca.exit_signal);
-	out->cgroup = ca.cgroup;
+	/*
+	 * kernel/fork.c looks at cgroup only with CLONE_INTO_CGROUP; without
+	 * it the field is whatever the caller left there, and the event
+	 * (event.h) and every sink mean it only with the flag.
+	 */
+	if (ca.flags & CLONE_INTO_CGROUP)
+		out->cgroup = ca.cgroup;
 	read_set_tid(mem, &ca, out);
 	if (size <= sizeof(ca))
 		return;

@@ -5,7 +5,9 @@
  * directory's .def files.  Lookups by number index small arrays; lookups
  * by name (only the replay reader needs them) scan the tables.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,40 +118,43 @@ pw_signal_format(int sig, char *buf, size_t size)
 	return buf;
 }
 
-/* Parses the decimal number at s, all of s; -1 if it is not one. */
-static int
-parse_small_uint(const char *s)
+/* The decimal int at s, all of s, as strtol takes it: callers check the spelling. */
+static bool
+parse_int(const char *s, long *out)
 {
 	char *end;
-	long v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtol(s, &end, 10);
-	if (*end || v > 4096)
-		return -1;
-	return (int)v;
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return end != s && !*end && !errno && *out >= INT_MIN && *out <= INT_MAX;
 }
 
-/* Accepts every form pw_signal_format() writes, so a replay round-trips. */
-int
-pw_signal_from_name(const char *name)
+/*
+ * Accepts exactly what pw_signal_format() writes, for any int: a trace may
+ * hold any signal number a tracee's memory held (a waitid siginfo, a
+ * clone3 exit signal), and a replay must write back the very bytes it
+ * read, so other spellings ("SIG9", "SIG+65", "SIGRTMIN+0") are refused.
+ */
+bool
+pw_signal_from_name(const char *name, int *sig)
 {
-	int sig = index_of_name(signal_names, PW_ARRAY_SIZE(signal_names),
-				name);
+	const char *digits = name ? name + 3 : NULL;
+	long v, base = 0;
+	char buf[32];
 
-	if (sig || !name || strncmp(name, "SIG", 3) != 0)
-		return sig;
-	if (strcmp(name, "SIGRTMIN") == 0)
-		return PW_SIGRTMIN;
-	if (strncmp(name, "SIGRTMIN+", 9) == 0) {
-		sig = parse_small_uint(name + 9);
-		if (sig < 0 || PW_SIGRTMIN + sig > PW_SIGRTMAX)
-			return 0;
-		return PW_SIGRTMIN + sig;
+	*sig = index_of_name(signal_names, PW_ARRAY_SIZE(signal_names), name);
+	if (*sig)
+		return true;
+	if (!name || strncmp(name, "SIG", 3) != 0)
+		return false;
+	if (strncmp(name, "SIGRTMIN", 8) == 0) {
+		base = PW_SIGRTMIN;
+		digits = name[8] == '+' ? name + 9 : "0";
 	}
-	sig = parse_small_uint(name + 3);
-	return sig > 0 ? sig : 0;
+	if (!parse_int(digits, &v) || v > INT_MAX - base)
+		return false;
+	*sig = (int)(base + v);
+	return strcmp(pw_signal_format(*sig, buf, sizeof(buf)), name) == 0;
 }
 
 const char *

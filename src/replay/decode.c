@@ -9,9 +9,9 @@
  * out.  A missing or mistyped required key fails the line with a reason.
  */
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,7 +246,12 @@ get_bytes(struct ctx *c, json_t *obj, const char *key, bool required,
 	return 0;
 }
 
-/* "SIGSEGV", "SIGRTMIN+3", "SIG42": what pw_signal_format() writes. */
+/*
+ * "SIGSEGV", "SIGRTMIN+3", "SIG65": what pw_signal_format() writes, for
+ * any int (a status read from a tracee's siginfo may hold any).  Where
+ * nullable, 0 is written null, and a number below is no exit signal
+ * (decode/clone.c never makes one).
+ */
 static int
 get_signal(struct ctx *c, json_t *obj, const char *key, bool required,
 	   bool nullable, int *out)
@@ -262,8 +267,7 @@ get_signal(struct ctx *c, json_t *obj, const char *key, bool required,
 	}
 	if (!json_is_string(v))
 		return fail(c, "key \"%s\" is not a signal name", key);
-	sig = pw_signal_from_name(json_string_value(v));
-	if (sig <= 0)
+	if (!pw_signal_from_name(json_string_value(v), &sig) || (nullable && sig <= 0))
 		return fail(c, "key \"%s\": unknown signal \"%s\"", key,
 			    json_string_value(v));
 	*out = sig;
@@ -335,6 +339,21 @@ static const char *const status_kinds[] = {
 	[PW_STATUS_TRAPPED] = "trapped",
 };
 
+/*
+ * A stop's signal, and the bits of a ptrace stop above it (decode/wait.c,
+ * set_stop): written only when not 0, and never in the signal's 7 bits.
+ */
+static int
+get_stop(struct ctx *c, json_t *v, struct pw_status *st)
+{
+	if (get_signal(c, v, "signal", true, false, &st->signal) < 0 ||
+	    get_small(c, v, "ptrace_bits", false, &st->code) < 0)
+		return -1;
+	if (json_object_get(v, "ptrace_bits") && (!st->code || (st->code & 0x7f)))
+		return fail(c, "key \"ptrace_bits\" holds the signal's bits or none");
+	return 0;
+}
+
 /* The status object of wait and end; null (or absent) is "none". */
 static int
 get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
@@ -360,10 +379,10 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 	case PW_STATUS_KILLED:
 		if (get_bool(c, v, "core", false, &st->core) < 0)
 			return -1;
-		/* fall through */
+		return get_signal(c, v, "signal", true, false, &st->signal);
 	case PW_STATUS_STOPPED:
 	case PW_STATUS_TRAPPED:
-		return get_signal(c, v, "signal", true, false, &st->signal);
+		return get_stop(c, v, st);
 	case PW_STATUS_CONTINUED:
 		return 0;
 	case PW_STATUS_NONE:
@@ -372,10 +391,14 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 	return fail(c, "unknown status kind \"%s\"", kind);
 }
 
-/* "call": a name from pw_call_name(), one of those the kind allows. */
+/*
+ * "call": a name from pw_call_name(), one of those the kind allows; or,
+ * where unknown_ok, null: a spawn or exec seen only by its ptrace event
+ * (a 32-bit int $0x80 call), whose call procwatch does not know.
+ */
 static int
 get_call(struct ctx *c, json_t *obj, enum pw_call first, enum pw_call last,
-	 bool required, enum pw_call *out)
+	 bool required, bool unknown_ok, enum pw_call *out)
 {
 	json_t *v = member(c, obj, "call", required);
 	const char *name;
@@ -384,6 +407,8 @@ get_call(struct ctx *c, json_t *obj, enum pw_call first, enum pw_call last,
 	*out = PW_CALL_NONE;
 	if (!v)
 		return required ? -1 : 0;
+	if (unknown_ok && json_is_null(v))
+		return 0;
 	name = json_is_string(v) ? json_string_value(v) : "";
 	for (i = (int)first; i <= (int)last; i++) {
 		if (strcmp(name, pw_call_name((enum pw_call)i)) == 0) {
@@ -411,13 +436,53 @@ get_spawn_kind(struct ctx *c, json_t *obj, enum pw_spawn_kind *out)
 	return fail(c, "unknown spawn kind \"%s\"", name);
 }
 
-/* The keys only a clone3 spawn has (put_clone3_args() in the sink). */
+/*
+ * "set_tid": the pids asked for, 1 to PW_SET_TID_MAX of them; with
+ * "set_tid_size", more were asked for than the kernel takes (decode/
+ * clone.c reads none of them then), and set_tid holds PW_SET_TID_MAX.
+ */
+static int
+get_set_tid(struct ctx *c, json_t *obj, struct pw_spawn *sp)
+{
+	json_t *tids = json_object_get(obj, "set_tid"), *el;
+	bool more = json_object_get(obj, "set_tid_size") != NULL;
+	long long asked = 0;
+	json_int_t pid;
+	size_t i;
+
+	if (!tids && !more)
+		return 0;
+	if (!json_is_array(tids) || json_array_size(tids) == 0 ||
+	    json_array_size(tids) > PW_SET_TID_MAX)
+		return fail(c, "key \"set_tid\" is not an array of 1 to %d pids",
+			    PW_SET_TID_MAX);
+	json_array_foreach(tids, i, el) {
+		pid = json_is_integer(el) ? json_integer_value(el) : INT64_MAX;
+		if (pid < INT_MIN || pid > INT_MAX)
+			return fail(c, "key \"set_tid\" holds a non-pid");
+		sp->set_tid[i] = (pid_t)pid;
+	}
+	sp->set_tid_size = json_array_size(tids);
+	if (!more)
+		return 0;
+	if (get_int(c, obj, "set_tid_size", true, &asked) < 0)
+		return -1;
+	/* A u64 written as signed 64 bits: negative is 2^63 and above. */
+	if ((uint64_t)asked <= PW_SET_TID_MAX || sp->set_tid_size != PW_SET_TID_MAX)
+		return fail(c, "key \"set_tid_size\" is not above the %d pids of \"set_tid\"",
+			    PW_SET_TID_MAX);
+	sp->set_tid_size = (size_t)(uint64_t)asked;
+	return 0;
+}
+
+/*
+ * The keys only a clone3 spawn has (put_clone3_args() in the sink); size
+ * and cgroup are u64s written as signed 64 bits.
+ */
 static int
 get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 {
 	long long size = 0, cgroup = 0;
-	json_t *tids, *el;
-	size_t i;
 
 	if (get_int(c, obj, "size", false, &size) < 0 ||
 	    get_bool(c, obj, "args_unreadable", false, &sp->args_unreadable) < 0 ||
@@ -426,19 +491,7 @@ get_clone3_args(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 		return -1;
 	sp->args_size = (uint64_t)size;
 	sp->cgroup = (uint64_t)cgroup;
-	tids = json_object_get(obj, "set_tid");
-	if (!tids)
-		return 0;
-	if (!json_is_array(tids) || json_array_size(tids) > PW_SET_TID_MAX)
-		return fail(c, "key \"set_tid\" is not an array of at most %d pids",
-			    PW_SET_TID_MAX);
-	json_array_foreach(tids, i, el) {
-		if (!json_is_integer(el))
-			return fail(c, "key \"set_tid\" holds a non-integer");
-		sp->set_tid[i] = (pid_t)json_integer_value(el);
-	}
-	sp->set_tid_size = json_array_size(tids);
-	return 0;
+	return get_set_tid(c, obj, sp);
 }
 
 /* "0x7f12...": the writer's lowercase hex, at most 64 bits of it. */
@@ -487,9 +540,10 @@ get_frame(struct ctx *c, json_t *v, struct pw_frame *f)
 
 	if (!json_is_object(v))
 		return fail(c, "key \"stack\" holds a non-object");
+	/* A u64 written as signed 64 bits: negative is 2^63 and above. */
 	off = json_object_get(v, "off");
-	if (!json_is_integer(off) || json_integer_value(off) < 0)
-		return fail(c, "key \"stack\": a frame's \"off\" is not a non-negative integer");
+	if (!json_is_integer(off))
+		return fail(c, "key \"stack\": a frame's \"off\" is not an integer");
 	f->off = (uint64_t)json_integer_value(off);
 	if (get_ip(c, v, &f->ip) < 0 ||
 	    get_frame_str(c, v, "fn", &f->fn) < 0 ||
@@ -538,7 +592,7 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 {
 	int child = 0, parent = 0;
 
-	if (get_call(c, obj, PW_CALL_CLONE, PW_CALL_VFORK, true, &sp->call) < 0 ||
+	if (get_call(c, obj, PW_CALL_CLONE, PW_CALL_VFORK, true, true, &sp->call) < 0 ||
 	    get_flags(c, obj, "flags", true, pw_clone_flag_from_name, &sp->flags) < 0 ||
 	    get_signal(c, obj, "exit_signal", true, true, &sp->exit_signal) < 0 ||
 	    get_spawn_kind(c, obj, &sp->kind) < 0 ||
@@ -606,15 +660,35 @@ get_fds(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	return 0;
 }
 
+/*
+ * The call, and execveat's dirfd and at_flags.  fs/exec.c runs execve as
+ * execveat(AT_FDCWD, ..., 0), and the decoder records it so; the trace
+ * leaves that out.  An exec whose call is unknown was never decoded.
+ */
+static int
+get_exec_call(struct ctx *c, json_t *obj, struct pw_exec *ex)
+{
+	uint64_t at_flags = 0;
+
+	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, true, &ex->call) < 0)
+		return -1;
+	if (ex->call == PW_CALL_EXECVE)
+		ex->dirfd = AT_FDCWD;
+	if (ex->call != PW_CALL_EXECVEAT)
+		return 0;
+	if (get_small(c, obj, "dirfd", true, &ex->dirfd) < 0 ||
+	    get_flags(c, obj, "at_flags", false, pw_at_flag_from_name, &at_flags) < 0)
+		return -1;
+	ex->at_flags = (int)at_flags;
+	return 0;
+}
+
 static int
 get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 {
-	uint64_t at_flags = 0;
 	int old_tid = 0;
 
-	if (get_call(c, obj, PW_CALL_EXECVE, PW_CALL_EXECVEAT, true, &ex->call) < 0 ||
-	    get_small(c, obj, "dirfd", ex->call == PW_CALL_EXECVEAT, &ex->dirfd) < 0 ||
-	    get_flags(c, obj, "at_flags", false, pw_at_flag_from_name, &at_flags) < 0 ||
+	if (get_exec_call(c, obj, ex) < 0 ||
 	    get_bytes(c, obj, "path", true, &ex->path) < 0 ||
 	    get_argv(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "argv_truncated", false, &ex->argv_truncated) < 0 ||
@@ -627,8 +701,34 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
 	    get_stack(c, obj, &ex->stack) < 0)
 		return -1;
-	ex->at_flags = (int)at_flags;
 	ex->old_tid = old_tid;
+	return 0;
+}
+
+/*
+ * waitid's idtype: a name, or the number of one without a name.  The
+ * decoder takes the register's low 32 bits, so any int, negative too.
+ */
+static int
+get_idtype(struct ctx *c, json_t *target, int *out)
+{
+	json_t *v = json_object_get(target, "idtype");
+	json_int_t n;
+
+	if (json_is_string(v)) {
+		*out = pw_idtype_from_name(json_string_value(v));
+		if (*out < 0)
+			return fail(c, "unknown idtype \"%s\"", json_string_value(v));
+		return 0;
+	}
+	if (!json_is_integer(v))
+		return fail(c, "waitid's \"target\" has no \"idtype\"");
+	n = json_integer_value(v);
+	if (n < INT_MIN || n > INT_MAX)
+		return fail(c, "idtype %lld is out of range", (long long)n);
+	if (pw_idtype_name((int)n))
+		return fail(c, "idtype %lld is written as its name", (long long)n);
+	*out = (int)n;
 	return 0;
 }
 
@@ -636,7 +736,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 static int
 get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
 {
-	json_t *v = member(c, obj, "target", true), *idtype;
+	json_t *v = member(c, obj, "target", true);
 
 	if (!v)
 		return -1;
@@ -645,15 +745,8 @@ get_wait_target(struct ctx *c, json_t *obj, struct pw_wait *wt)
 				  &wt->target_ns);
 	if (!json_is_object(v))
 		return fail(c, "waitid's \"target\" is not an object");
-	idtype = json_object_get(v, "idtype");
-	if (json_is_integer(idtype))
-		wt->idtype = (int)json_integer_value(idtype);
-	else if (json_is_string(idtype))
-		wt->idtype = pw_idtype_from_name(json_string_value(idtype));
-	else
-		return fail(c, "waitid's \"target\" has no \"idtype\"");
-	if (wt->idtype < 0)
-		return fail(c, "unknown idtype \"%s\"", json_string_value(idtype));
+	if (get_idtype(c, v, &wt->idtype) < 0)
+		return -1;
 	return get_pid_ns(c, v, "id", "id_ns", true, &wt->target, &wt->target_ns);
 }
 
@@ -662,7 +755,7 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 {
 	uint64_t options = 0;
 
-	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, &wt->call) < 0 ||
+	if (get_call(c, obj, PW_CALL_WAIT4, PW_CALL_WAITID, true, false, &wt->call) < 0 ||
 	    get_wait_target(c, obj, wt) < 0 ||
 	    get_flags(c, obj, "options", true, pw_wait_option_from_name, &options) < 0 ||
 	    (json_object_get(obj, "result_ns") ?
@@ -680,7 +773,7 @@ get_exit(struct ctx *c, json_t *obj, struct pw_exit *ex)
 	struct pw_status *st = &ex->status;
 
 	if (get_bool(c, obj, "thread", true, &ex->thread) < 0 ||
-	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, &ex->call) < 0)
+	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, false, &ex->call) < 0)
 		return -1;
 	if (json_object_get(obj, "code")) {
 		st->kind = PW_STATUS_EXITED;
@@ -720,7 +813,10 @@ get_end(struct ctx *c, json_t *obj, struct pw_end *en)
 	    get_status(c, obj, "status", &en->status) < 0 ||
 	    get_int(c, obj, "lost", false, &lost) < 0)
 		return -1;
-	en->lost = lost > 0 ? (unsigned long)lost : 0;
+	/* A count, written unsigned: read as 0 it would be written back 0. */
+	if (lost < 0)
+		return fail(c, "key \"lost\" is out of range");
+	en->lost = (unsigned long)lost;
 	return 0;
 }
 

@@ -55,6 +55,19 @@ put_key_int(struct pw_json *w, const char *key, int64_t v)
 	pw_json_int(w, v);
 }
 
+/*
+ * A u64 the kernel takes or we compute (clone_args fields, a frame's
+ * offset), as a signed 64-bit number: jansson, and most readers, hold no
+ * integer above 2^63 - 1, and would refuse the whole line.  Values that
+ * high come only from a bogus clone3 argument or a crafted ELF file; they
+ * come out negative, the same 64 bits.
+ */
+static void
+put_u64_bits(struct pw_json *w, uint64_t v)
+{
+	pw_json_int(w, (int64_t)v);
+}
+
 static void
 put_key_bool(struct pw_json *w, const char *key, bool v)
 {
@@ -133,6 +146,9 @@ put_status(struct pw_json *w, const struct pw_status *st)
 	case PW_STATUS_STOPPED:
 	case PW_STATUS_TRAPPED:
 		put_key_signal(w, "signal", st->signal);
+		/* A ptrace stop's event bits (decode/wait.c, set_stop), else 0. */
+		if (st->code)
+			put_key_int(w, "ptrace_bits", st->code);
 		break;
 	case PW_STATUS_NONE:
 	case PW_STATUS_CONTINUED:
@@ -169,7 +185,8 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 {
 	size_t i, n;
 
-	put_key_int(w, "size", (int64_t)sp->args_size);
+	pw_json_key(w, "size");
+	put_u64_bits(w, sp->args_size);
 	if (sp->args_unreadable)
 		put_key_bool(w, "args_unreadable", true);
 	if (sp->args_tail_nonzero)
@@ -182,9 +199,14 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 			pw_json_int(w, sp->set_tid[i]);
 		pw_json_array_end(w);
 	}
+	/* More than the kernel takes: that call fails, none were read. */
+	if (sp->set_tid_size > PW_SET_TID_MAX) {
+		pw_json_key(w, "set_tid_size");
+		put_u64_bits(w, sp->set_tid_size);
+	}
 	if (sp->flags & PW_CLONE_INTO_CGROUP) {
 		pw_json_key(w, "cgroup");
-		pw_json_uint(w, sp->cgroup);
+		put_u64_bits(w, sp->cgroup);
 	}
 }
 
@@ -201,7 +223,8 @@ put_cstr_bytes(struct pw_json *w, const char *s)
 /*
  * -k: "stack" and "stack_note", last so that the keys before them read as
  * without -k.  ip is a hex string because JSON numbers above 2^53 lose
- * digits in many readers; off stays a number, being small.
+ * digits in many readers; off stays a number, being small but for a
+ * crafted object file's addresses.
  */
 static void
 put_stack(struct pw_json *w, const struct pw_stack *st)
@@ -218,7 +241,7 @@ put_stack(struct pw_json *w, const struct pw_stack *st)
 		pw_json_key(w, "fn");
 		put_cstr_bytes(w, st->frames[i].fn);
 		pw_json_key(w, "off");
-		pw_json_uint(w, st->frames[i].off);
+		put_u64_bits(w, st->frames[i].off);
 		pw_json_key(w, "obj");
 		put_cstr_bytes(w, st->frames[i].obj);
 		snprintf(ip, sizeof(ip), "0x%" PRIx64, st->frames[i].ip);

@@ -172,6 +172,18 @@ else
 	for _ in 1 2; do skip "no -k run here (no libunwind, or pw_stack not built): $(head -n1 "$tmp/probe" 2>/dev/null)"; done
 fi
 
+# ---- a fork through int $0x80: its call is unknown, written null ----
+
+if [[ -n ${PW_HELPER_DIR:-} && -x $PW_HELPER_DIR/pw_int80 ]]; then
+	timeout -k 5 30 "$PROCWATCH" --json -o int80.jsonl -- "$PW_HELPER_DIR/pw_int80" \
+		>/dev/null 2>&1 </dev/null || true
+	run "$PROCWATCH" show --json -o int80-again.jsonl int80.jsonl
+	check "int \$0x80 fork: show reads \"call\":null and writes it back byte for byte" \
+		eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "\"call\":null" int80.jsonl && cmp -s int80.jsonl int80-again.jsonl'
+else
+	skip "pw_int80 is not built here"
+fi
+
 # ---- damaged recordings ----
 
 head -c "$(($(stat -c %s t.jsonl) - 30))" t.jsonl >cut.jsonl

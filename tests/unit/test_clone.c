@@ -286,6 +286,22 @@ Test(clone3, ver2_cgroup)
 	cr_assert_eq(sp.kind, PW_SPAWN_CLONE);
 }
 
+/*
+ * Without CLONE_INTO_CGROUP the kernel ignores cgroup, and the trace has
+ * no key for it: a value left there must not make the event differ from
+ * the one read back from the trace.
+ */
+Test(clone3, cgroup_without_its_flag_is_not_recorded)
+{
+	struct pw_spawn sp;
+
+	put_args(CLONE_CLEAR_SIGHAND, SIGCHLD);
+	fake_put_u64(&fm, ARGS + OFF_CGROUP, 9);
+	sp = decode(NR_CLONE3, ARGS, CLONE_ARGS_SIZE_VER2);
+	cr_assert_eq(sp.flags, CLONE_CLEAR_SIGHAND);
+	cr_assert_eq(sp.cgroup, 0);
+}
+
 Test(clone3, thread_and_exit_signal_from_struct)
 {
 	struct pw_spawn sp;

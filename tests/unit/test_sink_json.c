@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "procwatch/decode.h"
 #include "procwatch/sink.h"
 
 #define CLONE_INTO_CGROUP_BIT (1ULL << 33)
@@ -585,6 +586,33 @@ Test(sink_json, wait_status_kinds)
 	check_wait_status(&(struct pw_status){ .kind = PW_STATUS_CONTINUED }, "continued", NULL);
 	check_wait_status(&(struct pw_status){ .kind = PW_STATUS_TRAPPED, .signal = SIGTRAP },
 			  "trapped", "SIGTRAP");
+}
+
+/* A ptrace stop keeps its event bits (decode/wait.c, set_stop) after the signal. */
+Test(sink_json, ptrace_stop_bits)
+{
+	struct pw_event ev = {
+		.kind = PW_EV_WAIT, .pid = 1, .tid = 1,
+		.u.wait = { .call = PW_CALL_WAIT4, .target = -1, .options = __WALL, .result = 2 },
+	};
+	json_t *o, *st;
+
+	pw_status_from_wait(W_STOPCODE(SIGTRAP) | (1 << 16), &ev.u.wait.status);
+	o = emit(&ev);
+	st = json_object_get(o, "status");
+	assert_keys(st, KEYS("kind", "signal", "ptrace_bits"));
+	cr_assert_str_eq(str(st, "kind"), "stopped");
+	cr_assert_str_eq(str(st, "signal"), "SIGTRAP");
+	cr_assert_eq(num(st, "ptrace_bits"), 1 << 8);	/* PTRACE_EVENT_FORK */
+	json_decref(o);
+	ev.u.wait.call = PW_CALL_WAITID;
+	pw_status_from_siginfo(CLD_TRAPPED, SIGTRAP | 0x80, &ev.u.wait.status);
+	o = emit(&ev);
+	st = json_object_get(o, "status");
+	assert_keys(st, KEYS("kind", "signal", "ptrace_bits"));
+	cr_assert_str_eq(str(st, "kind"), "trapped");
+	cr_assert_eq(num(st, "ptrace_bits"), 0x80);	/* PTRACE_O_TRACESYSGOOD */
+	json_decref(o);
 }
 
 Test(sink_json, exit_exited)

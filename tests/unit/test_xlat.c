@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,12 +165,18 @@ Test(xlat, signals)
 	cr_assert_null(pw_signal_name(32));
 	cr_assert_null(pw_signal_name(SIGRTMIN));
 	for (int s = 1; s < 32; s++) {
+		int back = 0;
+
 		cr_assert_not_null(pw_signal_name(s), "signal %d", s);
-		cr_assert_eq(pw_signal_from_name(pw_signal_name(s)), s);
+		cr_assert(pw_signal_from_name(pw_signal_name(s), &back));
+		cr_assert_eq(back, s);
 	}
-	cr_assert_eq(pw_signal_from_name("SIGNOPE"), 0);
-	cr_assert_eq(pw_signal_from_name("TERM"), 0);
-	cr_assert_eq(pw_signal_from_name(NULL), 0);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const bad[] = { "SIGNOPE", "TERM", NULL };
+		int sig;
+
+		cr_assert_not(pw_signal_from_name(bad[i], &sig), "%s", bad[i]);
+	}
 }
 
 Test(xlat, signal_format)
@@ -184,12 +191,35 @@ Test(xlat, signal_format)
 	cr_assert_str_eq(pw_signal_format(0, buf, sizeof(buf)), "SIG0");
 	cr_assert_str_eq(pw_signal_format(-3, buf, sizeof(buf)), "SIG-3");
 	cr_assert_str_eq(pw_signal_format(SIGTERM, buf, 5), "SIGT");
-	for (int s = 1; s <= 200; s++)
-		cr_assert_eq(pw_signal_from_name(pw_signal_format(s, buf,
-				sizeof(buf))), s, "%s", buf);
-	cr_assert_eq(pw_signal_from_name("SIGRTMIN+33"), 0);
-	cr_assert_eq(pw_signal_from_name("SIGRTMIN+"), 0);
-	cr_assert_eq(pw_signal_from_name("SIG12x"), 0);
+}
+
+/* Every int's spelling reads back, and no other spelling does. */
+Test(xlat, signal_from_name_inverts_format_over_every_int)
+{
+	static const int edges[] = { INT_MIN, INT_MIN + 1, -65, -1, 0, 31, 32,
+				     33, 64, 65, 4096, 4097, INT_MAX - 1, INT_MAX };
+	static const char *const bad[] = {
+		"SIG9", "SIG32", "SIG42", "SIG64", "SIG065", "SIG+65", "SIG 65",
+		"SIG-0", "SIG", "SIG12x", "SIG2147483648", "SIG-2147483649",
+		"SIG99999999999999999999", "SIGRTMIN+0", "SIGRTMIN+33",
+		"SIGRTMIN+", "SIGRTMIN+-1", "SIGRTMIN+03", "SIGRTMINX", "SIGrtmin",
+		"sigterm", " SIGTERM",
+	};
+	char buf[32];
+	int sig;
+
+	for (int s = -300; s <= 300; s++) {
+		cr_assert(pw_signal_from_name(pw_signal_format(s, buf, sizeof(buf)), &sig),
+			  "%s", buf);
+		cr_assert_eq(sig, s, "%s", buf);
+	}
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		cr_assert(pw_signal_from_name(pw_signal_format(edges[i], buf, sizeof(buf)),
+					      &sig), "%s", buf);
+		cr_assert_eq(sig, edges[i], "%s", buf);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_not(pw_signal_from_name(bad[i], &sig), "%s", bad[i]);
 }
 
 Test(xlat, errnos)
