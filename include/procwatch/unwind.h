@@ -10,9 +10,32 @@
 #ifndef PROCWATCH_UNWIND_H
 #define PROCWATCH_UNWIND_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+#include <sys/user.h>
 
 #include "procwatch/event.h"
+
+/*
+ * The stopped thread whose stack is taken, as the tracer lends it: the
+ * unwinder reads its registers and memory only through these, so that
+ * every ptrace call stays in src/tracer/ (tracee_mem.c), where the pages
+ * read in one stop are shared with the decoders.
+ */
+struct pw_unwind_tracee {
+	pid_t tid;
+	/* Its general registers: 0, or -errno (-ESRCH: it is gone). */
+	int (*get_regs)(struct pw_unwind_tracee *t, struct user_regs_struct *regs);
+	/*
+	 * Exactly len bytes at addr, read as a debugger reads: code the
+	 * program may only execute (no PROT_READ) is read all the same.
+	 * 0, or -errno (-ESRCH: it is gone).
+	 */
+	int (*read)(struct pw_unwind_tracee *t, uint64_t addr, void *buf, size_t len);
+	/* It may have run, or died, since: forget what was read of it. */
+	void (*forget)(struct pw_unwind_tracee *t);
+};
 
 struct pw_unwinder;		/* caches shared by every traced process */
 

@@ -134,18 +134,17 @@ static void
 begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	   const struct pw_syscall *sc)
 {
-	struct tracee_mem mem;
+	struct pw_mem *mem = tracee_mem_decoder(&t->mem, task->tid);
 	struct pw_event *ev = &task->pending;
 
-	tracee_mem_init(&mem, task->tid);
 	pw_event_clear(ev);
 	if (is_spawn(call)) {
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
-		pw_decode_spawn_entry(sc, &mem.mem, &ev->u.spawn);
+		pw_decode_spawn_entry(sc, mem, &ev->u.spawn);
 		take_stack(t, task, &ev->u.spawn.stack);
 	} else if (is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
-		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
+		pw_decode_exec_entry(sc, mem, &t->limits, &ev->u.exec);
 		resolve_empty_path(task, &ev->u.exec);
 		/* Where a relative path and the new program start from. */
 		procfs_task_link(task->tid, "cwd", &ev->u.exec.cwd);
@@ -279,7 +278,6 @@ end_wait(struct tracer *t, struct task *task, long rval)
 {
 	struct pw_event *ev = &task->pending;
 	struct pw_wait *w = &ev->u.wait;
-	struct tracee_mem mem;
 	struct pw_syscall sc = task->entry;
 
 	if (is_restart(rval)) {
@@ -291,8 +289,7 @@ end_wait(struct tracer *t, struct task *task, long rval)
 		return;
 	}
 	sc.rval = rval;
-	tracee_mem_init(&mem, task->tid);
-	pw_decode_wait_exit(&sc, &mem.mem, w);
+	pw_decode_wait_exit(&sc, tracee_mem_decoder(&t->mem, task->tid), w);
 	/*
 	 * wait(NULL) reaps without telling the program the status, but the
 	 * death report told us; WNOWAIT leaves the child waitable.

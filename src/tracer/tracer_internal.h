@@ -19,6 +19,7 @@
 #include "procwatch/pidmap.h"
 #include "procwatch/sink.h"
 #include "procwatch/unwind.h"
+#include "tracee_mem.h"
 
 /*
  * One traced thread.  A process is the set of tasks with the same tgid; the
@@ -107,6 +108,7 @@ struct tracer {
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
 	struct timespec start;
 	struct pw_exec_limits limits;
+	struct tracee_mem mem;	/* the stopped task's memory, for one stop */
 	struct pw_unwinder *unwinder;	/* -k; NULL without */
 	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */
 	long test_kill_unwound;
@@ -155,14 +157,6 @@ bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
 /* exe and inherited descriptors, after a successful exec. */
 void exec_image_read(pid_t pid, struct pw_exec *ex);
-
-/* tracee_mem.c */
-struct tracee_mem {
-	struct pw_mem mem;
-	pid_t tid;
-	bool use_peek;	/* process_vm_readv is not available: PTRACE_PEEKDATA */
-};
-void tracee_mem_init(struct tracee_mem *m, pid_t tid);
 
 /* seccomp_filter.c */
 int seccomp_filter_build(struct sock_fprog *prog);
