@@ -3,7 +3,7 @@
  * Stack traces of stopped tracees (-k): who called clone or execve.  The
  * tracer asks for a thread's stack at a syscall-entry stop and gets frames
  * (function+offset, object file, address) in a struct pw_stack.  Built on
- * libunwind's ptrace interface when procwatch was built with it (meson
+ * libunwind's remote interface when procwatch was built with it (meson
  * feature "unwind"); without it pw_unwinder_new() says why stacks are
  * unavailable.  Everything that needs libunwind lives in src/unwind/.
  */
@@ -47,13 +47,14 @@ struct pw_unwinder *pw_unwinder_new(unsigned depth, const char **why);
 void pw_unwinder_free(struct pw_unwinder *u);
 
 /*
- * Fills out (requested, frames, note) with tid's stack.  tid must be in a
- * ptrace-stop.  Nothing is kept per thread or process: the code layout is
- * read afresh each time, so an exec, a non-leader exec's new tid or a
- * dlopen needs no call here.  Never fails: what went wrong is in
+ * Fills out (requested, frames, note) with the stack of tracee, which must
+ * be in a ptrace-stop.  Nothing is kept per thread or process: the code
+ * layout is read afresh each time, so an exec, a non-leader exec's new tid
+ * or a dlopen needs no call here.  Never fails: what went wrong is in
  * out->note.
  */
-void pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out);
+void pw_unwind_stack(struct pw_unwinder *u, struct pw_unwind_tracee *tracee,
+		     struct pw_stack *out);
 
 /*
  * For tests only (PROCWATCH_TEST_KILL_UNWOUND): the next stack taken gets

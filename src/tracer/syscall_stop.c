@@ -113,7 +113,7 @@ take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 		t->test_kill_unwound = -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	pw_unwind_stack(t->unwinder, task->tid, out);
+	pw_unwind_stack(t->unwinder, tracee_mem_unwinder(&t->mem, task->tid), out);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	t->stats.stacks++;
 	t->stats.stack_ns += (uint64_t)((end.tv_sec - start.tv_sec) * 1000000000LL +
