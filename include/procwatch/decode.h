@@ -26,7 +26,10 @@ struct pw_syscall {
  * Access to the tracee's memory.  read() copies up to len bytes from addr
  * and returns how many it copied: fewer than len when the range runs into
  * an unreadable page, -errno (EFAULT, ESRCH, ...) when nothing could be
- * read.  The tracer's implementation is in src/tracer/tracee_mem.c.
+ * read.  It sees what the kernel's own copy of the syscall's arguments
+ * would (copy_from_user): a page the program cannot read is unreadable
+ * here too.  The tracer's implementation (src/tracer/tracee_mem.c) serves
+ * it from a page cache that lasts one stop.
  */
 struct pw_mem {
 	ssize_t (*read)(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);

@@ -5,7 +5,10 @@
  * read one page-bounded chunk at a time: a read that spans an unmapped page
  * fails (or comes back short) even when the NUL lies before that page, so
  * never asking past a page boundary is what lets a string that ends right
- * before an unmapped page be read whole.
+ * before an unmapped page be read whole.  The first chunk is small and each
+ * next one twice as big: most arguments are a few bytes long, and a chunk
+ * copied past the NUL is wasted (the tracer's reads come from its page
+ * cache, so a chunk costs a copy, not a system call).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +16,8 @@
 
 #include "procwatch/decode.h"
 #include "mem_internal.h"
+
+#define PW_STRING_CHUNK_MIN 64	/* bytes: the first read of a string */
 
 /* Bytes from addr to the end of its page. */
 size_t
@@ -41,10 +46,22 @@ pw_mem_read_exact(struct pw_mem *mem, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The string being read: in head, on the stack, while it fits (most
+ * arguments do, and then get a heap copy of their exact size), then in a
+ * heap buffer that grows.
+ */
+struct str_buf {
+	char *data;
+	size_t cap;
+	char head[PW_STRING_CHUNK_MIN + 1];
+};
+
 static int
-fail_string(struct pw_bytes *out, char *buf, int err)
+fail_string(struct pw_bytes *out, struct str_buf *sb, int err)
 {
-	free(buf);
+	if (sb->data != sb->head)
+		free(sb->data);
 	out->data = NULL;
 	out->len = 0;
 	out->err = err;
@@ -53,38 +70,51 @@ fail_string(struct pw_bytes *out, char *buf, int err)
 
 /* Makes room for at least need bytes; 0 or -ENOMEM. */
 static int
-grow(char **buf, size_t *cap, size_t need)
+grow(struct str_buf *sb, size_t need)
 {
-	size_t ncap = *cap ? *cap : 256;
+	size_t ncap = sb->cap;
 	char *nbuf;
 
+	if (need <= sb->cap)
+		return 0;
 	while (ncap < need)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
-	if (ncap == *cap)
-		return 0;
-	nbuf = realloc(*buf, ncap);
+	if (sb->data == sb->head) {
+		nbuf = malloc(ncap);
+		if (nbuf)
+			memcpy(nbuf, sb->head, sb->cap);
+	} else {
+		nbuf = realloc(sb->data, ncap);
+	}
 	if (!nbuf)
 		return -ENOMEM;
-	*buf = nbuf;
-	*cap = ncap;
+	sb->data = nbuf;
+	sb->cap = ncap;
 	return 0;
 }
 
 /*
- * The string is buf[0..len): NUL-terminate it and hand it to out.  The
- * buffer grew by whole pages; shrink it, since an exec event may hold tens
- * of thousands of short argv strings.
+ * The string is sb->data[0..len): NUL-terminate it and hand it to out in
+ * a buffer of its size, since an exec event may hold tens of thousands of
+ * short argv strings.
  */
 static int
-finish_string(struct pw_bytes *out, char *buf, size_t len, int rc)
+finish_string(struct pw_bytes *out, struct str_buf *sb, size_t len, int rc)
 {
-	char *small;
+	char *exact;
 
-	buf[len] = '\0';
-	small = realloc(buf, len + 1);
-	if (small)
-		buf = small;
-	out->data = buf;
+	sb->data[len] = '\0';
+	if (sb->data == sb->head) {
+		exact = malloc(len + 1);
+		if (!exact)
+			return fail_string(out, sb, ENOMEM);
+		memcpy(exact, sb->head, len + 1);
+	} else {
+		exact = realloc(sb->data, len + 1);
+		if (!exact)
+			exact = sb->data;
+	}
+	out->data = exact;
 	out->len = len;
 	out->err = 0;
 	return rc;
@@ -99,31 +129,36 @@ pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		   struct pw_bytes *out)
 {
 	size_t want = max == SIZE_MAX ? max : max + 1;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
+	size_t len = 0, step = PW_STRING_CHUNK_MIN;
+	struct str_buf sb;
 
+	sb.data = sb.head;
+	sb.cap = sizeof(sb.head);
 	while (len < want) {
 		size_t chunk = pw_mem_page_left(addr + len);
 		ssize_t n;
 		char *nul;
 
+		if (chunk > step)
+			chunk = step;
+		step *= 2;
 		if (chunk > want - len)
 			chunk = want - len;
-		if (grow(&buf, &cap, len + chunk + 1) < 0)
-			return fail_string(out, buf, ENOMEM);
-		n = mem->read(mem, addr + len, buf + len, chunk);
+		if (grow(&sb, len + chunk + 1) < 0)
+			return fail_string(out, &sb, ENOMEM);
+		n = mem->read(mem, addr + len, sb.data + len, chunk);
 		/*
 		 * Unreadable before the NUL: the kernel's strncpy_from_user
 		 * would fail the syscall with EFAULT the same way.
 		 */
 		if (n <= 0)
-			return fail_string(out, buf, n < 0 ? (int)-n : EFAULT);
+			return fail_string(out, &sb, n < 0 ? (int)-n : EFAULT);
 		if ((size_t)n > chunk)
 			n = (ssize_t)chunk;	/* a read() that overran */
-		nul = memchr(buf + len, '\0', (size_t)n);
+		nul = memchr(sb.data + len, '\0', (size_t)n);
 		if (nul)
-			return finish_string(out, buf, (size_t)(nul - buf), 0);
+			return finish_string(out, &sb, (size_t)(nul - sb.data), 0);
 		len += (size_t)n;
 	}
-	return finish_string(out, buf, max, 1);
+	return finish_string(out, &sb, max, 1);
 }

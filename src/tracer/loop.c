@@ -329,6 +329,7 @@ dispatch(struct tracer *t, pid_t pid, int status)
 	}
 	if (!WIFSTOPPED(status))
 		return;
+	tracee_mem_begin(&t->mem, pid);	/* it ran since its last stop */
 	if (!task && !(task = task_add(t, pid))) {
 		t->lost++;
 		ptrace(PTRACE_CONT, pid, NULL, NULL);
@@ -504,6 +505,8 @@ print_stats(const struct tracer *t)
 		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
 	fprintf(stderr, " early-children=%lu deaths=%lu",
 		t->stats.early_children, t->stats.deaths);
+	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",
+		t->mem.stats.reads, t->mem.stats.pages, t->mem.stats.peeks);
 	if (t->unwinder)
 		fprintf(stderr, " stacks=%lu stack-us=%llu", t->stats.stacks,
 			(unsigned long long)(t->stats.stack_ns / 1000));
@@ -514,6 +517,7 @@ static void
 tracer_destroy(struct tracer *t)
 {
 	tasks_destroy(t);
+	tracee_mem_free(&t->mem);
 	pw_unwinder_free(t->unwinder);
 	if (t->child_error_fd >= 0)
 		close(t->child_error_fd);
@@ -558,6 +562,10 @@ pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
 	*killed_by = 0;
 
 	status = start_unwinder(&t);
+	if (!status && tracee_mem_init(&t.mem, &tracee_io_kernel) < 0) {
+		fprintf(stderr, "procwatch: %s\n", strerror(ENOMEM));
+		status = PW_EXIT_FAILURE;
+	}
 	if (!status)
 		status = launch_command(&t, opts->command);
 	if (status) {

@@ -115,7 +115,7 @@ take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 		t->test_kill_unwound = -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	pw_unwind_stack(t->unwinder, task->tid, out);
+	pw_unwind_stack(t->unwinder, tracee_mem_unwinder(&t->mem, task->tid), out);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	t->stats.stacks++;
 	t->stats.stack_ns += (uint64_t)((end.tv_sec - start.tv_sec) * 1000000000LL +
@@ -136,18 +136,17 @@ static void
 begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	   const struct pw_syscall *sc)
 {
-	struct tracee_mem mem;
+	struct pw_mem *mem = tracee_mem_decoder(&t->mem, task->tid);
 	struct pw_event *ev = &task->pending;
 
-	tracee_mem_init(&mem, task->tid);
 	pw_event_clear(ev);
 	if (is_spawn(call)) {
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
-		pw_decode_spawn_entry(sc, &mem.mem, &ev->u.spawn);
+		pw_decode_spawn_entry(sc, mem, &ev->u.spawn);
 		take_stack(t, task, &ev->u.spawn.stack);
 	} else if (is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
-		pw_decode_exec_entry(sc, &mem.mem, &t->limits, &ev->u.exec);
+		pw_decode_exec_entry(sc, mem, &t->limits, &ev->u.exec);
 		/* Linux 6.14: a check of the file that executes nothing. */
 		if (ev->u.exec.call == PW_CALL_EXECVEAT &&
 		    (ev->u.exec.at_flags & AT_EXECVE_CHECK))
@@ -355,7 +354,6 @@ end_wait(struct tracer *t, struct task *task, long rval)
 {
 	struct pw_event *ev = &task->pending;
 	struct pw_wait *w = &ev->u.wait;
-	struct tracee_mem mem;
 	struct pw_syscall sc = task->entry;
 
 	if (is_restart(rval)) {
@@ -367,8 +365,7 @@ end_wait(struct tracer *t, struct task *task, long rval)
 		return;
 	}
 	sc.rval = rval;
-	tracee_mem_init(&mem, task->tid);
-	pw_decode_wait_exit(&sc, &mem.mem, w);
+	pw_decode_wait_exit(&sc, tracee_mem_decoder(&t->mem, task->tid), w);
 	wait_to_our_ids(task, w);
 	/*
 	 * wait(NULL) reaps without telling the program the status, but the

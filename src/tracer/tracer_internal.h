@@ -19,6 +19,7 @@
 #include "procwatch/pidmap.h"
 #include "procwatch/sink.h"
 #include "procwatch/unwind.h"
+#include "tracee_mem.h"
 
 struct pidns;
 
@@ -130,6 +131,7 @@ struct tracer {
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
 	struct timespec start;
 	struct pw_exec_limits limits;
+	struct tracee_mem mem;	/* the stopped task's memory, for one stop */
 	struct pw_unwinder *unwinder;	/* -k; NULL without */
 	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */
 	long test_kill_unwound;
@@ -196,14 +198,6 @@ int procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max);
 bool procfs_task_comm(pid_t tid, struct pw_bytes *out);
 /* exe and inherited descriptors, after a successful exec. */
 void exec_image_read(pid_t pid, struct pw_exec *ex);
-
-/* tracee_mem.c */
-struct tracee_mem {
-	struct pw_mem mem;
-	pid_t tid;
-	bool use_peek;	/* process_vm_readv is not available: PTRACE_PEEKDATA */
-};
-void tracee_mem_init(struct tracee_mem *m, pid_t tid);
 
 /* seccomp_filter.c */
 int seccomp_filter_build(struct sock_fprog *prog, uint16_t data);

@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Stack traces with libunwind's ptrace interface (libunwind-ptrace(3)).
- *
- * libunwind reads the tracee through accessors.  We start from
- * _UPT_accessors and replace the ones that touch the tracee or its files:
- *  - registers come from one PTRACE_GETREGS per stack instead of one
- *    PTRACE_PEEKUSER per register;
- *  - memory comes in whole pages through process_vm_readv, cached for the
- *    one stop (the stack's saved registers, the .eh_frame_hdr index and
- *    the .eh_frame entries sit close together), instead of one
- *    PTRACE_PEEKDATA per word;
+ * Stack traces with libunwind's remote interface (libunwind(3),
+ * unw_create_addr_space): libunwind walks the stack and reads the tracee
+ * only through accessors, which are all ours here:
+ *  - registers and memory come from the tracer (struct pw_unwind_tracee,
+ *    src/tracer/tracee_mem.c): one PTRACE_GETREGS per stack, and memory
+ *    in pages from the page cache of the stop, shared with the decoders
+ *    (the stack's saved registers, the .eh_frame_hdr index and the
+ *    .eh_frame entries sit close together), so nothing here calls ptrace;
  *  - the unwind tables are found from the ELF headers procwatch reads
  *    (with pread) anyway, and searched in the tracee's own memory as a
- *    "remote table".  _UPT_find_proc_info would instead re-read
- *    /proc/PID/maps and mmap the object file at every switch between
- *    objects; and a mapped file that someone truncates raises SIGBUS on
- *    access, inside libunwind, with every signal blocked by its locks:
- *    procwatch would die and take the traced command with it (EXITKILL).
+ *    "remote table".  libunwind-ptrace's _UPT_find_proc_info would instead
+ *    re-read /proc/PID/maps and mmap the object file at every switch
+ *    between objects; and a mapped file that someone truncates raises
+ *    SIGBUS on access, inside libunwind, with every signal blocked by its
+ *    locks: procwatch would die and take the traced command with it
+ *    (EXITKILL).
  * libunwind's accessors get no pointer of ours, so the unwinder of the
  * stack being taken is reached through a file-scope pointer: procwatch is
  * single-threaded and takes one stack at a time.
@@ -27,7 +26,7 @@
  * spaces are kept per layout (struct pw_code_maps.layout), not per pid:
  * a fork child shares its parent's warm cache, and an exec, dlopen or
  * dlclose gives a new layout and so never meets stale rules.  Nothing is
- * kept per thread: the tid to read is the stop's, and the layout is read
+ * kept per thread: the tracee is the stop's, and the layout is read
  * afresh at every stack.
  */
 #include <errno.h>
@@ -39,12 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
-#include <sys/uio.h>
 #include <sys/user.h>
 #include <unistd.h>
 
-#include <libunwind-ptrace.h>
+#include <libunwind.h>
 
 /*
  * libunwind's search of a binary-search table such as .eh_frame_hdr's,
@@ -59,8 +56,6 @@ extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip
 #include "unwind_internal.h"
 
 #define ADDRESS_SPACES 32	/* layouts kept; the least recently used goes */
-#define PAGE_SIZE_BYTES 4096
-#define PAGE_SLOTS 16		/* direct-mapped page cache, one stop long */
 #define ENTRY_SLOTS 32		/* syscall sites whose unwind info was looked up */
 
 /* Whether the code at a syscall site has unwind info (an FDE) at all. */
@@ -76,13 +71,6 @@ struct address_space {
 	struct syscall_site sites[ENTRY_SLOTS];
 };
 
-struct page {
-	uint64_t addr;
-	unsigned generation;	/* valid only for the stop it was read at */
-	bool readable;
-	unsigned char bytes[PAGE_SIZE_BYTES];
-};
-
 struct pw_unwinder {
 	unsigned depth;
 	unw_accessors_t accessors;
@@ -92,12 +80,11 @@ struct pw_unwinder {
 	struct pw_object_cache objects;
 
 	/* The stack being taken. */
+	struct pw_unwind_tracee *tracee;
 	pid_t tid;
 	struct user_regs_struct regs;
 	bool regs_read;
 	int read_errno;		/* first failed read: ESRCH means the task is gone */
-	unsigned generation;
-	struct page pages[PAGE_SLOTS];
 	int test_kill_after;	/* frames before the test kill; -1: none */
 };
 
@@ -110,46 +97,16 @@ note_errno(struct pw_unwinder *u, int err)
 		u->read_errno = err;
 }
 
-/* The page at addr (page-aligned), read once per stop; NULL if unreadable. */
-static const unsigned char *
-page_at(struct pw_unwinder *u, uint64_t addr)
-{
-	struct page *p = &u->pages[(addr / PAGE_SIZE_BYTES) % PAGE_SLOTS];
-	struct iovec local = { p->bytes, PAGE_SIZE_BYTES };
-	struct iovec remote = { (void *)(uintptr_t)addr, PAGE_SIZE_BYTES };
-
-	if (p->generation != u->generation || p->addr != addr) {
-		p->addr = addr;
-		p->generation = u->generation;
-		p->readable = process_vm_readv(u->tid, &local, 1, &remote, 1, 0) ==
-			      PAGE_SIZE_BYTES;
-	}
-	return p->readable ? p->bytes : NULL;
-}
-
-/*
- * One word.  process_vm_readv cannot read pages without PROT_READ
- * (execute-only code) or may be refused by an LSM; PTRACE_PEEKDATA can
- * (it reads with FOLL_FORCE) and is the fallback.
- */
+/* One word, through the tracer (which reads execute-only code too). */
 static int
 read_word(struct pw_unwinder *u, uint64_t addr, uint64_t *val)
 {
-	uint64_t page = addr & ~(uint64_t)(PAGE_SIZE_BYTES - 1);
-	const unsigned char *bytes;
-	long word;
+	int rc = u->tracee->read(u->tracee, addr, val, sizeof(*val));
 
-	if (addr - page <= PAGE_SIZE_BYTES - sizeof(*val) && (bytes = page_at(u, page))) {
-		memcpy(val, bytes + (addr - page), sizeof(*val));
-		return 0;
-	}
-	errno = 0;
-	word = ptrace(PTRACE_PEEKDATA, u->tid, (void *)(uintptr_t)addr, NULL);
-	if (errno) {
-		note_errno(u, errno);
+	if (rc < 0) {
+		note_errno(u, -rc);
 		return -1;
 	}
-	*val = (uint64_t)word;
 	return 0;
 }
 
@@ -196,8 +153,10 @@ access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, vo
 	if (!u || reg < 0 || (size_t)reg >= sizeof(reg_offsets) / sizeof(reg_offsets[0]))
 		return -UNW_EBADREG;
 	if (!u->regs_read) {
-		if (ptrace(PTRACE_GETREGS, u->tid, NULL, &u->regs) < 0) {
-			note_errno(u, errno);
+		int rc = u->tracee->get_regs(u->tracee, &u->regs);
+
+		if (rc < 0) {
+			note_errno(u, -rc);
 			return -UNW_EUNSPEC;
 		}
 		u->regs_read = true;
@@ -260,6 +219,41 @@ no_dyn_info_list(unw_addr_space_t as, unw_word_t *addr, void *arg)
 	(void)addr;
 	(void)arg;
 	return -UNW_ENOINFO;
+}
+
+/*
+ * libunwind calls this only for unwind info that came from a dynamic (JIT)
+ * registration, and no_dyn_info_list reports none; what
+ * dwarf_search_unwind_table allocates, libunwind frees itself.
+ */
+static void
+put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+	(void)as;
+	(void)pi;
+	(void)arg;
+}
+
+/* Floating-point registers (unw_get_fpreg) are never asked for. */
+static int
+no_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write, void *arg)
+{
+	(void)as;
+	(void)reg;
+	(void)val;
+	(void)write;
+	(void)arg;
+	return -UNW_EBADREG;
+}
+
+/* unw_resume would make the tracee jump to a frame: never. */
+static int
+no_resume(unw_addr_space_t as, unw_cursor_t *cursor, void *arg)
+{
+	(void)as;
+	(void)cursor;
+	(void)arg;
+	return -UNW_EINVAL;
 }
 
 /* The address space for a layout: kept, or made (evicting the oldest). */
@@ -381,7 +375,7 @@ test_kill(struct pw_unwinder *u)
 			break;
 		sched_yield();
 	}
-	u->generation++;	/* forget the pages read before */
+	u->tracee->forget(u->tracee);	/* the pages read before are gone */
 }
 
 static void
@@ -420,7 +414,8 @@ walk(struct pw_unwinder *u, struct address_space *s, struct pw_stack *out)
 }
 
 void
-pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out)
+pw_unwind_stack(struct pw_unwinder *u, struct pw_unwind_tracee *tracee,
+		struct pw_stack *out)
 {
 	struct address_space *space;
 	int err;
@@ -428,11 +423,11 @@ pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out)
 	memset(out, 0, sizeof(*out));
 	out->requested = true;
 	pw_object_cache_trim(&u->objects);
-	u->tid = tid;
+	u->tracee = tracee;
+	u->tid = tracee->tid;
 	u->regs_read = false;
 	u->read_errno = 0;
-	u->generation++;
-	if ((err = pw_code_maps_read(&u->maps, tid)) < 0) {
+	if ((err = pw_code_maps_read(&u->maps, u->tid)) < 0) {
 		u->read_errno = err == -ENOENT ? ESRCH : -err;
 		note_failure(u, out, 0);
 		return;
@@ -462,11 +457,16 @@ pw_unwinder_new(unsigned depth, const char **why)
 		return NULL;
 	}
 	u->depth = depth;
-	u->accessors = _UPT_accessors;
-	u->accessors.access_mem = access_mem;
-	u->accessors.access_reg = access_reg;
-	u->accessors.find_proc_info = find_proc_info;
-	u->accessors.get_dyn_info_list_addr = no_dyn_info_list;
+	/* get_proc_name stays NULL: frames are named by pw_symbolize. */
+	u->accessors = (unw_accessors_t){
+		.find_proc_info = find_proc_info,
+		.put_unwind_info = put_unwind_info,
+		.get_dyn_info_list_addr = no_dyn_info_list,
+		.access_mem = access_mem,
+		.access_reg = access_reg,
+		.access_fpreg = no_fpreg,
+		.resume = no_resume,
+	};
 	u->test_kill_after = -1;
 	pw_object_cache_init(&u->objects);
 	return u;

@@ -22,10 +22,11 @@ pw_unwinder_free(struct pw_unwinder *u)
 }
 
 void
-pw_unwind_stack(struct pw_unwinder *u, pid_t tid, struct pw_stack *out)
+pw_unwind_stack(struct pw_unwinder *u, struct pw_unwind_tracee *tracee,
+		struct pw_stack *out)
 {
 	(void)u;
-	(void)tid;
+	(void)tracee;
 	*out = (struct pw_stack){ .requested = false };
 }
 
