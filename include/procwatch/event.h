@@ -21,6 +21,7 @@
 
 enum pw_event_kind {
 	PW_EV_START,
+	PW_EV_ATTACH,	/* a process already running when procwatch attached (-p) */
 	PW_EV_SPAWN,
 	PW_EV_EXEC,
 	/*
@@ -218,17 +219,37 @@ struct pw_signal {
 };
 
 struct pw_start {
-	char **argv;		/* procwatch's traced command; not owned */
+	char **argv;		/* procwatch's traced command; not owned (none with attach) */
 	size_t argc;
 	bool attach;		/* mode: launch or attach */
+	const pid_t *pids;	/* attach: the processes asked for (-p); not owned */
+	size_t npids;
 	bool seccomp;
 	const char *version;
 	pid_t tracer;		/* procwatch's own pid: the parent of the root, and of its CLONE_PARENT children */
 };
 
 struct pw_end {
-	struct pw_status status;	/* of the traced command */
+	struct pw_status status;	/* of the traced command (NONE with attach) */
 	unsigned long lost;		/* events procwatch knows it missed */
+	bool detached;			/* attach: procwatch let go of processes still running */
+};
+
+/*
+ * A process that was already running when procwatch attached to it (-p),
+ * as /proc showed it then; one event per process, each after its parent's
+ * when the parent was attached too.  Owns its memory.
+ */
+struct pw_attach {
+	pid_t parent;		/* its parent (/proc/PID/status PPid); 0 if unknown */
+	pid_t *tids;		/* its threads when attached, the leader first */
+	size_t ntids;
+	struct pw_bytes *argv;	/* /proc/PID/cmdline, as the process left it */
+	size_t argc;
+	bool argv_truncated;
+	struct pw_bytes exe;	/* /proc/PID/exe; data NULL if unknown */
+	struct pw_bytes cwd;	/* /proc/PID/cwd; data NULL if unknown */
+	uint64_t age_us;	/* how long it had been running (/proc/PID/stat starttime) */
 };
 
 struct pw_event {
@@ -238,6 +259,7 @@ struct pw_event {
 	pid_t tid;
 	union {
 		struct pw_start start;
+		struct pw_attach attach;
 		struct pw_spawn spawn;
 		struct pw_exec exec;
 		struct pw_wait wait;

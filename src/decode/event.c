@@ -18,6 +18,7 @@
 
 static const char *const event_kind_names[] = {
 	[PW_EV_START] = "start",
+	[PW_EV_ATTACH] = "attach",
 	[PW_EV_SPAWN] = "spawn",
 	[PW_EV_EXEC] = "exec",
 	[PW_EV_EXEC_CHECK] = "exec_check",
@@ -119,7 +120,19 @@ pw_stack_clear(struct pw_stack *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* Only spawn and exec events own memory: start's argv belongs to the caller. */
+static void
+attach_clear(struct pw_attach *at)
+{
+	for (size_t i = 0; at->argv && i < at->argc; i++)
+		pw_bytes_clear(&at->argv[i]);
+	free(at->argv);
+	free(at->tids);
+	pw_bytes_clear(&at->exe);
+	pw_bytes_clear(&at->cwd);
+	memset(at, 0, sizeof(*at));
+}
+
+/* Spawn, exec and attach events own memory: start's argv belongs to the caller. */
 void
 pw_event_clear(struct pw_event *ev)
 {
@@ -127,6 +140,8 @@ pw_event_clear(struct pw_event *ev)
 
 	if (ev && ev->kind == PW_EV_SPAWN)
 		pw_stack_clear(&ev->u.spawn.stack);
+	if (ev && ev->kind == PW_EV_ATTACH)
+		attach_clear(&ev->u.attach);
 	if (!ev || !pw_event_is_exec_like(ev))
 		return;
 	ex = &ev->u.exec;

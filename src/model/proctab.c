@@ -371,6 +371,7 @@ pw_proctab_event(struct pw_proctab *tab, const struct pw_event *ev)
 	case PW_EV_START:
 		tab->tracer = ev->u.start.tracer;
 		break;
+	case PW_EV_ATTACH:
 	case PW_EV_EXEC_CHECK:	/* no new program: nothing changes */
 	case PW_EV_SIGNAL:
 	case PW_EV_END:

@@ -209,6 +209,7 @@ pw_warnings_check(const struct pw_proctab *tab, const struct pw_event *ev,
 	case PW_EV_EXIT:
 		check_exit(tab, ev, fn, data);
 		return;
+	case PW_EV_ATTACH:
 	case PW_EV_EXEC_CHECK:	/* no new program: nothing changes */
 	case PW_EV_START:
 	case PW_EV_SIGNAL:

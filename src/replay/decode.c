@@ -610,25 +610,57 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 	return get_stack(c, obj, &sp->stack);
 }
 
+/* An array of byte strings (an argv): *out has *n elements, NULL if none. */
 static int
-get_argv(struct ctx *c, json_t *obj, struct pw_exec *ex)
+get_bytes_array(struct ctx *c, json_t *obj, const char *key, struct pw_bytes **out,
+		size_t *n)
 {
-	json_t *v = member(c, obj, "argv", true), *el;
+	json_t *v = member(c, obj, key, true), *el;
 	size_t i;
 
 	if (!v)
 		return -1;
 	if (!json_is_array(v))
-		return fail(c, "key \"argv\" is not an array");
+		return fail(c, "key \"%s\" is not an array", key);
 	if (json_array_size(v) == 0)
 		return 0;
-	ex->argv = calloc(json_array_size(v), sizeof(*ex->argv));
-	if (!ex->argv)
+	*out = calloc(json_array_size(v), sizeof(**out));
+	if (!*out)
 		return fail(c, "out of memory");
 	json_array_foreach(v, i, el) {
-		if (get_bytes_value(c, el, &ex->argv[i]) < 0)
+		if (get_bytes_value(c, el, &(*out)[i]) < 0)
 			return -1;
-		ex->argc = i + 1;
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int
+get_argv(struct ctx *c, json_t *obj, struct pw_exec *ex)
+{
+	return get_bytes_array(c, obj, "argv", &ex->argv, &ex->argc);
+}
+
+/* An array of process ids (threads, pids): positive ints, at least one. */
+static int
+get_pids(struct ctx *c, json_t *obj, const char *key, pid_t **out, size_t *n)
+{
+	json_t *v = member(c, obj, key, true), *el;
+	size_t i;
+
+	if (!v)
+		return -1;
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return fail(c, "key \"%s\" is not an array of pids", key);
+	*out = calloc(json_array_size(v), sizeof(**out));
+	if (!*out)
+		return fail(c, "out of memory");
+	json_array_foreach(v, i, el) {
+		if (!json_is_integer(el) || json_integer_value(el) <= 0 ||
+		    json_integer_value(el) > INT_MAX)
+			return fail(c, "key \"%s\" holds something other than a pid", key);
+		(*out)[i] = (pid_t)json_integer_value(el);
+		*n = i + 1;
 	}
 	return 0;
 }
@@ -817,7 +849,7 @@ get_end(struct ctx *c, json_t *obj, struct pw_end *en)
 	if (lost < 0)
 		return fail(c, "key \"lost\" is out of range");
 	en->lost = (unsigned long)lost;
-	return 0;
+	return get_bool(c, obj, "detached", false, &en->detached);
 }
 
 void
@@ -829,6 +861,7 @@ pw_replay_start_clear(struct pw_start *st)
 		free(st->argv[i]);
 	free(st->argv);
 	free((char *)st->version);
+	free((pid_t *)st->pids);
 	*st = (struct pw_start){ 0 };
 }
 
@@ -862,10 +895,62 @@ get_start(struct ctx *c, json_t *obj, struct pw_start *st)
 	if (tracer < 0 || tracer > INT_MAX)
 		return fail(c, "key \"tracer\" is out of range");
 	st->tracer = (pid_t)tracer;
+	if (st->attach && json_object_get(obj, "pids")) {
+		pid_t *pids = NULL;
+
+		if (get_pids(c, obj, "pids", &pids, &st->npids) < 0) {
+			free(pids);
+			return -1;
+		}
+		st->pids = pids;
+	}
 	version = json_object_get(obj, "version");
 	if (json_is_string(version) &&
 	    !(st->version = strdup(json_string_value(version))))
 		return fail(c, "out of memory");
+	return 0;
+}
+
+/* A time in seconds with microsecond precision ("t", "age"). */
+static int
+get_seconds(struct ctx *c, json_t *obj, const char *key, uint64_t *us)
+{
+	json_t *t = member(c, obj, key, true);
+	double secs;
+
+	if (!t)
+		return -1;
+	if (!json_is_number(t))
+		return fail(c, "key \"%s\" is not a number", key);
+	secs = json_number_value(t);
+	if (!(secs >= 0 && secs < 1e12))
+		return fail(c, "key \"%s\" is out of range", key);
+	*us = (uint64_t)(secs * 1e6 + 0.5);	/* round: 0.000001 is not exact */
+	return 0;
+}
+
+static int
+get_time(struct ctx *c, json_t *obj, uint64_t *us)
+{
+	return get_seconds(c, obj, "t", us);
+}
+
+static int
+get_attach(struct ctx *c, json_t *obj, struct pw_attach *at)
+{
+	int parent = 0;
+
+	if (get_small(c, obj, "parent", false, &parent) < 0 ||
+	    get_pids(c, obj, "threads", &at->tids, &at->ntids) < 0 ||
+	    get_bytes_array(c, obj, "argv", &at->argv, &at->argc) < 0 ||
+	    get_bool(c, obj, "argv_truncated", false, &at->argv_truncated) < 0 ||
+	    get_bytes(c, obj, "exe", false, &at->exe) < 0 ||
+	    get_bytes(c, obj, "cwd", false, &at->cwd) < 0 ||
+	    get_seconds(c, obj, "age", &at->age_us) < 0)
+		return -1;
+	if (parent < 0)
+		return fail(c, "key \"parent\" is out of range");
+	at->parent = parent;
 	return 0;
 }
 
@@ -875,6 +960,8 @@ get_kind_keys(struct ctx *c, json_t *obj, struct pw_event *ev)
 	switch (ev->kind) {
 	case PW_EV_START:
 		return get_start(c, obj, &ev->u.start);
+	case PW_EV_ATTACH:
+		return get_attach(c, obj, &ev->u.attach);
 	case PW_EV_SPAWN:
 		return get_spawn(c, obj, &ev->u.spawn);
 	case PW_EV_EXEC:
@@ -893,23 +980,6 @@ get_kind_keys(struct ctx *c, json_t *obj, struct pw_event *ev)
 }
 
 /* "t": seconds with six decimals, back to whole microseconds. */
-static int
-get_time(struct ctx *c, json_t *obj, uint64_t *us)
-{
-	json_t *t = member(c, obj, "t", true);
-	double secs;
-
-	if (!t)
-		return -1;
-	if (!json_is_number(t))
-		return fail(c, "key \"t\" is not a number");
-	secs = json_number_value(t);
-	if (!(secs >= 0 && secs < 1e12))
-		return fail(c, "key \"t\" is out of range");
-	*us = (uint64_t)(secs * 1e6 + 0.5);	/* round: 0.000001 is not exact */
-	return 0;
-}
-
 int
 pw_replay_decode(json_t *obj, struct pw_event *ev, char *why, size_t why_size)
 {

@@ -177,6 +177,45 @@ put_start(struct pw_json *w, const struct pw_start *st)
 	put_key_name(w, "version", st->version);
 	if (st->tracer)
 		put_key_int(w, "tracer", st->tracer);
+	if (st->attach && st->npids) {
+		pw_json_key(w, "pids");
+		pw_json_array_begin(w);
+		for (i = 0; i < st->npids; i++)
+			pw_json_int(w, st->pids[i]);
+		pw_json_array_end(w);
+	}
+}
+
+/* A process found running at attach time, as /proc showed it. */
+static void
+put_attach(struct pw_json *w, const struct pw_attach *at)
+{
+	size_t i;
+
+	if (at->parent)
+		put_key_int(w, "parent", at->parent);
+	pw_json_key(w, "threads");
+	pw_json_array_begin(w);
+	for (i = 0; i < at->ntids; i++)
+		pw_json_int(w, at->tids[i]);
+	pw_json_array_end(w);
+	pw_json_key(w, "argv");
+	pw_json_array_begin(w);
+	for (i = 0; i < at->argc; i++)
+		pw_json_bytes(w, &at->argv[i]);
+	pw_json_array_end(w);
+	if (at->argv_truncated)
+		put_key_bool(w, "argv_truncated", true);
+	if (at->exe.data) {
+		pw_json_key(w, "exe");
+		pw_json_bytes(w, &at->exe);
+	}
+	if (at->cwd.data) {
+		pw_json_key(w, "cwd");
+		pw_json_bytes(w, &at->cwd);
+	}
+	pw_json_key(w, "age");
+	pw_json_time_us(w, at->age_us);
 }
 
 /* The clone3-only keys: what the struct clone_args said beyond the flags. */
@@ -445,6 +484,8 @@ put_end(struct pw_json *w, const struct pw_end *en)
 	put_status(w, &en->status);
 	pw_json_key(w, "lost");
 	pw_json_uint(w, en->lost);
+	if (en->detached)
+		put_key_bool(w, "detached", true);
 }
 
 static void
@@ -453,6 +494,9 @@ put_kind_keys(struct pw_json *w, const struct pw_event *ev)
 	switch (ev->kind) {
 	case PW_EV_START:
 		put_start(w, &ev->u.start);
+		break;
+	case PW_EV_ATTACH:
+		put_attach(w, &ev->u.attach);
 		break;
 	case PW_EV_SPAWN:
 		put_spawn(w, &ev->u.spawn);

@@ -673,6 +673,7 @@ put_event(struct timeline *tl, const struct pw_event *ev)
 	case PW_EV_SIGNAL:
 		put_signal_ev(tl, ev);
 		return true;
+	case PW_EV_ATTACH:	/* the model's business; views come later */
 	case PW_EV_START:
 	case PW_EV_END:
 		return false;
@@ -733,6 +734,7 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 		put_note(tl, PW_COLOR_DIM, "#",
 			 pw_explain_status(&ev->u.exit.status, buf, sizeof(buf)));
 		return;
+	case PW_EV_ATTACH:
 	case PW_EV_START:
 	case PW_EV_SIGNAL:
 	case PW_EV_END:

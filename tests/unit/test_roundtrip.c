@@ -352,7 +352,13 @@ draw_death_status(struct gen *g, struct pw_status *st)
 	X(sender_ns,		x->sender ? draw_sender_ns(g, x) : 0)
 
 #define END_FIELDS(X) \
-	X(lost,			(unsigned long)draw_u(g, 0, INT64_MAX))
+	X(lost,			(unsigned long)draw_u(g, 0, INT64_MAX)) \
+	X(detached,		coin(g))
+
+#define ATTACH_FIELDS(X) \
+	X(parent,		coin(g) ? draw_pid(g) : 0) \
+	X(argv_truncated,	one_in(g, 4)) \
+	X(age_us,		draw_u(g, 0, TIME_MAX))
 
 #define START_FIELDS(X) \
 	X(attach,		coin(g)) \
@@ -640,6 +646,15 @@ draw_start(struct gen *g, struct pw_start *x)
 	x->argv = xcalloc(x->argc + 1, sizeof(*x->argv));
 	for (i = 0; i < x->argc; i++)
 		x->argv[i] = draw_cstr(g, false);
+	if (x->attach && !one_in(g, 8)) {
+		pid_t *pids;
+
+		x->npids = (size_t)draw_u(g, 1, 4);
+		pids = xcalloc(x->npids, sizeof(*pids));
+		for (i = 0; i < x->npids; i++)
+			pids[i] = draw_pid(g);
+		x->pids = pids;
+	}
 	if (one_in(g, 8))
 		return;
 	n = (size_t)draw_u(g, 0, 12);
@@ -672,6 +687,27 @@ draw_exec_check(struct gen *g, struct pw_exec *x)
 	draw_stack(g, &x->stack);
 }
 
+/* What /proc showed of a process at attach time (src/tracer/attach.c). */
+static void
+draw_attach(struct gen *g, struct pw_attach *x)
+{
+	size_t i;
+
+	ATTACH_FIELDS(DRAW_FIELD)
+	x->ntids = (size_t)draw_u(g, 1, 5);
+	x->tids = xcalloc(x->ntids, sizeof(*x->tids));
+	for (i = 0; i < x->ntids; i++)
+		x->tids[i] = draw_pid(g);
+	x->argc = (size_t)draw_u(g, 0, 4);
+	x->argv = xcalloc(x->argc, sizeof(*x->argv));
+	for (i = 0; i < x->argc; i++)
+		draw_bytes(g, &x->argv[i], false);
+	if (coin(g))
+		draw_bytes(g, &x->exe, false);
+	if (coin(g))
+		draw_bytes(g, &x->cwd, false);
+}
+
 static void
 draw_event(struct gen *g, enum pw_event_kind kind, struct pw_event *ev)
 {
@@ -683,6 +719,9 @@ draw_event(struct gen *g, enum pw_event_kind kind, struct pw_event *ev)
 	switch (kind) {
 	case PW_EV_START:
 		draw_start(g, &ev->u.start);
+		break;
+	case PW_EV_ATTACH:
+		draw_attach(g, &ev->u.attach);
 		break;
 	case PW_EV_SPAWN:
 		draw_spawn(g, &ev->u.spawn);
@@ -717,6 +756,7 @@ free_drawn(struct pw_event *ev)
 			free(ev->u.start.argv[i]);
 		free(ev->u.start.argv);
 		free((char *)ev->u.start.version);
+		free((pid_t *)ev->u.start.pids);
 	}
 	pw_event_clear(ev);
 }
@@ -882,6 +922,30 @@ same_end(struct diff *d, const struct pw_end *want, const struct pw_end *got)
 }
 
 static bool
+same_attach(struct diff *d, const struct pw_attach *want, const struct pw_attach *got)
+{
+	char name[32];
+	size_t i;
+
+	ATTACH_FIELDS(SAME_FIELD)
+	if (!same_num(d, "ntids", (int64_t)want->ntids, (int64_t)got->ntids) ||
+	    !same_num(d, "argc", (int64_t)want->argc, (int64_t)got->argc))
+		return false;
+	for (i = 0; i < want->ntids; i++) {
+		snprintf(name, sizeof(name), "tids[%zu]", i);
+		if (!same_num(d, name, want->tids[i], got->tids[i]))
+			return false;
+	}
+	for (i = 0; i < want->argc; i++) {
+		snprintf(name, sizeof(name), "argv[%zu]", i);
+		if (!same_bytes(d, name, &want->argv[i], &got->argv[i]))
+			return false;
+	}
+	return same_bytes(d, "exe", &want->exe, &got->exe) &&
+	       same_bytes(d, "cwd", &want->cwd, &got->cwd);
+}
+
+static bool
 same_start(struct diff *d, const struct pw_start *want, const struct pw_start *got)
 {
 	char name[32];
@@ -892,6 +956,13 @@ same_start(struct diff *d, const struct pw_start *want, const struct pw_start *g
 	for (size_t i = 0; i < want->argc; i++) {
 		snprintf(name, sizeof(name), "argv[%zu]", i);
 		if (!same_cstr(d, name, want->argv[i], got->argv[i]))
+			return false;
+	}
+	if (!same_num(d, "npids", (int64_t)want->npids, (int64_t)got->npids))
+		return false;
+	for (size_t i = 0; i < want->npids; i++) {
+		snprintf(name, sizeof(name), "pids[%zu]", i);
+		if (!same_num(d, name, want->pids[i], got->pids[i]))
 			return false;
 	}
 	return same_cstr(d, "version", want->version, got->version);
@@ -909,6 +980,8 @@ same_event(struct diff *d, const struct pw_event *want, const struct pw_event *g
 	switch (want->kind) {
 	case PW_EV_START:
 		return same_start(d, &want->u.start, &got->u.start);
+	case PW_EV_ATTACH:
+		return same_attach(d, &want->u.attach, &got->u.attach);
 	case PW_EV_SPAWN:
 		return same_spawn(d, &want->u.spawn, &got->u.spawn);
 	case PW_EV_EXEC:
@@ -966,7 +1039,7 @@ draw_trace(uint64_t seed, struct pw_event *evs, size_t n)
 
 	draw_event(&g, PW_EV_START, &evs[0]);
 	for (size_t i = 1; i + 1 < n; i++)
-		draw_event(&g, (enum pw_event_kind)draw_u(&g, PW_EV_SPAWN, PW_EV_END), &evs[i]);
+		draw_event(&g, (enum pw_event_kind)draw_u(&g, PW_EV_ATTACH, PW_EV_END), &evs[i]);
 	draw_event(&g, PW_EV_END, &evs[n - 1]);
 }
 
