@@ -197,6 +197,27 @@ show_main(int argc, char **argv)
 	return status;
 }
 
+/* The CLI's options onto the tracer's own, then launch and run. */
+static int
+trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
+{
+	struct pw_tracer_opts topts = {
+		.seccomp = opts->seccomp,
+		.stack_depth = opts->stack_depth,
+	};
+	struct pw_tracer *t;
+	int status;
+
+	*killed_by = 0;
+	status = pw_tracer_new(&topts, sink, &t);
+	if (!status)
+		status = pw_tracer_launch(t, opts->command);
+	if (!status)
+		status = pw_tracer_run(t, killed_by);
+	pw_tracer_free(t);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -218,7 +239,7 @@ main(int argc, char **argv)
 	sink = checked(new_sink(&opts, out), opts.output, PW_OUTPUT_TRACE);
 	if (!sink)
 		return PW_EXIT_FAILURE;
-	status = pw_trace_command(&opts, sink, &killed_by);
+	status = trace(&opts, sink, &killed_by);
 	/*
 	 * The tracer ignores them once the command runs; a launch that failed
 	 * never got there, and the close may still write (tree, perfetto).

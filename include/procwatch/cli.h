@@ -10,15 +10,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "procwatch/base.h"
 #include "procwatch/event.h"
 #include "procwatch/sink.h"
-
-/* env(1)/timeout(1) convention for a wrapper's own failures. */
-enum {
-	PW_EXIT_FAILURE = 125,		/* procwatch itself failed (bad option, no ptrace, ...) */
-	PW_EXIT_CANNOT_EXEC = 126,	/* the command was found but could not be executed */
-	PW_EXIT_NOT_FOUND = 127,	/* the command was not found */
-};
 
 enum pw_format {
 	PW_FORMAT_TIMELINE,

@@ -269,6 +269,25 @@ struct pw_event {
 	} u;
 };
 
+static inline bool
+pw_call_is_spawn(enum pw_call call)
+{
+	return call == PW_CALL_CLONE || call == PW_CALL_CLONE3 ||
+	       call == PW_CALL_FORK || call == PW_CALL_VFORK;
+}
+
+static inline bool
+pw_call_is_exec(enum pw_call call)
+{
+	return call == PW_CALL_EXECVE || call == PW_CALL_EXECVEAT;
+}
+
+static inline bool
+pw_call_is_wait(enum pw_call call)
+{
+	return call == PW_CALL_WAIT4 || call == PW_CALL_WAITID;
+}
+
 /* An exec or an exec check: the events whose payload is u.exec. */
 static inline bool
 pw_event_is_exec_like(const struct pw_event *ev)

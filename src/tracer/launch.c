@@ -166,7 +166,7 @@ explain_already_traced(pid_t pid)
 	return true;
 }
 
-static void
+void
 explain_seize_failure(pid_t pid, int err)
 {
 	if ((err == EPERM || err == EACCES) && pid > 0 && explain_already_traced(pid))
@@ -181,13 +181,11 @@ explain_seize_failure(pid_t pid, int err)
 }
 
 static int
-seize(pid_t pid, bool seccomp)
+seize(struct tracer *t, pid_t pid)
 {
-	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
-		       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-		       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+	long options = t->policy->seize_options;
 
-	if (seccomp)
+	if (t->seccomp)
 		options |= PTRACE_O_TRACESECCOMP;
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)options) < 0)
 		return -errno;
@@ -196,7 +194,7 @@ seize(pid_t pid, bool seccomp)
 	 * make it stop now (PTRACE_EVENT_STOP), before we let it go on, so the
 	 * loop resumes it with PTRACE_SYSCALL and sees the exec's entry.
 	 */
-	if (!seccomp && ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) < 0)
+	if (!t->seccomp && ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) < 0)
 		return -errno;
 	return 0;
 }
@@ -226,7 +224,7 @@ fork_and_seize(struct tracer *t, const struct sock_fprog *prog,
 	close(go[0]);
 	close(errp[1]);
 	if (!err) {
-		err = seize(pid, t->seccomp);
+		err = seize(t, pid);
 		if (err) {
 			/* Asked before the kill: afterwards /proc has no tracer to name. */
 			explain_seize_failure(pid, -err);

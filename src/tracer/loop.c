@@ -2,15 +2,20 @@
 /*
  * The wait loop: waitpid(-1, __WALL) for the next stop, and every few
  * wake-ups a drain of all the ready stops with WNOHANG before dispatching
- * them, each stop ending with exactly one ptrace call that resumes the task.
+ * them.  Each stop is classified once (classify), handled by the one
+ * handler of its class (dispatch), and ends in exactly one ptrace call that
+ * lets the task go on (resume): the only place in procwatch that resumes a
+ * tracee.
+ *
  * The drain keeps one busy task from starving the others (strace commit
  * e0f0071b3); it is periodic because every waitpid walks all of the
- * tracer's children and tracees in the kernel (do_wait), and the drain's
- * last, empty call doubled that cost per stop with 2000 live tasks.  A
- * ready task waits at most DRAIN_EVERY wake-ups.  __WALL is needed to see
- * threads and clone children whose exit signal is not SIGCHLD.  The loop ends only when
- * waitpid says ECHILD: a parent may exit before its child's first stop is
- * reported, so a count of known tasks reaching zero proves nothing.
+ * tracer's children and tracees in the kernel (kernel/exit.c, do_wait),
+ * and the drain's last, empty call doubled that cost per stop with 2000
+ * live tasks.  A ready task waits at most DRAIN_EVERY wake-ups.  __WALL is
+ * needed to see threads and clone children whose exit signal is not
+ * SIGCHLD.  The loop ends only when waitpid says ECHILD: a parent may exit
+ * before its child's first stop is reported, so a count of known tasks
+ * reaching zero proves nothing.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,8 +26,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "procwatch/tracer.h"
 #include "tracer_internal.h"
 
 #ifndef AUDIT_ARCH_X86_64
@@ -38,110 +41,38 @@ struct stop {
 };
 
 /*
- * Resume with PTRACE_SYSCALL while the task is inside a syscall whose exit
- * we want (and always without the filter, where every syscall stops);
- * otherwise PTRACE_CONT, so the task runs until the filter stops it again.
- * ESRCH means the task died under us (SIGKILL): its death report follows.
+ * A syscall stop's call (entry and seccomp stops share a layout, ptrace(2)
+ * PTRACE_GET_SYSCALL_INFO) or result.  false when the task is gone, or made
+ * a 32-bit call we do not decode.
  */
-void
-tracer_resume(struct tracer *t, struct task *task, int sig)
-{
-	bool want_syscalls = !t->seccomp || task->in_call != PW_CALL_NONE ||
-			     task->interrupted;
-	int op = want_syscalls ? PTRACE_SYSCALL : PTRACE_CONT;
-
-	ptrace(op, task->tid, NULL, (void *)(long)sig);
-}
-
 static bool
-get_syscall(pid_t tid, struct __ptrace_syscall_info *info, struct pw_syscall *sc)
-{
-	long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(*info), info);
-	int i;
-
-	if (n <= 0 || info->arch != AUDIT_ARCH_X86_64)
-		return false;	/* gone, or a 32-bit syscall we do not decode */
-	memset(sc, 0, sizeof(*sc));
-	if (info->op == PTRACE_SYSCALL_INFO_ENTRY || info->op == PTRACE_SYSCALL_INFO_SECCOMP) {
-		/* The seccomp member has the entry member's layout (ptrace(2)). */
-		sc->nr = (long)info->entry.nr;
-		for (i = 0; i < 6; i++)
-			sc->args[i] = info->entry.args[i];
-	} else if (info->op == PTRACE_SYSCALL_INFO_EXIT) {
-		sc->rval = info->exit.rval;
-	} else {
-		return false;
-	}
-	return true;
-}
-
-static void
-on_syscall_stop(struct tracer *t, struct task *task)
+read_syscall(pid_t tid, struct stop_info *st)
 {
 	struct __ptrace_syscall_info info;
-	struct pw_syscall sc;
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info);
+	int i;
 
-	if (!get_syscall(task->tid, &info, &sc)) {
-		t->stats.stops[STOP_OTHER]++;
-		return;
+	if (n <= 0 || info.arch != AUDIT_ARCH_X86_64)
+		return false;
+	memset(&st->sc, 0, sizeof(st->sc));
+	switch (info.op) {
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		st->seccomp_data = info.seccomp.ret_data;
+		/* fall through */
+	case PTRACE_SYSCALL_INFO_ENTRY:
+		st->class = info.op == PTRACE_SYSCALL_INFO_SECCOMP ? STOP_SECCOMP
+								   : STOP_SYSCALL_ENTRY;
+		st->sc.nr = (long)info.entry.nr;
+		for (i = 0; i < 6; i++)
+			st->sc.args[i] = info.entry.args[i];
+		return true;
+	case PTRACE_SYSCALL_INFO_EXIT:
+		st->class = STOP_SYSCALL_EXIT;
+		st->sc.rval = info.exit.rval;
+		return true;
+	default:
+		return false;
 	}
-	t->stats.stops[info.op == PTRACE_SYSCALL_INFO_EXIT ? STOP_SYSCALL_EXIT
-		       : info.op == PTRACE_SYSCALL_INFO_SECCOMP ? STOP_SECCOMP
-		       : STOP_SYSCALL_ENTRY]++;
-	if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-		on_syscall_exit(t, task, sc.rval);
-		return;
-	}
-	task->last_nr = sc.nr;
-	if (info.op == PTRACE_SYSCALL_INFO_SECCOMP &&
-	    info.seccomp.ret_data != t->filter_data) {
-		on_foreign_seccomp(t, task, &sc);
-		return;
-	}
-	/*
-	 * Under the filter a traced call stops twice when PTRACE_SYSCALL is in
-	 * force: at the syscall-entry stop and then at the seccomp stop (Linux
-	 * >= 4.8 runs seccomp after the entry stop).  Decode it once, at the
-	 * seccomp stop.
-	 */
-	if (info.op == PTRACE_SYSCALL_INFO_SECCOMP || !t->seccomp)
-		on_syscall_entry(t, task, &sc);
-}
-
-/*
- * A signal-delivery stop: write it down (SIGCHLD excepted: every child's
- * end sends one, and the wait events already say it), then deliver it by
- * resuming with it, so handlers run and default actions happen.
- */
-static void
-on_signal_stop(struct tracer *t, struct task *task, int sig)
-{
-	struct pw_event ev;
-	siginfo_t si;
-
-	t->stats.stops[STOP_SIGNAL]++;
-	if (sig != SIGCHLD) {
-		tracer_event_init(t, &ev, PW_EV_SIGNAL, task);
-		ev.u.signal.signal = sig;
-		/* si_pid means the sender only for SI_USER, SI_QUEUE, SI_TKILL. */
-		if (ptrace(PTRACE_GETSIGINFO, task->tid, NULL, &si) == 0) {
-			ev.u.signal.code = si.si_code;
-			/* si_pid is in the receiver's pid namespace (kernel/signal.c). */
-			if (si.si_code <= 0 && si.si_pid > 0) {
-				ev.u.signal.sender = pidns_to_ours(task, si.si_pid);
-				if (ev.u.signal.sender != si.si_pid)
-					ev.u.signal.sender_ns = si.si_pid;
-			}
-		}
-		tracer_emit(t, &ev);
-	}
-	tracer_resume(t, task, sig);
-}
-
-static bool
-is_stop_signal(int sig)
-{
-	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 static unsigned long
@@ -153,225 +84,276 @@ event_message(pid_t tid)
 	return msg;
 }
 
-/*
- * Handles a fork event, or with PROCWATCH_TEST_DEFER_SPAWN holds it (the
- * creator stays stopped) until the child's first stop has been seen, so
- * that the tests can make the kernel's rarer order happen every time.
- */
 static bool
-defer_spawn_event(struct tracer *t, struct task *task, pid_t child)
+is_stop_signal(int sig)
 {
-	struct task *c = task_find(t, child);
-
-	if (t->defer_spawn_events && !(c && c->started) &&
-	    pw_pidmap_put(&t->deferred, child, (void *)(long)task->tid) == 0)
-		return true;
-	on_spawn_event(t, task, child);
-	return false;
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* The child of a held fork event has stopped or died: let the event go. */
-static void
-release_deferred(struct tracer *t, pid_t child)
-{
-	void *creator = pw_pidmap_remove(&t->deferred, child);
-	struct task *task = creator ? task_find(t, (pid_t)(long)creator) : NULL;
-
-	if (!task)
-		return;
-	on_spawn_event(t, task, child);
-	tracer_resume(t, task, 0);
-}
-
-/* Stops that are not syscall or signal-delivery stops: status >> 16 says which. */
-static void
-on_event_stop(struct tracer *t, struct task *task, int event, int sig)
+/* An event stop (status >> 16, ptrace(2) "PTRACE_EVENT stops"). */
+static enum stop_class
+classify_event(pid_t pid, int event, struct stop_info *st)
 {
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
-		on_syscall_stop(t, task);
-		break;
+		return read_syscall(pid, st) ? st->class : STOP_OTHER;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		t->stats.stops[STOP_SPAWN_EVENT]++;
-		task->spawn_event = event;
-		if (defer_spawn_event(t, task, (pid_t)event_message(task->tid)))
-			return;
-		break;
+		st->msg = event_message(pid);
+		return STOP_SPAWN_EVENT;
 	case PTRACE_EVENT_EXEC:
-		t->stats.stops[STOP_EXEC_EVENT]++;
-		task = on_exec_event(t, task->tid, (pid_t)event_message(task->tid));
-		if (!task)
-			return;
-		break;
+		st->msg = event_message(pid);
+		return STOP_EXEC_EVENT;
 	case PTRACE_EVENT_STOP:
 		/*
 		 * Under PTRACE_SEIZE a group-stop is reported as
-		 * PTRACE_EVENT_STOP with the stopping signal; PTRACE_LISTEN
-		 * keeps the task stopped (so SIGSTOP really stops it) while
-		 * letting us hear of SIGCONT.  With SIGTRAP it is a new
-		 * child's first stop or our PTRACE_INTERRUPT: just resume.
+		 * PTRACE_EVENT_STOP with the stopping signal; with SIGTRAP it
+		 * is a new task's first stop or our PTRACE_INTERRUPT.
 		 */
-		if (is_stop_signal(sig)) {
-			t->stats.stops[STOP_GROUP]++;
-			ptrace(PTRACE_LISTEN, task->tid, NULL, NULL);
-			return;
-		}
-		t->stats.stops[STOP_CHILD_START]++;
-		if (!task->tgid && t->spawns_in_flight &&
-		    pw_pidmap_put(&t->parked, task->tid, (void *)1) == 0) {
-			release_deferred(t, task->tid);
-			return;
-		}
-		/* Not parked (a spawn whose entry we did not see): still let a held event go. */
-		release_deferred(t, task->tid);
-		break;
+		return is_stop_signal(st->sig) ? STOP_GROUP : STOP_TASK_START;
 	default:
-		t->stats.stops[STOP_OTHER]++;
+		return STOP_OTHER;
+	}
+}
+
+static void
+classify(pid_t pid, int status, struct stop_info *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->status = status;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		st->class = STOP_DEATH;
+		return;
+	}
+	st->sig = WSTOPSIG(status);
+	if ((unsigned)status >> 16)
+		st->class = classify_event(pid, (int)((unsigned)status >> 16), st);
+	else if (st->sig == (SIGTRAP | 0x80))
+		st->class = read_syscall(pid, st) ? st->class : STOP_OTHER;
+	else
+		st->class = STOP_SIGNAL;
+}
+
+/*
+ * A signal-delivery stop: write it down (SIGCHLD excepted: every child's
+ * end sends one, and the wait events already say it), then deliver it by
+ * resuming with it, so handlers run and default actions happen.
+ */
+static struct resume
+on_signal(struct tracer *t, struct task *task, const struct stop_info *st)
+{
+	struct pw_event ev;
+	siginfo_t si;
+
+	if (st->sig == SIGCHLD)
+		return resume_run(st->sig);
+	tracer_event_init(t, &ev, PW_EV_SIGNAL, task);
+	ev.u.signal.signal = st->sig;
+	if (ptrace(PTRACE_GETSIGINFO, task->tid, NULL, &si) == 0) {
+		ev.u.signal.code = si.si_code;
+		/*
+		 * si_pid means the sender only for SI_USER, SI_QUEUE, SI_TKILL,
+		 * and is in the receiver's pid namespace (kernel/signal.c).
+		 */
+		if (si.si_code <= 0 && si.si_pid > 0) {
+			ev.u.signal.sender = pidns_to_ours(task, si.si_pid);
+			if (ev.u.signal.sender != si.si_pid)
+				ev.u.signal.sender_ns = si.si_pid;
+		}
+	}
+	tracer_emit(t, &ev);
+	return resume_run(st->sig);
+}
+
+/* The one handler of each class; the task exists (but for deaths). */
+static struct resume
+handle(struct tracer *t, struct task **task, pid_t pid, const struct stop_info *st)
+{
+	switch (st->class) {
+	case STOP_SECCOMP:
+	case STOP_SYSCALL_ENTRY:
+		return on_syscall_entry(t, *task, st);
+	case STOP_SYSCALL_EXIT:
+		return on_syscall_exit(t, *task, st);
+	case STOP_SPAWN_EVENT:
+		return on_spawn_event(t, *task, st);
+	case STOP_EXEC_EVENT:
+		return on_exec_event(t, task, st);
+	case STOP_TASK_START:
+		return on_task_start(t, *task);
+	case STOP_GROUP:
+		/*
+		 * PTRACE_LISTEN keeps the task stopped, so that SIGSTOP really
+		 * stops it, while letting us hear of its SIGCONT.
+		 */
+		return resume_as(RESUME_LISTEN);
+	case STOP_SIGNAL:
+		return on_signal(t, *task, st);
+	case STOP_DEATH: {
+		struct resume r = on_death(t, *task, pid, st);
+
+		*task = NULL;	/* forgotten */
+		return r;
+	}
+	case STOP_OTHER:
+	case STOP_CLASSES:
 		break;
 	}
-	tracer_resume(t, task, 0);
-}
-
-static void
-record_root_end(struct tracer *t, const struct pw_status *st)
-{
-	t->root_ended = true;
-	t->root_status = *st;
-	signals_root_gone(&t->tasks);
+	return resume_run(0);
 }
 
 /*
- * A spawn or exec the task died in never returned, but the attempt (and
- * its -k stack, perhaps cut short by this very death) is worth writing;
- * a wait in progress is not.
+ * A failed resume: ESRCH means the task is gone (killed by SIGKILL under
+ * us), and its death report follows.  Anything else is procwatch's bug or
+ * a kernel it does not know: said once, the run goes on.
  */
 static void
-finish_unfinished_call(struct tracer *t, struct task *task)
+resume_failed(struct tracer *t, pid_t tid, const char *op)
 {
-	struct pw_event *ev = &task->pending;
-
-	if (task->in_call == PW_CALL_NONE)
+	if (errno == ESRCH || t->resume_failed)
 		return;
-	if (ev->kind == PW_EV_SPAWN)
-		ev->u.spawn.result = PW_RESULT_UNFINISHED;
-	else if (pw_event_is_exec_like(ev))
-		ev->u.exec.result = PW_RESULT_UNFINISHED;
-	else
-		return;
-	ev->time_us = tracer_now(t);
-	tracer_emit(t, ev);
+	t->resume_failed = true;
+	fprintf(stderr, "procwatch: %s of task %d failed: %s; some events may be "
+		"missing\n", op, (int)tid, strerror(errno));
 }
 
 /*
- * A task's death report (WIFEXITED/WIFSIGNALED).  For a thread group
- * leader it is the process's end: the kernel holds it back until every
- * other thread is gone.  PTRACE_EVENT_EXIT is not requested: it is not
- * guaranteed under SIGKILL anyway, and the report carries the status.
+ * Under the filter a task runs with PTRACE_CONT until the filter stops it
+ * again; PTRACE_SYSCALL while it is inside a call whose exit we want or
+ * watches a restart, and always without the filter, where every syscall
+ * stops.
  */
-static void
-on_death(struct tracer *t, struct task *task, int status)
+static bool
+wants_syscall_stops(const struct tracer *t, const struct task *task)
 {
-	struct pw_event ev;
-	struct pw_exit *ex = &ev.u.exit;
+	return !t->seccomp || task->in_call != PW_CALL_NONE || task->interrupted;
+}
 
-	finish_unfinished_call(t, task);
-	tracer_event_init(t, &ev, PW_EV_EXIT, task);
-	ex->thread = ev.tid != ev.pid;
-	pw_status_from_wait(status, &ex->status);
-	ex->call = WIFEXITED(status) ? task->exit_call : PW_CALL_NONE;
-	if (!task->exit_written)
-		tracer_emit(t, &ev);
-	if (!ex->thread) {
-		struct task *reaper = task->parent ? task_find(t, task->parent) : NULL;
+/* The one place that lets a stopped tracee go on. */
+static void
+resume(struct tracer *t, struct task *task, pid_t tid, struct resume r)
+{
+	long op;
 
-		if (task->tid == t->root)
-			record_root_end(t, &ex->status);
-		else if (reaper)
-			zombie_remember(t, task->tid, &ex->status);
-		pidns_died(task, reaper ? reaper->ns : NULL, reaper != NULL);
+	switch (r.op) {
+	case RESUME_GONE:
+		return;
+	case RESUME_HOLD:
+		task->held = true;
+		return;
+	case RESUME_LISTEN:
+		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0)
+			resume_failed(t, tid, "PTRACE_LISTEN");
+		return;
+	case RESUME_DETACH:
+		/* A group-stopped task stays stopped (ptrace(2), PTRACE_DETACH). */
+		if (ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)r.sig) < 0)
+			resume_failed(t, tid, "PTRACE_DETACH");
+		t->detached_any = true;
+		if (task)
+			task_forget(t, task);
+		return;
+	case RESUME_RUN:
+		break;
 	}
-	task_forget(t, task);
+	if (task)
+		task->held = false;
+	op = task && !wants_syscall_stops(t, task) ? PTRACE_CONT : PTRACE_SYSCALL;
+	if (!task && t->seccomp)
+		op = PTRACE_CONT;
+	if (ptrace((enum __ptrace_request)op, tid, NULL, (void *)(long)r.sig) < 0)
+		resume_failed(t, tid, op == PTRACE_CONT ? "PTRACE_CONT" : "PTRACE_SYSCALL");
 }
 
 /*
- * A death we never saw the task of: killed before its first stop was
- * reported and before its creator's fork event.  Remember the tid so that
- * the fork event does not bring back a task that will never report again.
+ * While detaching (attach mode's end), every stop ends in PTRACE_DETACH:
+ * a signal-delivery stop gives its signal back, any other stop none (a
+ * group-stopped task then stays stopped, as it was found).
  */
-static void
-on_unknown_death(struct tracer *t, pid_t tid, int status)
+static struct resume
+detach_instead(const struct stop_info *st, struct resume r)
 {
-	struct task tmp = { .tid = tid, .tgid = tid };
-	struct pw_event ev;
+	if (r.op == RESUME_GONE)
+		return r;
+	return (struct resume){ RESUME_DETACH, st->class == STOP_SIGNAL ? st->sig : 0 };
+}
 
-	tracer_event_init(t, &ev, PW_EV_EXIT, &tmp);
-	pw_status_from_wait(status, &ev.u.exit.status);
-	tracer_emit(t, &ev);
-	pw_pidmap_put(&t->early_deaths, tid, (void *)1);
-	release_deferred(t, tid);
+/* Lets go of the held tasks the last handler released. */
+static void
+resume_released(struct tracer *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nreleased; i++) {
+		struct task *task = task_find(t, t->released[i]);
+
+		if (task && task->held)
+			resume(t, task, task->tid, t->detaching ? resume_as(RESUME_DETACH)
+								 : resume_run(0));
+	}
+	t->nreleased = 0;
 }
 
 static void
 dispatch(struct tracer *t, pid_t pid, int status)
 {
 	struct task *task = task_find(t, pid);
-	int sig, event;
+	struct stop_info st;
+	struct resume r;
 
-	if (WIFEXITED(status) || WIFSIGNALED(status)) {
-		t->stats.deaths++;
-		if (task)
-			on_death(t, task, status);
-		else
-			on_unknown_death(t, pid, status);
+	if (!WIFEXITED(status) && !WIFSIGNALED(status) && !WIFSTOPPED(status))
 		return;
-	}
-	if (!WIFSTOPPED(status))
-		return;
-	tracee_mem_begin(&t->mem, pid);	/* it ran since its last stop */
-	if (!task && !(task = task_add(t, pid))) {
+	if (WIFSTOPPED(status))
+		tracee_mem_begin(&t->mem, pid);	/* it ran since its last stop */
+	classify(pid, status, &st);
+	t->stats.stops[st.class]++;
+	if (!task && st.class != STOP_DEATH && !(task = task_add(t, pid))) {
+		/* No memory for it: it runs on untraced by us, its events lost. */
 		t->lost++;
-		ptrace(PTRACE_CONT, pid, NULL, NULL);
+		resume(t, NULL, pid, resume_run(0));
 		return;
 	}
-	if (!task->started) {
+	if (task && !task->started) {
 		task->started = true;
-		/* Its creator's fork event is still to come (research note §2.3). */
+		/* Its creator's fork event is still to come (kernel/fork.c). */
 		if (!task->tgid)
 			t->stats.early_children++;
 	}
-	sig = WSTOPSIG(status);
-	event = (unsigned)status >> 16;
-	if (event)
-		on_event_stop(t, task, event, sig);
-	else if (sig == (SIGTRAP | 0x80)) {
-		on_syscall_stop(t, task);
-		tracer_resume(t, task, 0);
-	} else
-		on_signal_stop(t, task, sig);
+	r = handle(t, &task, pid, &st);
+	if (t->detaching)
+		r = detach_instead(&st, r);
+	resume(t, task, task ? task->tid : pid, r);
+	resume_released(t);
 }
 
 static void
-resume_parked(pid_t tid, void *value, void *data)
+interrupt_one(pid_t tid, void *value, void *data)
 {
+	struct task *task = value;
 	struct tracer *t = data;
-	struct task *task = task_find(t, tid);
 
-	(void)value;
-	if (task)
-		tracer_resume(t, task, 0);
+	if (task->held) {
+		/* Stopped by us already: nothing more will come from it. */
+		task_release(t, task);
+		return;
+	}
+	/* Running or listening: it reports a stop, which then detaches it. */
+	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
 }
 
 /*
- * No traced task is inside a spawn call any more, so no fork event can come
- * for the parked tasks (their creator was killed before reporting it):
- * let them run unlinked.
+ * Attach mode was asked to stop: from now on every stop detaches its task
+ * (detach_instead).  The held tasks are stopped already and go at once;
+ * the others are interrupted so that each reports a stop soon.  waitpid's
+ * ECHILD then says the last one is gone.
  */
 static void
-release_parked(struct tracer *t)
+start_detaching(struct tracer *t)
 {
-	pw_pidmap_each(&t->parked, resume_parked, t);
+	t->detaching = true;
+	pw_pidmap_each(&t->tasks, interrupt_one, t);
+	resume_released(t);
 	pw_pidmap_destroy(&t->parked);
 	pw_pidmap_init(&t->parked);
 }
@@ -388,8 +370,31 @@ drain_ready(struct stop *batch, size_t n)
 	return n;
 }
 
-static void
-run_loop(struct tracer *t)
+/*
+ * procwatch's own stopping signals (signals.c) read the task table when
+ * they come while attached, or once the command has ended: then they are
+ * let in only while the loop waits, never while it changes the table.
+ * Before that, all they do is pass the signal on, which is safe anytime,
+ * and the two sigprocmask calls per wake-up are saved.
+ */
+static pid_t
+wait_next(struct tracer *t, int *status)
+{
+	bool guarded = t->policy->detach_on_stop || t->root_ended;
+	pid_t pid;
+
+	if (guarded)
+		signals_allow();
+	pid = waitpid(-1, status, __WALL);
+	if (guarded)
+		signals_hold();
+	if (t->policy->detach_on_stop && !t->detaching && signals_stop_requested())
+		start_detaching(t);
+	return pid;
+}
+
+void
+tracer_loop(struct tracer *t)
 {
 	struct stop batch[BATCH_MAX];
 	unsigned long wakes = 0;
@@ -398,12 +403,7 @@ run_loop(struct tracer *t)
 	pid_t pid;
 
 	for (;;) {
-		/* See signals.c: after the command's end, stop only around the wait. */
-		if (t->root_ended)
-			signals_allow();
-		pid = waitpid(-1, &status, __WALL);
-		if (t->root_ended)
-			signals_hold();
+		pid = wait_next(t, &status);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -417,174 +417,9 @@ run_loop(struct tracer *t)
 			n = drain_ready(batch, n);
 		for (i = 0; i < n; i++)
 			dispatch(t, batch[i].pid, batch[i].status);
-		if (t->parked.count && !t->spawns_in_flight)
+		if (t->parked.count && !t->spawns_in_flight) {
 			release_parked(t);
+			resume_released(t);
+		}
 	}
-}
-
-static void
-emit_start(struct tracer *t)
-{
-	struct pw_event ev;
-	struct task *root = task_find(t, t->root);
-	size_t argc = 0;
-
-	while (t->opts->command[argc])
-		argc++;
-	tracer_event_init(t, &ev, PW_EV_START, root);
-	ev.u.start.argv = t->opts->command;
-	ev.u.start.argc = argc;
-	ev.u.start.attach = false;
-	ev.u.start.seccomp = t->seccomp;
-	ev.u.start.version = PW_VERSION;
-	ev.u.start.tracer = getpid();
-	tracer_emit(t, &ev);
-}
-
-static void
-emit_end(struct tracer *t)
-{
-	struct task tmp = { .tid = t->root, .tgid = t->root };
-	struct pw_event ev;
-
-	tracer_event_init(t, &ev, PW_EV_END, &tmp);
-	ev.u.end.status = t->root_status;
-	ev.u.end.lost = t->lost;
-	/* The end event itself cannot be counted as lost any more. */
-	tracer_emit(t, &ev);
-}
-
-static bool
-env_flag(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v && strcmp(v, "0") != 0;
-}
-
-/* -k: refused before anything runs if this procwatch cannot take stacks. */
-static int
-start_unwinder(struct tracer *t)
-{
-	const char *why = NULL, *kill_at = getenv("PROCWATCH_TEST_KILL_UNWOUND");
-
-	t->test_kill_unwound = kill_at && *kill_at ? atol(kill_at) : -1;
-	if (!t->opts->stack_depth)
-		return 0;
-	t->unwinder = pw_unwinder_new(t->opts->stack_depth, &why);
-	if (t->unwinder)
-		return 0;
-	fprintf(stderr, "procwatch: -k: stack traces are unavailable: %s\n", why);
-	return PW_EXIT_FAILURE;
-}
-
-/* PROCWATCH_STATS=1: how often and why the tracees stopped, on stderr. */
-static void
-print_stats(const struct tracer *t)
-{
-	static const char *const names[STOP_KINDS] = {
-		[STOP_SECCOMP] = "seccomp",
-		[STOP_SYSCALL_ENTRY] = "syscall-entry",
-		[STOP_SYSCALL_EXIT] = "syscall-exit",
-		[STOP_SPAWN_EVENT] = "spawn-event",
-		[STOP_EXEC_EVENT] = "exec-event",
-		[STOP_CHILD_START] = "child-start",
-		[STOP_GROUP] = "group-stop",
-		[STOP_SIGNAL] = "signal",
-		[STOP_OTHER] = "other",
-	};
-	unsigned long total = 0;
-	int i;
-
-	if (!env_flag("PROCWATCH_STATS"))
-		return;
-	for (i = 0; i < STOP_KINDS; i++)
-		total += t->stats.stops[i];
-	fprintf(stderr, "procwatch: stats: stops=%lu", total);
-	for (i = 0; i < STOP_KINDS; i++)
-		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
-	fprintf(stderr, " early-children=%lu deaths=%lu",
-		t->stats.early_children, t->stats.deaths);
-	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",
-		t->mem.stats.reads, t->mem.stats.pages, t->mem.stats.peeks);
-	if (t->unwinder)
-		fprintf(stderr, " stacks=%lu stack-us=%llu", t->stats.stacks,
-			(unsigned long long)(t->stats.stack_ns / 1000));
-	putc('\n', stderr);
-}
-
-static void
-tracer_destroy(struct tracer *t)
-{
-	tasks_destroy(t);
-	tracee_mem_free(&t->mem);
-	pw_unwinder_free(t->unwinder);
-	if (t->child_error_fd >= 0)
-		close(t->child_error_fd);
-}
-
-static int
-command_status(const struct tracer *t, int *killed_by)
-{
-	const struct pw_status *st = &t->root_status;
-
-	if (st->kind == PW_STATUS_KILLED) {
-		*killed_by = st->signal;
-		return 128 + st->signal;
-	}
-	return st->kind == PW_STATUS_EXITED ? st->code : PW_EXIT_FAILURE;
-}
-
-int
-pw_trace_command(const struct pw_options *opts, struct pw_sink *sink,
-		 int *killed_by)
-{
-	struct tracer t;
-	struct task *root;
-	int status;
-
-	memset(&t, 0, sizeof(t));
-	t.opts = opts;
-	t.sink = sink;
-	t.seccomp = opts->seccomp;
-	t.filter_data = seccomp_filter_data();
-	t.child_error_fd = -1;
-	t.limits.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
-	t.limits.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;
-	pw_pidmap_init(&t.tasks);
-	pw_pidmap_init(&t.zombies);
-	pw_pidmap_init(&t.early_deaths);
-	pw_pidmap_init(&t.parked);
-	pw_pidmap_init(&t.deferred);
-	pidns_init(&t);
-	t.defer_spawn_events = env_flag("PROCWATCH_TEST_DEFER_SPAWN");
-	clock_gettime(CLOCK_MONOTONIC, &t.start);
-	*killed_by = 0;
-
-	status = start_unwinder(&t);
-	if (!status && tracee_mem_init(&t.mem, &tracee_io_kernel) < 0) {
-		fprintf(stderr, "procwatch: %s\n", strerror(ENOMEM));
-		status = PW_EXIT_FAILURE;
-	}
-	if (!status)
-		status = launch_command(&t, opts->command);
-	if (status) {
-		tracer_destroy(&t);
-		return status;
-	}
-	root = task_add(&t, t.root);
-	if (root) {
-		root->tgid = t.root;
-		root->parent = getpid();
-	}
-	signals_setup_tracer(t.root);
-	emit_start(&t);
-	run_loop(&t);
-	emit_end(&t);
-	print_stats(&t);
-	status = launch_failure_status(&t, opts->command);
-	if (status < 0)
-		status = command_status(&t, killed_by);
-	tracer_destroy(&t);
-	return status;
 }

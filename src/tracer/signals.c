@@ -1,36 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Signals sent to procwatch itself.  A terminal sends Ctrl-C (SIGINT),
- * Ctrl-\ (SIGQUIT) and a hangup's SIGHUP to the whole foreground process
- * group, which holds the traced command too: procwatch must survive them and
- * keep tracing until the command decides what to do.  A signal sent to
- * procwatch alone by another process (kill PID) is passed on to the command,
- * as timeout(1) does.  The handlers are installed only after the command is
- * forked, and exec resets caught signals to SIG_DFL anyway, so the command
- * sees the dispositions procwatch was started with (ignored stays ignored).
+ * Signals sent to procwatch itself: SIGINT, SIGQUIT, SIGTERM and SIGHUP.
+ * What they mean depends on the mode (struct mode_policy).
  *
- * Once the command has ended there is nobody to pass them on to, while a
- * daemon it left behind may run on for hours: then any of them stops
- * procwatch by killing the tasks it still traces (under the seccomp filter
- * they cannot be let go: their traced calls would fail with ENOSYS).  The
- * handler does the killing itself, with kill(2) only, reading the task
- * table, which the wait loop never changes while these signals can arrive:
- * it blocks them while it dispatches and lets them in only around waitpid.
- * So no signal is lost between a check and the wait.
+ * Launch: a terminal sends Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT) and a
+ * hangup's SIGHUP to the whole foreground process group, which holds the
+ * traced command too: procwatch must survive them and keep tracing until
+ * the command decides what to do.  A signal sent to procwatch alone by
+ * another process (kill PID) is passed on to the command, as timeout(1)
+ * does.  Once the command has ended there is nobody to pass them on to,
+ * while a daemon it left behind may run on for hours: then any of them
+ * stops procwatch by killing the tasks it still traces (under the seccomp
+ * filter they cannot be let go: their traced calls would fail with
+ * ENOSYS).
+ *
+ * Attach: any of them makes procwatch let go of every process, unchanged:
+ * the handler interrupts every task (PTRACE_INTERRUPT, so that each
+ * reports a stop even if it sleeps for hours) and the loop detaches each as
+ * it stops (loop.c).
+ *
+ * The handlers read the task table, which the wait loop never changes
+ * while these signals can arrive: once they may read it, the loop blocks
+ * the signals while it dispatches and lets them in only around waitpid.
+ * So no signal is lost between a check and the wait.  The handlers are
+ * installed only after the command is forked, and exec resets caught
+ * signals to SIG_DFL anyway, so the command sees the dispositions
+ * procwatch was started with (ignored stays ignored).
  */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "procwatch/tracer.h"
 #include "tracer_internal.h"
 
 static const int caught_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 static volatile sig_atomic_t root_pid;
-/* Set, with the signals blocked, when the command has ended. */
-static const struct pw_pidmap *volatile leftover_tasks;
+static volatile sig_atomic_t attach_mode;
+static volatile sig_atomic_t stop_requested;
+/* Set, with the signals blocked, when the handler may read it. */
+static const struct pw_pidmap *volatile task_table;
 
 static void
 kill_leftovers(const struct pw_pidmap *tasks)
@@ -47,15 +58,32 @@ kill_leftovers(const struct pw_pidmap *tasks)
 			kill(tasks->slots[i].key, SIGKILL);
 }
 
+/* Attach: make every task report a stop, at which the loop detaches it. */
+static void
+interrupt_all(const struct pw_pidmap *tasks)
+{
+	size_t i;
+
+	for (i = 0; tasks->slots && i <= tasks->mask; i++)
+		if (tasks->slots[i].key)
+			ptrace(PTRACE_INTERRUPT, tasks->slots[i].key, NULL, NULL);
+}
+
 static void
 on_signal(int sig, siginfo_t *info, void *ucontext)
 {
 	pid_t root = root_pid;
 
 	(void)ucontext;
+	if (attach_mode) {
+		stop_requested = 1;
+		if (task_table)
+			interrupt_all(task_table);
+		return;
+	}
 	if (root <= 0) {
-		if (leftover_tasks)
-			kill_leftovers(leftover_tasks);
+		if (task_table)
+			kill_leftovers(task_table);
 		return;
 	}
 	/*
@@ -73,12 +101,16 @@ caught_set(sigset_t *set)
 	size_t i;
 
 	sigemptyset(set);
-	for (i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
+	for (i = 0; i < PW_ARRAY_SIZE(caught_signals); i++)
 		sigaddset(set, caught_signals[i]);
 }
 
+/*
+ * Without SA_RESTART in attach mode, so that a signal ends the wait at
+ * once; the launch mode's handler only passes signals on or kills.
+ */
 static void
-catch_unless_ignored(int sig)
+catch_unless_ignored(int sig, bool restart)
 {
 	struct sigaction sa, old;
 
@@ -86,19 +118,24 @@ catch_unless_ignored(int sig)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sa.sa_flags = SA_SIGINFO | (restart ? SA_RESTART : 0);
 	caught_set(&sa.sa_mask);
 	sigaction(sig, &sa, NULL);
 }
 
 void
-signals_setup_tracer(pid_t root)
+signals_setup(struct tracer *t)
 {
 	size_t i;
 
-	root_pid = root;
-	for (i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
-		catch_unless_ignored(caught_signals[i]);
+	root_pid = t->policy->attach ? 0 : t->root;
+	attach_mode = t->policy->detach_on_stop;
+	if (attach_mode) {
+		signals_hold();
+		task_table = &t->tasks;
+	}
+	for (i = 0; i < PW_ARRAY_SIZE(caught_signals); i++)
+		catch_unless_ignored(caught_signals[i], !attach_mode);
 	/*
 	 * A reader that closes the output pipe early (procwatch ... | head),
 	 * or an output file that reaches RLIMIT_FSIZE (SIGXFSZ, setrlimit(2)),
@@ -107,6 +144,12 @@ signals_setup_tracer(pid_t root)
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+}
+
+bool
+signals_stop_requested(void)
+{
+	return stop_requested != 0;
 }
 
 /* The loop is dispatching: the task table may change. */
@@ -134,10 +177,12 @@ signals_allow(void)
  * holds the signals during every dispatch.
  */
 void
-signals_root_gone(const struct pw_pidmap *tasks)
+signals_root_gone(struct tracer *t)
 {
+	if (attach_mode)
+		return;
 	signals_hold();
-	leftover_tasks = tasks;
+	task_table = &t->tasks;
 	root_pid = 0;
 }
 

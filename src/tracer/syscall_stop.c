@@ -2,11 +2,12 @@
 /*
  * What happens at each stop of a traced syscall.  An entry is decoded into
  * the task's pending event; the event is written once the outcome is known:
- * at PTRACE_EVENT_FORK/VFORK/CLONE or PTRACE_EVENT_EXEC for a success (the
- * loop then resumes with PTRACE_CONT, which skips the syscall-exit stop), at
- * the syscall-exit stop for a failure or a wait's result.  exit and
- * exit_group never return (ptrace(2): no syscall-exit stop); the task's
- * death report carries the code.
+ * at PTRACE_EVENT_FORK/VFORK/CLONE or PTRACE_EVENT_EXEC for a success
+ * (ptrace_event.c; the task then goes on with PTRACE_CONT, which skips the
+ * syscall-exit stop), at the syscall-exit stop for a failure or a wait's
+ * result.  exit and exit_group never return (ptrace(2): no syscall-exit
+ * stop): the exit is written at their entry.  The handlers here only
+ * record; loop.c resumes the task.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,36 +42,6 @@ is_restart(long rval)
 	       rval == -ERESTARTNOHAND || rval == -ERESTART_RESTARTBLOCK;
 }
 
-static bool
-is_spawn(enum pw_call call)
-{
-	return call == PW_CALL_CLONE || call == PW_CALL_CLONE3 ||
-	       call == PW_CALL_FORK || call == PW_CALL_VFORK;
-}
-
-static bool
-is_exec(enum pw_call call)
-{
-	return call == PW_CALL_EXECVE || call == PW_CALL_EXECVEAT;
-}
-
-static bool
-is_wait(enum pw_call call)
-{
-	return call == PW_CALL_WAIT4 || call == PW_CALL_WAITID;
-}
-
-/* The process that reaps task's process: recorded when it was spawned. */
-static pid_t
-process_parent(struct tracer *t, struct task *task)
-{
-	struct task *leader = task_find(t, task_tgid(task));
-
-	if (leader && leader->parent)
-		return leader->parent;
-	return task->parent;
-}
-
 /*
  * fexecve(3) is execveat(fd, "", argv, envp, AT_EMPTY_PATH): the path says
  * nothing, the fd names the file.  Read the link at entry, while the fd is
@@ -86,15 +57,6 @@ resolve_empty_path(struct task *task, struct pw_exec *ex)
 		return;
 	snprintf(name, sizeof(name), "fd/%d", ex->dirfd);
 	procfs_task_link(task->tid, name, &ex->path);
-}
-
-/* The task's syscall is over as far as we care; a spawn no longer in flight. */
-void
-leave_call(struct tracer *t, struct task *task)
-{
-	if (is_spawn(task->in_call))
-		t->spawns_in_flight--;
-	task->in_call = PW_CALL_NONE;
 }
 
 /*
@@ -122,16 +84,6 @@ take_stack(struct tracer *t, struct task *task, struct pw_stack *out)
 					(end.tv_nsec - start.tv_nsec));
 }
 
-/* -k, for a call whose entry was never seen (32-bit int $0x80). */
-static void
-stack_not_taken(struct tracer *t, struct pw_stack *out)
-{
-	if (!t->unwinder)
-		return;
-	out->requested = true;
-	out->note = strdup("not taken: the call's entry was not seen (a 32-bit int $0x80 call)");
-}
-
 static void
 begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	   const struct pw_syscall *sc)
@@ -140,11 +92,11 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	struct pw_event *ev = &task->pending;
 
 	pw_event_clear(ev);
-	if (is_spawn(call)) {
+	if (pw_call_is_spawn(call)) {
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
 		pw_decode_spawn_entry(sc, mem, &ev->u.spawn);
 		take_stack(t, task, &ev->u.spawn.stack);
-	} else if (is_exec(call)) {
+	} else if (pw_call_is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		pw_decode_exec_entry(sc, mem, &t->limits, &ev->u.exec);
 		/* Linux 6.14: a check of the file that executes nothing. */
@@ -159,10 +111,8 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 		tracer_event_init(t, ev, PW_EV_WAIT, task);
 		pw_decode_wait_entry(sc, &ev->u.wait);
 	}
-	task->in_call = call;
+	task_enter_call(t, task, call);
 	task->entry = *sc;
-	if (is_spawn(call))
-		t->spawns_in_flight++;
 }
 
 /*
@@ -260,8 +210,9 @@ note_own_filter(struct tracer *t, struct task *task, const struct pw_syscall *sc
 		tasks_mark_own_filter(t, task_tgid(task));
 }
 
-void
-on_syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
+/* A traced call's entry, under PTRACE_SYSCALL (not a seccomp stop). */
+static void
+syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 {
 	enum pw_call call = pw_call_from_nr(sc->nr);
 
@@ -273,25 +224,10 @@ on_syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *s
 	}
 	if (task->interrupted)
 		check_restart(task, sc);
-	if (is_spawn(call) || is_exec(call) || is_wait(call))
+	if (pw_call_is_spawn(call) || pw_call_is_exec(call) || pw_call_is_wait(call))
 		begin_call(t, task, call, sc);
 	else
 		on_exit_entry(t, task, call, sc);
-}
-
-/*
- * CLONE_PARENT and CLONE_THREAD give the child the caller's parent
- * (kernel/fork.c, copy_process); a thread is listed under the process it
- * joined, since nobody reaps a thread.
- */
-static pid_t
-spawn_parent(struct tracer *t, struct task *task, const struct pw_spawn *sp)
-{
-	if (sp->thread)
-		return task_tgid(task);
-	if (sp->flags & CLONE_PARENT)
-		return process_parent(t, task);
-	return task_tgid(task);
 }
 
 static void
@@ -306,7 +242,7 @@ end_spawn(struct tracer *t, struct task *task, long rval)
 	}
 	/* Success without a fork event: CLONE_UNTRACED, we cannot follow it. */
 	ev->u.spawn.result = rval;
-	ev->u.spawn.parent = spawn_parent(t, task, &ev->u.spawn);
+	ev->u.spawn.parent = task_spawn_parent(t, task, &ev->u.spawn);
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 }
@@ -383,8 +319,8 @@ end_wait(struct tracer *t, struct task *task, long rval)
 	tracer_emit(t, ev);
 }
 
-void
-on_syscall_exit(struct tracer *t, struct task *task, long rval)
+static void
+syscall_exit(struct tracer *t, struct task *task, long rval)
 {
 	enum pw_call call = task->in_call;
 
@@ -396,10 +332,10 @@ on_syscall_exit(struct tracer *t, struct task *task, long rval)
 			task->exit_call = PW_CALL_NONE;
 		return;
 	}
-	leave_call(t, task);
-	if (is_spawn(call)) {
+	task_leave_call(t, task);
+	if (pw_call_is_spawn(call)) {
 		end_spawn(t, task, rval);
-	} else if (is_exec(call)) {
+	} else if (pw_call_is_exec(call)) {
 		/* A successful exec was written at PTRACE_EVENT_EXEC. */
 		task->pending.u.exec.result = rval;
 		task->pending.time_us = tracer_now(t);
@@ -407,138 +343,6 @@ on_syscall_exit(struct tracer *t, struct task *task, long rval)
 	} else {
 		end_wait(t, task, rval);
 	}
-}
-
-/* What the caller's clone returned, when its pid namespace is not ours. */
-static void
-spawn_result_seen(struct tracer *t, struct task *task, struct pw_spawn *sp)
-{
-	struct task *c;
-	pid_t seen;
-
-	if (!task->ns || !(c = task_find(t, sp->child)))
-		return;
-	seen = pidns_id_seen_by(task, c);
-	if (seen && seen != sp->child)
-		sp->result_ns = seen;
-}
-
-/* The child of a spawn: known already if its first stop came first. */
-static void
-link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
-	   pid_t child)
-{
-	struct task *c;
-
-	if (pw_pidmap_remove(&t->early_deaths, child))
-		return;		/* it is gone already; its exit was written */
-	c = task_find(t, child);
-	if (!c)
-		c = task_add(t, child);
-	if (!c)
-		return;
-	c->tgid = sp->thread ? task_tgid(task) : child;
-	c->parent = sp->parent;
-	c->own_filter = task->own_filter;
-	pidns_enter(t, task, c, sp);
-	if (pw_pidmap_remove(&t->parked, child))
-		tracer_resume(t, c, 0);
-}
-
-/*
- * A spawn whose entry we did not stop at: a 32-bit int $0x80 call, which
- * the filter lets through undecoded (its numbers are i386's).  The event
- * still says what it was (kernel/fork.c, kernel_clone: CLONE_VFORK gives
- * VFORK, an exit signal other than SIGCHLD gives CLONE, anything else
- * FORK), and the child's Tgid whether it is a thread.
- */
-static void
-describe_unseen_spawn(struct task *task, pid_t child, struct pw_spawn *sp)
-{
-	sp->call = PW_CALL_NONE;
-	if (procfs_status_field(child, "Tgid") == task_tgid(task)) {
-		sp->kind = PW_SPAWN_THREAD;
-		sp->thread = true;
-		sp->flags = CLONE_THREAD;
-	} else if (task->spawn_event == PTRACE_EVENT_VFORK) {
-		sp->kind = PW_SPAWN_VFORK;
-		sp->flags = CLONE_VFORK;
-		sp->exit_signal = SIGCHLD;
-	} else if (task->spawn_event == PTRACE_EVENT_FORK) {
-		sp->kind = PW_SPAWN_FORK;
-		sp->exit_signal = SIGCHLD;
-	} else {
-		sp->kind = PW_SPAWN_CLONE;
-	}
-}
-
-void
-on_spawn_event(struct tracer *t, struct task *task, pid_t child)
-{
-	struct pw_event *ev = &task->pending;
-	struct pw_spawn *sp = &ev->u.spawn;
-
-	if (!is_spawn(task->in_call)) {
-		pw_event_clear(ev);
-		tracer_event_init(t, ev, PW_EV_SPAWN, task);
-		describe_unseen_spawn(task, child, sp);
-		stack_not_taken(t, &sp->stack);
-	}
-	leave_call(t, task);
-	sp->child = child;
-	sp->result = child;
-	sp->parent = spawn_parent(t, task, sp);
-	link_child(t, task, sp, child);
-	spawn_result_seen(t, task, sp);
-	ev->time_us = tracer_now(t);
-	tracer_emit(t, ev);
-}
-
-/*
- * PTRACE_EVENT_EXEC is reported under the thread group leader's pid; when a
- * non-leader thread exec'd, it has already taken the leader's tid and
- * PTRACE_GETEVENTMSG gives its former tid (Linux >= 3.0).  The old leader
- * never reports its death (ptrace(2), "execve(2) under ptrace").
- */
-struct task *
-on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid)
-{
-	struct task *task = task_find(t, old_tid ? old_tid : pid);
-	struct pw_event *ev;
-
-	if (!task)
-		task = task_find(t, pid);
-	if (!task)
-		return NULL;
-	if (task->tid != pid) {
-		struct task *leader = task_find(t, pid);
-
-		if (leader) {
-			task->parent = leader->parent;
-			task_forget(t, leader);
-		}
-		task_rekey(t, task, pid);
-		task->tgid = pid;
-	}
-	ev = &task->pending;
-	if (!is_exec(task->in_call) || ev->kind != PW_EV_EXEC) {
-		pw_event_clear(ev);
-		tracer_event_init(t, ev, PW_EV_EXEC, task);
-		stack_not_taken(t, &ev->u.exec.stack);
-	}
-	if (pid == t->root)
-		t->root_launched = true;
-	leave_call(t, task);
-	task->exit_call = PW_CALL_NONE;
-	ev->pid = pid;
-	ev->tid = pid;
-	ev->u.exec.result = 0;
-	if (old_tid && old_tid != pid)
-		ev->u.exec.old_tid = old_tid;
-	exec_image_read(pid, &ev->u.exec);
-	ev->time_us = tracer_now(t);
-	tracer_emit(t, ev);
-	return task;
 }
 
 /*
@@ -566,14 +370,40 @@ skip_syscall(pid_t tid, long rval)
  * stop, exactly as --no-seccomp sees it; an exit or exit_group it failed
  * is not an exit.
  */
-void
-on_foreign_seccomp(struct tracer *t, struct task *task, const struct pw_syscall *sc)
+static void
+foreign_seccomp(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 {
 	enum pw_call call = pw_call_from_nr(sc->nr);
 
 	if (task->interrupted)
 		check_restart(task, sc);
-	if (is_spawn(call) || is_exec(call) || is_wait(call))
+	if (pw_call_is_spawn(call) || pw_call_is_exec(call) || pw_call_is_wait(call))
 		begin_call(t, task, call, sc);
 	skip_syscall(task->tid, -ENOSYS);
+}
+
+/*
+ * A syscall-entry or seccomp stop.  Under the filter a traced call stops
+ * twice when PTRACE_SYSCALL is in force (the task is inside a call whose
+ * exit we want, or watching a restart): at the syscall-entry stop and then
+ * at the seccomp stop (Linux >= 4.8 runs seccomp after the entry stop).
+ * It is decoded once, at the seccomp stop.  The task goes on either way:
+ * under PTRACE_SYSCALL if it now is in a call whose outcome we wait for.
+ */
+struct resume
+on_syscall_entry(struct tracer *t, struct task *task, const struct stop_info *st)
+{
+	task->last_nr = st->sc.nr;
+	if (st->class == STOP_SECCOMP && st->seccomp_data != t->filter_data)
+		foreign_seccomp(t, task, &st->sc);
+	else if (st->class == STOP_SECCOMP || !t->seccomp)
+		syscall_entry(t, task, &st->sc);
+	return resume_run(0);
+}
+
+struct resume
+on_syscall_exit(struct tracer *t, struct task *task, const struct stop_info *st)
+{
+	syscall_exit(t, task, st->sc.rval);
+	return resume_run(0);
 }

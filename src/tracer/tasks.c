@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The tracer's task table: tid -> struct task in a hash map, so that every
- * stop costs O(1) whatever the number of live tasks, and the small table of
- * dead processes whose parents have yet to reap them.
+ * stop costs O(1) whatever the number of live tasks; the count of spawn
+ * calls in flight (parked children wait for it to drop to zero); the held
+ * tasks handlers let go of; and the small table of dead processes whose
+ * parents have yet to reap them.  Calls nothing but the pid map and
+ * pidns.c: the handlers call this file, never the other way round.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +44,56 @@ task_free(struct tracer *t, struct task *task)
 	free(task);
 }
 
+/* The task entered a call whose outcome we wait for (PTRACE_SYSCALL). */
+void
+task_enter_call(struct tracer *t, struct task *task, enum pw_call call)
+{
+	task_leave_call(t, task);
+	task->in_call = call;
+	if (pw_call_is_spawn(call))
+		t->spawns_in_flight++;
+}
+
+/* The task's call is over as far as we care; a spawn no longer in flight. */
+void
+task_leave_call(struct tracer *t, struct task *task)
+{
+	if (pw_call_is_spawn(task->in_call))
+		t->spawns_in_flight--;
+	task->in_call = PW_CALL_NONE;
+}
+
+/*
+ * A held task may go on: loop.c resumes it once the handler that let it go
+ * has returned.  No memory to remember it: counted as lost, it would stay
+ * stopped for good, so grow first and give up only on a table already
+ * absurdly large.
+ */
+void
+task_release(struct tracer *t, struct task *task)
+{
+	size_t cap;
+	pid_t *grown;
+
+	if (!task->held)
+		return;
+	if (t->nreleased == t->released_cap) {
+		cap = t->released_cap ? t->released_cap * 2 : 16;
+		grown = realloc(t->released, cap * sizeof(*grown));
+		if (!grown) {
+			t->lost++;
+			return;
+		}
+		t->released = grown;
+		t->released_cap = cap;
+	}
+	t->released[t->nreleased++] = task->tid;
+}
+
 void
 task_forget(struct tracer *t, struct task *task)
 {
-	leave_call(t, task);
+	task_leave_call(t, task);
 	pw_pidmap_remove(&t->tasks, task->tid);
 	task_free(t, task);
 }
@@ -73,6 +123,9 @@ tasks_destroy(struct tracer *t)
 	pw_pidmap_destroy(&t->early_deaths);
 	pw_pidmap_destroy(&t->parked);
 	pw_pidmap_destroy(&t->deferred);
+	free(t->released);
+	t->released = NULL;
+	t->nreleased = t->released_cap = 0;
 	pidns_destroy(t);
 }
 
@@ -154,4 +207,31 @@ tasks_mark_own_filter(struct tracer *t, pid_t tgid)
 	struct mark_ctx m = { t, tgid };
 
 	pw_pidmap_each(&t->tasks, mark_own_filter, &m);
+}
+
+/* The process that reaps task's process: recorded when it was spawned. */
+static pid_t
+process_parent(struct tracer *t, struct task *task)
+{
+	struct task *leader = task_find(t, task_tgid(task));
+
+	if (leader && leader->parent)
+		return leader->parent;
+	return task->parent;
+}
+
+/*
+ * Who will reap the child of task's spawn sp: CLONE_PARENT and
+ * CLONE_THREAD give the child the caller's parent (kernel/fork.c,
+ * copy_process); a thread is listed under the process it joined, since
+ * nobody reaps a thread.
+ */
+pid_t
+task_spawn_parent(struct tracer *t, struct task *task, const struct pw_spawn *sp)
+{
+	if (sp->thread)
+		return task_tgid(task);
+	if (sp->flags & CLONE_PARENT)
+		return process_parent(t, task);
+	return task_tgid(task);
 }

@@ -2,7 +2,18 @@
 /*
  * Private to src/tracer/: the tracer's state, the per-task record, and the
  * functions the tracer's files share.  Nothing outside src/tracer/ includes
- * this header, except the unit test of the seccomp filter.
+ * this header, except its unit tests.
+ *
+ * How a stop flows (doc/INTERNALS.md has the picture): loop.c waits for it,
+ * classifies it (enum stop_class) and hands it to exactly one handler
+ * (syscall_stop.c for syscall and seccomp stops, ptrace_event.c for fork,
+ * exec and first stops, loop.c itself for signals, group-stops and
+ * deaths).  A handler records what happened and returns how the task is to
+ * go on (struct resume); only loop.c's resume() then calls ptrace to let it
+ * go.  A handler that must let go of another task it held (a parked child,
+ * a creator whose fork event was held) asks for it with task_release(),
+ * which loop.c honours after the handler returns.  So the calls go one
+ * way: loop.c -> handlers -> tasks.c, pidns.c, procfs.c, emit.c.
  */
 #ifndef PROCWATCH_TRACER_INTERNAL_H
 #define PROCWATCH_TRACER_INTERNAL_H
@@ -13,11 +24,12 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "procwatch/cli.h"
+#include "procwatch/base.h"
 #include "procwatch/decode.h"
 #include "procwatch/event.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/sink.h"
+#include "procwatch/tracer.h"
 #include "procwatch/unwind.h"
 #include "tracee_mem.h"
 
@@ -32,6 +44,7 @@ struct pidns;
 struct task {
 	pid_t tid;
 	bool started;		/* its first stop was seen */
+	bool held;		/* kept stopped (RESUME_HOLD) until task_release() */
 	pid_t tgid;		/* 0 until known (first stop before the parent's event) */
 	pid_t parent;		/* process that will reap this one; 0 if unknown */
 
@@ -78,25 +91,64 @@ struct task {
 };
 
 /*
- * Why a tracee stopped, counted when PROCWATCH_STATS is set: every stop
- * costs two context switches, so each kind must earn its place (README,
- * "Performance").
+ * What a stop is, from its wait status (ptrace(2), "Stopped states"):
+ * loop.c's classify() decides, and each class has one handler.  Counted
+ * when PROCWATCH_STATS is set: every stop costs two context switches, so
+ * each kind must earn its place (README, "Performance").
  */
-enum stop_kind {
-	STOP_SECCOMP,		/* a traced call's entry (filter) */
+enum stop_class {
+	STOP_SECCOMP,		/* PTRACE_EVENT_SECCOMP: a traced call's entry (filter) */
 	STOP_SYSCALL_ENTRY,	/* PTRACE_SYSCALL: without the filter, or watching a restart */
 	STOP_SYSCALL_EXIT,	/* a result we need: failures, wait statuses */
 	STOP_SPAWN_EVENT,	/* PTRACE_EVENT_FORK/VFORK/CLONE */
 	STOP_EXEC_EVENT,	/* PTRACE_EVENT_EXEC */
-	STOP_CHILD_START,	/* a new task's first stop */
-	STOP_GROUP,		/* group-stop (SIGSTOP and friends) */
+	STOP_TASK_START,	/* PTRACE_EVENT_STOP, SIGTRAP: a new task's first stop, or ours (PTRACE_INTERRUPT) */
+	STOP_GROUP,		/* PTRACE_EVENT_STOP with a stop signal: group-stop */
 	STOP_SIGNAL,		/* signal-delivery stop */
-	STOP_OTHER,
-	STOP_KINDS
+	STOP_DEATH,		/* not a stop: the task exited or was killed */
+	STOP_OTHER,		/* a stop we cannot read (it died since) or did not ask for */
+	STOP_CLASSES
 };
 
+/* A stop as loop.c's classify() read it. */
+struct stop_info {
+	enum stop_class class;
+	int status;		/* as waitpid gave it */
+	int sig;		/* WSTOPSIG: the signal, or SIGTRAP | 0x80 for a syscall stop */
+	/* The syscall classes, from PTRACE_GET_SYSCALL_INFO: */
+	struct pw_syscall sc;	/* entry: nr and args; exit: rval */
+	uint32_t seccomp_data;	/* STOP_SECCOMP: the filter's SECCOMP_RET_DATA */
+	unsigned long msg;	/* event stops: PTRACE_GETEVENTMSG */
+};
+
+/* How a stop ends: what loop.c's resume() does once its handler returns. */
+enum resume_op {
+	RESUME_RUN,	/* PTRACE_SYSCALL or PTRACE_CONT, as the task's state asks */
+	RESUME_LISTEN,	/* group-stop: stay stopped, but report SIGCONT (PTRACE_LISTEN) */
+	RESUME_HOLD,	/* stay stopped until task_release() */
+	RESUME_DETACH,	/* let go of it for good (attach mode's end) */
+	RESUME_GONE,	/* it died, or was forgotten: nothing to resume */
+};
+
+struct resume {
+	enum resume_op op;
+	int sig;		/* RESUME_RUN, RESUME_DETACH: the signal to deliver */
+};
+
+static inline struct resume
+resume_run(int sig)
+{
+	return (struct resume){ RESUME_RUN, sig };
+}
+
+static inline struct resume
+resume_as(enum resume_op op)
+{
+	return (struct resume){ op, 0 };
+}
+
 struct tracer_stats {
-	unsigned long stops[STOP_KINDS];
+	unsigned long stops[STOP_CLASSES];
 	unsigned long early_children;	/* first stop before the creator's event */
 	unsigned long deaths;
 	unsigned long stacks;		/* -k: stacks taken */
@@ -108,8 +160,31 @@ struct zombie {
 	struct pw_status status;
 };
 
+/*
+ * Launch or attach: the one place where the two modes differ in how tasks
+ * are seized and in what happens when procwatch is asked to stop.
+ */
+struct mode_policy {
+	bool attach;
+	/*
+	 * PTRACE_SEIZE options.  Launch kills every tracee if procwatch dies
+	 * (PTRACE_O_EXITKILL): under the seccomp filter they could not run
+	 * on untraced, their traced calls failing with ENOSYS.  Attach must
+	 * leave the processes it found running, so it never sets it.
+	 */
+	long seize_options;
+	bool filter;		/* the seccomp filter can be used (launch only) */
+	/*
+	 * Stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT: launch passes them
+	 * on to the command while it runs, and kills what it left behind
+	 * once it has ended; attach detaches from everything (signals.c).
+	 */
+	bool detach_on_stop;
+};
+
 struct tracer {
-	const struct pw_options *opts;
+	struct pw_tracer_opts opts;
+	const struct mode_policy *policy;
 	struct pw_sink *sink;
 	bool seccomp;		/* the filter is installed: stops only at traced calls */
 	uint16_t filter_data;	/* SECCOMP_RET_DATA of our filter's stops */
@@ -129,6 +204,9 @@ struct tracer {
 	/* PROCWATCH_TEST_DEFER_SPAWN: hold fork events until the child's first stop. */
 	bool defer_spawn_events;
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
+	/* Held tasks a handler let go of (task_release), resumed by loop.c. */
+	pid_t *released;
+	size_t nreleased, released_cap;
 	struct timespec start;
 	struct pw_exec_limits limits;
 	struct tracee_mem mem;	/* the stopped task's memory, for one stop */
@@ -136,18 +214,22 @@ struct tracer {
 	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */
 	long test_kill_unwound;
 
-	pid_t root;		/* the command procwatch launched */
+	pid_t root;		/* launch: the command procwatch started */
+	char *const *launch_argv;	/* and its argv, for launch_failure_status() */
 	bool root_launched;	/* the root's first exec succeeded: the command runs */
 	bool root_ended;
 	struct pw_status root_status;
 	int child_error_fd;	/* read end of the launch error pipe (CLOEXEC in the child) */
 
+	bool detaching;		/* attach: letting go of every task (loop.c) */
+	bool detached_any;	/* some task was let go of while still running */
+	bool resume_failed;	/* a resume failed other than with ESRCH: said once */
 	bool sink_failed;
 	unsigned long lost;
 	struct tracer_stats stats;
 };
 
-/* tasks.c */
+/* tasks.c: the task table, calls in flight, held tasks, dead children. */
 struct task *task_find(struct tracer *t, pid_t tid);
 struct task *task_add(struct tracer *t, pid_t tid);
 void task_forget(struct tracer *t, struct task *task);
@@ -155,11 +237,12 @@ void tasks_destroy(struct tracer *t);
 int task_rekey(struct tracer *t, struct task *task, pid_t new_tid);
 pid_t task_tgid(struct task *task);
 void tasks_mark_own_filter(struct tracer *t, pid_t tgid);
+void task_enter_call(struct tracer *t, struct task *task, enum pw_call call);
+void task_leave_call(struct tracer *t, struct task *task);
+void task_release(struct tracer *t, struct task *task);
+pid_t task_spawn_parent(struct tracer *t, struct task *task, const struct pw_spawn *sp);
 void zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st);
 bool zombie_take(struct tracer *t, pid_t pid, struct pw_status *st);
-
-/* loop.c */
-void tracer_resume(struct tracer *t, struct task *task, int sig);
 
 /* emit.c */
 uint64_t tracer_now(const struct tracer *t);
@@ -167,22 +250,28 @@ void tracer_event_init(struct tracer *t, struct pw_event *ev,
 		       enum pw_event_kind kind, struct task *task);
 void tracer_emit(struct tracer *t, struct pw_event *ev);
 
-/* syscall_stop.c: a traced syscall's entry and exit, and the fork/exec events. */
-void on_syscall_entry(struct tracer *t, struct task *task,
-		      const struct pw_syscall *sc);
-void on_syscall_exit(struct tracer *t, struct task *task, long rval);
-void on_foreign_seccomp(struct tracer *t, struct task *task,
-			const struct pw_syscall *sc);
-void on_spawn_event(struct tracer *t, struct task *task, pid_t child);
-void leave_call(struct tracer *t, struct task *task);
-struct task *on_exec_event(struct tracer *t, pid_t pid, pid_t old_tid);
+/* syscall_stop.c: a syscall's entry (seccomp or PTRACE_SYSCALL) and exit. */
+struct resume on_syscall_entry(struct tracer *t, struct task *task,
+			       const struct stop_info *st);
+struct resume on_syscall_exit(struct tracer *t, struct task *task,
+			      const struct stop_info *st);
+
+/* ptrace_event.c: fork and exec events, first stops, deaths. */
+struct resume on_spawn_event(struct tracer *t, struct task *task,
+			     const struct stop_info *st);
+struct resume on_exec_event(struct tracer *t, struct task **task,
+			    const struct stop_info *st);
+struct resume on_task_start(struct tracer *t, struct task *task);
+struct resume on_death(struct tracer *t, struct task *task, pid_t pid,
+		       const struct stop_info *st);
+void release_parked(struct tracer *t);
 
 /* pidns.c: ids seen inside other pid namespaces, in ours */
-struct pidns;
 void pidns_init(struct tracer *t);
 void pidns_destroy(struct tracer *t);
 void pidns_enter(struct tracer *t, struct task *creator, struct task *c,
 		 const struct pw_spawn *sp);
+int pidns_attach(struct tracer *t, struct task *task);
 void pidns_note_call(struct task *task, const struct pw_syscall *sc);
 pid_t pidns_to_ours(const struct task *task, pid_t id);
 pid_t pidns_id_seen_by(const struct task *task, const struct task *c);
@@ -207,10 +296,18 @@ int seccomp_filter_load(const struct sock_fprog *prog);
 /* launch.c */
 int launch_command(struct tracer *t, char *const argv[]);
 int launch_failure_status(struct tracer *t, char *const argv[]);
+void explain_seize_failure(pid_t pid, int err);
 
-/* signals.c */
-void signals_setup_tracer(pid_t root);
-void signals_root_gone(const struct pw_pidmap *tasks);
+/* attach.c */
+int attach_processes(struct tracer *t, const pid_t *pids, size_t npids);
+
+/* loop.c */
+void tracer_loop(struct tracer *t);
+
+/* signals.c: SIGINT, SIGTERM, SIGHUP, SIGQUIT sent to procwatch itself */
+void signals_setup(struct tracer *t);
+void signals_root_gone(struct tracer *t);
+bool signals_stop_requested(void);
 void signals_hold(void);
 void signals_allow(void);
 
