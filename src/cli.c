@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ enum {
  * "ls -l"; ":" makes getopt report a missing argument as ':' so that it can
  * be told apart from an unknown option.
  */
-static const char short_options[] = "+:o:khV";
+static const char short_options[] = "+:o:kp:hV";
 
 const struct option pw_cli_longopts[] = {
 	{ "output",	required_argument,	NULL,	'o' },
@@ -49,6 +50,7 @@ const struct option pw_cli_longopts[] = {
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "no-seccomp",	no_argument,		NULL,	OPT_NO_SECCOMP },
 	{ "stack",	optional_argument,	NULL,	OPT_STACK },
+	{ "attach",	required_argument,	NULL,	'p' },
 	{ "time",	required_argument,	NULL,	OPT_TIME },
 	{ "color",	required_argument,	NULL,	OPT_COLOR },
 	{ "argv-max",	required_argument,	NULL,	OPT_ARGV_MAX },
@@ -64,12 +66,16 @@ const struct option pw_cli_longopts[] = {
 
 const char pw_cli_usage[] =
 	"Usage: procwatch [OPTIONS] [--] COMMAND [ARG...]\n"
+	"       procwatch [OPTIONS] -p PID[,PID...]\n"
 	"       procwatch show [OPTIONS] TRACE.jsonl\n"
 	"\n"
 	"Run COMMAND and trace it and every process and thread it creates:\n"
 	"who forked whom, what each one executed, who reaped whom and how each\n"
 	"one ended.  The trace goes to standard error unless -o is given; the\n"
-	"command's own output is left alone.\n"
+	"command's own output is left alone.  With -p, trace processes that\n"
+	"are already running instead, with all their threads and every process\n"
+	"below them, until they end or procwatch is interrupted (Ctrl-C,\n"
+	"SIGTERM, SIGHUP), when it lets go of them, unchanged.\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
@@ -101,6 +107,11 @@ const char pw_cli_usage[] =
 	"                        keeps and resets, what a status means\n"
 	"\n"
 	"Tracing:\n"
+	"  -p, --attach=PID[,PID...]\n"
+	"                        attach to running processes (repeatable) and to\n"
+	"                        everything below them, instead of running a\n"
+	"                        command; stops at every system call, since a\n"
+	"                        running process cannot be given the filter\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
 	"                        only the traced ones (slower, same trace)\n"
 	"  -k, --stack[=DEPTH]   record the calling thread's stack (function+offset\n"
@@ -118,8 +129,9 @@ const char pw_cli_usage[] =
 	"a command named show.\n"
 	"\n"
 	"Exit status: the command's own; if the command was killed by a signal,\n"
-	"procwatch ends itself by the same signal.  125 if procwatch itself\n"
-	"failed, 126 if COMMAND could not be executed, 127 if it was not found.\n";
+	"procwatch ends itself by the same signal.  With -p, 0.  125 if\n"
+	"procwatch itself failed, 126 if COMMAND could not be executed, 127 if it\n"
+	"was not found.\n";
 
 static const struct {
 	const char *name;
@@ -215,6 +227,34 @@ parse_argv_max(const char *arg, struct pw_options *opts, FILE *err)
 		return usage_error(err, "invalid --argv-max '%s' (a number from 0 to 1000000)", arg);
 	opts->view.argv_max = (size_t)v;
 	return PW_CLI_RUN;
+}
+
+/* -p PID[,PID...]: process ids, each once, at most PW_ATTACH_MAX. */
+static enum pw_cli_action
+parse_attach(const char *arg, struct pw_options *opts, FILE *err)
+{
+	const char *p = arg;
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	for (;;) {
+		errno = 0;
+		v = *p >= '0' && *p <= '9' ? strtoul(p, &end, 10) : 0;
+		if (errno || v < 1 || v > INT_MAX || (*end && *end != ','))
+			return usage_error(err, "invalid -p '%s' (process ids, as in -p 123 "
+					   "or -p 123,456)", arg);
+		for (i = 0; i < opts->nattach && opts->attach[i] != (pid_t)v; i++)
+			;
+		if (i == opts->nattach) {
+			if (opts->nattach == PW_ATTACH_MAX)
+				return usage_error(err, "-p: at most %d processes", PW_ATTACH_MAX);
+			opts->attach[opts->nattach++] = (pid_t)v;
+		}
+		if (!*end)
+			return PW_CLI_RUN;
+		p = end + 1;
+	}
 }
 
 /* --stack=DEPTH: a frame count from 1 to PW_STACK_DEPTH_MAX. */
@@ -348,6 +388,8 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		return PW_CLI_RUN;
 	case 'k':
 		return parse_stack_depth(NULL, opts, err);
+	case 'p':
+		return parse_attach(optarg, opts, err);
 	case OPT_STACK:
 		return parse_stack_depth(optarg, opts, err);
 	default:
@@ -403,6 +445,12 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 			       apply_option, opts, out, err);
 	if (action != PW_CLI_RUN)
 		return action;
+	if (opts->nattach) {
+		if (optind < argc)
+			return usage_error(err, "-p and a command cannot be combined "
+					   "('%s'): attach, or run a command", argv[optind]);
+		return PW_CLI_RUN;
+	}
 	if (optind >= argc)
 		return usage_error(err, "no command given");
 	/* argv[argc] is NULL (C11 5.1.2.2.1), so the tail is a valid argv. */

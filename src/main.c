@@ -197,7 +197,7 @@ show_main(int argc, char **argv)
 	return status;
 }
 
-/* The CLI's options onto the tracer's own, then launch and run. */
+/* The CLI's options onto the tracer's own, then launch or attach, and run. */
 static int
 trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 {
@@ -210,7 +210,9 @@ trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 
 	*killed_by = 0;
 	status = pw_tracer_new(&topts, sink, &t);
-	if (!status)
+	if (!status && opts->nattach)
+		status = pw_tracer_attach(t, opts->attach, opts->nattach);
+	else if (!status)
 		status = pw_tracer_launch(t, opts->command);
 	if (!status)
 		status = pw_tracer_run(t, killed_by);

@@ -28,6 +28,7 @@ enum pw_color_mode {
 };
 
 #define PW_ARGV_MAX_DEFAULT 12
+#define PW_ATTACH_MAX 1024	/* processes -p may name */
 
 struct pw_options {
 	enum pw_format format;
@@ -39,6 +40,8 @@ struct pw_options {
 	bool failed;		/* show --failed: only the failures */
 	char **command;		/* NULL-terminated argv of the traced command */
 	int command_argc;
+	pid_t attach[PW_ATTACH_MAX];	/* -p: processes to attach to, instead of a command */
+	size_t nattach;
 };
 
 enum pw_cli_action {

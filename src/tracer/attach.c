@@ -1,15 +1,550 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Attaching to processes already running (-p): see attach_processes(). */
+/*
+ * Attaching to processes already running (-p): every thread of each, and
+ * every process below it, each written as an attach event with what /proc
+ * shows of it.
+ *
+ * Nothing that happens while procwatch attaches may be lost.  A thread
+ * seized with PTRACE_O_TRACEFORK/CLONE reports every later fork and clone
+ * itself, and the kernel attaches their children to us (kernel/fork.c,
+ * kernel_clone); what needs care is what a thread did before we seized it:
+ *  - threads: /proc/PID/task is read again until a pass finds no new one;
+ *  - children: /proc/PID/task/TID/children of every thread (fs/proc/
+ *    array.c) lists the process's children, read once all threads are
+ *    seized: those not ours already are attached in turn;
+ *  - a fork or clone under way while a thread was seized completes
+ *    without us (the kernel decided whether to trace its child when the
+ *    call began).  Each seized thread is interrupted, and its first stop
+ *    comes only after it has left any call: once every thread of a
+ *    process has stopped once, its threads and children are read again
+ *    (attach_first_stop), which finds whatever such calls made.
+ * A process whose id /proc lists as a child but which already has us as
+ * its tracer was attached by the kernel: its fork event will say where it
+ * came from, as for any process created under trace.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
+#define PF_KTHREAD 0x00200000	/* include/linux/sched.h: a kernel thread */
+
+/* A growable list of pids. */
+struct pids {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static int
+pids_add(struct pids *l, pid_t pid)
+{
+	pid_t *grown;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		grown = realloc(l->v, l->cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		l->v = grown;
+	}
+	l->v[l->n++] = pid;
+	return 0;
+}
+
+/* ---- what /proc says of a process ---- */
+
+/*
+ * Fields 3 (state) to 22 (starttime) of /proc/PID/stat, after the comm in
+ * parentheses, which may itself hold spaces and ')' (fs/proc/array.c,
+ * do_task_stat).  false when the process is gone.
+ */
+struct proc_stat {
+	char state;
+	unsigned long flags;
+	unsigned long long starttime;	/* clock ticks after boot */
+};
+
+static bool
+read_stat(pid_t pid, struct proc_stat *ps)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return false;
+	ps->state = p[2];
+	p += 3;
+	for (field = 4; field <= 22; field++) {
+		v = strtoull(p, &p, 10);
+		if (field == 9)
+			ps->flags = (unsigned long)v;
+		else if (field == 22)
+			ps->starttime = v;
+	}
+	return true;
+}
+
+/* How long pid has been running, from its start time after boot. */
+static uint64_t
+age_of(const struct proc_stat *ps)
+{
+	struct timespec now;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t now_us, start_us;
+
+	if (hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) < 0)
+		return 0;
+	now_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000;
+	start_us = ps->starttime / (unsigned long long)hz * 1000000u +
+		   ps->starttime % (unsigned long long)hz * 1000000u / (unsigned long long)hz;
+	return now_us > start_us ? now_us - start_us : 0;
+}
+
+/* ---- refusals ---- */
+
+static bool
+is_procwatch_or_ancestor(pid_t pid)
+{
+	pid_t p = getpid();
+	int depth;
+
+	for (depth = 0; p > 0 && depth < 4096; depth++) {
+		if (p == pid)
+			return true;
+		p = (pid_t)procfs_status_field(p, "PPid");
+	}
+	return false;
+}
+
+static int __attribute__((format(printf, 2, 3)))
+refuse(pid_t pid, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "procwatch: -p %d: ", (int)pid);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return PW_EXIT_FAILURE;
+}
+
+/*
+ * What can be told before trying: a process that is not there, procwatch
+ * itself or one it runs under (tracing them would deadlock: the tracer
+ * would wait for itself), a kernel thread, a zombie, a process another
+ * tracer has.  Permission is what PTRACE_SEIZE itself says (seize_one).
+ */
+static int
+check_attachable(pid_t pid)
+{
+	struct pw_bytes comm = { 0 };
+	struct proc_stat ps;
+	long tracer;
+
+	if (pid <= 0 || !read_stat(pid, &ps))
+		return refuse(pid, "no such process");
+	if (is_procwatch_or_ancestor(pid))
+		return refuse(pid, "that is procwatch itself or a process it runs "
+			      "under; tracing it would make procwatch wait for itself");
+	if (ps.flags & PF_KTHREAD)
+		return refuse(pid, "a kernel thread, which runs no program to trace");
+	if (ps.state == 'Z' || ps.state == 'X')
+		return refuse(pid, "a zombie: it has exited and only waits to be "
+			      "reaped, there is nothing left to trace");
+	tracer = procfs_status_field(pid, "TracerPid");
+	if (tracer > 0) {
+		fprintf(stderr, "procwatch: -p %d: already traced by process %ld",
+			(int)pid, tracer);
+		if (procfs_task_comm((pid_t)tracer, &comm)) {
+			fputs(" (", stderr);
+			pw_text_escaped(stderr, comm.data, comm.len);
+			fputc(')', stderr);
+		}
+		fputs(", and a process can have only one tracer (ptrace(2)); stop "
+		      "that tracer first\n", stderr);
+		pw_bytes_clear(&comm);
+		return PW_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* /proc/sys/kernel/yama/ptrace_scope (Documentation/admin-guide/LSM/Yama.rst), or -1. */
+static long
+yama_scope(void)
+{
+	char buf[16];
+	ssize_t n;
+	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* PTRACE_SEIZE said EPERM: Yama, or a process of another user. */
+static int
+explain_eperm(pid_t pid)
+{
+	long scope = yama_scope();
+
+	if (scope == 1)
+		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = 1: "
+			      "only a process's ancestors may trace it); run procwatch "
+			      "as root or with CAP_SYS_PTRACE, or set it to 0");
+	if (scope == 2)
+		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = 2: "
+			      "only CAP_SYS_PTRACE may trace); run procwatch as root");
+	if (scope >= 3)
+		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = %ld: "
+			      "no process may be traced until the next boot)", scope);
+	return refuse(pid, "not permitted: it runs as another user or changed its "
+		      "credentials (setuid, capabilities), and procwatch lacks "
+		      "CAP_SYS_PTRACE; run procwatch as root");
+}
+
+/* ---- seizing ---- */
+
+/*
+ * Seizes tid (no stop; PTRACE_INTERRUPT asks for one) and records it.
+ * 0; 1 when it is ours already (the kernel attached it) or gone; -errno.
+ */
+static int
+seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
+{
+	struct task *task;
+
+	if (task_find(t, tid))
+		return 1;
+	if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)t->policy->seize_options) < 0) {
+		if (errno == ESRCH)
+			return 1;
+		if (errno == EPERM && procfs_status_field(tid, "TracerPid") == getpid())
+			return 1;
+		return -errno;
+	}
+	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
+	task = task_add(t, tid);
+	if (!task)
+		return -ENOMEM;
+	task->tgid = tgid;
+	task->parent = parent;
+	task->attach_pending = true;
+	return 0;
+}
+
+/*
+ * Seizes every thread of pid, reading /proc/PID/task again until a pass
+ * finds no new one; the new tids are added to tids.
+ */
+static int
+seize_threads(struct tracer *t, pid_t pid, pid_t parent, struct pids *tids)
+{
+	char path[64];
+	struct dirent *d;
+	bool found;
+	int err = 0, rc;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	do {
+		found = false;
+		dir = opendir(path);
+		if (!dir)
+			return tids->n ? 0 : -ESRCH;
+		while (!err && (d = readdir(dir))) {
+			pid_t tid = (pid_t)strtol(d->d_name, NULL, 10);
+
+			if (tid <= 0)
+				continue;
+			rc = seize_one(t, tid, pid, parent);
+			if (rc < 0 && tid == pid)
+				err = rc;	/* only the leader's refusal is the process's */
+			if (rc == 0) {
+				found = true;
+				if (pids_add(tids, tid) < 0)
+					err = -ENOMEM;
+			}
+		}
+		closedir(dir);
+	} while (found && !err);
+	return err;
+}
+
+/* The children of every thread of pid (fs/proc/array.c, children_seq_ops). */
+static void
+list_children(pid_t pid, struct pids *out)
+{
+	char path[96];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+	long child;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children", (int)pid,
+			 d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fscanf(f, "%ld", &child) == 1)
+			if (child > 0 && child <= INT_MAX)
+				(void)pids_add(out, (pid_t)child);
+		fclose(f);
+	}
+	closedir(dir);
+}
+
+/* The attach event: what /proc shows of pid now. */
+static void
+emit_attach(struct tracer *t, pid_t pid, pid_t parent, const struct pids *tids,
+	    const struct proc_stat *ps)
+{
+	struct task tmp = { .tid = pid, .tgid = pid };
+	struct pw_event ev;
+	struct pw_attach *at = &ev.u.attach;
+
+	tracer_event_init(t, &ev, PW_EV_ATTACH, &tmp);
+	at->parent = parent;
+	at->tids = malloc(tids->n * sizeof(*at->tids));
+	if (at->tids) {
+		/* The leader first: /proc lists it first, but say so. */
+		at->tids[0] = pid;
+		at->ntids = 1;
+		for (size_t i = 0; i < tids->n; i++)
+			if (tids->v[i] != pid)
+				at->tids[at->ntids++] = tids->v[i];
+	}
+	procfs_cmdline(pid, &t->limits, &at->argv, &at->argc, &at->argv_truncated);
+	procfs_task_link(pid, "exe", &at->exe);
+	procfs_task_link(pid, "cwd", &at->cwd);
+	at->age_us = age_of(ps);
+	tracer_emit(t, &ev);
+}
+
+/* Every thread of leader's process seized: count them, place them. */
+static void
+process_seized(struct tracer *t, struct task *leader, const struct pids *tids)
+{
+	struct task *task;
+	size_t i;
+
+	leader->attach_waiting = tids->n;
+	pidns_attach(t, leader);
+	for (i = 0; i < tids->n; i++)
+		if ((task = task_find(t, tids->v[i])))
+			pidns_join(task, leader);
+}
+
+/*
+ * One process seized (every thread) and written as an attach event; its
+ * children are added to queue.  1 when it is gone, or ours already;
+ * -errno when it cannot be traced.
+ */
+static int
+attach_one(struct tracer *t, pid_t p, struct pids *queue)
+{
+	struct pids tids = { 0 };
+	struct proc_stat ps;
+	pid_t parent;
+	int rc;
+
+	if (task_find(t, p) || !read_stat(p, &ps) || ps.state == 'Z')
+		return 1;
+	parent = (pid_t)procfs_status_field(p, "PPid");
+	if (parent < 0)
+		parent = 0;
+	rc = seize_threads(t, p, parent, &tids);
+	if (rc == 0 && tids.n) {
+		process_seized(t, task_find(t, p), &tids);
+		emit_attach(t, p, parent, &tids, &ps);
+		list_children(p, queue);
+	}
+	free(tids.v);
+	return rc < 0 ? rc : tids.n ? 0 : 1;
+}
+
+/*
+ * Every process in queue from next on, and below, breadth first, so that
+ * each attach event follows its parent's.  One that cannot be traced (a
+ * setuid program started by the one asked for) runs on untraced: said once.
+ */
+static void
+attach_below(struct tracer *t, struct pids *queue, size_t next)
+{
+	int rc;
+
+	for (; next < queue->n; next++) {
+		rc = attach_one(t, queue->v[next], queue);
+		if (rc < 0 && !t->attach_refused) {
+			t->attach_refused = true;
+			fprintf(stderr, "procwatch: -p: cannot attach to process %d, "
+				"which runs on untraced: %s\n", (int)queue->v[next],
+				strerror(-rc));
+		}
+	}
+}
+
+/* Undoes the seizes of a refused attach: every task so far lets go. */
+static void
+detach_all_now(struct tracer *t)
+{
+	struct pids all = { 0 };
+	size_t i, j;
+	int status;
+
+	for (i = 0; t->tasks.slots && i <= t->tasks.mask; i++)
+		if (t->tasks.slots[i].key)
+			(void)pids_add(&all, t->tasks.slots[i].key);
+	for (i = 0; i < all.n; i++) {
+		/*
+		 * PTRACE_DETACH needs a stopped tracee: wait for the stop the
+		 * seize's PTRACE_INTERRUPT asked for (or any other first stop).
+		 */
+		for (j = 0; j < 16; j++) {
+			if (waitpid(all.v[i], &status, __WALL) < 0 || !WIFSTOPPED(status))
+				break;
+			if (ptrace(PTRACE_DETACH, all.v[i], NULL,
+				   (void *)(long)(((unsigned)status >> 16) ? 0 :
+						  WSTOPSIG(status))) == 0)
+				break;
+		}
+		task_forget(t, task_find(t, all.v[i]));
+	}
+	free(all.v);
+}
+
 int
+attach_check(const pid_t *pids, size_t npids)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; i < npids; i++)
+		if ((status = check_attachable(pids[i])))
+			return status;
+	return 0;
+}
+
+/*
+ * The processes -p names, seized before anything is written, so that a
+ * refusal (EPERM) leaves no trace behind and every process as it was.
+ */
+int
+attach_seize_roots(struct tracer *t, const pid_t *pids, size_t npids)
+{
+	struct pids tids = { 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < npids && !err; i++) {
+		pid_t parent = (pid_t)procfs_status_field(pids[i], "PPid");
+
+		tids.n = 0;
+		if (!task_find(t, pids[i]))
+			err = seize_threads(t, pids[i], parent > 0 ? parent : 0, &tids);
+		if (!err && !tids.n && !task_find(t, pids[i]))
+			err = -ESRCH;
+	}
+	free(tids.v);
+	if (!err)
+		return 0;
+	detach_all_now(t);
+	i--;
+	if (err == -EPERM || err == -EACCES)
+		return explain_eperm(pids[i]);
+	if (err == -ESRCH)
+		return refuse(pids[i], "no such process (it ended meanwhile)");
+	return refuse(pids[i], "cannot attach: %s", strerror(-err));
+}
+
+/*
+ * Writes an attach event for each seized root, then attaches to whatever
+ * runs below it.  A root seized twice over (below another one) is written
+ * once.
+ */
+void
 attach_processes(struct tracer *t, const pid_t *pids, size_t npids)
 {
-	(void)t;
-	(void)pids;
-	(void)npids;
-	fprintf(stderr, "procwatch: -p: not yet\n");
-	return PW_EXIT_FAILURE;
+	struct pids queue = { 0 }, tids = { 0 };
+	struct proc_stat ps;
+	struct task *leader;
+	size_t i;
+
+	for (i = 0; i < npids; i++) {
+		leader = task_find(t, pids[i]);
+		if (!leader || leader->attach_waiting || !read_stat(pids[i], &ps))
+			continue;
+		tids.n = 0;
+		for (size_t k = 0; t->tasks.slots && k <= t->tasks.mask; k++) {
+			struct task *task = t->tasks.slots[k].value;
+
+			if (t->tasks.slots[k].key && task->tgid == pids[i])
+				(void)pids_add(&tids, task->tid);
+		}
+		process_seized(t, leader, &tids);
+		emit_attach(t, pids[i], leader->parent, &tids, &ps);
+		list_children(pids[i], &queue);
+		attach_below(t, &queue, 0);
+		queue.n = 0;
+	}
+	free(queue.v);
+	free(tids.v);
+}
+
+/*
+ * The first stop of a task seized at attach time: it has left whatever
+ * call it was in.  Once every thread of its process has, the process's
+ * threads and children are read again for what a call under way when we
+ * seized made (see the top of this file).
+ */
+void
+attach_first_stop(struct tracer *t, struct task *task)
+{
+	struct task *leader = task_find(t, task->tgid);
+	struct pids tids = { 0 }, children = { 0 };
+
+	task->attach_pending = false;
+	if (!leader || !leader->attach_waiting || --leader->attach_waiting)
+		return;
+	if (seize_threads(t, leader->tid, leader->parent, &tids) == 0)
+		leader->attach_waiting = tids.n;
+	list_children(leader->tid, &children);
+	attach_below(t, &children, 0);
+	free(tids.v);
+	free(children.v);
 }

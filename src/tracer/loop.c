@@ -314,6 +314,8 @@ dispatch(struct tracer *t, pid_t pid, int status)
 		resume(t, NULL, pid, resume_run(0));
 		return;
 	}
+	if (task && task->attach_pending)
+		attach_first_stop(t, task);
 	if (task && !task->started) {
 		task->started = true;
 		/* Its creator's fork event is still to come (kernel/fork.c). */

@@ -194,6 +194,26 @@ pidns_enter(struct tracer *t, struct task *creator, struct task *c,
 }
 
 /*
+ * A process found running by -p: its own namespace may be any, so its
+ * ids are read like those of a child of a task whose children go
+ * elsewhere.
+ */
+void
+pidns_attach(struct tracer *t, struct task *leader)
+{
+	if (leader && !leader->ns && !leader->ns_ids)
+		register_task(t, leader, leader, true);
+}
+
+/* A thread lives in its process's namespace. */
+void
+pidns_join(struct task *thread, const struct task *leader)
+{
+	if (!thread->ns && thread != leader)
+		thread->ns = ns_ref(leader->ns);
+}
+
+/*
  * unshare(CLONE_NEWPID) and setns() with a pid namespace (or any type,
  * nstype 0) change where the task's later children go, not the task
  * itself (pid_namespaces(7)).  Noted at the entry: if the call fails, the

@@ -126,6 +126,65 @@ procfs_task_comm(pid_t tid, struct pw_bytes *out)
 	return out->data != NULL;
 }
 
+/* Splits the NUL-separated buf[0..len) into argv elements. */
+static void
+split_args(const char *buf, size_t len, const struct pw_exec_limits *lim,
+	   struct pw_bytes **argv, size_t *argc, bool *truncated)
+{
+	const char *p = buf, *end = buf + len;
+	struct pw_bytes *v;
+
+	for (; p < end && *argc < lim->max_args; p += strlen(p) + 1) {
+		v = realloc(*argv, (*argc + 1) * sizeof(*v));
+		if (!v)
+			break;
+		*argv = v;
+		v[*argc] = (struct pw_bytes){ .data = strdup(p), .len = strlen(p) };
+		if (!v[*argc].data)
+			break;
+		++*argc;
+	}
+	if (p < end)
+		*truncated = true;
+}
+
+/*
+ * /proc/PID/cmdline: the arguments as the process's argument area holds
+ * them now, NUL-separated (fs/proc/base.c, get_mm_cmdline), within lim.
+ */
+void
+procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **argv,
+	       size_t *argc, bool *truncated)
+{
+	char path[64], *buf = NULL, *grown;
+	size_t len = 0, cap = 0;
+	ssize_t n = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if (cap > lim->max_bytes + 1 || !(grown = realloc(buf, cap + 1))) {
+				*truncated = true;
+				break;
+			}
+			buf = grown;
+		}
+		n = read(fd, buf + len, cap - len);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n > 0);
+	close(fd);
+	if (buf) {
+		buf[len] = '\0';
+		split_args(buf, len, lim, argv, argc, truncated);
+	}
+	free(buf);
+}
+
 /* procfs_read_link of /proc/TID/NAME. */
 bool
 procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out)

@@ -29,7 +29,8 @@ stack_not_taken(struct tracer *t, struct pw_stack *out)
 	if (!t->unwinder)
 		return;
 	out->requested = true;
-	out->note = strdup("not taken: the call's entry was not seen (a 32-bit int $0x80 call)");
+	out->note = strdup("not taken: the call's entry was not seen (a 32-bit "
+			   "int $0x80 call, or one under way when procwatch attached)");
 }
 
 /* What the caller's clone returned, when its pid namespace is not ours. */
@@ -177,8 +178,15 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 	}
 	ev = &task->pending;
 	if (!pw_call_is_exec(task->in_call) || ev->kind != PW_EV_EXEC) {
+		/*
+		 * Its entry was not seen (an int $0x80 exec, or one under way
+		 * when procwatch attached): the new program's own argument
+		 * area says what it was given.
+		 */
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
+		procfs_cmdline(pid, &t->limits, &ev->u.exec.argv, &ev->u.exec.argc,
+			       &ev->u.exec.argv_truncated);
 		stack_not_taken(t, &ev->u.exec.stack);
 	}
 	if (pid == t->root)

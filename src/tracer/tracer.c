@@ -166,9 +166,19 @@ pw_tracer_attach(struct pw_tracer *pt, const pid_t *pids, size_t npids)
 {
 	struct tracer *t = (struct tracer *)pt;
 
+	int status;
+
 	t->policy = &attach_policy;
 	t->seccomp = false;
-	return attach_processes(t, pids, npids);
+	status = attach_check(pids, npids);
+	if (!status)
+		status = attach_seize_roots(t, pids, npids);
+	if (status)
+		return status;
+	signals_setup(t);
+	emit_start(t, NULL, pids, npids);
+	attach_processes(t, pids, npids);
+	return 0;
 }
 
 static void

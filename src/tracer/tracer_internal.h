@@ -88,6 +88,13 @@ struct task {
 	struct pidns *ns;
 	pid_t *ns_ids;
 	bool ns_moved;
+
+	/*
+	 * Attach mode (attach.c): seized, its first stop not seen yet; for a
+	 * leader, how many of its threads are so.
+	 */
+	bool attach_pending;
+	size_t attach_waiting;
 };
 
 /*
@@ -222,6 +229,7 @@ struct tracer {
 	int child_error_fd;	/* read end of the launch error pipe (CLOEXEC in the child) */
 
 	bool detaching;		/* attach: letting go of every task (loop.c) */
+	bool attach_refused;	/* attach: a process below could not be traced: said once */
 	bool detached_any;	/* some task was let go of while still running */
 	bool resume_failed;	/* a resume failed other than with ESRCH: said once */
 	bool sink_failed;
@@ -271,7 +279,8 @@ void pidns_init(struct tracer *t);
 void pidns_destroy(struct tracer *t);
 void pidns_enter(struct tracer *t, struct task *creator, struct task *c,
 		 const struct pw_spawn *sp);
-int pidns_attach(struct tracer *t, struct task *task);
+void pidns_attach(struct tracer *t, struct task *leader);
+void pidns_join(struct task *thread, const struct task *leader);
 void pidns_note_call(struct task *task, const struct pw_syscall *sc);
 pid_t pidns_to_ours(const struct task *task, pid_t id);
 pid_t pidns_id_seen_by(const struct task *task, const struct task *c);
@@ -285,6 +294,8 @@ bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
 int procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max);
 bool procfs_task_comm(pid_t tid, struct pw_bytes *out);
+void procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **argv,
+		    size_t *argc, bool *truncated);
 /* exe and inherited descriptors, after a successful exec. */
 void exec_image_read(pid_t pid, struct pw_exec *ex);
 
@@ -299,7 +310,10 @@ int launch_failure_status(struct tracer *t, char *const argv[]);
 void explain_seize_failure(pid_t pid, int err);
 
 /* attach.c */
-int attach_processes(struct tracer *t, const pid_t *pids, size_t npids);
+int attach_check(const pid_t *pids, size_t npids);
+int attach_seize_roots(struct tracer *t, const pid_t *pids, size_t npids);
+void attach_processes(struct tracer *t, const pid_t *pids, size_t npids);
+void attach_first_stop(struct tracer *t, struct task *task);
 
 /* loop.c */
 void tracer_loop(struct tracer *t);
