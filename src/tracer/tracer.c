@@ -176,6 +176,7 @@ pw_tracer_attach(struct pw_tracer *pt, const pid_t *pids, size_t npids)
 	if (status)
 		return status;
 	signals_setup(t);
+	t->first_pid = pids[0];
 	emit_start(t, NULL, pids, npids);
 	attach_processes(t, pids, npids);
 	return 0;
@@ -184,10 +185,11 @@ pw_tracer_attach(struct pw_tracer *pt, const pid_t *pids, size_t npids)
 static void
 emit_end(struct tracer *t)
 {
-	struct task tmp = { .tid = t->root, .tgid = t->root };
+	pid_t pid = t->root ? t->root : t->first_pid;
+	struct task tmp = { .tid = pid, .tgid = pid };
 	struct pw_event ev;
 
-	tracer_event_init(t, &ev, PW_EV_END, t->root ? &tmp : NULL);
+	tracer_event_init(t, &ev, PW_EV_END, &tmp);
 	ev.u.end.status = t->root_status;
 	ev.u.end.lost = t->lost;
 	ev.u.end.detached = t->detached_any;

@@ -223,6 +223,7 @@ struct tracer {
 
 	pid_t root;		/* launch: the command procwatch started */
 	char *const *launch_argv;	/* and its argv, for launch_failure_status() */
+	pid_t first_pid;	/* attach: the first process -p named, for start and end events */
 	bool root_launched;	/* the root's first exec succeeded: the command runs */
 	bool root_ended;
 	struct pw_status root_status;
