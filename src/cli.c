@@ -164,11 +164,12 @@ usage_error(FILE *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("procwatch: ", err);
+	char hint[64];
+
+	snprintf(hint, sizeof(hint), "Try '%s --help' for more information.", hint_command);
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	pw_vmessage(err, hint, fmt, ap);
 	va_end(ap);
-	fprintf(err, "\nTry '%s --help' for more information.\n", hint_command);
 	return PW_CLI_EXIT_FAILURE;
 }
 
@@ -179,7 +180,7 @@ parse_format(const char *name, struct pw_options *opts, FILE *err)
 	char valid[128] = "";
 	size_t i, used = 0;
 
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+	for (i = 0; i < PW_ARRAY_SIZE(formats); i++) {
 		if (strcmp(name, formats[i].name) == 0) {
 			opts->format = formats[i].format;
 			return PW_CLI_RUN;

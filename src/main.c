@@ -31,7 +31,7 @@ open_output(const char *path)
 		return stderr;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		fprintf(stderr, "procwatch: cannot write %s: %s (check the path and its permissions)\n",
+		pw_warn("cannot write %s: %s (check the path and its permissions)",
 			path, strerror(errno));
 		return NULL;
 	}
@@ -94,7 +94,7 @@ checked(struct pw_sink *inner, const char *name, enum pw_output_use use)
 	if (!sink) {
 		if (inner)
 			(void)pw_sink_close(inner);
-		fputs("procwatch: out of memory\n", stderr);
+		pw_warn("%s", strerror(ENOMEM));
 	}
 	return sink;
 }
@@ -169,8 +169,7 @@ show_main(int argc, char **argv)
 	path = opts.command[0];
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	if (!in) {
-		fprintf(stderr, "procwatch: cannot read %s: %s\n", path, strerror(errno));
-		return PW_EXIT_FAILURE;
+		return pw_fail("cannot read %s: %s", path, strerror(errno));
 	}
 	ignore_write_signals();
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);

@@ -7,6 +7,9 @@
 #ifndef PROCWATCH_BASE_H
 #define PROCWATCH_BASE_H
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* env(1)/timeout(1) convention for a wrapper's own failures. */
@@ -15,5 +18,20 @@ enum {
 	PW_EXIT_CANNOT_EXEC = 126,	/* the command was found but could not be executed */
 	PW_EXIT_NOT_FOUND = 127,	/* the command was not found */
 };
+
+/*
+ * Messages for the user, all in one form (src/base/messages.c): one line
+ * "procwatch: MESSAGE" on standard error, and under it, when hint is not
+ * NULL, one line of what to do.  Tracee bytes in a message must be escaped
+ * first (pw_text_escape).
+ */
+void pw_vmessage(FILE *to, const char *hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+void pw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pw_warn_to(FILE *to, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* pw_warn, then the status of procwatch's own failures: return pw_fail(...). */
+int pw_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int pw_fail_hint(const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -87,12 +87,4 @@ void pw_json_null(struct pw_json *w);
 /* Seconds with exactly six decimals from microseconds: 12000345 -> 12.000345 */
 void pw_json_time_us(struct pw_json *w, uint64_t us);
 
-/* True if len bytes at s are valid UTF-8 as defined above. */
-bool pw_utf8_valid(const char *s, size_t len);
-/*
- * Length of the valid UTF-8 sequence starting at s (1..4), or 0 if the byte
- * at s does not start one within len bytes.  len must be at least 1.
- */
-size_t pw_utf8_seq_len(const unsigned char *s, size_t len);
-
 #endif

@@ -2,8 +2,8 @@
 /*
  * A hash map from pid/tid to a pointer, with O(1) insert, lookup and
  * removal, so that the tracer's per-event cost does not grow with the
- * number of live tasks (DESIGN.md: 10 000 live tasks must cost no more per
- * event than 10).  Open addressing with linear probing and backward-shift
+ * number of live tasks: 10 000 live tasks cost no more per event than
+ * 10.  Open addressing with linear probing and backward-shift
  * deletion: no tombstones, so lookups stay short after many removals.
  */
 #ifndef PROCWATCH_PIDMAP_H

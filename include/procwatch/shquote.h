@@ -22,5 +22,7 @@ void pw_shquote(FILE *out, const char *s, size_t len);
  * bidirectional overrides) as \xNN.
  */
 void pw_text_escaped(FILE *out, const char *s, size_t len);
+/* pw_text_escaped into buf (cut to size), for a name inside a message. */
+const char *pw_text_escape(char *buf, size_t size, const char *s, size_t len);
 
 #endif

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "procwatch/decode.h"
-#include "linux_compat.h"
+#include "procwatch/linux_compat.h"
 #include "mem_internal.h"
 
 /*

@@ -12,9 +12,8 @@
 
 #include <sys/wait.h>
 
+#include "procwatch/base.h"
 #include "procwatch/event.h"
-
-#define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const event_kind_names[] = {
 	[PW_EV_START] = "start",

@@ -4,23 +4,27 @@
  * (arch/x86/entry/syscalls/syscall_64.tbl), both ways.  The tracer only
  * sees the 64-bit personality here; i386 and x32 numbers are not mapped.
  */
-#include "procwatch/decode.h"
+#include <sys/syscall.h>
 
-#define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "procwatch/base.h"
+#include "procwatch/decode.h"
 
 static const long call_nrs[] = {
 	[PW_CALL_NONE] = -1,
-	[PW_CALL_CLONE] = 56,
-	[PW_CALL_CLONE3] = 435,
-	[PW_CALL_FORK] = 57,
-	[PW_CALL_VFORK] = 58,
-	[PW_CALL_EXECVE] = 59,
-	[PW_CALL_EXECVEAT] = 322,
-	[PW_CALL_WAIT4] = 61,
-	[PW_CALL_WAITID] = 247,
-	[PW_CALL_EXIT] = 60,
-	[PW_CALL_EXIT_GROUP] = 231,
+	[PW_CALL_CLONE] = SYS_clone,
+	[PW_CALL_CLONE3] = SYS_clone3,
+	[PW_CALL_FORK] = SYS_fork,
+	[PW_CALL_VFORK] = SYS_vfork,
+	[PW_CALL_EXECVE] = SYS_execve,
+	[PW_CALL_EXECVEAT] = SYS_execveat,
+	[PW_CALL_WAIT4] = SYS_wait4,
+	[PW_CALL_WAITID] = SYS_waitid,
+	[PW_CALL_EXIT] = SYS_exit,
+	[PW_CALL_EXIT_GROUP] = SYS_exit_group,
 };
+
+_Static_assert(SYS_clone == 56 && SYS_clone3 == 435 && SYS_execveat == 322,
+	       "x86-64 numbering (arch/x86/entry/syscalls/syscall_64.tbl)");
 
 enum pw_call
 pw_call_from_nr(long nr)

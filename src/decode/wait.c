@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "procwatch/decode.h"
-#include "linux_compat.h"
+#include "procwatch/linux_compat.h"
 
 /*
  * The kernel writes only si_signo, si_errno, si_code, si_pid, si_uid and

@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/xlat.h"
-#include "linux_compat.h"
+#include "procwatch/linux_compat.h"
 
 /* Kernel numbering, not glibc's SIGRTMIN (34: glibc keeps two for itself). */
 #define PW_SIGRTMIN 32
@@ -49,8 +50,6 @@ static const struct pw_xlat idtypes[] = {
 #include "xlat/idtypes.def"
 };
 #undef PW_XLAT_V
-
-#define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
 index_of_name(const char *const *names, size_t n, const char *name)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/explain.h"
 #include "procwatch/xlat.h"
 
@@ -48,7 +49,7 @@ pw_explain_clone_flag(const char *name)
 {
 	size_t i;
 
-	for (i = 0; name && i < sizeof(clone_flag_texts) / sizeof(clone_flag_texts[0]); i++)
+	for (i = 0; name && i < PW_ARRAY_SIZE(clone_flag_texts); i++)
 		if (!strcmp(clone_flag_texts[i].name, name))
 			return clone_flag_texts[i].text;
 	return NULL;

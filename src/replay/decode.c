@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/replay.h"
 #include "procwatch/xlat.h"
 
@@ -370,7 +371,7 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 	kind = get_str(c, v, "kind");
 	if (!kind)
 		return -1;
-	for (i = 1; i < sizeof(status_kinds) / sizeof(status_kinds[0]); i++)
+	for (i = 1; i < PW_ARRAY_SIZE(status_kinds); i++)
 		if (strcmp(kind, status_kinds[i]) == 0)
 			st->kind = (enum pw_status_kind)i;
 	switch (st->kind) {

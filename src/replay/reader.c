@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/replay.h"
+#include "procwatch/shquote.h"
 
 struct pw_replay {
 	FILE *in;
@@ -32,17 +34,29 @@ struct pw_replay {
 	struct pw_start start;	/* owned: the sinks may keep pointers into it */
 };
 
-static void __attribute__((format(printf, 2, 3)))
-report(struct pw_replay *r, const char *fmt, ...)
+/*
+ * "procwatch: FILE:LINE: what".  What may quote the trace's own bytes (an
+ * unknown name, a bad value), and the file's name is the user's: both are
+ * escaped, so that a crafted trace cannot act on the terminal.
+ */
+static void __attribute__((format(printf, 3, 4)))
+say(struct pw_replay *r, bool line, const char *fmt, ...)
 {
+	char what[512], what_esc[1024], name_esc[512];
 	va_list ap;
 
-	fprintf(r->err, "procwatch: %s:%lu: ", r->name, r->lineno);
 	va_start(ap, fmt);
-	vfprintf(r->err, fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	fputc('\n', r->err);
+	pw_text_escape(what_esc, sizeof(what_esc), what, strlen(what));
+	pw_text_escape(name_esc, sizeof(name_esc), r->name, strlen(r->name));
+	if (line)
+		pw_warn_to(r->err, "%s:%lu: %s", name_esc, r->lineno, what_esc);
+	else
+		pw_warn_to(r->err, "%s: %s", name_esc, what_esc);
 }
+
+#define report(r, ...) say((r), true, __VA_ARGS__)
 
 struct pw_replay *
 pw_replay_new(FILE *in, const char *name, FILE *err)
@@ -99,13 +113,11 @@ at_eof(struct pw_replay *r)
 {
 	r->done = true;
 	if (ferror(r->in)) {
-		fprintf(r->err, "procwatch: %s: read error: %s\n", r->name,
-			strerror(errno));
+		say(r, false, "read error: %s", strerror(errno));
 		r->damaged++;
 	}
 	if (!r->started) {
-		fprintf(r->err, "procwatch: %s: empty file, not a procwatch trace\n",
-			r->name);
+		say(r, false, "empty file, not a procwatch trace");
 		return PW_REPLAY_NOT_TRACE;
 	}
 	if (!r->ended)

@@ -2,7 +2,7 @@
 /*
  * The JSON Lines sink: each event becomes one JSON object on one line,
  * flushed at once, with exactly the keys of trace format version 1 (see
- * DESIGN.md and the man page) in a fixed order: "v" (start only), "t",
+ * the man page, "JSON LINES TRACE") in a fixed order: "v" (start only), "t",
  * "event", "pid", "tid", then the keys of the kind.  Optional keys are left
  * out rather than written as null or false, so that adding keys later never
  * changes what an old reader sees; null is for a value that does not

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "procwatch/json_writer.h"
+#include "procwatch/utf8.h"
 
 enum {
 	CT_OBJECT = 1,		/* else an array */
@@ -140,56 +141,6 @@ pw_json_newline(struct pw_json *w)
 	if (w->depth != 0 || w->key_pending)
 		note_error(w, EINVAL);
 	put_char(w, '\n');
-}
-
-size_t
-pw_utf8_seq_len(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2)		/* continuation byte, or overlong 2-byte lead */
-		return 0;
-	if (c < 0xe0) {
-		n = 2;
-	} else if (c < 0xf0) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;	/* surrogates U+D800..U+DFFF */
-	} else if (c < 0xf5) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-bool
-pw_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
-
-	while (i < len) {
-		n = pw_utf8_seq_len(p + i, len - i);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
 }
 
 /* The escape for one ASCII byte that JSON (or we) will not take raw. */

@@ -35,7 +35,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
 #define PF_KTHREAD 0x00200000	/* include/linux/sched.h: a kernel thread */
@@ -139,17 +138,17 @@ is_procwatch_or_ancestor(pid_t pid)
 	return false;
 }
 
+/* "procwatch: -p PID: why": one line, and procwatch's failure status. */
 static int __attribute__((format(printf, 2, 3)))
 refuse(pid_t pid, const char *fmt, ...)
 {
+	char why[512];
 	va_list ap;
 
-	fprintf(stderr, "procwatch: -p %d: ", (int)pid);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return PW_EXIT_FAILURE;
+	return pw_fail("-p %d: %s", (int)pid, why);
 }
 
 /*
@@ -161,8 +160,8 @@ refuse(pid_t pid, const char *fmt, ...)
 static int
 check_attachable(pid_t pid)
 {
-	struct pw_bytes comm = { 0 };
 	struct proc_stat ps;
+	char name[64];
 	long tracer;
 
 	if (pid <= 0 || !read_stat(pid, &ps))
@@ -176,19 +175,10 @@ check_attachable(pid_t pid)
 		return refuse(pid, "a zombie: it has exited and only waits to be "
 			      "reaped, there is nothing left to trace");
 	tracer = procfs_status_field(pid, "TracerPid");
-	if (tracer > 0) {
-		fprintf(stderr, "procwatch: -p %d: already traced by process %ld",
-			(int)pid, tracer);
-		if (procfs_task_comm((pid_t)tracer, &comm)) {
-			fputs(" (", stderr);
-			pw_text_escaped(stderr, comm.data, comm.len);
-			fputc(')', stderr);
-		}
-		fputs(", and a process can have only one tracer (ptrace(2)); stop "
-		      "that tracer first\n", stderr);
-		pw_bytes_clear(&comm);
-		return PW_EXIT_FAILURE;
-	}
+	if (tracer > 0)
+		return refuse(pid, "already traced by process %ld%s, and a process can "
+			      "have only one tracer (ptrace(2)); stop that tracer first",
+			      tracer, procfs_comm_note((pid_t)tracer, name, sizeof(name)));
 	return 0;
 }
 
@@ -412,9 +402,8 @@ attach_below(struct tracer *t, struct pids *queue, size_t next)
 		rc = attach_one(t, queue->v[next], queue);
 		if (rc < 0 && !t->attach_refused) {
 			t->attach_refused = true;
-			fprintf(stderr, "procwatch: -p: cannot attach to process %d, "
-				"which runs on untraced: %s\n", (int)queue->v[next],
-				strerror(-rc));
+			pw_warn("-p: cannot attach to process %d, which runs on "
+				"untraced: %s", (int)queue->v[next], strerror(-rc));
 		}
 	}
 }

@@ -18,7 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
 extern char **environ;
@@ -149,20 +148,14 @@ static bool
 explain_already_traced(pid_t pid)
 {
 	long tracer = procfs_status_field(pid, "TracerPid");
-	struct pw_bytes comm = { 0 };
+	char name[64];
 
 	if (tracer <= 0 || tracer == getpid())
 		return false;
-	fprintf(stderr, "procwatch: cannot trace the command: it is already "
-		"traced by process %ld", tracer);
-	if (procfs_task_comm((pid_t)tracer, &comm)) {
-		fputs(" (", stderr);
-		pw_text_escaped(stderr, comm.data, comm.len);
-		fputc(')', stderr);
-	}
-	fputs(", and a process can have only one tracer (ptrace(2)); run "
-	      "procwatch outside that tracer\n", stderr);
-	pw_bytes_clear(&comm);
+	pw_warn("cannot trace the command: it is already traced by process %ld%s, "
+		"and a process can have only one tracer (ptrace(2)); run procwatch "
+		"outside that tracer", tracer, procfs_comm_note((pid_t)tracer, name,
+								sizeof(name)));
 	return true;
 }
 
@@ -172,12 +165,11 @@ explain_seize_failure(pid_t pid, int err)
 	if ((err == EPERM || err == EACCES) && pid > 0 && explain_already_traced(pid))
 		return;
 	if (err == EPERM || err == EACCES)
-		fprintf(stderr, "procwatch: ptrace not permitted: %s (is this a container "
-			"without CAP_SYS_PTRACE? see /proc/sys/kernel/yama/ptrace_scope)\n",
+		pw_warn("ptrace not permitted: %s (is this a container without "
+			"CAP_SYS_PTRACE? see /proc/sys/kernel/yama/ptrace_scope)",
 			strerror(err));
 	else
-		fprintf(stderr, "procwatch: cannot trace the command: PTRACE_SEIZE: %s\n",
-			strerror(err));
+		pw_warn("cannot trace the command: PTRACE_SEIZE: %s", strerror(err));
 }
 
 static int
@@ -259,17 +251,16 @@ launch_command(struct tracer *t, char *const argv[])
 	path = find_command(argv[0], &err);
 	if (!path) {
 		if (err == ENOENT) {
-			fprintf(stderr, "procwatch: %s: command not found\n", argv[0]);
+			pw_warn("%s: command not found", argv[0]);
 			return PW_EXIT_NOT_FOUND;
 		}
-		fprintf(stderr, "procwatch: %s: %s\n", argv[0], strerror(err));
+		pw_warn("%s: %s", argv[0], strerror(err));
 		return PW_EXIT_CANNOT_EXEC;
 	}
 	sh_argv = shell_argv(path, argv);
 	if (t->seccomp && (err = seccomp_filter_build(&prog, t->filter_data)) < 0) {
-		fprintf(stderr, "procwatch: cannot build the seccomp filter: %s "
-			"(try --no-seccomp)\n", strerror(-err));
-		status = PW_EXIT_FAILURE;
+		status = pw_fail("cannot build the seccomp filter: %s (try --no-seccomp)",
+				 strerror(-err));
 	}
 	if (!status && sh_argv) {
 		err = fork_and_seize(t, t->seccomp ? &prog : NULL, path, argv, sh_argv);
@@ -305,10 +296,9 @@ launch_failure_status(struct tracer *t, char *const argv[])
 	if (n != (ssize_t)sizeof(e))
 		return -1;
 	if (e.stage == STAGE_FILTER) {
-		fprintf(stderr, "procwatch: cannot load the seccomp filter: %s "
-			"(try --no-seccomp)\n", strerror(e.err));
-		return PW_EXIT_FAILURE;
+		return pw_fail("cannot load the seccomp filter: %s (try --no-seccomp)",
+			       strerror(e.err));
 	}
-	fprintf(stderr, "procwatch: %s: %s\n", argv[0], strerror(e.err));
+	pw_warn("%s: %s", argv[0], strerror(e.err));
 	return e.err == ENOENT ? PW_EXIT_NOT_FOUND : PW_EXIT_CANNOT_EXEC;
 }

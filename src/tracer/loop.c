@@ -214,8 +214,8 @@ resume_failed(struct tracer *t, pid_t tid, const char *op)
 	if (errno == ESRCH || t->resume_failed)
 		return;
 	t->resume_failed = true;
-	fprintf(stderr, "procwatch: %s of task %d failed: %s; some events may be "
-		"missing\n", op, (int)tid, strerror(errno));
+	pw_warn("%s of task %d failed: %s; some events may be missing", op,
+		(int)tid, strerror(errno));
 }
 
 /*
@@ -410,7 +410,7 @@ tracer_loop(struct tracer *t)
 			if (errno == EINTR)
 				continue;
 			if (errno != ECHILD)
-				fprintf(stderr, "procwatch: waitpid: %s\n", strerror(errno));
+				pw_warn("waitpid: %s", strerror(errno));
 			return;
 		}
 		batch[0] = (struct stop){ pid, status };

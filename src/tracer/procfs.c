@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
 static int
@@ -183,6 +184,24 @@ procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **ar
 		split_args(buf, len, lim, argv, argc, truncated);
 	}
 	free(buf);
+}
+
+/*
+ * " (comm)" for a message naming process pid, escaped for a terminal, or
+ * "" when it is gone.  Returns buf.
+ */
+const char *
+procfs_comm_note(pid_t pid, char *buf, size_t size)
+{
+	struct pw_bytes comm = { 0 };
+	char name[48];
+
+	buf[0] = '\0';
+	if (procfs_task_comm(pid, &comm))
+		snprintf(buf, size, " (%s)", pw_text_escape(name, sizeof(name),
+							    comm.data, comm.len));
+	pw_bytes_clear(&comm);
+	return buf;
 }
 
 /* procfs_read_link of /proc/TID/NAME. */

@@ -32,15 +32,13 @@
 
 #include "tracer_internal.h"
 
-static const int traced_syscalls[] = {
-	SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(fork), SCMP_SYS(vfork),
-	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(wait4), SCMP_SYS(waitid),
-	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(unshare), SCMP_SYS(setns),
-};
+/* Besides the calls procwatch decodes (enum pw_call): where pid namespaces change. */
+static const int also_traced[] = { SYS_unshare, SYS_setns };
 
 static int
 add_rules(scmp_filter_ctx ctx, uint16_t data)
 {
+	enum pw_call call;
 	size_t i;
 	int err;
 
@@ -50,8 +48,10 @@ add_rules(scmp_filter_ctx ctx, uint16_t data)
 	 * procwatch decodes x86-64 only; let the others run untouched.
 	 */
 	err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
-	for (i = 0; !err && i < sizeof(traced_syscalls) / sizeof(traced_syscalls[0]); i++)
-		err = seccomp_rule_add(ctx, SCMP_ACT_TRACE(data), traced_syscalls[i], 0);
+	for (call = PW_CALL_NONE + 1; !err && pw_call_nr(call) >= 0; call++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_TRACE(data), (int)pw_call_nr(call), 0);
+	for (i = 0; !err && i < PW_ARRAY_SIZE(also_traced); i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_TRACE(data), also_traced[i], 0);
 	return err;
 }
 

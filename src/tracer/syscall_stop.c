@@ -26,11 +26,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "src/decode/linux_compat.h"
+#include "procwatch/linux_compat.h"
 #include "tracer_internal.h"
 
 /*
- * The kernel-internal restart codes (ERESTARTSYS...: linux_compat.h) are
+ * The kernel-internal restart codes (ERESTARTSYS...: procwatch/linux_compat.h) are
  * seen at the syscall-exit stop of an interrupted call; the program never
  * sees them: the call is restarted or returns EINTR once the signal is
  * handled.

@@ -55,8 +55,7 @@ start_unwinder(struct tracer *t)
 	t->unwinder = pw_unwinder_new(t->opts.stack_depth, &why);
 	if (t->unwinder)
 		return 0;
-	fprintf(stderr, "procwatch: -k: stack traces are unavailable: %s\n", why);
-	return PW_EXIT_FAILURE;
+	return pw_fail("-k: stack traces are unavailable: %s", why);
 }
 
 int
@@ -67,10 +66,8 @@ pw_tracer_new(const struct pw_tracer_opts *opts, struct pw_sink *sink,
 	int status;
 
 	*out = NULL;
-	if (!t) {
-		fprintf(stderr, "procwatch: %s\n", strerror(ENOMEM));
-		return PW_EXIT_FAILURE;
-	}
+	if (!t)
+		return pw_fail("%s", strerror(ENOMEM));
 	t->opts = *opts;
 	t->sink = sink;
 	t->policy = &launch_policy;
@@ -87,10 +84,8 @@ pw_tracer_new(const struct pw_tracer_opts *opts, struct pw_sink *sink,
 	t->defer_spawn_events = env_flag("PROCWATCH_TEST_DEFER_SPAWN");
 	clock_gettime(CLOCK_MONOTONIC, &t->start);
 	status = start_unwinder(t);
-	if (!status && tracee_mem_init(&t->mem, &tracee_io_kernel) < 0) {
-		fprintf(stderr, "procwatch: %s\n", strerror(ENOMEM));
-		status = PW_EXIT_FAILURE;
-	}
+	if (!status && tracee_mem_init(&t->mem, &tracee_io_kernel) < 0)
+		status = pw_fail("%s", strerror(ENOMEM));
 	if (status) {
 		pw_tracer_free((struct pw_tracer *)t);
 		return status;

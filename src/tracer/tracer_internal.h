@@ -295,6 +295,7 @@ bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
 int procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max);
 bool procfs_task_comm(pid_t tid, struct pw_bytes *out);
+const char *procfs_comm_note(pid_t pid, char *buf, size_t size);
 void procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **argv,
 		    size_t *argc, bool *truncated);
 /* exe and inherited descriptors, after a successful exec. */

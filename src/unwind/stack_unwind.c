@@ -52,6 +52,7 @@ extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip
 					      unw_dyn_info_t *di, unw_proc_info_t *pi,
 					      int need_unwind_info, void *arg);
 
+#include "procwatch/base.h"
 #include "procwatch/unwind.h"
 #include "unwind_internal.h"
 
@@ -150,7 +151,7 @@ access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, vo
 	(void)arg;
 	if (write)
 		return -UNW_EREADONLYREG;
-	if (!u || reg < 0 || (size_t)reg >= sizeof(reg_offsets) / sizeof(reg_offsets[0]))
+	if (!u || reg < 0 || (size_t)reg >= PW_ARRAY_SIZE(reg_offsets))
 		return -UNW_EBADREG;
 	if (!u->regs_read) {
 		int rc = u->tracee->get_regs(u->tracee, &u->regs);

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "procwatch/base.h"
 #include "src/unwind/unwind_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -159,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)sum;
 	(void)pw_elf_symbols_full(s);
 	(void)pw_elf_symbols_eh_frame_hdr(s, &eh);
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(fixed); i++) {
 		probe(s, fixed[i]);
 		probe_offset(s, fixed[i]);
 	}

@@ -418,7 +418,7 @@ pw_run(const char *helper, const char *const *args,
 }
 
 /*
- * Every line must be one JSON object ("always valid JSON", DESIGN.md); a
+ * Every line must be one JSON object (procwatch(1): "always valid JSON"); a
  * final line without its newline means procwatch did not flush a whole
  * line.  Duplicate keys are rejected: a reader could pick either value.
  */
@@ -1473,7 +1473,8 @@ check_root_exit(const json_t *ex, int status)
  * from line to line.  t is taken when procwatch observes a stop, but lines
  * are written in causal order (a spawn line must precede its child's
  * events even when the kernel reported the child's first stop before the
- * parent's PTRACE_EVENT_FORK, research note 2.3), so a later line may carry
+ * parent's PTRACE_EVENT_FORK: kernel/fork.c wakes the child before the
+ * parent reports the event), so a later line may carry
  * an earlier t.
  */
 void

@@ -2,7 +2,7 @@
 /*
  * Integration tests that procwatch is invisible to what it traces: the
  * command inherits the signal mask and ignored signals it would have had
- * without procwatch (research note item 23, strace's sigblock.test), reads
+ * without procwatch (execve(2): blocked and ignored signals are kept), reads
  * the same stdin, and procwatch's exit status is the command's.  The
  * signal-state case blocks SIGUSR1 and ignores SIGUSR2 in the process that
  * execs procwatch (or the helper), through pw_run_opts.child_setup: the
@@ -16,6 +16,7 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 
+#include "procwatch/base.h"
 #include "run_trace.h"
 
 #define STDIN_SIZE (200 * 1024)
@@ -125,7 +126,7 @@ Test(transparency, exit_status_is_the_commands)
 	size_t i;
 
 	pw_require_ptrace();
-	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+	for (i = 0; i < PW_ARRAY_SIZE(codes); i++) {
 		args[0] = codes[i];
 		check_status_passed(args);
 	}

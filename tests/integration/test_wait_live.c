@@ -110,7 +110,7 @@ Test(wait_live, killed_without_core)
 	cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGSEGV,
 		  "procwatch must die by SIGSEGV as its command did: status 0x%x, "
 		  "stderr: %s", r.status, r.err);
-	/* DESIGN.md: procwatch re-raises with core dumps off. */
+	/* procwatch(1), EXIT STATUS: procwatch re-raises with core dumps off. */
 	cr_assert(!WCOREDUMP(r.status), "procwatch dumped core while passing "
 		  "SIGSEGV on (status 0x%x)", r.status);
 	pid = (pid_t)pw_facts_get_int(&r, "pid");

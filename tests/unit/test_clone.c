@@ -10,7 +10,8 @@
 #include <stddef.h>
 
 #include "pw_fake_mem.h"
-#include "src/decode/linux_compat.h"
+#include "procwatch/base.h"
+#include "procwatch/linux_compat.h"
 
 #define NR_CLONE 56
 #define NR_FORK 57
@@ -149,7 +150,7 @@ ParameterizedTestParameters(clone, kind_of)
 	};
 
 	return cr_make_param_array(struct kind_case, cases,
-				   sizeof(cases) / sizeof(cases[0]));
+				   PW_ARRAY_SIZE(cases));
 }
 
 ParameterizedTest(struct kind_case *c, clone, kind_of)

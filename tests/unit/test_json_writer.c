@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/json_writer.h"
+#include "procwatch/utf8.h"
 
 static char *buf;
 static size_t buf_len;
@@ -124,7 +126,7 @@ Test(json_writer, valid_multibyte_kept_as_is)
 	char expect[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+	for (i = 0; i < PW_ARRAY_SIZE(ok); i++) {
 		fseeko(mem, 0, SEEK_SET);
 		pw_json_init(&w, mem);
 		cr_assert(pw_utf8_valid(ok[i], strlen(ok[i])), "case %zu", i);
@@ -168,7 +170,7 @@ Test(json_writer, overlong_surrogate_and_out_of_range_are_invalid)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < PW_ARRAY_SIZE(bad); i++)
 		cr_assert_not(pw_utf8_valid(bad[i], strlen(bad[i])), "case %zu", i);
 	/* Each invalid byte is replaced on its own: three bytes, three U+FFFD. */
 	cr_assert_str_eq(BYTES_OUT("\xed\xa0\x80"),

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "procwatch/base.h"
 #include "procwatch/decode.h"
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
@@ -91,7 +92,7 @@ static const struct pw_event events[] = {
 	{ .kind = PW_EV_END, .time_us = 4000000, .pid = 100, .tid = 100,
 	  .u.end = { .status = { .kind = PW_STATUS_EXITED, .code = 0 }, .lost = 2 } },
 };
-#define NEVENTS (sizeof(events) / sizeof(events[0]))
+#define NEVENTS (PW_ARRAY_SIZE(events))
 
 /* The events through the sink made by make (NULL: the JSON sink) into a string. */
 static char *
@@ -269,7 +270,7 @@ Test(replay, not_a_trace)
 		  "procwatch: t.jsonl:1: not a procwatch trace (missing key \"pid\")\n" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -316,7 +317,7 @@ Test(replay, damaged_lines_are_skipped_and_named)
 		  "procwatch: t.jsonl:2: the trace stops without an end event (was the traced job killed?)\n" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -383,7 +384,7 @@ static const struct pw_event stack_events[] = {
 	{ .kind = PW_EV_END, .time_us = 7, .pid = 10, .tid = 10,
 	  .u.end = { .status = { .kind = PW_STATUS_EXITED } } },
 };
-#define NSTACK_EVENTS (sizeof(stack_events) / sizeof(stack_events[0]))
+#define NSTACK_EVENTS (PW_ARRAY_SIZE(stack_events))
 
 static void
 assert_str_or_null_eq(const char *got, const char *want)
@@ -492,7 +493,7 @@ Test(replay, damaged_stacks_are_skipped_and_named)
 		STACK_DAMAGE("\"stack_note\":\"n\"", "key \"stack_note\" without \"stack\""),
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -604,7 +605,7 @@ static const struct pw_event unfinished_events[] = {
 	{ .kind = PW_EV_END, .time_us = 8, .pid = 10, .tid = 10,
 	  .u.end = { .status = { .kind = PW_STATUS_KILLED, .signal = SIGKILL } } },
 };
-#define NUNFINISHED_EVENTS (sizeof(unfinished_events) / sizeof(unfinished_events[0]))
+#define NUNFINISHED_EVENTS (PW_ARRAY_SIZE(unfinished_events))
 
 /* "result": null comes back as the very sentinel, and writes null again. */
 Test(replay, unfinished_calls_round_trip_byte_for_byte)
@@ -648,7 +649,7 @@ static const struct pw_event unseen_events[] = {
 	{ .kind = PW_EV_END, .time_us = 5, .pid = 10, .tid = 10,
 	  .u.end = { .status = { .kind = PW_STATUS_EXITED } } },
 };
-#define NUNSEEN_EVENTS (sizeof(unseen_events) / sizeof(unseen_events[0]))
+#define NUNSEEN_EVENTS (PW_ARRAY_SIZE(unseen_events))
 
 Test(replay, calls_seen_only_by_their_event_round_trip)
 {
@@ -782,7 +783,7 @@ Test(replay, unfinished_is_null_only_where_it_can_be)
 			     "unknown call \"\""),
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -811,7 +812,7 @@ Test(replay, signal_spellings_the_writer_never_uses_are_damage)
 		LINE2_DAMAGE(STATUS_SIGNAL("SIGRTMIN+33"), "key \"signal\": unknown signal \"SIGRTMIN+33\""),
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -871,7 +872,7 @@ Test(replay, set_tid_size_above_32_round_trips)
 	free(again);
 	free(json);
 	replayed_free(&rp);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -914,7 +915,7 @@ Test(replay, ptrace_stop_bits_round_trip)
 	free(again);
 	free(json);
 	replayed_free(&rp);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 
@@ -956,7 +957,7 @@ Test(replay, waitid_idtype_of_any_number_round_trips)
 	free(again);
 	free(json);
 	replayed_free(&rp);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "procwatch/base.h"
 #include "procwatch/decode.h"
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
@@ -187,7 +188,7 @@ draw_text(struct gen *g, size_t *len_out)
 			s[len++] = (char)draw_u(g, 1, 255);
 			continue;
 		}
-		p = pieces[rnd(g) % (sizeof(pieces) / sizeof(pieces[0]))];
+		p = pieces[rnd(g) % (PW_ARRAY_SIZE(pieces))];
 		memcpy(s + len, p, strlen(p));
 		len += strlen(p);
 	}
@@ -214,7 +215,7 @@ draw_bytes(struct gen *g, struct pw_bytes *b, bool nullable)
 
 	*b = (struct pw_bytes){ 0 };
 	if (nullable && one_in(g, 6)) {
-		b->err = errs[rnd(g) % (sizeof(errs) / sizeof(errs[0]))];
+		b->err = errs[rnd(g) % (PW_ARRAY_SIZE(errs))];
 		return;
 	}
 	b->data = draw_text(g, &b->len);

@@ -59,7 +59,7 @@ static struct probe untraced[] = {
 	{ "uname(NULL)", SYS_uname, { 0 } },	/* EFAULT, not ENOSYS */
 };
 
-#define NPROBES(a) (sizeof(a) / sizeof((a)[0]))
+#define NPROBES(a) PW_ARRAY_SIZE(a)
 
 struct result {
 	long ret;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/sink.h"
 
 #define B(s) { .data = (s), .len = sizeof(s) - 1 }
@@ -94,7 +95,7 @@ Test(sink_failed, make_like_run)
 		exit_ev(10, 2),
 	};
 	bool found;
-	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
 
 	cr_assert(found);
 	cr_assert_str_eq(out,
@@ -124,7 +125,7 @@ Test(sink_failed, no_failures)
 		exit_ev(10, 0),
 	};
 	bool found = true;
-	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
 
 	cr_assert_not(found);
 	cr_assert_str_eq(out, "no failures\n");
@@ -166,7 +167,7 @@ Test(sink_failed, stack_of_the_last_exec)
 		exit_ev(10, 2),
 	};
 	bool found;
-	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
 
 	cr_assert_str_eq(out,
 		"11 cc -c a.c  exited 127\n"
@@ -232,7 +233,7 @@ Test(sink_failed, unfinished_exec)
 		exit_ev(10, 0),
 	};
 	bool found;
-	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
 
 	cr_assert(found);
 	cr_assert_str_eq(out,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/sink.h"
 
 #define B(s) { .data = (s), .len = sizeof(s) - 1 }
@@ -75,7 +76,7 @@ Test(summary_shape, slowest_and_most_run)
 	FILE *f = open_memstream(&buf, &len);
 	struct pw_sink *s = pw_sink_tree_new(f, &vo);
 
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(evs); i++)
 		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);
 	cr_assert_eq(pw_sink_close(s), 0);
 	fclose(f);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 /* Private to src/unwind: tested here. */
+#include "procwatch/base.h"
 #include "src/unwind/unwind_internal.h"
 
 /*
@@ -281,7 +282,7 @@ Test(code_maps, empty_and_garbage_text)
 	};
 	uint64_t empty = layout_of("");
 
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(texts); i++) {
 		struct pw_code_maps m;
 
 		parse_text(&m, texts[i]);
@@ -656,7 +657,7 @@ Test(elf_symbols, libc_aliases)
 
 	cr_assert_not_null(h, "libc.so.6 not loaded: %s", dlerror());
 	cr_assert_eq(pw_code_maps_read(&m, getpid()), 0);
-	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(fns); i++) {
 		/* libc's own, not a sanitizer's interceptor of the same name. */
 		void *fn = dlsym(h, fns[i].name);
 		struct find_object f = { 0 };
@@ -725,7 +726,7 @@ exercise(const struct pw_elf_symbols *s, const char *what)
 		sum += id[i];
 	(void)sum;
 	(void)pw_elf_symbols_full(s);
-	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(probes); i++) {
 		uint64_t v = 0, start = 0;
 		const char *name;
 
@@ -981,7 +982,7 @@ Test(hostile, truncated)
 		self_size - 4096, self_size - 64, self_size - 1,
 	};
 
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(sizes); i++) {
 		char what[64];
 		struct pw_elf_symbols *s;
 		uint64_t start;
@@ -1005,7 +1006,7 @@ Test(hostile, header_tables)
 		UINT64_MAX, UINT64_MAX - 63, UINT64_MAX - 4095, 1ULL << 63,
 	};
 
-	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(offsets); i++) {
 		DAMAGED(expect_unnamed, "e_shoff", ehdr(d)->e_shoff = offsets[i]);
 		DAMAGED(expect_safe, "e_phoff", ehdr(d)->e_phoff = offsets[i]);
 	}
@@ -1034,7 +1035,7 @@ Test(hostile, symbol_table_section)
 		UINT64_MAX / 24 * 24, 1ULL << 63,
 	};
 
-	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(values); i++) {
 		DAMAGED(expect_no_table, "symtab sh_offset",
 			shdr(d, section_of_type(d, SHT_SYMTAB))->sh_offset = values[i]);
 		DAMAGED(expect_no_table, "symtab sh_size",
@@ -1077,7 +1078,7 @@ Test(hostile, string_table)
 	const uint64_t values[] = { self_size, self_size + 1, UINT64_MAX, UINT64_MAX - 1, 1ULL << 63 };
 
 #define STRTAB(d) shdr(d, shdr(d, section_of_type(d, SHT_SYMTAB))->sh_link)
-	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(values); i++) {
 		DAMAGED(expect_unnamed, "strtab sh_offset", STRTAB(d)->sh_offset = values[i]);
 		DAMAGED(expect_unnamed, "strtab sh_size", STRTAB(d)->sh_size = values[i]);
 	}
@@ -1144,7 +1145,7 @@ Test(hostile, notes_and_segments)
 	const uint64_t values[] = { self_size, self_size + 1, UINT64_MAX, UINT64_MAX - 3, 1ULL << 63 };
 	const unsigned char *id;
 
-	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(values); i++) {
 		DAMAGED(expect_safe, "PT_NOTE p_offset",
 			phdr(d, segment_of_type(d, PT_NOTE))->p_offset = values[i]);
 		DAMAGED(expect_safe, "PT_NOTE p_filesz",
@@ -1233,13 +1234,13 @@ Test(hostile, scattered_damage)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		r = (size_t)(x % (sizeof(regions) / sizeof(regions[0])));
+		r = (size_t)(x % (PW_ARRAY_SIZE(regions)));
 		if (regions[r].len < 8)
 			continue;
 		width = (x >> 8) & 1 ? 8 : 4;
 		at = regions[r].off + (size_t)((x >> 16) % (regions[r].len - width + 1));
 		at &= ~(width - 1);
-		value = (x >> 40) & 1 ? values[(x >> 41) % (sizeof(values) / sizeof(values[0]))]
+		value = (x >> 40) & 1 ? values[(x >> 41) % (PW_ARRAY_SIZE(values))]
 				      : (x >> 42) % (2 * self_size);
 		memcpy(&saved, d + at, width);
 		cr_assert_eq(pwrite(fd, &value, width, (off_t)at), (ssize_t)width);

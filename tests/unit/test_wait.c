@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "pw_fake_mem.h"
-#include "src/decode/linux_compat.h"
+#include "procwatch/linux_compat.h"
 
 #define NR_WAIT4 61
 #define NR_WAITID 247

@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/decode.h"
 #include "procwatch/event.h"
 #include "procwatch/xlat.h"
-#include "src/decode/linux_compat.h"
+#include "procwatch/linux_compat.h"
 
-#define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define PW_XLAT(name) { (uint64_t)(name), #name },
 #define PW_XLAT_V(name, value) { value, #name },
@@ -213,12 +213,12 @@ Test(xlat, signal_from_name_inverts_format_over_every_int)
 			  "%s", buf);
 		cr_assert_eq(sig, s, "%s", buf);
 	}
-	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(edges); i++) {
 		cr_assert(pw_signal_from_name(pw_signal_format(edges[i], buf, sizeof(buf)),
 					      &sig), "%s", buf);
 		cr_assert_eq(sig, edges[i], "%s", buf);
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < PW_ARRAY_SIZE(bad); i++)
 		cr_assert_not(pw_signal_from_name(bad[i], &sig), "%s", bad[i]);
 }
 

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "procwatch/json_writer.h"
 #include "procwatch/shquote.h"
+#include "procwatch/utf8.h"
 
 /* Bytes that never need quoting anywhere in a word. */
 static bool
@@ -131,4 +131,19 @@ pw_text_escaped(FILE *out, const char *str, size_t len)
 			fwrite(s + i, 1, n, out);
 		}
 	}
+}
+
+const char *
+pw_text_escape(char *buf, size_t size, const char *s, size_t len)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	if (!f) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	pw_text_escaped(f, s, len);
+	fclose(f);
+	buf[size - 1] = '\0';
+	return buf;
 }

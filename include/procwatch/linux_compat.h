@@ -6,8 +6,8 @@
  * headers (<sched.h>, <sys/wait.h>, <errno.h>, <signal.h>) so that a
  * definition they provide wins.
  */
-#ifndef PW_DECODE_LINUX_COMPAT_H
-#define PW_DECODE_LINUX_COMPAT_H
+#ifndef PROCWATCH_LINUX_COMPAT_H
+#define PROCWATCH_LINUX_COMPAT_H
 
 #include <errno.h>
 #include <sched.h>

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * UTF-8 (RFC 3629): valid sequences only, no overlong forms, no surrogates
+ * (U+D800..U+DFFF), nothing above U+10FFFF.  src/base/utf8.c.
+ */
+#ifndef PROCWATCH_UTF8_H
+#define PROCWATCH_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True if len bytes at s are valid UTF-8. */
+bool pw_utf8_valid(const char *s, size_t len);
+/*
+ * Length of the valid UTF-8 sequence starting at s (1..4), or 0 if the byte
+ * at s does not start one within len bytes.  len must be at least 1.
+ */
+size_t pw_utf8_seq_len(const unsigned char *s, size_t len);
+
+#endif
