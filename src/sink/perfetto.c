@@ -423,7 +423,11 @@ perfetto_event(struct pw_sink *sink, const struct pw_event *ev)
 		pt->end_us = ev->time_us;
 	if (pw_proctab_event(&pt->tab, ev) < 0)
 		pt->incomplete = true;
-	if (ev->kind == PW_EV_END || ev->pid <= 0)
+	/*
+	 * No record: an attach-mode start, which has no process of its own,
+	 * or the model out of memory, which it says itself.
+	 */
+	if (ev->kind == PW_EV_END || !pw_proctab_get(&pt->tab, ev->pid))
 		return 0;
 	pf = pf_of(pt, ev->pid);
 	if (!pf) {

@@ -690,6 +690,7 @@ Test(perfetto, attached_processes)
 	feed(exec(3000, 30, "/bin/sh", sh, 1, 0));
 	feed(end);
 	evs = events(parsed());
+	cr_assert_null(json_object_get(root, "otherData"), "nothing is missing: %s", buf);
 	json_array_foreach(evs, i, ev) {
 		check_event(ev);
 		if (is(ev, "X"))
