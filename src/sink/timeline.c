@@ -650,9 +650,14 @@ put_exit(struct timeline *tl, const struct pw_event *ev)
 	if (t) {
 		pw_view_thread_life(tl->base.out, t, ev->time_us);
 	} else if (p && ev->time_us >= p->start_us) {
-		/* The model takes the exit in after this line: it is "now". */
+		/*
+		 * The model takes the exit in after this line: it is "now".  A
+		 * thread whose spawn is not in the trace is timed from its
+		 * process's start here, not from before an attach.
+		 */
 		fputs(" after ", tl->base.out);
-		pw_view_dur(tl->base.out, pw_proc_lifetime(p, ev->time_us));
+		pw_view_dur(tl->base.out, ex->thread ? ev->time_us - p->start_us
+						     : pw_proc_lifetime(p, ev->time_us));
 	}
 }
 
