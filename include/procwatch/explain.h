@@ -23,6 +23,8 @@ const char *pw_explain_spawn_kind(enum pw_spawn_kind kind);
 const char *pw_explain_exit_signal(const struct pw_spawn *sp, char *buf, size_t size);
 /* What every successful exec keeps and what it resets (several lines). */
 const char *const *pw_explain_exec(void);
+/* What attaching to a running process (-p) means for what is seen. */
+const char *pw_explain_attach(void);
 /* What execveat's AT_EXECVE_CHECK asks. */
 const char *pw_explain_exec_check(void);
 /* What a wait or exit status means, into buf; returns buf. */

@@ -169,3 +169,11 @@ pw_explain_exec_check(void)
 	       "executed (as an interpreter does before running a script); nothing "
 	       "is executed and the process is unchanged";
 }
+
+/* ptrace(2), PTRACE_SEIZE: a tracer sees a task's events from the seize on. */
+const char *
+pw_explain_attach(void)
+{
+	return "attached: the process was already running; procwatch sees only what "
+	       "it does from now on, not how it started or what it ran before";
+}

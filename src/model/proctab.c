@@ -40,6 +40,7 @@ proc_free(struct pw_proc *p)
 	for (i = 0; i < p->nexecs; i++)
 		argv_free(&p->execs[i]);
 	free(p->execs);
+	argv_free(&p->attach_argv);
 	free(p->thread_recs);
 	free(p->name);
 	free(p);
@@ -124,19 +125,6 @@ proc_new(struct pw_proctab *tab, pid_t pid, struct pw_proc *up,
 	return p;
 }
 
-struct pw_proc *
-pw_proctab_of_event(struct pw_proctab *tab, const struct pw_event *ev)
-{
-	struct pw_proc *p = pw_proctab_get(tab, ev->pid);
-	const char *name = NULL;
-
-	if (p || ev->pid <= 0 || ev->kind == PW_EV_END)
-		return p;
-	if (ev->kind == PW_EV_START && ev->u.start.argc > 0 && ev->u.start.argv[0])
-		name = pw_basename(ev->u.start.argv[0]);
-	return proc_new(tab, ev->pid, NULL, name, ev->time_us);
-}
-
 static int
 thread_add(struct pw_proc *p, pid_t tid, uint64_t t)
 {
@@ -180,22 +168,24 @@ on_spawn(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 	return 0;
 }
 
+/* On failure dst is left empty. */
 static int
-argv_copy(struct pw_argv *dst, const struct pw_exec *ex)
+argv_copy(struct pw_argv *dst, const struct pw_bytes *argv, size_t argc, bool truncated)
 {
 	size_t i;
 
-	dst->v = calloc(ex->argc ? ex->argc : 1, sizeof(*dst->v));
+	dst->v = calloc(argc ? argc : 1, sizeof(*dst->v));
 	if (!dst->v)
 		return -ENOMEM;
-	dst->n = ex->argc;
-	dst->truncated = ex->argv_truncated || ex->argv_err;
-	for (i = 0; i < ex->argc; i++) {
-		if (!ex->argv[i].data)
+	dst->n = argc;
+	dst->truncated = truncated;
+	for (i = 0; i < argc; i++) {
+		if (!argv[i].data)
 			continue;
-		dst->v[i] = strdup(ex->argv[i].data);
+		dst->v[i] = strdup(argv[i].data);
 		if (!dst->v[i]) {
 			argv_free(dst);
+			*dst = (struct pw_argv){ 0 };
 			return -ENOMEM;
 		}
 	}
@@ -221,6 +211,102 @@ rename_after_exec(struct pw_proc *p, const struct pw_exec *ex)
 	free(p->name);
 	p->name = name;
 	return 0;
+}
+
+/*
+ * The name of an attached process: argv[0]'s basename as after an exec,
+ * else the file it runs (a process may empty its command line, and a
+ * kernel thread has none).
+ */
+static const char *
+attach_name(const struct pw_attach *at)
+{
+	if (at->argc > 0 && at->argv[0].data && at->argv[0].data[0])
+		return pw_basename(at->argv[0].data);
+	if (at->exe.data && at->exe.data[0])
+		return pw_basename(at->exe.data);
+	return NULL;
+}
+
+/*
+ * Its threads but the leader were there before procwatch: live threads for
+ * the fork-from-threads check, not threads it was seen to create.
+ */
+static int
+attach_threads(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
+{
+	const struct pw_attach *at = &ev->u.attach;
+	size_t i;
+
+	for (i = 0; i < at->ntids; i++) {
+		if (at->tids[i] == ev->pid)
+			continue;
+		if (thread_add(p, at->tids[i], ev->time_us) < 0)
+			return -ENOMEM;
+		p->thread_recs[p->nthread_recs - 1].attached = true;
+		tab->counts.threads++;
+		tab->counts.attached_threads++;
+	}
+	return 0;
+}
+
+/*
+ * A process found running: under its parent when the parent was attached
+ * before it (the tracer sends parents first), else top-level like a
+ * launched command's root, its parent being outside the trace.  Its start
+ * is the attach; what it had run before is its age.
+ */
+static struct pw_proc *
+attach_new(struct pw_proctab *tab, const struct pw_event *ev)
+{
+	const struct pw_attach *at = &ev->u.attach;
+	struct pw_proc *up = NULL, *p;
+
+	if (at->parent > 0 && at->parent != ev->pid)
+		up = pw_proctab_get(tab, at->parent);
+	p = proc_new(tab, ev->pid, up, attach_name(at), ev->time_us);
+	if (!p)
+		return NULL;
+	p->attached = true;
+	p->age_us = at->age_us;
+	p->ppid = at->parent;
+	tab->counts.attached++;
+	/* Without memory for these the record still stands, less complete. */
+	if (argv_copy(&p->attach_argv, at->argv, at->argc, at->argv_truncated) < 0 ||
+	    attach_threads(tab, p, ev) < 0)
+		tab->failed = true;
+	return p;
+}
+
+struct pw_proc *
+pw_proctab_of_event(struct pw_proctab *tab, const struct pw_event *ev)
+{
+	struct pw_proc *p = pw_proctab_get(tab, ev->pid);
+	const char *name = NULL;
+
+	if (ev->pid <= 0 || ev->kind == PW_EV_END)
+		return p;
+	/*
+	 * A pid whose record is not an attached one was reused (as at a
+	 * spawn); one that is needs nothing more: a view made it just now.
+	 */
+	if (ev->kind == PW_EV_ATTACH)
+		return p && p->attached ? p : attach_new(tab, ev);
+	if (p)
+		return p;
+	if (ev->kind == PW_EV_START && ev->u.start.attach)
+		return NULL;
+	if (ev->kind == PW_EV_START && ev->u.start.argc > 0 && ev->u.start.argv[0])
+		name = pw_basename(ev->u.start.argv[0]);
+	return proc_new(tab, ev->pid, NULL, name, ev->time_us);
+}
+
+uint64_t
+pw_proc_lifetime(const struct pw_proc *p, uint64_t now_us)
+{
+	uint64_t end = p->exited ? p->exit_us : now_us;
+
+	return (end > p->start_us ? end - p->start_us : 0) + p->age_us;
 }
 
 static void
@@ -264,7 +350,8 @@ on_exec(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 	if (!execs)
 		return -ENOMEM;
 	p->execs = execs;
-	err = argv_copy(&execs[p->nexecs], ex);
+	err = argv_copy(&execs[p->nexecs], ex->argv, ex->argc,
+			ex->argv_truncated || ex->argv_err);
 	if (err)
 		return err;
 	p->nexecs++;
@@ -342,13 +429,43 @@ on_wait(struct pw_proctab *tab, struct pw_proc *p, const struct pw_event *ev)
 	}
 }
 
+/*
+ * procwatch let go of the processes still running (-p, then Ctrl-C): they
+ * run on untraced, which is not the same as a trace cut short.
+ */
+static void
+on_end(struct pw_proctab *tab, const struct pw_end *en)
+{
+	struct pw_proc *p;
+
+	if (!en->detached)
+		return;
+	for (p = tab->all; p; p = p->next_all) {
+		if (p->exited || p->detached)
+			continue;
+		p->detached = true;
+		tab->counts.detached++;
+	}
+}
+
 int
 pw_proctab_event(struct pw_proctab *tab, const struct pw_event *ev)
 {
 	struct pw_proc *p;
 	int err = 0;
 
-	if (ev->kind == PW_EV_END || ev->pid <= 0)
+	if (ev->kind == PW_EV_END) {
+		on_end(tab, &ev->u.end);
+		return 0;
+	}
+	if (ev->kind == PW_EV_START) {
+		tab->tracer = ev->u.start.tracer;
+		tab->attach = ev->u.start.attach;
+		/* Attached processes come with their attach events. */
+		if (tab->attach)
+			return 0;
+	}
+	if (ev->pid <= 0)
 		return 0;
 	p = pw_proctab_of_event(tab, ev);
 	if (!p) {
@@ -368,10 +485,8 @@ pw_proctab_event(struct pw_proctab *tab, const struct pw_event *ev)
 	case PW_EV_EXIT:
 		on_exit_event(tab, p, ev);
 		break;
-	case PW_EV_START:
-		tab->tracer = ev->u.start.tracer;
-		break;
-	case PW_EV_ATTACH:
+	case PW_EV_ATTACH:	/* pw_proctab_of_event() made its record whole */
+	case PW_EV_START:	/* taken in above */
 	case PW_EV_EXEC_CHECK:	/* no new program: nothing changes */
 	case PW_EV_SIGNAL:
 	case PW_EV_END:

@@ -8,6 +8,8 @@
  * says more than the make that failed because of it.  A failed exec that a
  * later exec of the same process made good (a PATH search) is no failure.
  * With -k, the stack of its last exec says which code path started it.
+ * A process procwatch attached to (-p) has no exec that started it: it is
+ * shown with the command line it was found running and says it was attached.
  * An exec the process died in (unfinished) is named the same way, but only
  * the death makes the process a failure.
  */
@@ -147,6 +149,20 @@ note_exec(struct failed_sink *fs, const struct pw_event *ev)
 	x->stack = render_stack(&ex->stack);
 }
 
+/* An attached process's working directory, until an exec tells a newer one. */
+static void
+note_attach(struct failed_sink *fs, const struct pw_event *ev)
+{
+	const struct pw_bytes *cwd = &ev->u.attach.cwd;
+	struct pw_proc *p = pw_proctab_get(&fs->tab, ev->pid);
+	struct proc_extra *x = p && cwd->data ? extra_of(fs, p) : NULL;
+
+	if (!x || x->cwd)
+		return;
+	x->cwd = strndup(cwd->data, cwd->len);
+	x->cwd_len = x->cwd ? cwd->len : 0;
+}
+
 static int
 failed_event(struct pw_sink *sink, const struct pw_event *ev)
 {
@@ -157,6 +173,8 @@ failed_event(struct pw_sink *sink, const struct pw_event *ev)
 	(void)pw_proctab_event(&fs->tab, ev);
 	if (ev->kind == PW_EV_EXEC)
 		note_exec(fs, ev);
+	else if (ev->kind == PW_EV_ATTACH)
+		note_attach(fs, ev);
 	return 0;
 }
 
@@ -196,13 +214,22 @@ cmp_failure(const void *a, const void *b)
 	return 0;
 }
 
-/* "PID ARGV" with the latest program's full argv, or "PID (name)". */
+/*
+ * "PID ARGV" with the latest program's full argv (for an attached process
+ * that did not exec, the one it was found running), or "PID (name)".
+ */
 static void
 put_proc(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
 {
+	const struct pw_argv *image = pw_view_attach_image(p);
+
 	fprintf(out, "%d ", (int)p->pid);
 	if (p->nexecs) {
 		pw_view_model_argv(out, &fs->o, &p->execs[p->nexecs - 1]);
+		return;
+	}
+	if (image) {
+		pw_view_model_argv(out, &fs->o, image);
 		return;
 	}
 	putc('(', out);
@@ -224,6 +251,24 @@ cwd_of(const struct failed_sink *fs, const struct pw_proc *p)
 	return NULL;
 }
 
+/*
+ * An attached process has no exec that started it to show: say it was
+ * found running, after how long, and how long it lived in all.
+ */
+static void
+put_attached(FILE *out, const struct pw_proc *p)
+{
+	if (!p->attached)
+		return;
+	fputs("  (attached after it had run ", out);
+	pw_view_dur(out, p->age_us);
+	if (p->exited) {
+		fputs("; lived ", out);
+		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
+	}
+	putc(')', out);
+}
+
 static void
 put_failure(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
 {
@@ -236,8 +281,9 @@ put_failure(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
 	if (p->exited)
 		pw_view_status(out, &fs->o, &p->status);
 	else
-		fputs("still running", out);
+		fputs(p->detached ? "still running when procwatch detached" : "still running", out);
 	pw_view_reset(out, &fs->o);
+	put_attached(out, p);
 	putc('\n', out);
 	if (x && x->last_exec)
 		fprintf(out, "    exec:  %s\n", x->last_exec);

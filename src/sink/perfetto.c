@@ -6,7 +6,8 @@
  * life is a complete slice ("X") with a nested one per exec image; each
  * spawn is a flow arrow from the spawning thread to the child's first
  * slice; failed execs, execs the task died in and signals are instant
- * markers.  A slice's duration is known only when the process ends, so
+ * markers.  A process procwatch attached to (-p) starts at the attach,
+ * its first image the command line it was found running with.  A slice's duration is known only when the process ends, so
  * nothing is written until close: the process model (src/model/proctab.c)
  * keeps names, start and exit times and statuses, and this sink keeps, per
  * process record, its exec images (path, argv, cwd), the spawns it made
@@ -41,9 +42,13 @@ struct pf_stack {
 	char *note;
 };
 
-/* One successful exec: the image a nested slice stands for. */
+/*
+ * One successful exec, or the program a process was found running at an
+ * attach: the image a nested slice stands for.
+ */
 struct pf_image {
 	uint64_t t;
+	bool attached;		/* found at the attach: path is /proc/PID/exe */
 	struct pw_bytes path;
 	struct pw_bytes cwd;
 	struct pw_bytes *argv;
@@ -324,6 +329,32 @@ image_copy(struct pf_image *im, const struct pw_event *ev)
 	return 0;
 }
 
+/* What /proc showed at the attach, as an image from then on. */
+static int
+image_copy_attach(struct pf_image *im, const struct pw_event *ev)
+{
+	const struct pw_attach *at = &ev->u.attach;
+	int err;
+
+	im->t = ev->time_us;
+	im->attached = true;
+	im->argv_truncated = at->argv_truncated;
+	err = pw_bytes_dup(&im->path, &at->exe);
+	if (!err)
+		err = pw_bytes_dup(&im->cwd, &at->cwd);
+	if (err || at->argc == 0)
+		return err;
+	im->argv = calloc(at->argc, sizeof(*im->argv));
+	if (!im->argv)
+		return -ENOMEM;
+	for (; im->argc < at->argc; im->argc++) {
+		err = pw_bytes_dup(&im->argv[im->argc], &at->argv[im->argc]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int
 add_image(struct pf_proc *pf, const struct pw_event *ev)
 {
@@ -333,7 +364,10 @@ add_image(struct pf_proc *pf, const struct pw_event *ev)
 	if (!images)
 		return -ENOMEM;
 	pf->images = images;
-	err = image_copy(&images[pf->nimages], ev);
+	if (ev->kind == PW_EV_ATTACH)
+		err = image_copy_attach(&images[pf->nimages], ev);
+	else
+		err = image_copy(&images[pf->nimages], ev);
 	if (err) {
 		image_free(&images[pf->nimages]);
 		return err;
@@ -389,7 +423,11 @@ perfetto_event(struct pw_sink *sink, const struct pw_event *ev)
 		pt->end_us = ev->time_us;
 	if (pw_proctab_event(&pt->tab, ev) < 0)
 		pt->incomplete = true;
-	if (ev->kind == PW_EV_END || ev->pid <= 0)
+	/*
+	 * No record: an attach-mode start, which has no process of its own,
+	 * or the model out of memory, which it says itself.
+	 */
+	if (ev->kind == PW_EV_END || !pw_proctab_get(&pt->tab, ev->pid))
 		return 0;
 	pf = pf_of(pt, ev->pid);
 	if (!pf) {
@@ -398,7 +436,8 @@ perfetto_event(struct pw_sink *sink, const struct pw_event *ev)
 	}
 	if (ev->kind == PW_EV_SPAWN)
 		err = add_flow(pt, pf, ev);
-	else if (ev->kind == PW_EV_EXEC && ev->u.exec.result >= 0)
+	else if ((ev->kind == PW_EV_EXEC && ev->u.exec.result >= 0) ||
+		 (ev->kind == PW_EV_ATTACH && pf->nimages == 0))
 		err = add_image(pf, ev);
 	else if (ev->kind == PW_EV_EXEC || ev->kind == PW_EV_SIGNAL)
 		err = add_mark(pf, ev);
@@ -476,13 +515,15 @@ put_names(struct pw_json *w, const struct pw_proc *p, unsigned long order)
 		put_metadata(w, "thread_name", p->pid, p->thread_recs[i].tid, p->name);
 }
 
-/* The end of p's life, or of the trace for a process still running then. */
+/*
+ * The end of p's life, or of the trace for a process still running then;
+ * never before its start.  An attached process's slice starts at the
+ * attach (the trace has nothing earlier): its age is not on the time axis.
+ */
 static uint64_t
 proc_end(const struct perfetto *pt, const struct pw_proc *p)
 {
-	uint64_t end = p->exited ? p->exit_us : pt->end_us;
-
-	return end > p->start_us ? end : p->start_us;
+	return p->start_us + (pw_proc_lifetime(p, pt->end_us) - p->age_us);
 }
 
 /* Keys of a status: "status", then "exit_code" or "signal" and "core". */
@@ -531,6 +572,22 @@ put_slice_times(struct pw_json *w, uint64_t start, uint64_t end)
 	pw_json_uint(w, end > start ? end - start : 0);
 }
 
+/* "attached": true and "age_us", what it had run before; "detached": true. */
+static void
+put_attach_args(struct pw_json *w, const struct pw_proc *p)
+{
+	if (p->attached) {
+		pw_json_key(w, "attached");
+		pw_json_bool(w, true);
+		pw_json_key(w, "age_us");
+		pw_json_uint(w, p->age_us);
+	}
+	if (p->detached) {
+		pw_json_key(w, "detached");
+		pw_json_bool(w, true);
+	}
+}
+
 static void
 put_proc_slice(struct perfetto *pt, const struct pf_proc *pf)
 {
@@ -543,10 +600,11 @@ put_proc_slice(struct perfetto *pt, const struct pf_proc *pf)
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
 	put_key_int(w, "pid", p->pid);
-	if (p->up) {
+	if (p->up || (p->attached && p->ppid))
 		put_key_int(w, "ppid", p->ppid);
+	if (p->up && !p->attached)
 		put_key_string(w, "spawn", pw_spawn_kind_name(p->kind));
-	}
+	put_attach_args(w, p);
 	put_status_args(w, &p->status, p->exited);
 	if (p->failed_execs)
 		put_key_int(w, "failed_execs", p->failed_execs);
@@ -586,6 +644,10 @@ put_image_args(struct pw_json *w, const struct pf_image *im)
 	pw_json_array_end(w);
 	if (im->argv_truncated)
 		put_key_string(w, "argv_truncated", "yes");
+	if (im->attached) {
+		pw_json_key(w, "attached");
+		pw_json_bool(w, true);
+	}
 	if (im->cwd.data) {
 		pw_json_key(w, "cwd");
 		pw_json_bytes(w, &im->cwd);
@@ -654,6 +716,10 @@ put_thread_slice(struct perfetto *pt, const struct pf_proc *pf, size_t rec)
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
 	put_key_int(w, "tid", t->tid);
+	if (t->attached) {
+		pw_json_key(w, "attached");
+		pw_json_bool(w, true);
+	}
 	if (t->exited && t->status.kind != PW_STATUS_NONE)
 		put_status_args(w, &t->status, true);
 	if (st)

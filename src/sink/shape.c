@@ -13,10 +13,11 @@
 
 #define SHAPE_TOP 5
 
+/* Only ended processes are listed: their lifetime is known. */
 static uint64_t
 lifetime(const struct pw_proc *p)
 {
-	return p->exit_us > p->start_us ? p->exit_us - p->start_us : 0;
+	return pw_proc_lifetime(p, p->exit_us);
 }
 
 /* Longest first; the earlier start first among equals, for a stable order. */

@@ -8,6 +8,9 @@
  *    0.001544 ├─ [4212] sh fork → 4213  clone(CLONE_CHILD_SETTID|...|SIGCHLD)
  *    0.001902 │  [4213] sh exec sort  (path /usr/bin/sort)
  *
+ * A process procwatch attached to (-p) gets a line of its own, "attached",
+ * with the command line it was found running with.
+ *
  * It keeps the process model (src/model/proctab.c) to know each process's
  * depth, name, start and exit, and prints the tree when the trace ends.  A
  * PATH search (execvp trying one argv in directory after directory) is held
@@ -362,6 +365,32 @@ put_exec_check(struct timeline *tl, const struct pw_event *ev)
 	}
 }
 
+/*
+ * A process found running: "[4321] make attached  make -j2 all  (running
+ * for 3.21s, 4 threads)", at its own depth as a spawned child's lines are.
+ * Its exe is named only when there is no command line to name it.
+ */
+static void
+put_attach(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_attach *at = &ev->u.attach;
+	FILE *out = tl->base.out;
+
+	put_head(tl, ev, false);
+	fputs("attached  ", out);
+	pw_view_attach_argv(out, &tl->opts, at);
+	if (at->argc == 0 && at->exe.data) {
+		fputs("  (exe ", out);
+		pw_shquote(out, at->exe.data, at->exe.len);
+		putc(')', out);
+	}
+	fputs("  (running for ", out);
+	pw_view_dur(out, at->age_us);
+	if (at->ntids > 1)
+		fprintf(out, ", %zu threads", at->ntids);
+	putc(')', out);
+}
+
 /* Frees what exec_copy() made (path, argv, stack: the rest is not copied). */
 static void
 exec_copy_free(struct pw_exec *ex)
@@ -595,25 +624,40 @@ put_wait(struct timeline *tl, const struct pw_event *ev)
 	}
 }
 
+/* The record of thread tid of p, or NULL. */
+static const struct pw_thread_rec *
+thread_rec(const struct pw_proc *p, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthread_recs; i++)
+		if (p->thread_recs[i].tid == tid)
+			return &p->thread_recs[i];
+	return NULL;
+}
+
 static void
 put_exit(struct timeline *tl, const struct pw_event *ev)
 {
 	const struct pw_exit *ex = &ev->u.exit;
 	const struct pw_proc *p = pw_proctab_get(&tl->tab, ev->pid);
-	uint64_t start = p ? p->start_us : 0;
-	size_t i;
+	const struct pw_thread_rec *t = p && ex->thread ? thread_rec(p, ev->tid) : NULL;
 
-	if (p && ex->thread)
-		for (i = 0; i < p->nthread_recs; i++)
-			if (p->thread_recs[i].tid == ev->tid)
-				start = p->thread_recs[i].start_us;
 	put_head(tl, ev, false);
 	if (ex->thread)
 		fputs("thread ", tl->base.out);
 	pw_view_status(tl->base.out, &tl->opts, &ex->status);
-	if (p && ev->time_us >= start) {
+	if (t) {
+		pw_view_thread_life(tl->base.out, t, ev->time_us);
+	} else if (p && ev->time_us >= p->start_us) {
+		/*
+		 * The model takes the exit in after this line: it is "now".  A
+		 * thread whose spawn is not in the trace is timed from its
+		 * process's start here, not from before an attach.
+		 */
 		fputs(" after ", tl->base.out);
-		pw_view_dur(tl->base.out, ev->time_us - start);
+		pw_view_dur(tl->base.out, ex->thread ? ev->time_us - p->start_us
+						     : pw_proc_lifetime(p, ev->time_us));
 	}
 }
 
@@ -633,6 +677,23 @@ put_signal_ev(struct timeline *tl, const struct pw_event *ev)
 	}
 }
 
+/*
+ * Attached, procwatch ran no command: no status to give, but whether it let
+ * go of processes still running (the model counted them at the end event)
+ * or saw every one end.
+ */
+static void
+put_attach_end(struct timeline *tl, const struct pw_event *ev)
+{
+	unsigned long n = tl->tab.counts.detached;
+
+	if (ev->u.end.detached)
+		fprintf(tl->base.out, "detached from %lu process%s still running", n,
+			n == 1 ? "" : "es");
+	else
+		fputs("every attached process ended", tl->base.out);
+}
+
 static void
 put_end(struct timeline *tl, const struct pw_event *ev)
 {
@@ -640,7 +701,9 @@ put_end(struct timeline *tl, const struct pw_event *ev)
 
 	put_time(tl, ev->time_us);
 	fputs("end: ", out);
-	if (ev->u.end.status.kind == PW_STATUS_NONE)
+	if (tl->tab.attach)
+		put_attach_end(tl, ev);
+	else if (ev->u.end.status.kind == PW_STATUS_NONE)
 		fputs("status unknown", out);
 	else
 		pw_view_status(out, &tl->opts, &ev->u.end.status);
@@ -673,7 +736,9 @@ put_event(struct timeline *tl, const struct pw_event *ev)
 	case PW_EV_SIGNAL:
 		put_signal_ev(tl, ev);
 		return true;
-	case PW_EV_ATTACH:	/* the model's business; views come later */
+	case PW_EV_ATTACH:
+		put_attach(tl, ev);
+		return true;
 	case PW_EV_START:
 	case PW_EV_END:
 		return false;
@@ -735,6 +800,8 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 			 pw_explain_status(&ev->u.exit.status, buf, sizeof(buf)));
 		return;
 	case PW_EV_ATTACH:
+		put_note(tl, PW_COLOR_DIM, "#", pw_explain_attach());
+		return;
 	case PW_EV_START:
 	case PW_EV_SIGNAL:
 	case PW_EV_END:

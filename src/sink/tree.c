@@ -2,7 +2,9 @@
 /*
  * The process tree: after the last event, every process once, in spawn
  * order under the process that created it, with what it ran (the exec chain
- * joined by →), how it ended and how long it lived.  An orphan stays under
+ * joined by →), how it ended and how long it lived.  A process procwatch
+ * attached to (-p) starts its chain with the command line it was found
+ * running with, and its lifetime counts what it had run before.  An orphan stays under
  * its creator, where a reader looks for it, and says who reaped it instead.
  * Printed at the end of the timeline, or alone with --format=tree.  The walk
  * is iterative so that a fork chain thousands deep cannot exhaust the stack.
@@ -56,12 +58,17 @@ put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
 	pw_view_reset(out, o);
 }
 
+/*
+ * What p ran: the command line it was found running with when attached,
+ * then each exec's, joined by arrows; its name when there is neither.
+ */
 static void
 put_what_ran(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 {
+	const struct pw_argv *image = pw_view_attach_image(p);
 	size_t i;
 
-	if (p->nexecs == 0) {
+	if (p->nexecs == 0 && !image) {
 		putc('(', out);
 		if (p->name[0])
 			pw_view_name(out, p->name);
@@ -70,8 +77,10 @@ put_what_ran(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 		putc(')', out);
 		return;
 	}
+	if (image)
+		pw_view_model_argv(out, o, image);
 	for (i = 0; i < p->nexecs; i++) {
-		if (i)
+		if (i || image)
 			fputs(" → ", out);
 		pw_view_model_argv(out, o, &p->execs[i]);
 	}
@@ -94,6 +103,9 @@ put_marks(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 		fputs(", reaped by procwatch (its parent)", out);
 	else if (p->reaped && p->reaped_by_other)
 		fprintf(out, ", reaped by %d instead of %d", (int)p->reaper, (int)p->ppid);
+	else if (p->exited && !p->reaped && !p->orphaned && p->up->detached &&
+		 p->up->pid == p->ppid)
+		fputs(", not reaped yet when procwatch detached", out);	/* its parent may still */
 	else if (p->exited && !p->reaped)
 		fputs(p->orphaned ? ", not reaped by a traced process"
 				  : ", not reaped by its parent", out);
@@ -124,10 +136,17 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p, unsig
 	fprintf(out, "%d ", (int)p->pid);
 	put_what_ran(out, o, p);
 	fputs("  ", out);
+	if (p->attached) {
+		fputs("attached (had run ", out);
+		pw_view_dur(out, p->age_us);
+		fputs("), ", out);
+	}
 	if (p->exited) {
 		pw_view_status(out, o, &p->status);
 		fputs(" after ", out);
-		pw_view_dur(out, p->exit_us - p->start_us);
+		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
+	} else if (p->detached) {
+		fputs("still running when procwatch detached", out);
 	} else {
 		fputs("still running", out);
 	}
@@ -137,19 +156,22 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p, unsig
 }
 
 static void
-put_thread(FILE *out, const struct pw_view_opts *o, const struct pw_thread_rec *t)
+put_thread(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p,
+	   const struct pw_thread_rec *t)
 {
 	fprintf(out, "thread %d  ", (int)t->tid);
 	if (!t->exited) {
-		fputs("ended with its process\n", out);
+		if (p->detached)
+			fputs("still running when procwatch detached\n", out);
+		else
+			fputs(p->exited ? "ended with its process\n" : "still running\n", out);
 		return;
 	}
 	if (t->status.kind != PW_STATUS_NONE)
 		pw_view_status(out, o, &t->status);
 	else
 		fputs("ended", out);
-	fputs(" after ", out);
-	pw_view_dur(out, t->exit_us - t->start_us);
+	pw_view_thread_life(out, t, t->exit_us);
 	putc('\n', out);
 }
 
@@ -167,7 +189,7 @@ put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 				i + 1 == p->nthread_recs && !p->first_child))
 			return false;
 		put_prefix(out, o, g, p->depth + 1);
-		put_thread(out, o, &p->thread_recs[i]);
+		put_thread(out, o, p, &p->thread_recs[i]);
 	}
 	return true;
 }
@@ -223,10 +245,14 @@ put_summary(FILE *out, const struct pw_proctab *tab)
 {
 	const struct pw_proctab_counts *c = &tab->counts;
 
-	fprintf(out, "%lu process%s, %lu thread%s, %lu exec%s, %lu failed exec%s, "
+	fprintf(out, "%lu process%s", c->processes, c->processes == 1 ? "" : "es");
+	if (c->attached)
+		fprintf(out, " (%lu attached)", c->attached);
+	fprintf(out, ", %lu thread%s", c->threads, c->threads == 1 ? "" : "s");
+	if (c->attached_threads)
+		fprintf(out, " (%lu attached)", c->attached_threads);
+	fprintf(out, ", %lu exec%s, %lu failed exec%s, "
 		"%lu non-zero exit%s, %lu killed by a signal\n",
-		c->processes, c->processes == 1 ? "" : "es",
-		c->threads, c->threads == 1 ? "" : "s",
 		c->execs, c->execs == 1 ? "" : "s",
 		c->failed_execs, c->failed_execs == 1 ? "" : "s",
 		c->nonzero_exits, c->nonzero_exits == 1 ? "" : "s",

@@ -288,6 +288,41 @@ pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv
 }
 
 static bool
+attach_arg(const void *argv, size_t i, const char **s, size_t *len)
+{
+	const struct pw_bytes *b = &((const struct pw_attach *)argv)->argv[i];
+
+	*s = b->data;
+	*len = b->len;
+	return b->data != NULL;
+}
+
+void
+pw_view_attach_argv(FILE *out, const struct pw_view_opts *o, const struct pw_attach *at)
+{
+	put_argv(out, o, at, at->argc, at->argv_truncated, attach_arg);
+}
+
+const struct pw_argv *
+pw_view_attach_image(const struct pw_proc *p)
+{
+	if (!p->attached || (p->attach_argv.n == 0 && !p->attach_argv.truncated))
+		return NULL;
+	return &p->attach_argv;
+}
+
+void
+pw_view_thread_life(FILE *out, const struct pw_thread_rec *t, uint64_t end_us)
+{
+	uint64_t d = end_us > t->start_us ? end_us - t->start_us : 0;
+
+	fputs(t->attached ? ", " : " after ", out);
+	pw_view_dur(out, d);
+	if (t->attached)
+		fputs(" after procwatch attached", out);
+}
+
+static bool
 bytes_equal(const struct pw_bytes *a, const struct pw_bytes *b)
 {
 	if (!a->data || !b->data)

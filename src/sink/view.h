@@ -58,6 +58,19 @@ void pw_view_spawn_call(FILE *out, const struct pw_spawn *sp);
 void pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex);
 /* argv kept by the model, the same way. */
 void pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a);
+/* argv found at an attach, the same way. */
+void pw_view_attach_argv(FILE *out, const struct pw_view_opts *o, const struct pw_attach *at);
+/*
+ * The command line p was found running with at an attach, NULL when it
+ * was not attached or /proc showed none (a kernel thread, an emptied one).
+ */
+const struct pw_argv *pw_view_attach_image(const struct pw_proc *p);
+/*
+ * How long thread t lived, if it ended at end_us: " after 1.2ms"; for one
+ * already running at an attach, whose start is unknown, ", 1.2s after
+ * procwatch attached".
+ */
+void pw_view_thread_life(FILE *out, const struct pw_thread_rec *t, uint64_t end_us);
 /* A process name from the model: tracee bytes, so shell-quoted like argv. */
 void pw_view_name(FILE *out, const char *name);
 /*

@@ -3,7 +3,8 @@
 #
 # Whole-program tests of 'procwatch show': a recorded run shown in each
 # format, read from a file and from standard input, and damaged traces:
-# each gives its FILE:LINE message and exit status and shows what it can.
+# each gives its FILE:LINE message and exit status and shows what it can;
+# a hand-written attach-mode trace in every view.
 # (That the replayed timeline and tree equal the live ones is checked on
 # every golden scenario by golden.sh.)  Prints TAP.  Run by meson (suite
 # cli); by hand:  PROCWATCH=build/procwatch tests/cli/show.sh
@@ -98,6 +99,114 @@ check "unfinished calls: --failed lists the killed child, its exec unfinished" \
 run "$PROCWATCH" show --format=perfetto -o unfinished.json unfinished.jsonl
 check "unfinished calls: perfetto marks the exec \"exec unfinished\", without errno" \
 	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"unfinished.json\")); m=[e for e in d[\"traceEvents\"] if e[\"name\"]==\"exec unfinished\"]; sys.exit(not (len(m)==1 and m[0][\"pid\"]==501 and \"errno\" not in m[0][\"args\"]))"'
+
+# ---- an attach-mode trace (-p), written by hand, no ptrace needed ----
+
+# make (4321, a second thread 4323) and its sh (4322) found running; make
+# forks and execs cc after the attach, sh exits 1, the thread ends, and
+# procwatch detaches from make, still running.
+cat >attach.jsonl <<'EOF_TRACE'
+{"v":1,"t":0.000000,"event":"start","pid":4321,"tid":4321,"argv":[],"mode":"attach","seccomp":true,"version":"0.1.0","tracer":4300,"pids":[4321]}
+{"t":0.000100,"event":"attach","pid":4321,"tid":4321,"parent":4000,"threads":[4321,4323],"argv":["make","-j2","all"],"exe":"/usr/bin/make","cwd":"/src","age":3.210000}
+{"t":0.000200,"event":"attach","pid":4322,"tid":4322,"parent":4321,"threads":[4322],"argv":["sh","-c","cc -c bad.c"],"exe":"/usr/bin/dash","cwd":"/src/sub","age":0.500000}
+{"t":0.010000,"event":"spawn","pid":4321,"tid":4321,"call":"clone","flags":["CLONE_CHILD_CLEARTID","CLONE_CHILD_SETTID"],"exit_signal":"SIGCHLD","kind":"fork","thread":false,"parent":4321,"result":4325,"child":4325}
+{"t":0.011000,"event":"exec","pid":4325,"tid":4325,"call":"execve","path":"/usr/bin/cc","argv":["cc","-c","ok.c"],"cwd":"/src","result":0}
+{"t":0.200000,"event":"exit","pid":4325,"tid":4325,"thread":false,"code":0,"call":"exit_group"}
+{"t":0.201000,"event":"wait","pid":4321,"tid":4321,"call":"wait4","target":-1,"options":[],"result":4325,"status":{"kind":"exited","code":0}}
+{"t":0.300000,"event":"exit","pid":4322,"tid":4322,"thread":false,"code":1,"call":"exit_group"}
+{"t":0.310000,"event":"wait","pid":4321,"tid":4321,"call":"wait4","target":-1,"options":[],"result":4322,"status":{"kind":"exited","code":1}}
+{"t":0.400000,"event":"exit","pid":4321,"tid":4323,"thread":true,"code":0,"call":"exit"}
+{"t":1.000000,"event":"end","pid":4321,"tid":4321,"status":null,"lost":0,"detached":true}
+EOF_TRACE
+# same_as FILE: the output (standard error) is FILE's text exactly.
+same_as() {
+	diff -u "$1" "$tmp/err" | sed 's/^/# /'
+	cmp -s "$1" "$tmp/err"
+}
+cat >attach-tree.txt <<'EOF_TEXT'
+4321 make -j2 all  attached (had run 3.21s), still running when procwatch detached, ⚠ fork-threaded
+├─ 4322 sh -c 'cc -c bad.c'  attached (had run 500.0ms), exited 1 after 799.8ms
+└─ 4325 cc -c ok.c  exited 0 after 190.0ms
+3 processes (2 attached), 1 thread (1 attached), 1 exec, 0 failed execs, 1 non-zero exit, 0 killed by a signal
+slowest: sh (4322) 799.8ms, cc (4325) 190.0ms
+most run: cc ×1
+warnings: 1 fork-threaded
+EOF_TEXT
+{
+	cat <<'EOF_TEXT'
+[4321] make attached  make -j2 all  (running for 3.21s, 2 threads)
+│  [4322] sh attached  sh -c 'cc -c bad.c'  (running for 500.0ms)
+├─ [4321] make fork → 4325  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)
+│     ⚠ fork from a process with 2 threads: only the calling thread is copied, so a lock another thread held stays locked in child 4325
+│  [4325] make exec cc -c ok.c  (path /usr/bin/cc)
+│  [4325] cc exited 0 after 190.0ms
+[4321] make wait4(-1) reaped 4325 cc: exited 0, zombie for 1.0ms
+│  [4322] sh exited 1 after 799.8ms
+[4321] make wait4(-1) reaped 4322 sh: exited 1, zombie for 10.0ms
+[4321/4323] make thread exited 0, 399.9ms after procwatch attached
+end: detached from 1 process still running
+
+EOF_TEXT
+	cat attach-tree.txt
+} >attach-timeline.txt
+run "$PROCWATCH" show --json -o attach-again.jsonl attach.jsonl
+check "attach mode: show --json writes the trace back byte for byte" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s attach.jsonl attach-again.jsonl'
+run "$PROCWATCH" show --time=none --color=never --summary attach.jsonl
+check "attach mode: the timeline has attach lines, lifetimes with the age, no command status" \
+	eval '[[ $rc -eq 0 ]] && same_as attach-timeline.txt'
+run "$PROCWATCH" show --format=tree --time=none --color=never --summary attach.jsonl
+check "attach mode: the tree marks attached and detached processes, the summary counts them" \
+	eval '[[ $rc -eq 0 ]] && same_as attach-tree.txt'
+run "$PROCWATCH" show --format=tree --threads --color=never attach.jsonl
+check "attach mode: --threads lists the thread found running, timed from the attach" \
+	eval '[[ $rc -eq 0 ]] && grep -qx "├─ thread 4323  exited 0, 399.9ms after procwatch attached" "$tmp/err"'
+run "$PROCWATCH" show --time=none --color=never --explain attach.jsonl
+check "attach mode: --explain says what attaching means, under each attach line" \
+	eval '[[ $rc -eq 0 ]] && [[ $(grep -c "# attached: the process was already running; procwatch sees only what it does from now on" "$tmp/err") -eq 2 ]]'
+cat >attach-failed.txt <<'EOF_TEXT'
+4322 sh -c 'cc -c bad.c'  exited 1  (attached after it had run 500.0ms; lived 799.8ms)
+    cwd:   /src/sub
+    from:  4321 make -j2 all
+1 failed process
+EOF_TEXT
+run "$PROCWATCH" show --failed --color=never attach.jsonl
+check "attach mode: --failed names the attached sh by its argv and says it was attached, exit 1" \
+	eval '[[ $rc -eq 1 ]] && same_as attach-failed.txt'
+# Every slice starts at or after its process's attach and has a length;
+# the attached ones say so, with their age; make says it was detached.
+cat >check-attach-perfetto.py <<'EOF_PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "otherData" not in d, d.get("otherData")
+ev = d["traceEvents"]
+for e in ev:
+    assert e["ts"] >= 0 and e.get("dur", 0) >= 0, e
+procs = {e["pid"]: e for e in ev if e["ph"] == "X" and e["cat"] == "process"}
+make, sh, cc = procs[4321], procs[4322], procs[4325]
+assert (make["ts"], make["dur"]) == (100, 999900), make
+assert make["args"]["attached"] is True and make["args"]["age_us"] == 3210000, make
+assert make["args"]["detached"] is True and make["args"]["status"] == "running", make
+assert make["args"]["ppid"] == 4000 and "spawn" not in make["args"], make
+assert (sh["ts"], sh["dur"]) == (200, 299800), sh
+assert sh["args"]["attached"] is True and sh["args"]["age_us"] == 500000, sh
+assert sh["args"]["exit_code"] == 1 and "detached" not in sh["args"], sh
+assert "attached" not in cc["args"] and cc["args"]["spawn"] == "fork", cc
+img = [e for e in ev if e["ph"] == "X" and e["cat"] == "exec" and e["pid"] == 4322]
+assert len(img) == 1 and img[0]["args"]["argv"] == ["sh", "-c", "cc -c bad.c"], img
+assert img[0]["args"]["attached"] is True and img[0]["args"]["cwd"] == "/src/sub", img
+th = [e for e in ev if e["ph"] == "X" and e["cat"] == "thread" and e["tid"] == 4323]
+assert len(th) == 1 and th[0]["ts"] == 100 and th[0]["args"]["attached"] is True, th
+EOF_PY
+run "$PROCWATCH" show --format=perfetto -o attach.json attach.jsonl
+check "attach mode: perfetto slices start at the attach, args say attached, age and detached" \
+	eval '[[ $rc -eq 0 ]] && python3 check-attach-perfetto.py attach.json 2>"$tmp/err"'
+# The same run, but make exits by itself before the end: nothing detached.
+sed '$s/,"detached":true//; $i {"t":0.900000,"event":"exit","pid":4321,"tid":4321,"thread":false,"code":0,"call":"exit_group"}' \
+	attach.jsonl >attach-ended.jsonl
+run "$PROCWATCH" show --time=none --color=never attach-ended.jsonl
+check "attach mode, every process ended: the end says so, make lived its age and more" \
+	eval '[[ $rc -eq 0 ]] && grep -qx "end: every attached process ended" "$tmp/err" && grep -q "^4321 make -j2 all  attached (had run 3.21s), exited 0 after 4.11s, " "$tmp/err"'
 
 # ---- an output that cannot be written (unfinished.jsonl has failures) ----
 

@@ -3,7 +3,8 @@
  * Unit tests of the process model (src/model/proctab.c) fed hand-built
  * events: tree links in spawn order, names through exec and inheritance,
  * the exec chain and failed attempts, exits, reaps and zombie times,
- * orphans reaped by someone else, threads, pid reuse and the counts.
+ * orphans reaped by someone else, threads, pid reuse and the counts;
+ * processes found running by an attach, their lifetimes and detaching.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -234,4 +235,133 @@ Test(proctab, unfinished_exec_and_spawn)
 	cr_assert_eq(tab.counts.execs, 0);
 	cr_assert_eq(tab.counts.failed_execs, 0);
 	cr_assert_eq(tab.counts.signals, 2);
+}
+
+/* An attach event's payload; argv, exe and tids are the caller's. */
+static struct pw_event
+attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
+	  pid_t *tids, size_t ntids, uint64_t age_us)
+{
+	struct pw_event ev = { .kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.attach.parent = parent;
+	ev.u.attach.argv = argv;
+	ev.u.attach.argc = argc;
+	ev.u.attach.tids = tids;
+	ev.u.attach.ntids = ntids;
+	ev.u.attach.age_us = age_us;
+	return ev;
+}
+
+static void
+attach_start(pid_t pid)
+{
+	struct pw_event ev = { .kind = PW_EV_START, .time_us = 0, .pid = pid, .tid = pid };
+	pid_t pids[] = { pid };
+
+	ev.u.start.attach = true;
+	ev.u.start.pids = pids;
+	ev.u.start.npids = 1;
+	feed(&ev);
+}
+
+static void
+end_ev(uint64_t t, bool detached)
+{
+	struct pw_event ev = { .kind = PW_EV_END, .time_us = t };
+
+	ev.u.end.detached = detached;
+	feed(&ev);
+}
+
+/*
+ * make (600, parent outside the trace, 3 threads) and its child cc1 (601,
+ * an empty command line) found running: a record each, cc1 under make,
+ * named from argv[0] or the exe, their argv kept but no exec counted, the
+ * other threads live but not created.
+ */
+Test(proctab, attach_records)
+{
+	struct pw_bytes make_argv[] = { { .data = (char *)"/usr/bin/make", .len = 13 },
+					{ .data = (char *)"-j2", .len = 3 } };
+	pid_t make_tids[] = { 600, 602, 603 }, cc_tids[] = { 601 };
+	struct pw_event ev;
+	struct pw_proc *make, *cc;
+
+	attach_start(600);
+	cr_assert_null(pw_proctab_get(&tab, 600), "the start event makes no record");
+	ev = attach_ev(10, 600, 1, make_argv, 2, make_tids, 3, 3000000);
+	cr_assert_not_null(pw_proctab_of_event(&tab, &ev), "views make it before showing it");
+	feed(&ev);
+	ev = attach_ev(11, 601, 600, NULL, 0, cc_tids, 1, 1000000);
+	ev.u.attach.exe = (struct pw_bytes){ .data = (char *)"/usr/lib/gcc/cc1", .len = 16 };
+	feed(&ev);
+	make = pw_proctab_get(&tab, 600);
+	cc = pw_proctab_get(&tab, 601);
+	cr_assert_eq(tab.root, make);
+	cr_assert_null(make->up);
+	cr_assert(make->attached && tab.attach);
+	cr_assert_eq(make->ppid, 1);
+	cr_assert_eq(make->start_us, 10);
+	cr_assert_eq(make->age_us, 3000000);
+	cr_assert_str_eq(make->name, "make");
+	cr_assert_eq(make->nexecs, 0, "its program is not an exec procwatch saw");
+	cr_assert_eq(make->attach_argv.n, 2);
+	cr_assert_str_eq(make->attach_argv.v[1], "-j2");
+	cr_assert_eq(make->threads, 0, "it did not create its threads in the trace");
+	cr_assert_eq(make->nthread_recs, 2);
+	cr_assert(make->thread_recs[0].attached && !make->thread_recs[0].exited);
+	cr_assert_eq(make->thread_recs[1].tid, 603);
+	cr_assert_eq(cc->up, make);
+	cr_assert_eq(cc->depth, 1);
+	cr_assert_eq(cc->ppid, 600);
+	cr_assert_str_eq(cc->name, "cc1");
+	cr_assert_eq(tab.counts.processes, 2);
+	cr_assert_eq(tab.counts.attached, 2);
+	cr_assert_eq(tab.counts.threads, 2);
+	cr_assert_eq(tab.counts.attached_threads, 2);
+	cr_assert_eq(tab.counts.execs, 0);
+	exec(20, 600, "/bin/sh", 0);
+	cr_assert_str_eq(make->name, "sh");
+	cr_assert_eq(make->nexecs, 1);
+	cr_assert_eq(make->attach_argv.n, 2, "the attach-time argv stays");
+}
+
+/* Lifetimes count the age; the end's detached marks only what still runs. */
+Test(proctab, attach_lifetime_and_detach)
+{
+	struct pw_bytes argv[] = { { .data = (char *)"sleep", .len = 5 } };
+	pid_t a_tids[] = { 700 }, b_tids[] = { 701 };
+	struct pw_event ev;
+	struct pw_proc *a, *b, *c;
+
+	attach_start(700);
+	ev = attach_ev(100, 700, 0, argv, 1, a_tids, 1, 2000000);
+	feed(&ev);
+	ev = attach_ev(101, 701, 0, argv, 1, b_tids, 1, 500);
+	feed(&ev);
+	spawn(200, 701, 702, false);
+	a = pw_proctab_get(&tab, 700);
+	b = pw_proctab_get(&tab, 701);
+	c = pw_proctab_get(&tab, 702);
+	cr_assert_null(b->up, "an unknown parent: top-level");
+	cr_assert_eq(a->next_sibling, b);
+	cr_assert_not(c->attached);
+	cr_assert_eq(pw_proc_lifetime(a, 1000100), 1000000 + 2000000, "running: up to now");
+	exit_ev(3000100, 700, 700, PW_STATUS_EXITED, 1);
+	cr_assert_eq(pw_proc_lifetime(a, 9999999), 3000000 + 2000000, "ended: up to its exit");
+	cr_assert_eq(pw_proc_lifetime(c, 100), 0, "a time before its start is not wrapped");
+	end_ev(4000000, true);
+	cr_assert_not(a->detached);
+	cr_assert(b->detached && c->detached);
+	cr_assert_eq(tab.counts.detached, 2);
+}
+
+/* A trace cut short, or one that ended with nothing left: nobody is detached. */
+Test(proctab, end_without_detach_marks_nothing)
+{
+	spawn(10, 800, 801, false);
+	end_ev(20, false);
+	cr_assert_not(pw_proctab_get(&tab, 801)->detached);
+	cr_assert_eq(tab.counts.detached, 0);
 }

@@ -247,3 +247,56 @@ Test(sink_failed, unfinished_exec)
 		"1 failed process\n");
 	free(out);
 }
+
+static struct pw_event
+attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
+	  const char *cwd, uint64_t age_us)
+{
+	return (struct pw_event){
+		.kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid,
+		.u.attach = { .parent = parent, .argv = argv, .argc = argc, .age_us = age_us,
+			      .cwd = { .data = (char *)cwd, .len = strlen(cwd) } },
+	};
+}
+
+static struct pw_event
+at(uint64_t t, struct pw_event ev)
+{
+	ev.time_us = t;
+	return ev;
+}
+
+/*
+ * make -k (10) and its sh (11) found running, in /w and /w/src; sh starts
+ * cc, which fails, then fails itself; procwatch detaches from make.  The
+ * attached sh is named by the command line it was found running with,
+ * says it was attached, how long it had run and lived, and has the cwd
+ * /proc showed; make, still running, is no failure.
+ */
+Test(sink_failed, attached_process_fails)
+{
+	static struct pw_bytes make_k[] = { B("make"), B("-k") };
+	const struct pw_event evs[] = {
+		{ .kind = PW_EV_START, .pid = 10, .tid = 10, .u.start = { .attach = true } },
+		attach_ev(0, 10, 1, make_k, 2, "/w", 2000000),
+		attach_ev(10, 11, 10, sh_argv, 3, "/w/src", 500000),
+		at(20, spawn_ev(11, 12)),
+		at(30, exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w/src", 0)),
+		at(40, exit_ev(12, 1)),
+		at(1000010, exit_ev(11, 1)),
+		{ .kind = PW_EV_END, .time_us = 2000000, .u.end = { .detached = true } },
+	};
+	bool found;
+	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);
+
+	cr_assert(found);
+	cr_assert_str_eq(out,
+		"12 cc -c a.c  exited 1\n"
+		"    cwd:   /w/src\n"
+		"    from:  11 sh -c 'cc -c a.c' ← 10 make -k\n"
+		"11 sh -c 'cc -c a.c'  exited 1  (attached after it had run 500.0ms; lived 1.50s)\n"
+		"    cwd:   /w/src\n"
+		"    from:  10 make -k\n"
+		"2 failed processes\n");
+	free(out);
+}

@@ -646,3 +646,85 @@ Test(perfetto, unfinished_exec_and_spawn)
 		cr_assert(!is(ev, "s") || num(ev, "ts") == 10, "%s", buf);
 	cr_assert_null(strstr(buf, "0x1139"), "the unfinished fork's stack has no slice: %s", buf);
 }
+
+static struct pw_event
+attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
+	  pid_t *tids, size_t ntids, uint64_t age_us)
+{
+	struct pw_event ev = { .kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.attach.parent = parent;
+	ev.u.attach.argv = argv;
+	ev.u.attach.argc = argc;
+	ev.u.attach.tids = tids;
+	ev.u.attach.ntids = ntids;
+	ev.u.attach.exe = bytes("/usr/bin/make");
+	ev.u.attach.cwd = bytes("/src");
+	ev.u.attach.age_us = age_us;
+	return ev;
+}
+
+/*
+ * make (30, a thread 32) found running after 5 s, attached at 1000 µs; its
+ * child 31 found too and exits; make execs sh later; procwatch detaches.
+ * The slices start at the attach, not 5 s before the trace: nothing is
+ * negative or wrapped, and the args say attached, the age and detached.
+ */
+Test(perfetto, attached_processes)
+{
+	struct pw_bytes make[] = { bytes("make"), bytes("-j2") };
+	struct pw_bytes sh[] = { bytes("sh") };
+	pid_t make_tids[] = { 30, 32 }, kid_tids[] = { 31 };
+	struct pw_event st = { .kind = PW_EV_START, .pid = 30, .tid = 30 };
+	struct pw_event end = { .kind = PW_EV_END, .time_us = 9000 };
+	json_t *evs, *ev, *a, *s;
+	size_t i;
+
+	st.u.start.attach = true;
+	end.u.end.detached = true;
+	open_sink();
+	feed(st);
+	feed(attach_ev(1000, 30, 1, make, 2, make_tids, 2, 5000000));
+	feed(attach_ev(1010, 31, 30, make, 2, kid_tids, 1, 70));
+	feed(exit_ev(2000, 31, 31, PW_STATUS_EXITED, 1));
+	feed(exec(3000, 30, "/bin/sh", sh, 1, 0));
+	feed(end);
+	evs = events(parsed());
+	cr_assert_null(json_object_get(root, "otherData"), "nothing is missing: %s", buf);
+	json_array_foreach(evs, i, ev) {
+		check_event(ev);
+		if (is(ev, "X"))
+			cr_assert_geq(num(ev, "ts"), 1000, "%s", buf);
+	}
+	s = slice_at(evs, "process", 30, 30, 1000);
+	cr_assert_not_null(s, "%s", buf);
+	cr_assert_eq(num(s, "ts"), 1000);
+	cr_assert_eq(num(s, "dur"), 8000, "to the end of the trace, not the age");
+	a = args_of(s);
+	cr_assert(json_is_true(json_object_get(a, "attached")), "%s", buf);
+	cr_assert_eq(num(a, "age_us"), 5000000);
+	cr_assert(json_is_true(json_object_get(a, "detached")), "%s", buf);
+	cr_assert_eq(num(a, "ppid"), 1, "its parent, outside the trace");
+	cr_assert_null(json_object_get(a, "spawn"), "not seen spawned");
+	cr_assert_str_eq(str_arg(a, "status"), "running");
+	/* Its first image is what it was found running, until the exec. */
+	s = slice_at(evs, "exec", 30, 30, 1500);
+	cr_assert_not_null(s, "%s", buf);
+	cr_assert_eq(num(s, "ts"), 1000);
+	cr_assert_eq(num(s, "dur"), 2000);
+	a = args_of(s);
+	cr_assert(json_is_true(json_object_get(a, "attached")));
+	cr_assert_str_eq(str_arg(a, "path"), "/usr/bin/make");
+	cr_assert_str_eq(str_arg(a, "cwd"), "/src");
+	assert_strings(a, "argv", STRS("make", "-j2"));
+	cr_assert_str_eq(str_arg(a, "status"), "replaced by exec");
+	s = slice_at(evs, "thread", 30, 32, 1000);
+	cr_assert_not_null(s, "%s", buf);
+	cr_assert(json_is_true(json_object_get(args_of(s), "attached")));
+	/* The child under make: ppid, attached, ended, not detached. */
+	a = args_of(slice_at(evs, "process", 31, 31, 1010));
+	cr_assert_eq(num(a, "ppid"), 30);
+	cr_assert_eq(num(a, "age_us"), 70);
+	cr_assert_null(json_object_get(a, "detached"));
+	cr_assert_eq(num(a, "exit_code"), 1);
+}

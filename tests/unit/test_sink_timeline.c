@@ -763,3 +763,123 @@ Test(timeline, unfinished_exec_after_failed_paths)
 	cr_assert_not_null(strstr(timeline_part(),
 		"  \033[31munfinished: the task died in the call\033[0m\n"), "%s", buf);
 }
+
+/* An attach-mode start event: no command, the pids asked for. */
+static struct pw_event
+attach_start(pid_t pid)
+{
+	static pid_t pids[1];
+	struct pw_event ev = { .kind = PW_EV_START, .pid = pid, .tid = pid };
+
+	pids[0] = pid;
+	ev.u.start.attach = true;
+	ev.u.start.pids = pids;
+	ev.u.start.npids = 1;
+	return ev;
+}
+
+/* argv and tids are the caller's (static arrays in the tests). */
+static struct pw_event
+attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
+	  pid_t *tids, size_t ntids, uint64_t age_us)
+{
+	struct pw_event ev = { .kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid };
+
+	ev.u.attach.parent = parent;
+	ev.u.attach.argv = argv;
+	ev.u.attach.argc = argc;
+	ev.u.attach.tids = tids;
+	ev.u.attach.ntids = ntids;
+	ev.u.attach.age_us = age_us;
+	return ev;
+}
+
+static struct pw_event
+attach_end(uint64_t t, bool detached)
+{
+	struct pw_event ev = { .kind = PW_EV_END, .time_us = t };
+
+	ev.u.end.detached = detached;
+	return ev;
+}
+
+/*
+ * make (600, 3 threads) and its child cc1 (601, no command line) found
+ * running; a thread of make ends, make forks ls and reaps it, cc1 exits 1
+ * unreaped, and procwatch detaches from make: attach lines at each one's
+ * depth, lifetimes with the age, no command status at the end, and the
+ * tree and summary saying what was attached and what still ran.
+ */
+Test(timeline, attached_processes)
+{
+	static struct pw_bytes make[] = { { .data = "make", .len = 4 }, { .data = "-j2", .len = 3 },
+					  { .data = "all", .len = 3 } };
+	static struct pw_bytes ls[] = { { .data = "ls", .len = 2 } };
+	static pid_t make_tids[] = { 600, 602, 603 }, cc_tids[] = { 601 };
+	struct pw_status ok = { .kind = PW_STATUS_EXITED };
+	struct pw_view_opts o = plain;
+	struct pw_event ev;
+
+	o.summary = true;
+	o.threads = true;
+	open_sink(false, &o);
+	feed(attach_start(600));
+	feed(attach_ev(100, 600, 1, make, 3, make_tids, 3, 3210000));
+	ev = attach_ev(110, 601, 600, NULL, 0, cc_tids, 1, 1200000);
+	ev.u.attach.exe = bytes("/usr/lib/gcc/cc1");
+	feed(ev);
+	ev = exit_ev(1000, 600, PW_STATUS_EXITED, 0);
+	ev.tid = 602;
+	ev.u.exit.thread = true;
+	feed(ev);
+	feed(spawn(2000, 600, 604));
+	feed(exec(2100, 604, "/bin/ls", ls, 1, 0));
+	feed(exit_ev(3100, 604, PW_STATUS_EXITED, 0));
+	feed(reap(3200, 600, 604, &ok));
+	feed(exit_ev(2000110, 601, PW_STATUS_EXITED, 1));
+	feed(attach_end(3000000, true));
+	cr_assert_str_eq(output(),
+		"[600] make attached  make -j2 all  (running for 3.21s, 3 threads)\n"
+		"│  [601] cc1 attached  (empty argv)  (exe /usr/lib/gcc/cc1)  (running for 1.20s)\n"
+		"[600/602] make thread exited 0, 900µs after procwatch attached\n"
+		"├─ [600] make fork → 604  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [604] make exec ls  (path /bin/ls)\n"
+		"│  [604] ls exited 0 after 1.1ms\n"
+		"[600] make wait4(-1) reaped 604 ls: exited 0, zombie for 100µs\n"
+		"│  [601] cc1 exited 1 after 3.20s\n"
+		"end: detached from 1 process still running\n"
+		"\n"
+		"600 make -j2 all  attached (had run 3.21s), still running when procwatch detached\n"
+		"├─ thread 602  exited 0, 900µs after procwatch attached\n"
+		"├─ thread 603  still running when procwatch detached\n"
+		"├─ 601 (cc1)  attached (had run 1.20s), exited 1 after 3.20s, not reaped yet when procwatch detached\n"
+		"└─ 604 ls  exited 0 after 1.1ms\n"
+		"3 processes (2 attached), 2 threads (2 attached), 1 exec, 0 failed execs, 1 non-zero exit, 0 killed by a signal\n"
+		"slowest: cc1 (601) 3.20s, ls (604) 1.1ms\n"
+		"most run: ls ×1\n");
+}
+
+/* Every attached process ended by itself: said so, with what it had exec'd after its argv. */
+Test(timeline, attached_all_ended_and_explained)
+{
+	static struct pw_bytes sh[] = { { .data = "sh", .len = 2 } };
+	static struct pw_bytes t[] = { { .data = "true", .len = 4 } };
+	static pid_t tids[] = { 700 };
+	struct pw_view_opts o = plain;
+
+	o.explain = true;
+	open_sink(false, &o);
+	feed(attach_start(700));
+	feed(attach_ev(50, 700, 0, sh, 1, tids, 1, 999));
+	feed(exec(60, 700, "/bin/true", t, 1, 0));
+	feed(exit_ev(70, 700, PW_STATUS_EXITED, 0));
+	feed(attach_end(80, false));
+	output();
+	cr_assert(strstr(buf, "[700] sh attached  sh  (running for 999µs)\n"
+			      "   # attached: the process was already running; procwatch sees only "
+			      "what it does from now on, not how it started or what it ran before\n"
+			      "[700] sh exec true  (path /bin/true)\n"), "%s", buf);
+	cr_assert(strstr(buf, "[700] true exited 0 after 1.0ms\n"), "%s", buf);
+	cr_assert(strstr(buf, "end: every attached process ended\n\n"
+			      "700 sh → true  attached (had run 999µs), exited 0 after 1.0ms\n"), "%s", buf);
+}

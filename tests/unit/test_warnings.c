@@ -101,6 +101,22 @@ Test(warnings, fork_from_threaded_process)
 	cr_assert_eq(seen.n, 1, "%s", seen.n > 1 ? seen.w[1].text : "");
 }
 
+/* Threads found at an attach are live threads too, though not created in the trace. */
+Test(warnings, fork_from_attached_threaded_process)
+{
+	pid_t tids[] = { 200, 201, 202 };
+	struct pw_bytes argv[] = { { .data = "java", .len = 4 } };
+
+	feed((struct pw_event){
+		.kind = PW_EV_ATTACH, .time_us = 5, .pid = 200, .tid = 200,
+		.u.attach = { .tids = tids, .ntids = 3, .argv = argv, .argc = 1 },
+	});
+	feed(spawn(200, 201, 203, PW_SPAWN_FORK, 20));
+	cr_assert_eq(seen.n, 1);
+	cr_assert_eq(seen.w[0].kind, PW_WARN_FORK_THREADED);
+	cr_assert(strstr(seen.w[0].text, "3 threads"), "%s", seen.w[0].text);
+}
+
 Test(warnings, posix_spawn_from_threaded_process_is_fine)
 {
 	feed(spawn(100, 100, 101, PW_SPAWN_THREAD, 10));
