@@ -4,7 +4,7 @@
  * that fills struct pw_options.  Usage errors are reported here, as one
  * line naming the problem plus a hint, so that every caller reports them
  * the same way; this file never exits and never touches the traced command.
- * A new option goes into the table, into pw_cli_usage, into the man page
+ * A new option goes into the table, into the usage text, into the man page
  * and into NEWS.md together (tests and scripts/check-help-man hold them in
  * step).
  */
@@ -64,7 +64,7 @@ const struct option pw_cli_longopts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
-const char pw_cli_usage[] =
+static const char usage_head[] =
 	"Usage: procwatch [OPTIONS] [--] COMMAND [ARG...]\n"
 	"       procwatch [OPTIONS] -p PID[,PID...]\n"
 	"       procwatch show [OPTIONS] TRACE.jsonl\n"
@@ -79,11 +79,11 @@ const char pw_cli_usage[] =
 	"\n"
 	"Output:\n"
 	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
-	"      --format=FORMAT   timeline (default: a line per event as it happens,\n"
-	"                        then the process tree), tree (only the tree, at\n"
-	"                        the end), json (JSON Lines trace, see procwatch(1))\n"
-	"                        or perfetto (a Chrome trace event file for\n"
-	"                        ui.perfetto.dev, written at the end)\n"
+	"      --format=FORMAT   one of these (the first is the default;\n"
+	"                        --format=help lists them alone):\n";
+
+/* After the list of formats. */
+static const char usage_tail[] =
 	"      --json            same as --format=json\n"
 	"\n"
 	"Timeline and tree:\n"
@@ -133,16 +133,6 @@ const char pw_cli_usage[] =
 	"procwatch itself failed, 126 if COMMAND could not be executed, 127 if it\n"
 	"was not found.\n";
 
-static const struct {
-	const char *name;
-	enum pw_format format;
-} formats[] = {
-	{ "timeline",	PW_FORMAT_TIMELINE },
-	{ "tree",	PW_FORMAT_TREE },
-	{ "json",	PW_FORMAT_JSON },
-	{ "perfetto",	PW_FORMAT_PERFETTO },
-};
-
 static const char *const time_names[] = {
 	[PW_TIME_RELATIVE] = "relative",
 	[PW_TIME_ABSOLUTE] = "absolute",
@@ -173,21 +163,49 @@ usage_error(FILE *err, const char *fmt, ...)
 	return PW_CLI_EXIT_FAILURE;
 }
 
-/* Sets opts->format from its name; an unknown name lists the valid ones. */
-static enum pw_cli_action
-parse_format(const char *name, struct pw_options *opts, FILE *err)
+/* "                          timeline  a line per event ..." for each format. */
+static void
+put_formats(FILE *out)
 {
-	char valid[128] = "";
-	size_t i, used = 0;
+	const struct pw_format *f;
+	size_t n, i;
 
-	for (i = 0; i < PW_ARRAY_SIZE(formats); i++) {
-		if (strcmp(name, formats[i].name) == 0) {
-			opts->format = formats[i].format;
-			return PW_CLI_RUN;
-		}
-		/* snprintf truncates rather than overflows if the table grows. */
+	f = pw_formats(&n);
+	for (i = 0; i < n; i++)
+		fprintf(out, "                          %-9s %s\n", f[i].name, f[i].help);
+}
+
+void
+pw_cli_usage(FILE *out)
+{
+	fputs(usage_head, out);
+	put_formats(out);
+	fputs(usage_tail, out);
+}
+
+/*
+ * Sets opts->format from its name; an unknown name lists the valid ones.
+ * "help" lists them, one a line, for scripts and shell completions.
+ */
+static enum pw_cli_action
+parse_format(const char *name, struct pw_options *opts, FILE *out, FILE *err)
+{
+	const struct pw_format *f = pw_formats(&(size_t){ 0 });
+	char valid[128] = "";
+	size_t i, n, used = 0;
+
+	if (strcmp(name, "help") == 0) {
+		for (f = pw_formats(&n), i = 0; i < n; i++)
+			fprintf(out, "%s\t%s\n", f[i].name, f[i].help);
+		return PW_CLI_EXIT_SUCCESS;
+	}
+	opts->format = pw_format_find(name);
+	if (opts->format)
+		return PW_CLI_RUN;
+	for (f = pw_formats(&n), i = 0; i < n; i++) {
+		/* snprintf truncates rather than overflows if the list grows. */
 		used += (size_t)snprintf(valid + used, sizeof(valid) - used, "%s%s",
-					 i > 0 ? ", " : "", formats[i].name);
+					 i > 0 ? ", " : "", f[i].name);
 		if (used >= sizeof(valid))
 			used = sizeof(valid) - 1;
 	}
@@ -307,7 +325,7 @@ static void
 set_defaults(struct pw_options *opts)
 {
 	*opts = (struct pw_options){
-		.format = PW_FORMAT_TIMELINE,
+		.format = pw_format_default(),
 		.output = NULL,
 		.seccomp = true,
 		.color = PW_COLOR_AUTO,
@@ -358,7 +376,7 @@ apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		opts->view.explain = true;
 		return PW_CLI_RUN;
 	case 'h':
-		fputs(pw_cli_usage, out);
+		pw_cli_usage(out);
 		return PW_CLI_EXIT_SUCCESS;
 	case 'V':
 		fputs("procwatch " PW_VERSION "\n", out);
@@ -380,9 +398,9 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		opts->output = optarg;
 		return PW_CLI_RUN;
 	case OPT_FORMAT:
-		return parse_format(optarg, opts, err);
+		return parse_format(optarg, opts, out, err);
 	case OPT_JSON:
-		opts->format = PW_FORMAT_JSON;
+		opts->format = pw_format_find("json");
 		return PW_CLI_RUN;
 	case OPT_NO_SECCOMP:
 		opts->seccomp = false;
@@ -478,7 +496,7 @@ const struct option pw_cli_show_longopts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
-const char pw_cli_show_usage[] =
+static const char show_usage[] =
 	"Usage: procwatch show [OPTIONS] TRACE.jsonl\n"
 	"\n"
 	"Show a trace recorded with 'procwatch --json -o TRACE.jsonl' as if it\n"
@@ -486,7 +504,8 @@ const char pw_cli_show_usage[] =
 	"\n"
 	"Options (as for tracing, see 'procwatch --help'):\n"
 	"  -o, --output=FILE     write to FILE instead of standard error\n"
-	"      --format=FORMAT   timeline (default), tree, json or perfetto\n"
+	"      --format=FORMAT   timeline (default) or another format, as for\n"
+	"                        tracing (--format=help lists them)\n"
 	"      --json            same as --format=json\n"
 	"      --time=WHEN       relative (default), absolute or none\n"
 	"      --color=WHEN      auto (default), always or never\n"
@@ -508,13 +527,19 @@ const char pw_cli_show_usage[] =
 	"when the trace was read whole (a trace cut off by a killed job only\n"
 	"warns), 125 when FILE is not a trace or had damaged lines.\n";
 
+void
+pw_cli_show_usage(FILE *out)
+{
+	fputs(show_usage, out);
+}
+
 /* show's own options (its --help, --failed), then the shared ones. */
 static enum pw_cli_action
 apply_show_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 {
 	switch (c) {
 	case 'h':
-		fputs(pw_cli_show_usage, out);
+		pw_cli_show_usage(out);
 		return PW_CLI_EXIT_SUCCESS;
 	case OPT_FAILED:
 		opts->failed = true;

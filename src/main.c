@@ -61,17 +61,7 @@ static struct pw_sink *
 new_sink(struct pw_options *opts, FILE *out)
 {
 	opts->view.color = want_color(opts->color, out);
-	switch (opts->format) {
-	case PW_FORMAT_JSON:
-		return pw_sink_json_new(out);
-	case PW_FORMAT_TREE:
-		return pw_sink_tree_new(out, &opts->view);
-	case PW_FORMAT_PERFETTO:
-		return pw_sink_perfetto_new(out, &opts->view);
-	case PW_FORMAT_TIMELINE:
-		break;
-	}
-	return pw_sink_timeline_new(out, &opts->view);
+	return pw_format_sink(opts->format, out, &opts->view);
 }
 
 static struct pw_sink *

@@ -14,13 +14,6 @@
 #include "procwatch/event.h"
 #include "procwatch/sink.h"
 
-enum pw_format {
-	PW_FORMAT_TIMELINE,
-	PW_FORMAT_TREE,
-	PW_FORMAT_JSON,
-	PW_FORMAT_PERFETTO,
-};
-
 enum pw_color_mode {
 	PW_COLOR_AUTO,		/* on a terminal, unless NO_COLOR is set */
 	PW_COLOR_ALWAYS,
@@ -31,7 +24,7 @@ enum pw_color_mode {
 #define PW_ATTACH_MAX 1024	/* processes -p may name */
 
 struct pw_options {
-	enum pw_format format;
+	const struct pw_format *format;	/* --format (src/sink/formats.c) */
 	const char *output;	/* -o FILE; NULL: standard error */
 	bool seccomp;		/* false with --no-seccomp */
 	unsigned stack_depth;	/* -k/--stack: frames per stack; 0: no stacks */
@@ -62,8 +55,9 @@ enum pw_cli_action pw_cli_parse_show(int argc, char **argv,
 				     struct pw_options *opts, FILE *out,
 				     FILE *err);
 
-extern const char pw_cli_usage[];
-extern const char pw_cli_show_usage[];
+/* The --help texts; the list of formats comes from src/sink/formats.c. */
+void pw_cli_usage(FILE *out);
+void pw_cli_show_usage(FILE *out);
 extern const struct option pw_cli_show_longopts[];
 /* The getopt_long table, ended by a zeroed entry; tests check it against pw_cli_usage. */
 extern const struct option pw_cli_longopts[];

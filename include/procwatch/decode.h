@@ -48,10 +48,6 @@ int pw_mem_read_exact(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);
 int pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		       struct pw_bytes *out);
 
-/* Syscall numbers -> enum pw_call (x86-64). */
-enum pw_call pw_call_from_nr(long nr);
-long pw_call_nr(enum pw_call call);	/* -1 for PW_CALL_NONE */
-
 /* Limits for argv: beyond them argv_truncated is set. */
 struct pw_exec_limits {
 	size_t max_args;

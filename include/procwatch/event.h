@@ -37,7 +37,7 @@ enum pw_event_kind {
 	PW_EV_END,
 };
 
-/* The system calls procwatch decodes (x86-64 numbering in decode/syscalls.c). */
+/* The system calls procwatch decodes (x86-64 numbering in src/event/syscalls.c). */
 enum pw_call {
 	PW_CALL_NONE,
 	PW_CALL_CLONE,
@@ -310,6 +310,13 @@ int pw_stack_copy(struct pw_stack *dst, const struct pw_stack *src);
 bool pw_wait_reaps(const struct pw_wait *wt);
 
 const char *pw_event_kind_name(enum pw_event_kind kind);
+/* "exited", "killed", "stopped", "continued", "trapped"; NULL for NONE. */
+const char *pw_status_kind_name(enum pw_status_kind kind);
+/* The kind named name; PW_STATUS_NONE when there is none. */
+enum pw_status_kind pw_status_kind_from_name(const char *name);
+/* Syscall numbers (x86-64) -> enum pw_call, and back: -1 for PW_CALL_NONE. */
+enum pw_call pw_call_from_nr(long nr);
+long pw_call_nr(enum pw_call call);
 const char *pw_call_name(enum pw_call call);	/* "clone", ...; NULL for NONE */
 const char *pw_spawn_kind_name(enum pw_spawn_kind kind);
 

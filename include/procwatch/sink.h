@@ -53,15 +53,29 @@ struct pw_sink *pw_sink_json_new(FILE *out);
  */
 struct pw_sink *pw_sink_failed_new(FILE *out, const struct pw_view_opts *opts,
 				   bool *found);
-/* The default view: an indented line per event as it happens, the tree at the end. */
-struct pw_sink *pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts);
-/* Only the tree (and summary), printed after the last event. */
-struct pw_sink *pw_sink_tree_new(FILE *out, const struct pw_view_opts *opts);
+
 /*
- * A Chrome Trace Event Format file for ui.perfetto.dev, written at close:
- * it keeps a record per process (exec images, spawns, markers) until then.
+ * The output formats, by name (src/sink/formats.c): a new format is one
+ * row there and one file.  --help, the manual page check and the shell
+ * completions read this list.
  */
-struct pw_sink *pw_sink_perfetto_new(FILE *out, const struct pw_view_opts *opts);
+struct pw_format {
+	const char *name;
+	const char *help;	/* what it is, in a few words for --help */
+	/* A stream that needs no process model (JSON), or else a view of it. */
+	struct pw_sink *(*stream)(FILE *out);
+	const struct pw_view *view;
+};
+
+/* The formats in the order --help lists them; *n is set to how many. */
+const struct pw_format *pw_formats(size_t *n);
+/* The format named name; NULL when there is none. */
+const struct pw_format *pw_format_find(const char *name);
+/* The default, when --format is not given: the timeline. */
+const struct pw_format *pw_format_default(void);
+/* A sink writing format f to out; NULL when out of memory. */
+struct pw_sink *pw_format_sink(const struct pw_format *f, FILE *out,
+			       const struct pw_view_opts *opts);
 
 /* What the output holds, for the words of a write failure's message. */
 enum pw_output_use {

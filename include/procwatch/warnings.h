@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "procwatch/event.h"
-#include "procwatch/proctab.h"
 
 enum pw_warning_kind {
 	PW_WARN_FORK_THREADED,	/* fork from a process with other threads running */
@@ -34,12 +35,7 @@ struct pw_warning {
 
 typedef void (*pw_warning_fn)(void *data, const struct pw_warning *w);
 
-/*
- * Checks one event, after pw_proctab_event() took it in, and calls fn for
- * each warning it gives rise to.
- */
-void pw_warnings_check(const struct pw_proctab *tab, const struct pw_event *ev,
-		       uint64_t zombie_threshold_us, pw_warning_fn fn, void *data);
+/* The checks themselves run in the model (src/model/warnings.c). */
 
 /* "fork-threaded", "fd-leak", "zombie", "unreaped", "killed". */
 const char *pw_warning_kind_name(enum pw_warning_kind kind);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Names for kernel constants: signals, errno values, CLONE_* flags, wait
- * options and waitid id types.  The tables live in src/decode/xlat/ as
+ * options and waitid id types.  The tables live in src/event/xlat/ as
  * X-macro .def files, one constant per line with its uapi source noted.
  */
 #ifndef PROCWATCH_XLAT_H
@@ -30,6 +30,8 @@ bool pw_signal_from_name(const char *name, int *sig);
 const char *pw_errno_name(int err);
 /* Number for "ENOENT"; 0 if unknown. */
 int pw_errno_from_name(const char *name);
+/* "ENOENT", or "E<n>" for a number without a name; returns buf or a constant. */
+const char *pw_errno_format(int err, char *buf, size_t size);
 
 /*
  * Flag sets: calls fn once per named bit that is set, in table order, then

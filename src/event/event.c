@@ -168,6 +168,34 @@ pw_event_kind_name(enum pw_event_kind kind)
 	return event_kind_names[kind];
 }
 
+static const char *const status_kind_names[] = {
+	[PW_STATUS_NONE] = NULL,
+	[PW_STATUS_EXITED] = "exited",
+	[PW_STATUS_KILLED] = "killed",
+	[PW_STATUS_STOPPED] = "stopped",
+	[PW_STATUS_CONTINUED] = "continued",
+	[PW_STATUS_TRAPPED] = "trapped",
+};
+
+const char *
+pw_status_kind_name(enum pw_status_kind kind)
+{
+	if ((unsigned)kind >= PW_ARRAY_SIZE(status_kind_names))
+		return NULL;
+	return status_kind_names[kind];
+}
+
+enum pw_status_kind
+pw_status_kind_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 1; name && i < PW_ARRAY_SIZE(status_kind_names); i++)
+		if (strcmp(name, status_kind_names[i]) == 0)
+			return (enum pw_status_kind)i;
+	return PW_STATUS_NONE;
+}
+
 const char *
 pw_call_name(enum pw_call call)
 {

@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 
 #include "procwatch/base.h"
-#include "procwatch/decode.h"
+#include "procwatch/event.h"
 
 static const long call_nrs[] = {
 	[PW_CALL_NONE] = -1,

@@ -170,6 +170,17 @@ pw_errno_from_name(const char *name)
 	return index_of_name(errno_names, PW_ARRAY_SIZE(errno_names), name);
 }
 
+const char *
+pw_errno_format(int err, char *buf, size_t size)
+{
+	const char *name = pw_errno_name(err);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "E%d", err);
+	return buf;
+}
+
 void
 pw_clone_flags_each(uint64_t flags, pw_flag_fn fn, void *data)
 {

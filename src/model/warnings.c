@@ -5,10 +5,13 @@
  * the cost per event stays O(1) but for a process's exit, which looks at its
  * own children once.  Texts are short and say why the thing matters.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "procwatch/warnings.h"
+#include "model_internal.h"
 #include "procwatch/xlat.h"
 
 static const char *const kind_names[PW_WARN_KINDS] = {
@@ -44,11 +47,11 @@ live_threads(const struct pw_proc *p)
  * exec at once and are the safe way.
  */
 static void
-check_spawn(const struct pw_proctab *tab, const struct pw_event *ev,
+check_spawn(const struct pw_model *m, const struct pw_event *ev,
 	    struct pw_warning *w)
 {
 	const struct pw_spawn *sp = &ev->u.spawn;
-	const struct pw_proc *p = pw_proctab_get(tab, ev->pid);
+	const struct pw_proc *p = pw_model_get(m, ev->pid);
 	unsigned n;
 
 	if (sp->result <= 0 || (sp->kind != PW_SPAWN_FORK && sp->kind != PW_SPAWN_CLONE) || !p)
@@ -113,7 +116,7 @@ format_seconds(char *buf, size_t size, uint64_t us)
 
 /* A zombie holds a pid and a process-table slot until its parent waits. */
 static void
-check_wait(const struct pw_proctab *tab, const struct pw_event *ev,
+check_wait(const struct pw_model *m, const struct pw_event *ev,
 	   uint64_t threshold, struct pw_warning *w)
 {
 	const struct pw_proc *c;
@@ -121,7 +124,7 @@ check_wait(const struct pw_proctab *tab, const struct pw_event *ev,
 
 	if (ev->u.wait.result <= 0)
 		return;
-	c = pw_proctab_get(tab, (pid_t)ev->u.wait.result);
+	c = pw_model_get(m, (pid_t)ev->u.wait.result);
 	if (!c || !c->exited || !c->reaped || c->reap_us < c->exit_us ||
 	    c->reap_us - c->exit_us <= threshold)
 		return;
@@ -172,10 +175,10 @@ describe_unreaped(const struct pw_proc *p, struct pw_warning *w)
 }
 
 static void
-check_exit(const struct pw_proctab *tab, const struct pw_event *ev,
+check_exit(const struct pw_model *m, const struct pw_event *ev,
 	   pw_warning_fn fn, void *data)
 {
-	const struct pw_proc *p = pw_proctab_get(tab, ev->pid);
+	const struct pw_proc *p = pw_model_get(m, ev->pid);
 	struct pw_warning w = { .pid = ev->pid };
 
 	if (ev->u.exit.thread || !p)
@@ -190,24 +193,24 @@ check_exit(const struct pw_proctab *tab, const struct pw_event *ev,
 		fn(data, &w);
 }
 
-void
-pw_warnings_check(const struct pw_proctab *tab, const struct pw_event *ev,
+static void
+check(const struct pw_model *m, const struct pw_event *ev,
 		  uint64_t zombie_threshold_us, pw_warning_fn fn, void *data)
 {
 	struct pw_warning w = { .pid = ev->pid };
 
 	switch (ev->kind) {
 	case PW_EV_SPAWN:
-		check_spawn(tab, ev, &w);
+		check_spawn(m, ev, &w);
 		break;
 	case PW_EV_EXEC:
 		check_exec(ev, &w);
 		break;
 	case PW_EV_WAIT:
-		check_wait(tab, ev, zombie_threshold_us, &w);
+		check_wait(m, ev, zombie_threshold_us, &w);
 		break;
 	case PW_EV_EXIT:
-		check_exit(tab, ev, fn, data);
+		check_exit(m, ev, fn, data);
 		return;
 	case PW_EV_ATTACH:
 	case PW_EV_EXEC_CHECK:	/* no new program: nothing changes */
@@ -219,4 +222,84 @@ pw_warnings_check(const struct pw_proctab *tab, const struct pw_event *ev,
 	}
 	if (w.text[0])
 		fn(data, &w);
+}
+
+/* Leaked descriptors remembered to be reported once; past this, every time. */
+#define FDS_SEEN_MAX 512
+
+/* True when this descriptor's leak was reported before; else remembers it. */
+static bool
+fd_seen(struct pw_model *m, const struct pw_fd *fd)
+{
+	char key[PATH_MAX + 32];
+	const char *k;
+	size_t i;
+
+	snprintf(key, sizeof(key), "%d %s", fd->fd, fd->target.data ? fd->target.data : "?");
+	k = pw_intern_cstr(&m->strings, key);
+	for (i = 0; k && i < m->nfds_seen; i++)
+		if (m->fds_seen[i] == k)
+			return true;
+	if (!m->fds_seen && !(m->fds_seen = calloc(FDS_SEEN_MAX, sizeof(*m->fds_seen))))
+		return false;
+	if (k && m->nfds_seen < FDS_SEEN_MAX)
+		m->fds_seen[m->nfds_seen++] = k;
+	return false;
+}
+
+struct count_ctx {
+	struct pw_model *m;
+	pw_warning_fn fn;
+	void *data;
+};
+
+/* Every warning is counted and marked on the record it is about. */
+static void
+count_warning(void *data, const struct pw_warning *w)
+{
+	struct count_ctx *c = data;
+	struct pw_proc *p;
+
+	if ((unsigned)w->kind >= PW_WARN_KINDS)
+		return;
+	c->m->counts.warnings[w->kind]++;
+	p = pw_model_get(c->m, w->pid);
+	if (p)
+		p->warned |= 1u << w->kind;
+	c->fn(c->data, w);
+}
+
+/*
+ * A descriptor leaked once reaches every program exec'd below: make's
+ * jobserver pipe, or one the shell that started procwatch left open,
+ * would repeat the same warning at every exec.  Each is reported at the
+ * first program that inherited it only: the checks see the exec with the
+ * descriptors reported before left out.
+ */
+void
+model_warnings_check(struct pw_model *m, const struct pw_event *ev,
+		     uint64_t zombie_threshold_us, pw_warning_fn fn, void *data)
+{
+	struct count_ctx c = { m, fn, data };
+	struct pw_event fresh;
+	struct pw_fd *fds;
+	size_t i, n = 0;
+
+	if (ev->kind != PW_EV_EXEC || !ev->u.exec.nfds) {
+		check(m, ev, zombie_threshold_us, count_warning, &c);
+		return;
+	}
+	fds = malloc(ev->u.exec.nfds * sizeof(*fds));
+	if (!fds) {
+		check(m, ev, zombie_threshold_us, count_warning, &c);
+		return;
+	}
+	for (i = 0; i < ev->u.exec.nfds; i++)
+		if (!fd_seen(m, &ev->u.exec.fds[i]))
+			fds[n++] = ev->u.exec.fds[i];
+	fresh = *ev;
+	fresh.u.exec.fds = fds;
+	fresh.u.exec.nfds = n;
+	check(m, &fresh, zombie_threshold_us, count_warning, &c);
+	free(fds);
 }

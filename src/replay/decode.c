@@ -275,7 +275,7 @@ get_signal(struct ctx *c, json_t *obj, const char *key, bool required,
 	return 0;
 }
 
-/* "ENOENT", or "E<n>" for a number without a name (pw_sink_errno_str). */
+/* "ENOENT", or "E<n>" for a number without a name (pw_errno_format). */
 static int
 get_errno(struct ctx *c, json_t *obj, const char *key, int *out)
 {
@@ -332,14 +332,6 @@ get_flags(struct ctx *c, json_t *obj, const char *key, bool required,
 	return 0;
 }
 
-static const char *const status_kinds[] = {
-	[PW_STATUS_EXITED] = "exited",
-	[PW_STATUS_KILLED] = "killed",
-	[PW_STATUS_STOPPED] = "stopped",
-	[PW_STATUS_CONTINUED] = "continued",
-	[PW_STATUS_TRAPPED] = "trapped",
-};
-
 /*
  * A stop's signal, and the bits of a ptrace stop above it (decode/wait.c,
  * set_stop): written only when not 0, and never in the signal's 7 bits.
@@ -361,7 +353,6 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 {
 	json_t *v = member(c, obj, key, false);
 	const char *kind;
-	size_t i;
 
 	*st = (struct pw_status){ .kind = PW_STATUS_NONE };
 	if (!v || json_is_null(v))
@@ -371,9 +362,7 @@ get_status(struct ctx *c, json_t *obj, const char *key, struct pw_status *st)
 	kind = get_str(c, v, "kind");
 	if (!kind)
 		return -1;
-	for (i = 1; i < PW_ARRAY_SIZE(status_kinds); i++)
-		if (strcmp(kind, status_kinds[i]) == 0)
-			st->kind = (enum pw_status_kind)i;
+	st->kind = pw_status_kind_from_name(kind);
 	switch (st->kind) {
 	case PW_STATUS_EXITED:
 		return get_small(c, v, "code", true, &st->code);

@@ -16,183 +16,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procwatch/pidmap.h"
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "procwatch/sink.h"
 #include "view.h"
 
-/*
- * What the model does not keep: a process's cwd, and its last exec when
- * that did not succeed.  An exec the task died in is shown but is no
- * failure of its own: the death that ended it is.
- */
-struct proc_extra {
-	struct pw_proc *p;	/* the record this is about: pids are reused */
-	char *cwd;
-	size_t cwd_len;
-	char *last_exec;	/* "PATH: ARGV... failed: ENOENT" or "... unfinished: ...", or NULL */
-	bool exec_failed;	/* last_exec failed (-errno), rather than unfinished */
-	char *stack;		/* its last exec's stack (-k), as "at ..." lines, or NULL */
-};
-
-struct failed_sink {
-	struct pw_sink base;
+struct failed_view {
+	FILE *out;
 	struct pw_view_opts o;
-	struct pw_proctab tab;
-	struct pw_pidmap extra;	/* pid -> struct proc_extra */
 	bool *found;
 };
 
-static struct proc_extra *
-extra_of(struct failed_sink *fs, struct pw_proc *p)
+/* The last exec failed (not merely unfinished): a failure of its own. */
+static bool
+exec_failed(const struct pw_proc *p)
 {
-	struct proc_extra *x = pw_pidmap_get(&fs->extra, p->pid);
-
-	if (x && x->p == p)
-		return x;
-	if (!x) {
-		x = calloc(1, sizeof(*x));
-		if (!x || pw_pidmap_put(&fs->extra, p->pid, x) < 0) {
-			free(x);
-			return NULL;
-		}
-	}
-	/* A reused pid: the old record's extras are of no more use. */
-	free(x->cwd);
-	free(x->last_exec);
-	free(x->stack);
-	*x = (struct proc_extra){ .p = p };
-	return x;
-}
-
-/* An exec that did not succeed, as the "exec:" line shows it. */
-static char *
-render_exec_outcome(const struct pw_view_opts *o, const struct pw_exec *ex)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return NULL;
-	if (ex->path.data)
-		pw_shquote(f, ex->path.data, ex->path.len);
-	else
-		fputs("(unreadable path)", f);
-	fputs(": ", f);
-	pw_view_event_argv(f, o, ex);
-	if (ex->result == PW_RESULT_UNFINISHED) {
-		fputs(" unfinished: the task died in the call", f);
-	} else {
-		fputs(" failed: ", f);
-		pw_view_errno(f, (int)-ex->result);
-	}
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/*
- * The lines the timeline writes under the exec, indented under "started
- * from:"; NULL when there is nothing to show.  Rendered at the event: the
- * event's frames are gone by the time the list is printed.
- */
-static char *
-render_stack(const struct pw_stack *st)
-{
-	char *text = NULL;
-	size_t len = 0, i;
-	FILE *f;
-
-	if (!st->requested || (!st->nframes && !st->note))
-		return NULL;
-	if (!(f = open_memstream(&text, &len)))
-		return NULL;
-	for (i = 0; i < st->nframes; i++) {
-		fputs("      at ", f);
-		pw_view_frame(f, &st->frames[i], false);
-		putc('\n', f);
-	}
-	if (st->note) {
-		fputs("      at ", f);
-		pw_view_stack_note(f, st, false);
-		putc('\n', f);
-	}
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-static void
-note_exec(struct failed_sink *fs, const struct pw_event *ev)
-{
-	const struct pw_exec *ex = &ev->u.exec;
-	struct pw_proc *p = pw_proctab_get(&fs->tab, ev->pid);
-	struct proc_extra *x = p ? extra_of(fs, p) : NULL;
-
-	if (!x)
-		return;
-	if (ex->cwd.data) {
-		free(x->cwd);
-		x->cwd = strndup(ex->cwd.data, ex->cwd.len);
-		x->cwd_len = x->cwd ? ex->cwd.len : 0;
-	}
-	free(x->last_exec);
-	x->last_exec = ex->result < 0 ? render_exec_outcome(&fs->o, ex) : NULL;
-	x->exec_failed = pw_result_failed(ex->result);
-	free(x->stack);
-	x->stack = render_stack(&ex->stack);
-}
-
-/* An attached process's working directory, until an exec tells a newer one. */
-static void
-note_attach(struct failed_sink *fs, const struct pw_event *ev)
-{
-	const struct pw_bytes *cwd = &ev->u.attach.cwd;
-	struct pw_proc *p = pw_proctab_get(&fs->tab, ev->pid);
-	struct proc_extra *x = p && cwd->data ? extra_of(fs, p) : NULL;
-
-	if (!x || x->cwd)
-		return;
-	x->cwd = strndup(cwd->data, cwd->len);
-	x->cwd_len = x->cwd ? cwd->len : 0;
-}
-
-static int
-failed_event(struct pw_sink *sink, const struct pw_event *ev)
-{
-	struct failed_sink *fs = (struct failed_sink *)sink;
-
-	if (ev->kind != PW_EV_END)
-		(void)pw_proctab_of_event(&fs->tab, ev);
-	(void)pw_proctab_event(&fs->tab, ev);
-	if (ev->kind == PW_EV_EXEC)
-		note_exec(fs, ev);
-	else if (ev->kind == PW_EV_ATTACH)
-		note_attach(fs, ev);
-	return 0;
-}
-
-/* The extras of p, or NULL: only for the record they were made for. */
-static struct proc_extra *
-extra_get(const struct failed_sink *fs, const struct pw_proc *p)
-{
-	struct proc_extra *x = pw_pidmap_get(&fs->extra, p->pid);
-
-	return x && x->p == p ? x : NULL;
+	return p->attempt && pw_result_failed(p->attempt->result);
 }
 
 static bool
-is_failure(const struct failed_sink *fs, const struct pw_proc *p)
+is_failure(const struct pw_proc *p)
 {
-	const struct proc_extra *x = extra_get(fs, p);
-
-	if (x && x->exec_failed)
+	if (exec_failed(p))
 		return true;
 	if (!p->exited)
 		return false;
@@ -219,17 +64,13 @@ cmp_failure(const void *a, const void *b)
  * that did not exec, the one it was found running), or "PID (name)".
  */
 static void
-put_proc(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
+put_proc(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
 {
-	const struct pw_argv *image = pw_view_attach_image(p);
+	const struct pw_image *im = pw_proc_image(p);
 
 	fprintf(out, "%d ", (int)p->pid);
-	if (p->nexecs) {
-		pw_view_model_argv(out, &fs->o, &p->execs[p->nexecs - 1]);
-		return;
-	}
-	if (image) {
-		pw_view_model_argv(out, &fs->o, image);
+	if (im && pw_view_image_shown(im)) {
+		pw_view_model_argv(out, &fv->o, &im->argv);
 		return;
 	}
 	putc('(', out);
@@ -237,16 +78,20 @@ put_proc(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
 	putc(')', out);
 }
 
-/* The working directory of p's latest exec, or the nearest ancestor's. */
-static const struct proc_extra *
-cwd_of(const struct failed_sink *fs, const struct pw_proc *p)
+/*
+ * The working directory of p's latest exec, attempts included, or of the
+ * nearest ancestor's.
+ */
+static const char *
+cwd_of(const struct pw_proc *p)
 {
-	const struct proc_extra *x;
+	const struct pw_image *im;
 
 	for (; p; p = p->up) {
-		x = extra_get(fs, p);
-		if (x && x->cwd)
-			return x;
+		if (p->attempt && p->attempt->cwd)
+			return p->attempt->cwd;
+		if ((im = pw_proc_image(p)) && im->cwd)
+			return im->cwd;
 	}
 	return NULL;
 }
@@ -269,51 +114,93 @@ put_attached(FILE *out, const struct pw_proc *p)
 	putc(')', out);
 }
 
+/* "    exec:  PATH: ARGV... failed: ENOENT" (or unfinished) for its last exec. */
 static void
-put_failure(FILE *out, const struct failed_sink *fs, const struct pw_proc *p)
+put_attempt(FILE *out, const struct failed_view *fv, const struct pw_attempt *a)
 {
-	const struct proc_extra *x = extra_get(fs, p);
-	const struct proc_extra *cwd = cwd_of(fs, p);
+	fputs("    exec:  ", out);
+	if (a->path)
+		pw_shquote(out, a->path, strlen(a->path));
+	else
+		fputs("(unreadable path)", out);
+	fputs(": ", out);
+	pw_view_model_argv(out, &fv->o, &a->argv);
+	if (a->result == PW_RESULT_UNFINISHED) {
+		fputs(" unfinished: the task died in the call", out);
+	} else {
+		fputs(" failed: ", out);
+		pw_view_errno(out, (int)-a->result);
+	}
+	putc('\n', out);
+}
+
+/* With -k, the stack of its last exec, as the timeline writes it. */
+static void
+put_started_from(FILE *out, const struct pw_proc *p)
+{
+	const struct pw_image *im = pw_proc_image(p);
+	const struct pw_stack *st = p->attempt ? p->attempt->stack
+					       : im ? im->stack : NULL;
+	size_t i;
+
+	if (!st || !st->requested || (!st->nframes && !st->note))
+		return;
+	fputs("    started from:\n", out);
+	for (i = 0; i < st->nframes; i++) {
+		fputs("      at ", out);
+		pw_view_frame(out, &st->frames[i], false);
+		putc('\n', out);
+	}
+	if (st->note) {
+		fputs("      at ", out);
+		pw_view_stack_note(out, st, false);
+		putc('\n', out);
+	}
+}
+
+static void
+put_failure(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
+{
+	const char *cwd = cwd_of(p);
 	const struct pw_proc *up;
 
-	put_proc(out, fs, p);
+	put_proc(out, fv, p);
 	fputs("  ", out);
 	if (p->exited)
-		pw_view_status(out, &fs->o, &p->status);
+		pw_view_status(out, &fv->o, &p->status);
 	else
 		fputs(p->detached ? "still running when procwatch detached" : "still running", out);
-	pw_view_reset(out, &fs->o);
+	pw_view_reset(out, &fv->o);
 	put_attached(out, p);
 	putc('\n', out);
-	if (x && x->last_exec)
-		fprintf(out, "    exec:  %s\n", x->last_exec);
+	if (p->attempt)
+		put_attempt(out, fv, p->attempt);
 	if (cwd) {
 		fputs("    cwd:   ", out);
-		pw_shquote(out, cwd->cwd, cwd->cwd_len);
+		pw_shquote(out, cwd, strlen(cwd));
 		putc('\n', out);
 	}
 	if (p->up) {
 		fputs("    from:  ", out);
 		for (up = p->up; up; up = up->up) {
-			put_proc(out, fs, up);
+			put_proc(out, fv, up);
 			if (up->up)
 				fputs(" ← ", out);
 		}
 		putc('\n', out);
 	}
-	if (x && x->stack)
-		fprintf(out, "    started from:\n%s", x->stack);
+	put_started_from(out, p);
 }
 
 static void
-print_failures(FILE *out, struct failed_sink *fs)
+print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 {
 	struct pw_proc *p, **list;
 	size_t n = 0, i;
 
-	for (p = fs->tab.all; p; p = p->next_all)
-		n += is_failure(fs, p);
-	*fs->found = n > 0;
+	for (p = m->all; p; p = p->next_all)
+		n += is_failure(p);
+	*fv->found = n > 0;
 	if (n == 0) {
 		fputs("no failures\n", out);
 		return;
@@ -324,64 +211,59 @@ print_failures(FILE *out, struct failed_sink *fs)
 		return;
 	}
 	n = 0;
-	for (p = fs->tab.all; p; p = p->next_all)
-		if (is_failure(fs, p))
+	for (p = m->all; p; p = p->next_all)
+		if (is_failure(p))
 			list[n++] = p;
 	qsort(list, n, sizeof(*list), cmp_failure);
 	for (i = 0; i < n; i++)
-		put_failure(out, fs, list[i]);
+		put_failure(out, fv, list[i]);
 	fprintf(out, "%zu failed process%s\n", n, n == 1 ? "" : "es");
 	free(list);
 }
 
+/* A failure is shown whole, with its stack: it is what gets pasted. */
 static void
-free_extra(pid_t pid, void *value, void *data)
+failed_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
-	struct proc_extra *x = value;
+	(void)o;
+	mo->argv_keep = 0;
+	mo->stacks = true;
+}
 
-	(void)pid;
-	(void)data;
-	free(x->cwd);
-	free(x->last_exec);
-	free(x->stack);
-	free(x);
+static void *
+failed_create(FILE *out, const struct pw_view_opts *o, void *found)
+{
+	struct failed_view *fv = calloc(1, sizeof(*fv));
+
+	if (!fv)
+		return NULL;
+	fv->out = out;
+	fv->o = *o;
+	fv->o.argv_max = 0;
+	fv->found = found;
+	*fv->found = false;
+	return fv;
 }
 
 static int
-failed_close(struct pw_sink *sink)
+failed_end(void *view, const struct pw_model *m)
 {
-	struct failed_sink *fs = (struct failed_sink *)sink;
-	int err;
+	struct failed_view *fv = view;
 
-	print_failures(sink->out, fs);
-	err = pw_view_flush(sink->out);
-	pw_pidmap_each(&fs->extra, free_extra, NULL);
-	pw_pidmap_destroy(&fs->extra);
-	pw_proctab_destroy(&fs->tab);
-	free(fs);
-	return err;
+	print_failures(fv->out, fv, m);
+	return pw_view_flush(fv->out);
 }
 
-static const struct pw_sink_ops failed_ops = {
-	.name = "failed",
-	.event = failed_event,
-	.close = failed_close,
+const struct pw_view pw_view_failed = {
+	.needs = failed_needs,
+	.create = failed_create,
+	.end = failed_end,
+	.end_at_close = true,
+	.destroy = free,
 };
 
 struct pw_sink *
 pw_sink_failed_new(FILE *out, const struct pw_view_opts *opts, bool *found)
 {
-	struct failed_sink *fs = calloc(1, sizeof(*fs));
-
-	if (!fs)
-		return NULL;
-	fs->base.ops = &failed_ops;
-	fs->base.out = out;
-	fs->o = *opts;
-	fs->o.argv_max = 0;	/* a failure is shown whole: it is what gets pasted */
-	fs->found = found;
-	*found = false;
-	pw_proctab_init(&fs->tab);
-	pw_pidmap_init(&fs->extra);
-	return &fs->base;
+	return pw_model_sink_new(out, opts, &pw_view_failed, found);
 }

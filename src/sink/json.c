@@ -18,12 +18,9 @@
 #include <string.h>
 
 #include "procwatch/json_writer.h"
+#include "procwatch/linux_compat.h"
 #include "procwatch/sink.h"
 #include "procwatch/xlat.h"
-#include "sink_common.h"
-
-/* linux/sched.h has it only since 5.7; the value is uapi and fixed. */
-#define PW_CLONE_INTO_CGROUP (1ULL << 33)
 
 struct json_sink {
 	struct pw_sink base;	/* first: the ops get a struct pw_sink * */
@@ -88,7 +85,7 @@ put_key_errno(struct pw_json *w, const char *key, int err)
 {
 	char buf[24];
 
-	put_key_string(w, key, pw_sink_errno_str(err, buf, sizeof(buf)));
+	put_key_string(w, key, pw_errno_format(err, buf, sizeof(buf)));
 }
 
 /*
@@ -127,7 +124,7 @@ put_flag(void *data, const char *name, uint64_t bits)
 static void
 put_status(struct pw_json *w, const struct pw_status *st)
 {
-	const char *kind = pw_sink_status_kind_name(st->kind);
+	const char *kind = pw_status_kind_name(st->kind);
 
 	if (!kind) {
 		pw_json_null(w);
@@ -243,7 +240,7 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 		pw_json_key(w, "set_tid_size");
 		put_u64_bits(w, sp->set_tid_size);
 	}
-	if (sp->flags & PW_CLONE_INTO_CGROUP) {
+	if (sp->flags & CLONE_INTO_CGROUP) {
 		pw_json_key(w, "cgroup");
 		put_u64_bits(w, sp->cgroup);
 	}

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 #include "view.h"
 
 #define SHAPE_TOP 5
@@ -33,7 +33,7 @@ cmp_slow(const void *a, const void *b)
 }
 
 static void
-put_slowest(FILE *out, const struct pw_proctab *tab, size_t n)
+put_slowest(FILE *out, const struct pw_model *m, size_t n)
 {
 	const struct pw_proc **list = calloc(n, sizeof(*list));
 	const struct pw_proc *p;
@@ -41,7 +41,7 @@ put_slowest(FILE *out, const struct pw_proctab *tab, size_t n)
 
 	if (!list)
 		return;
-	for (p = tab->all; p; p = p->next_all)
+	for (p = m->all; p; p = p->next_all)
 		if (p->exited)
 			list[k++] = p;
 	qsort(list, k, sizeof(*list), cmp_slow);
@@ -83,19 +83,20 @@ cmp_count(const void *a, const void *b)
 
 /* The names of every successful exec, sorted, counted by runs of equals. */
 static void
-put_most_run(FILE *out, const struct pw_proctab *tab, size_t nexecs)
+put_most_run(FILE *out, const struct pw_model *m, size_t nexecs)
 {
 	const char **names = calloc(nexecs, sizeof(*names));
 	struct run_count *counts = calloc(nexecs, sizeof(*counts));
+	const struct pw_image *im;
 	const struct pw_proc *p;
-	size_t k = 0, nc = 0, i, e;
+	size_t k = 0, nc = 0, i;
 
 	if (!names || !counts)
 		goto out;
-	for (p = tab->all; p; p = p->next_all)
-		for (e = 0; e < p->nexecs && k < nexecs; e++)
-			if (p->execs[e].n > 0 && p->execs[e].v[0])
-				names[k++] = pw_basename(p->execs[e].v[0]);
+	for (p = m->all; p; p = p->next_all)
+		for (im = p->images; im && k < nexecs; im = im->next)
+			if (!im->attached && im->argv.n > 0 && im->argv.v[0])
+				names[k++] = pw_basename(im->argv.v[0]);
 	qsort(names, k, sizeof(*names), cmp_name);
 	for (i = 0; i < k; i++) {
 		if (nc == 0 || strcmp(counts[nc - 1].name, names[i]) != 0)
@@ -116,17 +117,17 @@ out:
 }
 
 void
-pw_view_summary_shape(FILE *out, const struct pw_proctab *tab)
+pw_view_summary_shape(FILE *out, const struct pw_model *m)
 {
 	const struct pw_proc *p;
 	size_t ended = 0, nexecs = 0;
 
-	for (p = tab->all; p; p = p->next_all) {
+	for (p = m->all; p; p = p->next_all) {
 		ended += p->exited;
-		nexecs += p->nexecs;
+		nexecs += p->execs;
 	}
 	if (ended)
-		put_slowest(out, tab, ended);
+		put_slowest(out, m, ended);
 	if (nexecs)
-		put_most_run(out, tab, nexecs);
+		put_most_run(out, m, nexecs);
 }

@@ -11,8 +11,9 @@
  * A process procwatch attached to (-p) gets a line of its own, "attached",
  * with the command line it was found running with.
  *
- * It keeps the process model (src/model/proctab.c) to know each process's
- * depth, name, start and exit, and prints the tree when the trace ends.  A
+ * It reads the process model (include/procwatch/model.h) for each
+ * process's depth, name, start and exit and the warnings an event gave
+ * rise to, and prints the tree when the trace ends.  A
  * PATH search (execvp trying one argv in directory after directory) is held
  * back per task and folded into one line when that task does anything else.
  * With -k, a spawn's or exec's line is followed by the caller's stack, one
@@ -29,38 +30,39 @@
 
 #include "procwatch/explain.h"
 #include "procwatch/pidmap.h"
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "procwatch/sink.h"
 #include "procwatch/xlat.h"
-#include "exec_notes.h"
-#include "sink_common.h"
 #include "view.h"
 
-/* Failed execs of one argv by one task, not yet shown. */
+/*
+ * Failed execs of one argv by one task, not yet shown: the one copy of an
+ * event a view keeps, since the line that shows it waits for the search's
+ * outcome.
+ */
 struct fold {
 	struct pw_event first;	/* a deep copy of the first failed attempt */
+	const char *name;	/* the process's name then (interned: it lives on) */
+	bool cwd_moved;		/* its "(in DIR)" note */
 	unsigned tries;
 	int last_err;
 };
 
 struct timeline {
-	struct pw_sink base;
+	FILE *out;
 	struct pw_view_opts opts;
-	struct pw_proctab tab;
+	const struct pw_model *m;	/* the model of the events so far */
 	struct pw_pidmap folds;		/* tid -> struct fold */
-	struct pw_view_warnings warnings;
-	struct pw_exec_notes exec_notes;	/* directories of past execs */
 	const struct pw_event *note_ev;	/* the event notes are being written under */
 	struct timeval t0;		/* wall clock at trace time 0 */
 	bool have_t0;
-	bool ended;
 };
 
 static void
 put_time(struct timeline *tl, uint64_t t_us)
 {
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 	struct timeval tv, add;
 	struct tm tm;
 
@@ -89,7 +91,7 @@ put_time(struct timeline *tl, uint64_t t_us)
 static void
 put_guides(struct timeline *tl, unsigned depth, const char *last)
 {
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 	unsigned d;
 
 	if (!depth && !last)
@@ -109,17 +111,19 @@ put_guides(struct timeline *tl, unsigned depth, const char *last)
 static unsigned
 depth_of(const struct timeline *tl, pid_t pid)
 {
-	const struct pw_proc *p = pw_proctab_get(&tl->tab, pid);
+	const struct pw_proc *p = pw_model_get(tl->m, pid);
 
 	return p ? p->depth : 0;
 }
 
-/* Time, tree guides, [pid] or [pid/tid], and the process's current name. */
+/*
+ * Time, tree guides, [pid] or [pid/tid], and the process's name as it was
+ * when the event happened (an exec renames it: its line says what ran it).
+ */
 static void
-put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
+put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char *name)
 {
-	FILE *out = tl->base.out;
-	const struct pw_proc *p = pw_proctab_get(&tl->tab, ev->pid);
+	FILE *out = tl->out;
 
 	put_time(tl, ev->time_us);
 	put_guides(tl, depth_of(tl, ev->pid), spawn ? "├─ " : NULL);
@@ -127,8 +131,8 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn)
 		fprintf(out, "[%d/%d] ", (int)ev->pid, (int)ev->tid);
 	else
 		fprintf(out, "[%d] ", (int)ev->pid);
-	if (p && p->name[0]) {
-		pw_view_name(out, p->name);
+	if (name && name[0]) {
+		pw_view_name(out, name);
 		putc(' ', out);
 	}
 }
@@ -146,7 +150,7 @@ note_begin(struct timeline *tl, enum pw_color c, const char *mark)
 		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
 	};
 	const struct pw_event *ev = tl->note_ev;
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 
 	fprintf(out, "%*s", time_width[tl->opts.time], "");
 	put_guides(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
@@ -158,15 +162,15 @@ note_begin(struct timeline *tl, enum pw_color c, const char *mark)
 static void
 note_end(struct timeline *tl)
 {
-	pw_view_reset(tl->base.out, &tl->opts);
-	putc('\n', tl->base.out);
+	pw_view_reset(tl->out, &tl->opts);
+	putc('\n', tl->out);
 }
 
 static void
 put_note(struct timeline *tl, enum pw_color c, const char *mark, const char *text)
 {
 	note_begin(tl, c, mark);
-	fputs(text, tl->base.out);
+	fputs(text, tl->out);
 	note_end(tl);
 }
 
@@ -184,12 +188,12 @@ put_stack(struct timeline *tl, const struct pw_stack *st)
 		return;
 	for (i = 0; i < st->nframes; i++) {
 		note_begin(tl, PW_COLOR_DIM, "at");
-		pw_view_frame(tl->base.out, &st->frames[i], false);
+		pw_view_frame(tl->out, &st->frames[i], false);
 		note_end(tl);
 	}
 	if (st->note) {
 		note_begin(tl, PW_COLOR_DIM, "at");
-		pw_view_stack_note(tl->base.out, st, false);
+		pw_view_stack_note(tl->out, st, false);
 		note_end(tl);
 	}
 }
@@ -217,19 +221,19 @@ put_warning(void *data, const struct pw_warning *w)
 static void
 put_unfinished(struct timeline *tl)
 {
-	pw_view_color(tl->base.out, &tl->opts, PW_COLOR_FAIL);
-	fputs("unfinished: the task died in the call", tl->base.out);
-	pw_view_reset(tl->base.out, &tl->opts);
+	pw_view_color(tl->out, &tl->opts, PW_COLOR_FAIL);
+	fputs("unfinished: the task died in the call", tl->out);
+	pw_view_reset(tl->out, &tl->opts);
 }
 
 static void
-put_spawn(struct timeline *tl, const struct pw_event *ev)
+put_spawn(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	const struct pw_spawn *sp = &ev->u.spawn;
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 	const char *kind = pw_spawn_kind_name(sp->kind);
 
-	put_head(tl, ev, true);
+	put_head(tl, ev, true, name);
 	if (sp->result == PW_RESULT_UNFINISHED) {
 		fprintf(out, "%s ", kind ? kind : "spawn");
 		put_unfinished(tl);
@@ -291,19 +295,26 @@ put_exec_path(FILE *out, const struct pw_exec *ex)
 	putc(')', out);
 }
 
+/* What the model noted of an exec: where it ran, whether it was a script. */
+struct exec_notes {
+	const char *name;	/* the process's before it */
+	bool cwd_moved;
+	bool script;
+};
+
 /* "(in /dir)" when the directory moved, "(script, run by /bin/dash)". */
 static void
-put_exec_notes(struct timeline *tl, const struct pw_event *ev)
+put_exec_notes(struct timeline *tl, const struct pw_event *ev, const struct exec_notes *n)
 {
 	const struct pw_exec *ex = &ev->u.exec;
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 
-	if (pw_exec_notes_cwd_moved(&tl->exec_notes, &tl->tab, ev)) {
+	if (n->cwd_moved) {
 		fputs("  (in ", out);
 		pw_shquote(out, ex->cwd.data, ex->cwd.len);
 		putc(')', out);
 	}
-	if (pw_exec_is_script(ex)) {
+	if (n->script) {
 		fputs("  (script, run by ", out);
 		pw_shquote(out, ex->exe.data, ex->exe.len);
 		putc(')', out);
@@ -312,16 +323,17 @@ put_exec_notes(struct timeline *tl, const struct pw_event *ev)
 
 /* One exec line; tries > 1 folds a PATH search ending in ev's outcome. */
 static void
-put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fold_err)
+put_exec(struct timeline *tl, const struct pw_event *ev, const struct exec_notes *n,
+	 unsigned tries, int fold_err)
 {
 	const struct pw_exec *ex = &ev->u.exec;
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 
-	put_head(tl, ev, false);
+	put_head(tl, ev, false, n->name);
 	fputs(ex->call == PW_CALL_EXECVEAT ? "execveat " : "exec ", out);
 	pw_view_event_argv(out, &tl->opts, ex);
 	put_exec_path(out, ex);
-	put_exec_notes(tl, ev);
+	put_exec_notes(tl, ev, n);
 	if (ex->result == PW_RESULT_UNFINISHED) {
 		fputs("  ", out);
 		put_unfinished(tl);
@@ -345,12 +357,12 @@ put_exec(struct timeline *tl, const struct pw_event *ev, unsigned tries, int fol
 
 /* An execveat with AT_EXECVE_CHECK: the answer, not a new program. */
 static void
-put_exec_check(struct timeline *tl, const struct pw_event *ev)
+put_exec_check(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	const struct pw_exec *ex = &ev->u.exec;
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 
-	put_head(tl, ev, false);
+	put_head(tl, ev, false, name);
 	fputs("exec check ", out);
 	pw_view_event_argv(out, &tl->opts, ex);
 	put_exec_path(out, ex);
@@ -371,14 +383,17 @@ put_exec_check(struct timeline *tl, const struct pw_event *ev)
  * Its exe is named only when there is no command line to name it.
  */
 static void
-put_attach(struct timeline *tl, const struct pw_event *ev)
+put_attach(struct timeline *tl, const struct pw_event *ev, const struct pw_proc *p)
 {
 	const struct pw_attach *at = &ev->u.attach;
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 
-	put_head(tl, ev, false);
+	put_head(tl, ev, false, p ? p->name : NULL);
 	fputs("attached  ", out);
-	pw_view_attach_argv(out, &tl->opts, at);
+	if (p && p->images)
+		pw_view_model_argv(out, &tl->opts, &p->images->argv);
+	else
+		fputs("(empty argv)", out);
 	if (at->argc == 0 && at->exe.data) {
 		fputs("  (exe ", out);
 		pw_shquote(out, at->exe.data, at->exe.len);
@@ -442,7 +457,7 @@ fail:
 static void
 end_line(struct timeline *tl)
 {
-	putc('\n', tl->base.out);
+	putc('\n', tl->out);
 }
 
 /* Shows a held-back run of failed execs (one or many) and forgets it. */
@@ -452,10 +467,13 @@ fold_flush(struct timeline *tl, pid_t tid)
 	struct fold *f = pw_pidmap_remove(&tl->folds, tid);
 	const struct pw_event *note_ev;
 
+	struct exec_notes n;
+
 	if (!f)
 		return;
+	n = (struct exec_notes){ .name = f->name, .cwd_moved = f->cwd_moved };
 	f->first.u.exec.result = -f->last_err;
-	put_exec(tl, &f->first, f->tries, f->last_err);
+	put_exec(tl, &f->first, &n, f->tries, f->last_err);
 	end_line(tl);
 	note_ev = tl->note_ev;
 	tl->note_ev = &f->first;
@@ -479,7 +497,7 @@ enum fold_result {
 
 /* Holds back failed execs of one argv; prints the success that ends them. */
 static enum fold_result
-fold_event(struct timeline *tl, const struct pw_event *ev)
+fold_event(struct timeline *tl, const struct pw_event *ev, const struct exec_notes *n)
 {
 	pid_t tid = ev->tid;
 	struct fold *f;
@@ -507,7 +525,7 @@ fold_event(struct timeline *tl, const struct pw_event *ev)
 				pw_stack_clear(&f->first.u.exec.stack);
 			return FOLD_HELD;
 		}
-		put_exec(tl, ev, f->tries + 1, f->last_err);
+		put_exec(tl, ev, n, f->tries + 1, f->last_err);
 		end_line(tl);
 		pw_pidmap_remove(&tl->folds, tid);
 		exec_copy_free(&f->first.u.exec);
@@ -524,6 +542,8 @@ fold_event(struct timeline *tl, const struct pw_event *ev)
 		free(f);
 		return FOLD_NONE;	/* no memory to hold it back: show it now */
 	}
+	f->name = n->name;
+	f->cwd_moved = n->cwd_moved;
 	f->tries = 1;
 	f->last_err = (int)-ev->u.exec.result;
 	return FOLD_HELD;
@@ -592,13 +612,13 @@ put_wait_call(FILE *out, const struct pw_wait *wt)
 }
 
 static void
-put_wait(struct timeline *tl, const struct pw_event *ev)
+put_wait(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	const struct pw_wait *wt = &ev->u.wait;
-	const struct pw_proc *c = pw_wait_reaps(wt) ? pw_proctab_get(&tl->tab, (pid_t)wt->result) : NULL;
-	FILE *out = tl->base.out;
+	const struct pw_proc *c = pw_wait_reaps(wt) ? pw_model_get(tl->m, (pid_t)wt->result) : NULL;
+	FILE *out = tl->out;
 
-	put_head(tl, ev, false);
+	put_head(tl, ev, false, name);
 	put_wait_call(out, wt);
 	if (wt->result < 0) {
 		fputs(" failed: ", out);
@@ -637,43 +657,43 @@ thread_rec(const struct pw_proc *p, pid_t tid)
 }
 
 static void
-put_exit(struct timeline *tl, const struct pw_event *ev)
+put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	const struct pw_exit *ex = &ev->u.exit;
-	const struct pw_proc *p = pw_proctab_get(&tl->tab, ev->pid);
+	const struct pw_proc *p = pw_model_get(tl->m, ev->pid);
 	const struct pw_thread_rec *t = p && ex->thread ? thread_rec(p, ev->tid) : NULL;
 
-	put_head(tl, ev, false);
+	put_head(tl, ev, false, name);
 	if (ex->thread)
-		fputs("thread ", tl->base.out);
-	pw_view_status(tl->base.out, &tl->opts, &ex->status);
+		fputs("thread ", tl->out);
+	pw_view_status(tl->out, &tl->opts, &ex->status);
 	if (t) {
-		pw_view_thread_life(tl->base.out, t, ev->time_us);
+		pw_view_thread_life(tl->out, t, ev->time_us);
 	} else if (p && ev->time_us >= p->start_us) {
 		/*
-		 * The model takes the exit in after this line: it is "now".  A
-		 * thread whose spawn is not in the trace is timed from its
-		 * process's start here, not from before an attach.
+		 * The exit is "now", whatever the model made of an exit seen
+		 * twice.  A thread whose spawn is not in the trace is timed
+		 * from its process's start here, not from before an attach.
 		 */
-		fputs(" after ", tl->base.out);
-		pw_view_dur(tl->base.out, ex->thread ? ev->time_us - p->start_us
+		fputs(" after ", tl->out);
+		pw_view_dur(tl->out, ex->thread ? ev->time_us - p->start_us
 						     : pw_proc_lifetime(p, ev->time_us));
 	}
 }
 
 static void
-put_signal_ev(struct timeline *tl, const struct pw_event *ev)
+put_signal_ev(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	char buf[32];
 
-	put_head(tl, ev, false);
-	pw_view_color(tl->base.out, &tl->opts, PW_COLOR_SIGNAL);
-	fprintf(tl->base.out, "signal %s",
+	put_head(tl, ev, false, name);
+	pw_view_color(tl->out, &tl->opts, PW_COLOR_SIGNAL);
+	fprintf(tl->out, "signal %s",
 		pw_signal_format(ev->u.signal.signal, buf, sizeof(buf)));
-	pw_view_reset(tl->base.out, &tl->opts);
+	pw_view_reset(tl->out, &tl->opts);
 	if (ev->u.signal.sender || ev->u.signal.sender_ns) {
-		fputs(" from ", tl->base.out);
-		pw_view_pid_ns(tl->base.out, ev->u.signal.sender, ev->u.signal.sender_ns);
+		fputs(" from ", tl->out);
+		pw_view_pid_ns(tl->out, ev->u.signal.sender, ev->u.signal.sender_ns);
 	}
 }
 
@@ -685,23 +705,23 @@ put_signal_ev(struct timeline *tl, const struct pw_event *ev)
 static void
 put_attach_end(struct timeline *tl, const struct pw_event *ev)
 {
-	unsigned long n = tl->tab.counts.detached;
+	unsigned long n = tl->m->counts.detached;
 
 	if (ev->u.end.detached)
-		fprintf(tl->base.out, "detached from %lu process%s still running", n,
+		fprintf(tl->out, "detached from %lu process%s still running", n,
 			n == 1 ? "" : "es");
 	else
-		fputs("every attached process ended", tl->base.out);
+		fputs("every attached process ended", tl->out);
 }
 
 static void
 put_end(struct timeline *tl, const struct pw_event *ev)
 {
-	FILE *out = tl->base.out;
+	FILE *out = tl->out;
 
 	put_time(tl, ev->time_us);
 	fputs("end: ", out);
-	if (tl->tab.attach)
+	if (tl->m->attach)
 		put_attach_end(tl, ev);
 	else if (ev->u.end.status.kind == PW_STATUS_NONE)
 		fputs("status unknown", out);
@@ -710,34 +730,36 @@ put_end(struct timeline *tl, const struct pw_event *ev)
 	if (ev->u.end.lost)
 		fprintf(out, " (%lu events lost)", ev->u.end.lost);
 	fputs("\n\n", out);
-	pw_view_print_end(out, &tl->opts, &tl->tab, &tl->warnings);
 }
 
 /* The start line would repeat the root's exec: it is not shown. */
 static bool
-put_event(struct timeline *tl, const struct pw_event *ev)
+put_event(struct timeline *tl, const struct pw_event *ev,
+	  const struct pw_model_notes *notes, const struct exec_notes *xn)
 {
+	const char *name = notes->name_before;
+
 	switch (ev->kind) {
 	case PW_EV_SPAWN:
-		put_spawn(tl, ev);
+		put_spawn(tl, ev, name);
 		return true;
 	case PW_EV_EXEC:
-		put_exec(tl, ev, 1, 0);
+		put_exec(tl, ev, xn, 1, 0);
 		return true;
 	case PW_EV_EXEC_CHECK:
-		put_exec_check(tl, ev);
+		put_exec_check(tl, ev, name);
 		return true;
 	case PW_EV_WAIT:
-		put_wait(tl, ev);
+		put_wait(tl, ev, name);
 		return true;
 	case PW_EV_EXIT:
-		put_exit(tl, ev);
+		put_exit(tl, ev, name);
 		return true;
 	case PW_EV_SIGNAL:
-		put_signal_ev(tl, ev);
+		put_signal_ev(tl, ev, name);
 		return true;
 	case PW_EV_ATTACH:
-		put_attach(tl, ev);
+		put_attach(tl, ev, notes->proc);
 		return true;
 	case PW_EV_START:
 	case PW_EV_END:
@@ -824,40 +846,56 @@ set_t0(struct timeline *tl, const struct pw_event *ev)
 }
 
 static int
-timeline_event(struct pw_sink *sink, const struct pw_event *ev)
+timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
+	       const struct pw_model_notes *notes)
 {
-	struct timeline *tl = (struct timeline *)sink;
+	struct timeline *tl = view;
+	struct exec_notes xn = { notes->name_before, notes->cwd_moved, notes->script };
 	enum fold_result fold;
 	bool shown;
+	size_t i;
 
+	tl->m = m;
 	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE)
 		set_t0(tl, ev);
 	if (ev->kind == PW_EV_END)
 		fold_flush_all(tl);
-	if (ev->kind != PW_EV_END)
-		(void)pw_proctab_of_event(&tl->tab, ev);
-	fold = fold_event(tl, ev);
+	fold = fold_event(tl, ev, &xn);
 	shown = fold == FOLD_SHOWN;
-	if (fold == FOLD_NONE && put_event(tl, ev)) {
+	if (fold == FOLD_NONE && put_event(tl, ev, notes, &xn)) {
 		end_line(tl);
 		shown = true;
 	}
-	/* Out of memory leaves the model incomplete; the tree says so. */
-	(void)pw_proctab_event(&tl->tab, ev);
-	pw_exec_notes_event(&tl->exec_notes, &tl->tab, ev);
-	/* Notes read the model as it is after the event. */
 	tl->note_ev = ev;
 	if (shown)
 		put_event_stack(tl, ev);
 	if (shown && tl->opts.explain)
 		put_explain(tl, ev);
-	pw_view_warnings_check(&tl->opts, &tl->tab, ev, &tl->warnings, put_warning, tl);
-	if (ev->kind == PW_EV_END && !tl->ended) {
-		tl->ended = true;
+	for (i = 0; i < notes->nwarnings; i++)
+		put_warning(tl, &notes->warnings[i]);
+	if (ev->kind == PW_EV_END)
 		put_end(tl, ev);
-	}
 	/* Read live: the line must be visible before the tracee runs on. */
-	return pw_view_flush(sink->out);
+	return pw_view_flush(tl->out);
+}
+
+/*
+ * The tree, and the summary if asked for, under the end line; a trace
+ * without an end event (procwatch failed, or a replayed trace of a killed
+ * job) gets them too, after a blank line, when it had any process.
+ */
+static int
+timeline_end(void *view, const struct pw_model *m)
+{
+	struct timeline *tl = view;
+
+	tl->m = m;
+	fold_flush_all(tl);
+	if (!m->ended && m->root)
+		putc('\n', tl->out);
+	if (m->ended || m->root)
+		pw_view_print_end(tl->out, &tl->opts, m);
+	return pw_view_flush(tl->out);
 }
 
 static void
@@ -871,49 +909,41 @@ free_fold(pid_t key, void *value, void *data)
 	free(f);
 }
 
-static int
-timeline_close(struct pw_sink *sink)
+static void
+timeline_destroy(void *view)
 {
-	struct timeline *tl = (struct timeline *)sink;
-	int err;
+	struct timeline *tl = view;
 
-	fold_flush_all(tl);
-	/*
-	 * A trace without an end event (procwatch failed, or a replayed trace
-	 * of a killed job) still gets its tree, and the summary if asked for.
-	 */
-	if (!tl->ended && tl->tab.root) {
-		putc('\n', sink->out);
-		pw_view_print_end(sink->out, &tl->opts, &tl->tab, &tl->warnings);
-	}
-	err = pw_view_flush(sink->out);
 	pw_pidmap_each(&tl->folds, free_fold, NULL);
 	pw_pidmap_destroy(&tl->folds);
-	pw_proctab_destroy(&tl->tab);
-	pw_exec_notes_destroy(&tl->exec_notes);
-	pw_view_warnings_destroy(&tl->warnings);
 	free(tl);
-	return err;
 }
 
-static const struct pw_sink_ops timeline_ops = {
-	.name = "timeline",
-	.event = timeline_event,
-	.close = timeline_close,
-};
+/* The tree at the end prints argv elided as the lines do: no more is kept. */
+static void
+timeline_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
+{
+	mo->argv_keep = o->argv_max;
+}
 
-struct pw_sink *
-pw_sink_timeline_new(FILE *out, const struct pw_view_opts *opts)
+static void *
+timeline_create(FILE *out, const struct pw_view_opts *o, void *data)
 {
 	struct timeline *tl = calloc(1, sizeof(*tl));
 
+	(void)data;
 	if (!tl)
 		return NULL;
-	tl->base.ops = &timeline_ops;
-	tl->base.out = out;
-	tl->opts = *opts;
-	pw_proctab_init(&tl->tab);
+	tl->out = out;
+	tl->opts = *o;
 	pw_pidmap_init(&tl->folds);
-	pw_exec_notes_init(&tl->exec_notes);
-	return &tl->base;
+	return tl;
 }
+
+const struct pw_view pw_view_timeline = {
+	.needs = timeline_needs,
+	.create = timeline_create,
+	.event = timeline_event,
+	.end = timeline_end,
+	.destroy = timeline_destroy,
+};

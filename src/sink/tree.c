@@ -11,7 +11,7 @@
  */
 #include <stdlib.h>
 
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 #include "procwatch/sink.h"
 #include "view.h"
 
@@ -65,25 +65,25 @@ put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
 static void
 put_what_ran(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 {
-	const struct pw_argv *image = pw_view_attach_image(p);
-	size_t i;
+	const struct pw_image *im;
+	bool any = false;
 
-	if (p->nexecs == 0 && !image) {
-		putc('(', out);
-		if (p->name[0])
-			pw_view_name(out, p->name);
-		else
-			fputs("name unknown", out);
-		putc(')', out);
-		return;
-	}
-	if (image)
-		pw_view_model_argv(out, o, image);
-	for (i = 0; i < p->nexecs; i++) {
-		if (i || image)
+	for (im = p->images; im; im = im->next) {
+		if (!pw_view_image_shown(im))
+			continue;
+		if (any)
 			fputs(" → ", out);
-		pw_view_model_argv(out, o, &p->execs[i]);
+		pw_view_model_argv(out, o, &im->argv);
+		any = true;
 	}
+	if (any)
+		return;
+	putc('(', out);
+	if (p->name[0])
+		pw_view_name(out, p->name);
+	else
+		fputs("name unknown", out);
+	putc(')', out);
 }
 
 /* Orphaned, reaped by someone else, never reaped: what a reader must notice. */
@@ -131,7 +131,7 @@ put_warned(FILE *out, const struct pw_view_opts *o, unsigned kinds)
 }
 
 static void
-put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p, unsigned warned)
+put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 {
 	fprintf(out, "%d ", (int)p->pid);
 	put_what_ran(out, o, p);
@@ -151,7 +151,7 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p, unsig
 		fputs("still running", out);
 	}
 	put_marks(out, o, p);
-	put_warned(out, o, warned);
+	put_warned(out, o, p->warned);
 	putc('\n', out);
 }
 
@@ -195,17 +195,16 @@ put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 }
 
 void
-pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
-	      const struct pw_view_warnings *warnings)
+pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
 	struct guides g = { NULL, 0 };
-	const struct pw_proc *p = tab->root;
+	const struct pw_proc *p = m->root;
 
 	while (p) {
 		if (!guides_set(&g, p->depth, !p->next_sibling))
 			break;
 		put_prefix(out, o, &g, p->depth);
-		put_proc(out, o, p, pw_view_warnings_of(warnings, tab, p));
+		put_proc(out, o, p);
 		if (!put_threads(out, o, &g, p))
 			break;
 		if (p->first_child) {
@@ -218,22 +217,22 @@ pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *
 			p = p->next_sibling;
 	}
 	free(g.last);
-	if (tab->failed)
+	if (m->failed)
 		fputs("(out of memory: the tree is incomplete)\n", out);
 }
 
 /* "warnings: 1 fd-leak, 2 killed", or "warnings: none". */
 static void
-put_warning_counts(FILE *out, const struct pw_view_warnings *counts)
+put_warning_counts(FILE *out, const struct pw_model_counts *counts)
 {
 	bool any = false;
 	int k;
 
 	fputs("warnings:", out);
 	for (k = 0; k < PW_WARN_KINDS; k++) {
-		if (!counts->count[k])
+		if (!counts->warnings[k])
 			continue;
-		fprintf(out, "%s %lu %s", any ? "," : "", counts->count[k],
+		fprintf(out, "%s %lu %s", any ? "," : "", counts->warnings[k],
 			pw_warning_kind_name((enum pw_warning_kind)k));
 		any = true;
 	}
@@ -241,9 +240,9 @@ put_warning_counts(FILE *out, const struct pw_view_warnings *counts)
 }
 
 static void
-put_summary(FILE *out, const struct pw_proctab *tab)
+put_summary(FILE *out, const struct pw_model *m)
 {
-	const struct pw_proctab_counts *c = &tab->counts;
+	const struct pw_model_counts *c = &m->counts;
 
 	fprintf(out, "%lu process%s", c->processes, c->processes == 1 ? "" : "es");
 	if (c->attached)
@@ -260,78 +259,60 @@ put_summary(FILE *out, const struct pw_proctab *tab)
 }
 
 void
-pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
-		  const struct pw_view_warnings *counts)
+pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
-	pw_tree_print(out, o, tab, counts);
+	pw_tree_print(out, o, m);
 	if (!o->summary)
 		return;
-	put_summary(out, tab);
-	pw_view_summary_shape(out, tab);
+	put_summary(out, m);
+	pw_view_summary_shape(out, m);
 	if (o->warnings)
-		put_warning_counts(out, counts);
+		put_warning_counts(out, &m->counts);
 }
 
-/* --format=tree: the model is built as events come, printed at the end. */
-struct tree_sink {
-	struct pw_sink base;
+/* --format=tree: nothing as events come, the tree once the trace ends. */
+struct tree_view {
+	FILE *out;
 	struct pw_view_opts opts;
-	struct pw_proctab tab;
-	struct pw_view_warnings warnings;
-	bool printed;
 };
 
-static int
-tree_event(struct pw_sink *sink, const struct pw_event *ev)
+static void
+tree_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
-	struct tree_sink *ts = (struct tree_sink *)sink;
-
-	/* Out of memory leaves the model incomplete; the tree says so. */
-	(void)pw_proctab_event(&ts->tab, ev);
-	/* Not shown here, but counted: the summary's counts match the timeline's. */
-	pw_view_warnings_check(&ts->opts, &ts->tab, ev, &ts->warnings, NULL, NULL);
-	if (ev->kind != PW_EV_END || ts->printed)
-		return 0;
-	ts->printed = true;
-	pw_view_print_end(sink->out, &ts->opts, &ts->tab, &ts->warnings);
-	return pw_view_flush(sink->out);
+	mo->argv_keep = o->argv_max;
 }
 
-static int
-tree_close(struct pw_sink *sink)
+static void *
+tree_create(FILE *out, const struct pw_view_opts *o, void *data)
 {
-	struct tree_sink *ts = (struct tree_sink *)sink;
-	int err;
+	struct tree_view *tv = calloc(1, sizeof(*tv));
 
-	/*
-	 * A trace without an end event (procwatch failed, or a replayed trace
-	 * of a killed job) still gets its tree, and the summary if asked for.
-	 */
-	if (!ts->printed && ts->tab.root)
-		pw_view_print_end(sink->out, &ts->opts, &ts->tab, &ts->warnings);
-	err = pw_view_flush(sink->out);
-	pw_view_warnings_destroy(&ts->warnings);
-	pw_proctab_destroy(&ts->tab);
-	free(ts);
-	return err;
+	(void)data;
+	if (tv) {
+		tv->out = out;
+		tv->opts = *o;
+	}
+	return tv;
 }
 
-static const struct pw_sink_ops tree_ops = {
-	.name = "tree",
-	.event = tree_event,
-	.close = tree_close,
+/*
+ * A trace without an end event (procwatch failed, or a replayed trace of
+ * a killed job) still gets its tree, and the summary if asked for, when it
+ * had any process.
+ */
+static int
+tree_end(void *view, const struct pw_model *m)
+{
+	struct tree_view *tv = view;
+
+	if (m->ended || m->root)
+		pw_view_print_end(tv->out, &tv->opts, m);
+	return pw_view_flush(tv->out);
+}
+
+const struct pw_view pw_view_tree = {
+	.needs = tree_needs,
+	.create = tree_create,
+	.end = tree_end,
+	.destroy = free,
 };
-
-struct pw_sink *
-pw_sink_tree_new(FILE *out, const struct pw_view_opts *opts)
-{
-	struct tree_sink *ts = calloc(1, sizeof(*ts));
-
-	if (!ts)
-		return NULL;
-	ts->base.ops = &tree_ops;
-	ts->base.out = out;
-	ts->opts = *opts;
-	pw_proctab_init(&ts->tab);
-	return &ts->base;
-}

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/linux_compat.h"
+#include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "procwatch/xlat.h"
-#include "sink_common.h"
 #include "view.h"
 
 void
@@ -86,7 +87,7 @@ pw_view_errno(FILE *out, int err)
 {
 	char buf[24];
 
-	fputs(pw_sink_errno_str(err, buf, sizeof(buf)), out);
+	fputs(pw_errno_format(err, buf, sizeof(buf)), out);
 }
 
 static void
@@ -158,7 +159,7 @@ put_clone3_extra(FILE *out, const struct pw_spawn *sp)
 			fprintf(out, "%s%d", i ? ", " : "", (int)sp->set_tid[i]);
 		putc(']', out);
 	}
-	if (sp->flags & (1ULL << 33))	/* CLONE_INTO_CGROUP */
+	if (sp->flags & CLONE_INTO_CGROUP)
 		fprintf(out, ", cgroup=%" PRIu64, sp->cgroup);
 	if (sp->args_unreadable)
 		fprintf(out, ", args unreadable (size %" PRIu64 ")", sp->args_size);
@@ -281,34 +282,39 @@ pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec
 	put_argv(out, o, ex, ex->argc, ex->argv_truncated || ex->argv_err, event_arg);
 }
 
+/*
+ * The model keeps an elided vector's first head and last elements only,
+ * in the split put_argv() would make of the whole (struct pw_argv).
+ */
 void
 pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a)
 {
-	put_argv(out, o, a, a->n, a->truncated, model_arg);
+	size_t kept = a->n - a->elided, i, len;
+	const char *s;
+
+	if (!a->elided) {
+		put_argv(out, o, a, a->n, a->truncated, model_arg);
+		return;
+	}
+	for (i = 0; i < kept; i++) {
+		if (i == a->head)
+			put_elided(out, o, a->elided);
+		model_arg(a, i, &s, &len);
+		put_word(out, s, len, s != NULL, i == 0);
+	}
+	if (a->truncated)
+		fputs(" …", out);
 }
 
-static bool
-attach_arg(const void *argv, size_t i, const char **s, size_t *len)
+/*
+ * The images of p a view shows as what it ran: an attached process's
+ * first one only when /proc showed a command line (a kernel thread, or
+ * one that emptied it, has none).
+ */
+bool
+pw_view_image_shown(const struct pw_image *im)
 {
-	const struct pw_bytes *b = &((const struct pw_attach *)argv)->argv[i];
-
-	*s = b->data;
-	*len = b->len;
-	return b->data != NULL;
-}
-
-void
-pw_view_attach_argv(FILE *out, const struct pw_view_opts *o, const struct pw_attach *at)
-{
-	put_argv(out, o, at, at->argc, at->argv_truncated, attach_arg);
-}
-
-const struct pw_argv *
-pw_view_attach_image(const struct pw_proc *p)
-{
-	if (!p->attached || (p->attach_argv.n == 0 && !p->attach_argv.truncated))
-		return NULL;
-	return &p->attach_argv;
+	return !im->attached || im->argv.n > 0 || im->argv.truncated;
 }
 
 void
@@ -382,120 +388,6 @@ pw_view_stack_note(FILE *out, const struct pw_stack *st, bool raw)
 		return;
 	fputs(st->nframes ? "… stack cut short: " : "… no stack: ", out);
 	put_text(out, st->note, raw);
-}
-
-struct warn_ctx {
-	struct pw_view_warnings *counts;
-	pw_warning_fn fn;
-	void *data;
-};
-
-static void
-count_warning(void *data, const struct pw_warning *w)
-{
-	struct warn_ctx *wc = data;
-	uintptr_t kinds;
-
-	if ((unsigned)w->kind >= PW_WARN_KINDS)
-		return;
-	wc->counts->count[w->kind]++;
-	kinds = (uintptr_t)pw_pidmap_get(&wc->counts->by_pid, w->pid);
-	/* No memory: the tree misses a mark, the line and count are right. */
-	if (w->pid > 0)
-		(void)pw_pidmap_put(&wc->counts->by_pid, w->pid,
-				    (void *)(kinds | 1u << w->kind));
-	if (wc->fn)
-		wc->fn(wc->data, w);
-}
-
-/* True when this descriptor's leak was reported before; else remembers it. */
-static bool
-fd_seen(struct pw_view_warnings *w, const struct pw_fd *fd)
-{
-	char key[PATH_MAX + 32], *copy;
-	size_t i;
-
-	snprintf(key, sizeof(key), "%d %s", fd->fd, fd->target.data ? fd->target.data : "?");
-	for (i = 0; i < w->nfds_seen; i++)
-		if (strcmp(w->fds_seen[i], key) == 0)
-			return true;
-	if (!w->fds_seen) {
-		w->fds_seen = calloc(PW_VIEW_FDS_SEEN_MAX, sizeof(*w->fds_seen));
-		if (!w->fds_seen)
-			return false;
-	}
-	if (w->nfds_seen < PW_VIEW_FDS_SEEN_MAX) {
-		copy = strdup(key);
-		if (copy)
-			w->fds_seen[w->nfds_seen++] = copy;
-	}
-	return false;
-}
-
-/*
- * A descriptor leaked once reaches every program exec'd below: make's
- * jobserver pipe, or one the shell that started procwatch left open,
- * would repeat the same warning at every exec.  Each is reported at the
- * first program that inherited it only: the checks see the exec with the
- * descriptors reported before left out.
- */
-static void
-check_exec_once(const struct pw_proctab *tab, const struct pw_event *ev, struct warn_ctx *wc)
-{
-	struct pw_event fresh = *ev;
-	struct pw_fd *fds = malloc(ev->u.exec.nfds * sizeof(*fds));
-	size_t i, n = 0;
-
-	if (!fds) {
-		pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, wc);
-		return;
-	}
-	for (i = 0; i < ev->u.exec.nfds; i++)
-		if (!fd_seen(wc->counts, &ev->u.exec.fds[i]))
-			fds[n++] = ev->u.exec.fds[i];
-	fresh.u.exec.fds = fds;
-	fresh.u.exec.nfds = n;
-	pw_warnings_check(tab, &fresh, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, wc);
-	free(fds);
-}
-
-void
-pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *tab,
-		       const struct pw_event *ev, struct pw_view_warnings *counts,
-		       pw_warning_fn fn, void *data)
-{
-	struct warn_ctx wc = { counts, fn, data };
-
-	if (!o->warnings)
-		return;
-	/* A new process may reuse a pid: the old one's warnings are not its. */
-	if (ev->kind == PW_EV_SPAWN && ev->u.spawn.child && !ev->u.spawn.thread)
-		(void)pw_pidmap_remove(&counts->by_pid, ev->u.spawn.child);
-	if (ev->kind == PW_EV_EXEC && ev->u.exec.nfds)
-		check_exec_once(tab, ev, &wc);
-	else
-		pw_warnings_check(tab, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, count_warning, &wc);
-}
-
-void
-pw_view_warnings_destroy(struct pw_view_warnings *w)
-{
-	size_t i;
-
-	pw_pidmap_destroy(&w->by_pid);
-	for (i = 0; i < w->nfds_seen; i++)
-		free(w->fds_seen[i]);
-	free(w->fds_seen);
-}
-
-unsigned
-pw_view_warnings_of(const struct pw_view_warnings *w, const struct pw_proctab *tab,
-		    const struct pw_proc *p)
-{
-	/* Only the current holder of a pid: an older record's marks are lost. */
-	if (!w || pw_proctab_get(tab, p->pid) != p)
-		return 0;
-	return (unsigned)(uintptr_t)pw_pidmap_get(&w->by_pid, p->pid);
 }
 
 int

@@ -13,7 +13,7 @@
 
 #include "procwatch/event.h"
 #include "procwatch/pidmap.h"
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 #include "procwatch/sink.h"
 #include "procwatch/warnings.h"
 
@@ -58,13 +58,11 @@ void pw_view_spawn_call(FILE *out, const struct pw_spawn *sp);
 void pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex);
 /* argv kept by the model, the same way. */
 void pw_view_model_argv(FILE *out, const struct pw_view_opts *o, const struct pw_argv *a);
-/* argv found at an attach, the same way. */
-void pw_view_attach_argv(FILE *out, const struct pw_view_opts *o, const struct pw_attach *at);
 /*
- * The command line p was found running with at an attach, NULL when it
- * was not attached or /proc showed none (a kernel thread, an emptied one).
+ * Whether an image is shown as something the process ran: not the one an
+ * attached process was found with when /proc showed no command line.
  */
-const struct pw_argv *pw_view_attach_image(const struct pw_proc *p);
+bool pw_view_image_shown(const struct pw_image *im);
 /*
  * How long thread t lived, if it ended at end_us: " after 1.2ms"; for one
  * already running at an attach, whose start is unknown, ", 1.2s after
@@ -92,42 +90,45 @@ void pw_view_frame(FILE *out, const struct pw_frame *f, bool raw);
 /* Why the stack is missing or cut short: "… stack cut short: NOTE", or nothing. */
 void pw_view_stack_note(FILE *out, const struct pw_stack *st, bool raw);
 
-/*
- * Warnings given so far, by kind, for the summary, and by process (a bit
- * per kind), for the tree's marks.  All zeroes is empty.
- */
-struct pw_view_warnings {
-	unsigned long count[PW_WARN_KINDS];
-	struct pw_pidmap by_pid;	/* pid -> kinds, as (void *)(uintptr_t) */
-	char **fds_seen;		/* "fd target" of each leak reported */
-	size_t nfds_seen;
-};
-
-/* Leaked descriptors remembered to be reported once; past this, every time. */
-#define PW_VIEW_FDS_SEEN_MAX 512
-
-void pw_view_warnings_destroy(struct pw_view_warnings *w);
-/* The kinds of warning about p (bit 1 << kind); 0 when none. */
-unsigned pw_view_warnings_of(const struct pw_view_warnings *w, const struct pw_proctab *tab,
-			     const struct pw_proc *p);
-
-/*
- * Runs the warning checks on ev (after pw_proctab_event() took it in) when
- * o->warnings is set, counts each warning and passes it to fn (may be NULL).
- */
-void pw_view_warnings_check(const struct pw_view_opts *o, const struct pw_proctab *tab,
-			    const struct pw_event *ev, struct pw_view_warnings *counts,
-			    pw_warning_fn fn, void *data);
 /* fflush and ferror as one result: 0 or -errno. */
 int pw_view_flush(FILE *out);
 
 /* tree.c: every process once under its creator, then the counts if asked. */
-void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
-		   const struct pw_view_warnings *warnings);
-/* The tree, then the summary when o->summary (warning counts when o->warnings). */
+void pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m);
 /* --summary: "slowest: ..." and "most run: ..." lines (shape.c). */
-void pw_view_summary_shape(FILE *out, const struct pw_proctab *tab);
-void pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_proctab *tab,
-		       const struct pw_view_warnings *counts);
+void pw_view_summary_shape(FILE *out, const struct pw_model *m);
+/* The tree, then the summary when o->summary (warning counts when o->warnings). */
+void pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_model *m);
+
+/*
+ * A view of the model: one file of src/sink/ renders it, registered by
+ * name in formats.c.  The model sink (model_sink.c) feeds each event to
+ * the model, then to event(), and calls end() once the trace is over (an
+ * end event, or the close of a trace cut short).
+ */
+struct pw_view {
+	/* What the model must keep for this view with these options. */
+	void (*needs)(const struct pw_view_opts *o, struct pw_model_opts *mo);
+	/* data: what the caller passed to pw_model_sink_new(), for the view's own use. */
+	void *(*create)(FILE *out, const struct pw_view_opts *o, void *data);
+	/* After the model took ev in; NULL for a view written at the end. 0 or -errno. */
+	int (*event)(void *view, const struct pw_model *m, const struct pw_event *ev,
+		     const struct pw_model_notes *notes);
+	/* The model is finished: write what is written at the end.  0 or -errno. */
+	int (*end)(void *view, const struct pw_model *m);
+	/*
+	 * end() is called when the sink closes rather than at the end event:
+	 * for a file that is one document, written once nothing can follow.
+	 */
+	bool end_at_close;
+	void (*destroy)(void *view);
+};
+
+extern const struct pw_view pw_view_timeline, pw_view_tree, pw_view_perfetto,
+	pw_view_failed;
+
+/* A sink that feeds one model and renders it with view (model_sink.c). */
+struct pw_sink *pw_model_sink_new(FILE *out, const struct pw_view_opts *o,
+				  const struct pw_view *view, void *data);
 
 #endif

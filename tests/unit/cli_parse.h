@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/sink.h"
 
 typedef enum pw_cli_action (*cli_parser)(int argc, char **argv,
 					 struct pw_options *opts,
@@ -45,6 +46,37 @@ parse_with(cli_parser parser, struct parse *p, char **argv)
 	p->action = parser(argc, argv, &p->opts, out, err);
 	cr_assert_eq(fclose(out), 0);
 	cr_assert_eq(fclose(err), 0);
+}
+
+/* What a usage printer writes, in a buffer that lives until the test ends. */
+static inline const char *
+usage_of(void (*print)(FILE *out))
+{
+	static char *text[2];
+	static unsigned next;
+	char **slot = &text[next++ % 2];
+	size_t len;
+	FILE *f;
+
+	free(*slot);
+	*slot = NULL;
+	f = open_memstream(slot, &len);
+	cr_assert(f);
+	print(f);
+	cr_assert_eq(fclose(f), 0);
+	return *slot;
+}
+
+static inline const char *
+usage_text(void)
+{
+	return usage_of(pw_cli_usage);
+}
+
+static inline const char *
+show_usage_text(void)
+{
+	return usage_of(pw_cli_show_usage);
 }
 
 static inline void

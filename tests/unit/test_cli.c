@@ -58,7 +58,7 @@ Test(cli, defaults)
 	struct parse p;
 
 	expect_run(&p, V("true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	cr_assert_eq(p.opts.format, pw_format_find("timeline"));
 	cr_assert_null(p.opts.output);
 	cr_assert(p.opts.seccomp);
 	parse_free(&p);
@@ -73,7 +73,7 @@ Test(cli, options_stop_at_the_command)
 	parse_free(&p);
 	/* Not even procwatch's own options are taken after the command. */
 	expect_run(&p, V("ls", "--json", "-o", "x"), CMD("ls", "--json", "-o", "x"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	cr_assert_eq(p.opts.format, pw_format_find("timeline"));
 	cr_assert_null(p.opts.output);
 	parse_free(&p);
 }
@@ -83,7 +83,7 @@ Test(cli, double_dash_ends_options)
 	struct parse p;
 
 	expect_run(&p, V("--json", "--", "-o", "x"), CMD("-o", "x"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	cr_assert_eq(p.opts.format, pw_format_find("json"));
 	cr_assert_null(p.opts.output);
 	parse_free(&p);
 	/* A -- after the command is the command's own argument. */
@@ -114,20 +114,20 @@ Test(cli, formats)
 	struct parse p;
 
 	expect_run(&p, V("--format=json", "true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	cr_assert_eq(p.opts.format, pw_format_find("json"));
 	parse_free(&p);
 	expect_run(&p, V("--json", "true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	cr_assert_eq(p.opts.format, pw_format_find("json"));
 	parse_free(&p);
 	expect_run(&p, V("--format", "timeline", "true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	cr_assert_eq(p.opts.format, pw_format_find("timeline"));
 	parse_free(&p);
 	expect_run(&p, V("--format=perfetto", "true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_PERFETTO);
+	cr_assert_eq(p.opts.format, pw_format_find("perfetto"));
 	parse_free(&p);
 	/* The last one given wins, as with most tools. */
 	expect_run(&p, V("--json", "--format=timeline", "true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_TIMELINE);
+	cr_assert_eq(p.opts.format, pw_format_find("timeline"));
 	parse_free(&p);
 }
 
@@ -146,13 +146,13 @@ Test(cli, help_goes_to_out_and_exits_successfully)
 
 	parse(&p, V("--help"));
 	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
-	cr_assert_str_eq(p.out, pw_cli_usage);
+	cr_assert_str_eq(p.out, usage_text());
 	cr_assert_str_empty(p.err);
 	parse_free(&p);
 	/* -h wins even before a command: the user asked for help. */
 	parse(&p, V("-h", "ls"));
 	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
-	cr_assert_str_eq(p.out, pw_cli_usage);
+	cr_assert_str_eq(p.out, usage_text());
 	parse_free(&p);
 }
 
@@ -223,7 +223,7 @@ Test(cli, usage_lists_every_long_option)
 
 	for (o = pw_cli_longopts; o->name; o++, n++) {
 		snprintf(name, sizeof(name), "--%s", o->name);
-		cr_expect(strstr(pw_cli_usage, name), "%s is not in pw_cli_usage", name);
+		cr_expect(strstr(usage_text(), name), "%s is not in the usage text", name);
 	}
 	cr_assert_geq(n, 6);
 }
@@ -257,7 +257,7 @@ Test(cli, view_options)
 	parse_free(&p);
 	expect_run(&p, V("--format=tree", "--time=none", "--color=never", "--argv-max=3",
 			 "--threads", "--summary", "true"), CMD("true"));
-	cr_assert_eq(p.opts.format, PW_FORMAT_TREE);
+	cr_assert_eq(p.opts.format, pw_format_find("tree"));
 	cr_assert_eq(p.opts.view.time, PW_TIME_NONE);
 	cr_assert_eq(p.opts.color, PW_COLOR_NEVER);
 	cr_assert_eq(p.opts.view.argv_max, 3);

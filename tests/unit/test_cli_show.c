@@ -36,7 +36,7 @@ Test(cli_show, view_options_and_the_trace)
 		    "--no-warnings", "--explain", "--full-argv", "-o", "x.txt",
 		    "t.jsonl"));
 	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
-	cr_assert_eq(p.opts.format, PW_FORMAT_TREE);
+	cr_assert_eq(p.opts.format, pw_format_find("tree"));
 	cr_assert_eq(p.opts.view.time, PW_TIME_NONE);
 	cr_assert(p.opts.view.summary && p.opts.view.threads && p.opts.view.explain);
 	cr_assert_not(p.opts.view.warnings);
@@ -57,7 +57,7 @@ Test(cli_show, options_after_the_trace_and_failed)
 	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
 	cr_assert_str_eq(p.opts.command[0], "-");
 	cr_assert(p.opts.failed);
-	cr_assert_eq(p.opts.format, PW_FORMAT_JSON);
+	cr_assert_eq(p.opts.format, pw_format_find("json"));
 	parse_free(&p);
 }
 
@@ -67,7 +67,7 @@ Test(cli_show, help_is_its_own)
 
 	parse(&p, V("--help"));
 	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
-	cr_assert_str_eq(p.out, pw_cli_show_usage);
+	cr_assert_str_eq(p.out, show_usage_text());
 	cr_assert_str_empty(p.err);
 	parse_free(&p);
 }
@@ -94,7 +94,7 @@ Test(cli_show, usage_lists_every_option_and_tracing_hint_is_back)
 
 	for (o = pw_cli_show_longopts; o->name; o++) {
 		snprintf(name, sizeof(name), "--%s", o->name);
-		cr_expect(strstr(pw_cli_show_usage, name), "%s is not in the show usage", name);
+		cr_expect(strstr(show_usage_text(), name), "%s is not in the show usage", name);
 	}
 	expect_usage_error(V("--frob", "t"), "unknown option '--frob'");
 	out = open_memstream(&p.out, &out_len);

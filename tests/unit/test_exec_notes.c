@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of the timeline's exec annotations (src/sink/exec_notes.c):
+ * Unit tests of the exec annotations the model gives the timeline
+ * (src/model/model.c):
  * a script is told from a symbolic link by resolving the exec'd path, and
  * the working directory counts as moved against the last exec of the
  * process or its ancestors.
@@ -11,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/sink/exec_notes.h"
+#include "procwatch/model.h"
 
 static struct pw_bytes
 bytes(const char *s)
@@ -76,47 +77,43 @@ exec_in(pid_t pid, const char *cwd)
 }
 
 static void
-take(struct pw_proctab *tab, struct pw_exec_notes *n, const struct pw_event *ev)
+take(struct pw_model *m, const struct pw_event *ev)
 {
-	pw_proctab_of_event(tab, ev);
-	cr_assert_eq(pw_proctab_event(tab, ev), 0);
-	pw_exec_notes_event(n, tab, ev);
+	cr_assert_eq(pw_model_event(m, ev, NULL), 0);
 }
 
 Test(exec_notes, cwd_moved_against_own_or_ancestor_exec)
 {
-	struct pw_proctab tab;
-	struct pw_exec_notes n;
+	struct pw_model_opts mo = { 0 };
+	struct pw_model m;
 	struct pw_event sp = { .kind = PW_EV_SPAWN, .pid = 10, .tid = 10 };
 	struct pw_event ev;
 
-	pw_proctab_init(&tab);
-	pw_exec_notes_init(&n);
+	pw_model_init(&m, &mo);
 	sp.u.spawn.kind = PW_SPAWN_FORK;
 	sp.u.spawn.child = 11;
 	sp.u.spawn.parent = 10;
 	sp.u.spawn.result = 11;
 	ev = exec_in(10, "/a");
-	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev), "the root has nothing to differ from");
-	take(&tab, &n, &ev);
-	take(&tab, &n, &sp);
+	cr_assert_not(pw_model_cwd_moved(&m, &ev), "the root has nothing to differ from");
+	take(&m, &ev);
+	take(&m, &sp);
 	ev = exec_in(11, "/a");
-	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev));
+	cr_assert_not(pw_model_cwd_moved(&m, &ev));
 	ev = exec_in(11, "/b");
-	cr_assert(pw_exec_notes_cwd_moved(&n, &tab, &ev));
-	take(&tab, &n, &ev);
+	cr_assert(pw_model_cwd_moved(&m, &ev));
+	take(&m, &ev);
 	ev = exec_in(11, "/b");
-	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev), "same as its own last exec");
+	cr_assert_not(pw_model_cwd_moved(&m, &ev), "same as its own last exec");
 	ev = exec_in(11, NULL);
-	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev));
+	cr_assert_not(pw_model_cwd_moved(&m, &ev));
 	/* Back in its parent's directory: compared with its own last, /b. */
 	ev = exec_in(11, "/a");
-	cr_assert(pw_exec_notes_cwd_moved(&n, &tab, &ev));
-	take(&tab, &n, &ev);
+	cr_assert(pw_model_cwd_moved(&m, &ev));
+	take(&m, &ev);
 	ev = exec_in(11, "/b");
-	cr_assert(pw_exec_notes_cwd_moved(&n, &tab, &ev));
+	cr_assert(pw_model_cwd_moved(&m, &ev));
 	ev = exec_in(11, "/a");
-	cr_assert_not(pw_exec_notes_cwd_moved(&n, &tab, &ev));
-	pw_exec_notes_destroy(&n);
-	pw_proctab_destroy(&tab);
+	cr_assert_not(pw_model_cwd_moved(&m, &ev));
+	pw_model_destroy(&m);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of the process model (src/model/proctab.c) fed hand-built
+ * Unit tests of the process model (src/model/) fed hand-built
  * events: tree links in spawn order, names through exec and inheritance,
  * the exec chain and failed attempts, exits, reaps and zombie times,
  * orphans reaped by someone else, threads, pid reuse and the counts;
@@ -11,28 +11,30 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 
-static struct pw_proctab tab;
+static struct pw_model tab;
 
 static void
 setup(void)
 {
-	pw_proctab_init(&tab);
+	struct pw_model_opts mo = { .warnings = true };
+
+	pw_model_init(&tab, &mo);
 }
 
 static void
 teardown(void)
 {
-	pw_proctab_destroy(&tab);
+	pw_model_destroy(&tab);
 }
 
-TestSuite(proctab, .init = setup, .fini = teardown);
+TestSuite(model, .init = setup, .fini = teardown);
 
 static void
 feed(struct pw_event *ev)
 {
-	cr_assert_eq(pw_proctab_event(&tab, ev), 0);
+	cr_assert_eq(pw_model_event(&tab, ev, NULL), 0);
 }
 
 static void
@@ -101,20 +103,20 @@ reap(uint64_t t, pid_t pid, pid_t child, int code)
 	feed(&ev);
 }
 
-Test(proctab, tree_names_and_chain)
+Test(model, tree_names_and_chain)
 {
 	char *argv[] = { (char *)"/usr/bin/make", NULL };
 	struct pw_proc *root, *a, *b;
 
 	start(100, argv, 1);
-	root = pw_proctab_get(&tab, 100);
+	root = pw_model_get(&tab, 100);
 	cr_assert_not_null(root);
 	cr_assert_str_eq(root->name, "make");
 	cr_assert_eq(root->start_us, 5);
 	spawn(10, 100, 101, false);
 	spawn(20, 100, 102, false);
-	a = pw_proctab_get(&tab, 101);
-	b = pw_proctab_get(&tab, 102);
+	a = pw_model_get(&tab, 101);
+	b = pw_model_get(&tab, 102);
 	cr_assert_eq(root->first_child, a);
 	cr_assert_eq(a->next_sibling, b);
 	cr_assert_eq(b->depth, 1);
@@ -123,10 +125,10 @@ Test(proctab, tree_names_and_chain)
 	exec(31, 101, "/usr/bin/cc", 0);
 	exec(32, 101, "ld", 0);
 	cr_assert_str_eq(a->name, "ld");
-	cr_assert_eq(a->nexecs, 2);
+	cr_assert_eq(a->execs, 2);
 	cr_assert_eq(a->failed_execs, 1);
-	cr_assert_str_eq(a->execs[0].v[0], "/usr/bin/cc");
-	cr_assert_str_eq(a->execs[0].v[1], "x");
+	cr_assert_str_eq(a->images->argv.v[0], "/usr/bin/cc");
+	cr_assert_str_eq(a->images->argv.v[1], "x");
 	exit_ev(40, 101, 101, PW_STATUS_EXITED, 2);
 	reap(45, 100, 101, 2);
 	cr_assert(a->exited && a->reaped);
@@ -140,7 +142,7 @@ Test(proctab, tree_names_and_chain)
 	cr_assert_eq(tab.counts.nonzero_exits, 1);
 }
 
-Test(proctab, orphans_threads_signals)
+Test(model, orphans_threads_signals)
 {
 	struct pw_proc *mid, *kid;
 
@@ -148,11 +150,11 @@ Test(proctab, orphans_threads_signals)
 	spawn(11, 201, 202, false);
 	spawn(12, 202, 203, true);
 	spawn(13, 202, 204, true);
-	mid = pw_proctab_get(&tab, 201);
-	kid = pw_proctab_get(&tab, 202);
+	mid = pw_model_get(&tab, 201);
+	kid = pw_model_get(&tab, 202);
 	cr_assert_eq(kid->depth, 2);
 	cr_assert_eq(kid->threads, 2);
-	cr_assert_null(pw_proctab_get(&tab, 203), "a thread is not a process");
+	cr_assert_null(pw_model_get(&tab, 203), "a thread is not a process");
 	exit_ev(14, 202, 203, PW_STATUS_EXITED, 0);
 	cr_assert(kid->thread_recs[0].exited);
 	cr_assert_not(kid->exited, "a thread's exit does not end the process");
@@ -166,25 +168,25 @@ Test(proctab, orphans_threads_signals)
 	cr_assert_eq(tab.counts.threads, 2);
 }
 
-Test(proctab, killed_and_pid_reuse)
+Test(model, killed_and_pid_reuse)
 {
 	struct pw_proc *old, *fresh;
 
 	spawn(10, 300, 301, false);
-	old = pw_proctab_get(&tab, 301);
+	old = pw_model_get(&tab, 301);
 	exit_ev(11, 301, 301, PW_STATUS_KILLED, SIGSEGV);
 	reap(12, 300, 301, 0);
 	cr_assert_eq(old->status.kind, PW_STATUS_KILLED);
 	cr_assert_eq(tab.counts.signals, 1);
 	spawn(13, 300, 301, false);
-	fresh = pw_proctab_get(&tab, 301);
+	fresh = pw_model_get(&tab, 301);
 	cr_assert_neq(fresh, old);
 	cr_assert_eq(old->next_sibling, fresh, "both stay in the tree");
 	cr_assert_not(fresh->exited);
 }
 
 /* A CLONE_PARENT child is reported to its creator's parent: that one's exit orphans it. */
-Test(proctab, clone_parent_orphan)
+Test(model, clone_parent_orphan)
 {
 	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = 12, .pid = 401, .tid = 401 };
 	struct pw_proc *sib;
@@ -195,9 +197,9 @@ Test(proctab, clone_parent_orphan)
 	ev.u.spawn.parent = 400;
 	ev.u.spawn.result = 402;
 	feed(&ev);
-	sib = pw_proctab_get(&tab, 402);
+	sib = pw_model_get(&tab, 402);
 	cr_assert_eq(sib->ppid, 400);
-	cr_assert_eq(sib->up, pw_proctab_get(&tab, 401), "shown under its creator");
+	cr_assert_eq(sib->up, pw_model_get(&tab, 401), "shown under its creator");
 	exit_ev(20, 401, 401, PW_STATUS_EXITED, 0);
 	cr_assert_not(sib->orphaned, "its creator is not its parent");
 	exit_ev(30, 400, 400, PW_STATUS_EXITED, 0);
@@ -209,7 +211,7 @@ Test(proctab, clone_parent_orphan)
  * exec is neither an image nor a failure (the name stays, nothing is
  * counted), the fork makes no child; the kills are what is counted.
  */
-Test(proctab, unfinished_exec_and_spawn)
+Test(model, unfinished_exec_and_spawn)
 {
 	struct pw_event fork_ev = { .kind = PW_EV_SPAWN, .time_us = 40, .pid = 500, .tid = 500 };
 	char *argv[] = { (char *)"sh", NULL };
@@ -217,10 +219,10 @@ Test(proctab, unfinished_exec_and_spawn)
 
 	start(500, argv, 1);
 	spawn(10, 500, 501, false);
-	kid = pw_proctab_get(&tab, 501);
+	kid = pw_model_get(&tab, 501);
 	exec(20, 501, "/bin/true", PW_RESULT_UNFINISHED);
 	cr_assert_str_eq(kid->name, "sh", "no new program: the old name stays");
-	cr_assert_eq(kid->nexecs, 0);
+	cr_assert_eq(kid->execs, 0);
 	cr_assert_eq(kid->failed_execs, 0);
 	exit_ev(21, 501, 501, PW_STATUS_KILLED, SIGKILL);
 	fork_ev.u.spawn.call = PW_CALL_FORK;
@@ -228,7 +230,7 @@ Test(proctab, unfinished_exec_and_spawn)
 	fork_ev.u.spawn.result = PW_RESULT_UNFINISHED;
 	feed(&fork_ev);
 	exit_ev(41, 500, 500, PW_STATUS_KILLED, SIGKILL);
-	root = pw_proctab_get(&tab, 500);
+	root = pw_model_get(&tab, 500);
 	cr_assert_eq(root->first_child, kid);
 	cr_assert_null(kid->next_sibling, "the unfinished fork made no child");
 	cr_assert_eq(tab.counts.processes, 2);
@@ -280,7 +282,7 @@ end_ev(uint64_t t, bool detached)
  * named from argv[0] or the exe, their argv kept but no exec counted, the
  * other threads live but not created.
  */
-Test(proctab, attach_records)
+Test(model, attach_records)
 {
 	struct pw_bytes make_argv[] = { { .data = (char *)"/usr/bin/make", .len = 13 },
 					{ .data = (char *)"-j2", .len = 3 } };
@@ -289,15 +291,15 @@ Test(proctab, attach_records)
 	struct pw_proc *make, *cc;
 
 	attach_start(600);
-	cr_assert_null(pw_proctab_get(&tab, 600), "the start event makes no record");
+	cr_assert_null(pw_model_get(&tab, 600), "the start event makes no record");
 	ev = attach_ev(10, 600, 1, make_argv, 2, make_tids, 3, 3000000);
-	cr_assert_not_null(pw_proctab_of_event(&tab, &ev), "views make it before showing it");
 	feed(&ev);
+	cr_assert_not_null(pw_model_get(&tab, 600));
 	ev = attach_ev(11, 601, 600, NULL, 0, cc_tids, 1, 1000000);
 	ev.u.attach.exe = (struct pw_bytes){ .data = (char *)"/usr/lib/gcc/cc1", .len = 16 };
 	feed(&ev);
-	make = pw_proctab_get(&tab, 600);
-	cc = pw_proctab_get(&tab, 601);
+	make = pw_model_get(&tab, 600);
+	cc = pw_model_get(&tab, 601);
 	cr_assert_eq(tab.root, make);
 	cr_assert_null(make->up);
 	cr_assert(make->attached && tab.attach);
@@ -305,9 +307,11 @@ Test(proctab, attach_records)
 	cr_assert_eq(make->start_us, 10);
 	cr_assert_eq(make->age_us, 3000000);
 	cr_assert_str_eq(make->name, "make");
-	cr_assert_eq(make->nexecs, 0, "its program is not an exec procwatch saw");
-	cr_assert_eq(make->attach_argv.n, 2);
-	cr_assert_str_eq(make->attach_argv.v[1], "-j2");
+	cr_assert_eq(make->execs, 0, "its program is not an exec procwatch saw");
+	cr_assert_eq(make->nimages, 1);
+	cr_assert(make->images->attached);
+	cr_assert_eq(make->images->argv.n, 2);
+	cr_assert_str_eq(make->images->argv.v[1], "-j2");
 	cr_assert_eq(make->threads, 0, "it did not create its threads in the trace");
 	cr_assert_eq(make->nthread_recs, 2);
 	cr_assert(make->thread_recs[0].attached && !make->thread_recs[0].exited);
@@ -323,12 +327,12 @@ Test(proctab, attach_records)
 	cr_assert_eq(tab.counts.execs, 0);
 	exec(20, 600, "/bin/sh", 0);
 	cr_assert_str_eq(make->name, "sh");
-	cr_assert_eq(make->nexecs, 1);
-	cr_assert_eq(make->attach_argv.n, 2, "the attach-time argv stays");
+	cr_assert_eq(make->execs, 1);
+	cr_assert_eq(make->images->argv.n, 2, "the attach-time argv stays");
 }
 
 /* Lifetimes count the age; the end's detached marks only what still runs. */
-Test(proctab, attach_lifetime_and_detach)
+Test(model, attach_lifetime_and_detach)
 {
 	struct pw_bytes argv[] = { { .data = (char *)"sleep", .len = 5 } };
 	pid_t a_tids[] = { 700 }, b_tids[] = { 701 };
@@ -341,9 +345,9 @@ Test(proctab, attach_lifetime_and_detach)
 	ev = attach_ev(101, 701, 0, argv, 1, b_tids, 1, 500);
 	feed(&ev);
 	spawn(200, 701, 702, false);
-	a = pw_proctab_get(&tab, 700);
-	b = pw_proctab_get(&tab, 701);
-	c = pw_proctab_get(&tab, 702);
+	a = pw_model_get(&tab, 700);
+	b = pw_model_get(&tab, 701);
+	c = pw_model_get(&tab, 702);
 	cr_assert_null(b->up, "an unknown parent: top-level");
 	cr_assert_eq(a->next_sibling, b);
 	cr_assert_not(c->attached);
@@ -358,10 +362,10 @@ Test(proctab, attach_lifetime_and_detach)
 }
 
 /* A trace cut short, or one that ended with nothing left: nobody is detached. */
-Test(proctab, end_without_detach_marks_nothing)
+Test(model, end_without_detach_marks_nothing)
 {
 	spawn(10, 800, 801, false);
 	end_ev(20, false);
-	cr_assert_not(pw_proctab_get(&tab, 801)->detached);
+	cr_assert_not(pw_model_get(&tab, 801)->detached);
 	cr_assert_eq(tab.counts.detached, 0);
 }

@@ -105,7 +105,7 @@ render(const struct pw_event *evs, size_t n, bool timeline)
 	struct pw_sink *s;
 
 	cr_assert_not_null(f);
-	s = timeline ? pw_sink_timeline_new(f, &vo) : pw_sink_json_new(f);
+	s = timeline ? pw_format_sink(pw_format_find("timeline"), f, &vo) : pw_sink_json_new(f);
 	cr_assert_not_null(s);
 	for (i = 0; i < n; i++)
 		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);

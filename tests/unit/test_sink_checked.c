@@ -159,7 +159,7 @@ Test(checked, failure_at_an_event_is_reported_once)
 Test(checked, failure_at_the_end_event_says_only_the_trace_is_incomplete)
 {
 	struct pw_event ev[] = { start_ev(), exit_ev(), end_ev() };
-	struct pw_sink *s = checked(pw_sink_tree_new(open_fake(false, EFBIG, 0), &plain),
+	struct pw_sink *s = checked(pw_format_sink(pw_format_find("tree"), open_fake(false, EFBIG, 0), &plain),
 				    "tree.txt", PW_OUTPUT_TRACE);
 
 	cr_assert_eq(pw_sink_event(s, &ev[0]), 0);
@@ -177,7 +177,7 @@ Test(checked, failure_at_the_end_event_says_only_the_trace_is_incomplete)
 Test(checked, failure_at_close_is_reported)
 {
 	struct pw_event ev[] = { start_ev(), exit_ev(), end_ev() };
-	struct pw_sink *s = checked(pw_sink_perfetto_new(open_fake(false, ENOSPC, 0), &plain),
+	struct pw_sink *s = checked(pw_format_sink(pw_format_find("perfetto"), open_fake(false, ENOSPC, 0), &plain),
 				    NULL, PW_OUTPUT_TRACE);
 
 	for (size_t i = 0; i < 3; i++)

@@ -46,7 +46,7 @@ open_sink(void)
 {
 	mem = open_memstream(&buf, &buf_len);
 	cr_assert_not_null(mem);
-	sink = pw_sink_perfetto_new(mem, &plain);
+	sink = pw_format_sink(pw_format_find("perfetto"), mem, &plain);
 	cr_assert_not_null(sink);
 }
 

@@ -25,7 +25,7 @@ open_sink(bool tree, const struct pw_view_opts *o)
 {
 	mem = open_memstream(&buf, &buf_len);
 	cr_assert_not_null(mem);
-	sink = tree ? pw_sink_tree_new(mem, o) : pw_sink_timeline_new(mem, o);
+	sink = tree ? pw_format_sink(pw_format_find("tree"), mem, o) : pw_format_sink(pw_format_find("timeline"), mem, o);
 	cr_assert_not_null(sink);
 }
 

@@ -74,7 +74,7 @@ Test(summary_shape, slowest_and_most_run)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct pw_sink *s = pw_sink_tree_new(f, &vo);
+	struct pw_sink *s = pw_format_sink(pw_format_find("tree"), f, &vo);
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(evs); i++)
 		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);

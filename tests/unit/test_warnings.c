@@ -9,7 +9,7 @@
 
 #include <criterion/criterion.h>
 
-#include "procwatch/proctab.h"
+#include "procwatch/model.h"
 #include "procwatch/warnings.h"
 
 #define MAX_SEEN 8
@@ -19,29 +19,29 @@ struct seen {
 	size_t n;
 };
 
-static struct pw_proctab tab;
+static struct pw_model model;
 static struct seen seen;
 
-static void
-collect(void *data, const struct pw_warning *w)
-{
-	struct seen *s = data;
-
-	cr_assert(s->n < MAX_SEEN, "too many warnings");
-	s->w[s->n++] = *w;
-}
-
+/* The event into the model, and the warnings it gave rise to into seen. */
 static void
 feed(struct pw_event ev)
 {
-	cr_assert(pw_proctab_event(&tab, &ev) == 0);
-	pw_warnings_check(&tab, &ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT, collect, &seen);
+	struct pw_model_notes notes;
+	size_t i;
+
+	cr_assert(pw_model_event(&model, &ev, &notes) == 0);
+	for (i = 0; i < notes.nwarnings; i++) {
+		cr_assert(seen.n < MAX_SEEN, "too many warnings");
+		seen.w[seen.n++] = notes.warnings[i];
+	}
 }
 
 static void
 setup(void)
 {
-	pw_proctab_init(&tab);
+	struct pw_model_opts mo = { .warnings = true };
+
+	pw_model_init(&model, &mo);
 	memset(&seen, 0, sizeof(seen));
 	feed((struct pw_event){ .kind = PW_EV_START, .pid = 100, .tid = 100 });
 }
@@ -49,7 +49,7 @@ setup(void)
 static void
 teardown(void)
 {
-	pw_proctab_destroy(&tab);
+	pw_model_destroy(&model);
 }
 
 TestSuite(warnings, .init = setup, .fini = teardown);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of the constant tables (src/decode/xlat.c and its .def files)
+ * Unit tests of the constant tables (src/event/xlat.c and its .def files)
  * and of the small name tables in event.c and syscalls.c.  The .def files
  * are included here with our own macros so the tables themselves can be
  * checked: no duplicate names or values, clone flags single bits.
@@ -22,19 +22,19 @@
 #define PW_XLAT(name) { (uint64_t)(name), #name },
 #define PW_XLAT_V(name, value) { value, #name },
 static const struct pw_xlat t_signals[] = {
-#include "src/decode/xlat/signals.def"
+#include "src/event/xlat/signals.def"
 };
 static const struct pw_xlat t_errnos[] = {
-#include "src/decode/xlat/errnos.def"
+#include "src/event/xlat/errnos.def"
 };
 static const struct pw_xlat t_clone[] = {
-#include "src/decode/xlat/clone_flags.def"
+#include "src/event/xlat/clone_flags.def"
 };
 static const struct pw_xlat t_wait[] = {
-#include "src/decode/xlat/wait_options.def"
+#include "src/event/xlat/wait_options.def"
 };
 static const struct pw_xlat t_idtypes[] = {
-#include "src/decode/xlat/idtypes.def"
+#include "src/event/xlat/idtypes.def"
 };
 #undef PW_XLAT
 #undef PW_XLAT_V

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The process model: everything the views for people show, built once
+ * from the events, live or from a recorded trace alike.  Who created whom
+ * and how (the call, flags, stack), every image a process ran (argv, path,
+ * working directory, the file run, stack), its failed exec attempts, its
+ * threads, how and when it ended, who reaped it, and the warnings about it.
+ * A view is a renderer of this model (src/sink/view_*.c); the JSON sink
+ * needs none of it and streams.
+ *
+ * Every process ever seen is kept until the model is freed, because the
+ * tree at the end shows them all; a pid the kernel reuses gets a new
+ * record, and the old one stays in its creator's list.  Strings (argv,
+ * paths, directories, names) are interned: a build that runs the same
+ * compiler in the same directory 20 000 times keeps them once.  What else
+ * is kept depends on what the view needs (struct pw_model_opts), so that
+ * the tree does not pay for what only the Perfetto export shows.
+ *
+ * Each event costs O(1) whatever the number of processes, but for a
+ * process's exit, which looks at its own children once.
+ */
+#ifndef PROCWATCH_MODEL_H
+#define PROCWATCH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "procwatch/arena.h"
+#include "procwatch/event.h"
+#include "procwatch/intern.h"
+#include "procwatch/pidmap.h"
+#include "procwatch/warnings.h"
+
+/*
+ * An argument vector, interned.  When the model keeps only argv_keep
+ * elements (struct pw_model_opts), a longer vector keeps its first head and
+ * last n - head - elided, the split the views print (pw_view_argv), and
+ * elided counts the ones left out.  An unreadable element is NULL.
+ */
+struct pw_argv {
+	const char **v;
+	uint32_t n;		/* elements the program was given (that were read) */
+	uint32_t head;		/* v[0..head) are the first; the rest the last */
+	uint32_t elided;	/* left out of v between them */
+	bool truncated;		/* the vector was longer than what was read */
+};
+
+/* One program a process ran: an exec, or what it ran when procwatch attached. */
+struct pw_image {
+	struct pw_image *next;	/* the one it exec'd next */
+	uint64_t t;		/* the exec, or the attach */
+	struct pw_argv argv;
+	const char *path;	/* as exec'd (the file -p found); NULL if unknown */
+	const char *cwd;	/* NULL if unknown */
+	const char *exe;	/* the file the kernel runs: a #! script's interpreter */
+	bool attached;		/* found running by -p, not exec'd in the trace */
+	bool script;		/* exe is not path: path was a script */
+	struct pw_stack *stack;	/* -k, when the model keeps stacks; else NULL */
+};
+
+/* An exec that ran no program: it failed, or the task died in it. */
+struct pw_attempt {
+	uint64_t t;
+	pid_t tid;
+	long result;		/* -errno, or PW_RESULT_UNFINISHED */
+	struct pw_argv argv;
+	const char *path;
+	const char *cwd;
+	struct pw_stack *stack;
+};
+
+enum pw_mark_kind {
+	PW_MARK_EXEC_FAILED,
+	PW_MARK_EXEC_UNFINISHED,	/* the task died in the exec */
+	PW_MARK_SIGNAL,
+};
+
+/* A moment worth a marker on a time axis (kept with opts.marks). */
+struct pw_mark {
+	enum pw_mark_kind kind;
+	uint64_t t;
+	pid_t tid;
+	int num;		/* errno of a failed exec, or the signal */
+	pid_t sender;		/* signal only; 0 when not known */
+	int code;		/* signal only: si_code */
+	const char *path;	/* exec only */
+	struct pw_stack *stack;	/* exec only, with opts.stacks */
+};
+
+#define PW_MODEL_MARKS_MAX 256	/* per process: a signal loop must not grow memory without end */
+
+struct pw_marks {
+	struct pw_mark *v;
+	size_t n;
+	unsigned long dropped;	/* past PW_MODEL_MARKS_MAX */
+};
+
+/* How a process or thread came to be: the spawn that made it, at its start. */
+struct pw_origin {
+	pid_t creator_tid;	/* the thread that made the call; 0 for roots */
+	enum pw_call call;
+	uint64_t flags;
+	int exit_signal;
+	enum pw_spawn_kind kind;
+	struct pw_stack *stack;	/* -k, with opts.stacks */
+};
+
+struct pw_thread_rec {
+	pid_t tid;
+	uint64_t start_us;	/* its spawn, or the attach for an attached thread */
+	bool attached;		/* running when procwatch attached: its real start is unknown */
+	bool exited;
+	uint64_t exit_us;
+	struct pw_status status;
+	struct pw_origin origin;	/* for a spawned thread */
+};
+
+struct pw_proc {
+	pid_t pid;
+	pid_t ppid;		/* the process the kernel reports its end to */
+	pid_t creator;		/* the process that called clone/fork; 0 for the root */
+	pid_t reaper;
+	struct pw_origin origin;	/* the spawn that made it (origin.kind); zero for roots */
+	const char *name;	/* basename of argv[0] of its latest image, or inherited; "" if unknown */
+	struct pw_image *images, *last_image;	/* attached one first, then execs, in order */
+	unsigned nimages;
+	unsigned execs;		/* images that are execs (not the attached one) */
+	unsigned failed_execs;
+	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
+	struct pw_attempt *attempt;	/* the last exec, when it ran nothing; else NULL */
+	struct pw_marks *marks;	/* with opts.marks; NULL until the first */
+	uint64_t start_us;
+	uint64_t exit_us;
+	uint64_t reap_us;
+	uint64_t age_us;	/* attached (-p): how long it had run before start_us */
+	struct pw_status status;	/* EXITED or KILLED once exited */
+	struct pw_thread_rec *thread_recs;	/* attached ones first, then created ones */
+	size_t nthread_recs;
+	unsigned warned;	/* the kinds of warning about it: 1 << enum pw_warning_kind */
+	unsigned depth;		/* 0 for the root, creator's depth + 1 */
+	bool exited;
+	bool reaped;
+	bool orphaned;		/* its parent exited while it was alive */
+	bool reaped_by_other;	/* reaped, but not by ppid */
+	bool reaped_by_tracer;	/* its parent is procwatch, which reaped it at its death */
+	bool attached;		/* already running when procwatch attached (-p) */
+	bool detached;		/* still running when procwatch let go of it (end's detached) */
+	/* Tree links: children in spawn order under their creator. */
+	struct pw_proc *up;
+	struct pw_proc *first_child, *last_child, *next_sibling;
+	struct pw_proc *next_all;	/* every record, in creation order */
+	/*
+	 * Children created by another process with CLONE_PARENT, whose end is
+	 * reported here: they live in their creator's list, and this one lets
+	 * this process's exit mark them orphans too.
+	 */
+	struct pw_proc *adopted, *next_adopted;
+};
+
+struct pw_model_counts {
+	unsigned long processes, threads, execs, failed_execs, nonzero_exits, signals;
+	/* Of those processes and threads, how many were found running (-p). */
+	unsigned long attached, attached_threads;
+	unsigned long detached;	/* processes still running when procwatch let go */
+	unsigned long warnings[PW_WARN_KINDS];
+};
+
+/* What a view needs kept beyond the tree; what it does not need costs nothing. */
+struct pw_model_opts {
+	size_t argv_keep;	/* argv elements kept per image (elided as views do); 0: all */
+	bool stacks;		/* -k stacks of spawns, images and marks */
+	bool marks;		/* failed execs and signals, for a time axis */
+	bool warnings;		/* the checks behind the warnings (include/procwatch/warnings.h) */
+};
+
+/* The warnings an event gave rise to, for a view that shows them under it. */
+#define PW_MODEL_EVENT_WARNINGS 4
+
+/*
+ * What the last event did, beyond what the records now say: for a view
+ * that shows each event as it happens (the timeline).
+ */
+struct pw_model_notes {
+	struct pw_proc *proc;	/* the record it happened in; NULL for none */
+	const char *name_before;	/* the process's name before it (an exec renames) */
+	bool cwd_moved;		/* an exec, in another directory than the last one seen */
+	bool script;		/* an exec of a #! script (see struct pw_image) */
+	struct pw_warning warnings[PW_MODEL_EVENT_WARNINGS];
+	size_t nwarnings;
+};
+
+struct pw_model {
+	struct pw_model_opts opts;
+	struct pw_pidmap by_pid;	/* the current record of each pid */
+	struct pw_proc *root;		/* the first top-level record; others follow as siblings */
+	struct pw_proc *last_root;
+	struct pw_proc *all, **all_tail;	/* every record, in creation order */
+	struct pw_model_counts counts;
+	struct pw_intern strings;
+	struct pw_arena records;	/* processes, images and their argv */
+	uint64_t end_us;	/* the latest time any event had */
+	pid_t tracer;		/* procwatch's pid, from the start event; 0 if unknown */
+	bool attach;		/* the start event's mode: procwatch attached (-p), ran no command */
+	bool ended;		/* an end event came */
+	struct pw_end end;	/* what it said */
+	bool failed;		/* out of memory once: the model is incomplete */
+	/* Descriptors reported leaking once: each is reported at the first exec only. */
+	const char **fds_seen;
+	size_t nfds_seen;
+};
+
+void pw_model_init(struct pw_model *m, const struct pw_model_opts *opts);
+void pw_model_destroy(struct pw_model *m);
+/*
+ * Takes in one event; notes (may be NULL) says what it did.  -ENOMEM
+ * leaves the model consistent but incomplete (m->failed).
+ */
+int pw_model_event(struct pw_model *m, const struct pw_event *ev,
+		   struct pw_model_notes *notes);
+/* The current record of pid, or NULL. */
+struct pw_proc *pw_model_get(const struct pw_model *m, pid_t pid);
+/*
+ * Whether exec ev runs in another directory than the last one the model
+ * saw in that line of descent (the process's latest image, or its nearest
+ * ancestor's): worth an "(in DIR)" note.  Asked before ev is taken in.
+ */
+bool pw_model_cwd_moved(const struct pw_model *m, const struct pw_event *ev);
+/*
+ * Whether a successful exec ran a #! script: the kernel ran ex->exe, not
+ * the file named (resolved here, so right only while the trace is live).
+ */
+bool pw_exec_is_script(const struct pw_exec *ex);
+/*
+ * How long p lived, or has lived by now_us while it is still running:
+ * its time in the trace plus, for an attached process, how long it had
+ * run before.  Never negative or wrapped when the times disagree.
+ */
+uint64_t pw_proc_lifetime(const struct pw_proc *p, uint64_t now_us);
+/* p's latest image; NULL when it never exec'd nor was attached. */
+const struct pw_image *pw_proc_image(const struct pw_proc *p);
+/* The working directory of p's latest image, or its nearest ancestor's. */
+const char *pw_proc_cwd(const struct pw_proc *p);
+/* "sh" for "/bin/sh"; the whole string when it ends in '/'. */
+const char *pw_basename(const char *path);
+
+#endif

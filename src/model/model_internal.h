@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to src/model/: what model.c, records.c and warnings.c share.
+ */
+#ifndef PW_MODEL_INTERNAL_H
+#define PW_MODEL_INTERNAL_H
+
+#include "procwatch/model.h"
+#include "procwatch/warnings.h"
+
+/* records.c: the records themselves. */
+struct pw_proc *model_proc_of(struct pw_model *m, const struct pw_event *ev);
+int model_apply(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
+		bool script);
+struct pw_mark *model_mark_add(struct pw_model *m, struct pw_proc *p,
+			       const struct pw_event *ev);
+void model_proc_free(struct pw_proc *p);
+const char *model_prev_cwd(const struct pw_proc *p);
+
+/*
+ * warnings.c: checks one event, after the records took it in, and calls
+ * fn for each warning it gives rise to.
+ */
+void model_warnings_check(struct pw_model *m, const struct pw_event *ev,
+			  uint64_t zombie_threshold_us, pw_warning_fn fn, void *data);
+
+#endif

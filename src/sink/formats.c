@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The output formats procwatch writes, live and in `procwatch show`: the
+ * one list of them.  Adding a format is a row here and a file of its own:
+ * a stream (its own struct pw_sink) or a view of the process model (a
+ * struct pw_view, fed by model_sink.c).
+ */
+#include <string.h>
+
+#include "procwatch/base.h"
+#include "procwatch/sink.h"
+#include "view.h"
+
+static const struct pw_format formats[] = {
+	{ "timeline", "a line per event as it happens, then the process tree",
+	  .view = &pw_view_timeline },
+	{ "tree", "only the process tree, at the end", .view = &pw_view_tree },
+	{ "json", "the JSON Lines trace (procwatch(1))", .stream = pw_sink_json_new },
+	{ "perfetto", "a Chrome trace event file for ui.perfetto.dev, at the end",
+	  .view = &pw_view_perfetto },
+};
+
+const struct pw_format *
+pw_formats(size_t *n)
+{
+	*n = PW_ARRAY_SIZE(formats);
+	return formats;
+}
+
+const struct pw_format *
+pw_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < PW_ARRAY_SIZE(formats); i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return &formats[i];
+	return NULL;
+}
+
+const struct pw_format *
+pw_format_default(void)
+{
+	return &formats[0];
+}
+
+struct pw_sink *
+pw_format_sink(const struct pw_format *f, FILE *out, const struct pw_view_opts *opts)
+{
+	if (f->stream)
+		return f->stream(out);
+	return pw_model_sink_new(out, opts, f->view, NULL);
+}
