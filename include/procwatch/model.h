@@ -47,6 +47,12 @@ struct pw_argv {
 	bool truncated;		/* the vector was longer than what was read */
 };
 
+/* A descriptor above 2 that an exec let through (not close-on-exec). */
+struct pw_image_fd {
+	int fd;
+	const char *target;	/* "/path", "pipe:[123]"; NULL if unreadable */
+};
+
 /* One program a process ran: an exec, or what it ran when procwatch attached. */
 struct pw_image {
 	struct pw_image *next;	/* the one it exec'd next */
@@ -57,6 +63,9 @@ struct pw_image {
 	const char *exe;	/* the file the kernel runs: a #! script's interpreter */
 	bool attached;		/* found running by -p, not exec'd in the trace */
 	bool script;		/* exe is not path: path was a script */
+	bool fds_truncated;	/* it had more than PW_EXEC_MAX_FDS */
+	uint16_t nfds;
+	struct pw_image_fd *fds;	/* by number; none for an attached image */
 	struct pw_stack *stack;	/* -k, when the model keeps stacks; else NULL */
 };
 

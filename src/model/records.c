@@ -254,6 +254,28 @@ name_of(struct pw_model *m, const struct pw_bytes *argv, size_t argc,
 	return src ? pw_intern_cstr(&m->strings, pw_basename(src)) : NULL;
 }
 
+_Static_assert(PW_EXEC_MAX_FDS <= UINT16_MAX, "pw_image.nfds is 16 bits");
+
+/* The descriptors the exec let through, targets interned. 0 or -ENOMEM. */
+static int
+fds_keep(struct pw_model *m, struct pw_image *im, const struct pw_exec *ex)
+{
+	size_t n = ex->nfds < PW_EXEC_MAX_FDS ? ex->nfds : PW_EXEC_MAX_FDS, i;
+
+	im->fds_truncated = ex->fds_truncated || ex->nfds > n;
+	if (!n)
+		return 0;
+	im->fds = pw_arena_alloc(&m->records, n * sizeof(*im->fds));
+	if (!im->fds)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		im->fds[i].fd = ex->fds[i].fd;
+		im->fds[i].target = intern_bytes(m, &ex->fds[i].target);
+	}
+	im->nfds = (uint16_t)n;
+	return 0;
+}
+
 static struct pw_image *
 image_add(struct pw_model *m, struct pw_proc *p, uint64_t t)
 {
@@ -474,6 +496,8 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	im->exe = intern_bytes(m, &ex->exe);
 	im->script = script;
 	im->stack = stack_keep(m, &ex->stack);
+	if (fds_keep(m, im, ex) < 0)
+		return -ENOMEM;
 	if (argv_keep(m, &m->records, &im->argv, ex->argv, ex->argc,
 		      ex->argv_truncated || ex->argv_err) < 0)
 		return -ENOMEM;

@@ -369,3 +369,37 @@ Test(model, end_without_detach_marks_nothing)
 	cr_assert_not(pw_model_get(&tab, 801)->detached);
 	cr_assert_eq(tab.counts.detached, 0);
 }
+
+Test(model, an_image_keeps_the_descriptors_its_exec_let_through)
+{
+	char *argv0[] = { "sh" };
+	struct pw_bytes argv[1] = { { .data = (char *)"cc", .len = 2 } };
+	struct pw_fd fds[2] = {
+		{ .fd = 3, .target = { .data = (char *)"pipe:[77]", .len = 9 } },
+		{ .fd = 9, .target = { .data = NULL } },
+	};
+	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = 20, .pid = 100, .tid = 100 };
+	const struct pw_image *im;
+
+	start(100, argv0, 1);
+	ev.u.exec.path = argv[0];
+	ev.u.exec.argv = argv;
+	ev.u.exec.argc = 1;
+	ev.u.exec.fds = fds;
+	ev.u.exec.nfds = 2;
+	ev.u.exec.fds_truncated = true;
+	feed(&ev);
+	im = pw_proc_image(pw_model_get(&tab, 100));
+	cr_assert_not_null(im);
+	cr_assert_eq(im->nfds, 2);
+	cr_assert_eq(im->fds[0].fd, 3);
+	cr_assert_str_eq(im->fds[0].target, "pipe:[77]");
+	cr_assert_eq(im->fds[1].fd, 9);
+	cr_assert_null(im->fds[1].target, "an unreadable target stays unknown");
+	cr_assert(im->fds_truncated);
+	/* They belong to that image: the next exec let none through. */
+	exec(30, 100, "ld", 0);
+	im = pw_proc_image(pw_model_get(&tab, 100));
+	cr_assert_eq(im->nfds, 0);
+	cr_assert_eq(pw_model_get(&tab, 100)->images->nfds, 2);
+}
