@@ -190,7 +190,7 @@ pw_cli_usage(FILE *out)
 static enum pw_cli_action
 parse_format(const char *name, struct pw_options *opts, FILE *out, FILE *err)
 {
-	const struct pw_format *f = pw_formats(&(size_t){ 0 });
+	const struct pw_format *f;
 	char valid[128] = "";
 	size_t i, n, used = 0;
 

@@ -156,6 +156,32 @@ Test(cli, help_goes_to_out_and_exits_successfully)
 	parse_free(&p);
 }
 
+Test(cli, format_help_lists_every_format_a_line_each)
+{
+	const struct pw_format *f;
+	char line[256];
+	struct parse p;
+	size_t n, i, at = 0;
+
+	/* Before a command or without one: it is a question, not a trace. */
+	parse(&p, V("--format=help", "true"));
+	cr_assert_eq(p.action, PW_CLI_EXIT_SUCCESS);
+	cr_assert_str_empty(p.err);
+	f = pw_formats(&n);
+	cr_assert_geq(n, 4);
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "%s\t%s\n", f[i].name, f[i].help);
+		cr_assert_eq(strncmp(p.out + at, line, strlen(line)), 0,
+			     "line %zu is not \"%s\"", i + 1, f[i].name);
+		at += strlen(line);
+		/* --help lists the same names. */
+		snprintf(line, sizeof(line), " %s ", f[i].name);
+		cr_assert_not_null(strstr(usage_text(), line), "--help lacks %s", f[i].name);
+	}
+	cr_assert_eq(p.out[at], '\0', "more than one line per format");
+	parse_free(&p);
+}
+
 Test(cli, version)
 {
 	struct parse p;
