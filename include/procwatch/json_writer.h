@@ -79,6 +79,8 @@ void pw_json_string_len(struct pw_json *w, const char *s, size_t len);
 void pw_json_bytes_len(struct pw_json *w, const char *s, size_t len);
 /* A struct pw_bytes: as pw_json_bytes_len(), or null when data is NULL. */
 void pw_json_bytes(struct pw_json *w, const struct pw_bytes *b);
+/* A C string of such bytes (a symbol, an interned path), or null for NULL. */
+void pw_json_bytes_cstr(struct pw_json *w, const char *s);
 
 void pw_json_int(struct pw_json *w, int64_t v);
 void pw_json_uint(struct pw_json *w, uint64_t v);

@@ -246,16 +246,6 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 	}
 }
 
-/* A C string from the trace (a symbol, an object path): any byte but NUL. */
-static void
-put_cstr_bytes(struct pw_json *w, const char *s)
-{
-	if (s)
-		pw_json_bytes_len(w, s, strlen(s));
-	else
-		pw_json_null(w);
-}
-
 /*
  * -k: "stack" and "stack_note", last so that the keys before them read as
  * without -k.  ip is a hex string because JSON numbers above 2^53 lose
@@ -275,11 +265,11 @@ put_stack(struct pw_json *w, const struct pw_stack *st)
 	for (i = 0; i < st->nframes; i++) {
 		pw_json_object_begin(w);
 		pw_json_key(w, "fn");
-		put_cstr_bytes(w, st->frames[i].fn);
+		pw_json_bytes_cstr(w, st->frames[i].fn);
 		pw_json_key(w, "off");
 		put_u64_bits(w, st->frames[i].off);
 		pw_json_key(w, "obj");
-		put_cstr_bytes(w, st->frames[i].obj);
+		pw_json_bytes_cstr(w, st->frames[i].obj);
 		snprintf(ip, sizeof(ip), "0x%" PRIx64, st->frames[i].ip);
 		put_key_string(w, "ip", ip);
 		pw_json_object_end(w);
@@ -287,7 +277,7 @@ put_stack(struct pw_json *w, const struct pw_stack *st)
 	pw_json_array_end(w);
 	if (st->note) {
 		pw_json_key(w, "stack_note");
-		put_cstr_bytes(w, st->note);
+		pw_json_bytes_cstr(w, st->note);
 	}
 }
 

@@ -276,6 +276,15 @@ pw_json_bytes(struct pw_json *w, const struct pw_bytes *b)
 		pw_json_bytes_len(w, b->data, b->len);
 }
 
+void
+pw_json_bytes_cstr(struct pw_json *w, const char *s)
+{
+	if (!s)
+		pw_json_null(w);
+	else
+		pw_json_bytes_len(w, s, strlen(s));
+}
+
 /* Decimal digits of v, written backwards ending at end; returns the start. */
 static char *
 format_u64(char *end, uint64_t v)

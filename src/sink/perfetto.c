@@ -6,17 +6,17 @@
  * life is a complete slice ("X") with a nested one per exec image; each
  * spawn is a flow arrow from the spawning thread to the child's first
  * slice; failed execs, execs the task died in and signals are instant
- * markers.  A process procwatch attached to (-p) starts at the attach,
- * its first image the command line it was found running with.  A slice's duration is known only when the process ends, so
- * nothing is written until close: the process model (src/model/proctab.c)
- * keeps names, start and exit times and statuses, and this sink keeps, per
- * process record, its exec images (path, argv, cwd), the spawns it made
- * and at most PF_MARKS_MAX markers.  Memory therefore grows with the
- * number of processes, threads and execs of the run, and is freed at
- * close.  With -k, stacks become slice args: an exec's on its slice or its
- * "exec failed" or "exec unfinished" marker, a spawn's on the slice of the
- * process or thread it created (the flow's end), where selecting it shows
- * how it was started.
+ * markers.  A process procwatch attached to (-p) starts at the attach, its
+ * first image the command line it was found running with.  A slice's
+ * duration is known only when the process ends, so nothing is written
+ * until close; everything comes from the process model (its images,
+ * spawns and at most PW_MODEL_MARKS_MAX marks per process), which this
+ * view asks to keep marks and, with -k, stacks.  Memory therefore grows
+ * with the number of processes, threads and execs of the run, and is freed
+ * at close.  With -k, stacks become slice args: an exec's on its slice or
+ * its "exec failed" or "exec unfinished" marker, a spawn's on the slice of
+ * the process or thread it created (the flow's end), where selecting it
+ * shows how it was started.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -177,16 +177,6 @@ put_stack_args(struct pw_json *w, const char *key, const char *note_key,
 		put_key_string(w, note_key, st->note);
 }
 
-/* An interned string of tracee bytes, or null when it was not read. */
-static void
-put_cstr(struct pw_json *w, const char *s)
-{
-	if (s)
-		pw_json_bytes_len(w, s, strlen(s));
-	else
-		pw_json_null(w);
-}
-
 static void
 put_slice_times(struct pw_json *w, uint64_t start, uint64_t end)
 {
@@ -255,11 +245,11 @@ put_image_args(struct pw_json *w, const struct pw_image *im)
 	size_t i;
 
 	pw_json_key(w, "path");
-	put_cstr(w, im->path);
+	pw_json_bytes_cstr(w, im->path);
 	pw_json_key(w, "argv");
 	pw_json_array_begin(w);
 	for (i = 0; i < im->argv.n - im->argv.elided; i++)
-		put_cstr(w, im->argv.v[i]);
+		pw_json_bytes_cstr(w, im->argv.v[i]);
 	pw_json_array_end(w);
 	if (im->argv.truncated)
 		put_key_string(w, "argv_truncated", "yes");
@@ -269,7 +259,7 @@ put_image_args(struct pw_json *w, const struct pw_image *im)
 	}
 	if (im->cwd) {
 		pw_json_key(w, "cwd");
-		put_cstr(w, im->cwd);
+		pw_json_bytes_cstr(w, im->cwd);
 	}
 }
 
@@ -403,7 +393,7 @@ put_mark(struct pw_json *w, pid_t pid, const struct pw_mark *m)
 	pw_json_object_begin(w);
 	if (is_exec) {
 		pw_json_key(w, "path");
-		put_cstr(w, m->path);
+		pw_json_bytes_cstr(w, m->path);
 		if (m->kind == PW_MARK_EXEC_FAILED)
 			put_key_string(w, "errno", pw_errno_format(m->num, buf, sizeof(buf)));
 		put_stack_args(w, "stack", "stack_note", m->stack);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the two views for people (timeline.c, tree.c) write the same way:
- * colours, durations, statuses, clone flags, and argv shell-quoted with the
- * middle elided.  Internal to src/sink/.
+ * The views for people, internal to src/sink/: struct pw_view, what a
+ * view of the process model is (at the end of this file), and what the
+ * views write the same way (view.c): colours, durations, statuses, clone
+ * flags, and argv shell-quoted with the middle elided.
  */
 #ifndef PROCWATCH_SINK_VIEW_H
 #define PROCWATCH_SINK_VIEW_H

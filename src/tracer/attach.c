@@ -79,18 +79,12 @@ read_stat(pid_t pid, struct proc_stat *ps)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v;
-	ssize_t n;
-	int fd, field;
+	int field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procfs_read_small(path, buf, sizeof(buf)) < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
+	/* comm may hold ')' and spaces: the state follows the last ')'. */
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ')
 		return false;
@@ -187,16 +181,9 @@ static long
 yama_scope(void)
 {
 	char buf[16];
-	ssize_t n;
-	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (procfs_read_small("/proc/sys/kernel/yama/ptrace_scope", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
 }
 

@@ -103,20 +103,36 @@ procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max)
 	return n;
 }
 
+/*
+ * A small file procfs generates whole at the first read (stat, comm, a
+ * sysctl): one read, NUL-terminated.  The bytes read, or -1 when there
+ * were none (the process is gone, or the file absent).
+ */
+ssize_t
+procfs_read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* The command name of tid (/proc/TID/comm, without the newline). */
 bool
 procfs_task_comm(pid_t tid, struct pw_bytes *out)
 {
 	char path[64], name[64];
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, name, sizeof(name) - 1);
-	close(fd);
+	n = procfs_read_small(path, name, sizeof(name));
 	if (n <= 0)
 		return false;
 	if (name[n - 1] == '\n')

@@ -234,6 +234,37 @@ peek_bytes(struct tracee_mem *m, uint64_t addr, void *buf, size_t len)
 
 /* --- the decoders' view ---------------------------------------------------- */
 
+/* Bytes from at to the end of its page, at most left. */
+static size_t
+chunk_len(uint64_t at, size_t left)
+{
+	size_t room = TRACEE_PAGE - (size_t)(at - PAGE_MASK_OF(at));
+
+	return room < left ? room : left;
+}
+
+/*
+ * n bytes at at, all in one page, from the page cache: 0, or why not: the
+ * page's errno, or ENOSYS when process_vm_readv is not (or no longer)
+ * usable and the caller must peek.
+ */
+static int
+cache_copy(struct tracee_mem *m, uint64_t at, void *dst, size_t n)
+{
+	uint64_t page = PAGE_MASK_OF(at);
+	int err = EFAULT, slot;
+
+	if (!readv_usable(m))
+		return ENOSYS;
+	slot = page_slot(m, page, &err);
+	if (slot < 0)
+		return readv_usable(m) ? err : ENOSYS;
+	if (m->slots[slot].err)
+		return m->slots[slot].err;
+	memcpy(dst, m->bytes[slot] + (at - page), n);
+	return 0;
+}
+
 /* struct pw_mem's read: up to len bytes, short at the first unreadable page. */
 static ssize_t
 decoder_read(struct pw_mem *mem, uint64_t addr, void *buf, size_t len)
@@ -242,26 +273,22 @@ decoder_read(struct pw_mem *mem, uint64_t addr, void *buf, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		uint64_t at = addr + done, page = PAGE_MASK_OF(at);
-		size_t off = (size_t)(at - page);
-		size_t n = TRACEE_PAGE - off < len - done ? TRACEE_PAGE - off : len - done;
-		int err = EFAULT, slot = -1;
+		uint64_t at = addr + done;
+		size_t n = chunk_len(at, len - done);
+		int err;
 
 		if (at < addr)
 			break;	/* wrapped around: nothing is mapped there */
-		if (readv_usable(m) && (slot = page_slot(m, page, &err)) < 0 &&
-		    !readv_usable(m))
-			continue;	/* refused just now: the peek path below */
-		if (!readv_usable(m)) {
+		err = cache_copy(m, at, (char *)buf + done, n);
+		if (err == ENOSYS) {
 			ssize_t got = peek_bytes(m, at, (char *)buf + done, len - done);
 
 			if (got < 0)
 				return done ? (ssize_t)done : got;
 			return (ssize_t)(done + (size_t)got);
 		}
-		if (slot < 0 || (err = m->slots[slot].err))
+		if (err)
 			return done ? (ssize_t)done : -err;
-		memcpy((char *)buf + done, m->bytes[slot] + off, n);
 		done += n;
 	}
 	return done ? (ssize_t)done : (len ? -EFAULT : 0);
@@ -283,26 +310,21 @@ unwind_read(struct pw_unwind_tracee *t, uint64_t addr, void *buf, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		uint64_t at = addr + done, page = PAGE_MASK_OF(at);
-		size_t off = (size_t)(at - page);
-		size_t n = TRACEE_PAGE - off < len - done ? TRACEE_PAGE - off : len - done;
-		int err = EFAULT, slot = -1;
+		uint64_t at = addr + done;
+		size_t n = chunk_len(at, len - done);
 		ssize_t got;
+		int err;
 
 		if (at < addr)
 			return -EFAULT;
-		if (readv_usable(m))
-			slot = page_slot(m, page, &err);
-		if (slot >= 0 && !(err = m->slots[slot].err)) {
-			memcpy((char *)buf + done, m->bytes[slot] + off, n);
-			done += n;
-			continue;
-		}
-		if (err != EFAULT && err != ENOSYS && err != EPERM)
+		err = cache_copy(m, at, (char *)buf + done, n);
+		if (err && err != EFAULT && err != ENOSYS && err != EPERM)
 			return -err;	/* ESRCH: the task is gone */
-		got = peek_bytes(m, at, (char *)buf + done, n);
-		if (got < (ssize_t)n)
-			return got < 0 ? (int)got : -EFAULT;
+		if (err) {
+			got = peek_bytes(m, at, (char *)buf + done, n);
+			if (got < (ssize_t)n)
+				return got < 0 ? (int)got : -EFAULT;
+		}
 		done += n;
 	}
 	return 0;

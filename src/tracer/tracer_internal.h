@@ -290,6 +290,7 @@ void pidns_died(struct task *task, const struct pidns *reaper_ns, bool reaper_tr
 void pidns_task_free(struct tracer *t, struct task *task);
 
 /* procfs.c */
+ssize_t procfs_read_small(const char *path, char *buf, size_t size);
 bool procfs_read_link(int dirfd, const char *name, struct pw_bytes *out);
 bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
