@@ -65,7 +65,7 @@ struct pw_image {
 	bool script;		/* exe is not path: path was a script */
 	bool fds_truncated;	/* it had more than PW_EXEC_MAX_FDS */
 	uint16_t nfds;
-	struct pw_image_fd *fds;	/* by number; none for an attached image */
+	struct pw_image_fd *fds;	/* by number, with opts.fds; none for an attached image */
 	struct pw_stack *stack;	/* -k, when the model keeps stacks; else NULL */
 };
 
@@ -181,6 +181,7 @@ struct pw_model_opts {
 	size_t argv_keep;	/* argv elements kept per image (elided as views do); 0: all */
 	bool stacks;		/* -k stacks of spawns, images and marks */
 	bool marks;		/* failed execs and signals, for a time axis */
+	bool fds;		/* each image's inherited descriptors (struct pw_image_fd) */
 	bool warnings;		/* the checks behind the warnings (include/procwatch/warnings.h) */
 };
 

@@ -262,6 +262,8 @@ fds_keep(struct pw_model *m, struct pw_image *im, const struct pw_exec *ex)
 {
 	size_t n = ex->nfds < PW_EXEC_MAX_FDS ? ex->nfds : PW_EXEC_MAX_FDS, i;
 
+	if (!m->opts.fds)
+		return 0;
 	im->fds_truncated = ex->fds_truncated || ex->nfds > n;
 	if (!n)
 		return 0;

@@ -381,6 +381,9 @@ Test(model, an_image_keeps_the_descriptors_its_exec_let_through)
 	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = 20, .pid = 100, .tid = 100 };
 	const struct pw_image *im;
 
+	/* Kept only for a view that asks: the timeline and tree show none. */
+	pw_model_destroy(&tab);
+	pw_model_init(&tab, &(struct pw_model_opts){ .fds = true });
 	start(100, argv0, 1);
 	ev.u.exec.path = argv[0];
 	ev.u.exec.argv = argv;
@@ -402,4 +405,22 @@ Test(model, an_image_keeps_the_descriptors_its_exec_let_through)
 	im = pw_proc_image(pw_model_get(&tab, 100));
 	cr_assert_eq(im->nfds, 0);
 	cr_assert_eq(pw_model_get(&tab, 100)->images->nfds, 2);
+}
+
+Test(model, descriptors_are_not_kept_unless_asked)
+{
+	char *argv0[] = { "sh" };
+	struct pw_bytes argv[1] = { { .data = (char *)"cc", .len = 2 } };
+	struct pw_fd fds[1] = { { .fd = 3, .target = { .data = (char *)"pipe:[77]", .len = 9 } } };
+	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = 20, .pid = 100, .tid = 100 };
+
+	start(100, argv0, 1);
+	ev.u.exec.path = argv[0];
+	ev.u.exec.argv = argv;
+	ev.u.exec.argc = 1;
+	ev.u.exec.fds = fds;
+	ev.u.exec.nfds = 1;
+	feed(&ev);
+	cr_assert_eq(pw_proc_image(pw_model_get(&tab, 100))->nfds, 0);
+	cr_assert_null(pw_proc_image(pw_model_get(&tab, 100))->fds);
 }
