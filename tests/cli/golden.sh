@@ -14,6 +14,7 @@
 # where children run at once (a pipeline, threads) only the tree, which is
 # in spawn order, is compared.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 : "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
 : "${PW_HELPER_DIR:?set PW_HELPER_DIR to the directory of the test helpers}"
@@ -21,11 +22,7 @@ PROCWATCH=$(realpath "$PROCWATCH")
 PW_HELPER_DIR=$(realpath "$PW_HELPER_DIR")
 golden_dir=$(dirname "$(realpath "$0")")/golden
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# Core files would land in the current directory: use an empty one.
-mkdir "$tmp/cwd"
-cd "$tmp/cwd"
+enter_scratch_dir
 export LC_ALL=C.UTF-8
 # A fixed PATH: the paths an exec search tries are part of the output.
 export PATH=/usr/local/bin:/usr/bin:/bin
@@ -87,18 +84,9 @@ run_closed() {
 	)
 }
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	sed 's/^/# /' "$2"
-}
-
 # A probe: without ptrace every case would fail for the same reason.
 if ! timeout -k 5 30 "$PROCWATCH" -o /dev/null true 2>"$tmp/probe"; then
-	echo "1..1"
+	plan 1
 	skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"
 	exit 0
 fi
@@ -152,17 +140,16 @@ compare() {
 		cp "$tmp/got" "$want"
 		ok "$name (golden file written)"
 	elif [[ ! -f $want ]]; then
-		echo "no golden file $want" >"$tmp/diff"
-		not_ok "$name" "$tmp/diff"
+		not_ok "$name" "no golden file $want"
 	elif diff -u "$want" "$tmp/got" >"$tmp/diff"; then
 		ok "$name"
 	else
-		not_ok "$name" "$tmp/diff"
+		not_ok "$name" "$(cat "$tmp/diff")"
 	fi
 }
 
 h=$PW_HELPER_DIR
-echo "1..42"
+plan 42
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"

@@ -9,6 +9,7 @@
 # Cases that need ptrace are skipped, never passed, when a probe run shows
 # ptrace is not permitted here (containers without CAP_SYS_PTRACE, Yama).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 : "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
 PROCWATCH=$(realpath "$PROCWATCH")
@@ -16,66 +17,12 @@ PROCWATCH=$(realpath "$PROCWATCH")
 # like PROCWATCH because the cases run in another directory.
 PW_HELPER_DIR=${PW_HELPER_DIR:+$(realpath "$PW_HELPER_DIR")}
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# Core files would land in the current directory: use an empty one.
-mkdir "$tmp/cwd"
-cd "$tmp/cwd"
+enter_scratch_dir
 
-n=0
 ptrace_skip=""
-
-# TAP reporting.  Diagnostics go after the result as "# " lines.
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		echo "# $line"
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n # SKIP $1"
-}
-
-# Shows a captured file in diagnostics, indented.
-show() {
-	echo "$1:"
-	sed 's/^/    /' "$2"
-}
-
-# Runs a command with stdout and stderr captured in $tmp/out and $tmp/err;
-# its exit status is left in $rc.  A hung tracer must not hang the suite.
-rc=0
-run() {
-	rc=0
-	timeout -k 5 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
-}
 
 pw() {
 	run "$PROCWATCH" "$@"
-}
-
-# check DESCRIPTION PREDICATE [ARG...]: ok if the predicate succeeds, else
-# not ok with the exit status and captured output as diagnostics.
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		ok "$what"
-	else
-		local -a diag
-		mapfile -t diag < <(echo "exit status $rc"; show stdout "$tmp/out"; show stderr "$tmp/err")
-		not_ok "$what" "${diag[@]}"
-	fi
 }
 
 lines() {
@@ -607,13 +554,13 @@ case_color() {
 	if [[ $rc -eq 2 ]] && ! has_esc "$tmp/trace"; then
 		ok "no colour in a file by default"
 	else
-		not_ok "no colour in a file by default" "$(show trace "$tmp/trace")"
+		not_ok "no colour in a file by default" "$(show_file trace "$tmp/trace")"
 	fi
 	pw --color=always -o "$tmp/trace" sh -c 'exit 2'
 	if [[ $rc -eq 2 ]] && has_esc "$tmp/trace"; then
 		ok "--color=always colours a file"
 	else
-		not_ok "--color=always colours a file" "$(show trace "$tmp/trace")"
+		not_ok "--color=always colours a file" "$(show_file trace "$tmp/trace")"
 	fi
 	if ! command -v script >/dev/null; then
 		skip "script(1) is not installed: no terminal to test colour on"
@@ -624,13 +571,13 @@ case_color() {
 	if has_esc "$tmp/tty"; then
 		ok "colour on a terminal by default"
 	else
-		not_ok "colour on a terminal by default" "$(show output "$tmp/tty")"
+		not_ok "colour on a terminal by default" "$(show_file output "$tmp/tty")"
 	fi
 	NO_COLOR=1 script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
 	if grep -q 'exited 2' "$tmp/tty" && ! has_esc "$tmp/tty"; then
 		ok "no colour on a terminal with NO_COLOR set"
 	else
-		not_ok "no colour on a terminal with NO_COLOR set" "$(show output "$tmp/tty")"
+		not_ok "no colour on a terminal with NO_COLOR set" "$(show_file output "$tmp/tty")"
 	fi
 }
 
@@ -668,4 +615,4 @@ else
 	case_color
 fi
 
-echo "1..$n"
+plan

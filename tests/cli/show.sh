@@ -9,40 +9,13 @@
 # every golden scenario by golden.sh.)  Prints TAP.  Run by meson (suite
 # cli); by hand:  PROCWATCH=build/procwatch tests/cli/show.sh
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 : "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
 PROCWATCH=$(realpath "$PROCWATCH")
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/cwd"
-cd "$tmp/cwd"
+enter_scratch_dir
 export LC_ALL=C.UTF-8
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-
-rc=0
-run() {
-	rc=0
-	timeout -k 5 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
-}
-
-# check DESCRIPTION PREDICATE...: not ok shows the status and the output.
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		ok "$what"
-	else
-		n=$((n + 1))
-		echo "not ok $n - $what"
-		echo "# exit status $rc"
-		sed 's/^/# stdout: /' "$tmp/out"
-		sed 's/^/# stderr: /' "$tmp/err"
-	fi
-}
 
 # ---- without a recorded run ----
 
@@ -242,7 +215,7 @@ check "show to a pipe nobody reads: 125, not killed by SIGPIPE" eval '[[ $rc -eq
 if ! timeout -k 5 30 "$PROCWATCH" --json -o t.jsonl -- sh -c 'ls / >/dev/null; ls /no-such-pw; exit 3' \
 	>/dev/null 2>"$tmp/probe" </dev/null && [[ ! -s t.jsonl ]]; then
 	for _ in $(seq 20); do skip "ptrace is not permitted here: $(head -n1 "$tmp/probe")"; done
-	echo "1..$n"
+	plan
 	exit 0
 fi
 
@@ -360,4 +333,4 @@ rc=0
 PATH=$PWD/bin:$PATH timeout -k 5 60 "$PROCWATCH" -o /dev/null -- show >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
 check "procwatch -- show traces a command named show" eval '[[ $rc -eq 7 ]]'
 
-echo "1..$n"
+plan

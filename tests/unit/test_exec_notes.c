@@ -9,23 +9,25 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "procwatch/model.h"
+#include "event_builder.h"
 
-static struct pw_bytes
-bytes(const char *s)
+/* An exec in cwd of path, for which the kernel ran exe. */
+static struct pw_event
+ran_in(pid_t pid, const char *path, const char *exe, const char *cwd)
 {
-	return (struct pw_bytes){ .data = (char *)s, .len = s ? strlen(s) : 0 };
+	struct pw_event ev = ev_exec(0, pid, path, NULL, 0, cwd, 0);
+
+	ev.u.exec.exe = ev_bytes(exe);
+	return ev;
 }
 
 static struct pw_exec
 ran(const char *path, const char *exe, const char *cwd)
 {
-	return (struct pw_exec){
-		.call = PW_CALL_EXECVE, .path = bytes(path), .exe = bytes(exe), .cwd = bytes(cwd),
-	};
+	return ran_in(0, path, exe, cwd).u.exec;
 }
 
 Test(exec_notes, script_is_told_from_symlink)
@@ -70,10 +72,7 @@ Test(exec_notes, script_is_told_from_symlink)
 static struct pw_event
 exec_in(pid_t pid, const char *cwd)
 {
-	struct pw_event ev = { .kind = PW_EV_EXEC, .pid = pid, .tid = pid };
-
-	ev.u.exec = ran("/bin/true", "/usr/bin/true", cwd);
-	return ev;
+	return ran_in(pid, "/bin/true", "/usr/bin/true", cwd);
 }
 
 static void
@@ -86,14 +85,10 @@ Test(exec_notes, cwd_moved_against_own_or_ancestor_exec)
 {
 	struct pw_model_opts mo = { 0 };
 	struct pw_model m;
-	struct pw_event sp = { .kind = PW_EV_SPAWN, .pid = 10, .tid = 10 };
+	struct pw_event sp = ev_fork(0, 10, 11);
 	struct pw_event ev;
 
 	pw_model_init(&m, &mo);
-	sp.u.spawn.kind = PW_SPAWN_FORK;
-	sp.u.spawn.child = 11;
-	sp.u.spawn.parent = 10;
-	sp.u.spawn.result = 11;
 	ev = exec_in(10, "/a");
 	cr_assert_not(pw_model_cwd_moved(&m, &ev), "the root has nothing to differ from");
 	take(&m, &ev);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "procwatch/sink.h"
+#include "event_builder.h"
 
 struct fake_out {
 	bool room;		/* false: every write fails with write_errno */
@@ -86,35 +87,9 @@ teardown(void)
 TestSuite(checked, .fini = teardown);
 
 static const struct pw_view_opts plain = { .time = PW_TIME_NONE };
+
+/* Each test writes sh -c 'exit 3' (pid 100) from start to end, or some of it. */
 static char *cmd_argv[] = { "sh", "-c", "exit 3", NULL };
-
-static struct pw_event
-start_ev(void)
-{
-	return (struct pw_event){
-		.kind = PW_EV_START, .pid = 100, .tid = 100,
-		.u.start = { .argv = cmd_argv, .argc = 3, .version = "0" },
-	};
-}
-
-static struct pw_event
-exit_ev(void)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXIT, .pid = 100, .tid = 100,
-		.u.exit = { .status = { .kind = PW_STATUS_EXITED, .code = 3 },
-			    .call = PW_CALL_EXIT_GROUP },
-	};
-}
-
-static struct pw_event
-end_ev(void)
-{
-	return (struct pw_event){
-		.kind = PW_EV_END, .pid = 100, .tid = 100,
-		.u.end = { .status = { .kind = PW_STATUS_EXITED, .code = 3 } },
-	};
-}
 
 static const char *
 reported(void)
@@ -137,7 +112,8 @@ checked(struct pw_sink *inner, const char *name, enum pw_output_use use)
 /* The JSON sink writes each event: the first one fails, and is the only report. */
 Test(checked, failure_at_an_event_is_reported_once)
 {
-	struct pw_event ev[] = { start_ev(), exit_ev(), end_ev() };
+	struct pw_event ev[] = { ev_start(0, 100, cmd_argv, 3), ev_exited(0, 100, 100, 3),
+				 ev_end(0, 100, 3) };
 	struct pw_sink *s = checked(pw_sink_json_new(open_fake(false, ENOSPC, 0)),
 				    "trace.jsonl", PW_OUTPUT_TRACE);
 	unsigned writes;
@@ -158,7 +134,8 @@ Test(checked, failure_at_an_event_is_reported_once)
 /* The tree is written at the end event: the command is over by then. */
 Test(checked, failure_at_the_end_event_says_only_the_trace_is_incomplete)
 {
-	struct pw_event ev[] = { start_ev(), exit_ev(), end_ev() };
+	struct pw_event ev[] = { ev_start(0, 100, cmd_argv, 3), ev_exited(0, 100, 100, 3),
+				 ev_end(0, 100, 3) };
 	struct pw_sink *s = checked(pw_format_sink(pw_format_find("tree"), open_fake(false, EFBIG, 0), &plain),
 				    "tree.txt", PW_OUTPUT_TRACE);
 
@@ -176,7 +153,8 @@ Test(checked, failure_at_the_end_event_says_only_the_trace_is_incomplete)
 /* Perfetto writes everything at close; no name means standard error. */
 Test(checked, failure_at_close_is_reported)
 {
-	struct pw_event ev[] = { start_ev(), exit_ev(), end_ev() };
+	struct pw_event ev[] = { ev_start(0, 100, cmd_argv, 3), ev_exited(0, 100, 100, 3),
+				 ev_end(0, 100, 3) };
 	struct pw_sink *s = checked(pw_format_sink(pw_format_find("perfetto"), open_fake(false, ENOSPC, 0), &plain),
 				    NULL, PW_OUTPUT_TRACE);
 
@@ -191,7 +169,7 @@ Test(checked, failure_at_close_is_reported)
 /* Every write went through, but closing the file failed (as NFS may). */
 Test(checked, failure_only_at_fclose_is_reported)
 {
-	struct pw_event ev[] = { start_ev(), end_ev() };
+	struct pw_event ev[] = { ev_start(0, 100, cmd_argv, 3), ev_end(0, 100, 3) };
 	bool found;
 	struct pw_sink *s = checked(pw_sink_failed_new(open_fake(true, 0, EDQUOT),
 						       &plain, &found),
@@ -207,7 +185,8 @@ Test(checked, failure_only_at_fclose_is_reported)
 
 Test(checked, success_says_nothing_and_passes_every_event_on)
 {
-	struct pw_event ev[] = { start_ev(), exit_ev(), end_ev() };
+	struct pw_event ev[] = { ev_start(0, 100, cmd_argv, 3), ev_exited(0, 100, 100, 3),
+				 ev_end(0, 100, 3) };
 	struct pw_sink *s = checked(pw_sink_json_new(open_fake(true, 0, 0)),
 				    "trace.jsonl", PW_OUTPUT_TRACE);
 

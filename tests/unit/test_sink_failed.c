@@ -15,46 +15,12 @@
 
 #include "procwatch/base.h"
 #include "procwatch/sink.h"
+#include "event_builder.h"
 
-#define B(s) { .data = (s), .len = sizeof(s) - 1 }
-
-static struct pw_bytes make_argv[] = { B("make") };
-static struct pw_bytes sh_argv[] = { B("sh"), B("-c"), B("cc -c a.c") };
-static struct pw_bytes cc_argv[] = { B("cc"), B("-c"), B("a.c") };
-static struct pw_bytes nope_argv[] = { B("nope") };
-
-static struct pw_event
-exec_ev(pid_t pid, const char *path, struct pw_bytes *argv, size_t argc,
-	const char *cwd, long result)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXEC, .pid = pid, .tid = pid,
-		.u.exec = { .call = PW_CALL_EXECVE,
-			    .path = { .data = (char *)path, .len = strlen(path) },
-			    .argv = argv, .argc = argc, .result = result,
-			    .cwd = { .data = (char *)cwd, .len = strlen(cwd) } },
-	};
-}
-
-static struct pw_event
-spawn_ev(pid_t pid, pid_t child)
-{
-	return (struct pw_event){
-		.kind = PW_EV_SPAWN, .pid = pid, .tid = pid,
-		.u.spawn = { .call = PW_CALL_FORK, .kind = PW_SPAWN_FORK,
-			     .child = child, .parent = pid, .result = child },
-	};
-}
-
-static struct pw_event
-exit_ev(pid_t pid, int code)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXIT, .pid = pid, .tid = pid,
-		.u.exit = { .status = { .kind = PW_STATUS_EXITED, .code = code },
-			    .call = PW_CALL_EXIT_GROUP },
-	};
-}
+static struct pw_bytes make_argv[] = { EV_BYTES("make") };
+static struct pw_bytes sh_argv[] = { EV_BYTES("sh"), EV_BYTES("-c"), EV_BYTES("cc -c a.c") };
+static struct pw_bytes cc_argv[] = { EV_BYTES("cc"), EV_BYTES("-c"), EV_BYTES("a.c") };
+static struct pw_bytes nope_argv[] = { EV_BYTES("nope") };
 
 static char *
 run_failed(const struct pw_event *evs, size_t n, bool *found)
@@ -79,20 +45,19 @@ Test(sink_failed, make_like_run)
 {
 	char *start_argv[] = { "make", NULL };
 	const struct pw_event evs[] = {
-		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
-		  .u.start = { .argv = start_argv, .argc = 1 } },
-		exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0),
-		spawn_ev(10, 11),
-		exec_ev(11, "/bin/sh", sh_argv, 3, "/w", 0),
-		spawn_ev(11, 12),
-		exec_ev(12, "/usr/local/bin/cc", cc_argv, 3, "/w/src", -ENOENT),
-		exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w/src", 0),
-		exit_ev(12, 1),
-		exit_ev(11, 1),
-		spawn_ev(10, 13),
-		exec_ev(13, "/x/nope", nope_argv, 1, "/w", -ENOENT),
-		exit_ev(13, 127),
-		exit_ev(10, 2),
+		ev_start(0, 10, start_argv, 1),
+		ev_exec(0, 10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		ev_fork(0, 10, 11),
+		ev_exec(0, 11, "/bin/sh", sh_argv, 3, "/w", 0),
+		ev_fork(0, 11, 12),
+		ev_exec(0, 12, "/usr/local/bin/cc", cc_argv, 3, "/w/src", -ENOENT),
+		ev_exec(0, 12, "/usr/bin/cc", cc_argv, 3, "/w/src", 0),
+		ev_exited(0, 12, 12, 1),
+		ev_exited(0, 11, 11, 1),
+		ev_fork(0, 10, 13),
+		ev_exec(0, 13, "/x/nope", nope_argv, 1, "/w", -ENOENT),
+		ev_exited(0, 13, 13, 127),
+		ev_exited(0, 10, 10, 2),
 	};
 	bool found;
 	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
@@ -119,10 +84,9 @@ Test(sink_failed, no_failures)
 {
 	char *start_argv[] = { "make", NULL };
 	const struct pw_event evs[] = {
-		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
-		  .u.start = { .argv = start_argv, .argc = 1 } },
-		exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0),
-		exit_ev(10, 0),
+		ev_start(0, 10, start_argv, 1),
+		ev_exec(0, 10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		ev_exited(0, 10, 10, 0),
 	};
 	bool found = true;
 	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
@@ -150,21 +114,20 @@ Test(sink_failed, stack_of_the_last_exec)
 {
 	char *start_argv[] = { "make", NULL };
 	const struct pw_event evs[] = {
-		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
-		  .u.start = { .argv = start_argv, .argc = 1 } },
-		with_stack(exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0), 0, "gone"),
-		spawn_ev(10, 11),
-		with_stack(exec_ev(11, "/usr/bin/cc", cc_argv, 3, "/w", 0), 1, NULL),
-		with_stack(exec_ev(11, "/x/nope", nope_argv, 1, "/w", -ENOENT), 2,
+		ev_start(0, 10, start_argv, 1),
+		with_stack(ev_exec(0, 10, "/usr/bin/make", make_argv, 1, "/w", 0), 0, "gone"),
+		ev_fork(0, 10, 11),
+		with_stack(ev_exec(0, 11, "/usr/bin/cc", cc_argv, 3, "/w", 0), 1, NULL),
+		with_stack(ev_exec(0, 11, "/x/nope", nope_argv, 1, "/w", -ENOENT), 2,
 			   "deeper than 2 frames"),
-		exit_ev(11, 127),
-		spawn_ev(10, 12),
-		exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w", 0),
-		exit_ev(12, 1),
-		spawn_ev(10, 13),
-		with_stack(exec_ev(13, "/usr/bin/cc", cc_argv, 3, "/w", 0), 0, NULL),
-		exit_ev(13, 1),
-		exit_ev(10, 2),
+		ev_exited(0, 11, 11, 127),
+		ev_fork(0, 10, 12),
+		ev_exec(0, 12, "/usr/bin/cc", cc_argv, 3, "/w", 0),
+		ev_exited(0, 12, 12, 1),
+		ev_fork(0, 10, 13),
+		with_stack(ev_exec(0, 13, "/usr/bin/cc", cc_argv, 3, "/w", 0), 0, NULL),
+		ev_exited(0, 13, 13, 1),
+		ev_exited(0, 10, 10, 2),
 	};
 	bool found;
 	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
@@ -192,16 +155,7 @@ Test(sink_failed, stack_of_the_last_exec)
 	free(out);
 }
 
-static struct pw_bytes sleep_argv[] = { B("sleep"), B("9") };
-
-static struct pw_event
-killed_ev(pid_t pid, int sig)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXIT, .pid = pid, .tid = pid,
-		.u.exit = { .status = { .kind = PW_STATUS_KILLED, .signal = sig } },
-	};
-}
+static struct pw_bytes sleep_argv[] = { EV_BYTES("sleep"), EV_BYTES("9") };
 
 static struct pw_event
 in_thread(struct pw_event ev, pid_t tid)
@@ -220,17 +174,16 @@ Test(sink_failed, unfinished_exec)
 {
 	char *start_argv[] = { "make", NULL };
 	const struct pw_event evs[] = {
-		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
-		  .u.start = { .argv = start_argv, .argc = 1 } },
-		exec_ev(10, "/usr/bin/make", make_argv, 1, "/w", 0),
-		spawn_ev(10, 11),
-		with_stack(exec_ev(11, "/bin/sleep", sleep_argv, 2, "/w", PW_RESULT_UNFINISHED),
+		ev_start(0, 10, start_argv, 1),
+		ev_exec(0, 10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		ev_fork(0, 10, 11),
+		with_stack(ev_exec(0, 11, "/bin/sleep", sleep_argv, 2, "/w", PW_RESULT_UNFINISHED),
 			   1, "the task died while its stack was read"),
-		killed_ev(11, SIGKILL),
-		spawn_ev(10, 12),
-		in_thread(exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w", PW_RESULT_UNFINISHED), 14),
-		exit_ev(12, 0),
-		exit_ev(10, 0),
+		ev_killed(0, 11, 11, SIGKILL),
+		ev_fork(0, 10, 12),
+		in_thread(ev_exec(0, 12, "/usr/bin/cc", cc_argv, 3, "/w", PW_RESULT_UNFINISHED), 14),
+		ev_exited(0, 12, 12, 0),
+		ev_exited(0, 10, 10, 0),
 	};
 	bool found;
 	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
@@ -248,21 +201,11 @@ Test(sink_failed, unfinished_exec)
 	free(out);
 }
 
+/* A process found running in cwd, as /proc showed it. */
 static struct pw_event
-attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
-	  const char *cwd, uint64_t age_us)
+in_cwd(struct pw_event ev, const char *cwd)
 {
-	return (struct pw_event){
-		.kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid,
-		.u.attach = { .parent = parent, .argv = argv, .argc = argc, .age_us = age_us,
-			      .cwd = { .data = (char *)cwd, .len = strlen(cwd) } },
-	};
-}
-
-static struct pw_event
-at(uint64_t t, struct pw_event ev)
-{
-	ev.time_us = t;
+	ev.u.attach.cwd = ev_bytes(cwd);
 	return ev;
 }
 
@@ -275,16 +218,16 @@ at(uint64_t t, struct pw_event ev)
  */
 Test(sink_failed, attached_process_fails)
 {
-	static struct pw_bytes make_k[] = { B("make"), B("-k") };
+	static struct pw_bytes make_k[] = { EV_BYTES("make"), EV_BYTES("-k") };
 	const struct pw_event evs[] = {
-		{ .kind = PW_EV_START, .pid = 10, .tid = 10, .u.start = { .attach = true } },
-		attach_ev(0, 10, 1, make_k, 2, "/w", 2000000),
-		attach_ev(10, 11, 10, sh_argv, 3, "/w/src", 500000),
-		at(20, spawn_ev(11, 12)),
-		at(30, exec_ev(12, "/usr/bin/cc", cc_argv, 3, "/w/src", 0)),
-		at(40, exit_ev(12, 1)),
-		at(1000010, exit_ev(11, 1)),
-		{ .kind = PW_EV_END, .time_us = 2000000, .u.end = { .detached = true } },
+		ev_attach_start(0, (pid_t[]){ 10 }, 1),
+		in_cwd(ev_attach(0, 10, 1, make_k, 2, NULL, 0, 2000000), "/w"),
+		in_cwd(ev_attach(10, 11, 10, sh_argv, 3, NULL, 0, 500000), "/w/src"),
+		ev_fork(20, 11, 12),
+		ev_exec(30, 12, "/usr/bin/cc", cc_argv, 3, "/w/src", 0),
+		ev_exited(40, 12, 12, 1),
+		ev_exited(1000010, 11, 11, 1),
+		ev_end_attach(2000000, true),
 	};
 	bool found;
 	char *out = run_failed(evs, sizeof(evs) / sizeof(evs[0]), &found);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "procwatch/sink.h"
+#include "event_builder.h"
 
 static char *buf;
 static size_t buf_len;
@@ -71,65 +72,6 @@ parsed(void)
 	return root;
 }
 
-static struct pw_bytes
-bytes(const char *s)
-{
-	return (struct pw_bytes){ .data = (char *)s, .len = strlen(s) };
-}
-
-static struct pw_event
-spawn(uint64_t t, pid_t pid, pid_t child, bool thread)
-{
-	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.spawn.call = PW_CALL_CLONE;
-	ev.u.spawn.exit_signal = thread ? 0 : SIGCHLD;
-	ev.u.spawn.kind = thread ? PW_SPAWN_THREAD : PW_SPAWN_FORK;
-	ev.u.spawn.thread = thread;
-	ev.u.spawn.child = child;
-	ev.u.spawn.parent = pid;
-	ev.u.spawn.result = child;
-	return ev;
-}
-
-static struct pw_event
-exec(uint64_t t, pid_t pid, const char *path, struct pw_bytes *argv, size_t argc, long result)
-{
-	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.exec.call = PW_CALL_EXECVE;
-	ev.u.exec.path = bytes(path);
-	ev.u.exec.argv = argv;
-	ev.u.exec.argc = argc;
-	ev.u.exec.result = result;
-	ev.u.exec.cwd = bytes("/src");
-	return ev;
-}
-
-static struct pw_event
-exit_ev(uint64_t t, pid_t pid, pid_t tid, enum pw_status_kind kind, int val)
-{
-	struct pw_event ev = { .kind = PW_EV_EXIT, .time_us = t, .pid = pid, .tid = tid };
-
-	ev.u.exit.thread = pid != tid;
-	ev.u.exit.status.kind = kind;
-	if (kind == PW_STATUS_EXITED)
-		ev.u.exit.status.code = val;
-	else
-		ev.u.exit.status.signal = val;
-	return ev;
-}
-
-static struct pw_event
-signal_ev(uint64_t t, pid_t pid, int sig, pid_t sender)
-{
-	struct pw_event ev = { .kind = PW_EV_SIGNAL, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.signal.signal = sig;
-	ev.u.signal.sender = sender;
-	return ev;
-}
-
 /*
  * 10 make all: forks 11 and 12, starts thread 13.  11 fails to exec cc
  * from /usr/local/bin, execs cc, then as with a non-UTF-8 argument, exits
@@ -138,30 +80,26 @@ signal_ev(uint64_t t, pid_t pid, int sig, pid_t sender)
 static json_t *
 run_scenario(void)
 {
-	struct pw_bytes make[] = { bytes("make"), bytes("all") };
-	struct pw_bytes cc[] = { bytes("cc"), bytes("-c"), bytes("x.c") };
-	struct pw_bytes as[] = { bytes("as"), bytes("\xff.s") };
+	struct pw_bytes make[] = { ev_bytes("make"), ev_bytes("all") };
+	struct pw_bytes cc[] = { ev_bytes("cc"), ev_bytes("-c"), ev_bytes("x.c") };
+	struct pw_bytes as[] = { ev_bytes("as"), ev_bytes("\xff.s") };
 	char *cmd[] = { (char *)"make", NULL };
-	struct pw_event st = { .kind = PW_EV_START, .pid = 10, .tid = 10 };
-	struct pw_event end = { .kind = PW_EV_END, .time_us = 1010, .pid = 10, .tid = 10 };
 
-	st.u.start.argv = cmd;
-	st.u.start.argc = 1;
 	open_sink();
-	feed(st);
-	feed(exec(10, 10, "/usr/bin/make", make, 2, 0));
-	feed(spawn(100, 10, 11, false));
-	feed(spawn(150, 10, 12, false));
-	feed(spawn(170, 10, 13, true));
-	feed(exec(200, 11, "/usr/local/bin/cc", cc, 3, -ENOENT));
-	feed(exec(210, 11, "/usr/bin/cc", cc, 3, 0));
-	feed(signal_ev(300, 12, SIGTERM, 10));
-	feed(exit_ev(320, 12, 12, PW_STATUS_KILLED, SIGTERM));
-	feed(exec(400, 11, "/usr/bin/as", as, 2, 0));
-	feed(exit_ev(500, 10, 13, PW_STATUS_EXITED, 0));
-	feed(exit_ev(900, 11, 11, PW_STATUS_EXITED, 0));
-	feed(exit_ev(1000, 10, 10, PW_STATUS_EXITED, 2));
-	feed(end);
+	feed(ev_start(0, 10, cmd, 1));
+	feed(ev_exec(10, 10, "/usr/bin/make", make, 2, "/src", 0));
+	feed(ev_fork(100, 10, 11));
+	feed(ev_fork(150, 10, 12));
+	feed(ev_spawn(170, 10, 10, PW_SPAWN_THREAD, 13));
+	feed(ev_exec(200, 11, "/usr/local/bin/cc", cc, 3, "/src", -ENOENT));
+	feed(ev_exec(210, 11, "/usr/bin/cc", cc, 3, "/src", 0));
+	feed(ev_signal(300, 12, SIGTERM, 10));
+	feed(ev_killed(320, 12, 12, SIGTERM));
+	feed(ev_exec(400, 11, "/usr/bin/as", as, 2, "/src", 0));
+	feed(ev_exited(500, 10, 13, 0));
+	feed(ev_exited(900, 11, 11, 0));
+	feed(ev_exited(1000, 10, 10, 2));
+	feed(ev_end(1010, 10, 2));
 	return parsed();
 }
 
@@ -437,7 +375,7 @@ Test(perfetto, document_is_only_trace_events)
 	const char *tail;
 
 	open_sink();
-	feed(spawn(5, 30, 31, false));
+	feed(ev_fork(5, 30, 31));
 	events(parsed());
 	cr_assert_eq(json_object_size(root), 1);
 	cr_assert_null(strstr(buf, "displayTimeUnit"));
@@ -450,8 +388,8 @@ Test(perfetto, running_process_ends_with_the_trace)
 	json_t *evs, *a;
 
 	open_sink();
-	feed(spawn(5, 30, 31, false));
-	feed(exit_ev(50, 30, 30, PW_STATUS_EXITED, 0));
+	feed(ev_fork(5, 30, 31));
+	feed(ev_exited(50, 30, 30, 0));
 	evs = events(parsed());
 	a = args_of(slice_at(evs, "process", 31, 31, 5));
 	cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "running");
@@ -461,16 +399,16 @@ Test(perfetto, running_process_ends_with_the_trace)
 /* A pid the kernel reused is a second slice on the same track, its own arrow. */
 Test(perfetto, reused_pid_gets_its_own_slice)
 {
-	struct pw_bytes b[] = { bytes("b") };
+	struct pw_bytes b[] = { ev_bytes("b") };
 	json_t *evs, *first, *second;
 
 	open_sink();
-	feed(spawn(5, 40, 41, false));
-	feed(exit_ev(10, 41, 41, PW_STATUS_EXITED, 1));
-	feed(spawn(20, 40, 41, false));
-	feed(exec(25, 41, "/bin/b", b, 1, 0));
-	feed(exit_ev(30, 41, 41, PW_STATUS_EXITED, 0));
-	feed(exit_ev(40, 40, 40, PW_STATUS_EXITED, 0));
+	feed(ev_fork(5, 40, 41));
+	feed(ev_exited(10, 41, 41, 1));
+	feed(ev_fork(20, 40, 41));
+	feed(ev_exec(25, 41, "/bin/b", b, 1, "/src", 0));
+	feed(ev_exited(30, 41, 41, 0));
+	feed(ev_exited(40, 40, 40, 0));
 	evs = events(parsed());
 	first = slice_at(evs, "process", 41, 41, 5);
 	second = slice_at(evs, "process", 41, 41, 20);
@@ -521,12 +459,12 @@ str_arg(json_t *args, const char *key)
  */
 Test(perfetto, stacks_in_args)
 {
-	struct pw_bytes cc[] = { bytes("cc") };
+	struct pw_bytes cc[] = { ev_bytes("cc") };
 	struct pw_stack st3 = { .requested = true, .frames = frames3, .nframes = 3,
 				.note = "deeper than 3 frames" };
-	struct pw_event sp = spawn(10, 20, 21, false), th = spawn(15, 20, 22, true);
-	struct pw_event bad = exec(30, 21, "/a/cc", cc, 1, -ENOENT);
-	struct pw_event ok = exec(40, 21, "/b/cc", cc, 1, 0);
+	struct pw_event sp = ev_fork(10, 20, 21), th = ev_spawn(15, 20, 20, PW_SPAWN_THREAD, 22);
+	struct pw_event bad = ev_exec(30, 21, "/a/cc", cc, 1, "/src", -ENOENT);
+	struct pw_event ok = ev_exec(40, 21, "/b/cc", cc, 1, "/src", 0);
 	json_t *evs, *ev, *a;
 	size_t i;
 
@@ -539,8 +477,8 @@ Test(perfetto, stacks_in_args)
 	feed(th);
 	feed(bad);
 	feed(ok);
-	feed(exit_ev(50, 21, 21, PW_STATUS_EXITED, 0));
-	feed(exit_ev(60, 20, 20, PW_STATUS_EXITED, 0));
+	feed(ev_exited(50, 21, 21, 0));
+	feed(ev_exited(60, 20, 20, 0));
 	evs = events(parsed());
 	a = args_of(slice_at(evs, "process", 21, 21, 10));
 	assert_strings(a, "spawn_stack", STRS("f2+0x1a (/tmp/pw_stack)",
@@ -607,9 +545,9 @@ mark_named(json_t *evs, const char *name)
  */
 Test(perfetto, unfinished_exec_and_spawn)
 {
-	struct pw_bytes tr[] = { bytes("true") };
-	struct pw_event ex = exec(30, 21, "/bin/true", tr, 1, PW_RESULT_UNFINISHED);
-	struct pw_event sp = spawn(40, 20, 0, false);
+	struct pw_bytes tr[] = { ev_bytes("true") };
+	struct pw_event ex = ev_exec(30, 21, "/bin/true", tr, 1, "/src", PW_RESULT_UNFINISHED);
+	struct pw_event sp = ev_fork(40, 20, 0);
 	json_t *evs, *m, *a, *ev;
 	size_t i;
 
@@ -619,11 +557,11 @@ Test(perfetto, unfinished_exec_and_spawn)
 	sp.u.spawn.result = PW_RESULT_UNFINISHED;
 	sp.u.spawn.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 2 };
 	open_sink();
-	feed(spawn(10, 20, 21, false));
+	feed(ev_fork(10, 20, 21));
 	feed(ex);
-	feed(exit_ev(31, 21, 21, PW_STATUS_KILLED, SIGKILL));
+	feed(ev_killed(31, 21, 21, SIGKILL));
 	feed(sp);
-	feed(exit_ev(41, 20, 20, PW_STATUS_KILLED, SIGKILL));
+	feed(ev_killed(41, 20, 20, SIGKILL));
 	evs = events(parsed());
 	json_array_foreach(evs, i, ev)
 		check_event(ev);
@@ -647,23 +585,6 @@ Test(perfetto, unfinished_exec_and_spawn)
 	cr_assert_null(strstr(buf, "0x1139"), "the unfinished fork's stack has no slice: %s", buf);
 }
 
-static struct pw_event
-attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
-	  pid_t *tids, size_t ntids, uint64_t age_us)
-{
-	struct pw_event ev = { .kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.attach.parent = parent;
-	ev.u.attach.argv = argv;
-	ev.u.attach.argc = argc;
-	ev.u.attach.tids = tids;
-	ev.u.attach.ntids = ntids;
-	ev.u.attach.exe = bytes("/usr/bin/make");
-	ev.u.attach.cwd = bytes("/src");
-	ev.u.attach.age_us = age_us;
-	return ev;
-}
-
 /*
  * make (30, a thread 32) found running after 5 s, attached at 1000 µs; its
  * child 31 found too and exits; make execs sh later; procwatch detaches.
@@ -672,23 +593,23 @@ attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t arg
  */
 Test(perfetto, attached_processes)
 {
-	struct pw_bytes make[] = { bytes("make"), bytes("-j2") };
-	struct pw_bytes sh[] = { bytes("sh") };
+	struct pw_bytes make[] = { ev_bytes("make"), ev_bytes("-j2") };
+	struct pw_bytes sh[] = { ev_bytes("sh") };
 	pid_t make_tids[] = { 30, 32 }, kid_tids[] = { 31 };
-	struct pw_event st = { .kind = PW_EV_START, .pid = 30, .tid = 30 };
-	struct pw_event end = { .kind = PW_EV_END, .time_us = 9000 };
+	struct pw_event make_ev = ev_attach(1000, 30, 1, make, 2, make_tids, 2, 5000000);
+	struct pw_event kid_ev = ev_attach(1010, 31, 30, make, 2, kid_tids, 1, 70);
 	json_t *evs, *ev, *a, *s;
 	size_t i;
 
-	st.u.start.attach = true;
-	end.u.end.detached = true;
+	make_ev.u.attach.exe = kid_ev.u.attach.exe = ev_bytes("/usr/bin/make");
+	make_ev.u.attach.cwd = kid_ev.u.attach.cwd = ev_bytes("/src");
 	open_sink();
-	feed(st);
-	feed(attach_ev(1000, 30, 1, make, 2, make_tids, 2, 5000000));
-	feed(attach_ev(1010, 31, 30, make, 2, kid_tids, 1, 70));
-	feed(exit_ev(2000, 31, 31, PW_STATUS_EXITED, 1));
-	feed(exec(3000, 30, "/bin/sh", sh, 1, 0));
-	feed(end);
+	feed(ev_attach_start(0, (pid_t[]){ 30 }, 1));
+	feed(make_ev);
+	feed(kid_ev);
+	feed(ev_exited(2000, 31, 31, 1));
+	feed(ev_exec(3000, 30, "/bin/sh", sh, 1, "/src", 0));
+	feed(ev_end_attach(9000, true));
 	evs = events(parsed());
 	cr_assert_null(json_object_get(root, "otherData"), "nothing is missing: %s", buf);
 	json_array_foreach(evs, i, ev) {

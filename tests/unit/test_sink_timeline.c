@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "procwatch/sink.h"
+#include "event_builder.h"
 
 static char *buf;
 static size_t buf_len;
@@ -74,96 +75,22 @@ feed(struct pw_event ev)
 	cr_assert_eq(pw_sink_event(sink, &ev), 0);
 }
 
-static struct pw_event
-spawn(uint64_t t, pid_t pid, pid_t child)
-{
-	struct pw_event ev = { .kind = PW_EV_SPAWN, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.spawn.call = PW_CALL_CLONE;
-	ev.u.spawn.flags = 0x01000000 | 0x00200000;	/* CHILD_SETTID|CHILD_CLEARTID */
-	ev.u.spawn.exit_signal = SIGCHLD;
-	ev.u.spawn.kind = PW_SPAWN_FORK;
-	ev.u.spawn.child = child;
-	ev.u.spawn.parent = pid;
-	ev.u.spawn.result = child;
-	return ev;
-}
-
-static struct pw_bytes
-bytes(const char *s)
-{
-	return (struct pw_bytes){ .data = (char *)s, .len = strlen(s) };
-}
-
-/* argv is owned by the caller (static arrays in the tests). */
-static struct pw_event
-exec(uint64_t t, pid_t pid, const char *path, struct pw_bytes *argv, size_t argc, long result)
-{
-	struct pw_event ev = { .kind = PW_EV_EXEC, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.exec.call = PW_CALL_EXECVE;
-	ev.u.exec.path = bytes(path);
-	ev.u.exec.argv = argv;
-	ev.u.exec.argc = argc;
-	ev.u.exec.result = result;
-	return ev;
-}
-
-static struct pw_event
-exit_ev(uint64_t t, pid_t pid, enum pw_status_kind kind, int val)
-{
-	struct pw_event ev = { .kind = PW_EV_EXIT, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.exit.status.kind = kind;
-	if (kind == PW_STATUS_EXITED)
-		ev.u.exit.status.code = val;
-	else
-		ev.u.exit.status.signal = val;
-	ev.u.exit.call = kind == PW_STATUS_EXITED ? PW_CALL_EXIT_GROUP : PW_CALL_NONE;
-	return ev;
-}
-
-static struct pw_event
-reap(uint64_t t, pid_t pid, pid_t child, const struct pw_status *st)
-{
-	struct pw_event ev = { .kind = PW_EV_WAIT, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.wait.call = PW_CALL_WAIT4;
-	ev.u.wait.target = -1;
-	ev.u.wait.result = child;
-	ev.u.wait.status = *st;
-	return ev;
-}
-
-static struct pw_event
-end(uint64_t t, pid_t pid, int code)
-{
-	struct pw_event ev = { .kind = PW_EV_END, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.end.status.kind = PW_STATUS_EXITED;
-	ev.u.end.status.code = code;
-	return ev;
-}
-
 Test(timeline, fork_exec_wait_exit_and_tree)
 {
-	struct pw_bytes sh[] = { bytes("sh"), bytes("-c"), bytes("ls | wc") };
-	struct pw_bytes ls[] = { bytes("ls") };
+	struct pw_bytes sh[] = { ev_bytes("sh"), ev_bytes("-c"), ev_bytes("ls | wc") };
+	struct pw_bytes ls[] = { ev_bytes("ls") };
 	struct pw_status ok = { .kind = PW_STATUS_EXITED };
 	char *cmd[] = { (char *)"sh", NULL };
-	struct pw_event st = { .kind = PW_EV_START, .pid = 10, .tid = 10 };
 
-	st.u.start.argv = cmd;
-	st.u.start.argc = 1;
 	open_sink(false, &plain);
-	feed(st);
-	feed(exec(100, 10, "/bin/sh", sh, 3, 0));
-	feed(spawn(200, 10, 11));
-	feed(exec(300, 11, "/bin/ls", ls, 1, 0));
-	feed(exit_ev(1300, 11, PW_STATUS_EXITED, 0));
-	feed(reap(1800, 10, 11, &ok));
-	feed(exit_ev(2100, 10, PW_STATUS_EXITED, 1));
-	feed(end(2200, 10, 1));
+	feed(ev_start(0, 10, cmd, 1));
+	feed(ev_exec(100, 10, "/bin/sh", sh, 3, NULL, 0));
+	feed(ev_fork(200, 10, 11));
+	feed(ev_exec(300, 11, "/bin/ls", ls, 1, NULL, 0));
+	feed(ev_exited(1300, 11, 11, 0));
+	feed(ev_reap(1800, 10, 11, ok));
+	feed(ev_exited(2100, 10, 10, 1));
+	feed(ev_end(2200, 10, 1));
 	cr_assert_str_eq(output(),
 		"[10] sh exec sh -c 'ls | wc'  (path /bin/sh)\n"
 		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
@@ -183,24 +110,24 @@ Test(timeline, relative_time)
 
 	o.time = PW_TIME_RELATIVE;
 	open_sink(false, &o);
-	feed(exit_ev(1234567, 10, PW_STATUS_EXITED, 0));
+	feed(ev_exited(1234567, 10, 10, 0));
 	cr_assert_str_eq(timeline_part(), "   1.234567 [10] exited 0 after 0µs\n");
 }
 
 Test(timeline, path_search_folded)
 {
-	struct pw_bytes cc[] = { bytes("cc"), bytes("-c"), bytes("x.c") };
-	struct pw_bytes nope[] = { bytes("nope") };
+	struct pw_bytes cc[] = { ev_bytes("cc"), ev_bytes("-c"), ev_bytes("x.c") };
+	struct pw_bytes nope[] = { ev_bytes("nope") };
 
 	open_sink(false, &plain);
-	feed(exec(1, 20, "/usr/local/bin/cc", cc, 3, -ENOENT));
-	feed(exec(2, 20, "/usr/sbin/cc", cc, 3, -EACCES));
-	feed(exec(3, 20, "/usr/bin/cc", cc, 3, 0));
-	feed(exec(4, 20, "/a/nope", nope, 1, -ENOENT));
-	feed(exec(5, 20, "/b/nope", nope, 1, -ENOENT));
-	feed(exit_ev(6, 20, PW_STATUS_EXITED, 127));
-	feed(exec(7, 21, "/x/one", nope, 1, -ENOENT));
-	feed(end(8, 20, 127));
+	feed(ev_exec(1, 20, "/usr/local/bin/cc", cc, 3, NULL, -ENOENT));
+	feed(ev_exec(2, 20, "/usr/sbin/cc", cc, 3, NULL, -EACCES));
+	feed(ev_exec(3, 20, "/usr/bin/cc", cc, 3, NULL, 0));
+	feed(ev_exec(4, 20, "/a/nope", nope, 1, NULL, -ENOENT));
+	feed(ev_exec(5, 20, "/b/nope", nope, 1, NULL, -ENOENT));
+	feed(ev_exited(6, 20, 20, 127));
+	feed(ev_exec(7, 21, "/x/one", nope, 1, NULL, -ENOENT));
+	feed(ev_end(8, 20, 127));
 	cr_assert_str_eq(output(),
 		"[20] exec cc -c x.c  (path /usr/bin/cc)  found after 2 failed paths (EACCES)\n"
 		"[20] cc exec nope  (path /b/nope)  failed in 2 paths: ENOENT\n"
@@ -221,22 +148,22 @@ Test(timeline, argv_elided_in_the_middle)
 
 	for (i = 0; i < 20; i++) {
 		snprintf(words[i], sizeof(words[i]), "a%zu", i);
-		v[i] = bytes(words[i]);
+		v[i] = ev_bytes(words[i]);
 	}
 	o.argv_max = 6;
 	open_sink(false, &o);
-	feed(exec(1, 30, "a0", v, 20, 0));
+	feed(ev_exec(1, 30, "a0", v, 20, NULL, 0));
 	cr_assert_str_eq(timeline_part(), "[30] exec a0 a1 a2 a3 …14 more… a18 a19\n");
 }
 
 Test(timeline, tracee_bytes_escaped)
 {
-	struct pw_bytes v[] = { bytes("/tmp/\x1b[2Jevil\n"), bytes("\xe2\x80\xae") };
+	struct pw_bytes v[] = { ev_bytes("/tmp/\x1b[2Jevil\n"), ev_bytes("\xe2\x80\xae") };
 	const char *out, *c;
 
 	open_sink(false, &plain);
-	feed(exec(1, 40, "/tmp/x", v, 2, 0));
-	feed(exit_ev(2, 40, PW_STATUS_EXITED, 0));
+	feed(ev_exec(1, 40, "/tmp/x", v, 2, NULL, 0));
+	feed(ev_exited(2, 40, 40, 0));
 	out = output();
 	for (c = out; *c; c++)
 		cr_assert(*c == '\n' || (unsigned char)*c >= 0x20, "raw byte 0x%02x in %s", *c, out);
@@ -246,19 +173,19 @@ Test(timeline, tracee_bytes_escaped)
 
 Test(timeline, colour_only_when_asked)
 {
-	struct pw_bytes v[] = { bytes("x") };
+	struct pw_bytes v[] = { ev_bytes("x") };
 	struct pw_view_opts o = plain;
 
 	open_sink(false, &plain);
-	feed(exec(1, 50, "/x", v, 1, -ENOENT));
-	feed(exit_ev(2, 50, PW_STATUS_KILLED, SIGSEGV));
+	feed(ev_exec(1, 50, "/x", v, 1, NULL, -ENOENT));
+	feed(ev_killed(2, 50, 50, SIGSEGV));
 	cr_assert_null(strchr(timeline_part(), '\033'));
 	free(buf);
 	buf = NULL;
 	o.color = true;
 	open_sink(false, &o);
-	feed(exec(1, 50, "/x", v, 1, -ENOENT));
-	feed(exit_ev(2, 50, PW_STATUS_KILLED, SIGSEGV));
+	feed(ev_exec(1, 50, "/x", v, 1, NULL, -ENOENT));
+	feed(ev_killed(2, 50, 50, SIGSEGV));
 	cr_assert_not_null(strstr(timeline_part(), "\033[31mfailed: ENOENT\033[0m"));
 	cr_assert_not_null(strstr(buf, "\033[1;35mkilled by SIGSEGV\033[0m"));
 }
@@ -267,24 +194,20 @@ Test(timeline, tree_orphans_threads_summary)
 {
 	struct pw_view_opts o = plain;
 	struct pw_status ok = { .kind = PW_STATUS_EXITED };
-	struct pw_event th;
 
 	o.threads = true;
 	o.summary = true;
 	open_sink(true, &o);
-	feed(spawn(10, 60, 61));
-	feed(spawn(20, 61, 62));
-	th = spawn(25, 62, 63);
-	th.u.spawn.thread = true;
-	th.u.spawn.kind = PW_SPAWN_THREAD;
-	feed(th);
-	feed(exit_ev(30, 61, PW_STATUS_EXITED, 0));
-	feed(reap(40, 60, 61, &ok));
-	feed(exit_ev(50, 62, PW_STATUS_KILLED, SIGKILL));
-	feed(spawn(60, 60, 64));
-	feed(exit_ev(70, 64, PW_STATUS_EXITED, 2));
-	feed(exit_ev(80, 60, PW_STATUS_EXITED, 0));
-	feed(end(90, 60, 0));
+	feed(ev_fork(10, 60, 61));
+	feed(ev_fork(20, 61, 62));
+	feed(ev_spawn(25, 62, 62, PW_SPAWN_THREAD, 63));
+	feed(ev_exited(30, 61, 61, 0));
+	feed(ev_reap(40, 60, 61, ok));
+	feed(ev_killed(50, 62, 62, SIGKILL));
+	feed(ev_fork(60, 60, 64));
+	feed(ev_exited(70, 64, 64, 2));
+	feed(ev_exited(80, 60, 60, 0));
+	feed(ev_end(90, 60, 0));
 	cr_assert_str_eq(output(),
 		"60 (name unknown)  exited 0 after 70µs\n"
 		"├─ 61 (name unknown)  exited 0 after 20µs\n"
@@ -297,21 +220,15 @@ Test(timeline, tree_orphans_threads_summary)
 
 Test(timeline, failed_spawn_and_thread)
 {
-	struct pw_event sp = spawn(1, 70, 0);
-	struct pw_event th = spawn(2, 70, 71);
+	struct pw_event sp = ev_fork(1, 70, 0);
+	struct pw_event th = ev_spawn(2, 70, 70, PW_SPAWN_THREAD, 71);
 
 	sp.u.spawn.result = -EAGAIN;
-	th.u.spawn.thread = true;
-	th.u.spawn.kind = PW_SPAWN_THREAD;
-	th.u.spawn.flags = 0x00010000 | 0x00000100;	/* CLONE_THREAD|CLONE_VM */
-	th.u.spawn.exit_signal = 0;
+	th.u.spawn.flags = CLONE_THREAD | CLONE_VM;
 	open_sink(false, &plain);
 	feed(sp);
 	feed(th);
-	th = exit_ev(5, 70, PW_STATUS_EXITED, 0);
-	th.tid = 71;
-	th.u.exit.thread = true;
-	feed(th);
+	feed(ev_exited(5, 70, 71, 0));
 	cr_assert_str_eq(timeline_part(),
 		"├─ [70] fork failed: EAGAIN  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
 		"├─ [70] thread → 71  clone(CLONE_VM|CLONE_THREAD)\n"
@@ -326,8 +243,8 @@ Test(timeline, deep_chain_guides_elided)
 
 	open_sink(false, &plain);
 	for (pid = 100; pid < 140; pid++)
-		feed(spawn((uint64_t)pid, pid, pid + 1));
-	feed(exit_ev(200, 140, PW_STATUS_EXITED, 0));
+		feed(ev_fork((uint64_t)pid, pid, pid + 1));
+	feed(ev_exited(200, 140, 140, 0));
 	out = timeline_part();
 	line = strstr(out, "[140]");
 	cr_assert_not_null(line);
@@ -338,14 +255,13 @@ Test(timeline, deep_chain_guides_elided)
 Test(timeline, absolute_time)
 {
 	struct pw_view_opts o = plain;
-	struct pw_event st = { .kind = PW_EV_START, .time_us = 10, .pid = 80, .tid = 80 };
 	unsigned h, m, s, us;
 	char rest[64];
 
 	o.time = PW_TIME_ABSOLUTE;
 	open_sink(false, &o);
-	feed(st);
-	feed(exit_ev(20, 80, PW_STATUS_EXITED, 0));
+	feed(ev_start(10, 80, NULL, 0));
+	feed(ev_exited(20, 80, 80, 0));
 	cr_assert_eq(sscanf(timeline_part(), "%2u:%2u:%2u.%6u %63[^\n]", &h, &m, &s, &us, rest), 5,
 		     "%s", buf);
 	cr_assert(h < 24 && m < 60 && s < 61 && us < 1000000);
@@ -354,9 +270,9 @@ Test(timeline, absolute_time)
 
 Test(timeline, execveat_and_clone3_details)
 {
-	struct pw_bytes v[] = { bytes("true") };
-	struct pw_event ex = exec(1, 90, "/usr/bin/true", v, 1, 0);
-	struct pw_event sp = spawn(2, 90, 0);
+	struct pw_bytes v[] = { ev_bytes("true") };
+	struct pw_event ex = ev_exec(1, 90, "/usr/bin/true", v, 1, NULL, 0);
+	struct pw_event sp = ev_fork(2, 90, 0);
 
 	ex.u.exec.call = PW_CALL_EXECVEAT;
 	ex.u.exec.dirfd = 3;
@@ -379,7 +295,7 @@ Test(timeline, execveat_and_clone3_details)
 /* Each wait line after the first event's: the lines of one sink, in order. */
 Test(timeline, wait_variants)
 {
-	struct pw_event ev = { .kind = PW_EV_WAIT, .pid = 1, .tid = 1 };
+	struct pw_event ev = ev_new(PW_EV_WAIT, 0, 1, 1);
 
 	open_sink(false, &plain);
 	ev.u.wait = (struct pw_wait){ .call = PW_CALL_WAIT4, .target = -1,
@@ -410,7 +326,7 @@ Test(timeline, wait_variants)
 Test(timeline, tree_without_end_event)
 {
 	open_sink(false, &plain);
-	feed(spawn(1, 95, 96));
+	feed(ev_fork(1, 95, 96));
 	cr_assert_str_eq(output(),
 		"├─ [95] fork → 96  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
 		"\n"
@@ -421,8 +337,8 @@ Test(timeline, tree_without_end_event)
 Test(timeline, empty_argv_said)
 {
 	open_sink(false, &plain);
-	feed(exec(1, 97, "/bin/x", NULL, 0, 0));
-	feed(end(2, 97, 0));
+	feed(ev_exec(1, 97, "/bin/x", NULL, 0, NULL, 0));
+	feed(ev_end(2, 97, 0));
 	cr_assert_str_eq(output(),
 		"[97] exec (empty argv)  (path /bin/x)\n"
 		"end: exited 0\n"
@@ -439,11 +355,11 @@ Test(timeline, warnings_under_event_and_counted)
 	o.warnings = true;
 	o.summary = true;
 	open_sink(false, &o);
-	feed(spawn(10, 80, 81));
-	feed(exit_ev(20, 81, PW_STATUS_KILLED, SIGSEGV));
-	feed(reap(30, 80, 81, &killed));
-	feed(exit_ev(40, 80, PW_STATUS_EXITED, 0));
-	feed(end(50, 80, 0));
+	feed(ev_fork(10, 80, 81));
+	feed(ev_killed(20, 81, 81, SIGSEGV));
+	feed(ev_reap(30, 80, 81, killed));
+	feed(ev_exited(40, 80, 80, 0));
+	feed(ev_end(50, 80, 0));
 	output();
 	cr_assert_not_null(strstr(buf,
 		"│  [81] killed by SIGSEGV after 10µs\n"
@@ -457,9 +373,9 @@ Test(timeline, no_warnings_no_lines_no_counts)
 
 	o.summary = true;
 	open_sink(false, &o);
-	feed(spawn(10, 80, 81));
-	feed(exit_ev(20, 81, PW_STATUS_KILLED, SIGSEGV));
-	feed(end(50, 80, 0));
+	feed(ev_fork(10, 80, 81));
+	feed(ev_killed(20, 81, 81, SIGSEGV));
+	feed(ev_end(50, 80, 0));
 	output();
 	cr_assert_null(strstr(buf, "⚠"), "%s", buf);
 	cr_assert_null(strstr(buf, "warnings:"), "%s", buf);
@@ -469,17 +385,17 @@ Test(timeline, no_warnings_no_lines_no_counts)
 Test(timeline, explain_lines_under_events)
 {
 	struct pw_view_opts o = plain;
-	struct pw_bytes v[] = { bytes("true") };
+	struct pw_bytes v[] = { ev_bytes("true") };
 	struct pw_status ok = { .kind = PW_STATUS_EXITED };
-	struct pw_event sp = spawn(10, 90, 91);
+	struct pw_event sp = ev_fork(10, 90, 91);
 
 	o.explain = true;
 	open_sink(false, &o);
 	feed(sp);
-	feed(exec(15, 91, "/bin/true", v, 1, 0));
-	feed(exec(16, 91, "/bin/nope", v, 1, -ENOENT));
-	feed(exit_ev(20, 91, PW_STATUS_EXITED, 3));
-	feed(reap(30, 90, 91, &ok));
+	feed(ev_exec(15, 91, "/bin/true", v, 1, NULL, 0));
+	feed(ev_exec(16, 91, "/bin/nope", v, 1, NULL, -ENOENT));
+	feed(ev_exited(20, 91, 91, 3));
+	feed(ev_reap(30, 90, 91, ok));
 	timeline_part();
 	cr_assert_not_null(strstr(buf, "\n│     # fork: a copy"), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\n│     # CLONE_CHILD_SETTID: the kernel writes"), "%s", buf);
@@ -499,8 +415,8 @@ Test(timeline, warning_and_explain_colours)
 	o.explain = true;
 	o.color = true;
 	open_sink(false, &o);
-	feed(spawn(10, 80, 81));
-	feed(exit_ev(20, 81, PW_STATUS_KILLED, SIGSEGV));
+	feed(ev_fork(10, 80, 81));
+	feed(ev_killed(20, 81, 81, SIGSEGV));
 	timeline_part();
 	cr_assert_not_null(strstr(buf, "\033[1;33m⚠ killed by SIGSEGV\033[0m\n"), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\033[2m# killed by SIGSEGV: an invalid memory access\033[0m\n"),
@@ -514,10 +430,10 @@ Test(timeline, tree_marks_warned_processes)
 
 	o.warnings = true;
 	open_sink(true, &o);
-	feed(spawn(10, 80, 81));
-	feed(exit_ev(20, 81, PW_STATUS_EXITED, 0));
-	feed(exit_ev(30, 80, PW_STATUS_KILLED, SIGTERM));
-	feed(end(40, 80, 0));
+	feed(ev_fork(10, 80, 81));
+	feed(ev_exited(20, 81, 81, 0));
+	feed(ev_killed(30, 80, 80, SIGTERM));
+	feed(ev_end(40, 80, 0));
 	cr_assert_str_eq(output(),
 		"80 (name unknown)  killed by SIGTERM after 20µs, ⚠ unreaped\n"
 		"└─ 81 (name unknown)  exited 0 after 10µs, not reaped by its parent\n");
@@ -527,8 +443,8 @@ Test(timeline, tree_marks_warned_processes)
 Test(timeline, fd_leak_reported_once)
 {
 	struct pw_view_opts o = plain;
-	struct pw_bytes v[] = { bytes("true") };
-	struct pw_fd fds[] = { { 5, bytes("/dev/null") }, { 6, bytes("pipe:[77]") } };
+	struct pw_bytes v[] = { ev_bytes("true") };
+	struct pw_fd fds[] = { { 5, ev_bytes("/dev/null") }, { 6, ev_bytes("pipe:[77]") } };
 	static const char want[] = "⚠ inherited 1 descriptor without close-on-exec: 6 → pipe:[77]\n";
 	struct pw_event ex;
 	const char *first, *second;
@@ -536,7 +452,7 @@ Test(timeline, fd_leak_reported_once)
 	o.warnings = true;
 	o.summary = true;
 	open_sink(false, &o);
-	ex = exec(10, 90, "/bin/true", v, 1, 0);
+	ex = ev_exec(10, 90, "/bin/true", v, 1, NULL, 0);
 	ex.u.exec.fds = fds;
 	ex.u.exec.nfds = 1;
 	feed(ex);
@@ -545,7 +461,7 @@ Test(timeline, fd_leak_reported_once)
 	ex.time_us = 30;
 	ex.u.exec.nfds = 2;
 	feed(ex);
-	feed(end(40, 90, 0));
+	feed(ev_end(40, 90, 0));
 	output();
 	first = strstr(buf, "⚠ inherited 1 descriptor without close-on-exec: 5 → /dev/null\n");
 	cr_assert_not_null(first, "%s", buf);
@@ -574,8 +490,8 @@ stack3(const char *note)
 Test(timeline, stack_lines_under_spawn_and_exec)
 {
 	struct pw_view_opts o = plain;
-	struct pw_bytes v[] = { bytes("true") };
-	struct pw_event sp = spawn(10, 90, 91), ex = exec(15, 91, "/bin/true", v, 1, 0);
+	struct pw_bytes v[] = { ev_bytes("true") };
+	struct pw_event sp = ev_fork(10, 90, 91), ex = ev_exec(15, 91, "/bin/true", v, 1, NULL, 0);
 
 	o.explain = true;
 	o.warnings = true;
@@ -603,8 +519,8 @@ Test(timeline, stack_lines_under_spawn_and_exec)
 /* Asked for, not taken: one line says why. Not asked for: nothing at all. */
 Test(timeline, empty_stack_and_no_stack)
 {
-	struct pw_bytes v[] = { bytes("true") };
-	struct pw_event ex = exec(15, 91, "/bin/true", v, 1, 0), sp = spawn(20, 91, 92);
+	struct pw_bytes v[] = { ev_bytes("true") };
+	struct pw_event ex = ev_exec(15, 91, "/bin/true", v, 1, NULL, 0), sp = ev_fork(20, 91, 92);
 
 	open_sink(false, &plain);
 	ex.u.exec.stack = (struct pw_stack){ .requested = true,
@@ -631,7 +547,7 @@ Test(timeline, stack_bytes_escaped_and_dim)
 		{ .ip = 1, .off = 2, .fn = "ev\x1b[31mil\xff", .obj = "/lib/a\\b\x7f.so" },
 		{ .ip = 3, .off = 4, .fn = "std::vector<int>::push_back(int const&)", .obj = "/lib/"},
 	};
-	struct pw_event sp = spawn(10, 90, 91);
+	struct pw_event sp = ev_fork(10, 90, 91);
 
 	sp.u.spawn.stack = (struct pw_stack){ .requested = true, .frames = f, .nframes = 2 };
 	open_sink(false, &o);
@@ -653,27 +569,27 @@ Test(timeline, stack_bytes_escaped_and_dim)
 /* A folded PATH search shows the stack of the attempt its line is about. */
 Test(timeline, folded_search_keeps_its_stack)
 {
-	struct pw_bytes cc[] = { bytes("cc") };
+	struct pw_bytes cc[] = { ev_bytes("cc") };
 	struct pw_event ex;
 
 	open_sink(false, &plain);
-	ex = exec(1, 20, "/a/cc", cc, 1, -ENOENT);
+	ex = ev_exec(1, 20, "/a/cc", cc, 1, NULL, -ENOENT);
 	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1 };
 	feed(ex);
-	ex = exec(2, 20, "/b/cc", cc, 1, -ENOENT);
+	ex = ev_exec(2, 20, "/b/cc", cc, 1, NULL, -ENOENT);
 	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3 + 1, .nframes = 1 };
 	feed(ex);
-	feed(exit_ev(3, 20, PW_STATUS_EXITED, 127));
-	ex = exec(4, 21, "/a/cc", cc, 1, -ENOENT);
+	feed(ev_exited(3, 20, 20, 127));
+	ex = ev_exec(4, 21, "/a/cc", cc, 1, NULL, -ENOENT);
 	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3 + 2, .nframes = 1 };
 	feed(ex);
-	ex = exec(5, 21, "/b/cc", cc, 1, 0);
+	ex = ev_exec(5, 21, "/b/cc", cc, 1, NULL, 0);
 	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1 };
 	feed(ex);
-	ex = exec(6, 22, "/a/cc", cc, 1, -ENOENT);
+	ex = ev_exec(6, 22, "/a/cc", cc, 1, NULL, -ENOENT);
 	ex.u.exec.stack = (struct pw_stack){ .requested = true, .note = "held to the end" };
 	feed(ex);
-	feed(end(7, 20, 127));
+	feed(ev_end(7, 20, 127));
 	timeline_part();
 	cr_assert_str_eq(buf,
 		"[20] exec cc  (path /b/cc)  failed in 2 paths: ENOENT\n"
@@ -696,28 +612,28 @@ Test(timeline, folded_search_keeps_its_stack)
 Test(timeline, unfinished_exec_and_spawn)
 {
 	struct pw_view_opts o = plain;
-	struct pw_bytes sh[] = { bytes("sh") }, tr[] = { bytes("/bin/true") };
+	struct pw_bytes sh[] = { ev_bytes("sh") }, tr[] = { ev_bytes("/bin/true") };
 	struct pw_status killed = { .kind = PW_STATUS_KILLED, .signal = SIGKILL };
-	struct pw_event sp = spawn(20, 10, 0), ex = exec(30, 11, "/bin/true", tr, 1,
-							   PW_RESULT_UNFINISHED);
-	struct pw_event en = end(90, 10, 0);
+	struct pw_event sp = ev_fork(20, 10, 0), ex = ev_exec(30, 11, "/bin/true", tr, 1, NULL,
+							      PW_RESULT_UNFINISHED);
+	struct pw_event en = ev_end(90, 10, 0);
 
 	o.explain = true;
 	o.warnings = true;
 	o.summary = true;
 	open_sink(false, &o);
-	feed(exec(1, 10, "/bin/sh", sh, 1, 0));
-	feed(spawn(10, 10, 11));
+	feed(ev_exec(1, 10, "/bin/sh", sh, 1, NULL, 0));
+	feed(ev_fork(10, 10, 11));
 	ex.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames3, .nframes = 1,
 					     .note = "the task died while its stack was read" };
 	feed(ex);
-	feed(exit_ev(31, 11, PW_STATUS_KILLED, SIGKILL));
-	feed(reap(40, 10, 11, &killed));
+	feed(ev_killed(31, 11, 11, SIGKILL));
+	feed(ev_reap(40, 10, 11, killed));
 	sp.u.spawn.parent = 0;
 	sp.u.spawn.result = PW_RESULT_UNFINISHED;
 	sp.u.spawn.stack = stack3(NULL);
 	feed(sp);
-	feed(exit_ev(51, 10, PW_STATUS_KILLED, SIGKILL));
+	feed(ev_killed(51, 10, 10, SIGKILL));
 	en.u.end.status = killed;
 	feed(en);
 	output();
@@ -743,14 +659,14 @@ Test(timeline, unfinished_exec_and_spawn)
 /* An attempt the task died in ends no PATH search: the failures, then it. */
 Test(timeline, unfinished_exec_after_failed_paths)
 {
-	struct pw_bytes cc[] = { bytes("cc") };
+	struct pw_bytes cc[] = { ev_bytes("cc") };
 	struct pw_view_opts o = plain;
 
 	open_sink(false, &plain);
-	feed(exec(1, 20, "/a/cc", cc, 1, -ENOENT));
-	feed(exec(2, 20, "/b/cc", cc, 1, -EACCES));
-	feed(exec(3, 20, "/c/cc", cc, 1, PW_RESULT_UNFINISHED));
-	feed(exit_ev(4, 20, PW_STATUS_KILLED, SIGKILL));
+	feed(ev_exec(1, 20, "/a/cc", cc, 1, NULL, -ENOENT));
+	feed(ev_exec(2, 20, "/b/cc", cc, 1, NULL, -EACCES));
+	feed(ev_exec(3, 20, "/c/cc", cc, 1, NULL, PW_RESULT_UNFINISHED));
+	feed(ev_killed(4, 20, 20, SIGKILL));
 	cr_assert_str_eq(timeline_part(),
 		"[20] exec cc  (path /b/cc)  failed in 2 paths: EACCES\n"
 		"[20] exec cc  (path /c/cc)  unfinished: the task died in the call\n"
@@ -759,48 +675,9 @@ Test(timeline, unfinished_exec_after_failed_paths)
 	buf = NULL;
 	o.color = true;
 	open_sink(false, &o);
-	feed(exec(3, 20, "/c/cc", cc, 1, PW_RESULT_UNFINISHED));
+	feed(ev_exec(3, 20, "/c/cc", cc, 1, NULL, PW_RESULT_UNFINISHED));
 	cr_assert_not_null(strstr(timeline_part(),
 		"  \033[31munfinished: the task died in the call\033[0m\n"), "%s", buf);
-}
-
-/* An attach-mode start event: no command, the pids asked for. */
-static struct pw_event
-attach_start(pid_t pid)
-{
-	static pid_t pids[1];
-	struct pw_event ev = { .kind = PW_EV_START, .pid = pid, .tid = pid };
-
-	pids[0] = pid;
-	ev.u.start.attach = true;
-	ev.u.start.pids = pids;
-	ev.u.start.npids = 1;
-	return ev;
-}
-
-/* argv and tids are the caller's (static arrays in the tests). */
-static struct pw_event
-attach_ev(uint64_t t, pid_t pid, pid_t parent, struct pw_bytes *argv, size_t argc,
-	  pid_t *tids, size_t ntids, uint64_t age_us)
-{
-	struct pw_event ev = { .kind = PW_EV_ATTACH, .time_us = t, .pid = pid, .tid = pid };
-
-	ev.u.attach.parent = parent;
-	ev.u.attach.argv = argv;
-	ev.u.attach.argc = argc;
-	ev.u.attach.tids = tids;
-	ev.u.attach.ntids = ntids;
-	ev.u.attach.age_us = age_us;
-	return ev;
-}
-
-static struct pw_event
-attach_end(uint64_t t, bool detached)
-{
-	struct pw_event ev = { .kind = PW_EV_END, .time_us = t };
-
-	ev.u.end.detached = detached;
-	return ev;
 }
 
 /*
@@ -812,9 +689,8 @@ attach_end(uint64_t t, bool detached)
  */
 Test(timeline, attached_processes)
 {
-	static struct pw_bytes make[] = { { .data = "make", .len = 4 }, { .data = "-j2", .len = 3 },
-					  { .data = "all", .len = 3 } };
-	static struct pw_bytes ls[] = { { .data = "ls", .len = 2 } };
+	static struct pw_bytes make[] = { EV_BYTES("make"), EV_BYTES("-j2"), EV_BYTES("all") };
+	static struct pw_bytes ls[] = { EV_BYTES("ls") };
 	static pid_t make_tids[] = { 600, 602, 603 }, cc_tids[] = { 601 };
 	struct pw_status ok = { .kind = PW_STATUS_EXITED };
 	struct pw_view_opts o = plain;
@@ -823,21 +699,18 @@ Test(timeline, attached_processes)
 	o.summary = true;
 	o.threads = true;
 	open_sink(false, &o);
-	feed(attach_start(600));
-	feed(attach_ev(100, 600, 1, make, 3, make_tids, 3, 3210000));
-	ev = attach_ev(110, 601, 600, NULL, 0, cc_tids, 1, 1200000);
-	ev.u.attach.exe = bytes("/usr/lib/gcc/cc1");
+	feed(ev_attach_start(0, (pid_t[]){ 600 }, 1));
+	feed(ev_attach(100, 600, 1, make, 3, make_tids, 3, 3210000));
+	ev = ev_attach(110, 601, 600, NULL, 0, cc_tids, 1, 1200000);
+	ev.u.attach.exe = ev_bytes("/usr/lib/gcc/cc1");
 	feed(ev);
-	ev = exit_ev(1000, 600, PW_STATUS_EXITED, 0);
-	ev.tid = 602;
-	ev.u.exit.thread = true;
-	feed(ev);
-	feed(spawn(2000, 600, 604));
-	feed(exec(2100, 604, "/bin/ls", ls, 1, 0));
-	feed(exit_ev(3100, 604, PW_STATUS_EXITED, 0));
-	feed(reap(3200, 600, 604, &ok));
-	feed(exit_ev(2000110, 601, PW_STATUS_EXITED, 1));
-	feed(attach_end(3000000, true));
+	feed(ev_exited(1000, 600, 602, 0));
+	feed(ev_fork(2000, 600, 604));
+	feed(ev_exec(2100, 604, "/bin/ls", ls, 1, NULL, 0));
+	feed(ev_exited(3100, 604, 604, 0));
+	feed(ev_reap(3200, 600, 604, ok));
+	feed(ev_exited(2000110, 601, 601, 1));
+	feed(ev_end_attach(3000000, true));
 	cr_assert_str_eq(output(),
 		"[600] make attached  make -j2 all  (running for 3.21s, 3 threads)\n"
 		"│  [601] cc1 attached  (empty argv)  (exe /usr/lib/gcc/cc1)  (running for 1.20s)\n"
@@ -862,18 +735,18 @@ Test(timeline, attached_processes)
 /* Every attached process ended by itself: said so, with what it had exec'd after its argv. */
 Test(timeline, attached_all_ended_and_explained)
 {
-	static struct pw_bytes sh[] = { { .data = "sh", .len = 2 } };
-	static struct pw_bytes t[] = { { .data = "true", .len = 4 } };
+	static struct pw_bytes sh[] = { EV_BYTES("sh") };
+	static struct pw_bytes t[] = { EV_BYTES("true") };
 	static pid_t tids[] = { 700 };
 	struct pw_view_opts o = plain;
 
 	o.explain = true;
 	open_sink(false, &o);
-	feed(attach_start(700));
-	feed(attach_ev(50, 700, 0, sh, 1, tids, 1, 999));
-	feed(exec(60, 700, "/bin/true", t, 1, 0));
-	feed(exit_ev(70, 700, PW_STATUS_EXITED, 0));
-	feed(attach_end(80, false));
+	feed(ev_attach_start(0, (pid_t[]){ 700 }, 1));
+	feed(ev_attach(50, 700, 0, sh, 1, tids, 1, 999));
+	feed(ev_exec(60, 700, "/bin/true", t, 1, NULL, 0));
+	feed(ev_exited(70, 700, 700, 0));
+	feed(ev_end_attach(80, false));
 	output();
 	cr_assert(strstr(buf, "[700] sh attached  sh  (running for 999µs)\n"
 			      "   # attached: the process was already running; procwatch sees only "

@@ -12,63 +12,25 @@
 
 #include "procwatch/base.h"
 #include "procwatch/sink.h"
+#include "event_builder.h"
 
-#define B(s) { .data = (s), .len = sizeof(s) - 1 }
-
-static struct pw_bytes make_argv[] = { B("make") };
-static struct pw_bytes cc_argv[] = { B("/usr/bin/cc"), B("-c"), B("x.c") };
-
-static struct pw_event
-at(uint64_t t, struct pw_event ev)
-{
-	ev.time_us = t;
-	return ev;
-}
-
-static struct pw_event
-exec_ev(pid_t pid, struct pw_bytes *argv, size_t argc)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXEC, .pid = pid, .tid = pid,
-		.u.exec = { .call = PW_CALL_EXECVE, .path = argv[0], .argv = argv, .argc = argc },
-	};
-}
-
-static struct pw_event
-spawn_ev(pid_t pid, pid_t child)
-{
-	return (struct pw_event){
-		.kind = PW_EV_SPAWN, .pid = pid, .tid = pid,
-		.u.spawn = { .call = PW_CALL_FORK, .kind = PW_SPAWN_FORK,
-			     .child = child, .parent = pid, .result = child },
-	};
-}
-
-static struct pw_event
-exit_ev(pid_t pid)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXIT, .pid = pid, .tid = pid,
-		.u.exit = { .status = { .kind = PW_STATUS_EXITED }, .call = PW_CALL_EXIT_GROUP },
-	};
-}
+static struct pw_bytes make_argv[] = { EV_BYTES("make") };
+static struct pw_bytes cc_argv[] = { EV_BYTES("/usr/bin/cc"), EV_BYTES("-c"), EV_BYTES("x.c") };
 
 Test(summary_shape, slowest_and_most_run)
 {
 	char *start_argv[] = { "make", NULL };
 	const struct pw_event evs[] = {
-		{ .kind = PW_EV_START, .pid = 10, .tid = 10,
-		  .u.start = { .argv = start_argv, .argc = 1 } },
-		at(0, exec_ev(10, make_argv, 1)),
-		at(1000000, spawn_ev(10, 11)),
-		at(1000001, exec_ev(11, cc_argv, 3)),
-		at(3000000, exit_ev(11)),
-		at(3000001, spawn_ev(10, 12)),
-		at(3000002, exec_ev(12, cc_argv, 3)),
-		at(7000001, exit_ev(12)),
-		at(8000000, exit_ev(10)),
-		{ .kind = PW_EV_END, .time_us = 8000001, .pid = 10, .tid = 10,
-		  .u.end = { .status = { .kind = PW_STATUS_EXITED } } },
+		ev_start(0, 10, start_argv, 1),
+		ev_exec(0, 10, "make", make_argv, 1, NULL, 0),
+		ev_fork(1000000, 10, 11),
+		ev_exec(1000001, 11, "/usr/bin/cc", cc_argv, 3, NULL, 0),
+		ev_exited(3000000, 11, 11, 0),
+		ev_fork(3000001, 10, 12),
+		ev_exec(3000002, 12, "/usr/bin/cc", cc_argv, 3, NULL, 0),
+		ev_exited(7000001, 12, 12, 0),
+		ev_exited(8000000, 10, 10, 0),
+		ev_end(8000001, 10, 0),
 	};
 	struct pw_view_opts vo = { .time = PW_TIME_NONE, .summary = true };
 	char *buf = NULL;

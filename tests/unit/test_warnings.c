@@ -11,6 +11,7 @@
 
 #include "procwatch/model.h"
 #include "procwatch/warnings.h"
+#include "event_builder.h"
 
 #define MAX_SEEN 8
 
@@ -43,7 +44,7 @@ setup(void)
 
 	pw_model_init(&model, &mo);
 	memset(&seen, 0, sizeof(seen));
-	feed((struct pw_event){ .kind = PW_EV_START, .pid = 100, .tid = 100 });
+	feed(ev_start(0, 100, NULL, 0));
 }
 
 static void
@@ -54,50 +55,17 @@ teardown(void)
 
 TestSuite(warnings, .init = setup, .fini = teardown);
 
-static struct pw_event
-spawn(pid_t pid, pid_t tid, pid_t child, enum pw_spawn_kind kind, uint64_t t)
-{
-	return (struct pw_event){
-		.kind = PW_EV_SPAWN, .time_us = t, .pid = pid, .tid = tid,
-		.u.spawn = {
-			.call = PW_CALL_CLONE, .kind = kind, .child = child,
-			.thread = kind == PW_SPAWN_THREAD, .exit_signal = SIGCHLD,
-			.parent = pid, .result = child,
-		},
-	};
-}
-
-static struct pw_event
-exited(pid_t pid, pid_t tid, int code, uint64_t t)
-{
-	return (struct pw_event){
-		.kind = PW_EV_EXIT, .time_us = t, .pid = pid, .tid = tid,
-		.u.exit = { .thread = pid != tid,
-			    .status = { .kind = PW_STATUS_EXITED, .code = code } },
-	};
-}
-
-static struct pw_event
-reaped(pid_t parent, pid_t child, uint64_t t)
-{
-	return (struct pw_event){
-		.kind = PW_EV_WAIT, .time_us = t, .pid = parent, .tid = parent,
-		.u.wait = { .call = PW_CALL_WAIT4, .target = -1, .result = child,
-			    .status = { .kind = PW_STATUS_EXITED } },
-	};
-}
-
 Test(warnings, fork_from_threaded_process)
 {
-	feed(spawn(100, 100, 101, PW_SPAWN_THREAD, 10));
-	feed(spawn(100, 100, 102, PW_SPAWN_FORK, 20));
+	feed(ev_spawn(10, 100, 100, PW_SPAWN_THREAD, 101));
+	feed(ev_fork(20, 100, 102));
 	cr_assert_eq(seen.n, 1);
 	cr_assert_eq(seen.w[0].kind, PW_WARN_FORK_THREADED);
 	cr_assert(strstr(seen.w[0].text, "2 threads"), "%s", seen.w[0].text);
 	/* Once the thread is gone, and for posix_spawn, nothing to say. */
-	feed(exited(100, 101, 0, 30));
-	feed(spawn(100, 100, 103, PW_SPAWN_FORK, 40));
-	feed(spawn(100, 100, 104, PW_SPAWN_POSIX_SPAWN, 50));
+	feed(ev_exited(30, 100, 101, 0));
+	feed(ev_fork(40, 100, 103));
+	feed(ev_spawn(50, 100, 100, PW_SPAWN_POSIX_SPAWN, 104));
 	cr_assert_eq(seen.n, 1, "%s", seen.n > 1 ? seen.w[1].text : "");
 }
 
@@ -105,13 +73,10 @@ Test(warnings, fork_from_threaded_process)
 Test(warnings, fork_from_attached_threaded_process)
 {
 	pid_t tids[] = { 200, 201, 202 };
-	struct pw_bytes argv[] = { { .data = "java", .len = 4 } };
+	struct pw_bytes argv[] = { EV_BYTES("java") };
 
-	feed((struct pw_event){
-		.kind = PW_EV_ATTACH, .time_us = 5, .pid = 200, .tid = 200,
-		.u.attach = { .tids = tids, .ntids = 3, .argv = argv, .argc = 1 },
-	});
-	feed(spawn(200, 201, 203, PW_SPAWN_FORK, 20));
+	feed(ev_attach(5, 200, 0, argv, 1, tids, 3, 0));
+	feed(ev_spawn(20, 200, 201, PW_SPAWN_FORK, 203));
 	cr_assert_eq(seen.n, 1);
 	cr_assert_eq(seen.w[0].kind, PW_WARN_FORK_THREADED);
 	cr_assert(strstr(seen.w[0].text, "3 threads"), "%s", seen.w[0].text);
@@ -119,23 +84,22 @@ Test(warnings, fork_from_attached_threaded_process)
 
 Test(warnings, posix_spawn_from_threaded_process_is_fine)
 {
-	feed(spawn(100, 100, 101, PW_SPAWN_THREAD, 10));
-	feed(spawn(100, 101, 102, PW_SPAWN_POSIX_SPAWN, 20));
-	feed(spawn(100, 101, 103, PW_SPAWN_VFORK, 30));
+	feed(ev_spawn(10, 100, 100, PW_SPAWN_THREAD, 101));
+	feed(ev_spawn(20, 100, 101, PW_SPAWN_POSIX_SPAWN, 102));
+	feed(ev_spawn(30, 100, 101, PW_SPAWN_VFORK, 103));
 	cr_assert_eq(seen.n, 0);
 }
 
 Test(warnings, leaked_descriptors)
 {
 	struct pw_fd fds[2] = {
-		{ .fd = 3, .target = { .data = "pipe:[9]", .len = 8 } },
-		{ .fd = 7, .target = { .data = "/tmp/\x1b[31m", .len = 10 } },
+		{ .fd = 3, .target = EV_BYTES("pipe:[9]") },
+		{ .fd = 7, .target = EV_BYTES("/tmp/\x1b[31m") },
 	};
-	struct pw_event ev = {
-		.kind = PW_EV_EXEC, .pid = 100, .tid = 100,
-		.u.exec = { .call = PW_CALL_EXECVE, .fds = fds, .nfds = 2 },
-	};
+	struct pw_event ev = ev_exec(0, 100, NULL, NULL, 0, NULL, 0);
 
+	ev.u.exec.fds = fds;
+	ev.u.exec.nfds = 2;
 	feed(ev);
 	cr_assert_eq(seen.n, 1);
 	cr_assert_eq(seen.w[0].kind, PW_WARN_FD_LEAK);
@@ -149,13 +113,14 @@ Test(warnings, leaked_descriptors)
 
 Test(warnings, long_zombie)
 {
-	feed(spawn(100, 100, 101, PW_SPAWN_FORK, 0));
-	feed(exited(101, 101, 0, 1000));
-	feed(reaped(100, 101, 1000 + PW_ZOMBIE_THRESHOLD_US_DEFAULT / 2));
+	feed(ev_fork(0, 100, 101));
+	feed(ev_exited(1000, 101, 101, 0));
+	feed(ev_reap(1000 + PW_ZOMBIE_THRESHOLD_US_DEFAULT / 2, 100, 101,
+		     ev_status(PW_STATUS_EXITED, 0)));
 	cr_assert_eq(seen.n, 0, "a short zombie is normal");
-	feed(spawn(100, 100, 102, PW_SPAWN_FORK, 2000000));
-	feed(exited(102, 102, 0, 2000000));
-	feed(reaped(100, 102, 4500000));
+	feed(ev_fork(2000000, 100, 102));
+	feed(ev_exited(2000000, 102, 102, 0));
+	feed(ev_reap(4500000, 100, 102, ev_status(PW_STATUS_EXITED, 0)));
 	cr_assert_eq(seen.n, 1);
 	cr_assert_eq(seen.w[0].kind, PW_WARN_ZOMBIE);
 	cr_assert_eq(seen.w[0].pid, 102);
@@ -164,12 +129,12 @@ Test(warnings, long_zombie)
 
 Test(warnings, exit_leaving_dead_children)
 {
-	feed(spawn(100, 100, 101, PW_SPAWN_FORK, 0));
-	feed(spawn(100, 100, 102, PW_SPAWN_FORK, 0));
-	feed(exited(101, 101, 0, 10));
-	feed(exited(102, 102, 0, 10));
-	feed(reaped(100, 102, 20));
-	feed(exited(100, 100, 0, 30));
+	feed(ev_fork(0, 100, 101));
+	feed(ev_fork(0, 100, 102));
+	feed(ev_exited(10, 101, 101, 0));
+	feed(ev_exited(10, 102, 102, 0));
+	feed(ev_reap(20, 100, 102, ev_status(PW_STATUS_EXITED, 0)));
+	feed(ev_exited(30, 100, 100, 0));
 	cr_assert_eq(seen.n, 1);
 	cr_assert_eq(seen.w[0].kind, PW_WARN_UNREAPED);
 	cr_assert(strstr(seen.w[0].text, "1 dead child (101)"), "%s", seen.w[0].text);
@@ -177,12 +142,10 @@ Test(warnings, exit_leaving_dead_children)
 
 Test(warnings, killed_by_signal)
 {
-	struct pw_event ev = exited(100, 100, 0, 10);
+	struct pw_event ev = ev_killed(10, 101, 101, SIGSEGV);
 
-	feed(spawn(100, 100, 101, PW_SPAWN_FORK, 0));
-	ev.pid = ev.tid = 101;
-	ev.u.exit.status = (struct pw_status){ .kind = PW_STATUS_KILLED,
-					       .signal = SIGSEGV, .core = true };
+	feed(ev_fork(0, 100, 101));
+	ev.u.exit.status.core = true;
 	feed(ev);
 	cr_assert_eq(seen.n, 1);
 	cr_assert_eq(seen.w[0].kind, PW_WARN_KILLED);
@@ -197,15 +160,14 @@ Test(warnings, killed_by_signal)
  */
 Test(warnings, unfinished_calls_give_none)
 {
-	struct pw_fd fds[1] = { { .fd = 3, .target = { .data = "pipe:[9]", .len = 8 } } };
-	struct pw_event fork_ev = spawn(100, 100, 0, PW_SPAWN_FORK, 20);
-	struct pw_event exec_ev = {
-		.kind = PW_EV_EXEC, .time_us = 30, .pid = 100, .tid = 101,
-		.u.exec = { .call = PW_CALL_EXECVE, .fds = fds, .nfds = 1,
-			    .result = PW_RESULT_UNFINISHED },
-	};
+	struct pw_fd fds[1] = { { .fd = 3, .target = EV_BYTES("pipe:[9]") } };
+	struct pw_event fork_ev = ev_fork(20, 100, 0);
+	struct pw_event exec_ev = ev_exec(30, 100, NULL, NULL, 0, NULL, PW_RESULT_UNFINISHED);
 
-	feed(spawn(100, 100, 101, PW_SPAWN_THREAD, 10));
+	exec_ev.tid = 101;
+	exec_ev.u.exec.fds = fds;
+	exec_ev.u.exec.nfds = 1;
+	feed(ev_spawn(10, 100, 100, PW_SPAWN_THREAD, 101));
 	fork_ev.u.spawn.result = PW_RESULT_UNFINISHED;
 	feed(fork_ev);
 	feed(exec_ev);
