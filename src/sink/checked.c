@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/sink.h"
 
 struct checked {
@@ -58,9 +59,8 @@ note_result(struct checked *c, int err)
 	if (err >= 0 || c->failed)
 		return;
 	c->failed = err;
-	fprintf(c->err, "procwatch: writing %s failed: %s; %s\n", output_name(c),
-		strerror(-err), consequence(c));
-	fflush(c->err);
+	pw_warn_to(c->err, "writing %s failed: %s; %s", output_name(c),
+		   strerror(-err), consequence(c));
 }
 
 static int

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "procwatch/sink.h"
@@ -207,7 +208,7 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	}
 	list = calloc(n, sizeof(*list));
 	if (!list) {
-		fputs("procwatch: out of memory listing the failures\n", out);
+		pw_warn("out of memory listing the failures");
 		return;
 	}
 	n = 0;
