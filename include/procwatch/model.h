@@ -136,7 +136,14 @@ struct pw_proc {
 	struct pw_image *images, *last_image;	/* attached one first, then execs, in order */
 	unsigned nimages;
 	unsigned execs;		/* images that are execs (not the attached one) */
+	/*
+	 * Exec attempts that failed, but for the misses of a PATH search that
+	 * found its program (execvp(3) trying the same argv in directory after
+	 * directory until one runs): those are path_misses, no failure.
+	 */
 	unsigned failed_execs;
+	unsigned path_misses;
+	unsigned attempt_run;	/* failed attempts in a row with the last one's argv */
 	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
 	struct pw_attempt *attempt;	/* the last exec, when it ran nothing; else NULL */
 	struct pw_marks *marks;	/* with opts.marks; NULL until the first */
@@ -170,6 +177,7 @@ struct pw_proc {
 
 struct pw_model_counts {
 	unsigned long processes, threads, execs, failed_execs, nonzero_exits, signals;
+	unsigned long path_misses;	/* not in failed_execs (struct pw_proc) */
 	/* Of those processes and threads, how many were found running (-p). */
 	unsigned long attached, attached_threads;
 	unsigned long detached;	/* processes still running when procwatch let go */

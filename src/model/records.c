@@ -437,6 +437,63 @@ thread_gone(struct pw_proc *p, pid_t tid, uint64_t t, const struct pw_status *st
 	}
 }
 
+/*
+ * The same argument vector, as the model keeps them: the strings are
+ * interned, so equal elements are the same pointer.
+ */
+static bool
+argv_same(const struct pw_argv *a, const struct pw_argv *b)
+{
+	uint32_t i, kept = a->n - a->elided;
+
+	if (a->n != b->n || a->head != b->head || a->elided != b->elided)
+		return false;
+	for (i = 0; i < kept; i++)
+		if (a->v[i] != b->v[i])
+			return false;
+	return true;
+}
+
+/*
+ * Another failed attempt with the argv of the one before, in the same
+ * task, continues a run (a PATH search, if an exec of that argv ends it).
+ */
+static void
+attempt_count(struct pw_proc *p, const struct pw_attempt *prev,
+	      const struct pw_attempt *a)
+{
+	if (a->result == PW_RESULT_UNFINISHED)
+		p->attempt_run = 0;
+	else if (prev && prev->result != PW_RESULT_UNFINISHED &&
+		 prev->tid == a->tid && argv_same(&prev->argv, &a->argv))
+		p->attempt_run++;
+	else
+		p->attempt_run = 1;
+}
+
+/*
+ * A successful exec of the argv its task just failed to exec, attempt
+ * after attempt: that run was a PATH search that found its program, and
+ * its misses are no failures.  The exec's task is the attempts' task, or
+ * it was when a non-leader thread made them (old_tid).
+ */
+static void
+path_search_found(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
+		  const struct pw_image *im)
+{
+	const struct pw_attempt *a = p->attempt;
+	unsigned run = p->attempt_run;
+
+	p->attempt_run = 0;
+	if (!a || !run || (a->tid != ev->tid && a->tid != ev->u.exec.old_tid) ||
+	    !argv_same(&a->argv, &im->argv))
+		return;
+	p->failed_execs -= run;
+	p->path_misses += run;
+	m->counts.failed_execs -= run;
+	m->counts.path_misses += run;
+}
+
 /* A failed or unfinished exec: the process's last attempt, and a mark. */
 static int
 on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
@@ -447,15 +504,18 @@ on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 
 	if (!a)
 		return -ENOMEM;
-	attempt_free(p->attempt);
-	p->attempt = a;
 	*a = (struct pw_attempt){ .t = ev->time_us, .tid = ev->tid, .result = ex->result,
 				  .path = intern_bytes(m, &ex->path),
 				  .cwd = intern_bytes(m, &ex->cwd),
 				  .stack = stack_keep(m, &ex->stack) };
 	if (argv_keep(m, NULL, &a->argv, ex->argv, ex->argc,
-		      ex->argv_truncated || ex->argv_err) < 0)
+		      ex->argv_truncated || ex->argv_err) < 0) {
+		attempt_free(a);
 		return -ENOMEM;
+	}
+	attempt_count(p, p->attempt, a);
+	attempt_free(p->attempt);
+	p->attempt = a;
 	if (ex->result != PW_RESULT_UNFINISHED) {
 		p->failed_execs++;
 		m->counts.failed_execs++;
@@ -488,8 +548,6 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	/* A non-leader's exec ends every other thread; the old tid is one of them. */
 	if (ex->old_tid)
 		thread_gone(p, ex->old_tid, ev->time_us, NULL);
-	attempt_free(p->attempt);
-	p->attempt = NULL;
 	im = image_add(m, p, ev->time_us);
 	if (!im)
 		return -ENOMEM;
@@ -503,6 +561,9 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	if (argv_keep(m, &m->records, &im->argv, ex->argv, ex->argc,
 		      ex->argv_truncated || ex->argv_err) < 0)
 		return -ENOMEM;
+	path_search_found(m, p, ev, im);
+	attempt_free(p->attempt);
+	p->attempt = NULL;
 	p->execs++;
 	m->counts.execs++;
 	name = name_of(m, ex->argv, ex->argc, &ex->path);

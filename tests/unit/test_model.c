@@ -321,3 +321,51 @@ Test(model, descriptors_are_not_kept_unless_asked)
 	cr_assert_eq(pw_proc_image(pw_model_get(&tab, 100))->nfds, 0);
 	cr_assert_null(pw_proc_image(pw_model_get(&tab, 100))->fds);
 }
+
+/* execvp(3)'s misses before the directory that has the program are no failures. */
+Test(model, a_path_search_that_found_its_program_failed_nothing)
+{
+	char *argv0[] = { "sh" };
+	struct pw_bytes cc[] = { EV_BYTES("cc"), EV_BYTES("-c"), EV_BYTES("x.c") };
+	struct pw_bytes ld[] = { EV_BYTES("ld") };
+	struct pw_proc *p;
+
+	feed(ev_start(1, 100, argv0, 1));
+	feed(ev_exec(2, 100, "/usr/local/bin/cc", cc, 3, NULL, -ENOENT));
+	feed(ev_exec(3, 100, "/usr/sbin/cc", cc, 3, NULL, -EACCES));
+	feed(ev_exec(4, 100, "/usr/bin/cc", cc, 3, NULL, 0));
+	p = pw_model_get(&tab, 100);
+	cr_assert_eq(p->failed_execs, 0);
+	cr_assert_eq(p->path_misses, 2);
+	cr_assert_eq(tab.counts.failed_execs, 0);
+	cr_assert_eq(tab.counts.path_misses, 2);
+	/* A search that found nothing failed, every miss of it. */
+	feed(ev_exec(5, 100, "/a/ld", ld, 1, NULL, -ENOENT));
+	feed(ev_exec(6, 100, "/b/ld", ld, 1, NULL, -ENOENT));
+	cr_assert_eq(p->failed_execs, 2);
+	cr_assert_eq(tab.counts.failed_execs, 2);
+	/* Nor does an exec of another argv make earlier misses a search. */
+	feed(ev_exec(7, 100, "/usr/bin/cc", cc, 3, NULL, 0));
+	cr_assert_eq(p->failed_execs, 2);
+	cr_assert_eq(p->path_misses, 2);
+}
+
+/* Only the misses just before the exec, in its task, with its argv. */
+Test(model, misses_of_another_thread_or_argv_stay_failures)
+{
+	char *argv0[] = { "sh" };
+	struct pw_bytes cc[] = { EV_BYTES("cc") };
+	struct pw_bytes cc2[] = { EV_BYTES("cc"), EV_BYTES("-v") };
+	struct pw_event ev;
+
+	feed(ev_start(1, 100, argv0, 1));
+	ev = ev_exec(2, 100, "/a/cc", cc, 1, NULL, -ENOENT);
+	ev.tid = 101;
+	feed(ev);
+	feed(ev_exec(3, 100, "/b/cc", cc, 1, NULL, 0));
+	cr_assert_eq(pw_model_get(&tab, 100)->failed_execs, 1);
+	feed(ev_exec(4, 100, "/a/cc", cc, 1, NULL, -ENOENT));
+	feed(ev_exec(5, 100, "/b/cc", cc2, 2, NULL, 0));
+	cr_assert_eq(pw_model_get(&tab, 100)->failed_execs, 2);
+	cr_assert_eq(tab.counts.path_misses, 0);
+}

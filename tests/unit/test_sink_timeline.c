@@ -135,7 +135,7 @@ Test(timeline, path_search_folded)
 		"[21] exec nope  (path /x/one)  failed: ENOENT\n"
 		"end: exited 127\n"
 		"\n"
-		"20 cc -c x.c  exited 127 after 5µs, 4 failed execs\n"
+		"20 cc -c x.c  exited 127 after 5µs, 2 failed execs\n"
 		"21 (name unknown)  still running, 1 failed exec\n");
 }
 
