@@ -79,6 +79,8 @@ static const char usage_head[] =
 	"\n"
 	"Output:\n"
 	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
+	"                        ('-': standard output; FILE.jsonl or FILE.json\n"
+	"                        without --format: the JSON Lines trace)\n"
 	"      --format=FORMAT   one of these (the first is the default;\n"
 	"                        --format=help lists them alone):\n";
 
@@ -325,7 +327,7 @@ static void
 set_defaults(struct pw_options *opts)
 {
 	*opts = (struct pw_options){
-		.format = pw_format_default(),
+		.format = NULL,		/* chosen by choose_format() */
 		.output = NULL,
 		.seccomp = true,
 		.color = PW_COLOR_AUTO,
@@ -453,6 +455,34 @@ parse_options(int argc, char **argv, const char *short_opts,
 	}
 }
 
+/* True when name ends in suffix. */
+static bool
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
+/*
+ * Without --format or --json, a file named for JSON gets the JSON Lines
+ * trace: "-o trace.jsonl" that quietly held a timeline could not be read
+ * back.  Otherwise the default, the timeline.  (--failed is no format: its
+ * list goes wherever -o says.)
+ */
+static void
+choose_format(struct pw_options *opts)
+{
+	const char *o = opts->output;
+
+	if (opts->format)
+		return;
+	if (o && !opts->failed && (has_suffix(o, ".jsonl") || has_suffix(o, ".json")))
+		opts->format = pw_format_find("json");
+	else
+		opts->format = pw_format_default();
+}
+
 enum pw_cli_action
 pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	     FILE *err)
@@ -464,6 +494,7 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 			       apply_option, opts, out, err);
 	if (action != PW_CLI_RUN)
 		return action;
+	choose_format(opts);
 	if (opts->nattach) {
 		if (optind < argc)
 			return usage_error(err, "-p and a command cannot be combined "
@@ -503,7 +534,9 @@ static const char show_usage[] =
 	"were being traced now, in any output format; '-' reads standard input.\n"
 	"\n"
 	"Options (as for tracing, see 'procwatch --help'):\n"
-	"  -o, --output=FILE     write to FILE instead of standard error\n"
+	"  -o, --output=FILE     write to FILE instead of standard output ('-'\n"
+	"                        too; FILE.jsonl or FILE.json without --format:\n"
+	"                        the JSON Lines trace)\n"
 	"      --format=FORMAT   timeline (default) or another format, as for\n"
 	"                        tracing (--format=help lists them)\n"
 	"      --json            same as --format=json\n"
@@ -560,6 +593,7 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 			       apply_show_option, opts, out, err);
 	if (action != PW_CLI_RUN)
 		return action;
+	choose_format(opts);
 	if (optind >= argc)
 		return usage_error(err, "show: no trace file given");
 	if (argc - optind > 1)

@@ -17,18 +17,29 @@
 #include "procwatch/sink.h"
 #include "procwatch/tracer.h"
 
+/* "-" is standard output, as for most tools; in messages it is named so. */
+static bool
+is_stdout_name(const char *path)
+{
+	return path && strcmp(path, "-") == 0;
+}
+
 /*
  * The output file is opened close-on-exec so that the traced command never
  * inherits it (a leaked descriptor would change what the command sees).
+ * No -o: dflt, standard error while tracing (where the trace cannot mix
+ * with the command's own output), standard output for show.
  */
 static FILE *
-open_output(const char *path)
+open_output(const char *path, FILE *dflt)
 {
 	int fd;
 	FILE *f;
 
 	if (!path)
-		return stderr;
+		return dflt;
+	if (is_stdout_name(path))
+		return stdout;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		pw_warn("cannot write %s: %s (check the path and its permissions)",
@@ -39,6 +50,13 @@ open_output(const char *path)
 	if (!f)
 		close(fd);
 	return f;
+}
+
+/* The name a write failure is reported under: NULL for the standard streams. */
+static const char *
+output_name(const char *path)
+{
+	return is_stdout_name(path) ? NULL : path;
 }
 
 /*
@@ -163,10 +181,10 @@ show_main(int argc, char **argv)
 	}
 	ignore_write_signals();
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
-	if (r && (out = open_output(opts.output)))
+	if (r && (out = open_output(opts.output, stdout)))
 		sink = checked(opts.failed ? new_failed_sink(&opts, out, &failures)
 					   : new_sink(&opts, out),
-			       opts.output, PW_OUTPUT_SHOW);
+			       output_name(opts.output), PW_OUTPUT_SHOW);
 	if (sink) {
 		status = replay_into(r, sink);
 		/*
@@ -177,7 +195,7 @@ show_main(int argc, char **argv)
 			status = PW_EXIT_FAILURE;
 		else if (failures)
 			status = 1;
-	} else if (out && out != stderr) {
+	} else if (out && out != stderr && out != stdout) {
 		fclose(out);
 	}
 	pw_replay_free(r);
@@ -224,10 +242,10 @@ main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 
-	out = open_output(opts.output);
+	out = open_output(opts.output, stderr);
 	if (!out)
 		return PW_EXIT_FAILURE;
-	sink = checked(new_sink(&opts, out), opts.output, PW_OUTPUT_TRACE);
+	sink = checked(new_sink(&opts, out), output_name(opts.output), PW_OUTPUT_TRACE);
 	if (!sink)
 		return PW_EXIT_FAILURE;
 	status = trace(&opts, sink, &killed_by);

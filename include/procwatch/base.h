@@ -29,6 +29,8 @@ void pw_vmessage(FILE *to, const char *hint, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 void pw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pw_warn_to(FILE *to, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pw_warn_hint_to(FILE *to, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* pw_warn, then the status of procwatch's own failures: return pw_fail(...). */
 int pw_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pw_fail_hint(const char *hint, const char *fmt, ...)

@@ -25,7 +25,8 @@ enum pw_color_mode {
 
 struct pw_options {
 	const struct pw_format *format;	/* --format (src/sink/formats.c) */
-	const char *output;	/* -o FILE; NULL: standard error */
+	/* -o FILE; NULL: standard error when tracing, standard output for show; "-": standard output */
+	const char *output;
 	bool seccomp;		/* false with --no-seccomp */
 	unsigned stack_depth;	/* -k/--stack: frames per stack; 0: no stacks */
 	enum pw_color_mode color;

@@ -38,6 +38,16 @@ pw_warn_to(FILE *to, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+pw_warn_hint_to(FILE *to, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pw_vmessage(to, hint, fmt, ap);
+	va_end(ap);
+}
+
 int
 pw_fail(const char *fmt, ...)
 {

@@ -39,10 +39,10 @@ struct pw_replay {
  * unknown name, a bad value), and the file's name is the user's: both are
  * escaped, so that a crafted trace cannot act on the terminal.
  */
-static void __attribute__((format(printf, 3, 4)))
-say(struct pw_replay *r, bool line, const char *fmt, ...)
+static void __attribute__((format(printf, 4, 5)))
+say(struct pw_replay *r, bool line, const char *hint, const char *fmt, ...)
 {
-	char what[512], what_esc[1024], name_esc[512];
+	char what[512], what_esc[1024], name_esc[512], where[600];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -51,12 +51,17 @@ say(struct pw_replay *r, bool line, const char *fmt, ...)
 	pw_text_escape(what_esc, sizeof(what_esc), what, strlen(what));
 	pw_text_escape(name_esc, sizeof(name_esc), r->name, strlen(r->name));
 	if (line)
-		pw_warn_to(r->err, "%s:%lu: %s", name_esc, r->lineno, what_esc);
+		snprintf(where, sizeof(where), "%s:%lu", name_esc, r->lineno);
 	else
-		pw_warn_to(r->err, "%s: %s", name_esc, what_esc);
+		snprintf(where, sizeof(where), "%s", name_esc);
+	pw_warn_hint_to(r->err, hint, "%s: %s", where, what_esc);
 }
 
-#define report(r, ...) say((r), true, __VA_ARGS__)
+#define report(r, ...) say((r), true, NULL, __VA_ARGS__)
+
+/* What to do about a file that is no trace: most often, a view was saved. */
+#define NOT_TRACE_HINT "A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
+#define not_trace(r, ...) say((r), true, NOT_TRACE_HINT, __VA_ARGS__)
 
 struct pw_replay *
 pw_replay_new(FILE *in, const char *name, FILE *err)
@@ -96,7 +101,7 @@ check_first(struct pw_replay *r, json_t *obj)
 
 	if (!json_is_string(kind) || strcmp(json_string_value(kind), "start") != 0 ||
 	    !json_is_integer(v)) {
-		report(r, "not a procwatch trace (the first line is not a start event)");
+		not_trace(r, "not a procwatch trace (the first line is not a start event)");
 		return PW_REPLAY_NOT_TRACE;
 	}
 	if (json_integer_value(v) > PW_TRACE_FORMAT_VERSION) {
@@ -113,11 +118,11 @@ at_eof(struct pw_replay *r)
 {
 	r->done = true;
 	if (ferror(r->in)) {
-		say(r, false, "read error: %s", strerror(errno));
+		say(r, false, NULL, "read error: %s", strerror(errno));
 		r->damaged++;
 	}
 	if (!r->started) {
-		say(r, false, "empty file, not a procwatch trace");
+		say(r, false, NOT_TRACE_HINT, "empty file, not a procwatch trace");
 		return PW_REPLAY_NOT_TRACE;
 	}
 	if (!r->ended)
@@ -142,7 +147,7 @@ read_line(struct pw_replay *r, char *line, size_t len, struct pw_event *ev)
 	if (!obj || !json_is_object(obj)) {
 		json_decref(obj);
 		if (!r->started) {
-			report(r, "not a procwatch trace (the first line is not a JSON object)");
+			not_trace(r, "not a procwatch trace (the first line is not a JSON object)");
 			return -1;
 		}
 		if (cut) {
@@ -160,7 +165,7 @@ read_line(struct pw_replay *r, char *line, size_t len, struct pw_event *ev)
 	rc = pw_replay_decode(obj, ev, why, sizeof(why));
 	json_decref(obj);
 	if (rc < 0 && !r->started) {
-		report(r, "not a procwatch trace (%s)", why);
+		not_trace(r, "not a procwatch trace (%s)", why);
 		return -1;
 	}
 	if (rc < 0) {

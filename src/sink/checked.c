@@ -89,10 +89,12 @@ checked_close(struct pw_sink *sink)
 
 	c->ended = true;
 	note_result(c, pw_sink_close(c->inner));
+	errno = 0;
 	if (out != stderr && out != stdout) {
-		errno = 0;
 		if (fclose(out) != 0)
 			note_result(c, errno ? -errno : -EIO);
+	} else if (fflush(out) != 0 || ferror(out)) {
+		note_result(c, errno ? -errno : -EIO);
 	}
 	failed = c->failed;
 	free(c);

@@ -429,6 +429,30 @@ case_default_output_is_stderr() {
 		default_output_ok
 }
 
+output_dash_ok() {
+	[[ $rc -eq 0 && ! -s $tmp/err && ! -e ./- ]] && grep -q "true exited 0" "$tmp/out"
+}
+case_output_dash() {
+	pw -o - true
+	check "-o -: the trace on standard output, no file named -" output_dash_ok
+}
+
+# A name that says JSON gets JSON: "-o t.jsonl" once held a timeline that
+# show could not read back.  An explicit format wins.
+jsonl_name_ok() {
+	[[ $rc -eq 0 ]] && python3 -c '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+assert evs[-1]["event"] == "end", evs[-1]
+' "$tmp/t.jsonl" && grep -q "true exited 0" "$tmp/t.json"
+}
+case_jsonl_name() {
+	pw -o "$tmp/t.jsonl" true &&
+		pw --format=timeline -o "$tmp/t.json" true
+	check "-o FILE.jsonl without --format: JSON Lines; --format=timeline -o FILE.json: a timeline" \
+		jsonl_name_ok
+}
+
 command_options_ok() {
 	[[ $rc -eq 0 && -s $tmp/out ]] && json_check '
 import json, sys
@@ -602,6 +626,8 @@ for sig in SEGV TERM; do
 done
 traced case_stdout_untouched
 traced case_default_output_is_stderr
+traced case_output_dash
+traced case_jsonl_name
 traced case_command_options
 traced case_json_lines
 traced case_perfetto

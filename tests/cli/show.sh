@@ -16,6 +16,8 @@ PROCWATCH=$(realpath "$PROCWATCH")
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
+# The second line of every "not a procwatch trace" message.
+not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
 
 # ---- without a recorded run ----
 
@@ -37,11 +39,11 @@ check "a missing file: 125 and a message naming it" \
 : >empty.jsonl
 run "$PROCWATCH" show empty.jsonl
 check "an empty file: 125, no view" \
-	eval '[[ $rc -eq 125 ]] && [[ $(cat "$tmp/err") == "procwatch: empty.jsonl: empty file, not a procwatch trace" ]]'
+	eval '[[ $rc -eq 125 && ! -s $tmp/out ]] && [[ $(cat "$tmp/err") == "procwatch: empty.jsonl: empty file, not a procwatch trace"$'"'"'\n'"'"'"$not_trace_hint" ]]'
 printf 'all: x\n' >Makefile
 run "$PROCWATCH" show Makefile
 check "not a trace: 125, FILE:1, no view" \
-	eval '[[ $rc -eq 125 ]] && [[ $(cat "$tmp/err") == "procwatch: Makefile:1: not a procwatch trace (the first line is not a JSON object)" ]]'
+	eval '[[ $rc -eq 125 && ! -s $tmp/out ]] && [[ $(cat "$tmp/err") == "procwatch: Makefile:1: not a procwatch trace (the first line is not a JSON object)"$'"'"'\n'"'"'"$not_trace_hint" ]]'
 printf '{"v":2,"t":0.0,"event":"start","pid":1,"tid":1}\n' >future.jsonl
 run "$PROCWATCH" show future.jsonl
 check "a newer format version: 125 and a message saying so" \
@@ -65,10 +67,10 @@ check "unfinished calls: show --json reproduces \"result\":null byte for byte" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s unfinished.jsonl unfinished-again.jsonl'
 run "$PROCWATCH" show --time=none --summary --color=never unfinished.jsonl
 check "unfinished calls: the timeline says so, with the stack, and counts no failed exec" \
-	eval '[[ $rc -eq 0 ]] && grep -qx "│  \[501\] sh exec sleep 9  (path /bin/sleep)  unfinished: the task died in the call" "$tmp/err" && grep -qx "│     at … stack cut short: the task died while its stack was read" "$tmp/err" && grep -q "^├─ \[500\] sh posix_spawn unfinished: the task died in the call  clone3(" "$tmp/err" && grep -q " 0 failed execs, .* 2 killed by a signal$" "$tmp/err"'
+	eval '[[ $rc -eq 0 ]] && grep -qx "│  \[501\] sh exec sleep 9  (path /bin/sleep)  unfinished: the task died in the call" "$tmp/out" && grep -qx "│     at … stack cut short: the task died while its stack was read" "$tmp/out" && grep -q "^├─ \[500\] sh posix_spawn unfinished: the task died in the call  clone3(" "$tmp/out" && grep -q " 0 failed execs, .* 2 killed by a signal$" "$tmp/out"'
 run "$PROCWATCH" show --failed --color=never unfinished.jsonl
 check "unfinished calls: --failed lists the killed child, its exec unfinished" \
-	eval '[[ $rc -eq 1 ]] && grep -qx "    exec:  /bin/sleep: sleep 9 unfinished: the task died in the call" "$tmp/err" && grep -qx "2 failed processes" "$tmp/err"'
+	eval '[[ $rc -eq 1 ]] && grep -qx "    exec:  /bin/sleep: sleep 9 unfinished: the task died in the call" "$tmp/out" && grep -qx "2 failed processes" "$tmp/out"'
 run "$PROCWATCH" show --format=perfetto -o unfinished.json unfinished.jsonl
 check "unfinished calls: perfetto marks the exec \"exec unfinished\", without errno" \
 	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"unfinished.json\")); m=[e for e in d[\"traceEvents\"] if e[\"name\"]==\"exec unfinished\"]; sys.exit(not (len(m)==1 and m[0][\"pid\"]==501 and \"errno\" not in m[0][\"args\"]))"'
@@ -91,10 +93,10 @@ cat >attach.jsonl <<'EOF_TRACE'
 {"t":0.400000,"event":"exit","pid":4321,"tid":4323,"thread":true,"code":0,"call":"exit"}
 {"t":1.000000,"event":"end","pid":4321,"tid":4321,"status":null,"lost":0,"detached":true}
 EOF_TRACE
-# same_as FILE: the output (standard error) is FILE's text exactly.
+# same_as FILE: the output (standard output) is FILE's text exactly.
 same_as() {
-	diff -u "$1" "$tmp/err" | sed 's/^/# /'
-	cmp -s "$1" "$tmp/err"
+	diff -u "$1" "$tmp/out" | sed 's/^/# /'
+	cmp -s "$1" "$tmp/out"
 }
 cat >attach-tree.txt <<'EOF_TEXT'
 4321 make -j2 all  attached (had run 3.21s), still running when procwatch detached, ⚠ fork-threaded
@@ -133,10 +135,10 @@ check "attach mode: the tree marks attached and detached processes, the summary 
 	eval '[[ $rc -eq 0 ]] && same_as attach-tree.txt'
 run "$PROCWATCH" show --format=tree --threads --color=never attach.jsonl
 check "attach mode: --threads lists the thread found running, timed from the attach" \
-	eval '[[ $rc -eq 0 ]] && grep -qx "├─ thread 4323  exited 0, 399.9ms after procwatch attached" "$tmp/err"'
+	eval '[[ $rc -eq 0 ]] && grep -qx "├─ thread 4323  exited 0, 399.9ms after procwatch attached" "$tmp/out"'
 run "$PROCWATCH" show --time=none --color=never --explain attach.jsonl
 check "attach mode: --explain says what attaching means, under each attach line" \
-	eval '[[ $rc -eq 0 ]] && [[ $(grep -c "# attached: the process was already running; procwatch sees only what it does from now on" "$tmp/err") -eq 2 ]]'
+	eval '[[ $rc -eq 0 ]] && [[ $(grep -c "# attached: the process was already running; procwatch sees only what it does from now on" "$tmp/out") -eq 2 ]]'
 cat >attach-failed.txt <<'EOF_TEXT'
 4322 sh -c 'cc -c bad.c'  exited 1  (attached after it had run 500.0ms; lived 799.8ms)
     cwd:   /src/sub
@@ -179,7 +181,7 @@ sed '$s/,"detached":true//; $i {"t":0.900000,"event":"exit","pid":4321,"tid":432
 	attach.jsonl >attach-ended.jsonl
 run "$PROCWATCH" show --time=none --color=never attach-ended.jsonl
 check "attach mode, every process ended: the end says so, make lived its age and more" \
-	eval '[[ $rc -eq 0 ]] && grep -qx "end: every attached process ended" "$tmp/err" && grep -q "^4321 make -j2 all  attached (had run 3.21s), exited 0 after 4.11s, " "$tmp/err"'
+	eval '[[ $rc -eq 0 ]] && grep -qx "end: every attached process ended" "$tmp/out" && grep -q "^4321 make -j2 all  attached (had run 3.21s), exited 0 after 4.11s, " "$tmp/out"'
 
 # ---- an output that cannot be written (unfinished.jsonl has failures) ----
 
@@ -199,16 +201,17 @@ done
 run bash -c 'ulimit -f 1 && exec "$@"' sh "$PROCWATCH" show --json -o cut-copy.jsonl unfinished.jsonl
 check "show --json past RLIMIT_FSIZE: one line (File too large), 125, 1024 bytes written" \
 	eval 'show_write_failed_ok cut-copy.jsonl "File too large" && [[ $(stat -c %s cut-copy.jsonl) -eq 1024 ]]'
-# Standard error is a pipe whose reader is gone: EPIPE, not a SIGPIPE death
-# (141).  The message has nowhere to go; the status says it.
+# Standard output is a pipe whose reader is gone (show | head that
+# ended): EPIPE, not a SIGPIPE death (141), and one line saying so.
 rc=0
 python3 -c '
 import os, subprocess, sys
 r, w = os.pipe()
 os.close(r)
-sys.exit(subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stderr=w, timeout=60).returncode)
+sys.exit(subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=w, timeout=60).returncode)
 ' "$PROCWATCH" show unfinished.jsonl >"$tmp/out" 2>"$tmp/err" || rc=$?
-check "show to a pipe nobody reads: 125, not killed by SIGPIPE" eval '[[ $rc -eq 125 ]]'
+check "show to a pipe nobody reads: 125, not killed by SIGPIPE" \
+	eval '[[ $rc -eq 125 ]] && grep -qx "procwatch: writing standard output failed: Broken pipe; the output is incomplete" "$tmp/err"'
 
 # ---- a recorded run ----
 
@@ -223,8 +226,8 @@ run "$PROCWATCH" show --json -o again.jsonl t.jsonl
 check "show --json reproduces the trace byte for byte" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s t.jsonl again.jsonl'
 run "$PROCWATCH" show --format=tree --time=none t.jsonl
-check "show --format=tree: the tree on stderr, exit 0" \
-	eval '[[ $rc -eq 0 && ! -s $tmp/out ]] && grep -q "ls /no-such-pw  exited 2" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/err"'
+check "show --format=tree: the tree on stdout, exit 0" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "ls /no-such-pw  exited 2" "$tmp/out" && grep -q "exit 3.*exited 3" "$tmp/out"'
 run "$PROCWATCH" show --time=none -o timeline.txt t.jsonl
 check "show: the timeline by default, to -o FILE" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "exec ls /no-such-pw" timeline.txt && grep -q "^end: exited 3" timeline.txt'
@@ -232,12 +235,21 @@ rc=0
 timeout -k 5 60 "$PROCWATCH" show --time=none -o stdin.txt - <t.jsonl >"$tmp/out" 2>"$tmp/err" || rc=$?
 check "show - reads standard input" \
 	eval '[[ $rc -eq 0 ]] && cmp -s timeline.txt stdin.txt'
+run "$PROCWATCH" show --time=none -o - t.jsonl
+check "show -o -: standard output, like no -o" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err && ! -e ./- ]] && cmp -s timeline.txt "$tmp/out"'
+run "$PROCWATCH" show -o copy.jsonl t.jsonl
+check "show -o FILE.jsonl without --format: the JSON trace, which reads back" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s t.jsonl copy.jsonl'
+run "$PROCWATCH" show --format=tree -o tree.json t.jsonl
+check "show --format=tree -o FILE.json: the format given wins over the name" \
+	eval '[[ $rc -eq 0 ]] && grep -q "ls /no-such-pw  exited 2" tree.json'
 run "$PROCWATCH" show --format=perfetto -o p.json t.jsonl
 check "show --format=perfetto: one JSON document with trace events" \
 	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; sys.exit(not json.load(open(\"p.json\"))[\"traceEvents\"])"'
 run "$PROCWATCH" show --time=none --summary --explain --full-argv --threads --no-warnings --color=always t.jsonl
 check "every view option is accepted by show" \
-	eval '[[ $rc -eq 0 ]] && grep -q $'"'"'\033'"'"' "$tmp/err"'
+	eval '[[ $rc -eq 0 ]] && grep -q $'"'"'\033'"'"' "$tmp/out"'
 
 # ---- a recorded -k run: stacks survive the round trip ----
 
@@ -249,7 +261,7 @@ if [[ -n ${PW_HELPER_DIR:-} && -x $PW_HELPER_DIR/pw_stack ]] &&
 		eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "\"stack\":\[" k.jsonl && cmp -s k.jsonl k-again.jsonl'
 	run "$PROCWATCH" show --time=none --color=never k.jsonl
 	check "-k: the replayed timeline shows f2, f1, f0 under the fork" \
-		eval '[[ $rc -eq 0 ]] && grep -A12 " fork → " "$tmp/err" | grep -q "at f2+0x.* (pw_stack)" && grep -A12 " fork → " "$tmp/err" | grep -q "at f0+0x.* (pw_stack)"'
+		eval '[[ $rc -eq 0 ]] && grep -A12 " fork → " "$tmp/out" | grep -q "at f2+0x.* (pw_stack)" && grep -A12 " fork → " "$tmp/out" | grep -q "at f0+0x.* (pw_stack)"'
 else
 	for _ in 1 2; do skip "no -k run here (no libunwind, or pw_stack not built): $(head -n1 "$tmp/probe" 2>/dev/null)"; done
 fi
@@ -272,14 +284,14 @@ head -c "$(($(stat -c %s t.jsonl) - 30))" t.jsonl >cut.jsonl
 last=$(wc -l <t.jsonl)
 run "$PROCWATCH" show --format=tree --time=none cut.jsonl
 check "a trace cut off mid-line: a warning naming the line, the tree, exit 0" \
-	eval '[[ $rc -eq 0 ]] && grep -qx "procwatch: cut.jsonl:$last: the last line is cut off (was the traced job killed?)" "$tmp/err" && grep -q "ls /no-such-pw  exited 2" "$tmp/err"'
+	eval '[[ $rc -eq 0 ]] && grep -qx "procwatch: cut.jsonl:$last: the last line is cut off (was the traced job killed?)" "$tmp/err" && grep -q "ls /no-such-pw  exited 2" "$tmp/out"'
 run "$PROCWATCH" show --summary --time=none cut.jsonl
 check "a trace cut off: the timeline still ends with the tree and the summary" \
-	eval '[[ $rc -eq 0 ]] && grep -q "^[0-9]* processes, " "$tmp/err" && grep -q "^slowest: sh " "$tmp/err"'
+	eval '[[ $rc -eq 0 ]] && grep -q "^[0-9]* processes, " "$tmp/out" && grep -q "^slowest: sh " "$tmp/out"'
 sed '3s/.*/{"t":1.0,"event":"exec",/' t.jsonl >bad.jsonl
 run "$PROCWATCH" show --format=tree --time=none bad.jsonl
 check "a broken line in the middle: FILE:3 named, the rest shown, exit 125" \
-	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: bad.jsonl:3: not valid JSON, line skipped" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/err"'
+	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: bad.jsonl:3: not valid JSON, line skipped" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/out"'
 sed '2s/"event":"exec"/"event":"exec","zzz":[1]/; 3a {"t":0.5,"event":"mmap","pid":1,"tid":1}' t.jsonl >extra.jsonl
 run "$PROCWATCH" show --json -o extra-again.jsonl extra.jsonl
 check "unknown keys and event kinds are skipped silently" \
@@ -289,7 +301,7 @@ check "unknown keys and event kinds are skipped silently" \
 
 run "$PROCWATCH" show --failed --color=never t.jsonl
 check "--failed: the failed ls with its argv, cwd and the chain that ran it, exit 1" \
-	eval '[[ $rc -eq 1 ]] && grep -q "^[0-9]* ls /no-such-pw  exited 2$" "$tmp/err" && grep -q "^    cwd:   $PWD$" "$tmp/err" && grep -q "^    from:  [0-9]* sh -c " "$tmp/err"'
+	eval '[[ $rc -eq 1 ]] && grep -q "^[0-9]* ls /no-such-pw  exited 2$" "$tmp/out" && grep -q "^    cwd:   $PWD$" "$tmp/out" && grep -q "^    from:  [0-9]* sh -c " "$tmp/out"'
 timeout -k 5 30 "$PROCWATCH" --json -o nested.jsonl -- sh -c 'sh -c "cd /; env no-such-cmd-pw x; exit 4"; true' >/dev/null 2>&1 </dev/null || true
 run "$PROCWATCH" show --failed --color=never -o failed.txt nested.jsonl
 check "--failed: deepest first, a failed exec named, the ancestors most specific first" \
@@ -297,7 +309,7 @@ check "--failed: deepest first, a failed exec named, the ancestors most specific
 timeout -k 5 30 "$PROCWATCH" --json -o fine.jsonl -- sh -c 'ls / >/dev/null; true' >/dev/null 2>&1 </dev/null || true
 run "$PROCWATCH" show --failed fine.jsonl
 check "--failed on a run without failures: 'no failures', exit 0" \
-	eval '[[ $rc -eq 0 ]] && [[ $(cat "$tmp/err") == "no failures" ]]'
+	eval '[[ $rc -eq 0 ]] && [[ $(cat "$tmp/out") == "no failures" && ! -s $tmp/err ]]'
 
 # ---- a real parallel build with one broken file (issue 6's case) ----
 
@@ -310,10 +322,10 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	timeout -k 5 120 "$PROCWATCH" --json -o build.jsonl -- make -j2 -C proj >/dev/null 2>&1 </dev/null || true
 	run "$PROCWATCH" show --failed --color=never build.jsonl
 	check "make -j2: --failed puts the compiler of bad.c first, with its chain up to make, exit 1" \
-		eval '[[ $rc -eq 1 ]] && head -n1 "$tmp/err" | grep -q "bad.c.*exited 1" && grep -q "^    from:  .*← [0-9]* make -j2 -C proj$" "$tmp/err" && ! grep -q " a\.c " "$tmp/err"'
+		eval '[[ $rc -eq 1 ]] && head -n1 "$tmp/out" | grep -q "bad.c.*exited 1" && grep -q "^    from:  .*← [0-9]* make -j2 -C proj$" "$tmp/out" && ! grep -q " a\.c " "$tmp/out"'
 	run "$PROCWATCH" show --format=tree --summary --color=never build.jsonl
 	check "make -j2: the summary counts the three compilers as the most run" \
-		eval '[[ $rc -eq 0 ]] && grep -q "^most run: cc ×3" "$tmp/err" && grep -q "^slowest: make " "$tmp/err"'
+		eval '[[ $rc -eq 0 ]] && grep -q "^most run: cc ×3" "$tmp/out" && grep -q "^slowest: make " "$tmp/out"'
 	run "$PROCWATCH" show --format=perfetto -o build.json build.jsonl
 	check "make -j2: the perfetto view names make and every cc" \
 		eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"build.json\")); n=[e[\"args\"][\"name\"] for e in d[\"traceEvents\"] if e.get(\"name\")==\"process_name\"]; sys.exit(not (any(\" make\" in x for x in n) and sum(x.endswith(\" cc\") for x in n)==3))"'

@@ -251,23 +251,26 @@ check_damage(const struct damage_case *dc)
 	replayed_free(&rp);
 }
 
+/* Every "not a trace" says what a trace is: a saved view is the usual mistake. */
+#define NOT_TRACE_HINT "A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records.\n"
+
 Test(replay, not_a_trace)
 {
 	static const struct damage_case cases[] = {
 		{ "", PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl: empty file, not a procwatch trace\n" },
+		  "procwatch: t.jsonl: empty file, not a procwatch trace\n" NOT_TRACE_HINT },
 		{ "\n\n", PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl: empty file, not a procwatch trace\n" },
+		  "procwatch: t.jsonl: empty file, not a procwatch trace\n" NOT_TRACE_HINT },
 		{ "hello\n" END, PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a JSON object)\n" },
+		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a JSON object)\n" NOT_TRACE_HINT },
 		{ "[1]\n", PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a JSON object)\n" },
+		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a JSON object)\n" NOT_TRACE_HINT },
 		{ END, PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a start event)\n" },
+		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a start event)\n" NOT_TRACE_HINT },
 		{ "{\"v\":2,\"event\":\"start\"}\n", PW_REPLAY_NOT_TRACE, 0, 0,
 		  "procwatch: t.jsonl:1: trace format version 2 was written by a newer procwatch (this one reads version 1)\n" },
 		{ "{\"v\":1,\"event\":\"start\",\"t\":0}\n", PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl:1: not a procwatch trace (missing key \"pid\")\n" },
+		  "procwatch: t.jsonl:1: not a procwatch trace (missing key \"pid\")\n" NOT_TRACE_HINT },
 	};
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
