@@ -20,6 +20,11 @@
 #define PW_TRACE_FORMAT_VERSION 1
 
 enum pw_event_kind {
+	/*
+	 * The trace's header, its first line (traces written before it have
+	 * none): where, when and how the trace was recorded.
+	 */
+	PW_EV_TRACE,
 	PW_EV_START,
 	PW_EV_ATTACH,	/* a process already running when procwatch attached (-p) */
 	PW_EV_SPAWN,
@@ -229,6 +234,27 @@ struct pw_start {
 	pid_t tracer;		/* procwatch's own pid: the parent of the root, and of its CLONE_PARENT children */
 };
 
+/*
+ * The trace header: what a reader of a trace from another machine needs
+ * to know of where, when and how it was recorded.  pid and tid are 0: it
+ * is no task's.  Owns its memory.
+ */
+struct pw_trace {
+	uint64_t wall_us;	/* CLOCK_REALTIME at trace time 0, in µs since 1970; 0 if unknown */
+	struct pw_bytes version;	/* of procwatch */
+	struct pw_bytes hostname;	/* uname(2) nodename */
+	struct pw_bytes kernel;		/* uname(2) release */
+	struct pw_bytes cwd;		/* procwatch's working directory; data NULL if unknown */
+	struct pw_bytes *argv;		/* the command procwatch ran; none with -p */
+	size_t argc;
+	pid_t *pids;			/* -p: the processes asked for */
+	size_t npids;
+	bool attach;			/* mode: launch or attach */
+	/* The options that change what is recorded: */
+	bool seccomp;			/* false with --no-seccomp (the same events, more stops) */
+	unsigned stack_depth;		/* -k: frames per stack; 0 without */
+};
+
 struct pw_end {
 	struct pw_status status;	/* of the traced command (NONE with attach) */
 	unsigned long lost;		/* events procwatch knows it missed */
@@ -258,6 +284,7 @@ struct pw_event {
 	pid_t pid;		/* thread group id */
 	pid_t tid;
 	union {
+		struct pw_trace trace;
 		struct pw_start start;
 		struct pw_attach attach;
 		struct pw_spawn spawn;

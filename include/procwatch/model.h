@@ -185,6 +185,13 @@ struct pw_model_counts {
 };
 
 /* What a view needs kept beyond the tree; what it does not need costs nothing. */
+/* What the trace header said (struct pw_trace); all zero for a trace without one. */
+struct pw_model_trace {
+	bool known;
+	uint64_t wall_us;	/* the wall clock at trace time 0; 0 if unknown */
+	const char *version, *hostname, *kernel, *cwd;
+};
+
 struct pw_model_opts {
 	size_t argv_keep;	/* argv elements kept per image (elided as views do); 0: all */
 	bool stacks;		/* -k stacks of spawns, images and marks */
@@ -219,6 +226,7 @@ struct pw_model {
 	struct pw_intern strings;
 	struct pw_arena records;	/* processes, images and their argv */
 	uint64_t end_us;	/* the latest time any event had */
+	struct pw_model_trace trace;
 	pid_t tracer;		/* procwatch's pid, from the start event; 0 if unknown */
 	bool attach;		/* the start event's mode: procwatch attached (-p), ran no command */
 	bool ended;		/* an end event came */

@@ -16,6 +16,7 @@
 #include "procwatch/event.h"
 
 static const char *const event_kind_names[] = {
+	[PW_EV_TRACE] = "trace",
 	[PW_EV_START] = "start",
 	[PW_EV_ATTACH] = "attach",
 	[PW_EV_SPAWN] = "spawn",
@@ -131,12 +132,31 @@ attach_clear(struct pw_attach *at)
 	memset(at, 0, sizeof(*at));
 }
 
-/* Spawn, exec and attach events own memory: start's argv belongs to the caller. */
+static void
+trace_clear(struct pw_trace *tr)
+{
+	for (size_t i = 0; tr->argv && i < tr->argc; i++)
+		pw_bytes_clear(&tr->argv[i]);
+	free(tr->argv);
+	free(tr->pids);
+	pw_bytes_clear(&tr->version);
+	pw_bytes_clear(&tr->hostname);
+	pw_bytes_clear(&tr->kernel);
+	pw_bytes_clear(&tr->cwd);
+	memset(tr, 0, sizeof(*tr));
+}
+
+/*
+ * Trace, spawn, exec and attach events own memory: start's argv belongs
+ * to the caller.
+ */
 void
 pw_event_clear(struct pw_event *ev)
 {
 	struct pw_exec *ex;
 
+	if (ev && ev->kind == PW_EV_TRACE)
+		trace_clear(&ev->u.trace);
 	if (ev && ev->kind == PW_EV_SPAWN)
 		pw_stack_clear(&ev->u.spawn.stack);
 	if (ev && ev->kind == PW_EV_ATTACH)

@@ -122,7 +122,7 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	if (ev->time_us > m->end_us)
 		m->end_us = ev->time_us;
 	p = model_proc_of(m, ev);
-	if (!p && ev->pid > 0 && ev->kind != PW_EV_END &&
+	if (!p && ev->pid > 0 && ev->kind != PW_EV_END && ev->kind != PW_EV_TRACE &&
 	    !(ev->kind == PW_EV_START && ev->u.start.attach)) {
 		m->failed = true;
 		return -ENOMEM;

@@ -366,8 +366,8 @@ model_proc_of(struct pw_model *m, const struct pw_event *ev)
 	struct pw_proc *p = pw_model_get(m, ev->pid);
 	const char *name = NULL;
 
-	if (ev->pid <= 0 || ev->kind == PW_EV_END)
-		return p;
+	if (ev->pid <= 0 || ev->kind == PW_EV_END || ev->kind == PW_EV_TRACE)
+		return ev->kind == PW_EV_TRACE ? NULL : p;
 	/* A pid whose record is not an attached one was reused (as at a spawn). */
 	if (ev->kind == PW_EV_ATTACH)
 		return p && p->attached && p->start_us == ev->time_us ? p : attach_new(m, ev);
@@ -676,11 +676,28 @@ on_end(struct pw_model *m, const struct pw_end *en)
 	}
 }
 
+/* The header: kept for views that say where and when the run was recorded. */
+static void
+on_trace(struct pw_model *m, const struct pw_trace *tr)
+{
+	m->trace = (struct pw_model_trace){
+		.known = true,
+		.wall_us = tr->wall_us,
+		.version = intern_bytes(m, &tr->version),
+		.hostname = intern_bytes(m, &tr->hostname),
+		.kernel = intern_bytes(m, &tr->kernel),
+		.cwd = intern_bytes(m, &tr->cwd),
+	};
+}
+
 int
 model_apply(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	    bool script)
 {
 	switch (ev->kind) {
+	case PW_EV_TRACE:
+		on_trace(m, &ev->u.trace);
+		return 0;
 	case PW_EV_END:
 		on_end(m, &ev->u.end);
 		return 0;

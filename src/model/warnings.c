@@ -214,6 +214,7 @@ check(const struct pw_model *m, const struct pw_event *ev,
 		return;
 	case PW_EV_ATTACH:
 	case PW_EV_EXEC_CHECK:	/* no new program: nothing changes */
+	case PW_EV_TRACE:
 	case PW_EV_START:
 	case PW_EV_SIGNAL:
 	case PW_EV_END:

@@ -901,6 +901,59 @@ get_start(struct ctx *c, json_t *obj, struct pw_start *st)
 	return 0;
 }
 
+/* The header's "options": what changed what was recorded. */
+static int
+get_trace_options(struct ctx *c, json_t *obj, struct pw_trace *tr)
+{
+	json_t *o = json_object_get(obj, "options");
+	long long stack = 0;
+
+	tr->seccomp = true;
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return fail(c, "key \"options\" is not an object");
+	if (get_bool(c, o, "seccomp", false, &tr->seccomp) < 0 ||
+	    get_int(c, o, "stack", false, &stack) < 0)
+		return -1;
+	if (stack < 0 || stack > UINT16_MAX)
+		return fail(c, "key \"stack\" is out of range");
+	tr->stack_depth = (unsigned)stack;
+	return 0;
+}
+
+/*
+ * The header.  Every key is optional: a reader learns what it can of
+ * where the trace comes from, and nothing here changes what the events
+ * mean.
+ */
+static int
+get_trace(struct ctx *c, json_t *obj, struct pw_trace *tr)
+{
+	long long wall = 0;
+	const char *mode;
+
+	if (get_bytes(c, obj, "procwatch", false, &tr->version) < 0 ||
+	    get_int(c, obj, "wall_clock_us", false, &wall) < 0 ||
+	    get_bytes(c, obj, "hostname", false, &tr->hostname) < 0 ||
+	    get_bytes(c, obj, "kernel", false, &tr->kernel) < 0 ||
+	    get_bytes(c, obj, "cwd", false, &tr->cwd) < 0 ||
+	    get_trace_options(c, obj, tr) < 0)
+		return -1;
+	if (wall < 0)
+		return fail(c, "key \"wall_clock_us\" is out of range");
+	tr->wall_us = (uint64_t)wall;
+	mode = json_string_value(json_object_get(obj, "mode"));
+	tr->attach = mode && strcmp(mode, "attach") == 0;
+	if (json_object_get(obj, "argv") &&
+	    get_bytes_array(c, obj, "argv", &tr->argv, &tr->argc) < 0)
+		return -1;
+	if (tr->attach && json_object_get(obj, "pids") &&
+	    get_pids(c, obj, "pids", &tr->pids, &tr->npids) < 0)
+		return -1;
+	return 0;
+}
+
 /* A time in seconds with microsecond precision ("t", "age"). */
 static int
 get_seconds(struct ctx *c, json_t *obj, const char *key, uint64_t *us)
@@ -948,6 +1001,8 @@ static int
 get_kind_keys(struct ctx *c, json_t *obj, struct pw_event *ev)
 {
 	switch (ev->kind) {
+	case PW_EV_TRACE:
+		return get_trace(c, obj, &ev->u.trace);
 	case PW_EV_START:
 		return get_start(c, obj, &ev->u.start);
 	case PW_EV_ATTACH:
@@ -982,7 +1037,7 @@ pw_replay_decode(json_t *obj, struct pw_event *ev, char *why, size_t why_size)
 		return fail(&c, "not a JSON object");
 	if (!(kind = get_str(&c, obj, "event")))
 		return -1;
-	for (k = PW_EV_START; k <= PW_EV_END; k++)
+	for (k = PW_EV_TRACE; k <= PW_EV_END; k++)
 		if (strcmp(kind, pw_event_kind_name((enum pw_event_kind)k)) == 0)
 			break;
 	if (k > PW_EV_END)

@@ -28,7 +28,8 @@ struct pw_replay {
 	size_t line_cap;
 	unsigned long lineno;
 	unsigned long damaged;
-	bool started;		/* the start line was read */
+	bool started;		/* the first line (the header or start) was read */
+	bool had_start;		/* a start event was read */
 	bool ended;		/* an end event was read */
 	bool done;		/* EOF reached and reported */
 	struct pw_start start;	/* owned: the sinks may keep pointers into it */
@@ -92,16 +93,20 @@ pw_replay_free(struct pw_replay *r)
 	free(r);
 }
 
-/* The first line decides whether this is a trace at all, and which version. */
+/*
+ * The first line decides whether this is a trace at all, and which
+ * version: the header, or the start event of a trace written before
+ * traces had one.
+ */
 static enum pw_replay_status
 check_first(struct pw_replay *r, json_t *obj)
 {
 	json_t *v = json_object_get(obj, "v");
-	json_t *kind = json_object_get(obj, "event");
+	const char *kind = json_string_value(json_object_get(obj, "event"));
 
-	if (!json_is_string(kind) || strcmp(json_string_value(kind), "start") != 0 ||
+	if (!kind || (strcmp(kind, "trace") != 0 && strcmp(kind, "start") != 0) ||
 	    !json_is_integer(v)) {
-		not_trace(r, "not a procwatch trace (the first line is not a start event)");
+		not_trace(r, "not a procwatch trace (the first line is not a trace header or start event)");
 		return PW_REPLAY_NOT_TRACE;
 	}
 	if (json_integer_value(v) > PW_TRACE_FORMAT_VERSION) {
@@ -175,7 +180,13 @@ read_line(struct pw_replay *r, char *line, size_t len, struct pw_event *ev)
 	}
 	if (rc > 0)
 		return 0;
-	if (ev->kind == PW_EV_START && r->started) {
+	if (ev->kind == PW_EV_TRACE && r->started) {
+		pw_event_clear(ev);
+		r->damaged++;
+		report(r, "line skipped: a trace header after the first line");
+		return 0;
+	}
+	if (ev->kind == PW_EV_START && r->had_start) {
 		pw_replay_start_clear(&ev->u.start);
 		r->damaged++;
 		report(r, "line skipped: a second start event");
@@ -183,8 +194,9 @@ read_line(struct pw_replay *r, char *line, size_t len, struct pw_event *ev)
 	}
 	if (ev->kind == PW_EV_START) {
 		r->start = ev->u.start;
-		r->started = true;
+		r->had_start = true;
 	}
+	r->started = true;
 	if (ev->kind == PW_EV_END)
 		r->ended = true;
 	return 1;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "procwatch/json_writer.h"
 #include "procwatch/linux_compat.h"
@@ -155,6 +156,16 @@ put_status(struct pw_json *w, const struct pw_status *st)
 }
 
 static void
+put_pids(struct pw_json *w, const char *key, const pid_t *pids, size_t n)
+{
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		pw_json_int(w, pids[i]);
+	pw_json_array_end(w);
+}
+
+static void
 put_start(struct pw_json *w, const struct pw_start *st)
 {
 	size_t i;
@@ -174,13 +185,57 @@ put_start(struct pw_json *w, const struct pw_start *st)
 	put_key_name(w, "version", st->version);
 	if (st->tracer)
 		put_key_int(w, "tracer", st->tracer);
-	if (st->attach && st->npids) {
-		pw_json_key(w, "pids");
-		pw_json_array_begin(w);
-		for (i = 0; i < st->npids; i++)
-			pw_json_int(w, st->pids[i]);
-		pw_json_array_end(w);
+	if (st->attach && st->npids)
+		put_pids(w, "pids", st->pids, st->npids);
+}
+
+/* "2026-12-03T08:40:01.123456Z": the wall clock at time 0, for people. */
+static void
+put_wall_clock(struct pw_json *w, uint64_t us)
+{
+	time_t secs = (time_t)(us / 1000000);
+	char buf[64];
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm))
+		return;
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%06uZ",
+		 (unsigned)(us % 1000000));
+	put_key_string(w, "wall_clock", buf);
+}
+
+/* The header: where, when and how the trace was recorded. */
+static void
+put_trace(struct pw_json *w, const struct pw_trace *tr)
+{
+	size_t i;
+
+	pw_json_key(w, "procwatch");
+	pw_json_bytes(w, &tr->version);
+	if (tr->wall_us) {
+		put_wall_clock(w, tr->wall_us);
+		put_key_int(w, "wall_clock_us", (int64_t)tr->wall_us);
 	}
+	pw_json_key(w, "hostname");
+	pw_json_bytes(w, &tr->hostname);
+	pw_json_key(w, "kernel");
+	pw_json_bytes(w, &tr->kernel);
+	pw_json_key(w, "cwd");
+	pw_json_bytes(w, &tr->cwd);
+	put_key_string(w, "mode", tr->attach ? "attach" : "launch");
+	pw_json_key(w, "argv");
+	pw_json_array_begin(w);
+	for (i = 0; i < tr->argc; i++)
+		pw_json_bytes(w, &tr->argv[i]);
+	pw_json_array_end(w);
+	if (tr->attach)
+		put_pids(w, "pids", tr->pids, tr->npids);
+	pw_json_key(w, "options");
+	pw_json_object_begin(w);
+	put_key_bool(w, "seccomp", tr->seccomp);
+	put_key_int(w, "stack", tr->stack_depth);
+	pw_json_object_end(w);
 }
 
 /* A process found running at attach time, as /proc showed it. */
@@ -479,6 +534,9 @@ static void
 put_kind_keys(struct pw_json *w, const struct pw_event *ev)
 {
 	switch (ev->kind) {
+	case PW_EV_TRACE:
+		put_trace(w, &ev->u.trace);
+		break;
 	case PW_EV_START:
 		put_start(w, &ev->u.start);
 		break;
@@ -521,7 +579,7 @@ json_event(struct pw_sink *sink, const struct pw_event *ev)
 	errno = 0;
 	pw_json_init(w, sink->out);
 	pw_json_object_begin(w);
-	if (ev->kind == PW_EV_START)
+	if (ev->kind == PW_EV_TRACE || ev->kind == PW_EV_START)
 		put_key_int(w, "v", PW_TRACE_FORMAT_VERSION);
 	pw_json_key(w, "t");
 	pw_json_time_us(w, ev->time_us);

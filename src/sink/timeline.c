@@ -761,6 +761,7 @@ put_event(struct timeline *tl, const struct pw_event *ev,
 	case PW_EV_ATTACH:
 		put_attach(tl, ev, notes->proc);
 		return true;
+	case PW_EV_TRACE:
 	case PW_EV_START:
 	case PW_EV_END:
 		return false;
@@ -824,6 +825,7 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 	case PW_EV_ATTACH:
 		put_note(tl, PW_COLOR_DIM, "#", pw_explain_attach());
 		return;
+	case PW_EV_TRACE:
 	case PW_EV_START:
 	case PW_EV_SIGNAL:
 	case PW_EV_END:
@@ -831,10 +833,24 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 	}
 }
 
-/* Trace time 0 on the wall clock: now, less what has passed. */
+/*
+ * Trace time 0 on the wall clock: what the header recorded, so that a
+ * replay shows the times of the recording; for a trace without one, now,
+ * less what has passed.
+ */
 static void
 set_t0(struct timeline *tl, const struct pw_event *ev)
 {
+	if (tl->have_t0)
+		return;
+	if (ev->kind == PW_EV_TRACE) {
+		if (!ev->u.trace.wall_us)
+			return;
+		tl->t0.tv_sec = (time_t)(ev->u.trace.wall_us / 1000000);
+		tl->t0.tv_usec = (suseconds_t)(ev->u.trace.wall_us % 1000000);
+		tl->have_t0 = true;
+		return;
+	}
 	gettimeofday(&tl->t0, NULL);
 	tl->t0.tv_sec -= (time_t)(ev->time_us / 1000000);
 	tl->t0.tv_usec -= (suseconds_t)(ev->time_us % 1000000);
@@ -856,7 +872,8 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	size_t i;
 
 	tl->m = m;
-	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE)
+	if ((ev->kind == PW_EV_TRACE || ev->kind == PW_EV_START) &&
+	    tl->opts.time == PW_TIME_ABSOLUTE)
 		set_t0(tl, ev);
 	if (ev->kind == PW_EV_END)
 		fold_flush_all(tl);

@@ -109,7 +109,7 @@ pw_tracer_free(struct pw_tracer *pt)
 	free(t);
 }
 
-/* The first line of every trace: what procwatch was asked to trace. */
+/* The header, then the start event: what procwatch was asked to trace. */
 static void
 emit_start(struct tracer *t, char *const argv[], const pid_t *pids, size_t npids)
 {
@@ -117,6 +117,7 @@ emit_start(struct tracer *t, char *const argv[], const pid_t *pids, size_t npids
 	struct task tmp = { .tid = t->root, .tgid = t->root };
 	size_t argc = 0;
 
+	tracer_emit_header(t, argv, pids, npids);
 	while (argv && argv[argc])
 		argc++;
 	tracer_event_init(t, &ev, PW_EV_START, t->root ? &tmp : NULL);

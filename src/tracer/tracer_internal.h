@@ -258,6 +258,9 @@ uint64_t tracer_now(const struct tracer *t);
 void tracer_event_init(struct tracer *t, struct pw_event *ev,
 		       enum pw_event_kind kind, struct task *task);
 void tracer_emit(struct tracer *t, struct pw_event *ev);
+/* trace_header.c: the trace's first line. */
+void tracer_emit_header(struct tracer *t, char *const argv[], const pid_t *pids,
+			size_t npids);
 
 /* syscall_stop.c: a syscall's entry (seccomp or PTRACE_SYSCALL) and exit. */
 struct resume on_syscall_entry(struct tracer *t, struct task *task,

@@ -458,7 +458,8 @@ command_options_ok() {
 import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
 want = ["ls", "-l", "/"]
-assert evs[0]["event"] == "start" and evs[0]["argv"] == want, evs[0]
+assert evs[0]["event"] == "trace" and evs[0]["argv"] == want, evs[0]
+assert evs[1]["event"] == "start" and evs[1]["argv"] == want, evs[1]
 assert any(e["event"] == "exec" and e.get("argv") == want for e in evs), evs
 '
 }

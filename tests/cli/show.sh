@@ -75,6 +75,22 @@ run "$PROCWATCH" show --format=perfetto -o unfinished.json unfinished.jsonl
 check "unfinished calls: perfetto marks the exec \"exec unfinished\", without errno" \
 	eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"unfinished.json\")); m=[e for e in d[\"traceEvents\"] if e[\"name\"]==\"exec unfinished\"]; sys.exit(not (len(m)==1 and m[0][\"pid\"]==501 and \"errno\" not in m[0][\"args\"]))"'
 
+# ---- the header: --time=absolute shows when the trace was recorded ----
+
+cat >header.jsonl <<'EOF_TRACE'
+{"v":1,"t":0.000001,"event":"trace","pid":0,"tid":0,"procwatch":"0.1.0","wall_clock":"2023-11-14T22:13:20.000000Z","wall_clock_us":1700000000000000,"hostname":"ci-7","kernel":"6.1.0","cwd":"/w","mode":"launch","argv":["true"],"options":{"seccomp":true,"stack":0}}
+{"v":1,"t":0.000100,"event":"start","pid":600,"tid":600,"argv":["true"],"mode":"launch","seccomp":true,"version":"0.1.0","tracer":599}
+{"t":0.500000,"event":"exec","pid":600,"tid":600,"call":"execve","path":"/bin/true","argv":["true"],"cwd":"/w","result":0}
+{"t":0.750000,"event":"exit","pid":600,"tid":600,"thread":false,"code":0,"call":"exit_group"}
+{"t":0.800000,"event":"end","pid":600,"tid":600,"status":{"kind":"exited","code":0},"lost":0}
+EOF_TRACE
+run env TZ=UTC "$PROCWATCH" show --time=absolute --color=never header.jsonl
+check "the header: show --time=absolute gives the recording's time of day" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -qx "22:13:20.500000 \[600\] true exec true  (path /bin/true)" "$tmp/out"'
+run "$PROCWATCH" show --json -o header-again.jsonl header.jsonl
+check "the header: show --json writes it back byte for byte" \
+	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s header.jsonl header-again.jsonl'
+
 # ---- an attach-mode trace (-p), written by hand, no ptrace needed ----
 
 # make (4321, a second thread 4323) and its sh (4322) found running; make
@@ -288,10 +304,10 @@ check "a trace cut off mid-line: a warning naming the line, the tree, exit 0" \
 run "$PROCWATCH" show --summary --time=none cut.jsonl
 check "a trace cut off: the timeline still ends with the tree and the summary" \
 	eval '[[ $rc -eq 0 ]] && grep -q "^[0-9]* processes, " "$tmp/out" && grep -q "^slowest: sh " "$tmp/out"'
-sed '3s/.*/{"t":1.0,"event":"exec",/' t.jsonl >bad.jsonl
+sed '4s/.*/{"t":1.0,"event":"exec",/' t.jsonl >bad.jsonl
 run "$PROCWATCH" show --format=tree --time=none bad.jsonl
-check "a broken line in the middle: FILE:3 named, the rest shown, exit 125" \
-	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: bad.jsonl:3: not valid JSON, line skipped" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/out"'
+check "a broken line in the middle: FILE:4 named, the rest shown, exit 125" \
+	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: bad.jsonl:4: not valid JSON, line skipped" "$tmp/err" && grep -q "exit 3.*exited 3" "$tmp/out"'
 sed '2s/"event":"exec"/"event":"exec","zzz":[1]/; 3a {"t":0.5,"event":"mmap","pid":1,"tid":1}' t.jsonl >extra.jsonl
 run "$PROCWATCH" show --json -o extra-again.jsonl extra.jsonl
 check "unknown keys and event kinds are skipped silently" \

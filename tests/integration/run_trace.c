@@ -19,7 +19,9 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -970,7 +972,8 @@ find_root(const struct pw_run *r, const struct pw_tree *t)
 	for (i = 0; i < r->nevents; i++) {
 		const char *k = pw_ev_kind(r->events[i]);
 
-		if (strcmp(k, "start") == 0 || strcmp(k, "end") == 0)
+		if (strcmp(k, "trace") == 0 || strcmp(k, "start") == 0 ||
+		    strcmp(k, "end") == 0)
 			continue;
 		pid = (pid_t)int_or(r->events[i], "pid", 0);
 		if (pid <= 0 || pid == root || tree_lookup(t, pid))
@@ -1228,17 +1231,20 @@ pw_check_end_status(const struct pw_run *r)
 	size_t i;
 
 	assert_have_events(r);
+	cr_assert(r->nevents >= 3, "the trace has %zu events", r->nevents);
 	first = r->events[0];
 	last = r->events[r->nevents - 1];
-	cr_assert_str_eq(pw_ev_kind(first), "start", "first event is not start: %s",
+	cr_assert_str_eq(pw_ev_kind(first), "trace", "first event is not the header: %s",
 			 pw_ev_dump(first));
+	cr_assert_str_eq(pw_ev_kind(r->events[1]), "start", "second event is not start: %s",
+			 pw_ev_dump(r->events[1]));
 	cr_assert_str_eq(pw_ev_kind(last), "end", "last event is not end: %s",
 			 pw_ev_dump(last));
-	for (i = 1; i + 1 < r->nevents; i++) {
+	for (i = 2; i + 1 < r->nevents; i++) {
 		const char *k = pw_ev_kind(r->events[i]);
 
-		cr_assert(strcmp(k, "start") && strcmp(k, "end"),
-			  "start/end in the middle (line %zu): %s", i + 1,
+		cr_assert(strcmp(k, "trace") && strcmp(k, "start") && strcmp(k, "end"),
+			  "trace/start/end in the middle (line %zu): %s", i + 1,
 			  pw_ev_dump(r->events[i]));
 	}
 	assert_status_matches(json_object_get(last, "status"), r->status,
@@ -1262,8 +1268,8 @@ static void
 check_common_keys(const json_t *ev, size_t line)
 {
 	static const char *const kinds[] = {
-		"start", "spawn", "exec", "exec_check", "wait", "exit", "signal", "end",
-		NULL,
+		"trace", "start", "spawn", "exec", "exec_check", "wait", "exit", "signal",
+		"end", NULL,
 	};
 	const json_t *t = json_object_get(ev, "t");
 
@@ -1271,8 +1277,12 @@ check_common_keys(const json_t *ev, size_t line)
 		  "line %zu: no t >= 0: %s", line, pw_ev_dump(ev));
 	cr_assert(str_in(pw_ev_str(ev, "event"), kinds),
 		  "line %zu: unknown event kind: %s", line, pw_ev_dump(ev));
-	cr_assert(pw_ev_int(ev, "pid") > 0 && pw_ev_int(ev, "tid") > 0,
-		  "line %zu: pid/tid must be positive: %s", line, pw_ev_dump(ev));
+	if (strcmp(pw_ev_str(ev, "event"), "trace") == 0)
+		cr_assert(pw_ev_int(ev, "pid") == 0 && pw_ev_int(ev, "tid") == 0,
+			  "line %zu: the header is no task's: %s", line, pw_ev_dump(ev));
+	else
+		cr_assert(pw_ev_int(ev, "pid") > 0 && pw_ev_int(ev, "tid") > 0,
+			  "line %zu: pid/tid must be positive: %s", line, pw_ev_dump(ev));
 }
 
 /*
@@ -1401,10 +1411,38 @@ check_kind_keys(const json_t *ev, size_t line)
 			  "exit.thread: %s", pw_ev_dump(ev));
 }
 
+/*
+ * The header says where and when: this machine, this directory (the
+ * harness runs procwatch in its own), a wall clock around now, and the
+ * command and options of the run.
+ */
+static void
+check_header(const struct pw_run *r, bool want_seccomp)
+{
+	const json_t *tr = r->events[0], *opt = json_object_get(tr, "options");
+	struct utsname un;
+	char cwd[4096];
+	long long wall = int_or(tr, "wall_clock_us", 0), now = (long long)time(NULL) * 1000000;
+
+	cr_assert(int_or(tr, "v", 0) == 1, "trace.v is not 1: %s", pw_ev_dump(tr));
+	cr_assert(uname(&un) == 0 && getcwd(cwd, sizeof(cwd)));
+	cr_assert_str_eq(pw_ev_str(tr, "procwatch"), pw_ev_str(r->events[1], "version"));
+	cr_assert_str_eq(pw_ev_str(tr, "hostname"), un.nodename);
+	cr_assert_str_eq(pw_ev_str(tr, "kernel"), un.release);
+	cr_assert_str_eq(pw_ev_str(tr, "cwd"), cwd);
+	cr_assert_str_eq(pw_ev_str(tr, "mode"), "launch");
+	/* The run took less than an hour, and the clock did not jump by one. */
+	cr_assert(wall > now - 3600LL * 1000000 && wall <= now + 1000000,
+		  "trace.wall_clock_us %lld is not about now (%lld)", wall, now);
+	cr_assert(json_is_object(opt) && json_is_true(json_object_get(opt, "seccomp")) == want_seccomp,
+		  "trace.options: %s", pw_ev_dump(tr));
+	pw_assert_argv(tr, (const char *const *)r->argv);
+}
+
 static void
 check_start(const struct pw_run *r)
 {
-	const json_t *st = r->events[0], *a;
+	const json_t *st = r->events[1], *a;
 	const char *ns = getenv("PW_TEST_NO_SECCOMP");
 	bool want_seccomp = !(ns && strcmp(ns, "1") == 0);
 
@@ -1417,6 +1455,7 @@ check_start(const struct pw_run *r)
 		  "start.seccomp should be %s: %s", want_seccomp ? "true" : "false",
 		  pw_ev_dump(st));
 	pw_assert_argv(st, (const char *const *)r->argv);
+	check_header(r, want_seccomp);
 }
 
 /* Every event of a spawned task comes after the spawn that created it. */

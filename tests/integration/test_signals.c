@@ -309,9 +309,11 @@ kill_procwatch(struct pw_run_handle *h, pid_t helper, struct pw_run *r)
 static void
 check_partial_trace(const struct pw_run *r, pid_t helper)
 {
-	cr_assert(r->nevents >= 1, "the trace is empty");
-	cr_assert_str_eq(pw_ev_kind(r->events[0]), "start", "%s",
+	cr_assert(r->nevents >= 2, "the trace is empty");
+	cr_assert_str_eq(pw_ev_kind(r->events[0]), "trace", "%s",
 			 pw_ev_dump(r->events[0]));
+	cr_assert_str_eq(pw_ev_kind(r->events[1]), "start", "%s",
+			 pw_ev_dump(r->events[1]));
 	cr_assert(pw_event_find(r, "exec", helper), "the helper's exec, long "
 		  "done when procwatch was killed, is not in the trace");
 	cr_assert(!pw_event_find(r, "end", -1), "an end event although "

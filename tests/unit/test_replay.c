@@ -228,6 +228,7 @@ Test(replay, timeline_of_replay_equals_timeline_of_events)
 
 #define START "{\"v\":1,\"t\":0.000001,\"event\":\"start\",\"pid\":1,\"tid\":1,\"argv\":[\"x\"],\"mode\":\"launch\",\"seccomp\":true,\"version\":\"0.1.0\"}\n"
 #define EXIT0 "{\"t\":0.5,\"event\":\"exit\",\"pid\":1,\"tid\":1,\"thread\":false,\"code\":0}\n"
+#define HEADER "{\"v\":1,\"t\":0.000001,\"event\":\"trace\",\"pid\":0,\"tid\":0,\"procwatch\":\"0.1.0\",\"wall_clock_us\":1700000000000000,\"hostname\":\"h\",\"kernel\":\"6.1\",\"cwd\":\"/\",\"mode\":\"launch\",\"argv\":[\"x\"],\"options\":{\"seccomp\":true,\"stack\":0}}\n"
 #define END "{\"t\":1.0,\"event\":\"end\",\"pid\":1,\"tid\":1,\"status\":{\"kind\":\"exited\",\"code\":0},\"lost\":0}\n"
 
 struct damage_case {
@@ -266,7 +267,7 @@ Test(replay, not_a_trace)
 		{ "[1]\n", PW_REPLAY_NOT_TRACE, 0, 0,
 		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a JSON object)\n" NOT_TRACE_HINT },
 		{ END, PW_REPLAY_NOT_TRACE, 0, 0,
-		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a start event)\n" NOT_TRACE_HINT },
+		  "procwatch: t.jsonl:1: not a procwatch trace (the first line is not a trace header or start event)\n" NOT_TRACE_HINT },
 		{ "{\"v\":2,\"event\":\"start\"}\n", PW_REPLAY_NOT_TRACE, 0, 0,
 		  "procwatch: t.jsonl:1: trace format version 2 was written by a newer procwatch (this one reads version 1)\n" },
 		{ "{\"v\":1,\"event\":\"start\",\"t\":0}\n", PW_REPLAY_NOT_TRACE, 0, 0,
@@ -281,6 +282,15 @@ Test(replay, damaged_lines_are_skipped_and_named)
 {
 	static const struct damage_case cases[] = {
 		{ START EXIT0 END, PW_REPLAY_EOF, 3, 0, "" },
+		/* The header first; a trace without one (older) reads as well. */
+		{ HEADER START EXIT0 END, PW_REPLAY_EOF, 4, 0, "" },
+		{ HEADER EXIT0 END, PW_REPLAY_EOF, 3, 0, "" },
+		{ HEADER START HEADER EXIT0 END, PW_REPLAY_EOF, 4, 1,
+		  "procwatch: t.jsonl:3: line skipped: a trace header after the first line\n" },
+		{ START HEADER EXIT0 END, PW_REPLAY_EOF, 3, 1,
+		  "procwatch: t.jsonl:2: line skipped: a trace header after the first line\n" },
+		{ HEADER START START EXIT0 END, PW_REPLAY_EOF, 4, 1,
+		  "procwatch: t.jsonl:3: line skipped: a second start event\n" },
 		/* The job was killed: a cut-off last line and no end event only warn. */
 		{ START EXIT0 "{\"t\":1.0,\"ev", PW_REPLAY_EOF, 2, 0,
 		  "procwatch: t.jsonl:3: the last line is cut off (was the traced job killed?)\n"

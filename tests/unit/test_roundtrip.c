@@ -366,6 +366,12 @@ draw_death_status(struct gen *g, struct pw_status *st)
 	X(seccomp,		coin(g)) \
 	X(tracer,		coin(g) ? draw_pid(g) : 0)
 
+#define TRACE_FIELDS(X) \
+	X(wall_us,		coin(g) ? draw_u(g, 0, INT64_MAX) : 0) \
+	X(attach,		coin(g)) \
+	X(seccomp,		coin(g)) \
+	X(stack_depth,		coin(g) ? (unsigned)draw_u(g, 1, 256) : 0)
+
 #define DRAW_FIELD(field, how) x->field = (how);
 
 /* int $0x80 calls are seen only through their ptrace event: call NONE. */
@@ -688,6 +694,29 @@ draw_exec_check(struct gen *g, struct pw_exec *x)
 	draw_stack(g, &x->stack);
 }
 
+/* The header (src/tracer/trace_header.c): any bytes in its strings. */
+static void
+draw_trace_header(struct gen *g, struct pw_trace *x)
+{
+	size_t i;
+
+	TRACE_FIELDS(DRAW_FIELD)
+	draw_bytes(g, &x->version, true);
+	draw_bytes(g, &x->hostname, true);
+	draw_bytes(g, &x->kernel, true);
+	draw_bytes(g, &x->cwd, true);
+	x->argc = (size_t)draw_u(g, 0, 4);
+	x->argv = xcalloc(x->argc, sizeof(*x->argv));
+	for (i = 0; i < x->argc; i++)
+		draw_bytes(g, &x->argv[i], true);
+	if (x->attach) {
+		x->npids = (size_t)draw_u(g, 1, 4);
+		x->pids = xcalloc(x->npids, sizeof(*x->pids));
+		for (i = 0; i < x->npids; i++)
+			x->pids[i] = draw_pid(g);
+	}
+}
+
 /* What /proc showed of a process at attach time (src/tracer/attach.c). */
 static void
 draw_attach(struct gen *g, struct pw_attach *x)
@@ -718,6 +747,9 @@ draw_event(struct gen *g, enum pw_event_kind kind, struct pw_event *ev)
 	ev->pid = draw_pid(g);
 	ev->tid = coin(g) ? ev->pid : draw_pid(g);
 	switch (kind) {
+	case PW_EV_TRACE:
+		draw_trace_header(g, &ev->u.trace);
+		break;
 	case PW_EV_START:
 		draw_start(g, &ev->u.start);
 		break;
@@ -947,6 +979,33 @@ same_attach(struct diff *d, const struct pw_attach *want, const struct pw_attach
 }
 
 static bool
+same_trace(struct diff *d, const struct pw_trace *want, const struct pw_trace *got)
+{
+	char name[32];
+	size_t i;
+
+	TRACE_FIELDS(SAME_FIELD)
+	if (!same_bytes(d, "version", &want->version, &got->version) ||
+	    !same_bytes(d, "hostname", &want->hostname, &got->hostname) ||
+	    !same_bytes(d, "kernel", &want->kernel, &got->kernel) ||
+	    !same_bytes(d, "cwd", &want->cwd, &got->cwd) ||
+	    !same_num(d, "argc", (int64_t)want->argc, (int64_t)got->argc) ||
+	    !same_num(d, "npids", (int64_t)want->npids, (int64_t)got->npids))
+		return false;
+	for (i = 0; i < want->argc; i++) {
+		snprintf(name, sizeof(name), "argv[%zu]", i);
+		if (!same_bytes(d, name, &want->argv[i], &got->argv[i]))
+			return false;
+	}
+	for (i = 0; i < want->npids; i++) {
+		snprintf(name, sizeof(name), "pids[%zu]", i);
+		if (!same_num(d, name, want->pids[i], got->pids[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
 same_start(struct diff *d, const struct pw_start *want, const struct pw_start *got)
 {
 	char name[32];
@@ -979,6 +1038,8 @@ same_event(struct diff *d, const struct pw_event *want, const struct pw_event *g
 	SAME_COMMON(pid)
 	SAME_COMMON(tid)
 	switch (want->kind) {
+	case PW_EV_TRACE:
+		return same_trace(d, &want->u.trace, &got->u.trace);
 	case PW_EV_START:
 		return same_start(d, &want->u.start, &got->u.start);
 	case PW_EV_ATTACH:
@@ -1032,14 +1093,22 @@ line_len(const char *text, size_t i, const char **start)
 	return (int)(nl ? (size_t)(nl - p) : strlen(p));
 }
 
-/* A start, n random events of the other kinds, an end: one trace. */
+/*
+ * A header (or none, as traces written before headers had), a start, n
+ * random events of the other kinds, an end: one trace.
+ */
 static void
 draw_trace(uint64_t seed, struct pw_event *evs, size_t n)
 {
 	struct gen g = { .state = seed };
+	size_t first = 1;
 
-	draw_event(&g, PW_EV_START, &evs[0]);
-	for (size_t i = 1; i + 1 < n; i++)
+	if (coin(&g)) {
+		draw_event(&g, PW_EV_TRACE, &evs[0]);
+		first = 2;
+	}
+	draw_event(&g, PW_EV_START, &evs[first - 1]);
+	for (size_t i = first; i + 1 < n; i++)
 		draw_event(&g, (enum pw_event_kind)draw_u(&g, PW_EV_ATTACH, PW_EV_END), &evs[i]);
 	draw_event(&g, PW_EV_END, &evs[n - 1]);
 }
