@@ -35,10 +35,15 @@ exec_failed(const struct pw_proc *p)
 	return p->attempt && pw_result_failed(p->attempt->result);
 }
 
+/*
+ * Failed: exited non-zero, killed, its last exec failed, or still running
+ * where a cut trace stops (a CI timeout killed the job: what hung is what
+ * to look at).
+ */
 static bool
-is_failure(const struct pw_proc *p)
+is_failure(const struct pw_model *m, const struct pw_proc *p)
 {
-	if (exec_failed(p))
+	if (exec_failed(p) || pw_view_cut_running(m, p))
 		return true;
 	if (!p->exited)
 		return false;
@@ -160,7 +165,8 @@ put_started_from(FILE *out, const struct pw_proc *p)
 }
 
 static void
-put_failure(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
+put_failure(FILE *out, const struct failed_view *fv, const struct pw_model *m,
+	    const struct pw_proc *p)
 {
 	const char *cwd = cwd_of(p);
 	const struct pw_proc *up;
@@ -170,7 +176,7 @@ put_failure(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
 	if (p->exited)
 		pw_view_status(out, &fv->o, &p->status);
 	else
-		fputs(p->detached ? "still running when procwatch detached" : "still running", out);
+		pw_view_not_ended(out, m, p);
 	pw_view_reset(out, &fv->o);
 	put_attached(out, p);
 	putc('\n', out);
@@ -200,7 +206,7 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	size_t n = 0, i;
 
 	for (p = m->all; p; p = p->next_all)
-		n += is_failure(p);
+		n += is_failure(m, p);
 	*fv->found = n > 0;
 	if (n == 0) {
 		fputs("no failures\n", out);
@@ -213,11 +219,11 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	}
 	n = 0;
 	for (p = m->all; p; p = p->next_all)
-		if (is_failure(p))
+		if (is_failure(m, p))
 			list[n++] = p;
 	qsort(list, n, sizeof(*list), cmp_failure);
 	for (i = 0; i < n; i++)
-		put_failure(out, fv, list[i]);
+		put_failure(out, fv, m, list[i]);
 	fprintf(out, "%zu failed process%s\n", n, n == 1 ? "" : "es");
 	free(list);
 }

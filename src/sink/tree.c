@@ -131,7 +131,8 @@ put_warned(FILE *out, const struct pw_view_opts *o, unsigned kinds)
 }
 
 static void
-put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
+put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
+	 const struct pw_proc *p)
 {
 	fprintf(out, "%d ", (int)p->pid);
 	put_what_ran(out, o, p);
@@ -145,10 +146,8 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p)
 		pw_view_status(out, o, &p->status);
 		fputs(" after ", out);
 		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
-	} else if (p->detached) {
-		fputs("still running when procwatch detached", out);
 	} else {
-		fputs("still running", out);
+		pw_view_not_ended(out, m, p);
 	}
 	put_marks(out, o, p);
 	put_warned(out, o, p->warned);
@@ -204,7 +203,7 @@ pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 		if (!guides_set(&g, p->depth, !p->next_sibling))
 			break;
 		put_prefix(out, o, &g, p->depth);
-		put_proc(out, o, p);
+		put_proc(out, o, m, p);
 		if (!put_threads(out, o, &g, p))
 			break;
 		if (p->first_child) {

@@ -70,6 +70,15 @@ bool pw_view_image_shown(const struct pw_image *im);
  * procwatch attached".
  */
 void pw_view_thread_life(FILE *out, const struct pw_thread_rec *t, uint64_t end_us);
+/*
+ * A process that had not ended when the trace did: "still running when
+ * procwatch detached" (-p), "still running when the trace was cut" (no end
+ * event: the job or procwatch was killed, as a CI timeout does), or
+ * "still running".
+ */
+void pw_view_not_ended(FILE *out, const struct pw_model *m, const struct pw_proc *p);
+/* A process still running where a cut trace stops: worth a look, as a failure is. */
+bool pw_view_cut_running(const struct pw_model *m, const struct pw_proc *p);
 /* A process name from the model: tracee bytes, so shell-quoted like argv. */
 void pw_view_name(FILE *out, const char *name);
 /*

@@ -91,6 +91,16 @@ run "$PROCWATCH" show --json -o header-again.jsonl header.jsonl
 check "the header: show --json writes it back byte for byte" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && cmp -s header.jsonl header-again.jsonl'
 
+# ---- a trace cut by a CI timeout: what still ran is what hung ----
+
+head -n 3 header.jsonl >cut-running.jsonl
+run "$PROCWATCH" show --failed --color=never cut-running.jsonl
+check "a cut trace: --failed lists the process still running at the cut, exit 1" \
+	eval '[[ $rc -eq 1 ]] && grep -qx "600 true  still running when the trace was cut" "$tmp/out" && grep -qx "1 failed process" "$tmp/out"'
+run "$PROCWATCH" show --format=tree --color=never cut-running.jsonl
+check "a cut trace: the tree says it was still running when the trace was cut" \
+	eval '[[ $rc -eq 0 ]] && grep -qx "600 true  still running when the trace was cut" "$tmp/out"'
+
 # ---- an attach-mode trace (-p), written by hand, no ptrace needed ----
 
 # make (4321, a second thread 4323) and its sh (4322) found running; make

@@ -1422,9 +1422,13 @@ check_header(const struct pw_run *r, bool want_seccomp)
 	const json_t *tr = r->events[0], *opt = json_object_get(tr, "options");
 	struct utsname un;
 	char cwd[4096];
-	long long wall = int_or(tr, "wall_clock_us", 0), now = (long long)time(NULL) * 1000000;
+	long long wall = int_or(tr, "wall_clock_us", 0), now;
+	struct timespec ts;
 
 	cr_assert(int_or(tr, "v", 0) == 1, "trace.v is not 1: %s", pw_ev_dump(tr));
+	/* Not time(2): glibc reads the coarse clock, a tick behind this one. */
+	cr_assert(clock_gettime(CLOCK_REALTIME, &ts) == 0);
+	now = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	cr_assert(uname(&un) == 0 && getcwd(cwd, sizeof(cwd)));
 	cr_assert_str_eq(pw_ev_str(tr, "procwatch"), pw_ev_str(r->events[1], "version"));
 	cr_assert_str_eq(pw_ev_str(tr, "hostname"), un.nodename);

@@ -330,8 +330,8 @@ Test(timeline, tree_without_end_event)
 	cr_assert_str_eq(output(),
 		"├─ [95] fork → 96  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
 		"\n"
-		"95 (name unknown)  still running\n"
-		"└─ 96 (name unknown)  still running\n");
+		"95 (name unknown)  still running when the trace was cut\n"
+		"└─ 96 (name unknown)  still running when the trace was cut\n");
 }
 
 Test(timeline, empty_argv_said)
