@@ -83,6 +83,10 @@ void pw_json_bytes(struct pw_json *w, const struct pw_bytes *b);
 void pw_json_bytes_cstr(struct pw_json *w, const char *s);
 
 void pw_json_int(struct pw_json *w, int64_t v);
+/* A key and its value in one call: the common case of an object member. */
+void pw_json_key_string(struct pw_json *w, const char *key, const char *s);
+void pw_json_key_int(struct pw_json *w, const char *key, int64_t v);
+void pw_json_key_bool(struct pw_json *w, const char *key, bool v);
 void pw_json_uint(struct pw_json *w, uint64_t v);
 void pw_json_bool(struct pw_json *w, bool v);
 void pw_json_null(struct pw_json *w);

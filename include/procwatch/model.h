@@ -95,6 +95,7 @@ struct pw_mark {
 	pid_t sender;		/* signal only; 0 when not known */
 	int code;		/* signal only: si_code */
 	const char *path;	/* exec only */
+	bool path_miss;		/* exec only: a miss of a PATH search that found its program */
 	struct pw_stack *stack;	/* exec only, with opts.stacks */
 };
 
@@ -127,6 +128,11 @@ struct pw_thread_rec {
 };
 
 struct pw_proc {
+	/*
+	 * Its number in the trace, from 1 in the order records were made: the
+	 * same live and replayed, and unique where a pid is reused.
+	 */
+	unsigned long id;
 	pid_t pid;
 	pid_t ppid;		/* the process the kernel reports its end to */
 	pid_t creator;		/* the process that called clone/fork; 0 for the root */
@@ -167,6 +173,7 @@ struct pw_proc {
 	struct pw_proc *up;
 	struct pw_proc *first_child, *last_child, *next_sibling;
 	struct pw_proc *next_all;	/* every record, in creation order */
+	struct pw_proc *next_ended;	/* the ended ones, in the order they ended */
 	/*
 	 * Children created by another process with CLONE_PARENT, whose end is
 	 * reported here: they live in their creator's list, and this one lets
@@ -222,6 +229,7 @@ struct pw_model {
 	struct pw_proc *root;		/* the first top-level record; others follow as siblings */
 	struct pw_proc *last_root;
 	struct pw_proc *all, **all_tail;	/* every record, in creation order */
+	struct pw_proc *first_ended, **ended_tail;	/* the ended ones, in the order they ended */
 	struct pw_model_counts counts;
 	struct pw_intern strings;
 	struct pw_arena records;	/* processes, images and their argv */

@@ -22,6 +22,7 @@ pw_model_init(struct pw_model *m, const struct pw_model_opts *opts)
 	pw_intern_init(&m->strings);
 	pw_arena_init(&m->records);
 	m->all_tail = &m->all;
+	m->ended_tail = &m->first_ended;
 }
 
 void

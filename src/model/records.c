@@ -169,6 +169,7 @@ proc_new(struct pw_model *m, pid_t pid, struct pw_proc *up, const char *name,
 	if (!p || pw_pidmap_put(&m->by_pid, pid, p) < 0)
 		return NULL;
 	p->name = name ? name : "";
+	p->id = m->counts.processes + 1;
 	p->pid = pid;
 	p->start_us = t;
 	*m->all_tail = p;
@@ -471,6 +472,22 @@ attempt_count(struct pw_proc *p, const struct pw_attempt *prev,
 		p->attempt_run = 1;
 }
 
+/* The last run marks of failed execs by tid were a PATH search's misses. */
+static void
+marks_path_misses(struct pw_proc *p, pid_t tid, unsigned run)
+{
+	size_t i = p->marks ? p->marks->n : 0;
+
+	while (run && i-- > 0) {
+		struct pw_mark *mk = &p->marks->v[i];
+
+		if (mk->kind == PW_MARK_EXEC_FAILED && mk->tid == tid) {
+			mk->path_miss = true;
+			run--;
+		}
+	}
+}
+
 /*
  * A successful exec of the argv its task just failed to exec, attempt
  * after attempt: that run was a PATH search that found its program, and
@@ -492,6 +509,7 @@ path_search_found(struct pw_model *m, struct pw_proc *p, const struct pw_event *
 	p->path_misses += run;
 	m->counts.failed_execs -= run;
 	m->counts.path_misses += run;
+	marks_path_misses(p, a->tid, run);
 }
 
 /* A failed or unfinished exec: the process's last attempt, and a mark. */
@@ -586,6 +604,17 @@ mark_orphans(struct pw_proc *p)
 			c->orphaned = true;
 }
 
+/* p ended at t: the ended list keeps the order of ends, for the views that list by it. */
+static void
+proc_ended(struct pw_model *m, struct pw_proc *p, uint64_t t, const struct pw_status *st)
+{
+	p->exited = true;
+	p->exit_us = t;
+	p->status = *st;
+	*m->ended_tail = p;
+	m->ended_tail = &p->next_ended;
+}
+
 static void
 on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 {
@@ -598,9 +627,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	}
 	if (p->exited)
 		return;
-	p->exited = true;
-	p->exit_us = ev->time_us;
-	p->status = ex->status;
+	proc_ended(m, p, ev->time_us, &ex->status);
 	/*
 	 * procwatch is the parent of the root's CLONE_PARENT children (the
 	 * root's parent, kernel/fork.c copy_process), and its wait for the
@@ -635,11 +662,8 @@ on_wait(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	if (p->pid != c->ppid)
 		c->reaped_by_other = true;
 	/* The exit event may be missing (a replay cut short): the wait says it. */
-	if (!c->exited) {
-		c->exited = true;
-		c->exit_us = ev->time_us;
-		c->status = ev->u.wait.status;
-	}
+	if (!c->exited)
+		proc_ended(m, c, ev->time_us, &ev->u.wait.status);
 }
 
 static void

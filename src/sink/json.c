@@ -22,18 +22,12 @@
 #include "procwatch/linux_compat.h"
 #include "procwatch/sink.h"
 #include "procwatch/xlat.h"
+#include "json_values.h"
 
 struct json_sink {
 	struct pw_sink base;	/* first: the ops get a struct pw_sink * */
 	struct pw_json w;	/* reused for every line */
 };
-
-static void
-put_key_string(struct pw_json *w, const char *key, const char *s)
-{
-	pw_json_key(w, key);
-	pw_json_string(w, s);
-}
 
 /* Names from the xlat tables are NULL for values they do not know. */
 static void
@@ -44,13 +38,6 @@ put_key_name(struct pw_json *w, const char *key, const char *name)
 		pw_json_string(w, name);
 	else
 		pw_json_null(w);
-}
-
-static void
-put_key_int(struct pw_json *w, const char *key, int64_t v)
-{
-	pw_json_key(w, key);
-	pw_json_int(w, v);
 }
 
 /*
@@ -64,29 +51,6 @@ static void
 put_u64_bits(struct pw_json *w, uint64_t v)
 {
 	pw_json_int(w, (int64_t)v);
-}
-
-static void
-put_key_bool(struct pw_json *w, const char *key, bool v)
-{
-	pw_json_key(w, key);
-	pw_json_bool(w, v);
-}
-
-static void
-put_key_signal(struct pw_json *w, const char *key, int sig)
-{
-	char buf[32];
-
-	put_key_string(w, key, pw_signal_format(sig, buf, sizeof(buf)));
-}
-
-static void
-put_key_errno(struct pw_json *w, const char *key, int err)
-{
-	char buf[24];
-
-	put_key_string(w, key, pw_errno_format(err, buf, sizeof(buf)));
 }
 
 /*
@@ -104,7 +68,7 @@ put_result(struct pw_json *w, long result)
 	}
 	pw_json_int(w, result);
 	if (result < 0)
-		put_key_errno(w, "errno", (int)-result);
+		pw_json_key_errno(w, "errno", (int)-result);
 }
 
 /* pw_flag_fn: one array element per named flag, unknown bits as "0x...". */
@@ -119,40 +83,6 @@ put_flag(void *data, const char *name, uint64_t bits)
 		name = buf;
 	}
 	pw_json_string(w, name);
-}
-
-/* The status object shared by wait and end; null when nothing was reported. */
-static void
-put_status(struct pw_json *w, const struct pw_status *st)
-{
-	const char *kind = pw_status_kind_name(st->kind);
-
-	if (!kind) {
-		pw_json_null(w);
-		return;
-	}
-	pw_json_object_begin(w);
-	put_key_string(w, "kind", kind);
-	switch (st->kind) {
-	case PW_STATUS_EXITED:
-		put_key_int(w, "code", st->code);
-		break;
-	case PW_STATUS_KILLED:
-		put_key_signal(w, "signal", st->signal);
-		put_key_bool(w, "core", st->core);
-		break;
-	case PW_STATUS_STOPPED:
-	case PW_STATUS_TRAPPED:
-		put_key_signal(w, "signal", st->signal);
-		/* A ptrace stop's event bits (decode/wait.c, set_stop), else 0. */
-		if (st->code)
-			put_key_int(w, "ptrace_bits", st->code);
-		break;
-	case PW_STATUS_NONE:
-	case PW_STATUS_CONTINUED:
-		break;
-	}
-	pw_json_object_end(w);
 }
 
 static void
@@ -180,11 +110,11 @@ put_start(struct pw_json *w, const struct pw_start *st)
 			pw_json_null(w);
 	}
 	pw_json_array_end(w);
-	put_key_string(w, "mode", st->attach ? "attach" : "launch");
-	put_key_bool(w, "seccomp", st->seccomp);
+	pw_json_key_string(w, "mode", st->attach ? "attach" : "launch");
+	pw_json_key_bool(w, "seccomp", st->seccomp);
 	put_key_name(w, "version", st->version);
 	if (st->tracer)
-		put_key_int(w, "tracer", st->tracer);
+		pw_json_key_int(w, "tracer", st->tracer);
 	if (st->attach && st->npids)
 		put_pids(w, "pids", st->pids, st->npids);
 }
@@ -202,7 +132,7 @@ put_wall_clock(struct pw_json *w, uint64_t us)
 		return;
 	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%06uZ",
 		 (unsigned)(us % 1000000));
-	put_key_string(w, "wall_clock", buf);
+	pw_json_key_string(w, "wall_clock", buf);
 }
 
 /* The header: where, when and how the trace was recorded. */
@@ -215,7 +145,7 @@ put_trace(struct pw_json *w, const struct pw_trace *tr)
 	pw_json_bytes(w, &tr->version);
 	if (tr->wall_us) {
 		put_wall_clock(w, tr->wall_us);
-		put_key_int(w, "wall_clock_us", (int64_t)tr->wall_us);
+		pw_json_key_int(w, "wall_clock_us", (int64_t)tr->wall_us);
 	}
 	pw_json_key(w, "hostname");
 	pw_json_bytes(w, &tr->hostname);
@@ -223,7 +153,7 @@ put_trace(struct pw_json *w, const struct pw_trace *tr)
 	pw_json_bytes(w, &tr->kernel);
 	pw_json_key(w, "cwd");
 	pw_json_bytes(w, &tr->cwd);
-	put_key_string(w, "mode", tr->attach ? "attach" : "launch");
+	pw_json_key_string(w, "mode", tr->attach ? "attach" : "launch");
 	pw_json_key(w, "argv");
 	pw_json_array_begin(w);
 	for (i = 0; i < tr->argc; i++)
@@ -233,8 +163,8 @@ put_trace(struct pw_json *w, const struct pw_trace *tr)
 		put_pids(w, "pids", tr->pids, tr->npids);
 	pw_json_key(w, "options");
 	pw_json_object_begin(w);
-	put_key_bool(w, "seccomp", tr->seccomp);
-	put_key_int(w, "stack", tr->stack_depth);
+	pw_json_key_bool(w, "seccomp", tr->seccomp);
+	pw_json_key_int(w, "stack", tr->stack_depth);
 	pw_json_object_end(w);
 }
 
@@ -245,7 +175,7 @@ put_attach(struct pw_json *w, const struct pw_attach *at)
 	size_t i;
 
 	if (at->parent)
-		put_key_int(w, "parent", at->parent);
+		pw_json_key_int(w, "parent", at->parent);
 	pw_json_key(w, "threads");
 	pw_json_array_begin(w);
 	for (i = 0; i < at->ntids; i++)
@@ -257,7 +187,7 @@ put_attach(struct pw_json *w, const struct pw_attach *at)
 		pw_json_bytes(w, &at->argv[i]);
 	pw_json_array_end(w);
 	if (at->argv_truncated)
-		put_key_bool(w, "argv_truncated", true);
+		pw_json_key_bool(w, "argv_truncated", true);
 	if (at->exe.data) {
 		pw_json_key(w, "exe");
 		pw_json_bytes(w, &at->exe);
@@ -279,9 +209,9 @@ put_clone3_args(struct pw_json *w, const struct pw_spawn *sp)
 	pw_json_key(w, "size");
 	put_u64_bits(w, sp->args_size);
 	if (sp->args_unreadable)
-		put_key_bool(w, "args_unreadable", true);
+		pw_json_key_bool(w, "args_unreadable", true);
 	if (sp->args_tail_nonzero)
-		put_key_bool(w, "tail_nonzero", true);
+		pw_json_key_bool(w, "tail_nonzero", true);
 	if (sp->set_tid_size > 0) {
 		n = sp->set_tid_size < PW_SET_TID_MAX ? sp->set_tid_size : PW_SET_TID_MAX;
 		pw_json_key(w, "set_tid");
@@ -326,7 +256,7 @@ put_stack(struct pw_json *w, const struct pw_stack *st)
 		pw_json_key(w, "obj");
 		pw_json_bytes_cstr(w, st->frames[i].obj);
 		snprintf(ip, sizeof(ip), "0x%" PRIx64, st->frames[i].ip);
-		put_key_string(w, "ip", ip);
+		pw_json_key_string(w, "ip", ip);
 		pw_json_object_end(w);
 	}
 	pw_json_array_end(w);
@@ -348,23 +278,23 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 	pw_clone_flags_each(sp->flags, put_flag, w);
 	pw_json_array_end(w);
 	if (sp->exit_signal)
-		put_key_signal(w, "exit_signal", sp->exit_signal);
+		pw_json_key_signal(w, "exit_signal", sp->exit_signal);
 	else
 		put_key_name(w, "exit_signal", NULL);
 	put_key_name(w, "kind", kind);
-	put_key_bool(w, "thread", sp->thread);
+	pw_json_key_bool(w, "thread", sp->thread);
 	/* Unfinished: no child was made, so none has a parent either. */
 	if (sp->result == PW_RESULT_UNFINISHED) {
 		put_result(w, sp->result);
 	} else {
-		put_key_int(w, "parent", sp->parent);
-		put_key_int(w, "result", sp->result);
+		pw_json_key_int(w, "parent", sp->parent);
+		pw_json_key_int(w, "result", sp->result);
 		if (sp->result_ns)
-			put_key_int(w, "result_ns", sp->result_ns);
+			pw_json_key_int(w, "result_ns", sp->result_ns);
 		if (sp->child != 0)
-			put_key_int(w, "child", sp->child);
+			pw_json_key_int(w, "child", sp->child);
 		if (sp->result < 0)
-			put_key_errno(w, "errno", (int)-sp->result);
+			pw_json_key_errno(w, "errno", (int)-sp->result);
 	}
 	if (sp->call == PW_CALL_CLONE3)
 		put_clone3_args(w, sp);
@@ -386,7 +316,7 @@ put_exec_image(struct pw_json *w, const struct pw_exec *ex)
 		pw_json_array_begin(w);
 		for (i = 0; i < ex->nfds; i++) {
 			pw_json_object_begin(w);
-			put_key_int(w, "fd", ex->fds[i].fd);
+			pw_json_key_int(w, "fd", ex->fds[i].fd);
 			pw_json_key(w, "target");
 			pw_json_bytes(w, &ex->fds[i].target);
 			pw_json_object_end(w);
@@ -394,7 +324,7 @@ put_exec_image(struct pw_json *w, const struct pw_exec *ex)
 		pw_json_array_end(w);
 	}
 	if (ex->fds_truncated)
-		put_key_bool(w, "fds_truncated", true);
+		pw_json_key_bool(w, "fds_truncated", true);
 }
 
 static void
@@ -405,7 +335,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 
 	put_key_name(w, "call", call);
 	if (ex->call == PW_CALL_EXECVEAT) {
-		put_key_int(w, "dirfd", ex->dirfd);
+		pw_json_key_int(w, "dirfd", ex->dirfd);
 		pw_json_key(w, "at_flags");
 		pw_json_array_begin(w);
 		pw_at_flags_each((unsigned int)ex->at_flags, put_flag, w);
@@ -419,16 +349,16 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 		pw_json_bytes(w, &ex->argv[i]);
 	pw_json_array_end(w);
 	if (ex->argv_truncated)
-		put_key_bool(w, "argv_truncated", true);
+		pw_json_key_bool(w, "argv_truncated", true);
 	if (ex->argv_err)
-		put_key_errno(w, "argv_error", ex->argv_err);
+		pw_json_key_errno(w, "argv_error", ex->argv_err);
 	if (ex->cwd.data) {
 		pw_json_key(w, "cwd");
 		pw_json_bytes(w, &ex->cwd);
 	}
 	put_result(w, ex->result);
 	if (ex->old_tid)
-		put_key_int(w, "old_tid", ex->old_tid);
+		pw_json_key_int(w, "old_tid", ex->old_tid);
 	put_exec_image(w, ex);
 	put_stack(w, &ex->stack);
 }
@@ -448,7 +378,7 @@ put_key_pid_ns(struct pw_json *w, const char *key, const char *key_ns,
 	else
 		pw_json_int(w, id);
 	if (id_ns)
-		put_key_int(w, key_ns, id_ns);
+		pw_json_key_int(w, key_ns, id_ns);
 }
 
 /* waitid's target is a pair; the name keeps "P_PID" readable in the trace. */
@@ -490,7 +420,7 @@ put_wait(struct pw_json *w, const struct pw_wait *wt)
 		put_result(w, wt->result);
 	if (wt->status.kind != PW_STATUS_NONE) {
 		pw_json_key(w, "status");
-		put_status(w, &wt->status);
+		pw_json_status(w, &wt->status);
 	}
 }
 
@@ -499,35 +429,35 @@ put_exit(struct pw_json *w, const struct pw_exit *ex)
 {
 	const char *call = pw_call_name(ex->call);
 
-	put_key_bool(w, "thread", ex->thread);
+	pw_json_key_bool(w, "thread", ex->thread);
 	if (ex->status.kind == PW_STATUS_EXITED) {
-		put_key_int(w, "code", ex->status.code);
+		pw_json_key_int(w, "code", ex->status.code);
 	} else if (ex->status.kind == PW_STATUS_KILLED) {
-		put_key_signal(w, "signal", ex->status.signal);
-		put_key_bool(w, "core", ex->status.core);
+		pw_json_key_signal(w, "signal", ex->status.signal);
+		pw_json_key_bool(w, "core", ex->status.core);
 	}
 	if (ex->call != PW_CALL_NONE && call)
-		put_key_string(w, "call", call);
+		pw_json_key_string(w, "call", call);
 }
 
 static void
 put_signal(struct pw_json *w, const struct pw_signal *sg)
 {
-	put_key_signal(w, "signal", sg->signal);
+	pw_json_key_signal(w, "signal", sg->signal);
 	if (sg->sender || sg->sender_ns)
 		put_key_pid_ns(w, "sender", "sender_ns", sg->sender, sg->sender_ns);
-	put_key_int(w, "code", sg->code);
+	pw_json_key_int(w, "code", sg->code);
 }
 
 static void
 put_end(struct pw_json *w, const struct pw_end *en)
 {
 	pw_json_key(w, "status");
-	put_status(w, &en->status);
+	pw_json_status(w, &en->status);
 	pw_json_key(w, "lost");
 	pw_json_uint(w, en->lost);
 	if (en->detached)
-		put_key_bool(w, "detached", true);
+		pw_json_key_bool(w, "detached", true);
 }
 
 static void
@@ -580,12 +510,12 @@ json_event(struct pw_sink *sink, const struct pw_event *ev)
 	pw_json_init(w, sink->out);
 	pw_json_object_begin(w);
 	if (ev->kind == PW_EV_TRACE || ev->kind == PW_EV_START)
-		put_key_int(w, "v", PW_TRACE_FORMAT_VERSION);
+		pw_json_key_int(w, "v", PW_TRACE_FORMAT_VERSION);
 	pw_json_key(w, "t");
 	pw_json_time_us(w, ev->time_us);
-	put_key_string(w, "event", kind);
-	put_key_int(w, "pid", ev->pid);
-	put_key_int(w, "tid", ev->tid);
+	pw_json_key_string(w, "event", kind);
+	pw_json_key_int(w, "pid", ev->pid);
+	pw_json_key_int(w, "tid", ev->tid);
 	put_kind_keys(w, ev);
 	pw_json_object_end(w);
 	pw_json_newline(w);

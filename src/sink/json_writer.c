@@ -352,3 +352,24 @@ pw_json_null(struct pw_json *w)
 	begin_value(w);
 	put_raw(w, "null", 4);
 }
+
+void
+pw_json_key_string(struct pw_json *w, const char *key, const char *s)
+{
+	pw_json_key(w, key);
+	pw_json_string(w, s);
+}
+
+void
+pw_json_key_int(struct pw_json *w, const char *key, int64_t v)
+{
+	pw_json_key(w, key);
+	pw_json_int(w, v);
+}
+
+void
+pw_json_key_bool(struct pw_json *w, const char *key, bool v)
+{
+	pw_json_key(w, key);
+	pw_json_bool(w, v);
+}

@@ -36,20 +36,6 @@ struct perfetto {
 
 /* Writing: one trace event per line, in passes so that slices come first. */
 
-static void
-put_key_string(struct pw_json *w, const char *key, const char *s)
-{
-	pw_json_key(w, key);
-	pw_json_string(w, s);
-}
-
-static void
-put_key_int(struct pw_json *w, const char *key, int64_t v)
-{
-	pw_json_key(w, key);
-	pw_json_int(w, v);
-}
-
 /* Opens an event's object with the keys every event has. */
 static void
 event_begin(struct pw_json *w, const char *ph, const char *name, pid_t pid,
@@ -58,10 +44,10 @@ event_begin(struct pw_json *w, const char *ph, const char *name, pid_t pid,
 	/* One event a line; the writer puts the comma at the next line's start. */
 	fputc('\n', w->out);
 	pw_json_object_begin(w);
-	put_key_string(w, "ph", ph);
-	put_key_string(w, "name", name);
-	put_key_int(w, "pid", pid);
-	put_key_int(w, "tid", tid);
+	pw_json_key_string(w, "ph", ph);
+	pw_json_key_string(w, "name", name);
+	pw_json_key_int(w, "pid", pid);
+	pw_json_key_int(w, "tid", tid);
 	pw_json_key(w, "ts");
 	pw_json_uint(w, ts);
 }
@@ -74,7 +60,7 @@ put_metadata(struct pw_json *w, const char *what, pid_t pid, pid_t tid,
 	event_begin(w, "M", what, pid, tid, 0);
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
-	put_key_string(w, "name", label);
+	pw_json_key_string(w, "name", label);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
@@ -120,15 +106,15 @@ put_status_args(struct pw_json *w, const struct pw_status *st, bool exited)
 	char buf[32];
 
 	if (!exited) {
-		put_key_string(w, "status", "running");
+		pw_json_key_string(w, "status", "running");
 		return;
 	}
-	put_key_string(w, "status", pw_status_kind_name(st->kind) ?
+	pw_json_key_string(w, "status", pw_status_kind_name(st->kind) ?
 			 pw_status_kind_name(st->kind) : "unknown");
 	if (st->kind == PW_STATUS_EXITED) {
-		put_key_int(w, "exit_code", st->code);
+		pw_json_key_int(w, "exit_code", st->code);
 	} else if (st->kind == PW_STATUS_KILLED) {
-		put_key_string(w, "signal", pw_signal_format(st->signal, buf, sizeof(buf)));
+		pw_json_key_string(w, "signal", pw_signal_format(st->signal, buf, sizeof(buf)));
 		pw_json_key(w, "core");
 		pw_json_bool(w, st->core);
 	}
@@ -174,7 +160,7 @@ put_stack_args(struct pw_json *w, const char *key, const char *note_key,
 	}
 	pw_json_array_end(w);
 	if (st->note)
-		put_key_string(w, note_key, st->note);
+		pw_json_key_string(w, note_key, st->note);
 }
 
 static void
@@ -204,25 +190,25 @@ static void
 put_proc_slice(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 {
 	event_begin(w, "X", p->name, p->pid, p->pid, p->start_us);
-	put_key_string(w, "cat", "process");
+	pw_json_key_string(w, "cat", "process");
 	put_slice_times(w, p->start_us, proc_end(m, p));
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
-	put_key_int(w, "pid", p->pid);
+	pw_json_key_int(w, "pid", p->pid);
 	if (p->up || (p->attached && p->ppid))
-		put_key_int(w, "ppid", p->ppid);
+		pw_json_key_int(w, "ppid", p->ppid);
 	if (p->up && !p->attached)
-		put_key_string(w, "spawn", pw_spawn_kind_name(p->origin.kind));
+		pw_json_key_string(w, "spawn", pw_spawn_kind_name(p->origin.kind));
 	put_attach_args(w, p);
 	put_status_args(w, &p->status, p->exited);
 	if (p->failed_execs)
-		put_key_int(w, "failed_execs", p->failed_execs);
+		pw_json_key_int(w, "failed_execs", p->failed_execs);
 	if (p->threads)
-		put_key_int(w, "threads", p->threads);
+		pw_json_key_int(w, "threads", p->threads);
 	if (p->orphaned)
-		put_key_string(w, "orphaned", "yes");
+		pw_json_key_string(w, "orphaned", "yes");
 	if (p->marks && p->marks->dropped)
-		put_key_int(w, "markers_dropped", (int64_t)p->marks->dropped);
+		pw_json_key_int(w, "markers_dropped", (int64_t)p->marks->dropped);
 	put_stack_args(w, "spawn_stack", "spawn_stack_note", p->origin.stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
@@ -252,7 +238,7 @@ put_image_args(struct pw_json *w, const struct pw_image *im)
 		pw_json_bytes_cstr(w, im->argv.v[i]);
 	pw_json_array_end(w);
 	if (im->argv.truncated)
-		put_key_string(w, "argv_truncated", "yes");
+		pw_json_key_string(w, "argv_truncated", "yes");
 	if (im->attached) {
 		pw_json_key(w, "attached");
 		pw_json_bool(w, true);
@@ -282,7 +268,7 @@ put_image_slice(struct pw_json *w, const struct pw_model *m, const struct pw_pro
 	if (start > end)
 		start = end;
 	event_begin(w, "X", image_name(im), p->pid, p->pid, start);
-	put_key_string(w, "cat", "exec");
+	pw_json_key_string(w, "cat", "exec");
 	put_slice_times(w, start, end);
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
@@ -290,7 +276,7 @@ put_image_slice(struct pw_json *w, const struct pw_model *m, const struct pw_pro
 	if (last)
 		put_status_args(w, &p->status, p->exited);
 	else
-		put_key_string(w, "status", "replaced by exec");
+		pw_json_key_string(w, "status", "replaced by exec");
 	put_stack_args(w, "stack", "stack_note", im->stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
@@ -303,11 +289,11 @@ put_thread_slice(struct pw_json *w, const struct pw_model *m, const struct pw_pr
 	uint64_t end = t->exited ? t->exit_us : proc_end(m, p);
 
 	event_begin(w, "X", "thread", p->pid, t->tid, t->start_us);
-	put_key_string(w, "cat", "thread");
+	pw_json_key_string(w, "cat", "thread");
 	put_slice_times(w, t->start_us, end);
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
-	put_key_int(w, "tid", t->tid);
+	pw_json_key_int(w, "tid", t->tid);
 	if (t->attached) {
 		pw_json_key(w, "attached");
 		pw_json_bool(w, true);
@@ -341,15 +327,15 @@ put_flow(struct pw_json *w, pid_t from_pid, const struct pw_origin *o, uint64_t 
 	 pid_t to_pid, pid_t to_tid, uint64_t id)
 {
 	event_begin(w, "s", "spawn", from_pid, o->creator_tid, t);
-	put_key_string(w, "cat", "spawn");
+	pw_json_key_string(w, "cat", "spawn");
 	pw_json_key(w, "id");
 	pw_json_uint(w, id);
 	pw_json_object_end(w);
 	event_begin(w, "f", "spawn", to_pid, to_tid, t);
-	put_key_string(w, "cat", "spawn");
+	pw_json_key_string(w, "cat", "spawn");
 	pw_json_key(w, "id");
 	pw_json_uint(w, id);
-	put_key_string(w, "bp", "e");
+	pw_json_key_string(w, "bp", "e");
 	pw_json_object_end(w);
 }
 
@@ -387,21 +373,21 @@ put_mark(struct pw_json *w, pid_t pid, const struct pw_mark *m)
 	else
 		name = pw_signal_format(m->num, buf, sizeof(buf));
 	event_begin(w, "i", name, pid, m->tid, m->t);
-	put_key_string(w, "cat", is_exec ? "exec" : "signal");
-	put_key_string(w, "s", "t");
+	pw_json_key_string(w, "cat", is_exec ? "exec" : "signal");
+	pw_json_key_string(w, "s", "t");
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
 	if (is_exec) {
 		pw_json_key(w, "path");
 		pw_json_bytes_cstr(w, m->path);
 		if (m->kind == PW_MARK_EXEC_FAILED)
-			put_key_string(w, "errno", pw_errno_format(m->num, buf, sizeof(buf)));
+			pw_json_key_string(w, "errno", pw_errno_format(m->num, buf, sizeof(buf)));
 		put_stack_args(w, "stack", "stack_note", m->stack);
 	} else {
-		put_key_string(w, "signal", name);
+		pw_json_key_string(w, "signal", name);
 		if (m->sender)
-			put_key_int(w, "sender", m->sender);
-		put_key_int(w, "code", m->code);
+			pw_json_key_int(w, "sender", m->sender);
+		pw_json_key_int(w, "code", m->code);
 	}
 	pw_json_object_end(w);
 	pw_json_object_end(w);
@@ -420,11 +406,11 @@ put_killed(struct pw_json *w, const struct pw_proc *p)
 	pw_signal_format(p->status.signal, sig, sizeof(sig));
 	snprintf(name, sizeof(name), "killed by %s", sig);
 	event_begin(w, "i", name, p->pid, p->pid, p->exit_us);
-	put_key_string(w, "cat", "signal");
-	put_key_string(w, "s", "t");
+	pw_json_key_string(w, "cat", "signal");
+	pw_json_key_string(w, "s", "t");
 	pw_json_key(w, "args");
 	pw_json_object_begin(w);
-	put_key_string(w, "signal", sig);
+	pw_json_key_string(w, "signal", sig);
 	pw_json_key(w, "core");
 	pw_json_bool(w, p->status.core);
 	pw_json_object_end(w);
@@ -468,7 +454,7 @@ put_trace(struct pw_json *w, const struct pw_model *m)
 	if (m->failed) {
 		pw_json_key(w, "otherData");
 		pw_json_object_begin(w);
-		put_key_string(w, "procwatch", "out of memory: the trace is incomplete");
+		pw_json_key_string(w, "procwatch", "out of memory: the trace is incomplete");
 		pw_json_object_end(w);
 	}
 	pw_json_object_end(w);

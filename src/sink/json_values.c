@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * procwatch's values in JSON, the same in every JSON the sinks write (the
+ * trace, the processes view): signal and errno names, wait statuses.
+ * Internal to src/sink/.
+ */
+#include <stdio.h>
+
+#include "procwatch/xlat.h"
+#include "json_values.h"
+
+void
+pw_json_key_signal(struct pw_json *w, const char *key, int sig)
+{
+	char buf[32];
+
+	pw_json_key_string(w, key, pw_signal_format(sig, buf, sizeof(buf)));
+}
+
+void
+pw_json_key_errno(struct pw_json *w, const char *key, int err)
+{
+	char buf[24];
+
+	pw_json_key_string(w, key, pw_errno_format(err, buf, sizeof(buf)));
+}
+
+/* The status object shared by wait and end; null when nothing was reported. */
+void
+pw_json_status(struct pw_json *w, const struct pw_status *st)
+{
+	const char *kind = pw_status_kind_name(st->kind);
+
+	if (!kind) {
+		pw_json_null(w);
+		return;
+	}
+	pw_json_object_begin(w);
+	pw_json_key_string(w, "kind", kind);
+	switch (st->kind) {
+	case PW_STATUS_EXITED:
+		pw_json_key_int(w, "code", st->code);
+		break;
+	case PW_STATUS_KILLED:
+		pw_json_key_signal(w, "signal", st->signal);
+		pw_json_key_bool(w, "core", st->core);
+		break;
+	case PW_STATUS_STOPPED:
+	case PW_STATUS_TRAPPED:
+		pw_json_key_signal(w, "signal", st->signal);
+		/* A ptrace stop's event bits (decode/wait.c, set_stop), else 0. */
+		if (st->code)
+			pw_json_key_int(w, "ptrace_bits", st->code);
+		break;
+	case PW_STATUS_NONE:
+	case PW_STATUS_CONTINUED:
+		break;
+	}
+	pw_json_object_end(w);
+}

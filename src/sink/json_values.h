@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * procwatch's values as the JSON sinks write them (json_values.c), so
+ * that the trace and the views that are JSON agree.  Internal to src/sink/.
+ */
+#ifndef PROCWATCH_SINK_JSON_VALUES_H
+#define PROCWATCH_SINK_JSON_VALUES_H
+
+#include "procwatch/event.h"
+#include "procwatch/json_writer.h"
+
+/* "SIGSEGV", "SIGRTMIN+3", "SIG65". */
+void pw_json_key_signal(struct pw_json *w, const char *key, int sig);
+/* "ENOENT", "E4095". */
+void pw_json_key_errno(struct pw_json *w, const char *key, int err);
+/* {"kind":"exited","code":0}, {"kind":"killed","signal":...,"core":...}; null for none. */
+void pw_json_status(struct pw_json *w, const struct pw_status *st);
+
+#endif
