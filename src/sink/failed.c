@@ -28,29 +28,6 @@ struct failed_view {
 	bool *found;
 };
 
-/* The last exec failed (not merely unfinished): a failure of its own. */
-static bool
-exec_failed(const struct pw_proc *p)
-{
-	return p->attempt && pw_result_failed(p->attempt->result);
-}
-
-/*
- * Failed: exited non-zero, killed, its last exec failed, or still running
- * where a cut trace stops (a CI timeout killed the job: what hung is what
- * to look at).
- */
-static bool
-is_failure(const struct pw_model *m, const struct pw_proc *p)
-{
-	if (exec_failed(p) || pw_view_cut_running(m, p))
-		return true;
-	if (!p->exited)
-		return false;
-	return p->status.kind == PW_STATUS_KILLED ||
-	       (p->status.kind == PW_STATUS_EXITED && p->status.code != 0);
-}
-
 /* Deepest first, then in the order they started. */
 static int
 cmp_failure(const void *a, const void *b)
@@ -206,7 +183,7 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	size_t n = 0, i;
 
 	for (p = m->all; p; p = p->next_all)
-		n += is_failure(m, p);
+		n += pw_view_is_failure(m, p);
 	*fv->found = n > 0;
 	if (n == 0) {
 		fputs("no failures\n", out);
@@ -219,7 +196,7 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	}
 	n = 0;
 	for (p = m->all; p; p = p->next_all)
-		if (is_failure(m, p))
+		if (pw_view_is_failure(m, p))
 			list[n++] = p;
 	qsort(list, n, sizeof(*list), cmp_failure);
 	for (i = 0; i < n; i++)

@@ -18,6 +18,8 @@ static const struct pw_format formats[] = {
 	{ "json", "the JSON Lines trace (procwatch(1))", .stream = pw_sink_json_new },
 	{ "perfetto", "a Chrome trace event file for ui.perfetto.dev, at the end",
 	  .view = &pw_view_perfetto },
+	{ "processes", "one JSON object per process, at the end, for jq",
+	  .view = &pw_view_processes },
 };
 
 const struct pw_format *

@@ -71,20 +71,6 @@ put_result(struct pw_json *w, long result)
 		pw_json_key_errno(w, "errno", (int)-result);
 }
 
-/* pw_flag_fn: one array element per named flag, unknown bits as "0x...". */
-static void
-put_flag(void *data, const char *name, uint64_t bits)
-{
-	struct pw_json *w = data;
-	char buf[24];
-
-	if (!name) {
-		snprintf(buf, sizeof(buf), "0x%" PRIx64, bits);
-		name = buf;
-	}
-	pw_json_string(w, name);
-}
-
 static void
 put_pids(struct pw_json *w, const char *key, const pid_t *pids, size_t n)
 {
@@ -275,7 +261,7 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 	put_key_name(w, "call", call);
 	pw_json_key(w, "flags");
 	pw_json_array_begin(w);
-	pw_clone_flags_each(sp->flags, put_flag, w);
+	pw_clone_flags_each(sp->flags, pw_json_flag, w);
 	pw_json_array_end(w);
 	if (sp->exit_signal)
 		pw_json_key_signal(w, "exit_signal", sp->exit_signal);
@@ -338,7 +324,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 		pw_json_key_int(w, "dirfd", ex->dirfd);
 		pw_json_key(w, "at_flags");
 		pw_json_array_begin(w);
-		pw_at_flags_each((unsigned int)ex->at_flags, put_flag, w);
+		pw_at_flags_each((unsigned int)ex->at_flags, pw_json_flag, w);
 		pw_json_array_end(w);
 	}
 	pw_json_key(w, "path");
@@ -412,7 +398,7 @@ put_wait(struct pw_json *w, const struct pw_wait *wt)
 	put_wait_target(w, wt);
 	pw_json_key(w, "options");
 	pw_json_array_begin(w);
-	pw_wait_options_each((unsigned int)wt->options, put_flag, w);
+	pw_wait_options_each((unsigned int)wt->options, pw_json_flag, w);
 	pw_json_array_end(w);
 	if (wt->result_ns)
 		put_key_pid_ns(w, "result", "result_ns", wt->result, wt->result_ns);

@@ -4,6 +4,7 @@
  * trace, the processes view): signal and errno names, wait statuses.
  * Internal to src/sink/.
  */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "procwatch/xlat.h"
@@ -57,4 +58,17 @@ pw_json_status(struct pw_json *w, const struct pw_status *st)
 		break;
 	}
 	pw_json_object_end(w);
+}
+
+void
+pw_json_flag(void *data, const char *name, uint64_t bits)
+{
+	struct pw_json *w = data;
+	char buf[24];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, bits);
+		name = buf;
+	}
+	pw_json_string(w, name);
 }

@@ -16,4 +16,7 @@ void pw_json_key_errno(struct pw_json *w, const char *key, int err);
 /* {"kind":"exited","code":0}, {"kind":"killed","signal":...,"core":...}; null for none. */
 void pw_json_status(struct pw_json *w, const struct pw_status *st);
 
+/* pw_flag_fn (procwatch/xlat.h) for a struct pw_json *: "CLONE_VM", unknown bits "0x...". */
+void pw_json_flag(void *data, const char *name, uint64_t bits);
+
 #endif

@@ -415,3 +415,21 @@ pw_view_not_ended(FILE *out, const struct pw_model *m, const struct pw_proc *p)
 	else
 		fputs("still running", out);
 }
+
+/* The last exec failed (not merely unfinished): a failure of its own. */
+static bool
+exec_failed(const struct pw_proc *p)
+{
+	return p->attempt && pw_result_failed(p->attempt->result);
+}
+
+bool
+pw_view_is_failure(const struct pw_model *m, const struct pw_proc *p)
+{
+	if (exec_failed(p) || pw_view_cut_running(m, p))
+		return true;
+	if (!p->exited)
+		return false;
+	return p->status.kind == PW_STATUS_KILLED ||
+	       (p->status.kind == PW_STATUS_EXITED && p->status.code != 0);
+}

@@ -79,6 +79,12 @@ void pw_view_thread_life(FILE *out, const struct pw_thread_rec *t, uint64_t end_
 void pw_view_not_ended(FILE *out, const struct pw_model *m, const struct pw_proc *p);
 /* A process still running where a cut trace stops: worth a look, as a failure is. */
 bool pw_view_cut_running(const struct pw_model *m, const struct pw_proc *p);
+/*
+ * What show --failed lists: a process that exited non-zero, was killed,
+ * whose last exec failed (not a PATH search that found its program), or
+ * that was still running where a cut trace stops.
+ */
+bool pw_view_is_failure(const struct pw_model *m, const struct pw_proc *p);
 /* A process name from the model: tracee bytes, so shell-quoted like argv. */
 void pw_view_name(FILE *out, const char *name);
 /*
@@ -135,7 +141,7 @@ struct pw_view {
 };
 
 extern const struct pw_view pw_view_timeline, pw_view_tree, pw_view_perfetto,
-	pw_view_failed;
+	pw_view_failed, pw_view_processes;
 
 /* A sink that feeds one model and renders it with view (model_sink.c). */
 struct pw_sink *pw_model_sink_new(FILE *out, const struct pw_view_opts *o,

@@ -29,21 +29,25 @@ export PATH=/usr/local/bin:/usr/bin:/bin
 
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
 # boot) to P1, P2, ...; durations (a warning's "1.203 s" too) to <dur>;
-# the helper directory to $HELPERS; mkdtemp's six random characters to
+# the helper directory to $HELPERS; the scratch directory the commands run
+# in to $CWD; mkdtemp's six random characters to
 # XXXXXX; the --summary "slowest:" list sorted.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
-		BEGIN { $dir = shift @ARGV; }
+		BEGIN { $dir = shift @ARGV; $cwd = shift @ARGV; }
 		s/\Q$dir\E/\$HELPERS/g;
+		s/\Q$cwd\E/\$CWD/g;
 		s{(/tmp/[\w-]+\.)[A-Za-z0-9]{6}\b}{${1}XXXXXX}g;
+		# Seconds with microseconds: the times of --format=processes.
+		s/\b\d+\.\d{6}\b/<t>/g;
 		s/\b\d+m\d\ds\b/<dur>/g;
 		s/\b\d+\.\d{3} s\b/<dur>/g;
 		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
 		# Lifetimes vary, so the order of the slowest does too.
 		$_ = "slowest: " . join(", ", sort split /, /, $1) . "\n" if /^slowest: (.*)$/;
-	' "$PW_HELPER_DIR"
+	' "$PW_HELPER_DIR" "$PWD"
 }
 
 # The timeline of a scenario whose processes run at the same time: each
@@ -149,7 +153,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 42
+plan 50
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -181,3 +185,8 @@ else
 	skip "exec-check (replayed): the kernel has no AT_EXECVE_CHECK"
 fi
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
+# One JSON object per process, in the order they end.
+golden processes-fork-tree --format=processes -- "$h/pw_fork_tree"
+golden processes-exec-fail --format=processes -- "$h/pw_exec_fail"
+golden processes-path-search --format=processes -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2'
+golden processes-segv --format=processes -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"

@@ -223,9 +223,9 @@ Test(cli, argument_not_allowed)
 Test(cli, unknown_format_names_the_valid_ones)
 {
 	expect_usage_error(V("--format=xml", "true"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes)");
 	expect_usage_error(V("--format=", "true"),
-			   "unknown format '' (valid formats: timeline, tree, json, perfetto)");
+			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes)");
 }
 
 Test(cli, empty_output_name)
