@@ -17,7 +17,9 @@
  * PATH search (execvp trying one argv in directory after directory) is held
  * back per task and folded into one line when that task does anything else.
  * With -k, a spawn's or exec's line is followed by the caller's stack, one
- * dim "at" note per frame.
+ * dim "at" note per frame.  With filters (procwatch/filter.h) only the
+ * events of the processes shown by then are, and a "from" line names the
+ * ancestors a --match shows as it happens.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +31,7 @@
 #include <time.h>
 
 #include "procwatch/explain.h"
+#include "procwatch/filter.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/model.h"
 #include "procwatch/shquote.h"
@@ -108,12 +111,13 @@ put_guides(struct timeline *tl, unsigned depth, const char *last)
 	pw_view_reset(out, &tl->opts);
 }
 
+/* The depth a process's lines are drawn at: below the top of what is shown. */
 static unsigned
 depth_of(const struct timeline *tl, pid_t pid)
 {
 	const struct pw_proc *p = pw_model_get(tl->m, pid);
 
-	return p ? p->depth : 0;
+	return p ? pw_proc_shown_depth(p) : 0;
 }
 
 /*
@@ -143,16 +147,24 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char 
  * and text in colour c.  note_begin() writes up to the mark, for a text
  * the caller writes itself; note_end() closes the line.
  */
+/* Where a line that is not an event's has no time: as wide, blank. */
 static void
-note_begin(struct timeline *tl, enum pw_color c, const char *mark)
+put_no_time(struct timeline *tl)
 {
 	static const int time_width[] = {
 		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
 	};
+
+	fprintf(tl->out, "%*s", time_width[tl->opts.time], "");
+}
+
+static void
+note_begin(struct timeline *tl, enum pw_color c, const char *mark)
+{
 	const struct pw_event *ev = tl->note_ev;
 	FILE *out = tl->out;
 
-	fprintf(out, "%*s", time_width[tl->opts.time], "");
+	put_no_time(tl);
 	put_guides(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
 	fputs("   ", out);
 	pw_view_color(out, &tl->opts, c);
@@ -845,6 +857,34 @@ set_t0(struct timeline *tl, const struct pw_event *ev)
 	tl->have_t0 = true;
 }
 
+/*
+ * --match: the process whose event follows became shown, and with it
+ * ancestors whose lines were not: one dim line at its depth names them,
+ * nearest first, down from the shown one they hang from, if any:
+ * "[4213] from 4212 make ← 4211 sh".  Each process is named in one such
+ * line at most, so they cost no more than the records.
+ */
+static void
+put_shown_from(struct timeline *tl, const struct pw_proc *p, const struct pw_proc *from)
+{
+	const struct pw_proc *last = pw_shown_up(from) ? pw_shown_up(from) : from, *q;
+	FILE *out = tl->out;
+
+	put_no_time(tl);
+	put_guides(tl, pw_proc_shown_depth(p), NULL);
+	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
+	fprintf(out, "[%d] from", (int)p->pid);
+	for (q = p->up; q; q = q == last ? NULL : q->up) {
+		fprintf(out, "%s%d", q == p->up ? " " : " ← ", (int)q->pid);
+		if (q->name[0]) {
+			putc(' ', out);
+			pw_view_name(out, q->name);
+		}
+	}
+	pw_view_reset(out, &tl->opts);
+	end_line(tl);
+}
+
 static int
 timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	       const struct pw_model_notes *notes)
@@ -858,6 +898,11 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	tl->m = m;
 	if (ev->kind == PW_EV_START && tl->opts.time == PW_TIME_ABSOLUTE)
 		set_t0(tl, ev);
+	/* Filtered out (procwatch/filter.h): nothing of it, not even its notes. */
+	if (!pw_model_event_shown(ev, notes))
+		return 0;
+	if (notes->shown_from && notes->shown_from != notes->proc)
+		put_shown_from(tl, notes->proc, notes->shown_from);
 	if (ev->kind == PW_EV_END)
 		fold_flush_all(tl);
 	fold = fold_event(tl, ev, &xn);
