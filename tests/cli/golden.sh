@@ -133,6 +133,37 @@ replayed() {
 	PW_GOLDEN_UPDATE=0 compare "$name (replayed by procwatch show)" "$want"
 }
 
+# golden_pid NAME ARGV-REGEX VIEW-ARGS... -- COMMAND...: --pid cannot name
+# a pid before the run, so it is checked replayed: the command is recorded,
+# and 'procwatch show --pid' gets the pid of the first exec whose argv,
+# joined by spaces, the Python regex ARGV-REGEX matches.
+golden_pid() {
+	local name=$1 regex=$2 pid
+	local -a view=()
+	shift 2
+	while [[ $1 != -- ]]; do
+		view+=("$1")
+		shift
+	done
+	shift
+	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
+		>/dev/null 2>&1 </dev/null || true
+	pid=$(python3 -c '
+import json, re, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    argv = [a if isinstance(a, str) else a["text"] for a in e.get("argv") or []]
+    if e["event"] == "exec" and re.search(sys.argv[2], " ".join(argv)):
+        print(e["pid"])
+        break
+' "$tmp/trace" "$regex")
+	timeout -k 5 60 "$PROCWATCH" show --time=none --color=never -o "$tmp/raw" \
+		--pid="$pid" "${view[@]}" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
+	normalise <"$tmp/raw" >"$tmp/got"
+	cat "$tmp/show-err" >>"$tmp/got"
+	compare "$name (replayed with --pid)" "$golden_dir/$name.txt"
+}
+
 # compare NAME WANT: $tmp/got against the golden file (or into it).
 compare() {
 	local name=$1 want=$2
@@ -149,7 +180,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 42
+plan 49
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -181,3 +212,12 @@ else
 	skip "exec-check (replayed): the kernel has no AT_EXECVE_CHECK"
 fi
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
+# Filters: a shell that runs two shells, each running /bin/true, one after
+# the other.  --match shows a process and its ancestors (and, live, a line
+# naming those whose lines were held back), --depth the top levels, and
+# together they meet; --pid a subtree, with the counts of what is shown.
+nested=(sh -c 'sh -c "/bin/true one; /bin/true two"; sh -c "/bin/true three; exit 3"; /bin/true four')
+golden filter-match --match '^/bin/true three$' -- "${nested[@]}"
+golden filter-depth --depth=1 -- "${nested[@]}"
+golden filter-match-depth --format=tree --summary --match 'true t' --depth=1 -- "${nested[@]}"
+golden_pid filter-pid '^sh -c /bin/true three' --summary -- "${nested[@]}"

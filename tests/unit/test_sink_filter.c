@@ -185,3 +185,41 @@ Test(sink_filter, failed_match)
 	cr_assert_str_eq(out, "no failures\n");
 	free(out);
 }
+
+/*
+ * A PATH search whose first attempt matched is held back until it ends:
+ * the line naming the chain it showed waits with it, to stay right above
+ * it, while the lines of others go on.
+ */
+Test(sink_filter, timeline_match_in_a_path_search)
+{
+	struct pw_filter_spec spec = { .match = "^cc " };
+	struct pw_view_opts vo = { .time = PW_TIME_NONE, .argv_max = 12, .filter = spec };
+	struct pw_bytes cc[] = { EV_BYTES("cc"), EV_BYTES("x.c") };
+	const struct pw_event evs[] = {
+		ev_start(0, 10, start_argv, 1),
+		ev_exec(1, 10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		ev_fork(2, 10, 11),
+		ev_exec(3, 11, "/usr/local/bin/cc", cc, 2, "/w", -ENOENT),
+		ev_fork(4, 10, 12),
+		ev_exec(5, 11, "/usr/bin/cc", cc, 2, "/w", 0),
+	};
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	struct pw_sink *s = pw_format_sink(pw_format_find("timeline"), f, &vo);
+
+	cr_assert_not_null(s);
+	for (i = 0; i < PW_ARRAY_SIZE(evs); i++)
+		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);
+	cr_assert_eq(pw_sink_close(s), 0);
+	fclose(f);
+	cr_assert_str_eq(buf,
+		"├─ [10] make fork → 12  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [11] from 10 make\n"
+		"│  [11] make exec cc x.c  (path /usr/bin/cc)  found after 1 failed path (ENOENT)\n"
+		"\n"
+		"10 make  still running\n"
+		"└─ 11 cc x.c  still running, 1 failed exec\n");
+	free(buf);
+}
