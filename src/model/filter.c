@@ -13,6 +13,7 @@
  * and the same trace and regex select the same processes on any machine.
  */
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,6 +128,8 @@ model_filter_new_proc(const struct pw_model *m, struct pw_proc *p)
 	p->shown = p->in_window && !f->has_match;
 }
 
+#define SUBJECT_KEEP 65536	/* the subject buffer kept between matches */
+
 /* Appends n bytes to the subject; false when out of memory. */
 static bool
 put_bytes(struct pw_filter *f, size_t *len, const char *data, size_t n)
@@ -163,6 +166,7 @@ matches(struct pw_filter *f, const struct pw_bytes *v, size_t n)
 {
 	regmatch_t span;
 	size_t len = 0, i;
+	int rc;
 
 	if (!put_bytes(f, &len, "", 0))
 		return -ENOMEM;
@@ -171,8 +175,16 @@ matches(struct pw_filter *f, const struct pw_bytes *v, size_t n)
 		    (v[i].data && !put_bytes(f, &len, v[i].data, v[i].len)))
 			return -ENOMEM;
 	span.rm_so = 0;
-	span.rm_eo = (regoff_t)len;
-	return regexec(&f->re, f->buf, 1, &span, REG_STARTEND) == 0;
+	/* regoff_t is an int: past 2 GiB (a hand-made trace), the start is matched. */
+	span.rm_eo = len > INT_MAX ? INT_MAX : (regoff_t)len;
+	rc = regexec(&f->re, f->buf, 1, &span, REG_STARTEND) == 0;
+	/* A huge argv (xargs) is matched once: its copy is not kept. */
+	if (f->cap > SUBJECT_KEEP) {
+		free(f->buf);
+		f->buf = NULL;
+		f->cap = 0;
+	}
+	return rc;
 }
 
 /* An exec, failed or not, or what an attach found: its argv, or its path. */
