@@ -62,20 +62,6 @@ tree_part() {
 	sed '1,/^$/d' "$1"
 }
 
-# The pid of the first exec in trace $1 whose argv, joined by spaces, the
-# Python regex $2 matches.
-pid_of() {
-	python3 -c '
-import json, re, sys
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    argv = [a if isinstance(a, str) else a["text"] for a in e.get("argv") or []]
-    if e["event"] == "exec" and re.search(sys.argv[2], " ".join(argv)):
-        print(e["pid"])
-        break
-' "$1" "$2"
-}
-
 mkdir proj
 printf 'int a(void) { return 1; }\n' >proj/a.c
 printf 'int b(void) { return 2; }\n' >proj/b.c

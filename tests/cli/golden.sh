@@ -112,55 +112,56 @@ golden() {
 	replayed "$name" "$want" "$order" "$@"
 }
 
-# The same scenario recorded with --json and shown by 'procwatch show' with
-# the same view options must give the same golden file: the replayed view of
-# a run is the live one.
-replayed() {
-	local name=$1 want=$2 order=$3
-	local -a view=()
-	shift 3
+# split_view VIEW-ARGS... -- COMMAND...: sets view and cmd to the two parts.
+split_view() {
+	view=()
 	while [[ $1 != -- ]]; do
 		view+=("$1")
 		shift
 	done
 	shift
+	cmd=("$@")
+}
+
+# record COMMAND...: its JSON Lines trace in $tmp/trace.
+record() {
 	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
 		>/dev/null 2>&1 </dev/null || true
+}
+
+# show_recorded ORDER SHOW-ARGS...: 'procwatch show SHOW-ARGS' of
+# $tmp/trace into $tmp/got, normalised and put in ORDER, its messages after.
+show_recorded() {
+	local order=$1
+	shift
 	timeout -k 5 60 "$PROCWATCH" show --time=none --color=never -o "$tmp/raw" \
-		"${view[@]}" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
+		"$@" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	cat "$tmp/show-err" >>"$tmp/got"
+}
+
+# The same scenario recorded with --json and shown by 'procwatch show' with
+# the same view options must give the same golden file: the replayed view of
+# a run is the live one.
+replayed() {
+	local name=$1 want=$2 order=$3
+	shift 3
+	split_view "$@"
+	record "${cmd[@]}"
+	show_recorded "$order" "${view[@]}"
 	PW_GOLDEN_UPDATE=0 compare "$name (replayed by procwatch show)" "$want"
 }
 
 # golden_pid NAME ARGV-REGEX VIEW-ARGS... -- COMMAND...: --pid cannot name
 # a pid before the run, so it is checked replayed: the command is recorded,
 # and 'procwatch show --pid' gets the pid of the first exec whose argv,
-# joined by spaces, the Python regex ARGV-REGEX matches.
+# joined by spaces, the Python regex ARGV-REGEX matches (pid_of, tap.sh).
 golden_pid() {
-	local name=$1 regex=$2 pid
-	local -a view=()
+	local name=$1 regex=$2
 	shift 2
-	while [[ $1 != -- ]]; do
-		view+=("$1")
-		shift
-	done
-	shift
-	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
-		>/dev/null 2>&1 </dev/null || true
-	pid=$(python3 -c '
-import json, re, sys
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    argv = [a if isinstance(a, str) else a["text"] for a in e.get("argv") or []]
-    if e["event"] == "exec" and re.search(sys.argv[2], " ".join(argv)):
-        print(e["pid"])
-        break
-' "$tmp/trace" "$regex")
-	timeout -k 5 60 "$PROCWATCH" show --time=none --color=never -o "$tmp/raw" \
-		--pid="$pid" "${view[@]}" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
-	normalise <"$tmp/raw" >"$tmp/got"
-	cat "$tmp/show-err" >>"$tmp/got"
+	split_view "$@"
+	record "${cmd[@]}"
+	show_recorded cat --pid="$(pid_of "$tmp/trace" "$regex")" "${view[@]}"
 	compare "$name (replayed with --pid)" "$golden_dir/$name.txt"
 }
 

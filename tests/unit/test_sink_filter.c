@@ -25,12 +25,38 @@ static struct pw_bytes cc_b[] = { EV_BYTES("cc"), EV_BYTES("b.c") };
 static char *start_argv[] = { "make", NULL };
 
 /*
- * make (10) runs sh (11) running cc a.c (12), which fails; then sh (13)
- * running cc b.c (14), which does not; then forks 15, which exits 0
- * without exec'ing; make exits 2.  Each reaps its child as it ends.
+ * What format (NULL: show --failed) writes of events evs[n] under spec,
+ * the timeline's times left out.
  */
-static void
-feed_run(struct pw_sink *s)
+static char *
+render_events(const char *format, const struct pw_filter_spec *spec, bool summary,
+	      const struct pw_event *evs, size_t n)
+{
+	struct pw_view_opts vo = { .time = PW_TIME_NONE, .argv_max = 12,
+				   .summary = summary, .filter = *spec };
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	bool found;
+	struct pw_sink *s = format ? pw_format_sink(pw_format_find(format), f, &vo)
+				   : pw_sink_failed_new(f, &vo, &found);
+
+	cr_assert_not_null(s);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);
+	cr_assert_eq(pw_sink_close(s), 0);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The run most tests render: make (10) runs sh (11) running cc a.c (12),
+ * which fails; then sh (13) running cc b.c (14), which does not; then
+ * forks 15, which exits 0 without exec'ing; make exits 2.  Each reaps its
+ * child as it ends.
+ */
+static char *
+render(const char *format, const struct pw_filter_spec *spec, bool summary)
 {
 	const struct pw_status ok = ev_status(PW_STATUS_EXITED, 0);
 	const struct pw_status bad = ev_status(PW_STATUS_EXITED, 1);
@@ -59,30 +85,8 @@ feed_run(struct pw_sink *s)
 		ev_exited(20, 10, 10, 2),
 		ev_end(21, 10, 2),
 	};
-	size_t i;
 
-	for (i = 0; i < PW_ARRAY_SIZE(run); i++)
-		cr_assert_eq(pw_sink_event(s, &run[i]), 0);
-}
-
-/* What format (NULL: show --failed) writes of the run under spec. */
-static char *
-render(const char *format, const struct pw_filter_spec *spec, bool summary)
-{
-	struct pw_view_opts vo = { .time = PW_TIME_NONE, .argv_max = 12,
-				   .summary = summary, .filter = *spec };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	bool found;
-	struct pw_sink *s = format ? pw_format_sink(pw_format_find(format), f, &vo)
-				   : pw_sink_failed_new(f, &vo, &found);
-
-	cr_assert_not_null(s);
-	feed_run(s);
-	cr_assert_eq(pw_sink_close(s), 0);
-	fclose(f);
-	return buf;
+	return render_events(format, spec, summary, run, PW_ARRAY_SIZE(run));
 }
 
 /*
@@ -194,7 +198,6 @@ Test(sink_filter, failed_match)
 Test(sink_filter, timeline_match_in_a_path_search)
 {
 	struct pw_filter_spec spec = { .match = "^cc " };
-	struct pw_view_opts vo = { .time = PW_TIME_NONE, .argv_max = 12, .filter = spec };
 	struct pw_bytes cc[] = { EV_BYTES("cc"), EV_BYTES("x.c") };
 	const struct pw_event evs[] = {
 		ev_start(0, 10, start_argv, 1),
@@ -204,16 +207,8 @@ Test(sink_filter, timeline_match_in_a_path_search)
 		ev_fork(4, 10, 12),
 		ev_exec(5, 11, "/usr/bin/cc", cc, 2, "/w", 0),
 	};
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *f = open_memstream(&buf, &len);
-	struct pw_sink *s = pw_format_sink(pw_format_find("timeline"), f, &vo);
+	char *buf = render_events("timeline", &spec, false, evs, PW_ARRAY_SIZE(evs));
 
-	cr_assert_not_null(s);
-	for (i = 0; i < PW_ARRAY_SIZE(evs); i++)
-		cr_assert_eq(pw_sink_event(s, &evs[i]), 0);
-	cr_assert_eq(pw_sink_close(s), 0);
-	fclose(f);
 	cr_assert_str_eq(buf,
 		"├─ [10] make fork → 12  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
 		"│  [11] from 10 make\n"
