@@ -142,12 +142,6 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char 
 	}
 }
 
-/*
- * A note (warning, --explain or stack line) under tl->note_ev's line: the
- * time column left blank, the same guides, indented one step, then mark
- * and text in colour c.  note_begin() writes up to the mark, for a text
- * the caller writes itself; note_end() closes the line.
- */
 /* Where a line that is not an event's has no time: as wide, blank. */
 static void
 put_no_time(struct timeline *tl)
@@ -159,6 +153,12 @@ put_no_time(struct timeline *tl)
 	fprintf(tl->out, "%*s", time_width[tl->opts.time], "");
 }
 
+/*
+ * A note (warning, --explain or stack line) under tl->note_ev's line: the
+ * time column left blank, the same guides, indented one step, then mark
+ * and text in colour c.  note_begin() writes up to the mark, for a text
+ * the caller writes itself; note_end() closes the line.
+ */
 static void
 note_begin(struct timeline *tl, enum pw_color c, const char *mark)
 {
