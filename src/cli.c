@@ -19,6 +19,10 @@
 #include <string.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/filter.h"
+
+#define PW_ARGV_MAX_MAX 1000000	/* --argv-max */
+#define PW_DEPTH_MAX 1000000	/* --depth */
 
 /* Long-only options get values outside the range of any short option char. */
 enum {
@@ -35,6 +39,9 @@ enum {
 	OPT_EXPLAIN,
 	OPT_FAILED,
 	OPT_STACK,
+	OPT_PID,
+	OPT_MATCH,
+	OPT_DEPTH,
 };
 
 /*
@@ -59,6 +66,9 @@ const struct option pw_cli_longopts[] = {
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
 	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "pid",	required_argument,	NULL,	OPT_PID },
+	{ "match",	required_argument,	NULL,	OPT_MATCH },
+	{ "depth",	required_argument,	NULL,	OPT_DEPTH },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 },
@@ -107,6 +117,16 @@ static const char usage_tail[] =
 	"      --explain         under each event of the timeline, say in plain\n"
 	"                        words what it did: each clone flag, what an exec\n"
 	"                        keeps and resets, what a status means\n"
+	"\n"
+	"Filters (every format but json, which always records everything):\n"
+	"      --pid=PID[,PID...]\n"
+	"                        show only these processes and every process they\n"
+	"                        and their descendants create (repeatable)\n"
+	"      --match=REGEX     show only processes whose argv (joined by spaces)\n"
+	"                        or exec'd path matches the POSIX extended REGEX,\n"
+	"                        with their ancestors\n"
+	"      --depth=N         show only processes at most N levels below the\n"
+	"                        top (the root, or the --pid process, is level 0)\n"
 	"\n"
 	"Tracing:\n"
 	"  -p, --attach=PID[,PID...]\n"
@@ -235,47 +255,91 @@ parse_choice(const char *opt, const char *name, const char *const *names,
 	return -1;
 }
 
-/* A count for --argv-max: digits only, no sign, no overflow. */
+/* A count for opt (--argv-max, --depth): digits only, no sign, no overflow. */
 static enum pw_cli_action
-parse_argv_max(const char *arg, struct pw_options *opts, FILE *err)
+parse_count(const char *opt, const char *arg, unsigned long max, size_t *out, FILE *err)
 {
 	unsigned long long v;
 	char *end;
 
 	errno = 0;
 	v = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > 1000000)
-		return usage_error(err, "invalid --argv-max '%s' (a number from 0 to 1000000)", arg);
-	opts->view.argv_max = (size_t)v;
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > max)
+		return usage_error(err, "invalid %s '%s' (a number from 0 to %lu)", opt, arg, max);
+	*out = (size_t)v;
 	return PW_CLI_RUN;
 }
 
-/* -p PID[,PID...]: process ids, each once, at most PW_ATTACH_MAX. */
+/*
+ * PID[,PID...] for opt (-p, --pid): process ids, each once, at most max
+ * in all, added to v[*n].
+ */
 static enum pw_cli_action
-parse_attach(const char *arg, struct pw_options *opts, FILE *err)
+parse_pids(const char *opt, const char *arg, pid_t *v, size_t *n, size_t max, FILE *err)
 {
 	const char *p = arg;
-	unsigned long v;
+	unsigned long id;
 	char *end;
 	size_t i;
 
 	for (;;) {
 		errno = 0;
-		v = *p >= '0' && *p <= '9' ? strtoul(p, &end, 10) : 0;
-		if (errno || v < 1 || v > INT_MAX || (*end && *end != ','))
-			return usage_error(err, "invalid -p '%s' (process ids, as in -p 123 "
-					   "or -p 123,456)", arg);
-		for (i = 0; i < opts->nattach && opts->attach[i] != (pid_t)v; i++)
+		id = *p >= '0' && *p <= '9' ? strtoul(p, &end, 10) : 0;
+		if (errno || id < 1 || id > INT_MAX || (*end && *end != ','))
+			return usage_error(err, "invalid %s '%s' (process ids, as in %s 123 "
+					   "or %s 123,456)", opt, arg, opt, opt);
+		for (i = 0; i < *n && v[i] != (pid_t)id; i++)
 			;
-		if (i == opts->nattach) {
-			if (opts->nattach == PW_ATTACH_MAX)
-				return usage_error(err, "-p: at most %d processes", PW_ATTACH_MAX);
-			opts->attach[opts->nattach++] = (pid_t)v;
+		if (i == *n) {
+			if (*n == max)
+				return usage_error(err, "%s: at most %zu processes", opt, max);
+			v[(*n)++] = (pid_t)id;
 		}
 		if (!*end)
 			return PW_CLI_RUN;
 		p = end + 1;
 	}
+}
+
+/* --match: a regex that does not compile is a usage error, saying why. */
+static enum pw_cli_action
+parse_match(const char *arg, struct pw_options *opts, FILE *err)
+{
+	char why[128];
+
+	if (pw_filter_check_match(arg, why, sizeof(why)) < 0)
+		return usage_error(err, "invalid --match '%s': %s", arg, why);
+	opts->view.filter.match = arg;
+	return PW_CLI_RUN;
+}
+
+/* --depth=N: levels below the top. */
+static enum pw_cli_action
+parse_depth(const char *arg, struct pw_options *opts, FILE *err)
+{
+	size_t v;
+
+	if (parse_count("--depth", arg, PW_DEPTH_MAX, &v, err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
+	opts->view.filter.depth_set = true;
+	opts->view.filter.depth = (unsigned)v;
+	return PW_CLI_RUN;
+}
+
+/*
+ * A trace always records every process: filters are for the views, and a
+ * format that is not one (json) refuses them, naming one that was given.
+ */
+static enum pw_cli_action
+check_filter_format(const struct pw_options *opts, const char *instead, FILE *err)
+{
+	const struct pw_filter_spec *f = &opts->view.filter;
+	const char *opt = f->npids ? "--pid" : f->match ? "--match" : "--depth";
+
+	if (!pw_filter_spec_active(f) || opts->failed || !opts->format->stream)
+		return PW_CLI_RUN;
+	return usage_error(err, "%s does not apply to the %s format: %s", opt,
+			   opts->format->name, instead);
 }
 
 /* --stack=DEPTH: a frame count from 1 to PW_STACK_DEPTH_MAX. */
@@ -361,7 +425,14 @@ apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		opts->color = (enum pw_color_mode)i;
 		return PW_CLI_RUN;
 	case OPT_ARGV_MAX:
-		return parse_argv_max(optarg, opts, err);
+		return parse_count("--argv-max", optarg, PW_ARGV_MAX_MAX, &opts->view.argv_max, err);
+	case OPT_PID:
+		return parse_pids("--pid", optarg, opts->view.filter.pids,
+				  &opts->view.filter.npids, PW_FILTER_PIDS_MAX, err);
+	case OPT_MATCH:
+		return parse_match(optarg, opts, err);
+	case OPT_DEPTH:
+		return parse_depth(optarg, opts, err);
 	case OPT_FULL_ARGV:
 		opts->view.argv_max = 0;
 		return PW_CLI_RUN;
@@ -410,7 +481,7 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 	case 'k':
 		return parse_stack_depth(NULL, opts, err);
 	case 'p':
-		return parse_attach(optarg, opts, err);
+		return parse_pids("-p", optarg, opts->attach, &opts->nattach, PW_ATTACH_MAX, err);
 	case OPT_STACK:
 		return parse_stack_depth(optarg, opts, err);
 	default:
@@ -495,6 +566,10 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	if (action != PW_CLI_RUN)
 		return action;
 	choose_format(opts);
+	if (check_filter_format(opts, "a trace always records every process (record it "
+				"whole, then filter what 'procwatch show' shows of it)",
+				err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (opts->nattach) {
 		if (optind < argc)
 			return usage_error(err, "-p and a command cannot be combined "
@@ -522,6 +597,9 @@ const struct option pw_cli_show_longopts[] = {
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
 	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "pid",	required_argument,	NULL,	OPT_PID },
+	{ "match",	required_argument,	NULL,	OPT_MATCH },
+	{ "depth",	required_argument,	NULL,	OPT_DEPTH },
 	{ "failed",	no_argument,		NULL,	OPT_FAILED },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ NULL,		0,			NULL,	0 },
@@ -549,6 +627,13 @@ static const char show_usage[] =
 	"                        the tree\n"
 	"      --no-warnings     do not show or count warnings\n"
 	"      --explain         explain each event in plain words\n"
+	"      --pid=PID[,PID...]\n"
+	"                        show only the subtrees of these processes\n"
+	"      --match=REGEX     show only processes whose argv or exec'd path\n"
+	"                        matches REGEX (POSIX extended), with their\n"
+	"                        ancestors\n"
+	"      --depth=N         show only processes at most N levels below the\n"
+	"                        top (level 0)\n"
 	"      --failed          instead of a format, only the processes that\n"
 	"                        exited non-zero, were killed or failed to exec,\n"
 	"                        deepest first, each with its full argv, cwd,\n"
@@ -594,6 +679,9 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 	if (action != PW_CLI_RUN)
 		return action;
 	choose_format(opts);
+	if (check_filter_format(opts, "show --json writes the trace back whole", err) !=
+	    PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (optind >= argc)
 		return usage_error(err, "show: no trace file given");
 	if (argc - optind > 1)

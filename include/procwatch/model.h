@@ -161,7 +161,14 @@ struct pw_proc {
 	struct pw_thread_rec *thread_recs;	/* attached ones first, then created ones */
 	size_t nthread_recs;
 	unsigned warned;	/* the kinds of warning about it: 1 << enum pw_warning_kind */
+	unsigned nwarnings[PW_WARN_KINDS];	/* how many of each kind */
 	unsigned depth;		/* 0 for the root, creator's depth + 1 */
+	/* What the filters make of it (include/procwatch/filter.h). */
+	unsigned shown_depth;	/* levels below the top of what is shown */
+	bool in_subtree;	/* under a process --pid names (all are, without --pid) */
+	bool in_window;		/* in_subtree, and within --depth */
+	bool matched;		/* --match: a command line of its own matched */
+	bool shown;		/* views show it (by now, while events come) */
 	bool exited;
 	bool reaped;
 	bool orphaned;		/* its parent exited while it was alive */
@@ -221,7 +228,15 @@ struct pw_model_notes {
 	bool script;		/* an exec of a #! script (see struct pw_image) */
 	struct pw_warning warnings[PW_MODEL_EVENT_WARNINGS];
 	size_t nwarnings;
+	/*
+	 * --match: proc became shown with this event (its exec or attach
+	 * matched), and with it its ancestors up to shown_from, the outermost
+	 * that did (proc itself when none did).  NULL when nothing became shown.
+	 */
+	struct pw_proc *shown_from;
 };
+
+struct pw_filter;
 
 struct pw_model {
 	struct pw_model_opts opts;
@@ -240,6 +255,7 @@ struct pw_model {
 	bool ended;		/* an end event came */
 	struct pw_end end;	/* what it said */
 	bool failed;		/* out of memory once: the model is incomplete */
+	struct pw_filter *filter;	/* --pid, --match, --depth; NULL: none */
 	/* Descriptors reported leaking once: each is reported at the first exec only. */
 	const char **fds_seen;
 	size_t nfds_seen;

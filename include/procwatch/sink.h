@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "procwatch/event.h"
+#include "procwatch/filter.h"
 
 struct pw_sink;
 
@@ -43,6 +44,7 @@ struct pw_view_opts {
 	bool summary;		/* counts after the tree */
 	bool warnings;		/* a line per warning (procwatch/warnings.h), counted */
 	bool explain;		/* --explain: plain-English lines under events */
+	struct pw_filter_spec filter;	/* which processes to show (procwatch/filter.h) */
 };
 
 /* JSON Lines, format version 1 (see the man page): one flush per line. */

@@ -38,6 +38,7 @@ pw_model_destroy(struct pw_model *m)
 	pw_intern_destroy(&m->strings);
 	pw_arena_destroy(&m->records);
 	free(m->fds_seen);
+	model_filter_free(m);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -137,6 +138,7 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	err = model_apply(m, p, ev, notes->script);
 	if (err)
 		m->failed = true;
+	model_filter_event(m, ev, notes);
 	if (m->opts.warnings)
 		model_warnings_check(m, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT,
 				     collect_warning, notes);

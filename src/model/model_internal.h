@@ -18,6 +18,15 @@ void model_proc_free(struct pw_proc *p);
 const char *model_prev_cwd(const struct pw_proc *p);
 
 /*
+ * filter.c: a new record's place in the window (after it is linked under
+ * its creator); an event's --match, after the records took it in.
+ */
+void model_filter_new_proc(const struct pw_model *m, struct pw_proc *p);
+void model_filter_event(struct pw_model *m, const struct pw_event *ev,
+			struct pw_model_notes *notes);
+void model_filter_free(struct pw_model *m);
+
+/*
  * warnings.c: checks one event, after the records took it in, and calls
  * fn for each warning it gives rise to.
  */

@@ -175,6 +175,7 @@ proc_new(struct pw_model *m, pid_t pid, struct pw_proc *up, const char *name,
 	*m->all_tail = p;
 	m->all_tail = &p->next_all;
 	link_child(m, up, p);
+	model_filter_new_proc(m, p);
 	m->counts.processes++;
 	return p;
 }

@@ -265,8 +265,10 @@ count_warning(void *data, const struct pw_warning *w)
 		return;
 	c->m->counts.warnings[w->kind]++;
 	p = pw_model_get(c->m, w->pid);
-	if (p)
+	if (p) {
 		p->warned |= 1u << w->kind;
+		p->nwarnings[w->kind]++;
+	}
 	c->fn(c->data, w);
 }
 

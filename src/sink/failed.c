@@ -11,12 +11,14 @@
  * A process procwatch attached to (-p) has no exec that started it: it is
  * shown with the command line it was found running and says it was attached.
  * An exec the process died in (unfinished) is named the same way, but only
- * the death makes the process a failure.
+ * the death makes the process a failure.  With filters (procwatch/filter.h)
+ * only the failures shown are listed, each still with its whole chain.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "procwatch/base.h"
+#include "procwatch/filter.h"
 #include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "procwatch/sink.h"
@@ -183,7 +185,7 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	size_t n = 0, i;
 
 	for (p = m->all; p; p = p->next_all)
-		n += pw_view_is_failure(m, p);
+		n += pw_proc_shown(p) && pw_view_is_failure(m, p);
 	*fv->found = n > 0;
 	if (n == 0) {
 		fputs("no failures\n", out);
@@ -196,7 +198,7 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	}
 	n = 0;
 	for (p = m->all; p; p = p->next_all)
-		if (pw_view_is_failure(m, p))
+		if (pw_proc_shown(p) && pw_view_is_failure(m, p))
 			list[n++] = p;
 	qsort(list, n, sizeof(*list), cmp_failure);
 	for (i = 0; i < n; i++)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "procwatch/filter.h"
 #include "procwatch/model.h"
 #include "procwatch/sink.h"
 #include "view.h"
@@ -83,5 +84,11 @@ pw_model_sink_new(FILE *out, const struct pw_view_opts *o, const struct pw_view 
 	ms->base.out = out;
 	ms->view = view;
 	pw_model_init(&ms->model, &mo);
+	if (pw_model_set_filter(&ms->model, &o->filter) < 0) {
+		view->destroy(ms->v);
+		pw_model_destroy(&ms->model);
+		free(ms);
+		return NULL;
+	}
 	return &ms->base;
 }

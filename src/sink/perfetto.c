@@ -16,13 +16,15 @@
  * at close.  With -k, stacks become slice args: an exec's on its slice or
  * its "exec failed" or "exec unfinished" marker, a spawn's on the slice of
  * the process or thread it created (the flow's end), where selecting it
- * shows how it was started.
+ * shows how it was started.  With filters (procwatch/filter.h) only the
+ * processes shown get tracks, and arrows only between them.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/filter.h"
 #include "procwatch/json_writer.h"
 #include "procwatch/model.h"
 #include "procwatch/sink.h"
@@ -345,7 +347,8 @@ put_flows(struct pw_json *w, const struct pw_proc *p, uint64_t *id)
 {
 	size_t i;
 
-	if (p->up && !p->attached)
+	/* An arrow needs both tracks: from a creator filtered out, none. */
+	if (pw_shown_up(p) && !p->attached)
 		put_flow(w, p->creator, &p->origin, p->start_us, p->pid, p->pid, ++*id);
 	for (i = 0; i < p->nthread_recs; i++)
 		if (!p->thread_recs[i].attached)
@@ -434,10 +437,14 @@ put_trace(struct pw_json *w, const struct pw_model *m)
 	pw_json_key(w, "traceEvents");
 	pw_json_array_begin(w);
 	for (p = m->all; p; p = p->next_all)
-		put_names(w, p, order++);
+		if (pw_proc_shown(p))
+			put_names(w, p, order++);
 	for (p = m->all; p; p = p->next_all)
-		put_slices(w, m, p);
+		if (pw_proc_shown(p))
+			put_slices(w, m, p);
 	for (p = m->all; p; p = p->next_all) {
+		if (!pw_proc_shown(p))
+			continue;
 		put_flows(w, p, &id);
 		for (i = 0; p->marks && i < p->marks->n; i++)
 			put_mark(w, p->pid, &p->marks->v[i]);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "procwatch/filter.h"
 #include "procwatch/json_writer.h"
 #include "procwatch/model.h"
 #include "procwatch/sink.h"
@@ -307,9 +308,10 @@ processes_end(void *view, const struct pw_model *m)
 
 	pv->w.out = pv->out;
 	for (p = m->first_ended; p; p = p->next_ended)
-		put_process(&pv->w, m, p);
+		if (pw_proc_shown(p))
+			put_process(&pv->w, m, p);
 	for (p = m->all; p; p = p->next_all)
-		if (!p->exited)
+		if (!p->exited && pw_proc_shown(p))
 			put_process(&pv->w, m, p);
 	err = pw_json_error(&pv->w);
 	flushed = pw_view_flush(pv->out);

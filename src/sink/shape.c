@@ -3,11 +3,13 @@
  * The shape of a run for --summary: the slowest processes and the programs
  * run most often, so that where a build's time went and what it ran over
  * and over can be seen at a glance, after the counts.  Reads the finished
- * model only; sorting happens once, at the end.
+ * model only, the processes shown (procwatch/filter.h); sorting happens
+ * once, at the end.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/filter.h"
 #include "procwatch/model.h"
 #include "view.h"
 
@@ -42,7 +44,7 @@ put_slowest(FILE *out, const struct pw_model *m, size_t n)
 	if (!list)
 		return;
 	for (p = m->all; p; p = p->next_all)
-		if (p->exited)
+		if (p->exited && pw_proc_shown(p))
 			list[k++] = p;
 	qsort(list, k, sizeof(*list), cmp_slow);
 	fputs("slowest:", out);
@@ -93,10 +95,13 @@ put_most_run(FILE *out, const struct pw_model *m, size_t nexecs)
 
 	if (!names || !counts)
 		goto out;
-	for (p = m->all; p; p = p->next_all)
+	for (p = m->all; p; p = p->next_all) {
+		if (!pw_proc_shown(p))
+			continue;
 		for (im = p->images; im && k < nexecs; im = im->next)
 			if (!im->attached && im->argv.n > 0 && im->argv.v[0])
 				names[k++] = pw_basename(im->argv.v[0]);
+	}
 	qsort(names, k, sizeof(*names), cmp_name);
 	for (i = 0; i < k; i++) {
 		if (nc == 0 || strcmp(counts[nc - 1].name, names[i]) != 0)
@@ -123,6 +128,8 @@ pw_view_summary_shape(FILE *out, const struct pw_model *m)
 	size_t ended = 0, nexecs = 0;
 
 	for (p = m->all; p; p = p->next_all) {
+		if (!pw_proc_shown(p))
+			continue;
 		ended += p->exited;
 		nexecs += p->execs;
 	}

@@ -17,7 +17,9 @@
  * PATH search (execvp trying one argv in directory after directory) is held
  * back per task and folded into one line when that task does anything else.
  * With -k, a spawn's or exec's line is followed by the caller's stack, one
- * dim "at" note per frame.
+ * dim "at" note per frame.  With filters (procwatch/filter.h) only the
+ * events of the processes shown by then are, and a "from" line names the
+ * ancestors a --match shows as it happens.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +31,7 @@
 #include <time.h>
 
 #include "procwatch/explain.h"
+#include "procwatch/filter.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/model.h"
 #include "procwatch/shquote.h"
@@ -45,6 +48,7 @@ struct fold {
 	struct pw_event first;	/* a deep copy of the first failed attempt */
 	const char *name;	/* the process's name then (interned: it lives on) */
 	bool cwd_moved;		/* its "(in DIR)" note */
+	const struct pw_proc *proc, *from;	/* its "from" line (struct exec_notes) */
 	unsigned tries;
 	int last_err;
 };
@@ -108,12 +112,13 @@ put_guides(struct timeline *tl, unsigned depth, const char *last)
 	pw_view_reset(out, &tl->opts);
 }
 
+/* The depth a process's lines are drawn at: below the top of what is shown. */
 static unsigned
 depth_of(const struct timeline *tl, pid_t pid)
 {
 	const struct pw_proc *p = pw_model_get(tl->m, pid);
 
-	return p ? p->depth : 0;
+	return p ? pw_proc_shown_depth(p) : 0;
 }
 
 /*
@@ -137,6 +142,17 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char 
 	}
 }
 
+/* Where a line that is not an event's has no time: as wide, blank. */
+static void
+put_no_time(struct timeline *tl)
+{
+	static const int time_width[] = {
+		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
+	};
+
+	fprintf(tl->out, "%*s", time_width[tl->opts.time], "");
+}
+
 /*
  * A note (warning, --explain or stack line) under tl->note_ev's line: the
  * time column left blank, the same guides, indented one step, then mark
@@ -146,13 +162,10 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char 
 static void
 note_begin(struct timeline *tl, enum pw_color c, const char *mark)
 {
-	static const int time_width[] = {
-		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
-	};
 	const struct pw_event *ev = tl->note_ev;
 	FILE *out = tl->out;
 
-	fprintf(out, "%*s", time_width[tl->opts.time], "");
+	put_no_time(tl);
 	put_guides(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
 	fputs("   ", out);
 	pw_view_color(out, &tl->opts, c);
@@ -295,11 +308,44 @@ put_exec_path(FILE *out, const struct pw_exec *ex)
 	putc(')', out);
 }
 
-/* What the model noted of an exec: where it ran, whether it was a script. */
+/*
+ * --match: the process whose line follows became shown, and with it
+ * ancestors whose lines were not: one dim line at its depth names them,
+ * nearest first, down from the shown one they hang from, if any:
+ * "[4213] from 4212 make ← 4211 sh".  Each process is named in one such
+ * line at most, so they cost no more than the records.
+ */
+static void
+put_shown_from(struct timeline *tl, const struct pw_proc *p, const struct pw_proc *from)
+{
+	const struct pw_proc *last = pw_shown_up(from) ? pw_shown_up(from) : from, *q;
+	FILE *out = tl->out;
+
+	put_no_time(tl);
+	put_guides(tl, pw_proc_shown_depth(p), NULL);
+	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
+	fprintf(out, "[%d] from", (int)p->pid);
+	for (q = p->up; q; q = q == last ? NULL : q->up) {
+		fprintf(out, "%s%d", q == p->up ? " " : " ← ", (int)q->pid);
+		if (q->name[0]) {
+			putc(' ', out);
+			pw_view_name(out, q->name);
+		}
+	}
+	pw_view_reset(out, &tl->opts);
+	putc('\n', out);
+}
+
+/*
+ * What the model noted of an exec: where it ran, whether it was a script,
+ * and whether it matched --match and showed ancestors with it (from: the
+ * outermost; NULL when none), named in a line before the exec's.
+ */
 struct exec_notes {
 	const char *name;	/* the process's before it */
 	bool cwd_moved;
 	bool script;
+	const struct pw_proc *proc, *from;
 };
 
 /* "(in /dir)" when the directory moved, "(script, run by /bin/dash)". */
@@ -329,6 +375,8 @@ put_exec(struct timeline *tl, const struct pw_event *ev, const struct exec_notes
 	const struct pw_exec *ex = &ev->u.exec;
 	FILE *out = tl->out;
 
+	if (n->from)
+		put_shown_from(tl, n->proc, n->from);
 	put_head(tl, ev, false, n->name);
 	fputs(ex->call == PW_CALL_EXECVEAT ? "execveat " : "exec ", out);
 	pw_view_event_argv(out, &tl->opts, ex);
@@ -471,7 +519,8 @@ fold_flush(struct timeline *tl, pid_t tid)
 
 	if (!f)
 		return;
-	n = (struct exec_notes){ .name = f->name, .cwd_moved = f->cwd_moved };
+	n = (struct exec_notes){ .name = f->name, .cwd_moved = f->cwd_moved,
+				 .proc = f->proc, .from = f->from };
 	f->first.u.exec.result = -f->last_err;
 	put_exec(tl, &f->first, &n, f->tries, f->last_err);
 	end_line(tl);
@@ -499,6 +548,7 @@ enum fold_result {
 static enum fold_result
 fold_event(struct timeline *tl, const struct pw_event *ev, const struct exec_notes *n)
 {
+	struct exec_notes shown;
 	pid_t tid = ev->tid;
 	struct fold *f;
 
@@ -525,7 +575,11 @@ fold_event(struct timeline *tl, const struct pw_event *ev, const struct exec_not
 				pw_stack_clear(&f->first.u.exec.stack);
 			return FOLD_HELD;
 		}
-		put_exec(tl, ev, n, f->tries + 1, f->last_err);
+		/* The search's first attempt is the one that matched, if any did. */
+		shown = *n;
+		shown.proc = f->proc;
+		shown.from = f->from;
+		put_exec(tl, ev, &shown, f->tries + 1, f->last_err);
 		end_line(tl);
 		pw_pidmap_remove(&tl->folds, tid);
 		exec_copy_free(&f->first.u.exec);
@@ -544,6 +598,8 @@ fold_event(struct timeline *tl, const struct pw_event *ev, const struct exec_not
 	}
 	f->name = n->name;
 	f->cwd_moved = n->cwd_moved;
+	f->proc = n->proc;
+	f->from = n->from;
 	f->tries = 1;
 	f->last_err = (int)-ev->u.exec.result;
 	return FOLD_HELD;
@@ -866,7 +922,9 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	       const struct pw_model_notes *notes)
 {
 	struct timeline *tl = view;
-	struct exec_notes xn = { notes->name_before, notes->cwd_moved, notes->script };
+	const struct pw_proc *from = notes->shown_from != notes->proc ? notes->shown_from : NULL;
+	struct exec_notes xn = { notes->name_before, notes->cwd_moved, notes->script,
+				 notes->proc, from };
 	enum fold_result fold;
 	bool shown;
 	size_t i;
@@ -875,6 +933,12 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	if ((ev->kind == PW_EV_TRACE || ev->kind == PW_EV_START) &&
 	    tl->opts.time == PW_TIME_ABSOLUTE)
 		set_t0(tl, ev);
+	/* Filtered out (procwatch/filter.h): nothing of it, not even its notes. */
+	if (!pw_model_event_shown(ev, notes))
+		return 0;
+	/* An exec's goes with its line, which a PATH search may hold back. */
+	if (from && ev->kind != PW_EV_EXEC)
+		put_shown_from(tl, notes->proc, from);
 	if (ev->kind == PW_EV_END)
 		fold_flush_all(tl);
 	fold = fold_event(tl, ev, &xn);

@@ -6,11 +6,14 @@
  * attached to (-p) starts its chain with the command line it was found
  * running with, and its lifetime counts what it had run before.  An orphan stays under
  * its creator, where a reader looks for it, and says who reaped it instead.
+ * With filters (procwatch/filter.h) only the processes shown, from the top
+ * of what is shown.
  * Printed at the end of the timeline, or alone with --format=tree.  The walk
  * is iterative so that a fork chain thousands deep cannot exhaust the stack.
  */
 #include <stdlib.h>
 
+#include "procwatch/filter.h"
 #include "procwatch/model.h"
 #include "procwatch/sink.h"
 #include "view.h"
@@ -179,41 +182,50 @@ static bool
 put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 	    const struct pw_proc *p)
 {
+	unsigned depth = pw_proc_shown_depth(p) + 1;
 	size_t i;
 
 	if (!o->threads)
 		return true;
 	for (i = 0; i < p->nthread_recs; i++) {
-		if (!guides_set(g, p->depth + 1,
-				i + 1 == p->nthread_recs && !p->first_child))
+		if (!guides_set(g, depth,
+				i + 1 == p->nthread_recs && !pw_shown_first_child(p)))
 			return false;
-		put_prefix(out, o, g, p->depth + 1);
+		put_prefix(out, o, g, depth);
 		put_thread(out, o, p, &p->thread_recs[i]);
 	}
 	return true;
 }
 
+/*
+ * The processes shown (procwatch/filter.h: all of them, unless filtered),
+ * each under its shown parent, at its shown depth.
+ */
 void
 pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
 	struct guides g = { NULL, 0 };
-	const struct pw_proc *p = m->root;
+	const struct pw_proc *p = pw_shown_first(m), *next;
+	unsigned depth;
 
+	if (!p && m->filter && m->root)
+		fputs("(no process to show: the filters select none)\n", out);
 	while (p) {
-		if (!guides_set(&g, p->depth, !p->next_sibling))
+		depth = pw_proc_shown_depth(p);
+		/* A top's guides are never drawn: whether it is the last does not matter. */
+		if (!guides_set(&g, depth, depth == 0 || !pw_shown_next(p)))
 			break;
-		put_prefix(out, o, &g, p->depth);
+		put_prefix(out, o, &g, depth);
 		put_proc(out, o, m, p);
 		if (!put_threads(out, o, &g, p))
 			break;
-		if (p->first_child) {
-			p = p->first_child;
+		if ((next = pw_shown_first_child(p))) {
+			p = next;
 			continue;
 		}
-		while (p && !p->next_sibling)
-			p = p->up;
-		if (p)
-			p = p->next_sibling;
+		while (p && !(next = pw_shown_next(p)))
+			p = pw_shown_up(p);
+		p = p ? next : NULL;
 	}
 	free(g.last);
 	if (m->failed)
@@ -239,9 +251,8 @@ put_warning_counts(FILE *out, const struct pw_model_counts *counts)
 }
 
 static void
-put_summary(FILE *out, const struct pw_model *m)
+put_summary(FILE *out, const struct pw_model_counts *c)
 {
-	const struct pw_model_counts *c = &m->counts;
 
 	fprintf(out, "%lu process%s", c->processes, c->processes == 1 ? "" : "es");
 	if (c->attached)
@@ -257,16 +268,20 @@ put_summary(FILE *out, const struct pw_model *m)
 		c->signals);
 }
 
+/* The counts are of the processes shown, as the tree above them. */
 void
 pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
+	struct pw_model_counts counts;
+
 	pw_tree_print(out, o, m);
 	if (!o->summary)
 		return;
-	put_summary(out, m);
+	pw_model_shown_counts(m, &counts);
+	put_summary(out, &counts);
 	pw_view_summary_shape(out, m);
 	if (o->warnings)
-		put_warning_counts(out, &m->counts);
+		put_warning_counts(out, &counts);
 }
 
 /* --format=tree: nothing as events come, the tree once the trace ends. */

@@ -116,25 +116,57 @@ golden() {
 	replayed "$name" "$want" "$order" "$@"
 }
 
-# The same scenario recorded with --json and shown by 'procwatch show' with
-# the same view options must give the same golden file: the replayed view of
-# a run is the live one.
-replayed() {
-	local name=$1 want=$2 order=$3
-	local -a view=()
-	shift 3
+# split_view VIEW-ARGS... -- COMMAND...: sets view and cmd to the two parts.
+split_view() {
+	view=()
 	while [[ $1 != -- ]]; do
 		view+=("$1")
 		shift
 	done
 	shift
+	cmd=("$@")
+}
+
+# record COMMAND...: its JSON Lines trace in $tmp/trace.
+record() {
 	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
 		>/dev/null 2>&1 </dev/null || true
+}
+
+# show_recorded ORDER SHOW-ARGS...: 'procwatch show SHOW-ARGS' of
+# $tmp/trace into $tmp/got, normalised and put in ORDER, its messages after.
+show_recorded() {
+	local order=$1
+	shift
 	timeout -k 5 60 "$PROCWATCH" show --time=none --color=never -o "$tmp/raw" \
-		"${view[@]}" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
+		"$@" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	cat "$tmp/show-err" >>"$tmp/got"
+}
+
+# The same scenario recorded with --json and shown by 'procwatch show' with
+# the same view options must give the same golden file: the replayed view of
+# a run is the live one.
+replayed() {
+	local name=$1 want=$2 order=$3
+	shift 3
+	split_view "$@"
+	record "${cmd[@]}"
+	show_recorded "$order" "${view[@]}"
 	PW_GOLDEN_UPDATE=0 compare "$name (replayed by procwatch show)" "$want"
+}
+
+# golden_pid NAME ARGV-REGEX VIEW-ARGS... -- COMMAND...: --pid cannot name
+# a pid before the run, so it is checked replayed: the command is recorded,
+# and 'procwatch show --pid' gets the pid of the first exec whose argv,
+# joined by spaces, the Python regex ARGV-REGEX matches (pid_of, tap.sh).
+golden_pid() {
+	local name=$1 regex=$2
+	shift 2
+	split_view "$@"
+	record "${cmd[@]}"
+	show_recorded cat --pid="$(pid_of "$tmp/trace" "$regex")" "${view[@]}"
+	compare "$name (replayed with --pid)" "$golden_dir/$name.txt"
 }
 
 # compare NAME WANT: $tmp/got against the golden file (or into it).
@@ -153,7 +185,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 50
+plan 57
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -190,3 +222,12 @@ golden processes-fork-tree --format=processes -- "$h/pw_fork_tree"
 golden processes-exec-fail --format=processes -- "$h/pw_exec_fail"
 golden processes-path-search --format=processes -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2'
 golden processes-segv --format=processes -- sh -c "$h/pw_exit_code signal SIGSEGV; echo \$?"
+# Filters: a shell that runs two shells, each running /bin/true, one after
+# the other.  --match shows a process and its ancestors (and, live, a line
+# naming those whose lines were held back), --depth the top levels, and
+# together they meet; --pid a subtree, with the counts of what is shown.
+nested=(sh -c 'sh -c "/bin/true one; /bin/true two"; sh -c "/bin/true three; exit 3"; /bin/true four')
+golden filter-match --match '^/bin/true three$' -- "${nested[@]}"
+golden filter-depth --depth=1 -- "${nested[@]}"
+golden filter-match-depth --format=tree --summary --match 'true t' --depth=1 -- "${nested[@]}"
+golden_pid filter-pid '^sh -c /bin/true three' --summary -- "${nested[@]}"

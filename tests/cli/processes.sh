@@ -32,7 +32,7 @@ fi
 
 skip_all() {
 	local i
-	for ((i = 0; i < 13; i++)); do
+	for ((i = 0; i < 14; i++)); do
 		skip "$1"
 	done
 	plan
@@ -107,6 +107,11 @@ timeout -k 5 60 "$PROCWATCH" --format=processes -o p.jsonl -- make -f Makefile.k
 recipe 7
 check "recipe 7, killed by a signal: the sh, by SIGSEGV" \
 	eval '[[ $rc -eq 0 && $(wc -l <"$tmp/out") -eq 1 ]] && grep -q "\"signal\":\"SIGSEGV\"" "$tmp/out"'
+
+# Filters apply as to every view: a match and its ancestors.
+run "$PROCWATCH" show --format=processes --match 'bad\.c' build.jsonl
+check "--match: the compiler of bad.c, its cc1 and make, nothing else" \
+	eval '[[ $rc -eq 0 && $(wc -l <"$tmp/out") -eq 3 ]] && ! grep -q "a\.c" "$tmp/out" && grep -q "\"argv\":\[\"make\"" "$tmp/out"'
 
 # A trace cut short: what still ran is there, running and failed.
 head -n 6 build.jsonl >cut.jsonl

@@ -76,3 +76,17 @@ check() {
 			"$(show_file stderr "$tmp/err")"
 	fi
 }
+
+# pid_of TRACE REGEX: the pid of the first exec in the JSON Lines trace
+# whose argv, joined by spaces, the Python regex matches; nothing if none.
+pid_of() {
+	python3 -c '
+import json, re, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    argv = [a if isinstance(a, str) else a["text"] for a in e.get("argv") or []]
+    if e["event"] == "exec" and re.search(sys.argv[2], " ".join(argv)):
+        print(e["pid"])
+        break
+' "$1" "$2"
+}

@@ -7,6 +7,7 @@
 #ifndef PW_TEST_CLI_PARSE_H
 #define PW_TEST_CLI_PARSE_H
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -101,6 +102,21 @@ expect_usage_error_with(cli_parser parser, char **argv, const char *message,
 	cr_assert_str_eq(p.err, want);
 	free(want);
 	parse_free(&p);
+}
+
+/* "invalid --match 'RE': " and the C library's own words for what is wrong. */
+static inline const char *
+bad_match_message(const char *re)
+{
+	static char msg[256];
+	char why[128];
+	regex_t r;
+	int rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
+
+	cr_assert_neq(rc, 0, "'%s' compiles", re);
+	regerror(rc, &r, why, sizeof(why));
+	snprintf(msg, sizeof(msg), "invalid --match '%s': %s", re, why);
+	return msg;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/filter.h"
 #include "cli_parse.h"
 
 #define HINT "Try 'procwatch --help' for more information.\n"
@@ -303,4 +304,43 @@ Test(cli, view_options)
 			   "invalid --argv-max '-1' (a number from 0 to 1000000)");
 	expect_usage_error(V("--argv-max=3x", "true"),
 			   "invalid --argv-max '3x' (a number from 0 to 1000000)");
+}
+
+/* --pid, --match, --depth: what the views show; refused with json. */
+Test(cli, filters)
+{
+	struct parse p;
+
+	expect_run(&p, V("true"), CMD("true"));
+	cr_assert_not(pw_filter_spec_active(&p.opts.view.filter));
+	parse_free(&p);
+	expect_run(&p, V("--pid=7,9", "--pid", "8", "--match", "^cc ", "--depth=0",
+			 "--format=tree", "true"), CMD("true"));
+	cr_assert_eq(p.opts.view.filter.npids, 3);
+	cr_assert_eq(p.opts.view.filter.pids[0], 7);
+	cr_assert_eq(p.opts.view.filter.pids[2], 8);
+	cr_assert_str_eq(p.opts.view.filter.match, "^cc ");
+	cr_assert(p.opts.view.filter.depth_set);
+	cr_assert_eq(p.opts.view.filter.depth, 0);
+	parse_free(&p);
+	expect_run(&p, V("--match=a", "--match=b", "true"), CMD("true"));
+	cr_assert_str_eq(p.opts.view.filter.match, "b", "the last one counts");
+	parse_free(&p);
+	expect_usage_error(V("--match=(", "true"), bad_match_message("("));
+	expect_usage_error(V("--depth=-1", "true"),
+			   "invalid --depth '-1' (a number from 0 to 1000000)");
+	expect_usage_error(V("--depth=", "true"),
+			   "invalid --depth '' (a number from 0 to 1000000)");
+	expect_usage_error(V("--pid=0", "true"),
+			   "invalid --pid '0' (process ids, as in --pid 123 or --pid 123,456)");
+	expect_usage_error(V("--pid=1,x", "true"),
+			   "invalid --pid '1,x' (process ids, as in --pid 123 or --pid 123,456)");
+	expect_usage_error(V("--json", "--match=cc", "true"),
+			   "--match does not apply to the json format: a trace always records "
+			   "every process (record it whole, then filter what 'procwatch show' "
+			   "shows of it)");
+	expect_usage_error(V("--depth=2", "--format=json", "true"),
+			   "--depth does not apply to the json format: a trace always records "
+			   "every process (record it whole, then filter what 'procwatch show' "
+			   "shows of it)");
 }

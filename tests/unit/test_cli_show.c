@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/filter.h"
 #include "cli_parse.h"
 
 #define V(...) ((char *[]){ "show", __VA_ARGS__, NULL })
@@ -105,4 +106,22 @@ Test(cli_show, usage_lists_every_option_and_tracing_hint_is_back)
 	cr_assert_str_eq(p.err, "procwatch: unknown option '--frob'\n"
 				"Try 'procwatch --help' for more information.\n");
 	parse_free(&p);
+}
+
+/* The filters as for tracing; json writes the trace back whole, unfiltered. */
+Test(cli_show, filters)
+{
+	struct parse p;
+
+	parse(&p, V("--pid=12", "--match=make", "--depth=3", "--failed", "--json", "t.jsonl"));
+	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
+	cr_assert_eq(p.opts.view.filter.npids, 1);
+	cr_assert_str_eq(p.opts.view.filter.match, "make");
+	cr_assert_eq(p.opts.view.filter.depth, 3);
+	cr_assert(p.opts.failed, "--failed is no format: the filters apply");
+	parse_free(&p);
+	expect_usage_error(V("--pid=12", "--json", "t.jsonl"),
+			   "--pid does not apply to the json format: show --json writes the "
+			   "trace back whole");
+	expect_usage_error(V("--match=[", "t.jsonl"), bad_match_message("["));
 }
