@@ -74,6 +74,7 @@ struct pw_attempt {
 	uint64_t t;
 	pid_t tid;
 	long result;		/* -errno, or PW_RESULT_UNFINISHED */
+	unsigned run;		/* failed attempts in a row with this argv, in this task */
 	struct pw_argv argv;
 	const char *path;
 	const char *cwd;
@@ -132,11 +133,12 @@ struct pw_proc {
 	 * Its number in the trace, from 1 in the order records were made: the
 	 * same live and replayed, and unique where a pid is reused.
 	 */
-	unsigned long id;
+	uint32_t id;
 	pid_t pid;
 	pid_t ppid;		/* the process the kernel reports its end to */
 	pid_t creator;		/* the process that called clone/fork; 0 for the root */
 	pid_t reaper;
+	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
 	struct pw_origin origin;	/* the spawn that made it (origin.kind); zero for roots */
 	const char *name;	/* basename of argv[0] of its latest image, or inherited; "" if unknown */
 	struct pw_image *images, *last_image;	/* attached one first, then execs, in order */
@@ -149,8 +151,6 @@ struct pw_proc {
 	 */
 	unsigned failed_execs;
 	unsigned path_misses;
-	unsigned attempt_run;	/* failed attempts in a row with the last one's argv */
-	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
 	struct pw_attempt *attempt;	/* the last exec, when it ran nothing; else NULL */
 	struct pw_marks *marks;	/* with opts.marks; NULL until the first */
 	uint64_t start_us;
@@ -159,12 +159,13 @@ struct pw_proc {
 	uint64_t age_us;	/* attached (-p): how long it had run before start_us */
 	struct pw_status status;	/* EXITED or KILLED once exited */
 	struct pw_thread_rec *thread_recs;	/* attached ones first, then created ones */
-	size_t nthread_recs;
-	unsigned warned;	/* the kinds of warning about it: 1 << enum pw_warning_kind */
-	unsigned nwarnings[PW_WARN_KINDS];	/* how many of each kind */
+	/* How many warnings of each kind; NULL until the first (most get none). */
+	unsigned *nwarnings;
+	uint32_t nthread_recs;
 	unsigned depth;		/* 0 for the root, creator's depth + 1 */
 	/* What the filters make of it (include/procwatch/filter.h). */
 	unsigned shown_depth;	/* levels below the top of what is shown */
+	uint8_t warned;		/* the kinds of warning about it: 1 << enum pw_warning_kind */
 	bool in_subtree;	/* under a process --pid names (all are, without --pid) */
 	bool in_window;		/* in_subtree, and within --depth */
 	bool matched;		/* --match: a command line of its own matched */
@@ -180,13 +181,12 @@ struct pw_proc {
 	struct pw_proc *up;
 	struct pw_proc *first_child, *last_child, *next_sibling;
 	struct pw_proc *next_all;	/* every record, in creation order */
-	struct pw_proc *next_ended;	/* the ended ones, in the order they ended */
-	/*
-	 * Children created by another process with CLONE_PARENT, whose end is
-	 * reported here: they live in their creator's list, and this one lets
-	 * this process's exit mark them orphans too.
-	 */
-	struct pw_proc *adopted, *next_adopted;
+};
+
+/* The processes in the order they ended (with opts.end_order). */
+struct pw_ended {
+	struct pw_proc **v;
+	size_t n, cap;
 };
 
 struct pw_model_counts {
@@ -211,6 +211,7 @@ struct pw_model_opts {
 	bool stacks;		/* -k stacks of spawns, images and marks */
 	bool marks;		/* failed execs and signals, for a time axis */
 	bool fds;		/* each image's inherited descriptors (struct pw_image_fd) */
+	bool end_order;		/* the order processes ended in (struct pw_ended) */
 	bool warnings;		/* the checks behind the warnings (include/procwatch/warnings.h) */
 };
 
@@ -244,7 +245,14 @@ struct pw_model {
 	struct pw_proc *root;		/* the first top-level record; others follow as siblings */
 	struct pw_proc *last_root;
 	struct pw_proc *all, **all_tail;	/* every record, in creation order */
-	struct pw_proc *first_ended, **ended_tail;	/* the ended ones, in the order they ended */
+	struct pw_ended ends;		/* with opts.end_order */
+	/*
+	 * Children made with CLONE_PARENT, by the pid of the parent their end
+	 * is reported to (kernel/fork.c copy_process): they live in their
+	 * creator's list, and this lets that parent's exit mark them orphans
+	 * too.  Rare, so kept apart from the records.
+	 */
+	struct pw_pidmap adoptions;
 	struct pw_model_counts counts;
 	struct pw_intern strings;
 	struct pw_arena records;	/* processes, images and their argv */

@@ -309,7 +309,7 @@ count_proc(struct pw_model_counts *c, const struct pw_proc *p)
 		c->signals++;
 	else if (p->exited && p->status.kind == PW_STATUS_EXITED && p->status.code != 0)
 		c->nonzero_exits++;
-	for (k = 0; k < PW_WARN_KINDS; k++)
+	for (k = 0; p->nwarnings && k < PW_WARN_KINDS; k++)
 		c->warnings[k] += p->nwarnings[k];
 }
 

@@ -22,7 +22,7 @@ pw_model_init(struct pw_model *m, const struct pw_model_opts *opts)
 	pw_intern_init(&m->strings);
 	pw_arena_init(&m->records);
 	m->all_tail = &m->all;
-	m->ended_tail = &m->first_ended;
+	pw_pidmap_init(&m->adoptions);
 }
 
 void
@@ -35,6 +35,8 @@ pw_model_destroy(struct pw_model *m)
 		model_proc_free(p);
 	}
 	pw_pidmap_destroy(&m->by_pid);
+	model_adoptions_free(m);
+	free(m->ends.v);
 	pw_intern_destroy(&m->strings);
 	pw_arena_destroy(&m->records);
 	free(m->fds_seen);

@@ -9,6 +9,7 @@
 #include "procwatch/warnings.h"
 
 /* records.c: the records themselves. */
+void model_adoptions_free(struct pw_model *m);
 struct pw_proc *model_proc_of(struct pw_model *m, const struct pw_event *ev);
 int model_apply(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 		bool script);

@@ -66,6 +66,7 @@ model_proc_free(struct pw_proc *p)
 	for (i = 0; i < p->nthread_recs; i++)
 		stack_free(p->thread_recs[i].origin.stack);
 	free(p->thread_recs);
+	free(p->nwarnings);
 	stack_free(p->origin.stack);
 }
 
@@ -193,6 +194,59 @@ thread_add(struct pw_proc *p, pid_t tid, uint64_t t)
 	return &recs[p->nthread_recs++];
 }
 
+/* A parent's CLONE_PARENT children (struct pw_model's adoptions). */
+struct adoptions {
+	struct pw_proc *parent;	/* the record they are for: a pid is reused */
+	struct pw_proc **v;
+	size_t n, cap;
+};
+
+static int
+adopt(struct pw_model *m, struct pw_proc *parent, struct pw_proc *c)
+{
+	struct adoptions *a = pw_pidmap_get(&m->adoptions, parent->pid);
+	struct pw_proc **v;
+
+	if (a && a->parent != parent)
+		a->n = 0;	/* an earlier process with that pid, ended unseen */
+	if (!a) {
+		if (!(a = calloc(1, sizeof(*a))))
+			return -ENOMEM;
+		if (pw_pidmap_put(&m->adoptions, parent->pid, a) < 0) {
+			free(a);
+			return -ENOMEM;
+		}
+	}
+	a->parent = parent;
+	if (a->n == a->cap) {
+		v = realloc(a->v, (a->cap ? a->cap * 2 : 4) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		a->v = v;
+		a->cap = a->cap ? a->cap * 2 : 4;
+	}
+	a->v[a->n++] = c;
+	return 0;
+}
+
+static void
+adoptions_free_one(pid_t pid, void *value, void *data)
+{
+	struct adoptions *a = value;
+
+	(void)pid;
+	(void)data;
+	free(a->v);
+	free(a);
+}
+
+void
+model_adoptions_free(struct pw_model *m)
+{
+	pw_pidmap_each(&m->adoptions, adoptions_free_one, NULL);
+	pw_pidmap_destroy(&m->adoptions);
+}
+
 static struct pw_origin
 origin_of(struct pw_model *m, const struct pw_event *ev)
 {
@@ -232,13 +286,8 @@ on_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	c->creator = p->pid;
 	c->ppid = sp->parent ? sp->parent : p->pid;
 	c->origin = origin_of(m, ev);
-	if (c->ppid != p->pid) {
-		up = pw_model_get(m, c->ppid);
-		if (up) {
-			c->next_adopted = up->adopted;
-			up->adopted = c;
-		}
-	}
+	if (c->ppid != p->pid && (up = pw_model_get(m, c->ppid)) && adopt(m, up, c) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -461,16 +510,15 @@ argv_same(const struct pw_argv *a, const struct pw_argv *b)
  * task, continues a run (a PATH search, if an exec of that argv ends it).
  */
 static void
-attempt_count(struct pw_proc *p, const struct pw_attempt *prev,
-	      const struct pw_attempt *a)
+attempt_count(const struct pw_attempt *prev, struct pw_attempt *a)
 {
 	if (a->result == PW_RESULT_UNFINISHED)
-		p->attempt_run = 0;
+		a->run = 0;
 	else if (prev && prev->result != PW_RESULT_UNFINISHED &&
 		 prev->tid == a->tid && argv_same(&prev->argv, &a->argv))
-		p->attempt_run++;
+		a->run = prev->run + 1;
 	else
-		p->attempt_run = 1;
+		a->run = 1;
 }
 
 /* The last run marks of failed execs by tid were a PATH search's misses. */
@@ -500,9 +548,8 @@ path_search_found(struct pw_model *m, struct pw_proc *p, const struct pw_event *
 		  const struct pw_image *im)
 {
 	const struct pw_attempt *a = p->attempt;
-	unsigned run = p->attempt_run;
+	unsigned run = a ? a->run : 0;
 
-	p->attempt_run = 0;
 	if (!a || !run || (a->tid != ev->tid && a->tid != ev->u.exec.old_tid) ||
 	    !argv_same(&a->argv, &im->argv))
 		return;
@@ -532,7 +579,7 @@ on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 		attempt_free(a);
 		return -ENOMEM;
 	}
-	attempt_count(p, p->attempt, a);
+	attempt_count(p->attempt, a);
 	attempt_free(p->attempt);
 	p->attempt = a;
 	if (ex->result != PW_RESULT_UNFINISHED) {
@@ -593,27 +640,47 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 
 /* Live children of a process that just exited are orphans from now on. */
 static void
-mark_orphans(struct pw_proc *p)
+mark_orphans(struct pw_model *m, struct pw_proc *p)
 {
+	struct adoptions *a = pw_pidmap_get(&m->adoptions, p->pid);
 	struct pw_proc *c;
+	size_t i;
 
 	for (c = p->first_child; c; c = c->next_sibling)
 		if (!c->exited && c->ppid == p->pid)
 			c->orphaned = true;
-	for (c = p->adopted; c; c = c->next_adopted)
-		if (!c->exited)
-			c->orphaned = true;
+	if (!a || a->parent != p)
+		return;
+	for (i = 0; i < a->n; i++)
+		if (!a->v[i]->exited)
+			a->v[i]->orphaned = true;
+	pw_pidmap_remove(&m->adoptions, p->pid);
+	free(a->v);
+	free(a);
 }
 
-/* p ended at t: the ended list keeps the order of ends, for the views that list by it. */
+/* p ended at t; with opts.end_order, the order of ends is kept for the views that list by it. */
 static void
 proc_ended(struct pw_model *m, struct pw_proc *p, uint64_t t, const struct pw_status *st)
 {
+	struct pw_ended *e = &m->ends;
+	struct pw_proc **v;
+
 	p->exited = true;
 	p->exit_us = t;
 	p->status = *st;
-	*m->ended_tail = p;
-	m->ended_tail = &p->next_ended;
+	if (!m->opts.end_order)
+		return;
+	if (e->n == e->cap) {
+		v = realloc(e->v, (e->cap ? e->cap * 2 : 256) * sizeof(*v));
+		if (!v) {
+			m->failed = true;
+			return;
+		}
+		e->v = v;
+		e->cap = e->cap ? e->cap * 2 : 256;
+	}
+	e->v[e->n++] = p;
 }
 
 static void
@@ -644,7 +711,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 		m->counts.signals++;
 	else if (ex->status.kind == PW_STATUS_EXITED && ex->status.code != 0)
 		m->counts.nonzero_exits++;
-	mark_orphans(p);
+	mark_orphans(m, p);
 }
 
 static void

@@ -266,8 +266,13 @@ count_warning(void *data, const struct pw_warning *w)
 	c->m->counts.warnings[w->kind]++;
 	p = pw_model_get(c->m, w->pid);
 	if (p) {
-		p->warned |= 1u << w->kind;
-		p->nwarnings[w->kind]++;
+		p->warned |= (uint8_t)(1u << w->kind);
+		if (!p->nwarnings)
+			p->nwarnings = calloc(PW_WARN_KINDS, sizeof(*p->nwarnings));
+		if (p->nwarnings)
+			p->nwarnings[w->kind]++;
+		else
+			c->m->failed = true;
 	}
 	c->fn(c->data, w);
 }

@@ -283,6 +283,7 @@ processes_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
 	mo->argv_keep = 0;
 	mo->marks = true;
+	mo->end_order = true;
 	mo->warnings = o->warnings;
 }
 
@@ -305,11 +306,12 @@ processes_end(void *view, const struct pw_model *m)
 	struct processes_view *pv = view;
 	const struct pw_proc *p;
 	int err, flushed;
+	size_t i;
 
 	pv->w.out = pv->out;
-	for (p = m->first_ended; p; p = p->next_ended)
-		if (pw_proc_shown(p))
-			put_process(&pv->w, m, p);
+	for (i = 0; i < m->ends.n; i++)
+		if (pw_proc_shown(m->ends.v[i]))
+			put_process(&pv->w, m, m->ends.v[i]);
 	for (p = m->all; p; p = p->next_all)
 		if (!p->exited && pw_proc_shown(p))
 			put_process(&pv->w, m, p);
