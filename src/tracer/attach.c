@@ -539,6 +539,12 @@ attach_first_stop(struct tracer *t, struct task *task)
 	struct pids tids = { 0 }, children = { 0 };
 
 	task->attach_pending = false;
+	/*
+	 * Once procwatch lets go of everything, a re-read would only find
+	 * the processes already let go of and seize them again.
+	 */
+	if (t->detaching)
+		return;
 	if (!leader || !leader->attach_waiting || --leader->attach_waiting)
 		return;
 	if (seize_threads(t, leader->tid, leader->parent, &tids) == 0)

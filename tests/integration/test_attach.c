@@ -178,6 +178,34 @@ Test(attach, sigquit_detaches)
 	detach_on(SIGQUIT);
 }
 
+/*
+ * Detached as soon as it has begun: the processes let go of first must not
+ * be found again, and attached a second time, by the re-scan a parent's
+ * first stop starts (each has one attach event), and all run on.
+ */
+Test(attach, detach_at_once_attaches_nothing_twice)
+{
+	const char *args[] = { "wide", "200", NULL };
+	struct pw_attach_opts o = { .hold_exit = true };
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	size_t one = 1;
+	pid_t helper;
+
+	helper = pw_attach_helper("pw_attach_tree", args, &h);
+	pw_attach_start(&helper, 1, &o, &a);
+	detach_with(&a, SIGTERM, one);
+	assert_untraced(helper, "the helper");
+	assert_exited(pw_attach_wait_exit(&a), 0, "procwatch", NULL);
+	cr_assert(kill(helper, SIGUSR1) == 0);
+	pw_attach_finish(&a, &h, &r);
+	assert_exited(r.helper_status, 0, "the helper", r.helper_err);
+	cr_assert_str_eq(after_ready(&r), "wide 200: every process exited with its code\n");
+	assert_clean_run(&r, true);
+	pw_run_free(&r);
+}
+
 /* ---- trees found at attach time ---- */
 
 /*
