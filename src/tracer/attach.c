@@ -258,6 +258,13 @@ seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
 	task->tgid = tgid;
 	task->parent = parent;
 	task->attach_pending = true;
+	/*
+	 * Until its first stop it runs without syscall stops: a fork it
+	 * makes then is reported by its fork event alone, perhaps after the
+	 * child's first stop, which must be parked meanwhile (ptrace_event.c,
+	 * on_task_start): count it as a spawn in flight.
+	 */
+	t->spawns_in_flight++;
 	return 0;
 }
 
@@ -539,6 +546,7 @@ attach_first_stop(struct tracer *t, struct task *task)
 	struct pids tids = { 0 }, children = { 0 };
 
 	task->attach_pending = false;
+	t->spawns_in_flight--;
 	/*
 	 * Once procwatch lets go of everything, a re-read would only find
 	 * the processes already let go of and seize them again.

@@ -204,7 +204,9 @@ struct tracer {
 	 * New tasks whose first stop came before their creator's fork event:
 	 * kept stopped until the event links them, so that nothing they do is
 	 * written before the spawn that created them.  Released when no spawn
-	 * is in flight any more (a creator killed before its event).
+	 * is in flight any more (a creator killed before its event).  In
+	 * flight: a spawn whose entry we saw, and (attach) a task seized whose
+	 * first stop has not come, which may fork unseen until then.
 	 */
 	struct pw_pidmap parked;
 	unsigned long spawns_in_flight;

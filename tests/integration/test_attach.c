@@ -266,6 +266,52 @@ Test(attach, wide_tree)
 	attach_tree("wide", 2000);
 }
 
+/* ---- ending by itself ---- */
+
+/* Once: the helper forks as soon as it sees itself traced, then exits 7. */
+static void
+ends_by_itself(void)
+{
+	const char *args[] = { "ends", "7", NULL };
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	struct pw_tree t;
+	pid_t helper, child;
+
+	helper = pw_attach_helper("pw_attach_misc", args, &h);
+	pw_attach_start(&helper, 1, NULL, &a);
+	pw_attach_finish(&a, &h, &r);
+	assert_exited(r.helper_status, 7, "the helper", r.helper_err);
+	cr_assert_str_eq(after_ready(&r), "child exited 3\n");
+	assert_clean_run(&r, false);
+	pw_tree_build(&r, &t);
+	attached(&t, helper, getpid());
+	pw_assert_exit_code(&r, helper, 7);
+	child = (pid_t)pw_facts_get_int(&r, "child");
+	pw_assert_spawned(&t, child, helper, helper, "fork");
+	pw_assert_exit_code(&r, child, 3);
+	pw_check_tree_reaped(&r, &t, NULL, 0);
+	pw_tree_free(&t);
+	pw_run_free(&r);
+}
+
+/*
+ * The process ends by itself: procwatch exits 0 with every exit in the
+ * trace and no "detached".  Its fork may come before its first stop
+ * (between PTRACE_SEIZE and that stop there are no syscall stops), and
+ * the child's first stop before the fork event: the spawn must still be
+ * written before anything the child did.  That order is up to the
+ * scheduler, hence a few runs.
+ */
+Test(attach, attached_process_ends_by_itself)
+{
+	int round;
+
+	for (round = 0; round < 10; round++)
+		ends_by_itself();
+}
+
 /* ---- refusals ---- */
 
 /*
