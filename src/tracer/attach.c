@@ -234,8 +234,22 @@ explain_eperm(pid_t pid)
 /* ---- seizing ---- */
 
 /*
+ * PTRACE_SEIZE says EPERM for a task that has begun to exit, as well as
+ * for one we may not trace (kernel/ptrace.c, ptrace_attach: exit_state):
+ * one that ended while we attached is gone, not refused.
+ */
+static bool
+has_ended(pid_t tid)
+{
+	struct proc_stat ps;
+
+	return !read_stat(tid, &ps) || ps.state == 'Z' || ps.state == 'X';
+}
+
+/*
  * Seizes tid (no stop; PTRACE_INTERRUPT asks for one) and records it.
- * 0; 1 when it is ours already (the kernel attached it) or gone; -errno.
+ * 0; 1 when it is ours already (the kernel attached it) or gone, -ESRCH
+ * when it is the leader and its process is ending; -errno.
  */
 static int
 seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
@@ -249,6 +263,8 @@ seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
 			return 1;
 		if (errno == EPERM && procfs_status_field(tid, "TracerPid") == getpid())
 			return 1;
+		if (errno == EPERM && has_ended(tid))
+			return tid == tgid ? -ESRCH : 1;
 		return -errno;
 	}
 	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
@@ -379,7 +395,8 @@ process_seized(struct tracer *t, struct task *leader, const struct pids *tids)
 
 /*
  * One process seized (every thread) and written as an attach event; its
- * children are added to queue.  1 when it is gone, or ours already;
+ * children are added to queue.  1 when it is gone (it may end while we
+ * read /proc or seize it: -ESRCH from seize_threads), or ours already;
  * -errno when it cannot be traced.
  */
 static int
@@ -402,6 +419,8 @@ attach_one(struct tracer *t, pid_t p, struct pids *queue)
 		list_children(p, queue);
 	}
 	free(tids.v);
+	if (rc == -ESRCH)
+		return 1;
 	return rc < 0 ? rc : tids.n ? 0 : 1;
 }
 

@@ -12,6 +12,9 @@
  *             itself traced (TracerPid in /proc/self/status), then stop;
  *             exit 3 if it sees no tracer within 60 seconds
  *   loop      fork until SIGUSR1
+ *   churn     fork children that exit at once, reaping those that ended
+ *             after each fork, until SIGUSR1: children keep ending
+ *             whenever procwatch attaches (no exec, no facts)
  *
  * stdout: "ready PID" first; at the end "forked N children, all reaped
  * with their codes" and exit 0, or which child went wrong and exit 1.
@@ -114,6 +117,27 @@ seconds_since(const struct timespec *t0, long secs)
 	return now.tv_sec - t0->tv_sec >= secs;
 }
 
+static int
+churn(void)
+{
+	long n;
+	pid_t pid;
+
+	for (n = 0; !stop; n++) {
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(0);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+	while (wait(NULL) > 0)
+		;
+	say("forked %ld children, all reaped with their codes\n", n);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -126,14 +150,17 @@ main(int argc, char **argv)
 
 	if (argc > 2 && strcmp(argv[1], "child") == 0)
 		child_main(argv[2]);
-	if (!chain && (argc < 2 || strcmp(argv[1], "loop") != 0)) {
+	if (!chain && (argc < 2 || (strcmp(argv[1], "loop") != 0 &&
+				    strcmp(argv[1], "churn") != 0))) {
 		errno = EINVAL;
-		die("usage: pw_attach_fork chain K | loop");
+		die("usage: pw_attach_fork chain K | loop | churn");
 	}
 	sigaction(SIGUSR1, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fact("root=%d", (int)getpid());
 	say("ready %d\n", (int)getpid());
+	if (strcmp(argv[1], "churn") == 0)
+		return churn();
 	for (i = 0; !stop; i++) {
 		if (chain && traced_at < 0) {
 			if (tracer_pid() != 0) {

@@ -312,6 +312,40 @@ Test(attach, attached_process_ends_by_itself)
 		ends_by_itself();
 }
 
+/* ---- processes that end during the attach ---- */
+
+/*
+ * A child that ends while procwatch attaches is gone, not refused: the
+ * helper forks children that exit at once, and procwatch attaches to it
+ * and lets go again and again; it must never say that a child could not
+ * be attached to and runs on untraced.
+ */
+Test(attach, children_ending_during_the_attach_are_not_refused)
+{
+	const char *args[] = { "churn", NULL };
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	size_t one = 1;
+	pid_t helper;
+	int round;
+
+	helper = pw_attach_helper("pw_attach_fork", args, &h);
+	for (round = 0; round < 20; round++) {
+		pw_attach_start(&helper, 1, NULL, &a);
+		cr_assert(pw_attach_wait_trace(&a, pw_trace_has_attaches, &one));
+		cr_assert(kill(a.pid, SIGTERM) == 0);
+		pw_attach_finish(&a, NULL, &r);
+		cr_assert(r.err_len == 0, "round %d: %s", round, r.err);
+		assert_clean_run(&r, true);
+		pw_run_free(&r);
+	}
+	cr_assert(kill(helper, SIGUSR1) == 0);
+	pw_run_finish(&h, &r);
+	assert_exited(r.status, 0, "the helper", r.err);
+	pw_run_free(&r);
+}
+
 /* ---- refusals ---- */
 
 /*
