@@ -312,6 +312,140 @@ Test(attach, attached_process_ends_by_itself)
 		ends_by_itself();
 }
 
+/* ---- a fork+exec loop: no fork is lost ---- */
+
+static bool
+appears(const struct pw_tree *t, pid_t pid)
+{
+	const struct pw_proc *p = pw_tree_find(t, pid);
+
+	return p && !p->thread;
+}
+
+/*
+ * The children in the trace are a tail of the helper's list, with no gap:
+ * the ones alive when procwatch came (attached), then every later one
+ * (spawned); those forked after the helper saw itself traced, spawned.
+ */
+static void
+check_no_fork_lost(const struct pw_run *r, const struct pw_tree *t, pid_t helper)
+{
+	static long long kids[MAX_FACTS];
+	size_t n = pw_facts_get_all(r, "child", kids, MAX_FACTS), first, i, nprocs = 0;
+	long long traced_at = pw_facts_get_int(r, "traced_at");
+	const struct pw_proc *p;
+	char code[8];
+
+	cr_assert(n > 0 && n <= MAX_FACTS && (long long)n > traced_at, "%zu children", n);
+	for (first = n; first > 0 && appears(t, (pid_t)kids[first - 1]); first--)
+		;
+	cr_assert(first < n, "the last child %lld is not in the trace", kids[n - 1]);
+	for (i = 0; i < first; i++)
+		cr_assert(!appears(t, (pid_t)kids[i]), "child %zu (%lld) is in the "
+			  "trace but child %zu (%lld), forked after it, is not", i,
+			  kids[i], first - 1, kids[first - 1]);
+	for (i = 0; i < t->n; i++)
+		nprocs += !t->procs[i].thread && t->procs[i].tid != helper;
+	cr_assert(nprocs == n - first, "%zu processes besides the helper in the "
+		  "trace, %zu of its children", nprocs, n - first);
+	for (i = first; i < n; i++) {
+		p = pw_tree_find(t, (pid_t)kids[i]);
+		if ((long long)i >= traced_at)
+			pw_assert_spawned(t, p->tid, helper, helper, "fork");
+		else if (p->attach)
+			attached(t, p->tid, helper);
+		else
+			pw_assert_spawned(t, p->tid, helper, helper, "fork");
+		pw_assert_exit_code(r, p->tid, (int)(i % 100));
+		/*
+		 * A wait the helper made before its own first stop went
+		 * unseen (no syscall stops before it): only the reap of a
+		 * child found at attach time may be missing.
+		 */
+		cr_assert((!p->reap && p->attach) ||
+			  (p->reap && pw_ev_int(p->reap, "pid") == helper),
+			  "child %zu (%d) is not reaped by the helper in the trace",
+			  i, (int)p->tid);
+		if (p->spawn) {
+			const char *argv[] = { "pw_attach_fork", "child", code, NULL };
+
+			snprintf(code, sizeof(code), "%zu", i % 100);
+			cr_assert(pw_exec_ok_count(r, p->tid) == 1, "child %d: %zu "
+				  "execs", (int)p->tid, pw_exec_ok_count(r, p->tid));
+			pw_assert_argv(pw_exec_ok_nth(r, p->tid, 0), argv);
+		}
+	}
+}
+
+Test(attach, fork_exec_loop_loses_no_fork)
+{
+	const char *args[] = { "chain", "60", NULL };
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	struct pw_tree t;
+	char want[96];
+	pid_t helper;
+
+	helper = pw_attach_helper("pw_attach_fork", args, &h);
+	pw_attach_start(&helper, 1, NULL, &a);
+	pw_attach_finish(&a, &h, &r);
+	assert_exited(r.helper_status, 0, "the helper", r.helper_err);
+	snprintf(want, sizeof(want), "forked %lld children, all reaped with their "
+		 "codes\n", pw_facts_get_int(&r, "children"));
+	cr_assert_str_eq(after_ready(&r), want);
+	assert_clean_run(&r, false);
+	pw_tree_build(&r, &t);
+	cr_assert(t.root == helper);
+	pw_assert_exit_code(&r, helper, 0);
+	check_no_fork_lost(&r, &t, helper);
+	pw_tree_free(&t);
+	pw_run_free(&r);
+}
+
+/*
+ * SIGTERM while the helper forks and execs as fast as it can: every task
+ * of its tree is let go of while procwatch still exists, and the helper
+ * forks on, reaping each child with the right code.
+ */
+Test(attach, sigterm_in_the_middle_of_forking)
+{
+	const char *args[] = { "loop", NULL };
+	struct pw_attach_opts o = { .hold_exit = true };
+	static long long kids[1 << 16];
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	size_t n, i, forking = 20;
+	char want[96];
+	pid_t helper;
+
+	helper = pw_attach_helper("pw_attach_fork", args, &h);
+	pw_attach_start(&helper, 1, &o, &a);
+	cr_assert(pw_attach_wait_trace(&a, pw_trace_has_spawns, &forking),
+		  "the trace shows no %zu spawns", forking);
+	cr_assert(kill(a.pid, SIGTERM) == 0);
+	cr_assert(pw_attach_wait_trace(&a, pw_trace_has_end, NULL),
+		  "no end event after SIGTERM");
+	assert_untraced(helper, "the helper");
+	n = pw_run_facts_now(&h, "child", kids, sizeof(kids) / sizeof(kids[0]));
+	cr_assert(n <= sizeof(kids) / sizeof(kids[0]));
+	for (i = 0; i < n; i++)
+		cr_assert(pw_tracer_of((pid_t)kids[i]) <= 0, "child %lld is still "
+			  "traced after procwatch let go", kids[i]);
+	assert_exited(pw_attach_wait_exit(&a), 0, "procwatch", NULL);
+	cr_assert(kill(helper, SIGUSR1) == 0);
+	pw_attach_finish(&a, &h, &r);
+	assert_exited(r.helper_status, 0, "the helper", r.helper_err);
+	snprintf(want, sizeof(want), "forked %lld children, all reaped with their "
+		 "codes\n", pw_facts_get_int(&r, "children"));
+	cr_assert_str_eq(after_ready(&r), want);
+	cr_assert(pw_facts_get_all(&r, "child", NULL, 0) ==
+		  (size_t)pw_facts_get_int(&r, "children"));
+	assert_clean_run(&r, true);
+	pw_run_free(&r);
+}
+
 /* ---- processes that end during the attach ---- */
 
 /*
