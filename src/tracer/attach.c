@@ -518,17 +518,64 @@ attach_seize_roots(struct tracer *t, const pid_t *pids, size_t npids)
 	return refuse(pids[i], "cannot attach: %s", strerror(-err));
 }
 
+/* How many parents are above pid, up to the top of the pid namespace. */
+static unsigned
+depth_of(pid_t pid)
+{
+	unsigned depth = 0;
+
+	while (pid > 0 && depth < 4096) {
+		pid = (pid_t)procfs_status_field(pid, "PPid");
+		depth++;
+	}
+	return depth;
+}
+
+/*
+ * The roots in the order to write them: fewer parents above first, so
+ * that a root below another one is written after it (and after its own
+ * parent, found below that one), whatever the order of -p.  The order
+ * given, if there is no memory to sort.
+ */
+static const pid_t *
+roots_in_order(const pid_t *pids, size_t npids, pid_t **sorted)
+{
+	unsigned *depth = calloc(npids, sizeof(*depth)), d;
+	size_t i, j;
+	pid_t p;
+
+	*sorted = malloc(npids * sizeof(**sorted));
+	if (!depth || !*sorted) {
+		free(depth);
+		return pids;
+	}
+	for (i = 0; i < npids; i++) {
+		p = pids[i];
+		d = depth_of(p);
+		for (j = i; j > 0 && depth[j - 1] > d; j--) {
+			depth[j] = depth[j - 1];
+			(*sorted)[j] = (*sorted)[j - 1];
+		}
+		depth[j] = d;
+		(*sorted)[j] = p;
+	}
+	free(depth);
+	return *sorted;
+}
+
 /*
  * Writes an attach event for each seized root, then attaches to whatever
  * runs below it.  A root seized twice over (below another one) is written
  * once.
  */
 void
-attach_processes(struct tracer *t, const pid_t *pids, size_t npids)
+attach_processes(struct tracer *t, const pid_t *given, size_t npids)
 {
 	struct pids queue = { 0 }, tids = { 0 };
 	struct proc_stat ps;
 	struct task *leader;
+	pid_t *sorted = NULL;
+	const pid_t *pids = roots_in_order(given, npids, &sorted);
 	size_t i;
 
 	for (i = 0; i < npids; i++) {
@@ -550,6 +597,7 @@ attach_processes(struct tracer *t, const pid_t *pids, size_t npids)
 	}
 	free(queue.v);
 	free(tids.v);
+	free(sorted);
 }
 
 /*

@@ -266,6 +266,41 @@ Test(attach, wide_tree)
 	attach_tree("wide", 2000);
 }
 
+/*
+ * -p CHILD,PARENT: each process is written once, and a child after its
+ * parent whatever the order of -p (include/procwatch/event.h, struct
+ * pw_attach), so that a reader always knows the parent first.
+ */
+Test(attach, several_pids_parent_first)
+{
+	const char *args[] = { "wide", "3", NULL };
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	struct pw_tree t;
+	long long kids[3];
+	pid_t pids[2];
+	size_t all = 4;
+
+	pids[1] = pw_attach_helper("pw_attach_tree", args, &h);
+	cr_assert(pw_run_facts_now(&h, "proc", kids, 3) == 3);
+	pids[0] = (pid_t)kids[1];
+	pw_attach_start(pids, 2, NULL, &a);
+	cr_assert(pw_attach_wait_trace(&a, pw_trace_has_attaches, &all),
+		  "fewer than %zu attach events", all);
+	cr_assert(kill(pids[1], SIGUSR1) == 0);
+	pw_attach_finish(&a, &h, &r);
+	assert_exited(r.helper_status, 0, "the helper", r.helper_err);
+	assert_clean_run(&r, false);
+	cr_assert(pw_event_count(&r, "attach") == all);
+	pw_tree_build(&r, &t);
+	attached(&t, pids[1], getpid());
+	for (size_t i = 0; i < 3; i++)
+		attached(&t, (pid_t)kids[i], pids[1]);
+	pw_tree_free(&t);
+	pw_run_free(&r);
+}
+
 /* ---- ending by itself ---- */
 
 /* Once: the helper forks as soon as it sees itself traced, then exits 7. */
