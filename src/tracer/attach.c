@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -601,6 +602,57 @@ attach_processes(struct tracer *t, const pid_t *given, size_t npids)
 }
 
 /*
+ * A clone under way when its caller was seized made its thread without
+ * us: whether to trace the child is decided as the call begins
+ * (kernel/fork.c, kernel_clone).  The caller's first stop then comes as
+ * it returns from that call, with the call in orig_rax, its result in
+ * rax and its arguments still in place (a task stopped in user code shows
+ * orig_rax -1, one back from another call that call).  Such a thread is
+ * seized and written as the spawn it was, so that an event introduces it;
+ * a process made so is found by the re-read of the children instead.
+ */
+static void
+adopt_unseen_thread(struct tracer *t, struct task *creator, struct task *leader)
+{
+	struct user_regs_struct regs;
+	struct pw_syscall sc = { 0 };
+	enum pw_call call;
+	struct pw_event ev;
+	char path[64];
+	pid_t child;
+
+	if (ptrace(PTRACE_GETREGS, creator->tid, NULL, &regs) < 0)
+		return;
+	call = pw_call_from_nr((long)regs.orig_rax);
+	if ((call != PW_CALL_CLONE && call != PW_CALL_CLONE3) || (long)regs.rax <= 0)
+		return;
+	/* Ours already (seized from /proc), gone, or not a thread of it. */
+	child = pidns_to_ours(creator, (pid_t)regs.rax);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)creator->tgid, (int)child);
+	if (child <= 0 || task_find(t, child) || access(path, F_OK) != 0)
+		return;
+	sc.nr = (long)regs.orig_rax;
+	sc.args[0] = regs.rdi, sc.args[1] = regs.rsi, sc.args[2] = regs.rdx;
+	sc.args[3] = regs.r10, sc.args[4] = regs.r8, sc.args[5] = regs.r9;
+	tracer_event_init(t, &ev, PW_EV_SPAWN, creator);
+	pw_decode_spawn_entry(&sc, tracee_mem_decoder(&t->mem, creator->tid), &ev.u.spawn);
+	ev.u.spawn.parent = task_spawn_parent(t, creator, &ev.u.spawn);
+	if (!ev.u.spawn.thread ||
+	    seize_one(t, child, creator->tgid, ev.u.spawn.parent) != 0) {
+		pw_event_clear(&ev);
+		return;
+	}
+	leader->attach_waiting++;	/* it may have been in a clone too */
+	pidns_join(task_find(t, child), leader);
+	stack_not_taken(t, &ev.u.spawn.stack);
+	ev.u.spawn.child = child;
+	ev.u.spawn.result = child;
+	if (child != (pid_t)regs.rax)
+		ev.u.spawn.result_ns = (long)regs.rax;
+	tracer_emit(t, &ev);
+}
+
+/*
  * The first stop of a task seized at attach time: it has left whatever
  * call it was in.  Once every thread of its process has, the process's
  * threads and children are read again for what a call under way when we
@@ -618,9 +670,10 @@ attach_first_stop(struct tracer *t, struct task *task)
 	 * Once procwatch lets go of everything, a re-read would only find
 	 * the processes already let go of and seize them again.
 	 */
-	if (t->detaching)
+	if (t->detaching || !leader || !leader->attach_waiting)
 		return;
-	if (!leader || !leader->attach_waiting || --leader->attach_waiting)
+	adopt_unseen_thread(t, task, leader);
+	if (--leader->attach_waiting)
 		return;
 	if (seize_threads(t, leader->tid, leader->parent, &tids) == 0)
 		leader->attach_waiting = tids.n;

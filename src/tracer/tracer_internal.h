@@ -275,6 +275,8 @@ struct resume on_task_start(struct tracer *t, struct task *task);
 struct resume on_death(struct tracer *t, struct task *task, pid_t pid,
 		       const struct stop_info *st);
 void release_parked(struct tracer *t);
+/* -k: the stack of a call whose entry was not seen, with a note saying so. */
+void stack_not_taken(struct tracer *t, struct pw_stack *out);
 
 /* pidns.c: ids seen inside other pid namespaces, in ours */
 void pidns_init(struct tracer *t);

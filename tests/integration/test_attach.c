@@ -481,6 +481,47 @@ Test(attach, sigterm_in_the_middle_of_forking)
 	pw_run_free(&r);
 }
 
+/* ---- threads created during the attach ---- */
+
+Test(attach, threads_created_during_the_attach)
+{
+	const char *args[] = { "50", NULL };
+	static long long tids[MAX_FACTS];
+	const struct pw_proc *p;
+	struct pw_run_handle h;
+	struct pw_attach a;
+	struct pw_run r;
+	struct pw_tree t;
+	size_t n, i, nthreads = 0;
+	pid_t helper;
+
+	helper = pw_attach_helper("pw_attach_threads", args, &h);
+	pw_attach_start(&helper, 1, NULL, &a);
+	pw_attach_finish(&a, &h, &r);
+	assert_exited(r.helper_status, 0, "the helper", r.helper_err);
+	cr_assert_str_eq(after_ready(&r), "threads: 200 keepers joined\n");
+	assert_clean_run(&r, false);
+	pw_tree_build(&r, &t);
+	cr_assert(t.root == helper && t.procs[0].attach);
+	/* 4 creators and 200 keepers, each exactly once (pw_tree_build). */
+	n = pw_facts_get_all(&r, "thread", tids, MAX_FACTS);
+	cr_assert(n == 204, "%zu thread facts", n);
+	for (i = 0; i < n; i++) {
+		p = pw_tree_find(&t, (pid_t)tids[i]);
+		cr_assert(p, "thread %lld, alive all through the attach, is in "
+			  "neither the attach event's threads nor a spawn",
+			  tids[i]);
+		cr_assert(p->thread && p->tgid == helper, "%lld: %s", tids[i],
+			  pw_ev_dump(p->attach ? p->attach : p->spawn));
+	}
+	/* Nothing else but short-lived threads of the helper's. */
+	for (i = 0; i < t.n; i++)
+		nthreads += t.procs[i].thread;
+	cr_assert(t.n - nthreads == 1, "%zu processes in the trace", t.n - nthreads);
+	pw_tree_free(&t);
+	pw_run_free(&r);
+}
+
 /* ---- processes that end during the attach ---- */
 
 /*
