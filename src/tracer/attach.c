@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -211,8 +212,22 @@ explain_eperm(pid_t pid)
 /* ---- seizing ---- */
 
 /*
+ * PTRACE_SEIZE says EPERM for a task that has begun to exit, as well as
+ * for one we may not trace (kernel/ptrace.c, ptrace_attach: exit_state):
+ * one that ended while we attached is gone, not refused.
+ */
+static bool
+has_ended(pid_t tid)
+{
+	struct proc_stat ps;
+
+	return !read_stat(tid, &ps) || ps.state == 'Z' || ps.state == 'X';
+}
+
+/*
  * Seizes tid (no stop; PTRACE_INTERRUPT asks for one) and records it.
- * 0; 1 when it is ours already (the kernel attached it) or gone; -errno.
+ * 0; 1 when it is ours already (the kernel attached it) or gone, -ESRCH
+ * when it is the leader and its process is ending; -errno.
  */
 static int
 seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
@@ -226,6 +241,8 @@ seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
 			return 1;
 		if (errno == EPERM && procfs_status_field(tid, "TracerPid") == getpid())
 			return 1;
+		if (errno == EPERM && has_ended(tid))
+			return tid == tgid ? -ESRCH : 1;
 		return -errno;
 	}
 	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
@@ -235,6 +252,13 @@ seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
 	task->tgid = tgid;
 	task->parent = parent;
 	task->attach_pending = true;
+	/*
+	 * Until its first stop it runs without syscall stops: a fork it
+	 * makes then is reported by its fork event alone, perhaps after the
+	 * child's first stop, which must be parked meanwhile (ptrace_event.c,
+	 * on_task_start): count it as a spawn in flight.
+	 */
+	t->spawns_in_flight++;
 	return 0;
 }
 
@@ -349,7 +373,8 @@ process_seized(struct tracer *t, struct task *leader, const struct pids *tids)
 
 /*
  * One process seized (every thread) and written as an attach event; its
- * children are added to queue.  1 when it is gone, or ours already;
+ * children are added to queue.  1 when it is gone (it may end while we
+ * read /proc or seize it: -ESRCH from seize_threads), or ours already;
  * -errno when it cannot be traced.
  */
 static int
@@ -372,6 +397,8 @@ attach_one(struct tracer *t, pid_t p, struct pids *queue)
 		list_children(p, queue);
 	}
 	free(tids.v);
+	if (rc == -ESRCH)
+		return 1;
 	return rc < 0 ? rc : tids.n ? 0 : 1;
 }
 
@@ -468,17 +495,64 @@ attach_seize_roots(struct tracer *t, const pid_t *pids, size_t npids)
 	return refuse(pids[i], "cannot attach: %s", strerror(-err));
 }
 
+/* How many parents are above pid, up to the top of the pid namespace. */
+static unsigned
+depth_of(pid_t pid)
+{
+	unsigned depth = 0;
+
+	while (pid > 0 && depth < 4096) {
+		pid = (pid_t)procfs_status_field(pid, "PPid");
+		depth++;
+	}
+	return depth;
+}
+
+/*
+ * The roots in the order to write them: fewer parents above first, so
+ * that a root below another one is written after it (and after its own
+ * parent, found below that one), whatever the order of -p.  The order
+ * given, if there is no memory to sort.
+ */
+static const pid_t *
+roots_in_order(const pid_t *pids, size_t npids, pid_t **sorted)
+{
+	unsigned *depth = calloc(npids, sizeof(*depth)), d;
+	size_t i, j;
+	pid_t p;
+
+	*sorted = malloc(npids * sizeof(**sorted));
+	if (!depth || !*sorted) {
+		free(depth);
+		return pids;
+	}
+	for (i = 0; i < npids; i++) {
+		p = pids[i];
+		d = depth_of(p);
+		for (j = i; j > 0 && depth[j - 1] > d; j--) {
+			depth[j] = depth[j - 1];
+			(*sorted)[j] = (*sorted)[j - 1];
+		}
+		depth[j] = d;
+		(*sorted)[j] = p;
+	}
+	free(depth);
+	return *sorted;
+}
+
 /*
  * Writes an attach event for each seized root, then attaches to whatever
  * runs below it.  A root seized twice over (below another one) is written
  * once.
  */
 void
-attach_processes(struct tracer *t, const pid_t *pids, size_t npids)
+attach_processes(struct tracer *t, const pid_t *given, size_t npids)
 {
 	struct pids queue = { 0 }, tids = { 0 };
 	struct proc_stat ps;
 	struct task *leader;
+	pid_t *sorted = NULL;
+	const pid_t *pids = roots_in_order(given, npids, &sorted);
 	size_t i;
 
 	for (i = 0; i < npids; i++) {
@@ -500,6 +574,58 @@ attach_processes(struct tracer *t, const pid_t *pids, size_t npids)
 	}
 	free(queue.v);
 	free(tids.v);
+	free(sorted);
+}
+
+/*
+ * A clone under way when its caller was seized made its thread without
+ * us: whether to trace the child is decided as the call begins
+ * (kernel/fork.c, kernel_clone).  The caller's first stop then comes as
+ * it returns from that call, with the call in orig_rax, its result in
+ * rax and its arguments still in place (a task stopped in user code shows
+ * orig_rax -1, one back from another call that call).  Such a thread is
+ * seized and written as the spawn it was, so that an event introduces it;
+ * a process made so is found by the re-read of the children instead.
+ */
+static void
+adopt_unseen_thread(struct tracer *t, struct task *creator, struct task *leader)
+{
+	struct user_regs_struct regs;
+	struct pw_syscall sc = { 0 };
+	enum pw_call call;
+	struct pw_event ev;
+	char path[64];
+	pid_t child;
+
+	if (ptrace(PTRACE_GETREGS, creator->tid, NULL, &regs) < 0)
+		return;
+	call = pw_call_from_nr((long)regs.orig_rax);
+	if ((call != PW_CALL_CLONE && call != PW_CALL_CLONE3) || (long)regs.rax <= 0)
+		return;
+	/* Ours already (seized from /proc), gone, or not a thread of it. */
+	child = pidns_to_ours(creator, (pid_t)regs.rax);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)creator->tgid, (int)child);
+	if (child <= 0 || task_find(t, child) || access(path, F_OK) != 0)
+		return;
+	sc.nr = (long)regs.orig_rax;
+	sc.args[0] = regs.rdi, sc.args[1] = regs.rsi, sc.args[2] = regs.rdx;
+	sc.args[3] = regs.r10, sc.args[4] = regs.r8, sc.args[5] = regs.r9;
+	tracer_event_init(t, &ev, PW_EV_SPAWN, creator);
+	pw_decode_spawn_entry(&sc, tracee_mem_decoder(&t->mem, creator->tid), &ev.u.spawn);
+	ev.u.spawn.parent = task_spawn_parent(t, creator, &ev.u.spawn);
+	if (!ev.u.spawn.thread ||
+	    seize_one(t, child, creator->tgid, ev.u.spawn.parent) != 0) {
+		pw_event_clear(&ev);
+		return;
+	}
+	leader->attach_waiting++;	/* it may have been in a clone too */
+	pidns_join(task_find(t, child), leader);
+	stack_not_taken(t, &ev.u.spawn.stack);
+	ev.u.spawn.child = child;
+	ev.u.spawn.result = child;
+	if (child != (pid_t)regs.rax)
+		ev.u.spawn.result_ns = (long)regs.rax;
+	tracer_emit(t, &ev);
 }
 
 /*
@@ -515,7 +641,15 @@ attach_first_stop(struct tracer *t, struct task *task)
 	struct pids tids = { 0 }, children = { 0 };
 
 	task->attach_pending = false;
-	if (!leader || !leader->attach_waiting || --leader->attach_waiting)
+	t->spawns_in_flight--;
+	/*
+	 * Once procwatch lets go of everything, a re-read would only find
+	 * the processes already let go of and seize them again.
+	 */
+	if (t->detaching || !leader || !leader->attach_waiting)
+		return;
+	adopt_unseen_thread(t, task, leader);
+	if (--leader->attach_waiting)
 		return;
 	if (seize_threads(t, leader->tid, leader->parent, &tids) == 0)
 		leader->attach_waiting = tids.n;

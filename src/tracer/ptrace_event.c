@@ -22,8 +22,8 @@
 
 #include "tracer_internal.h"
 
-/* -k, for a call whose entry was never seen (32-bit int $0x80). */
-static void
+/* -k, for a call whose entry was never seen (int $0x80, or under way at attach). */
+void
 stack_not_taken(struct tracer *t, struct pw_stack *out)
 {
 	if (!t->unwinder)

@@ -204,7 +204,9 @@ struct tracer {
 	 * New tasks whose first stop came before their creator's fork event:
 	 * kept stopped until the event links them, so that nothing they do is
 	 * written before the spawn that created them.  Released when no spawn
-	 * is in flight any more (a creator killed before its event).
+	 * is in flight any more (a creator killed before its event).  In
+	 * flight: a spawn whose entry we saw, and (attach) a task seized whose
+	 * first stop has not come, which may fork unseen until then.
 	 */
 	struct pw_pidmap parked;
 	unsigned long spawns_in_flight;
@@ -277,6 +279,8 @@ struct resume on_task_start(struct tracer *t, struct task *task);
 struct resume on_death(struct tracer *t, struct task *task, pid_t pid,
 		       const struct stop_info *st);
 void release_parked(struct tracer *t);
+/* -k: the stack of a call whose entry was not seen, with a note saying so. */
+void stack_not_taken(struct tracer *t, struct pw_stack *out);
 
 /* pidns.c: ids seen inside other pid namespaces, in ours */
 void pidns_init(struct tracer *t);

@@ -16,9 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -245,8 +248,8 @@ struct child_fds {
  * the mask, and Criterion's may differ), then exec.
  */
 static void __attribute__((noreturn))
-exec_child(char **argv, const struct child_fds *f, int (*setup)(void),
-	   pid_t parent)
+exec_child(char **argv, char **envp, const struct child_fds *f,
+	   int (*setup)(void), pid_t parent)
 {
 	sigset_t all;
 	int sig;
@@ -271,7 +274,10 @@ exec_child(char **argv, const struct child_fds *f, int (*setup)(void),
 	 */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(126);
-	execv(argv[0], argv);
+	if (envp)
+		execve(argv[0], argv, envp);
+	else
+		execv(argv[0], argv);
 	dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
@@ -341,7 +347,7 @@ pw_run_start(const char *helper, const char *const *args,
 	h->pid = fork();
 	cr_assert(h->pid >= 0, "harness: fork: %s", strerror(errno));
 	if (h->pid == 0)
-		exec_child(argv, &f, opts->child_setup, parent);
+		exec_child(argv, NULL, &f, opts->child_setup, parent);
 	close(p[1]);
 	close(f.in);
 	h->out = p[0];
@@ -424,13 +430,31 @@ pw_run(const char *helper, const char *const *args,
  * final line without its newline means procwatch did not flush a whole
  * line.  Duplicate keys are rejected: a reader could pick either value.
  */
+/* Appends one trace line (without its newline) to r->events. */
+static void
+parse_line(struct pw_run *r, const char *line)
+{
+	json_error_t jerr;
+	json_t *ev;
+
+	ev = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+	cr_assert(ev, "trace line %zu is not valid JSON (%s at column %d): %s",
+		  r->nevents + 1, jerr.text, jerr.column, line);
+	cr_assert(json_is_object(ev), "trace line %zu is not an object: %s",
+		  r->nevents + 1, line);
+	/* Grown in powers of two from 64. */
+	if (r->nevents >= 64 && (r->nevents & (r->nevents - 1)) == 0)
+		r->events = xrealloc(r->events, 2 * r->nevents * sizeof(*r->events));
+	else if (!r->events)
+		r->events = xcalloc(64, sizeof(*r->events));
+	r->events[r->nevents++] = ev;
+}
+
 static void
 parse_trace(struct pw_run *r, const char *path)
 {
-	size_t len, cap = 64;
+	size_t len;
 	char *buf, *line, *nl;
-	json_error_t jerr;
-	json_t *ev;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	cr_assert(fd >= 0, "trace file %s: %s", path, strerror(errno));
@@ -439,25 +463,546 @@ parse_trace(struct pw_run *r, const char *path)
 	/* For debugging a failure: PW_TEST_SHOW_TRACE=1 prints the raw trace. */
 	if (getenv("PW_TEST_SHOW_TRACE"))
 		fprintf(stderr, "--- trace of %s ---\n%s--- end of trace ---\n",
-			r->argv[0], buf);
-	r->events = xcalloc(cap, sizeof(*r->events));
+			r->argv ? r->argv[0] : "procwatch -p", buf);
+	r->events = xcalloc(64, sizeof(*r->events));
 	for (line = buf; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		cr_assert(nl, "trace line %zu has no newline (truncated?): %s",
 			  r->nevents + 1, line);
 		*nl = '\0';
-		ev = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-		cr_assert(ev, "trace line %zu is not valid JSON (%s at column %d): %s",
-			  r->nevents + 1, jerr.text, jerr.column, line);
-		cr_assert(json_is_object(ev), "trace line %zu is not an object: %s",
-			  r->nevents + 1, line);
-		if (r->nevents == cap) {
-			cap *= 2;
-			r->events = xrealloc(r->events, cap * sizeof(*r->events));
-		}
-		r->events[r->nevents++] = ev;
+		parse_line(r, line);
 	}
 	free(buf);
+}
+
+/* ---- attach mode ---- */
+
+long long
+pw_run_fact_now(struct pw_run_handle *h, const char *key)
+{
+	struct pw_run r = { 0 };
+	long long v;
+
+	r.facts = slurp(h->facts, true, NULL, 0, &r.facts_len);
+	v = pw_facts_get_int(&r, key);
+	free(r.facts);
+	return v;
+}
+
+size_t
+pw_run_facts_now(struct pw_run_handle *h, const char *key, long long *vals,
+		 size_t max)
+{
+	struct pw_run r = { 0 };
+	size_t n;
+
+	r.facts = slurp(h->facts, true, NULL, 0, &r.facts_len);
+	n = pw_facts_get_all(&r, key, vals, max);
+	free(r.facts);
+	return n;
+}
+
+pid_t
+pw_attach_helper(const char *helper, const char *const *args,
+		 struct pw_run_handle *h)
+{
+	struct pw_run_opts o = { .untraced = true };
+	const char *line;
+	char *end;
+	long pid;
+
+	pw_run_start(helper, args, &o, h);
+	line = pw_run_read_line(h);
+	cr_assert(strchr(line, '\n'), "%s ended before saying ready (got \"%s\")",
+		  helper, line);
+	cr_assert(strncmp(line, "ready ", 6) == 0, "%s is not ready: %s", helper,
+		  line);
+	pid = strtol(line + 6, &end, 10);
+	cr_assert(pid == h->pid && *end == '\n', "bad ready line: %s", line);
+	return (pid_t)pid;
+}
+
+static int
+pidfd_of(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	cr_assert(fd >= 0, "harness: pidfd_open(%d): %s", (int)pid, strerror(errno));
+	return high_fd(fd);
+}
+
+/* Milliseconds left before deadline (CLOCK_MONOTONIC), at least 0. */
+static int
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000LL +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static void
+deadline_in(struct timespec *d, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, d);
+	d->tv_sec += ms / 1000;
+	d->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (d->tv_nsec >= 1000000000) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000;
+	}
+}
+
+/* Whether fd (a pidfd) says its process ended, waiting at most ms. */
+static bool
+pidfd_ended(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	return n == 1;
+}
+
+/*
+ * hold_exit's stderr: a pipe shrunk to one page (fcntl(2), F_SETPIPE_SZ)
+ * and filled up, so that procwatch's first write to it blocks until the
+ * test reads.  Returns the read end; *wfd is the write end for procwatch.
+ */
+static int
+held_stderr(int *wfd, size_t *filler)
+{
+	static const char junk[512] = { 0 };
+	size_t chunk = sizeof(junk);
+	int p[2];
+	ssize_t w;
+
+	cr_assert(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0, "harness: pipe: %s",
+		  strerror(errno));
+	(void)fcntl(p[1], F_SETPIPE_SZ, 4096);
+	*filler = 0;
+	/* Whole chunks, then bytes: a write of up to PIPE_BUF is all or nothing. */
+	while (chunk) {
+		w = write(p[1], junk, chunk);
+		if (w > 0)
+			*filler += (size_t)w;
+		else if (w < 0 && errno == EAGAIN)
+			chunk = chunk > 1 ? 1 : 0;
+		else
+			cr_assert_fail("harness: filling a pipe: %s", strerror(errno));
+	}
+	/* procwatch must block on it, not fail with EAGAIN. */
+	cr_assert(fcntl(p[1], F_SETFL, 0) == 0 && fcntl(p[0], F_SETFL, 0) == 0,
+		  "harness: fcntl: %s", strerror(errno));
+	*wfd = high_fd(p[1]);
+	return high_fd(p[0]);
+}
+
+/* The environment with PROCWATCH_STATS=1 added (the pointers are shared). */
+static char **
+env_with_stats(void)
+{
+	extern char **environ;
+	size_t n = 0, i, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 2, sizeof(*env));
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "PROCWATCH_STATS=", 16) != 0)
+			env[k++] = environ[i];
+	env[k++] = "PROCWATCH_STATS=1";
+	env[k] = NULL;
+	return env;
+}
+
+/* "-p" and "PID,PID,..." after procwatch's usual options and opts's. */
+static char **
+attach_argv(const pid_t *pids, size_t npids, const struct pw_attach_opts *opts,
+	    const char *trace_path, char **list)
+{
+	size_t nextra = strv_len(opts->procwatch_args), i, k = 0, len = 0;
+	char **argv = xcalloc(nextra + 8, sizeof(*argv));
+	const char *ns = getenv("PW_TEST_NO_SECCOMP");
+
+	*list = xcalloc(npids, 12);
+	for (i = 0; i < npids; i++)
+		len += (size_t)sprintf(*list + len, "%s%d", i ? "," : "", (int)pids[i]);
+	argv[k++] = (char *)env_or_fail("PROCWATCH");
+	argv[k++] = "--json";
+	argv[k++] = "-o";
+	argv[k++] = (char *)trace_path;
+	/* It changes nothing with -p (no filter in a running process): check. */
+	if (ns && strcmp(ns, "1") == 0)
+		argv[k++] = "--no-seccomp";
+	for (i = 0; i < nextra; i++)
+		argv[k++] = (char *)opts->procwatch_args[i];
+	argv[k++] = "-p";
+	argv[k++] = *list;
+	argv[k] = NULL;
+	return argv;
+}
+
+pid_t
+pw_attach_start(const pid_t *pids, size_t npids,
+		const struct pw_attach_opts *opts, struct pw_attach *a)
+{
+	static const struct pw_attach_opts none;
+	struct child_fds f;
+	char **argv, **envp = NULL, *list;
+	pid_t parent;
+
+	if (!opts)
+		opts = &none;
+	memset(a, 0, sizeof(*a));
+	a->pids = xcalloc(npids, sizeof(*a->pids));
+	memcpy(a->pids, pids, npids * sizeof(*pids));
+	a->npids = npids;
+	trace_file(a->trace_path, sizeof(a->trace_path));
+	if (opts->trace_for_anyone)
+		cr_assert(chmod(a->trace_path, 0666) == 0, "harness: chmod: %s",
+			  strerror(errno));
+	argv = attach_argv(pids, npids, opts, a->trace_path, &list);
+	f.in = f.out = f.facts = high_fd(open("/dev/null", O_RDWR | O_CLOEXEC));
+	if (opts->hold_exit) {
+		a->err = held_stderr(&f.err, &a->err_filler);
+		envp = env_with_stats();
+	} else {
+		a->err = f.err = anon_tmpfile();
+	}
+	parent = getpid();
+	a->pid = fork();
+	cr_assert(a->pid >= 0, "harness: fork: %s", strerror(errno));
+	if (a->pid == 0)
+		exec_child(argv, envp, &f, opts->child_setup, parent);
+	close(f.in);
+	if (opts->hold_exit)
+		close(f.err);
+	a->pidfd = pidfd_of(a->pid);
+	free(argv);
+	free(envp);
+	free(list);
+	return a->pid;
+}
+
+/* Parses the whole lines procwatch has added to the trace since last time. */
+static void
+read_live(struct pw_attach *a)
+{
+	char buf[65536], *line, *nl;
+	size_t used;
+	ssize_t n;
+	int fd = open(a->trace_path, O_RDONLY | O_CLOEXEC);
+
+	cr_assert(fd >= 0, "trace file %s: %s", a->trace_path, strerror(errno));
+	while ((n = pread(fd, buf, sizeof(buf), a->read_off)) > 0) {
+		a->read_off += n;
+		a->pending = xrealloc(a->pending, a->pending_len + (size_t)n + 1);
+		memcpy(a->pending + a->pending_len, buf, (size_t)n);
+		a->pending_len += (size_t)n;
+	}
+	close(fd);
+	if (!a->pending)
+		return;
+	a->pending[a->pending_len] = '\0';
+	for (line = a->pending; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		parse_line(&a->live, line);
+	}
+	used = (size_t)(line - a->pending);
+	memmove(a->pending, line, a->pending_len - used + 1);
+	a->pending_len -= used;
+}
+
+/* pid is in write(2) on fd 2 (/proc/PID/syscall: the number, then the arguments). */
+static bool
+writing_stderr(pid_t pid)
+{
+	char path[64], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strncmp(buf, "1 0x2 ", 6) == 0;
+}
+
+/*
+ * hold_exit: procwatch writes on its stderr, a full pipe, so it blocks
+ * there.  Only the stats line after the end event is expected: anything
+ * earlier fails the test, saying what it was (read for up to a second).
+ */
+static void
+check_held_stderr(struct pw_attach *a)
+{
+	size_t cap = a->err_filler + 4096, len = 0;
+	struct pollfd p = { .fd = a->err, .events = POLLIN };
+	char *buf;
+	ssize_t got;
+
+	if (!a->err_filler || !writing_stderr(a->pid))
+		return;
+	/* The trace is written first: an end event means it is the stats line. */
+	read_live(a);
+	if (pw_trace_has_end(&a->live, NULL))
+		return;
+	buf = xcalloc(1, cap);
+	while (len + 1 < cap && poll(&p, 1, 1000) == 1 &&
+	       (got = read(a->err, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)got;
+		buf[len] = '\0';
+		if (len > a->err_filler && strchr(buf + a->err_filler, '\n'))
+			break;
+	}
+	cr_assert_fail("procwatch wrote on stderr while attached: %s",
+		       len > a->err_filler ? buf + a->err_filler : "");
+}
+
+bool
+pw_attach_wait_trace(struct pw_attach *a,
+		     bool (*cond)(const struct pw_run *trace, void *data),
+		     void *data)
+{
+	struct timespec deadline;
+	struct pollfd p[2];
+	char events[4096];
+	int ino, n, wait_ms;
+
+	deadline_in(&deadline, PW_ATTACH_TIMEOUT_MS);
+	ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	cr_assert(ino >= 0, "harness: inotify_init1: %s", strerror(errno));
+	/* Watched before each read, so that no write goes unnoticed. */
+	cr_assert(inotify_add_watch(ino, a->trace_path, IN_MODIFY) >= 0,
+		  "harness: inotify_add_watch: %s", strerror(errno));
+	for (;;) {
+		read_live(a);
+		if (cond(&a->live, data))
+			break;
+		p[0] = (struct pollfd){ .fd = ino, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = a->pidfd, .events = POLLIN };
+		/* A held stderr is looked at every 50 ms: procwatch may block on it. */
+		wait_ms = ms_left(&deadline);
+		if (a->err_filler && wait_ms > 50)
+			wait_ms = 50;
+		n = poll(p, 2, wait_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		cr_assert(n >= 0, "harness: poll: %s", strerror(errno));
+		check_held_stderr(a);
+		if (n == 0 && ms_left(&deadline) > 0)
+			continue;
+		if (n == 0 || (p[1].revents & POLLIN)) {
+			/* Timed out, or procwatch ended: what it wrote is all. */
+			read_live(a);
+			close(ino);
+			return cond(&a->live, data);
+		}
+		while (read(ino, events, sizeof(events)) > 0)
+			;
+	}
+	close(ino);
+	return true;
+}
+
+bool
+pw_trace_has_attaches(const struct pw_run *trace, void *data)
+{
+	return pw_event_count(trace, "attach") >= *(size_t *)data;
+}
+
+bool
+pw_trace_has_spawns(const struct pw_run *trace, void *data)
+{
+	return pw_event_count(trace, "spawn") >= *(size_t *)data;
+}
+
+bool
+pw_trace_has_end(const struct pw_run *trace, void *data)
+{
+	(void)data;
+	return pw_event_count(trace, "end") > 0;
+}
+
+/* hold_exit: reads stderr to EOF, killing procwatch at the deadline. */
+static void
+drain_held_stderr(struct pw_attach *a, const struct timespec *deadline,
+		  bool *killed)
+{
+	struct pollfd p = { .fd = a->err, .events = POLLIN };
+	size_t cap = a->err_filler + 4096, len = 0;
+	char *buf = xcalloc(1, cap);
+	ssize_t got;
+	int n;
+
+	for (;;) {
+		n = poll(&p, 1, *killed ? -1 : ms_left(deadline));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			kill(a->pid, SIGKILL);
+			*killed = true;
+			continue;
+		}
+		if (len + 1024 > cap)
+			buf = xrealloc(buf, cap *= 2);
+		got = read(a->err, buf + len, cap - len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	cr_assert(len >= a->err_filler, "harness: the held stderr lost bytes");
+	a->err_len = len - a->err_filler;
+	memmove(buf, buf + a->err_filler, a->err_len);
+	buf[a->err_len] = '\0';
+	a->err_text = buf;
+}
+
+int
+pw_attach_wait_exit(struct pw_attach *a)
+{
+	struct timespec deadline;
+	bool killed = false;
+
+	if (a->ended)
+		return a->status;
+	deadline_in(&deadline, PW_ATTACH_TIMEOUT_MS);
+	if (a->err_filler)
+		drain_held_stderr(a, &deadline, &killed);
+	else if (!pidfd_ended(a->pidfd, PW_ATTACH_TIMEOUT_MS)) {
+		kill(a->pid, SIGKILL);
+		killed = true;
+	}
+	while (waitpid(a->pid, &a->status, 0) < 0)
+		cr_assert(errno == EINTR, "harness: waitpid: %s", strerror(errno));
+	a->ended = true;
+	close(a->pidfd);
+	cr_assert(!killed, "procwatch was still running %d ms after it should "
+		  "have ended, and was killed", PW_ATTACH_TIMEOUT_MS);
+	return a->status;
+}
+
+/* The stats line hold_exit asked for is the harness's, not procwatch's word. */
+static void
+drop_stats_line(char *err, size_t *len)
+{
+	char *line = strstr(err, "procwatch: stats:"), *nl;
+
+	if (!line || (line != err && line[-1] != '\n'))
+		return;
+	nl = strchr(line, '\n');
+	nl = nl ? nl + 1 : line + strlen(line);
+	memmove(line, nl, strlen(nl) + 1);
+	*len = strlen(err);
+}
+
+/* The helper must end by itself now; if not, both are killed and the test fails. */
+static void
+helper_must_end(struct pw_attach *a, struct pw_run_handle *helper)
+{
+	int pidfd = pidfd_of(helper->pid);
+	bool ended = pidfd_ended(pidfd, PW_ATTACH_TIMEOUT_MS);
+
+	close(pidfd);
+	if (ended)
+		return;
+	kill(helper->pid, SIGKILL);
+	if (!a->ended)
+		kill(a->pid, SIGKILL);
+	cr_assert_fail("the helper %d was still running %d ms after it should "
+		       "have ended, and was killed", (int)helper->pid,
+		       PW_ATTACH_TIMEOUT_MS);
+}
+
+void
+pw_attach_finish(struct pw_attach *a, struct pw_run_handle *helper,
+		 struct pw_run *out)
+{
+	cr_assert(!a->err_filler || a->ended, "harness: with hold_exit, "
+		  "pw_attach_wait_exit comes before pw_attach_finish");
+	if (helper) {
+		helper_must_end(a, helper);
+		pw_run_finish(helper, out);
+		out->helper_status = out->status;
+		out->helper_err = out->err;
+	} else {
+		memset(out, 0, sizeof(*out));
+	}
+	out->status = pw_attach_wait_exit(a);
+	out->untraced = false;
+	if (a->err_filler) {
+		out->err = a->err_text;
+		out->err_len = a->err_len;
+		drop_stats_line(out->err, &out->err_len);
+	} else {
+		out->err = slurp(a->err, true, NULL, 0, &out->err_len);
+	}
+	close(a->err);
+	out->tracer = a->pid;
+	out->attach_pids = a->pids;
+	out->nattach = a->npids;
+	parse_trace(out, a->trace_path);
+	unlink(a->trace_path);
+	for (size_t i = 0; i < a->live.nevents; i++)
+		json_decref(a->live.events[i]);
+	free(a->live.events);
+	free(a->pending);
+	memset(a, 0, sizeof(*a));
+}
+
+long
+pw_tracer_of(pid_t tid)
+{
+	char path[64], buf[2048], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nTracerPid:");
+	cr_assert(p, "no TracerPid in %s", path);
+	return strtol(p + 11, NULL, 10);
+}
+
+char
+pw_proc_state(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The state follows the comm in parentheses, which may hold ')'. */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 void
@@ -474,6 +1019,8 @@ pw_run_free(struct pw_run *r)
 	free(r->out);
 	free(r->err);
 	free(r->facts);
+	free(r->attach_pids);
+	free(r->helper_err);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -941,20 +1488,48 @@ proc_from_spawn(struct pw_proc *p, json_t *sp, size_t at)
 	p->tgid = p->thread ? p->creator_pid : p->tid;
 }
 
-/* procs[1..]: one per successful spawn; procs[0] is left for the root. */
+/* The tasks an attach event found: its process, then its other threads. */
 static void
-tree_add_spawns(const struct pw_run *r, struct pw_tree *t)
+procs_from_attach(struct pw_tree *t, json_t *ev, size_t at)
 {
+	pid_t pid = (pid_t)pw_ev_int(ev, "pid"), tid;
+	const json_t *v;
 	size_t i;
 
-	t->procs = xcalloc(pw_event_count(r, "spawn") + 1, sizeof(*t->procs));
-	t->n = 1;
+	json_array_foreach(json_object_get(ev, "threads"), i, v) {
+		tid = (pid_t)json_integer_value(v);
+		t->procs[t->n++] = (struct pw_proc){
+			.tid = tid, .attach = ev, .attach_at = at, .tgid = pid,
+			/* A thread's "parent" is its process, as for a spawn. */
+			.parent = tid == pid ? (pid_t)int_or(ev, "parent", 0) : pid,
+			.thread = tid != pid, .kind = "attach",
+		};
+	}
+}
+
+/*
+ * One proc per successful spawn, and in attach mode per task of each
+ * attach event, in trace order; after a launch procs[0] is left for the
+ * root.
+ */
+static void
+tree_add_tasks(const struct pw_run *r, struct pw_tree *t, bool attach)
+{
+	size_t i, cap = pw_event_count(r, "spawn") + 1;
+
+	for (i = 0; attach && i < r->nevents; i++)
+		if (strcmp(pw_ev_kind(r->events[i]), "attach") == 0)
+			cap += json_array_size(json_object_get(r->events[i], "threads"));
+	t->procs = xcalloc(cap, sizeof(*t->procs));
+	t->n = attach ? 0 : 1;
 	for (i = 0; i < r->nevents; i++) {
 		json_t *ev = r->events[i];
+		const char *k = pw_ev_kind(ev);
 
-		if (strcmp(pw_ev_kind(ev), "spawn") || !pw_ev_has(ev, "child"))
-			continue;
-		proc_from_spawn(&t->procs[t->n++], ev, i);
+		if (strcmp(k, "spawn") == 0 && pw_ev_has(ev, "child"))
+			proc_from_spawn(&t->procs[t->n++], ev, i);
+		else if (attach && strcmp(k, "attach") == 0)
+			procs_from_attach(t, ev, i);
 	}
 }
 
@@ -1022,7 +1597,16 @@ void
 pw_tree_build(const struct pw_run *r, struct pw_tree *t)
 {
 	memset(t, 0, sizeof(*t));
-	tree_add_spawns(r, t);
+	tree_add_tasks(r, t, r->nattach > 0);
+	if (r->nattach) {
+		/* Written before procwatch waits for anything: before any spawn. */
+		cr_assert(t->n && t->procs[0].attach, "attach mode, but the first "
+			  "task of the trace was not attached");
+		t->root = t->procs[0].tid;
+		tree_index(t);
+		tree_add_lifetimes(r, t);
+		return;
+	}
 	/* Index the spawned children first: find_root looks them up. */
 	t->procs[0].tid = 0;
 	tree_index(t);
@@ -1095,7 +1679,7 @@ pw_assert_spawned(const struct pw_tree *t, pid_t tid, pid_t creator,
 }
 
 static void
-check_proc_exit(const struct pw_proc *p)
+check_proc_exit(const struct pw_proc *p, bool detached)
 {
 	if (p->superseded) {
 		/* The kernel gives the exec'ing thread the leader's tid (de_thread). */
@@ -1104,6 +1688,9 @@ check_proc_exit(const struct pw_proc *p)
 			  pw_ev_dump(p->exit));
 		return;
 	}
+	/* A task procwatch let go of ran on; it may have ended before. */
+	if (detached && p->nexits == 0)
+		return;
 	cr_assert(p->nexits == 1, "%s %d has %zu exit events (expected 1)%s%s",
 		  p->thread ? "thread" : "process", (int)p->tid, p->nexits,
 		  p->exit ? "; first: " : "", p->exit ? pw_ev_dump(p->exit) : "");
@@ -1115,16 +1702,29 @@ check_proc_exit(const struct pw_proc *p)
 	if (p->spawn)
 		cr_assert(p->exit_at > p->spawn_at, "exit of %d comes before its "
 			  "spawn: %s", (int)p->tid, pw_ev_dump(p->exit));
+	if (p->attach)
+		cr_assert(p->exit_at > p->attach_at, "exit of %d comes before its "
+			  "attach: %s", (int)p->tid, pw_ev_dump(p->exit));
+}
+
+/* The end event says procwatch let go of processes still running. */
+static bool
+trace_detached(const struct pw_run *r)
+{
+	const json_t *end = r->nevents ? r->events[r->nevents - 1] : NULL;
+
+	return end && strcmp(pw_ev_kind(end), "end") == 0 &&
+	       pw_ev_bool(end, "detached");
 }
 
 void
 pw_check_tree_exits(const struct pw_run *r, const struct pw_tree *t)
 {
+	bool detached = trace_detached(r);
 	size_t i;
 
-	(void)r;
 	for (i = 0; i < t->n; i++)
-		check_proc_exit(&t->procs[i]);
+		check_proc_exit(&t->procs[i], detached);
 }
 
 static bool
@@ -1247,8 +1847,19 @@ pw_check_end_status(const struct pw_run *r)
 			  "trace/start/end in the middle (line %zu): %s", i + 1,
 			  pw_ev_dump(r->events[i]));
 	}
-	assert_status_matches(json_object_get(last, "status"), r->status,
-			      "end.status");
+	if (r->nattach) {
+		/* No command of procwatch's own: nothing to pass on. */
+		cr_assert(json_is_null(json_object_get(last, "status")),
+			  "end.status is not null after an attach: %s", pw_ev_dump(last));
+		cr_assert(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0,
+			  "procwatch -p should exit 0 after a whole trace; status "
+			  "0x%x, stderr: %s", r->status, r->err);
+	} else {
+		assert_status_matches(json_object_get(last, "status"), r->status,
+				      "end.status");
+		cr_assert(!pw_ev_bool(last, "detached"), "a launch detached: %s",
+			  pw_ev_dump(last));
+	}
 	cr_assert(int_or(last, "lost", -1) == 0, "end.lost is not 0: %s",
 		  pw_ev_dump(last));
 }
@@ -1265,17 +1876,18 @@ str_in(const char *s, const char *const *set)
 }
 
 static void
-check_common_keys(const json_t *ev, size_t line)
+check_common_keys(const json_t *ev, size_t line, const struct pw_run *r)
 {
 	static const char *const kinds[] = {
 		"trace", "start", "spawn", "exec", "exec_check", "wait", "exit", "signal",
 		"end", NULL,
 	};
 	const json_t *t = json_object_get(ev, "t");
+	const char *k = pw_ev_str(ev, "event");
 
 	cr_assert(json_is_number(t) && json_number_value(t) >= 0,
 		  "line %zu: no t >= 0: %s", line, pw_ev_dump(ev));
-	cr_assert(str_in(pw_ev_str(ev, "event"), kinds),
+	cr_assert(str_in(k, kinds) || (r->nattach && strcmp(k, "attach") == 0),
 		  "line %zu: unknown event kind: %s", line, pw_ev_dump(ev));
 	if (strcmp(pw_ev_str(ev, "event"), "trace") == 0)
 		cr_assert(pw_ev_int(ev, "pid") == 0 && pw_ev_int(ev, "tid") == 0,
@@ -1365,11 +1977,13 @@ check_spawn_keys(const json_t *ev)
 }
 
 static void
-check_exec_keys(const json_t *ev)
+check_exec_keys(const json_t *ev, const struct pw_run *r)
 {
 	static const char *const calls[] = { "execve", "execveat", NULL };
 
-	cr_assert(str_in(pw_ev_str(ev, "call"), calls), "exec.call: %s",
+	/* null: its entry came before the attach (check_unseen_execs). */
+	cr_assert((r->nattach && json_is_null(json_object_get(ev, "call"))) ||
+		  str_in(pw_ev_str(ev, "call"), calls), "exec.call: %s",
 		  pw_ev_dump(ev));
 	cr_assert(pw_ev_has(ev, "path"), "exec.path: %s", pw_ev_dump(ev));
 	cr_assert(json_is_array(json_object_get(ev, "argv")), "exec.argv: %s",
@@ -1394,16 +2008,43 @@ check_wait_keys(const json_t *ev)
 			  "wait.status: %s", pw_ev_dump(ev));
 }
 
+/* What /proc showed: the leader first in threads, every id a pid. */
 static void
-check_kind_keys(const json_t *ev, size_t line)
+check_attach_keys(const json_t *ev)
+{
+	const json_t *threads = json_object_get(ev, "threads"), *age, *v;
+	size_t i;
+
+	cr_assert(pw_ev_int(ev, "tid") == pw_ev_int(ev, "pid"),
+		  "attach.tid is not its pid: %s", pw_ev_dump(ev));
+	cr_assert(json_is_array(threads) && json_array_size(threads) > 0 &&
+		  json_integer_value(json_array_get(threads, 0)) == pw_ev_int(ev, "pid"),
+		  "attach.threads does not start with the process: %s", pw_ev_dump(ev));
+	json_array_foreach(threads, i, v)
+		cr_assert(json_is_integer(v) && json_integer_value(v) > 0,
+			  "attach.threads[%zu]: %s", i, pw_ev_dump(ev));
+	cr_assert(json_is_array(json_object_get(ev, "argv")), "attach.argv: %s",
+		  pw_ev_dump(ev));
+	age = json_object_get(ev, "age");
+	cr_assert(json_is_number(age) && json_number_value(age) >= 0,
+		  "attach.age: %s", pw_ev_dump(ev));
+	if (pw_ev_has(ev, "parent"))
+		cr_assert(pw_ev_int(ev, "parent") > 0, "attach.parent: %s",
+			  pw_ev_dump(ev));
+}
+
+static void
+check_kind_keys(const json_t *ev, size_t line, const struct pw_run *r)
 {
 	const char *k = pw_ev_kind(ev);
 
-	check_common_keys(ev, line);
-	if (strcmp(k, "spawn") == 0)
+	check_common_keys(ev, line, r);
+	if (strcmp(k, "attach") == 0)
+		check_attach_keys(ev);
+	else if (strcmp(k, "spawn") == 0)
 		check_spawn_keys(ev);
 	else if (strcmp(k, "exec") == 0 || strcmp(k, "exec_check") == 0)
-		check_exec_keys(ev);
+		check_exec_keys(ev, r);
 	else if (strcmp(k, "wait") == 0)
 		check_wait_keys(ev);
 	else if (strcmp(k, "exit") == 0)
@@ -1434,13 +2075,50 @@ check_header(const struct pw_run *r, bool want_seccomp)
 	cr_assert_str_eq(pw_ev_str(tr, "hostname"), un.nodename);
 	cr_assert_str_eq(pw_ev_str(tr, "kernel"), un.release);
 	cr_assert_str_eq(pw_ev_str(tr, "cwd"), cwd);
-	cr_assert_str_eq(pw_ev_str(tr, "mode"), "launch");
 	/* The run took less than an hour, and the clock did not jump by one. */
 	cr_assert(wall > now - 3600LL * 1000000 && wall <= now + 1000000,
 		  "trace.wall_clock_us %lld is not about now (%lld)", wall, now);
 	cr_assert(json_is_object(opt) && json_is_true(json_object_get(opt, "seccomp")) == want_seccomp,
 		  "trace.options: %s", pw_ev_dump(tr));
+	if (r->nattach) {
+		cr_assert_str_eq(pw_ev_str(tr, "mode"), "attach");
+		cr_assert(json_equal(json_object_get(tr, "pids"),
+				     json_object_get(r->events[1], "pids")),
+			  "trace.pids differ from start.pids: %s", pw_ev_dump(tr));
+		cr_assert(json_array_size(json_object_get(tr, "argv")) == 0,
+			  "trace.argv after an attach: %s", pw_ev_dump(tr));
+		return;
+	}
+	cr_assert_str_eq(pw_ev_str(tr, "mode"), "launch");
 	pw_assert_argv(tr, (const char *const *)r->argv);
+}
+
+/*
+ * An attach: no command, the pids asked for, procwatch's own pid, and
+ * never the filter, which a running process cannot be given.
+ */
+static void
+check_start_attach(const struct pw_run *r, const json_t *st)
+{
+	const json_t *pids = json_object_get(st, "pids"), *argv;
+	size_t i;
+
+	cr_assert_str_eq(pw_ev_str(st, "mode"), "attach", "start.mode: %s",
+			 pw_ev_dump(st));
+	cr_assert(json_is_false(json_object_get(st, "seccomp")),
+		  "start.seccomp should be false: %s", pw_ev_dump(st));
+	argv = json_object_get(st, "argv");
+	cr_assert(json_is_array(argv) && json_array_size(argv) == 0,
+		  "start.argv should be [] after an attach: %s", pw_ev_dump(st));
+	cr_assert(json_is_array(pids) && json_array_size(pids) == r->nattach,
+		  "start.pids should have the %zu pids of -p: %s", r->nattach,
+		  pw_ev_dump(st));
+	for (i = 0; i < r->nattach; i++)
+		cr_assert(json_integer_value(json_array_get(pids, i)) == r->attach_pids[i],
+			  "start.pids[%zu] should be %d: %s", i, (int)r->attach_pids[i],
+			  pw_ev_dump(st));
+	cr_assert(int_or(st, "tracer", -1) == r->tracer, "start.tracer should "
+		  "be procwatch's pid %d: %s", (int)r->tracer, pw_ev_dump(st));
 }
 
 static void
@@ -1451,9 +2129,15 @@ check_start(const struct pw_run *r)
 	bool want_seccomp = !(ns && strcmp(ns, "1") == 0);
 
 	cr_assert(int_or(st, "v", 0) == 1, "start.v is not 1: %s", pw_ev_dump(st));
+	pw_ev_str(st, "version");
+	if (r->nattach) {
+		check_start_attach(r, st);
+		/* No filter in a running process: the header says so. */
+		check_header(r, false);
+		return;
+	}
 	cr_assert_str_eq(pw_ev_str(st, "mode"), "launch", "start.mode: %s",
 			 pw_ev_dump(st));
-	pw_ev_str(st, "version");
 	a = json_object_get(st, "seccomp");
 	cr_assert(json_is_boolean(a) && json_is_true(a) == want_seccomp,
 		  "start.seccomp should be %s: %s", want_seccomp ? "true" : "false",
@@ -1462,19 +2146,80 @@ check_start(const struct pw_run *r)
 	check_header(r, want_seccomp);
 }
 
-/* Every event of a spawned task comes after the spawn that created it. */
+/*
+ * Every event is of a task the trace introduced, the root of a launch or
+ * one that a spawn or (attach mode) an attach event made known, and comes
+ * after that event: a reader must be able to place it.
+ */
 static void
-check_child_events_after_spawn(const struct pw_run *r, const struct pw_tree *t)
+check_events_after_intro(const struct pw_run *r, const struct pw_tree *t)
 {
 	const struct pw_proc *p;
+	const json_t *ev;
+	const char *k;
 	size_t i;
 
 	for (i = 0; i < r->nevents; i++) {
-		p = tree_lookup(t, (pid_t)int_or(r->events[i], "tid", 0));
-		if (p && p->spawn)
+		ev = r->events[i];
+		k = pw_ev_kind(ev);
+		if (strcmp(k, "trace") == 0 || strcmp(k, "start") == 0 ||
+		    strcmp(k, "end") == 0)
+			continue;
+		p = tree_lookup(t, (pid_t)int_or(ev, "tid", 0));
+		cr_assert(p, "line %zu is of task %d, which no %s introduced: %s",
+			  i + 1, (int)int_or(ev, "tid", 0),
+			  r->nattach ? "attach or spawn event" : "spawn event",
+			  pw_ev_dump(ev));
+		if (p->spawn)
 			cr_assert(i > p->spawn_at, "event of %d (line %zu) before the "
 				  "spawn that created it (line %zu): %s", (int)p->tid,
-				  i + 1, p->spawn_at + 1, pw_ev_dump(r->events[i]));
+				  i + 1, p->spawn_at + 1, pw_ev_dump(ev));
+		if (p->attach)
+			cr_assert(i > p->attach_at || ev == p->attach, "event of %d "
+				  "(line %zu) before the attach that found it (line %zu): "
+				  "%s", (int)p->tid, i + 1, p->attach_at + 1,
+				  pw_ev_dump(ev));
+	}
+}
+
+/*
+ * An exec with "call": null, whose entry procwatch did not see, can only
+ * be the first exec of a task attached in the middle of it.
+ */
+static void
+check_unseen_execs(const struct pw_run *r, const struct pw_tree *t)
+{
+	const struct pw_proc *p;
+	const json_t *ev;
+	size_t i = 0;
+
+	while ((ev = pw_event_next(r, "exec", &i))) {
+		if (!json_is_null(json_object_get(ev, "call")))
+			continue;
+		p = tree_lookup(t, (pid_t)int_or(ev, "pid", 0));
+		cr_assert(p && p->attach && pw_exec_ok_nth(r, p->tid, 0) == ev,
+			  "an exec whose call is unknown, not the first exec of a "
+			  "task found at attach time: %s", pw_ev_dump(ev));
+	}
+}
+
+/* Breadth first: a process's attach event after its parent's, if it has one. */
+static void
+check_attach_order(const struct pw_tree *t)
+{
+	const struct pw_proc *p, *parent;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		p = &t->procs[i];
+		if (!p->attach || p->thread)
+			continue;
+		parent = tree_lookup(t, p->parent);
+		if (parent && parent->attach)
+			cr_assert(parent->attach_at < p->attach_at, "attach of %d (line "
+				  "%zu) before its parent's (line %zu): %s", (int)p->tid,
+				  p->attach_at + 1, parent->attach_at + 1,
+				  pw_ev_dump(p->attach));
 	}
 }
 
@@ -1512,13 +2257,13 @@ check_root_exit(const json_t *ex, int status)
 }
 
 /*
- * What every traced run must satisfy.  Not required: t non-decreasing
- * from line to line.  t is taken when procwatch observes a stop, but lines
- * are written in causal order (a spawn line must precede its child's
- * events even when the kernel reported the child's first stop before the
- * parent's PTRACE_EVENT_FORK: kernel/fork.c wakes the child before the
- * parent reports the event), so a later line may carry
- * an earlier t.
+ * What every traced run must satisfy, launched or attached (r->nattach).
+ * Not required: t non-decreasing from line to line.  t is taken when
+ * procwatch observes a stop, but lines are written in causal order (a
+ * spawn line must precede its child's events even when the kernel reported
+ * the child's first stop before the parent's PTRACE_EVENT_FORK, which
+ * kernel/fork.c allows: the child is woken before its creator reports),
+ * so a later line may carry an earlier t.
  */
 void
 pw_check_trace_wellformed(const struct pw_run *r)
@@ -1529,12 +2274,17 @@ pw_check_trace_wellformed(const struct pw_run *r)
 	pw_check_end_status(r);
 	check_start(r);
 	for (i = 0; i < r->nevents; i++)
-		check_kind_keys(r->events[i], i + 1);
+		check_kind_keys(r->events[i], i + 1, r);
 	pw_tree_build(r, &t);
-	check_child_events_after_spawn(r, &t);
+	check_events_after_intro(r, &t);
 	pw_check_tree_exits(r, &t);
-	check_root_exec(r, t.root);
-	check_root_exit(t.procs[0].exit, r->status);
+	if (r->nattach) {
+		check_attach_order(&t);
+		check_unseen_execs(r, &t);
+	} else {
+		check_root_exec(r, t.root);
+		check_root_exit(t.procs[0].exit, r->status);
+	}
 	pw_tree_free(&t);
 }
 

@@ -46,6 +46,17 @@ struct pw_run {
 	size_t nevents;
 	bool untraced;
 	char **argv;		/* the command procwatch ran (helper path and args) */
+	/*
+	 * Attach mode (pw_attach_finish): the pids given to -p (nattach 0
+	 * after a launch), procwatch's own pid, and the helper's wait status
+	 * and stderr; status, err and the trace are procwatch's, out and
+	 * facts the helper's.
+	 */
+	pid_t *attach_pids;
+	size_t nattach;
+	pid_t tracer;
+	int helper_status;
+	char *helper_err;
 };
 
 /*
@@ -88,9 +99,114 @@ const char *pw_run_read_line(struct pw_run_handle *h);
 /* Reads stdout to EOF, waits for the run and fills out as pw_run does. */
 int pw_run_finish(struct pw_run_handle *h, struct pw_run *out);
 
+/*
+ * The one integer value of key that the running helper has written on
+ * fd 3 so far (fails if absent or repeated): for a fact written before a
+ * line the test has read.
+ */
+long long pw_run_fact_now(struct pw_run_handle *h, const char *key);
+/* All its values so far, in the order written; how many (may exceed max). */
+size_t pw_run_facts_now(struct pw_run_handle *h, const char *key,
+			long long *vals, size_t max);
+
 /* Runs the helper traced and untraced; asserts equal stdout and status. */
 void pw_run_compare(const char *helper, const char *const *args,
 		    struct pw_run *traced);
+
+/* ---- attach mode (-p) ---- */
+
+/*
+ * How long a test waits for something procwatch or a helper should do at
+ * once (a line in the trace, an exit): only a failure waits that long.
+ */
+#define PW_ATTACH_TIMEOUT_MS 30000
+
+/*
+ * A helper is started untraced (pw_attach_helper), then procwatch attaches
+ * to it (pw_attach_start): $PROCWATCH --json -o TMP [--no-seccomp] [extra]
+ * -p PID[,PID...].  The test acts in between (pw_attach_wait_trace,
+ * signals), and pw_attach_finish collects both runs into one struct
+ * pw_run.
+ */
+struct pw_attach_opts {
+	const char *const *procwatch_args;	/* extra options, NULL-terminated, or NULL */
+	/*
+	 * Keep procwatch alive once it has written its end event, until
+	 * pw_attach_wait_exit, so that what it left behind can be checked
+	 * while it still exists: once it has exited, the kernel lets go of
+	 * whatever it still traced by itself (kernel/ptrace.c, exit_ptrace),
+	 * so only then does "not traced any more" prove nothing.  Done with
+	 * PROCWATCH_STATS=1 and procwatch's stderr on a full pipe: the stats
+	 * line is written after the end event and blocks until then.  An
+	 * earlier message blocks too, and shows up when the wait times out.
+	 */
+	bool hold_exit;
+	/* As in struct pw_run_opts, for procwatch (e.g. to drop privileges). */
+	int (*child_setup)(void);
+	/* The trace file may be opened by another user (after child_setup). */
+	bool trace_for_anyone;
+};
+
+struct pw_attach {
+	pid_t pid;		/* procwatch */
+	/* The rest belongs to the harness. */
+	int pidfd;
+	int err;		/* stderr: a temporary file, or the held pipe */
+	size_t err_filler;	/* hold_exit: bytes put in the pipe before procwatch ran */
+	char *err_text;		/* hold_exit: stderr read while draining */
+	size_t err_len;
+	bool ended;
+	int status;
+	pid_t *pids;
+	size_t npids;
+	char trace_path[PATH_MAX];
+	struct pw_run live;	/* the trace read so far (pw_attach_wait_trace) */
+	char *pending;		/* bytes of a line not complete yet */
+	size_t pending_len;
+	off_t read_off;
+};
+
+/*
+ * Starts helper untraced (stdout on a pipe, facts on fd 3) and reads its
+ * first line, which must be "ready PID"; returns that pid.
+ */
+pid_t pw_attach_helper(const char *helper, const char *const *args,
+		       struct pw_run_handle *h);
+/* Starts procwatch attaching to pids; returns its pid.  opts may be NULL. */
+pid_t pw_attach_start(const pid_t *pids, size_t npids,
+		      const struct pw_attach_opts *opts, struct pw_attach *a);
+/*
+ * Reads the trace as procwatch writes it (whole lines) until cond(trace so
+ * far, data) is true: true then; false when procwatch ended first or after
+ * PW_ATTACH_TIMEOUT_MS.
+ */
+bool pw_attach_wait_trace(struct pw_attach *a,
+			  bool (*cond)(const struct pw_run *trace, void *data),
+			  void *data);
+/* Conditions for pw_attach_wait_trace.  data: a size_t *, the count. */
+bool pw_trace_has_attaches(const struct pw_run *trace, void *data);
+bool pw_trace_has_spawns(const struct pw_run *trace, void *data);
+bool pw_trace_has_end(const struct pw_run *trace, void *data);
+/*
+ * Waits for procwatch to end (reading a held stderr) and returns its wait
+ * status; after PW_ATTACH_TIMEOUT_MS it is killed and the test fails.
+ */
+int pw_attach_wait_exit(struct pw_attach *a);
+/*
+ * Collects the helper (stdout to EOF, its status, facts, stderr; none if
+ * helper is NULL), then procwatch (waiting for it if need be: status,
+ * stderr without a hold's stats line, the trace parsed as pw_run does)
+ * into out.
+ */
+void pw_attach_finish(struct pw_attach *a, struct pw_run_handle *helper,
+		      struct pw_run *out);
+/*
+ * How a task is traced now: /proc/TID/status's TracerPid; -1 when the
+ * task is gone.
+ */
+long pw_tracer_of(pid_t tid);
+/* The state letter of /proc/PID/stat ('R', 'S', 'T', 't', 'Z'...); 0 if gone. */
+char pw_proc_state(pid_t pid);
 
 /* ---- events ---- */
 
@@ -150,6 +266,13 @@ char *pw_facts_get_str(const struct pw_run *r, const char *key);
 
 struct pw_proc {
 	pid_t tid;		/* spawn.child; for the root, its pid */
+	/*
+	 * Attach mode: the attach event that found it (its process's, for a
+	 * thread), and where; NULL for a task spawned under the trace.  Such
+	 * a task has kind "attach", no creator, and its parent from /proc.
+	 */
+	json_t *attach;
+	size_t attach_at;
 	pid_t creator_pid;	/* spawn.pid: the process that called clone */
 	pid_t creator_tid;	/* spawn.tid */
 	pid_t parent;		/* spawn.parent: who reaps it */
@@ -170,13 +293,21 @@ struct pw_proc {
 struct pw_tree_idx;
 
 struct pw_tree {
-	struct pw_proc *procs;	/* procs[0] is the root, then spawn order */
+	/*
+	 * procs[0] is the root, then spawn order.  Attach mode: the tasks of
+	 * the attach events and the spawns, in trace order; the root is the
+	 * first attached process.
+	 */
+	struct pw_proc *procs;
 	size_t n;
 	pid_t root;
 	struct pw_tree_idx *idx;	/* private: lookup by tid */
 };
 
-/* Builds the tree; the root is the one process with events but no spawn. */
+/*
+ * Builds the tree; the root is the one process with events but no spawn
+ * (attach mode: every task is in an attach or a spawn event).
+ */
 void pw_tree_build(const struct pw_run *r, struct pw_tree *t);
 void pw_tree_free(struct pw_tree *t);
 const struct pw_proc *pw_tree_find(const struct pw_tree *t, pid_t tid);
@@ -196,7 +327,9 @@ const struct pw_proc *pw_assert_spawned(const struct pw_tree *t, pid_t tid,
 
 /*
  * Every spawned child and the root: exactly one exit event, after its spawn
- * (except a thread whose tid an exec took over: none).
+ * (except a thread whose tid an exec took over: none).  Attach mode: every
+ * task, after its attach or spawn event; at most one when procwatch
+ * detached (end.detached), since the tasks it let go of ran on.
  */
 void pw_check_tree_exits(const struct pw_run *r, const struct pw_tree *t);
 /*
@@ -206,7 +339,10 @@ void pw_check_tree_exits(const struct pw_run *r, const struct pw_tree *t);
  */
 void pw_check_tree_reaped(const struct pw_run *r, const struct pw_tree *t,
 			  const pid_t *not_reaped, size_t nn);
-/* start first, end last, end.status equal to procwatch's own exit. */
+/*
+ * start first, end last, end.status equal to procwatch's own exit; attach
+ * mode: end.status null and procwatch exited 0.
+ */
 void pw_check_end_status(const struct pw_run *r);
 
 /*

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tracee helper for attach mode (-p): the small scenarios.  Each says
+ * "ready PID" once it is in the state to attach to.
+ *
+ *   stopped    a child stops itself with raise(SIGSTOP); once the parent
+ *              has seen it stopped (waitpid WUNTRACED) it says ready and
+ *              waits for the child, which exits 5 once continued; then
+ *              says "child exited 5" and exits 0
+ *   zombie     a child exits 0 at once and stays unreaped (waitid WNOWAIT
+ *              says it is dead) until SIGUSR1; then it is reaped, exit 0
+ *   wait       waits for SIGUSR1, exit 0
+ *   ends CODE  waits until it is traced (TracerPid in /proc/self/status),
+ *              forks a child that exits 3, reaps it, says "child exited 3"
+ *              and exits CODE; exit 2 if no tracer came within 60 seconds
+ *
+ * Facts: root; child (stopped, zombie, ends).
+ */
+#include <signal.h>
+#include <time.h>
+
+#include "pw_helper.h"
+
+static long
+tracer_pid(void)
+{
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nTracerPid:");
+	return p ? strtol(p + 11, NULL, 10) : 0;
+}
+
+static pid_t
+fork_or_die(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	return pid;
+}
+
+static void
+ready(void)
+{
+	say("ready %d\n", (int)getpid());
+}
+
+/* SIGUSR1 was blocked from the start: it waits here, whenever it came. */
+static void
+wait_usr1(void)
+{
+	sigset_t usr1;
+	int sig;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigwait(&usr1, &sig) != 0)
+		die("sigwait");
+}
+
+static int
+stopped(void)
+{
+	pid_t child = fork_or_die();
+	int st;
+
+	if (child == 0) {
+		raise(SIGSTOP);
+		_exit(5);
+	}
+	fact("child=%d", (int)child);
+	if (waitpid(child, &st, WUNTRACED) != child || !WIFSTOPPED(st))
+		die("waitpid WUNTRACED");
+	ready();
+	st = reap(child, 0);
+	say("child exited %d\n", st);
+	return 0;
+}
+
+static int
+zombie(void)
+{
+	pid_t child = fork_or_die();
+	siginfo_t si;
+
+	if (child == 0)
+		_exit(0);
+	fact("child=%d", (int)child);
+	if (waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT) != 0)
+		die("waitid WNOWAIT");
+	ready();
+	wait_usr1();
+	return reap(child, 0);
+}
+
+static int
+ends(int code)
+{
+	struct timespec tick = { 0, 1000 * 1000 };
+	pid_t child;
+	long i;
+
+	ready();
+	for (i = 0; tracer_pid() == 0; i++) {
+		if (i > 60L * 1000) {
+			say("never traced\n");
+			return 2;
+		}
+		nanosleep(&tick, NULL);
+	}
+	child = fork_or_die();
+	if (child == 0)
+		_exit(3);
+	fact("child=%d", (int)child);
+	say("child exited %d\n", reap(child, 0));
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	fact("root=%d", (int)getpid());
+	if (strcmp(mode, "stopped") == 0)
+		return stopped();
+	if (strcmp(mode, "zombie") == 0)
+		return zombie();
+	if (strcmp(mode, "ends") == 0)
+		return ends((int)arg_long(argc, argv, 2, 7));
+	if (strcmp(mode, "wait") == 0) {
+		ready();
+		wait_usr1();
+		return 0;
+	}
+	errno = EINVAL;
+	die("usage: pw_attach_misc stopped|zombie|wait|ends CODE");
+}
