@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * procwatch's values in JSON, the same in every JSON the sinks write (the
- * trace, the processes view): signal and errno names, wait statuses.
+ * trace, the processes view): signal and errno names, wait statuses;
+ * stacks as text for the views read in a viewer (perfetto, html).
  * Internal to src/sink/.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "procwatch/xlat.h"
 #include "json_values.h"
+#include "view.h"
 
 void
 pw_json_key_signal(struct pw_json *w, const char *key, int sig)
@@ -71,4 +74,46 @@ pw_json_flag(void *data, const char *name, uint64_t bits)
 		name = buf;
 	}
 	pw_json_string(w, name);
+}
+
+/* One frame as text: "fn+0x1a (/path/obj)"; NULL when out of memory. */
+static char *
+frame_text(const struct pw_frame *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return NULL;
+	pw_view_frame(m, f, true);
+	if (fclose(m) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+void
+pw_json_key_stack_text(struct pw_json *w, const char *key, const char *note_key,
+		       const struct pw_stack *st)
+{
+	size_t i;
+	char *text;
+
+	if (!st || !st->requested)
+		return;
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (i = 0; i < st->nframes; i++) {
+		text = frame_text(&st->frames[i]);
+		if (text)
+			pw_json_string(w, text);
+		else
+			pw_json_null(w);
+		free(text);
+	}
+	pw_json_array_end(w);
+	if (st->note)
+		pw_json_key_string(w, note_key, st->note);
 }

@@ -16,6 +16,15 @@ void pw_json_key_errno(struct pw_json *w, const char *key, int err);
 /* {"kind":"exited","code":0}, {"kind":"killed","signal":...,"core":...}; null for none. */
 void pw_json_status(struct pw_json *w, const struct pw_status *st);
 
+/*
+ * -k: a stack as lines of text under key, "fn+0x1a (/path/obj)" innermost
+ * first (null for a frame that could not be formatted), and why it was cut
+ * short under note_key; nothing when no stack was requested.  For viewers
+ * that show a stack as it is, not for scripts (the trace has the fields).
+ */
+void pw_json_key_stack_text(struct pw_json *w, const char *key, const char *note_key,
+			    const struct pw_stack *st);
+
 /* pw_flag_fn (procwatch/xlat.h) for a struct pw_json *: "CLONE_VM", unknown bits "0x...". */
 void pw_json_flag(void *data, const char *name, uint64_t bits);
 
