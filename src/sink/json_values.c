@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * procwatch's values in JSON, the same in every JSON the sinks write (the
- * trace, the processes view): signal and errno names, wait statuses;
+ * trace, the processes view, the HTML report's data): tracee strings,
+ * times and argv of the model, signal and errno names, wait statuses;
  * stacks as text for the views read in a viewer (perfetto, html).
  * Internal to src/sink/.
  */
@@ -12,6 +13,47 @@
 #include "procwatch/xlat.h"
 #include "json_values.h"
 #include "view.h"
+
+void
+pw_json_key_text(struct pw_json *w, const char *key, const char *s)
+{
+	pw_json_key(w, key);
+	pw_json_bytes_cstr(w, s);
+}
+
+void
+pw_json_key_time(struct pw_json *w, const char *key, uint64_t us)
+{
+	pw_json_key(w, key);
+	pw_json_time_us(w, us);
+}
+
+void
+pw_json_key_argv(struct pw_json *w, const struct pw_argv *a)
+{
+	uint32_t i;
+
+	pw_json_key(w, "argv");
+	pw_json_array_begin(w);
+	for (i = 0; i < a->n - a->elided; i++)
+		pw_json_bytes_cstr(w, a->v[i]);
+	pw_json_array_end(w);
+	if (a->truncated)
+		pw_json_key_bool(w, "argv_truncated", true);
+}
+
+void
+pw_json_image_keys(struct pw_json *w, const struct pw_image *im)
+{
+	pw_json_key_time(w, "t", im->t);
+	pw_json_key_text(w, "path", im->path);
+	pw_json_key_argv(w, &im->argv);
+	pw_json_key_text(w, "cwd", im->cwd);
+	if (im->script)
+		pw_json_key_text(w, "interpreter", im->exe);
+	if (im->attached)
+		pw_json_key_bool(w, "attached", true);
+}
 
 void
 pw_json_key_signal(struct pw_json *w, const char *key, int sig)

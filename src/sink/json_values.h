@@ -8,6 +8,23 @@
 
 #include "procwatch/event.h"
 #include "procwatch/json_writer.h"
+#include "procwatch/model.h"
+
+/* A C string of tracee bytes (an interned path), null when unread. */
+void pw_json_key_text(struct pw_json *w, const char *key, const char *s);
+/* Seconds since the trace started, from microseconds. */
+void pw_json_key_time(struct pw_json *w, const char *key, uint64_t us);
+/*
+ * "argv": the model's vector as kept (every element when the view asks the
+ * model for all), an element that could not be read as null; then
+ * "argv_truncated": true when the vector was longer than what was read.
+ */
+void pw_json_key_argv(struct pw_json *w, const struct pw_argv *a);
+/*
+ * The keys of a program a process ran: "t", "path", "argv", "cwd", and
+ * "interpreter" for a #! script, "attached" for one found running.
+ */
+void pw_json_image_keys(struct pw_json *w, const struct pw_image *im);
 
 /* "SIGSEGV", "SIGRTMIN+3", "SIG65". */
 void pw_json_key_signal(struct pw_json *w, const char *key, int sig);

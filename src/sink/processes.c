@@ -28,51 +28,11 @@ struct processes_view {
 	struct pw_json w;
 };
 
-/* An interned string of tracee bytes (any bytes), null when unread. */
-static void
-put_key_text(struct pw_json *w, const char *key, const char *s)
-{
-	pw_json_key(w, key);
-	pw_json_bytes_cstr(w, s);
-}
-
-static void
-put_key_time(struct pw_json *w, const char *key, uint64_t us)
-{
-	pw_json_key(w, key);
-	pw_json_time_us(w, us);
-}
-
-/*
- * The argv as kept (all of it: needs() asks for every element); an
- * element that could not be read is null.
- */
-static void
-put_argv(struct pw_json *w, const struct pw_argv *a)
-{
-	uint32_t i;
-
-	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < a->n - a->elided; i++)
-		pw_json_bytes_cstr(w, a->v[i]);
-	pw_json_array_end(w);
-	if (a->truncated)
-		pw_json_key_bool(w, "argv_truncated", true);
-}
-
 static void
 put_image(struct pw_json *w, const struct pw_image *im)
 {
 	pw_json_object_begin(w);
-	put_key_time(w, "t", im->t);
-	put_key_text(w, "path", im->path);
-	put_argv(w, &im->argv);
-	put_key_text(w, "cwd", im->cwd);
-	if (im->script)
-		put_key_text(w, "interpreter", im->exe);
-	if (im->attached)
-		pw_json_key_bool(w, "attached", true);
+	pw_json_image_keys(w, im);
 	pw_json_object_end(w);
 }
 
@@ -89,12 +49,12 @@ put_images(struct pw_json *w, const struct pw_proc *p)
 	pw_json_array_end(w);
 	im = pw_proc_image(p);
 	if (im) {
-		put_argv(w, &im->argv);
-		put_key_text(w, "cwd", im->cwd);
+		pw_json_key_argv(w, &im->argv);
+		pw_json_key_text(w, "cwd", im->cwd);
 	} else {
 		pw_json_key(w, "argv");
 		pw_json_null(w);
-		put_key_text(w, "cwd", NULL);
+		pw_json_key_text(w, "cwd", NULL);
 	}
 }
 
@@ -115,9 +75,9 @@ put_failed_execs(struct pw_json *w, const struct pw_proc *p)
 		if (mk->kind != PW_MARK_EXEC_FAILED || mk->path_miss)
 			continue;
 		pw_json_object_begin(w);
-		put_key_time(w, "t", mk->t);
+		pw_json_key_time(w, "t", mk->t);
 		pw_json_key_int(w, "tid", mk->tid);
-		put_key_text(w, "path", mk->path);
+		pw_json_key_text(w, "path", mk->path);
 		pw_json_key_errno(w, "errno", mk->num);
 		pw_json_object_end(w);
 	}
@@ -191,7 +151,7 @@ put_origin(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 	}
 	if (p->attached) {
 		pw_json_key_bool(w, "attached", true);
-		put_key_time(w, "age", p->age_us);
+		pw_json_key_time(w, "age", p->age_us);
 	}
 }
 
@@ -199,7 +159,7 @@ put_origin(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 static void
 put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 {
-	put_key_time(w, "start", p->start_us);
+	pw_json_key_time(w, "start", p->start_us);
 	pw_json_key(w, "end");
 	if (p->exited)
 		pw_json_time_us(w, p->exit_us);
@@ -264,7 +224,7 @@ put_process(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p
 	pw_json_object_begin(w);
 	pw_json_key_int(w, "id", (int64_t)p->id);
 	pw_json_key_int(w, "pid", p->pid);
-	put_key_text(w, "name", p->name);
+	pw_json_key_text(w, "name", p->name);
 	pw_json_key_int(w, "depth", p->depth);
 	put_origin(w, m, p);
 	put_images(w, p);
