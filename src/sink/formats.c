@@ -20,6 +20,8 @@ static const struct pw_format formats[] = {
 	  .view = &pw_view_perfetto },
 	{ "processes", "one JSON object per process, at the end, for jq",
 	  .view = &pw_view_processes },
+	{ "html", "a self-contained HTML report for a browser, at the end",
+	  .view = &pw_view_html },
 };
 
 const struct pw_format *
