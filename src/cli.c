@@ -49,7 +49,7 @@ enum {
  * "ls -l"; ":" makes getopt report a missing argument as ':' so that it can
  * be told apart from an unknown option.
  */
-static const char short_options[] = "+:o:kp:hV";
+static const char short_options[] = "+:o:k::p:hV";
 
 const struct option pw_cli_longopts[] = {
 	{ "output",	required_argument,	NULL,	'o' },
@@ -136,7 +136,8 @@ static const char usage_tail[] =
 	"                        running process cannot be given the filter\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
 	"                        only the traced ones (slower, same trace)\n"
-	"  -k, --stack[=DEPTH]   record the calling thread's stack (function+offset\n"
+	"  -k[DEPTH], --stack[=DEPTH]\n"
+	"                        record the calling thread's stack (function+offset\n"
 	"                        and object file, innermost first, at most DEPTH\n"
 	"                        frames, default 16) at each spawn and exec\n"
 	"\n"
@@ -357,8 +358,8 @@ parse_stack_depth(const char *arg, struct pw_options *opts, FILE *err)
 	v = strtoul(arg, &end, 10);
 	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v < 1 ||
 	    v > PW_STACK_DEPTH_MAX)
-		return usage_error(err, "invalid --stack depth '%s' (a number from 1 to %d)",
-				   arg, PW_STACK_DEPTH_MAX);
+		return usage_error(err, "invalid stack depth '%s' (-kDEPTH or --stack=DEPTH: "
+				   "a number from 1 to %d)", arg, PW_STACK_DEPTH_MAX);
 	opts->stack_depth = (unsigned)v;
 	return PW_CLI_RUN;
 }
@@ -479,7 +480,8 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		opts->seccomp = false;
 		return PW_CLI_RUN;
 	case 'k':
-		return parse_stack_depth(NULL, opts, err);
+		/* Only attached (-k32), as getopt takes optional arguments: "-k 32" traces 32. */
+		return parse_stack_depth(optarg, opts, err);
 	case 'p':
 		return parse_pids("-p", optarg, opts->attach, &opts->nattach, PW_ATTACH_MAX, err);
 	case OPT_STACK:

@@ -211,6 +211,28 @@ case_cannot_execute() {
 		cannot_execute_ok
 }
 
+# A command given by a path that cannot run is said in one line, with
+# env(1)'s status, before anything is traced: no trace line at all.
+bad_path_ok() { # STATUS MESSAGE
+	[[ $rc -eq $1 && $(lines "$tmp/err") -eq 1 && ! -s $tmp/out && ! -s $tmp/trace ]] &&
+		grep -qx "procwatch: $2" "$tmp/err"
+}
+case_bad_command_paths() {
+	mkdir -p "$tmp/dir"
+	printf 'data\n' >"$tmp/plain"
+	ln -sf "$tmp/no-such-target" "$tmp/dangling"
+	pw -o "$tmp/trace" "$tmp/dir"
+	check "a directory as the command: 126, one line, no trace" \
+		bad_path_ok 126 "$tmp/dir: Is a directory"
+	pw -o "$tmp/trace" "$tmp/plain"
+	check "a file that is not executable: 126, one line, no trace" \
+		bad_path_ok 126 "$tmp/plain: Permission denied"
+	pw -o "$tmp/trace" "$tmp/dangling"
+	check "a dangling symlink as the command: 127, one line, no trace" \
+		bad_path_ok 127 "$tmp/dangling: No such file or directory"
+}
+case_bad_command_paths
+
 # After the command has ended, a signal to procwatch stops it: the processes
 # the command left behind are killed (they cannot run on untraced under the
 # filter) and recorded, and procwatch ends with the command's status.  The
