@@ -406,12 +406,60 @@ set_defaults(struct pw_options *opts)
 	};
 }
 
+/* The options a format may make no use of (enum pw_view_option), by name. */
+static const struct {
+	int opt;
+	unsigned bit;
+	const char *name;
+} view_options[] = {
+	{ OPT_ARGV_MAX, PW_VOPT_ARGV, "--argv-max" },
+	{ OPT_FULL_ARGV, PW_VOPT_ARGV, "--full-argv" },
+	{ OPT_THREADS, PW_VOPT_THREADS, "--threads" },
+	{ OPT_SUMMARY, PW_VOPT_SUMMARY, "--summary" },
+	{ OPT_NO_WARNINGS, PW_VOPT_WARNINGS, "--no-warnings" },
+	{ OPT_EXPLAIN, PW_VOPT_EXPLAIN, "--explain" },
+};
+
+/* The bit of option c in pw_options.view_given: its index in view_options. */
+static unsigned
+view_option_of(int c)
+{
+	for (size_t i = 0; i < PW_ARRAY_SIZE(view_options); i++)
+		if (view_options[i].opt == c)
+			return 1u << i;
+	return 0;
+}
+
+/*
+ * A view option the chosen output shows nothing of is refused, not
+ * silently ignored: "--json --explain" suggests the trace will hold
+ * explanations, which it never does.  --color and --time are only
+ * ignored where there is no colour or no time of day: they are settings
+ * for how times and colours look, not requests for more, and scripts give
+ * them to every format.
+ */
+static enum pw_cli_action
+check_view_options(const struct pw_options *opts, FILE *err)
+{
+	unsigned honoured = opts->failed ? 0 : opts->format->options;
+	const char *what = opts->failed ? "--failed" : opts->format->name;
+	size_t i;
+
+	for (i = 0; i < PW_ARRAY_SIZE(view_options); i++)
+		if ((opts->view_given & (1u << i)) && !(honoured & view_options[i].bit))
+			return usage_error(err, "%s has no effect on %s%s%s", view_options[i].name,
+					   opts->failed ? "" : "the ", what,
+					   opts->failed ? "" : " format");
+	return PW_CLI_RUN;
+}
+
 /* The options of the timeline and tree views, and --help and --version. */
 static enum pw_cli_action
 apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 {
 	int i;
 
+	opts->view_given |= view_option_of(c);
 	switch (c) {
 	case OPT_TIME:
 		i = parse_choice("--time", optarg, time_names, 3, err);
@@ -568,6 +616,8 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	if (action != PW_CLI_RUN)
 		return action;
 	choose_format(opts);
+	if (check_view_options(opts, err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (check_filter_format(opts, "a trace always records every process (record it "
 				"whole, then filter what 'procwatch show' shows of it)",
 				err) != PW_CLI_RUN)
@@ -681,6 +731,8 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 	if (action != PW_CLI_RUN)
 		return action;
 	choose_format(opts);
+	if (check_view_options(opts, err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (check_filter_format(opts, "show --json writes the trace back whole", err) !=
 	    PW_CLI_RUN)
 		return PW_CLI_EXIT_FAILURE;

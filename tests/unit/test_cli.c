@@ -371,3 +371,15 @@ Test(cli, stack_depth_attached_only)
 	expect_usage_error(V("--stack=257", "true"),
 			   "invalid stack depth '257' (-kDEPTH or --stack=DEPTH: a number from 1 to 256)");
 }
+
+/* Tracing too: --json with an option only views use is refused. */
+Test(cli, view_options_json_does_not_use)
+{
+	expect_usage_error(V("--json", "--explain", "true"),
+			   "--explain has no effect on the json format");
+	/* A name that says JSON chose the format: the option then contradicts it. */
+	expect_usage_error(V("-o", "t.jsonl", "--summary", "true"),
+			   "--summary has no effect on the json format");
+	expect_usage_error(V("--format=processes", "--threads", "true"),
+			   "--threads has no effect on the processes format");
+}
