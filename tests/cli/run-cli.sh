@@ -612,9 +612,10 @@ case_color() {
 	if ! command -v script >/dev/null; then
 		skip "script(1) is not installed: no terminal to test colour on"
 		skip "script(1) is not installed: no terminal to test colour on"
+		skip "script(1) is not installed: no terminal to test colour on"
 		return
 	fi
-	env -u NO_COLOR script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
+	env -u NO_COLOR TERM=xterm script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
 	if has_esc "$tmp/tty"; then
 		ok "colour on a terminal by default"
 	else
@@ -625,6 +626,12 @@ case_color() {
 		ok "no colour on a terminal with NO_COLOR set"
 	else
 		not_ok "no colour on a terminal with NO_COLOR set" "$(show_file output "$tmp/tty")"
+	fi
+	env -u NO_COLOR TERM=dumb script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
+	if grep -q 'exited 2' "$tmp/tty" && ! has_esc "$tmp/tty"; then
+		ok "no colour on a terminal that says TERM=dumb"
+	else
+		not_ok "no colour on a terminal that says TERM=dumb" "$(show_file output "$tmp/tty")"
 	fi
 }
 
@@ -659,7 +666,7 @@ traced case_warnings
 traced case_pidns
 traced case_already_traced
 if [[ -n $ptrace_skip ]]; then
-	for _ in 1 2 3 4; do skip "$ptrace_skip"; done
+	for _ in 1 2 3 4 5; do skip "$ptrace_skip"; done
 else
 	case_color
 fi
