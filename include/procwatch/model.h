@@ -230,6 +230,13 @@ struct pw_model_notes {
 	struct pw_warning warnings[PW_MODEL_EVENT_WARNINGS];
 	size_t nwarnings;
 	/*
+	 * The launched command's first exec: the descriptors above 2 it got
+	 * from procwatch's own caller ("10 → /dev/null, 251 → pipe:[7]"), no
+	 * warning (they were open before anything traced ran) but worth a
+	 * note once; "" for any other event.
+	 */
+	char caller_fds[400];
+	/*
 	 * --match: proc became shown with this event (its exec or attach
 	 * matched), and with it its ancestors up to shown_from, the outermost
 	 * that did (proc itself when none did).  NULL when nothing became shown.

@@ -228,6 +228,19 @@ put_warning(void *data, const struct pw_warning *w)
 }
 
 /*
+ * Descriptors the command got from procwatch's caller: said once, dim, as
+ * a fact about where it runs; the traced programs are not to blame.
+ */
+static void
+put_caller_fds(struct timeline *tl, const char *list)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "open when procwatch started, not close-on-exec: %s", list);
+	put_note(tl, PW_COLOR_DIM, "#", text);
+}
+
+/*
  * What stands where a failure's errno would: the call never returned, so
  * there is no result to show, only why.
  */
@@ -952,6 +965,8 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 		put_event_stack(tl, ev);
 	if (shown && tl->opts.explain)
 		put_explain(tl, ev);
+	if (shown && notes->caller_fds[0])
+		put_caller_fds(tl, notes->caller_fds);
 	for (i = 0; i < notes->nwarnings; i++)
 		put_warning(tl, &notes->warnings[i]);
 	if (ev->kind == PW_EV_END)

@@ -452,7 +452,9 @@ Test(timeline, fd_leak_reported_once)
 	o.warnings = true;
 	o.summary = true;
 	open_sink(false, &o);
-	ex = ev_exec(10, 90, "/bin/true", v, 1, NULL, 0);
+	ex = ev_exec(5, 90, "/bin/true", v, 1, NULL, 0);
+	feed(ex);	/* the command's own first program (caller_fds_noted) */
+	ex.time_us = 10;
 	ex.u.exec.fds = fds;
 	ex.u.exec.nfds = 1;
 	feed(ex);
@@ -470,6 +472,24 @@ Test(timeline, fd_leak_reported_once)
 	cr_assert(!strncmp(second, want, strlen(want)), "%s", buf);
 	cr_assert_null(strstr(second + 1, "⚠ inherited"), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\nwarnings: 2 fd-leak\n"), "%s", buf);
+}
+
+/* What procwatch's caller left open is noted under the first exec, dim, once. */
+Test(timeline, caller_fds_noted)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { ev_bytes("make") };
+	struct pw_fd fds[] = { { 3, ev_bytes("pipe:[77]") } };
+	struct pw_event ex = ev_exec(10, 90, "/usr/bin/make", v, 1, NULL, 0);
+
+	o.warnings = true;
+	open_sink(false, &o);
+	ex.u.exec.fds = fds;
+	ex.u.exec.nfds = 1;
+	feed(ex);
+	cr_assert_str_eq(timeline_part(),
+		"[90] exec make  (path /usr/bin/make)\n"
+		"   # open when procwatch started, not close-on-exec: 3 → pipe:[77]\n");
 }
 
 /* -k: a symbol, a stripped object, code in no file, bytes to escape. */
