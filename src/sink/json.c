@@ -439,6 +439,32 @@ put_wait(struct pw_json *w, const struct pw_wait *wt)
 	}
 }
 
+/* A count of the kernel's, or null when it was not read. */
+static void
+put_key_known_uint(struct pw_json *w, const char *key, bool known, uint64_t v)
+{
+	pw_json_key(w, key);
+	/* Above 2^63 - 1 no reader holds it; the kernel never counts that high. */
+	if (known && v <= INT64_MAX)
+		pw_json_uint(w, v);
+	else
+		pw_json_null(w);
+}
+
+/* "usage": {"user_us", "system_us", "peak_rss_kib"}; absent when none was read. */
+static void
+put_usage(struct pw_json *w, const struct pw_usage *u)
+{
+	if (!u->known)
+		return;
+	pw_json_key(w, "usage");
+	pw_json_object_begin(w);
+	put_key_known_uint(w, "user_us", u->known & PW_USAGE_USER, u->user_us);
+	put_key_known_uint(w, "system_us", u->known & PW_USAGE_SYSTEM, u->system_us);
+	put_key_known_uint(w, "peak_rss_kib", u->known & PW_USAGE_PEAK_RSS, u->peak_rss_kib);
+	pw_json_object_end(w);
+}
+
 static void
 put_exit(struct pw_json *w, const struct pw_exit *ex)
 {
@@ -453,6 +479,7 @@ put_exit(struct pw_json *w, const struct pw_exit *ex)
 	}
 	if (ex->call != PW_CALL_NONE && call)
 		put_key_string(w, "call", call);
+	put_usage(w, &ex->usage);
 }
 
 static void
