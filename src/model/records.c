@@ -540,6 +540,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	p->exited = true;
 	p->exit_us = ev->time_us;
 	p->status = ex->status;
+	p->usage = ex->usage;
 	/*
 	 * procwatch is the parent of the root's CLONE_PARENT children (the
 	 * root's parent, kernel/fork.c copy_process), and its wait for the
