@@ -28,9 +28,10 @@ export LC_ALL=C.UTF-8
 export PATH=/usr/local/bin:/usr/bin:/bin
 
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
-# boot) to P1, P2, ...; durations (a warning's "1.203 s" too) to <dur>;
-# the helper directory to $HELPERS; mkdtemp's six random characters to
-# XXXXXX; the --summary "slowest:" list sorted.
+# boot) to P1, P2, ...; durations (a warning's "1.203 s" too, and CPU
+# times) to <dur>; memory sizes ("peak 1.8 MiB") to <mem>; the helper
+# directory to $HELPERS; mkdtemp's six random characters to XXXXXX; the
+# --summary lists of the slowest and biggest sorted.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
@@ -40,9 +41,11 @@ normalise() {
 		s/\b\d+m\d\ds\b/<dur>/g;
 		s/\b\d+\.\d{3} s\b/<dur>/g;
 		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
+		s/\b\d+(?:\.\d+)? [KMGTPE]iB\b/<mem>/g;
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
-		# Lifetimes vary, so the order of the slowest does too.
-		$_ = "slowest: " . join(", ", sort split /, /, $1) . "\n" if /^slowest: (.*)$/;
+		# Lifetimes, CPU times and sizes vary, so the order of the lists does too.
+		$_ = "$1: " . join(", ", sort split /, /, $2) . "\n"
+			if /^(slowest|slowest by CPU|biggest by memory): (.*)$/;
 	' "$PW_HELPER_DIR"
 }
 
