@@ -110,18 +110,30 @@ Test(usage, caught_signal_then_exit)
 	pw_run_free(&r);
 }
 
+/* pw_usage kill SIG: its victim's exit event, killed by sig as the helper saw. */
+static json_t *
+victim_killed_by(struct pw_run *r, const char *sig, const char *name)
+{
+	const char *args[] = { "kill", sig, NULL };
+	char out[32];
+	json_t *ex;
+
+	pw_run_checked("pw_usage", args, r);
+	snprintf(out, sizeof(out), "killed by %s\n", sig);
+	cr_assert_str_eq(r->out, out);
+	ex = pw_exit_of(r, (pid_t)pw_facts_get_int(r, "victim"));
+	cr_assert(ex, "no exit event for the victim");
+	cr_assert_str_eq(pw_ev_str(ex, "signal"), name, "%s", pw_ev_dump(ex));
+	return ex;
+}
+
 /* A signal with no handler that kills: read at its delivery stop. */
 Test(usage, killed_by_a_delivered_signal)
 {
-	const char *args[] = { "kill", "15", NULL };
 	struct pw_run r;
-	json_t *ex;
 
 	pw_require_ptrace();
-	pw_run_checked("pw_usage", args, &r);
-	cr_assert_str_eq(r.out, "killed by 15\n");
-	ex = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "victim"));
-	cr_assert_str_eq(pw_ev_str(ex, "signal"), "SIGTERM", "%s", pw_ev_dump(ex));
+	victim_killed_by(&r, "15", "SIGTERM");
 	assert_usage_at_least(&r, "victim");
 	pw_run_free(&r);
 }
@@ -133,15 +145,11 @@ Test(usage, killed_by_a_delivered_signal)
  */
 Test(usage, killed_by_sigkill_has_none)
 {
-	const char *args[] = { "kill", "9", NULL };
 	struct pw_run r;
 	json_t *ex;
 
 	pw_require_ptrace();
-	pw_run_checked("pw_usage", args, &r);
-	cr_assert_str_eq(r.out, "killed by 9\n");
-	ex = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "victim"));
-	cr_assert_str_eq(pw_ev_str(ex, "signal"), "SIGKILL", "%s", pw_ev_dump(ex));
+	ex = victim_killed_by(&r, "9", "SIGKILL");
 	cr_assert(!pw_ev_has(ex, "usage"), "%s", pw_ev_dump(ex));
 	/* Its parent, which ended by exit_group, has its own. */
 	usage_member(pw_exit_of(&r, (pid_t)pw_ev_int(pw_spawn_of(&r, (pid_t)pw_ev_int(ex, "pid")),
