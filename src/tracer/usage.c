@@ -24,13 +24,14 @@
  * CPU time.  The process CPU-time clocks, which any process may read for
  * any other (kernel/time/posix-cpu-timers.c, pid_for_clock checks no
  * permission; clock_getcpuclockid(3)): three clock_gettime calls, where a
- * read of /proc/PID/stat costs ten times as much.  CPUCLOCK_SCHED is the
- * exact run time of every thread, the dead ones included
+ * read of /proc/PID/stat costs several times as much.  CPUCLOCK_SCHED is
+ * the exact run time of every thread, the dead ones included
  * (kernel/sched/cputime.c, thread_group_cputime); CPUCLOCK_VIRT and
- * CPUCLOCK_PROF are the tick-sampled user and user + system times, whose
- * ratio splits the exact total, as getrusage(2) and /proc/PID/stat do
- * (cputime_adjust).  A process's children are not counted: a reaped
- * child's times go to its parent's cutime, which no clock includes.
+ * CPUCLOCK_PROF are the user and user + system times as the ticks sampled
+ * them, whose ratio splits the exact total, as getrusage(2) and
+ * /proc/PID/stat do (cputime_adjust).  A process's children are not
+ * counted: a reaped child's times go to its parent's cutime, which no
+ * clock includes.
  *
  * Memory.  VmHWM of /proc/TID/status, TID being the thread that stopped:
  * the high-water mark of the resident set of its memory (fs/proc/task_mmu.c,
@@ -40,7 +41,11 @@
  * program the process ran last, from its exec (or its fork) to its end.
  * The same read gives SigIgn and SigCgt, which say whether a signal will
  * kill.  A tracee cannot make that read block or lie: the kernel writes
- * the file, under a path procwatch builds from the tid.
+ * the file, under a path procwatch builds from the tid; only its first
+ * 4 KiB are read, so a process with thousands of supplementary groups
+ * (Groups comes first) has no peak, nor any usage at a fatal signal.
+ * The read costs about 30 µs at each process's end, the clocks 2 µs
+ * (README, Performance).
  */
 #include <signal.h>
 #include <stdio.h>
