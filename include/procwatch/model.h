@@ -158,6 +158,7 @@ struct pw_proc {
 	uint64_t reap_us;
 	uint64_t age_us;	/* attached (-p): how long it had run before start_us */
 	struct pw_status status;	/* EXITED or KILLED once exited */
+	struct pw_usage usage;	/* its exit event's: CPU time, peak memory; known 0 if none */
 	struct pw_thread_rec *thread_recs;	/* attached ones first, then created ones */
 	/* How many warnings of each kind; NULL until the first (most get none). */
 	unsigned *nwarnings;

@@ -696,6 +696,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	if (p->exited)
 		return;
 	proc_ended(m, p, ev->time_us, &ex->status);
+	p->usage = ex->usage;
 	/*
 	 * procwatch is the parent of the root's CLONE_PARENT children (the
 	 * root's parent, kernel/fork.c copy_process), and its wait for the

@@ -219,6 +219,7 @@ put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 	if (p->detached)
 		pw_json_key_bool(w, "detached", true);
 	pw_json_key_bool(w, "failed", pw_view_is_failure(m, p));
+	pw_json_usage(w, &p->usage);
 }
 
 static void

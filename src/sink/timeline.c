@@ -748,6 +748,11 @@ put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 		pw_view_dur(tl->out, ex->thread ? ev->time_us - p->start_us
 						     : pw_proc_lifetime(p, ev->time_us));
 	}
+	/* As the tree says it: the end is when a long job's cost is worth seeing. */
+	if (!ex->thread && ex->usage.known) {
+		fputs(", ", tl->out);
+		pw_view_usage(tl->out, &ex->usage, false);
+	}
 }
 
 static void

@@ -112,6 +112,33 @@ Test(model, orphans_threads_signals)
 	cr_assert_eq(tab.counts.threads, 2);
 }
 
+/*
+ * A process keeps the resource use of its exit event; a thread's exit
+ * does not give one, and an end known only from the reap has none.
+ */
+Test(model, usage_from_the_exit_event)
+{
+	struct pw_event thread_end = ev_with_usage(ev_exited(12, 300, 303, 0), 9, 9, 9);
+	struct pw_proc *p, *q;
+
+	feed(ev_fork(10, 300, 301));
+	feed(ev_fork(11, 300, 302));
+	feed(ev_spawn(11, 300, 300, PW_SPAWN_THREAD, 303));
+	feed(thread_end);
+	p = pw_model_get(&tab, 300);
+	cr_assert_eq(p->usage.known, 0, "a thread's end is not its process's");
+	feed(ev_with_usage(ev_exited(20, 301, 301, 0), 912000, 3000, 46080));
+	feed(ev_reap(21, 300, 302, ev_status(PW_STATUS_KILLED, SIGKILL)));
+	p = pw_model_get(&tab, 301);
+	q = pw_model_get(&tab, 302);
+	cr_assert_eq(p->usage.known, PW_USAGE_USER | PW_USAGE_SYSTEM | PW_USAGE_PEAK_RSS);
+	cr_assert_eq(p->usage.user_us, 912000);
+	cr_assert_eq(p->usage.system_us, 3000);
+	cr_assert_eq(p->usage.peak_rss_kib, 46080);
+	cr_assert(q->exited);
+	cr_assert_eq(q->usage.known, 0);
+}
+
 Test(model, killed_and_pid_reuse)
 {
 	struct pw_proc *old, *fresh;
