@@ -223,10 +223,14 @@ enum {
  * a value; 0, what a zeroed event has, is "nothing was read".
  */
 struct pw_usage {
-	unsigned known;		/* PW_USAGE_* bits */
 	uint64_t user_us;	/* CPU time in user mode: every thread, its whole life */
 	uint64_t system_us;	/* and in the kernel */
-	uint64_t peak_rss_kib;	/* VmHWM: peak resident memory of its last program */
+	/*
+	 * VmHWM: peak resident memory of its last program, in KiB; 32 bits
+	 * hold 4 TiB, and the model keeps one per process.
+	 */
+	uint32_t peak_rss_kib;
+	uint8_t known;		/* PW_USAGE_* bits */
 };
 
 struct pw_exit {

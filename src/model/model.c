@@ -118,7 +118,7 @@ first_exec_of_command(const struct pw_model *m, const struct pw_proc *p,
 		      const struct pw_event *ev)
 {
 	return ev->kind == PW_EV_EXEC && ev->u.exec.result == 0 && ev->u.exec.nfds &&
-	       p && p == m->root && !m->attach && !p->attached && p->execs == 1;
+	       p && p == m->root && !m->attach && !p->attached && pw_proc_execs(p) == 1;
 }
 
 int

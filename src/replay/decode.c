@@ -792,7 +792,7 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 /* One member of "usage": a count, or null (or absent) when it was not read. */
 static int
 get_usage_member(struct ctx *c, json_t *usage, const char *key, unsigned bit,
-		 struct pw_usage *u, uint64_t *out)
+		 uint64_t max, struct pw_usage *u, uint64_t *out)
 {
 	json_t *v = json_object_get(usage, key);
 
@@ -800,10 +800,10 @@ get_usage_member(struct ctx *c, json_t *usage, const char *key, unsigned bit,
 		return 0;
 	if (!json_is_integer(v))
 		return fail(c, "key \"%s\" is not an integer", key);
-	if (json_integer_value(v) < 0)
+	if (json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
 		return fail(c, "key \"%s\" is out of range", key);
 	*out = (uint64_t)json_integer_value(v);
-	u->known |= bit;
+	u->known |= (uint8_t)bit;
 	return 0;
 }
 
@@ -812,16 +812,19 @@ static int
 get_usage(struct ctx *c, json_t *obj, struct pw_usage *u)
 {
 	json_t *v = json_object_get(obj, "usage");
+	uint64_t peak = 0;
 
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_object(v))
 		return fail(c, "key \"usage\" is not an object");
-	if (get_usage_member(c, v, "user_us", PW_USAGE_USER, u, &u->user_us) < 0 ||
-	    get_usage_member(c, v, "system_us", PW_USAGE_SYSTEM, u, &u->system_us) < 0)
+	if (get_usage_member(c, v, "user_us", PW_USAGE_USER, INT64_MAX, u, &u->user_us) < 0 ||
+	    get_usage_member(c, v, "system_us", PW_USAGE_SYSTEM, INT64_MAX, u,
+			     &u->system_us) < 0 ||
+	    get_usage_member(c, v, "peak_rss_kib", PW_USAGE_PEAK_RSS, UINT32_MAX, u, &peak) < 0)
 		return -1;
-	return get_usage_member(c, v, "peak_rss_kib", PW_USAGE_PEAK_RSS, u,
-				&u->peak_rss_kib);
+	u->peak_rss_kib = (uint32_t)peak;
+	return 0;
 }
 
 static int

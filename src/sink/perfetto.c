@@ -368,7 +368,7 @@ put_flows(struct pw_json *w, const struct pw_proc *p, uint64_t *id)
 
 	/* An arrow needs both tracks: from a creator filtered out, none. */
 	if (pw_shown_up(p) && !p->attached)
-		put_flow(w, p->creator, &p->origin, p->start_us, p->pid, p->pid, ++*id);
+		put_flow(w, pw_proc_creator(p), &p->origin, p->start_us, p->pid, p->pid, ++*id);
 	for (i = 0; i < p->nthread_recs; i++)
 		if (!p->thread_recs[i].attached)
 			put_flow(w, p->pid, &p->thread_recs[i].origin,

@@ -160,7 +160,7 @@ pw_view_summary_shape(FILE *out, const struct pw_model *m)
 		if (!pw_proc_shown(p))
 			continue;
 		ended += p->exited;
-		nexecs += p->execs;
+		nexecs += pw_proc_execs(p);
 	}
 	if (ended)
 		put_largest(out, m, ended);

@@ -100,8 +100,8 @@ read_peak_rss(const char *status, struct pw_usage *u)
 {
 	unsigned long long kib;
 
-	if (procfs_status_number(status, "VmHWM", 10, &kib) && kib <= INT64_MAX) {
-		u->peak_rss_kib = kib;
+	if (procfs_status_number(status, "VmHWM", 10, &kib) && kib <= UINT32_MAX) {
+		u->peak_rss_kib = (uint32_t)kib;
 		u->known |= PW_USAGE_PEAK_RSS;
 	}
 }

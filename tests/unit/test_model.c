@@ -69,7 +69,7 @@ Test(model, tree_names_and_chain)
 	exec(31, 101, "/usr/bin/cc", 0);
 	exec(32, 101, "ld", 0);
 	cr_assert_str_eq(a->name, "ld");
-	cr_assert_eq(a->execs, 2);
+	cr_assert_eq(pw_proc_execs(a), 2);
 	cr_assert_eq(a->failed_execs, 1);
 	cr_assert_str_eq(a->images->argv.v[0], "/usr/bin/cc");
 	cr_assert_str_eq(a->images->argv.v[1], "x");
@@ -191,7 +191,7 @@ Test(model, unfinished_exec_and_spawn)
 	kid = pw_model_get(&tab, 501);
 	exec(20, 501, "/bin/true", PW_RESULT_UNFINISHED);
 	cr_assert_str_eq(kid->name, "sh", "no new program: the old name stays");
-	cr_assert_eq(kid->execs, 0);
+	cr_assert_eq(pw_proc_execs(kid), 0);
 	cr_assert_eq(kid->failed_execs, 0);
 	feed(ev_killed(21, 501, 501, SIGKILL));
 	fork_ev.u.spawn.parent = 0;	/* the tracer leaves an unfinished spawn's empty */
@@ -237,7 +237,7 @@ Test(model, attach_records)
 	cr_assert_eq(make->start_us, 10);
 	cr_assert_eq(make->age_us, 3000000);
 	cr_assert_str_eq(make->name, "make");
-	cr_assert_eq(make->execs, 0, "its program is not an exec procwatch saw");
+	cr_assert_eq(pw_proc_execs(make), 0, "its program is not an exec procwatch saw");
 	cr_assert_eq(make->nimages, 1);
 	cr_assert(make->images->attached);
 	cr_assert_eq(make->images->argv.n, 2);
@@ -257,7 +257,7 @@ Test(model, attach_records)
 	cr_assert_eq(tab.counts.execs, 0);
 	exec(20, 600, "/bin/sh", 0);
 	cr_assert_str_eq(make->name, "sh");
-	cr_assert_eq(make->execs, 1);
+	cr_assert_eq(pw_proc_execs(make), 1);
 	cr_assert_eq(make->images->argv.n, 2, "the attach-time argv stays");
 }
 

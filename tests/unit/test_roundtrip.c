@@ -632,7 +632,7 @@ draw_usage(struct gen *g, struct pw_usage *u)
 	if (u->known & PW_USAGE_SYSTEM)
 		u->system_us = draw_u(g, 0, INT64_MAX);
 	if (u->known & PW_USAGE_PEAK_RSS)
-		u->peak_rss_kib = draw_u(g, 0, INT64_MAX);
+		u->peak_rss_kib = (uint32_t)draw_u(g, 0, UINT32_MAX);
 }
 
 static void
