@@ -119,4 +119,15 @@ void *pw_env_lineage_base(const struct pw_env_lineage *l, const struct pw_event 
 int pw_env_lineage_event(struct pw_env_lineage *l, const struct pw_event *ev,
 			 void *env);
 
+/*
+ * The writer's side (src/event/envwriter.c): a lineage whose handles are
+ * the whole environments, for as long as a live process may need one as
+ * a base.  pw_env_writer_event() takes in every event about to be written,
+ * in order, and turns an exec-like one's whole environment (as the decoder
+ * read it) into the change the trace carries.  Destroy with
+ * pw_env_lineage_destroy().
+ */
+void pw_env_writer_init(struct pw_env_lineage *w);
+void pw_env_writer_event(struct pw_env_lineage *w, struct pw_event *ev);
+
 #endif

@@ -11,7 +11,8 @@
  * A process procwatch attached to (-p) has no exec that started it: it is
  * shown with the command line it was found running and says it was attached.
  * An exec the process died in (unfinished) is named the same way, but only
- * the death makes the process a failure.
+ * the death makes the process a failure.  For a trace recorded with --env,
+ * a command line that runs its last exec again (reproduce.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct failed_view {
 	FILE *out;
 	struct pw_view_opts o;
 	bool *found;
+	uint64_t repro_written;	/* bytes of environments the reproduce lines printed */
 };
 
 /* The last exec failed (not merely unfinished): a failure of its own. */
@@ -160,8 +162,22 @@ put_started_from(FILE *out, const struct pw_proc *p)
 }
 
 static void
-put_failure(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
+repro_begin(void *ctx, const char *label)
 {
+	fprintf(((struct failed_view *)ctx)->out, "    %s ", label);
+}
+
+static void
+repro_end(void *ctx)
+{
+	putc('\n', ((struct failed_view *)ctx)->out);
+}
+
+static void
+put_failure(FILE *out, struct failed_view *fv, const struct pw_model *m,
+	    const struct pw_proc *p)
+{
+	const struct pw_repro_lines repro = { repro_begin, repro_end, fv };
 	const char *cwd = cwd_of(p);
 	const struct pw_proc *up;
 
@@ -190,6 +206,7 @@ put_failure(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
 		}
 		putc('\n', out);
 	}
+	pw_view_reproduce(out, m, p, &fv->repro_written, &repro);
 	put_started_from(out, p);
 }
 
@@ -217,18 +234,19 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 			list[n++] = p;
 	qsort(list, n, sizeof(*list), cmp_failure);
 	for (i = 0; i < n; i++)
-		put_failure(out, fv, list[i]);
+		put_failure(out, fv, m, list[i]);
 	fprintf(out, "%zu failed process%s\n", n, n == 1 ? "" : "es");
 	free(list);
 }
 
-/* A failure is shown whole, with its stack: it is what gets pasted. */
+/* A failure is shown whole, with its stack and environment: it is what gets pasted. */
 static void
 failed_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
 	(void)o;
 	mo->argv_keep = 0;
 	mo->stacks = true;
+	mo->env = true;
 }
 
 static void *

@@ -343,6 +343,57 @@ put_exec_image(struct pw_json *w, const struct pw_exec *ex)
 }
 
 static void
+put_bytes_array(struct pw_json *w, const char *key, const struct pw_bytes *v, size_t n)
+{
+	size_t i;
+
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (i = 0; i < n; i++)
+		pw_json_bytes(w, &v[i]);
+	pw_json_array_end(w);
+}
+
+/*
+ * --env: the environment the call passed, whole or as the change from
+ * the one before it in its lineage (include/procwatch/envdiff.h); check
+ * as eight hex digits, since it is a hash and not a quantity.
+ */
+static void
+put_env(struct pw_json *w, const struct pw_env *env)
+{
+	char check[16];
+	size_t i;
+
+	if (!env->recorded)
+		return;
+	pw_json_key(w, "env");
+	pw_json_object_begin(w);
+	if (env->whole)
+		put_key_bool(w, "whole", true);
+	if (env->nset)
+		put_bytes_array(w, "set", env->set, env->nset);
+	if (env->nunset)
+		put_bytes_array(w, "unset", env->unset, env->nunset);
+	if (env->norder) {
+		pw_json_key(w, "order");
+		pw_json_array_begin(w);
+		for (i = 0; i < env->norder; i++)
+			pw_json_uint(w, env->order[i]);
+		pw_json_array_end(w);
+	}
+	if (!env->whole) {
+		snprintf(check, sizeof(check), "%08" PRIx32, env->check);
+		put_key_string(w, "check", check);
+	}
+	if (env->truncated)
+		put_key_bool(w, "truncated", true);
+	if (env->err)
+		put_key_errno(w, "error", env->err);
+	pw_json_object_end(w);
+}
+
+static void
 put_exec(struct pw_json *w, const struct pw_exec *ex)
 {
 	const char *call = pw_call_name(ex->call);
@@ -375,6 +426,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	if (ex->old_tid)
 		put_key_int(w, "old_tid", ex->old_tid);
 	put_exec_image(w, ex);
+	put_env(w, &ex->env);
 	put_stack(w, &ex->stack);
 }
 

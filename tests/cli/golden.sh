@@ -29,13 +29,15 @@ export PATH=/usr/local/bin:/usr/bin:/bin
 
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
 # boot) to P1, P2, ...; durations (a warning's "1.203 s" too) to <dur>;
-# the helper directory to $HELPERS; mkdtemp's six random characters to
-# XXXXXX; the --summary "slowest:" list sorted.
+# the helper directory to $HELPERS, this script's scratch directory to
+# $TMP; mkdtemp's six random characters to XXXXXX; the --summary
+# "slowest:" list sorted.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
-		BEGIN { $dir = shift @ARGV; }
+		BEGIN { $dir = shift @ARGV; $scratch = shift @ARGV; }
 		s/\Q$dir\E/\$HELPERS/g;
+		s/\Q$scratch\E/\$TMP/g;
 		s{(/tmp/[\w-]+\.)[A-Za-z0-9]{6}\b}{${1}XXXXXX}g;
 		s/\b\d+m\d\ds\b/<dur>/g;
 		s/\b\d+\.\d{3} s\b/<dur>/g;
@@ -43,7 +45,7 @@ normalise() {
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
 		# Lifetimes vary, so the order of the slowest does too.
 		$_ = "slowest: " . join(", ", sort split /, /, $1) . "\n" if /^slowest: (.*)$/;
-	' "$PW_HELPER_DIR"
+	' "$PW_HELPER_DIR" "$tmp"
 }
 
 # The timeline of a scenario whose processes run at the same time: each
@@ -91,6 +93,9 @@ if ! timeout -k 5 30 "$PROCWATCH" -o /dev/null true 2>"$tmp/probe"; then
 	exit 0
 fi
 
+# Tracing options for the next scenarios, live and recorded alike.
+trace_opts=()
+
 # golden [--by-process|--sorted] NAME PROCWATCH-ARGS... -- COMMAND...
 golden() {
 	local order=cat
@@ -105,7 +110,8 @@ golden() {
 	fi
 	local name=$1 want=$golden_dir/$1.txt
 	shift
-	run_closed timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" "${trace_opts[@]}" --time=none --color=never \
+		-o "$tmp/raw" "$@" \
 		>/dev/null 2>&1 </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	compare "$name" "$want"
@@ -124,7 +130,7 @@ replayed() {
 		shift
 	done
 	shift
-	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" "${trace_opts[@]}" --json -o "$tmp/trace" -- "$@" \
 		>/dev/null 2>&1 </dev/null || true
 	timeout -k 5 60 "$PROCWATCH" show --time=none --color=never -o "$tmp/raw" \
 		"${view[@]}" "$tmp/trace" >/dev/null 2>"$tmp/show-err" </dev/null || true
@@ -149,7 +155,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 42
+plan 44
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -181,3 +187,7 @@ else
 	skip "exec-check (replayed): the kernel has no AT_EXECVE_CHECK"
 fi
 golden path-search --argv-max=4 -- env PATH=/nonexistent:/usr/bin sh -c 'exec true 1 2 3 4 5 6'
+# --env: a failure's command line to run it again, under its exit.
+trace_opts=(--env)
+golden env -- "$h/pw_env"
+trace_opts=()

@@ -58,6 +58,9 @@ check "no command: 125, error and hint" is_usage_error "command"
 pw --json
 check "options but no command: 125, error and hint" is_usage_error "command"
 
+pw --env=yes true
+check "--env takes no argument: 125, error and hint" is_usage_error "--env.*doesn't allow an argument"
+
 help_ok() {
 	[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q -- "--json" "$tmp/out"
 }
@@ -524,6 +527,21 @@ case_pidns() {
 	check "a pid namespace's reaps are matched: no false warnings" pidns_ok
 }
 
+# --env records each exec's environment and changes nothing the command sees.
+env_ok() {
+	[[ $rc -eq 5 && $(cat "$tmp/out") == hi ]] && json_check '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+execs = [e for e in evs if e["event"] == "exec"]
+sys.exit(not (len(execs) == 2 and execs[0]["env"]["whole"] and "check" in execs[1]["env"]
+              and "PW_CLI_VAR=x y" in execs[1]["env"]["set"]))
+'
+}
+case_env() {
+	pw --env --json -o "$tmp/trace" sh -c 'echo hi; PW_CLI_VAR="x y" /bin/sh -c "exit 5"'
+	check "--env: the same output and status, each exec with its environment" env_ok
+}
+
 # The filter only decides where the tracee stops; the trace must not change.
 case_no_seccomp_same_trace() {
 	local kinds='
@@ -606,6 +624,7 @@ traced case_command_options
 traced case_json_lines
 traced case_perfetto
 traced case_no_seccomp_same_trace
+traced case_env
 traced case_warnings
 traced case_pidns
 traced case_already_traced
