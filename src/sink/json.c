@@ -183,6 +183,19 @@ put_start(struct pw_json *w, const struct pw_start *st)
 	}
 }
 
+/* key: an array of byte strings (an argv, an environment's entries). */
+static void
+put_bytes_array(struct pw_json *w, const char *key, const struct pw_bytes *v, size_t n)
+{
+	size_t i;
+
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (i = 0; i < n; i++)
+		pw_json_bytes(w, &v[i]);
+	pw_json_array_end(w);
+}
+
 /* A process found running at attach time, as /proc showed it. */
 static void
 put_attach(struct pw_json *w, const struct pw_attach *at)
@@ -196,11 +209,7 @@ put_attach(struct pw_json *w, const struct pw_attach *at)
 	for (i = 0; i < at->ntids; i++)
 		pw_json_int(w, at->tids[i]);
 	pw_json_array_end(w);
-	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < at->argc; i++)
-		pw_json_bytes(w, &at->argv[i]);
-	pw_json_array_end(w);
+	put_bytes_array(w, "argv", at->argv, at->argc);
 	if (at->argv_truncated)
 		put_key_bool(w, "argv_truncated", true);
 	if (at->exe.data) {
@@ -342,18 +351,6 @@ put_exec_image(struct pw_json *w, const struct pw_exec *ex)
 		put_key_bool(w, "fds_truncated", true);
 }
 
-static void
-put_bytes_array(struct pw_json *w, const char *key, const struct pw_bytes *v, size_t n)
-{
-	size_t i;
-
-	pw_json_key(w, key);
-	pw_json_array_begin(w);
-	for (i = 0; i < n; i++)
-		pw_json_bytes(w, &v[i]);
-	pw_json_array_end(w);
-}
-
 /*
  * --env: the environment the call passed, whole or as the change from
  * the one before it in its lineage (include/procwatch/envdiff.h); check
@@ -397,7 +394,6 @@ static void
 put_exec(struct pw_json *w, const struct pw_exec *ex)
 {
 	const char *call = pw_call_name(ex->call);
-	size_t i;
 
 	put_key_name(w, "call", call);
 	if (ex->call == PW_CALL_EXECVEAT) {
@@ -409,11 +405,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	}
 	pw_json_key(w, "path");
 	pw_json_bytes(w, &ex->path);
-	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < ex->argc; i++)
-		pw_json_bytes(w, &ex->argv[i]);
-	pw_json_array_end(w);
+	put_bytes_array(w, "argv", ex->argv, ex->argc);
 	if (ex->argv_truncated)
 		put_key_bool(w, "argv_truncated", true);
 	if (ex->argv_err)

@@ -120,6 +120,21 @@ make_base(char **env)
 	return n;
 }
 
+/* Forks a child that execs this helper with argv and env; waits for it. */
+static void
+run_child(char **argv, char **env)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		execve(self, argv, env);
+		die("execve");
+	}
+	reap(pid, 0);
+}
+
 static void
 start(void)
 {
@@ -136,7 +151,6 @@ base(void)
 	char *env[MAX_ENV], *argv[] = { "pw_env", "one", "two words", "it's \"quoted\"",
 					"new\nline", "\xff\xfe", "", NULL };
 	size_t n = make_base(env), i, k = 0;
-	pid_t pid;
 
 	for (i = 0; i < n; i++) {
 		if (!strcmp(env[i], "PW_REMOVE=gone"))
@@ -147,14 +161,7 @@ base(void)
 	env[k++] = "PW_WEIRD=a b 'q' \"dq\" $x `y` \\ \nnl \xff\xfe end";
 	env[k++] = "PW_TILDE=~/x:~";
 	env[k] = NULL;
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		execve(self, argv, env);
-		die("execve one");
-	}
-	reap(pid, 0);
+	run_child(argv, env);
 	exit(0);
 }
 
@@ -187,7 +194,6 @@ two(void)
 {
 	char *env[MAX_ENV], *argv[] = { "other-name", "three", NULL };
 	size_t n = 0;
-	pid_t pid;
 
 	while (environ[n] && n + 3 < MAX_ENV) {
 		env[n] = environ[n];
@@ -196,14 +202,7 @@ two(void)
 	env[n++] = "PW_TWO=dup";
 	env[n++] = "BAREWORD";
 	env[n] = NULL;
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		execve(self, argv, env);
-		die("execve three");
-	}
-	reap(pid, 0);
+	run_child(argv, env);
 	exit(3);
 }
 

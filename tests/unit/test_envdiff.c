@@ -16,6 +16,7 @@
 
 #include "procwatch/envdiff.h"
 #include "event_builder.h"
+#include "test_rng.h"
 
 #define LIST(a) ((struct pw_env_list){ (a), sizeof(a) / sizeof((a)[0]) })
 
@@ -217,20 +218,6 @@ Test(envdiff, damaged_changes_refused)
 }
 
 /* ---- property: random environments and edits rebuild exactly ---- */
-
-struct gen {
-	uint64_t state;
-};
-
-static uint64_t
-rnd(struct gen *g)
-{
-	uint64_t z = (g->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /*
  * Entries from a pool of names small enough that an edit sometimes makes a

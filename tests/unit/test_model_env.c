@@ -20,6 +20,7 @@
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
 #include "event_builder.h"
+#include "test_rng.h"
 
 /* An environment the test owns: n strings. */
 struct envp {
@@ -211,20 +212,6 @@ replay_check(const char *buf, size_t len, const struct envp *expected, size_t ne
 }
 
 /* ---- the property test ---- */
-
-struct gen {
-	uint64_t state;
-};
-
-static uint64_t
-rnd(struct gen *g)
-{
-	uint64_t z = (g->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static void
 random_entry(struct gen *g, char *buf, size_t size)
