@@ -313,11 +313,13 @@ case_timeline_is_live() {
 }
 
 # 2000 children alive at once: every spawn, exit and reap in the timeline,
-# every process once in the tree after it.
+# every process once in the tree after it.  Reap lines only: on a loaded
+# machine a child can be a zombie for over a second, and that warning
+# ("... before 2801 reaped it") says reaped too.
 many_timeline_ok() {
 	[[ $rc -eq 0 ]] &&
 		[[ $(grep -c 'fork → ' "$tmp/tl2") -eq 2000 ]] &&
-		[[ $(grep -c ' reaped ' "$tmp/tl2") -eq 2000 ]] &&
+		[[ $(grep -c 'wait4(.*) reaped ' "$tmp/tl2") -eq 2000 ]] &&
 		[[ $(awk 'tree; /^$/ { tree = 1 }' "$tmp/tl2" | grep -c ' exited ') -eq 2001 ]]
 }
 case_many_children_timeline() {
