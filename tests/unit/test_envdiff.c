@@ -188,6 +188,7 @@ Test(envdiff, damaged_changes_refused)
 	struct pw_bytes cur_v[] = { EV_BYTES("HOME=/root"), EV_BYTES("TERM=xterm"),
 				    EV_BYTES("PATH=/usr/bin:/bin"), EV_BYTES("LANG=C.UTF-8") };
 	struct pw_bytes nope = EV_BYTES("NOPE"), twice[] = { EV_BYTES("A=1"), EV_BYTES("A=2") };
+	struct pw_bytes with_eq = EV_BYTES("HOME=/root");
 	uint32_t bad_order[] = { 0, 0, 1, 2 }, short_order[] = { 0, 1 };
 	struct pw_bytes *v;
 	struct pw_env c = { 0 }, d;
@@ -208,6 +209,8 @@ Test(envdiff, damaged_changes_refused)
 	d.unset = &nope;
 	d.nunset = 1;
 	cr_assert_eq(pw_env_apply(&LIST(base_v), &d, &v, &n), -EINVAL, "unsets a name base lacks");
+	d.unset = &with_eq;
+	cr_assert_eq(pw_env_apply(&LIST(base_v), &d, &v, &n), -EINVAL, "a name has no '='");
 	d = c;
 	d.set = twice;
 	d.nset = 2;
