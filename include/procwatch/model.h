@@ -54,7 +54,8 @@ struct pw_argv {
  * costs what its change costs; pw_model_env() rebuilds it whole.  A node
  * more than PW_ENV_CHAIN_MAX changes away from a whole one is kept whole,
  * which bounds a rebuild; an exec that passed its base's environment
- * unchanged shares its base's node.
+ * unchanged shares its base's node, and one that made the same change
+ * as the exec before it over that base shares that one's.
  */
 struct pw_env_node {
 	const struct pw_env_node *base;	/* NULL: set is the whole environment */
@@ -65,6 +66,7 @@ struct pw_env_node {
 	uint32_t depth;		/* changes between it and the nearest whole node */
 	bool truncated;		/* envp was longer than what was read */
 	int err;		/* the envp array itself was unreadable */
+	struct pw_env_node *derived;	/* the node last made over this one */
 };
 
 #define PW_ENV_CHAIN_MAX 8

@@ -17,22 +17,18 @@
 
 #include "model_internal.h"
 
-/* Interned copies of v[0..n), in the arena; NULL entries stay NULL. */
+/* Interned copies of v[0..n) (malloc'ed); NULL entries stay NULL. */
 static const char **
 intern_all(struct pw_model *m, const struct pw_bytes *v, size_t n)
 {
-	const char **out;
+	const char **out = calloc(n ? n : 1, sizeof(*out));
 	size_t i;
 
-	if (!n)
-		return NULL;
-	out = pw_arena_alloc(&m->records, n * sizeof(*out));
 	for (i = 0; out && i < n; i++) {
-		if (!v[i].data)
-			continue;
-		out[i] = pw_intern(&m->strings, v[i].data, v[i].len);
-		if (!out[i])
+		if (v[i].data && !(out[i] = pw_intern(&m->strings, v[i].data, v[i].len))) {
+			free(out);
 			return NULL;
+		}
 	}
 	return out;
 }
@@ -81,18 +77,21 @@ whole_of(struct pw_model *m, const struct pw_env_node *node)
 	return w && (w->set || !n) ? w : NULL;
 }
 
-static struct pw_env_node *
-node_new(struct pw_model *m, const struct pw_env *env, const struct pw_env_node *base)
+/*
+ * The node env would make over base, in *c, its arrays malloc'ed (strings
+ * interned, so two changes compare by pointer).  false when out of memory.
+ */
+static bool
+candidate(struct pw_model *m, const struct pw_env *env, const struct pw_env_node *base,
+	  struct pw_env_node *c)
 {
-	struct pw_env_node *node = pw_arena_alloc(&m->records, sizeof(*node));
-
-	if (!node || env->nset > UINT32_MAX || env->nunset > UINT32_MAX ||
-	    env->norder > UINT32_MAX)
-		return NULL;
-	*node = (struct pw_env_node){
+	if (env->nset > UINT32_MAX || env->nunset > UINT32_MAX || env->norder > UINT32_MAX)
+		return false;
+	*c = (struct pw_env_node){
 		.base = env->whole ? NULL : base,
 		.set = intern_all(m, env->set, env->nset),
 		.unset = intern_all(m, env->unset, env->nunset),
+		.order = env->order,
 		.nset = (uint32_t)env->nset, .nunset = (uint32_t)env->nunset,
 		.norder = (uint32_t)env->norder,
 		.check = env->whole ? pw_env_check(&(struct pw_env_list){ env->set, env->nset })
@@ -100,13 +99,76 @@ node_new(struct pw_model *m, const struct pw_env *env, const struct pw_env_node 
 		.depth = env->whole ? 0 : base->depth + 1,
 		.truncated = env->truncated, .err = env->err,
 	};
-	if (env->norder)
-		node->order = pw_arena_alloc(&m->records, env->norder * sizeof(*node->order));
-	if ((env->nset && !node->set) || (env->nunset && !node->unset) ||
-	    (env->norder && !node->order))
+	return c->set && c->unset;
+}
+
+static bool
+same_change(const struct pw_env_node *a, const struct pw_env_node *b)
+{
+	return a->base == b->base && a->check == b->check && a->nset == b->nset &&
+	       a->nunset == b->nunset && a->norder == b->norder &&
+	       a->truncated == b->truncated && a->err == b->err &&
+	       !memcmp(a->set, b->set, a->nset * sizeof(*a->set)) &&
+	       !memcmp(a->unset, b->unset, a->nunset * sizeof(*a->unset)) &&
+	       !memcmp(a->order, b->order, a->norder * sizeof(*a->order));
+}
+
+/* Copies n elements of size from src into the arena; NULL for none. */
+static void *
+arena_copy(struct pw_model *m, const void *src, size_t n, size_t size, bool *ok)
+{
+	void *dst = n ? pw_arena_alloc(&m->records, n * size) : NULL;
+
+	if (n && !dst)
+		*ok = false;
+	else if (n)
+		memcpy(dst, src, n * size);
+	return dst;
+}
+
+/* c, kept: a node in the arena. */
+static struct pw_env_node *
+node_keep(struct pw_model *m, const struct pw_env_node *c)
+{
+	struct pw_env_node *node = pw_arena_alloc(&m->records, sizeof(*node));
+	bool ok = node != NULL;
+
+	if (!ok)
 		return NULL;
-	if (env->norder)
-		memcpy(node->order, env->order, env->norder * sizeof(*node->order));
+	*node = *c;
+	node->set = arena_copy(m, c->set, c->nset, sizeof(*c->set), &ok);
+	node->unset = arena_copy(m, c->unset, c->nunset, sizeof(*c->unset), &ok);
+	node->order = arena_copy(m, c->order, c->norder, sizeof(*c->order), &ok);
+	return ok ? node : NULL;
+}
+
+/*
+ * The node of env over base: the one base last gave when the change is the
+ * same (the children of one shell or make mostly pass the same
+ * environment, so a loop of 20 000 execs keeps one node), else a new one.
+ */
+static const struct pw_env_node *
+node_of(struct pw_model *m, const struct pw_env *env, struct pw_env_node *base)
+{
+	struct pw_env_node c, *node = NULL;
+
+	if (candidate(m, env, base, &c)) {
+		if (base && base->derived && same_change(base->derived, &c))
+			node = base->derived;
+		else
+			node = node_keep(m, &c);
+	}
+	free((void *)c.set);
+	free((void *)c.unset);
+	if (!node) {
+		m->failed = true;
+		return NULL;
+	}
+	/* NULL too when the chain does not rebuild: unknown, not out of memory. */
+	if (node->depth > PW_ENV_CHAIN_MAX)
+		return whole_of(m, node);
+	if (base)
+		base->derived = node;
 	return node;
 }
 
@@ -114,7 +176,7 @@ const struct pw_env_node *
 model_env_node(struct pw_model *m, const struct pw_event *ev)
 {
 	const struct pw_env *env = &ev->u.exec.env;
-	const struct pw_env_node *base, *node;
+	struct pw_env_node *base;
 
 	if (!pw_event_is_exec_like(ev) || !env->recorded)
 		return NULL;
@@ -128,12 +190,7 @@ model_env_node(struct pw_model *m, const struct pw_event *ev)
 		return NULL;
 	if (!env->whole && unchanged(env, base))
 		return base;
-	node = node_new(m, env, base);
-	if (!node) {
-		m->failed = true;
-		return NULL;
-	}
-	return node->depth > PW_ENV_CHAIN_MAX ? whole_of(m, node) : node;
+	return node_of(m, env, env->whole ? NULL : base);
 }
 
 void

@@ -546,3 +546,56 @@ Test(model_env, not_kept_unless_asked)
 	pw_model_destroy(&m);
 	envp_free(&v0);
 }
+
+/*
+ * Siblings that make the same change over the same base share one node:
+ * a shell loop of 20 000 execs keeps one, not 20 000.  Another change
+ * gets its own, and both still rebuild.
+ */
+Test(model_env, same_change_shares_a_node)
+{
+#define LONG "=a value long enough that a change is shorter than the whole"
+	static const char *const e0[] = { "A" LONG, "B" LONG, "C" LONG, "D" LONG, NULL };
+	static const char *const e1[] = { "D" LONG, "A" LONG, "B" LONG, "C" LONG, "X=1", NULL };
+	static const char *const e2[] = { "A" LONG, "B" LONG, "C" LONG, "D" LONG, "Y=2", NULL };
+	struct envp v0 = envp_of(e0), v1 = envp_of(e1), v2 = envp_of(e2);
+	struct pw_model_opts mo = { .env = true };
+	const struct pw_env_node *nodes[4];
+	struct pw_model m;
+	struct pw_event ev;
+	struct pw_replay *r;
+	struct trace tr;
+	FILE *in;
+
+	trace_open(&tr);
+	trace_write(&tr, exec_owned(1, 100, 100, 0, &v0), &v0);
+	for (pid_t pid = 101; pid <= 104; pid++) {
+		const struct envp *e = pid == 103 ? &v2 : &v1;
+
+		trace_write(&tr, ev_fork((uint64_t)pid, 100, pid), NULL);
+		trace_write(&tr, exec_owned((uint64_t)pid, pid, pid, 0, e), e);
+	}
+	trace_close(&tr);
+	cr_assert_eq(replay_check(tr.buf, tr.len, tr.expected, tr.nexpected), 5);
+	cr_assert_eq(count(tr.buf, "\"whole\""), 1, "only the root's is whole: %s", tr.buf);
+	in = fmemopen(tr.buf, tr.len, "r");
+	r = pw_replay_new(in, "trace", stderr);
+	pw_model_init(&m, &mo);
+	while (pw_replay_next(r, &ev) == PW_REPLAY_EVENT) {
+		pw_model_event(&m, &ev, NULL);
+		pw_event_clear(&ev);
+	}
+	for (pid_t pid = 101; pid <= 104; pid++)
+		nodes[pid - 101] = pw_model_get(&m, pid)->last_image->env;
+	cr_assert_eq(nodes[0], nodes[1], "the same change: one node");
+	cr_assert_neq(nodes[1], nodes[2], "another change: its own");
+	cr_assert_neq(nodes[2], nodes[3], "the last one base gave is the one shared");
+	cr_assert_not_null(nodes[3]);
+	pw_model_destroy(&m);
+	pw_replay_free(r);
+	fclose(in);
+	envp_free(&v0);
+	envp_free(&v1);
+	envp_free(&v2);
+	trace_free(&tr);
+}
