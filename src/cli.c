@@ -42,6 +42,7 @@ enum {
 	OPT_PID,
 	OPT_MATCH,
 	OPT_DEPTH,
+	OPT_ENV,
 };
 
 /*
@@ -57,6 +58,7 @@ const struct option pw_cli_longopts[] = {
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "no-seccomp",	no_argument,		NULL,	OPT_NO_SECCOMP },
 	{ "stack",	optional_argument,	NULL,	OPT_STACK },
+	{ "env",	no_argument,		NULL,	OPT_ENV },
 	{ "attach",	required_argument,	NULL,	'p' },
 	{ "time",	required_argument,	NULL,	OPT_TIME },
 	{ "color",	required_argument,	NULL,	OPT_COLOR },
@@ -141,6 +143,10 @@ static const char usage_tail[] =
 	"                        record the calling thread's stack (function+offset\n"
 	"                        and object file, innermost first, at most DEPTH\n"
 	"                        frames, default 16) at each spawn and exec\n"
+	"      --env             record the environment of each exec (as the\n"
+	"                        change from the one before it), so that 'show\n"
+	"                        --failed' and the timeline print a command line\n"
+	"                        that reproduces each failed process\n"
 	"\n"
 	"Miscellaneous:\n"
 	"  -h, --help            show this help and exit\n"
@@ -535,6 +541,9 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		return parse_pids("-p", optarg, opts->attach, &opts->nattach, PW_ATTACH_MAX, err);
 	case OPT_STACK:
 		return parse_stack_depth(optarg, opts, err);
+	case OPT_ENV:
+		opts->env = true;
+		return PW_CLI_RUN;
 	default:
 		return apply_view_option(c, opts, out, err);
 	}

@@ -214,6 +214,7 @@ trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 	struct pw_tracer_opts topts = {
 		.seccomp = opts->seccomp,
 		.stack_depth = opts->stack_depth,
+		.env = opts->env,
 	};
 	struct pw_tracer *t;
 	int status;

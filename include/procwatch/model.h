@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "procwatch/arena.h"
+#include "procwatch/envdiff.h"
 #include "procwatch/event.h"
 #include "procwatch/intern.h"
 #include "procwatch/pidmap.h"
@@ -46,6 +47,29 @@ struct pw_argv {
 	uint32_t elided;	/* left out of v between them */
 	bool truncated;		/* the vector was longer than what was read */
 };
+
+/*
+ * An exec's environment (--env, kept with opts.env): the change the trace
+ * holds, its strings interned, over the node of its base, so that an image
+ * costs what its change costs; pw_model_env() rebuilds it whole.  A node
+ * more than PW_ENV_CHAIN_MAX changes away from a whole one is kept whole,
+ * which bounds a rebuild; an exec that passed its base's environment
+ * unchanged shares its base's node, and one that made the same change
+ * as the exec before it over that base shares that one's.
+ */
+struct pw_env_node {
+	const struct pw_env_node *base;	/* NULL: set is the whole environment */
+	const char **set, **unset;	/* interned; an unreadable entry is NULL */
+	uint32_t *order;
+	uint32_t nset, nunset, norder;
+	uint32_t check;		/* pw_env_check() of the environment, whole ones too */
+	uint32_t depth;		/* changes between it and the nearest whole node */
+	bool truncated;		/* envp was longer than what was read */
+	int err;		/* the envp array itself was unreadable */
+	struct pw_env_node *derived;	/* the node last made over this one */
+};
+
+#define PW_ENV_CHAIN_MAX 8
 
 /* A descriptor above 2 that an exec let through (not close-on-exec). */
 struct pw_image_fd {
@@ -67,6 +91,7 @@ struct pw_image {
 	uint16_t nfds;
 	struct pw_image_fd *fds;	/* by number, with opts.fds; none for an attached image */
 	struct pw_stack *stack;	/* -k, when the model keeps stacks; else NULL */
+	const struct pw_env_node *env;	/* --env, with opts.env; NULL if unknown */
 };
 
 /* An exec that ran no program: it failed, or the task died in it. */
@@ -79,6 +104,7 @@ struct pw_attempt {
 	const char *path;
 	const char *cwd;
 	struct pw_stack *stack;
+	const struct pw_env_node *env;
 };
 
 enum pw_mark_kind {
@@ -226,6 +252,11 @@ struct pw_model_opts {
 	bool fds;		/* each image's inherited descriptors (struct pw_image_fd) */
 	bool end_order;		/* the order processes ended in (struct pw_ended) */
 	bool warnings;		/* the checks behind the warnings (include/procwatch/warnings.h) */
+	/*
+	 * --env: each exec's environment, and the whole argv of an exec
+	 * that has one (a command line to reproduce it is printed whole).
+	 */
+	bool env;
 };
 
 /* The warnings an event gave rise to, for a view that shows them under it. */
@@ -287,6 +318,10 @@ struct pw_model {
 	/* Descriptors reported leaking once: each is reported at the first exec only. */
 	const char **fds_seen;
 	size_t nfds_seen;
+	/* --env (opts.env): the lineage of each live process's environment. */
+	struct pw_env_lineage env_lineage;
+	bool env_seen;		/* an exec carried an environment: the trace has them */
+	uint64_t env_bytes;	/* bytes of environment entries the trace held */
 };
 
 void pw_model_init(struct pw_model *m, const struct pw_model_opts *opts);
@@ -318,6 +353,13 @@ bool pw_exec_is_script(const struct pw_exec *ex);
 uint64_t pw_proc_lifetime(const struct pw_proc *p, uint64_t now_us);
 /* p's latest image; NULL when it never exec'd nor was attached. */
 const struct pw_image *pw_proc_image(const struct pw_proc *p);
+/*
+ * The environment node stands for, rebuilt: *v (malloc'ed; interned
+ * strings, NULL for an unreadable entry), *n entries, in envp order.  0;
+ * -EINVAL when the trace's changes do not give it back (a damaged trace);
+ * -ENOMEM.
+ */
+int pw_model_env(const struct pw_env_node *node, const char ***v, size_t *n);
 /* The working directory of p's latest image, or its nearest ancestor's. */
 const char *pw_proc_cwd(const struct pw_proc *p);
 /* "sh" for "/bin/sh"; the whole string when it ends in '/'. */

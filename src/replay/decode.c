@@ -705,6 +705,83 @@ get_exec_call(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	return 0;
 }
 
+/* "order": numbers that fit an entry's index; apply checks the rest. */
+static int
+get_env_order(struct ctx *c, json_t *v, struct pw_env *env)
+{
+	json_t *el;
+	size_t i;
+
+	if (!json_is_array(v))
+		return fail(c, "key \"env\": \"order\" is not an array");
+	if (json_array_size(v) == 0)
+		return 0;
+	env->order = calloc(json_array_size(v), sizeof(*env->order));
+	if (!env->order)
+		return fail(c, "out of memory");
+	json_array_foreach(v, i, el) {
+		if (!json_is_integer(el) || json_integer_value(el) < 0 ||
+		    json_integer_value(el) > UINT32_MAX)
+			return fail(c, "key \"env\": \"order\" holds a non-index");
+		env->order[i] = (uint32_t)json_integer_value(el);
+		env->norder = i + 1;
+	}
+	return 0;
+}
+
+/* "check": the eight hex digits put_env() writes. */
+static int
+get_env_check(struct ctx *c, json_t *v, struct pw_env *env)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	size_t i, n = json_is_string(v) ? json_string_length(v) : 0;
+	int d;
+
+	if (n != 8)
+		return fail(c, "key \"env\": \"check\" is not 8 hex digits");
+	for (i = 0; i < n; i++) {
+		d = hex_digit(s[i]);
+		if (d < 0)
+			return fail(c, "key \"env\": \"check\" is not 8 hex digits");
+		env->check = env->check << 4 | (uint32_t)d;
+	}
+	return 0;
+}
+
+/*
+ * --env's "env" (put_env() in the sink): absent in a trace recorded
+ * without it.  A change without "check" cannot be told from damage.
+ */
+static int
+get_env(struct ctx *c, json_t *obj, struct pw_env *env)
+{
+	json_t *v = json_object_get(obj, "env"), *order, *check;
+	char inner[128];
+
+	if (!v)
+		return 0;
+	if (!json_is_object(v))
+		return fail(c, "key \"env\" is not an object");
+	env->recorded = true;
+	if (get_bool(c, v, "whole", false, &env->whole) < 0 ||
+	    get_bool(c, v, "truncated", false, &env->truncated) < 0 ||
+	    get_errno(c, v, "error", &env->err) < 0 ||
+	    (json_object_get(v, "set") &&
+	     get_bytes_array(c, v, "set", &env->set, &env->nset) < 0) ||
+	    (json_object_get(v, "unset") &&
+	     get_bytes_array(c, v, "unset", &env->unset, &env->nunset) < 0)) {
+		snprintf(inner, sizeof(inner), "%s", c->why);
+		return fail(c, "key \"env\": %s", inner);
+	}
+	order = json_object_get(v, "order");
+	if (order && get_env_order(c, order, env) < 0)
+		return -1;
+	check = json_object_get(v, "check");
+	if (!env->whole && !check)
+		return fail(c, "key \"env\": a change without \"check\"");
+	return check && !env->whole ? get_env_check(c, check, env) : 0;
+}
+
 static int
 get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 {
@@ -721,6 +798,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
 	    get_fds(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
+	    get_env(c, obj, &ex->env) < 0 ||
 	    get_stack(c, obj, &ex->stack) < 0)
 		return -1;
 	ex->old_tid = old_tid;

@@ -114,6 +114,25 @@ void pw_view_frame(FILE *out, const struct pw_frame *f, bool raw);
 /* Why the stack is missing or cut short: "… stack cut short: NOTE", or nothing. */
 void pw_view_stack_note(FILE *out, const struct pw_stack *st, bool raw);
 
+/*
+ * How a view writes the lines of pw_view_reproduce(): begin() writes its
+ * start (indentation, then label and a space), end() its end.
+ */
+struct pw_repro_lines {
+	void (*begin)(void *ctx, const char *label);
+	void (*end)(void *ctx);
+	void *ctx;
+};
+/*
+ * For a trace recorded with --env, the command line that runs failed
+ * process p's last exec again, "reproduce: cd DIR && env -i ... CMD ARG...",
+ * then "differs: ..." when it cannot be exact; or why there is none.
+ * Nothing for a trace without environments or a process that did not
+ * exec.  *written counts what the lines printed, per view (reproduce.c).
+ */
+void pw_view_reproduce(FILE *out, const struct pw_model *m, const struct pw_proc *p,
+		       uint64_t *written, const struct pw_repro_lines *l);
+
 /* fflush and ferror as one result: 0 or -errno. */
 int pw_view_flush(FILE *out);
 

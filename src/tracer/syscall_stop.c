@@ -99,6 +99,8 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	} else if (pw_call_is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		pw_decode_exec_entry(sc, mem, &t->limits, &ev->u.exec);
+		if (t->opts.env)
+			pw_decode_exec_env(sc, mem, &t->limits, &ev->u.exec.env);
 		/* Linux 6.14: a check of the file that executes nothing. */
 		if (ev->u.exec.call == PW_CALL_EXECVEAT &&
 		    (ev->u.exec.at_flags & AT_EXECVE_CHECK))

@@ -26,6 +26,7 @@
 
 #include "procwatch/base.h"
 #include "procwatch/decode.h"
+#include "procwatch/envdiff.h"
 #include "procwatch/event.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/sink.h"
@@ -225,6 +226,7 @@ struct tracer {
 	size_t nreleased, released_cap;
 	struct timespec start;
 	struct pw_exec_limits limits;
+	struct pw_env_lineage envs;	/* --env: the writer's lineage (envdiff.h) */
 	struct tracee_mem mem;	/* the stopped task's memory, for one stop */
 	struct pw_unwinder *unwinder;	/* -k; NULL without */
 	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */

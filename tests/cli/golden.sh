@@ -99,6 +99,9 @@ if ! timeout -k 5 30 "$PROCWATCH" -o /dev/null true 2>"$tmp/probe"; then
 	exit 0
 fi
 
+# Tracing options for the next scenarios, live and recorded alike.
+trace_opts=()
+
 # golden [--by-process|--sorted] NAME PROCWATCH-ARGS... -- COMMAND...
 golden() {
 	local order=cat
@@ -113,7 +116,8 @@ golden() {
 	fi
 	local name=$1 want=$golden_dir/$1.txt
 	shift
-	run_closed timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" "${trace_opts[@]}" --time=none --color=never \
+		-o "$tmp/raw" "$@" \
 		>/dev/null 2>&1 </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	compare "$name" "$want"
@@ -133,7 +137,7 @@ split_view() {
 
 # record COMMAND...: its JSON Lines trace in $tmp/trace.
 record() {
-	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" "${trace_opts[@]}" --json -o "$tmp/trace" -- "$@" \
 		>/dev/null 2>&1 </dev/null || true
 }
 
@@ -189,7 +193,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 57
+plan 59
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -235,3 +239,7 @@ golden filter-match --match '^/bin/true three$' -- "${nested[@]}"
 golden filter-depth --depth=1 -- "${nested[@]}"
 golden filter-match-depth --format=tree --summary --match 'true t' --depth=1 -- "${nested[@]}"
 golden_pid filter-pid '^sh -c /bin/true three' --summary -- "${nested[@]}"
+# --env: a failure's command line to run it again, under its exit.
+trace_opts=(--env)
+golden env -- "$h/pw_env"
+trace_opts=()

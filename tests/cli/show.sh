@@ -30,6 +30,9 @@ check "two trace files: 125 and a usage error" \
 run "$PROCWATCH" show --no-seccomp a.jsonl
 check "a tracing option is not a show option: 125" \
 	eval '[[ $rc -eq 125 ]] && grep -q "unknown option .--no-seccomp." "$tmp/err"'
+run "$PROCWATCH" show --env a.jsonl
+check "--env is a tracing option: show prints what the trace has, 125" \
+	eval '[[ $rc -eq 125 ]] && grep -q "unknown option .--env." "$tmp/err"'
 run "$PROCWATCH" show --help
 check "show --help: its own usage on stdout, exit 0" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "^Usage: procwatch show" "$tmp/out"'
@@ -362,6 +365,51 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 		eval '[[ $rc -eq 0 ]] && cmp -s build.jsonl build-again.jsonl'
 else
 	for _ in 1 2 3 4 5; do skip "make or cc is not installed"; done
+fi
+
+# ---- --env: the reproduce line pastes back ----
+
+# The command line of the first "reproduce:" line under the failure whose
+# first line matches $1, in --failed output $2.
+reproduce_of() {
+	awk -v head="$1" '
+		/^[0-9]/ { mine = $0 ~ head }
+		mine && /^    reproduce: / { sub(/^    reproduce: /, ""); print; exit }
+	' "$2"
+}
+
+if [[ -n ${PW_HELPER_DIR:-} && -x $PW_HELPER_DIR/pw_env ]]; then
+	# pw_env's stage "two" exits 3 after reporting the envp and argv it got.
+	timeout -k 5 60 "$PROCWATCH" --env --json -o env.jsonl -- "$PW_HELPER_DIR/pw_env" \
+		>env-traced.out 2>/dev/null </dev/null || true
+	run "$PROCWATCH" show --json -o env-again.jsonl env.jsonl
+	check "--env: show --json writes a trace with environments back byte for byte" \
+		eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "\"env\":{\"whole\":true" env.jsonl && cmp -s env.jsonl env-again.jsonl'
+	run "$PROCWATCH" show --failed --color=never -o env-failed.txt env.jsonl
+	line=$(reproduce_of " pw_env two " env-failed.txt)
+	mkdir elsewhere
+	(cd elsewhere && bash -c "$line" >../env-reproduced.out 2>&1 </dev/null) || true
+	check "--env: the reproduce line, run by bash elsewhere, gives stage two the same envp and argv" \
+		eval '[[ $rc -eq 1 && -n $line ]] && grep "^two " env-traced.out >want && grep "^two " env-reproduced.out >got && [[ -s want ]] && cmp -s want got'
+	check "--env: what env(1) cannot pass is named under the line" \
+		eval 'grep -qx "    differs: argv\[0\] was other-name; left out a second PW_TWO, BAREWORD (no .=.)" env-failed.txt'
+else
+	for _ in 1 2 3; do skip "pw_env is not built here"; done
+fi
+if command -v make >/dev/null && command -v cc >/dev/null &&
+	timeout -k 5 120 "$PROCWATCH" --env --json -o envbuild.jsonl -- make -j2 -C proj \
+		>/dev/null 2>envbuild.err </dev/null; [[ -s envbuild.jsonl ]]; then
+	run "$PROCWATCH" show --failed --color=never -o envbuild-failed.txt envbuild.jsonl
+	line=$(reproduce_of "^[0-9]* cc -c -o bad\.o bad\.c  exited 1$" envbuild-failed.txt)
+	rc=0
+	(cd / && bash -c "$line" >"$tmp/out" 2>"$tmp/err" </dev/null) || rc=$?
+	check "make -j2 --env: the failed compile's reproduce line fails the same way, from anywhere" \
+		eval '[[ $rc -eq 1 && $line == "cd $PWD/proj && env -i "*" cc -c -o bad.o bad.c" ]] && grep -q "bad.c:1:.*error" "$tmp/err"'
+	run "$PROCWATCH" show --time=none --color=never envbuild.jsonl
+	check "make -j2 --env: the timeline prints the line under the failed compile's exit" \
+		eval '[[ $rc -eq 0 ]] && grep -A1 " cc exited 1 after " "$tmp/out" | grep -qF "reproduce: $line"'
+else
+	for _ in 1 2; do skip "make or cc is not installed"; done
 fi
 
 # ---- 'show' is a subcommand only as the first word ----

@@ -1024,3 +1024,41 @@ Test(replay, timeline_with_unfinished_calls_of_replay_equals_live)
 			   "%s", live);
 	free(live);
 }
+
+#define ENV_EXEC_PRE "{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"path\":\"/bin/x\",\"argv\":[\"x\"],\"result\":0"
+#define ENV_DAMAGE(keys, why) \
+	{ START ENV_EXEC_PRE "," keys "}\n" END, PW_REPLAY_EOF, 2, 1, \
+	  "procwatch: t.jsonl:2: line skipped: " why "\n" }
+
+/* --env's "env": what the writer never writes is damage, named. */
+Test(replay, damaged_env_is_skipped_and_named)
+{
+	static const struct damage_case cases[] = {
+		{ START ENV_EXEC_PRE ",\"env\":{\"whole\":true,\"set\":[\"A=1\",null]}}\n" END,
+		  PW_REPLAY_EOF, 3, 0, "" },
+		{ START ENV_EXEC_PRE ",\"env\":{\"set\":[\"A=1\"],\"unset\":[\"B\"],\"order\":[1,0],"
+		  "\"check\":\"0a0B0c0d\",\"later\":1}}\n" END, PW_REPLAY_EOF, 3, 0, "" },
+		ENV_DAMAGE("\"env\":[]", "key \"env\" is not an object"),
+		ENV_DAMAGE("\"env\":{\"set\":[\"A=1\"]}", "key \"env\": a change without \"check\""),
+		ENV_DAMAGE("\"env\":{\"whole\":1}", "key \"env\": key \"whole\" is not true or false"),
+		ENV_DAMAGE("\"env\":{\"whole\":true,\"set\":\"A=1\"}",
+			   "key \"env\": key \"set\" is not an array"),
+		ENV_DAMAGE("\"env\":{\"whole\":true,\"set\":[7]}",
+			   "key \"env\": a byte string is neither a string, an object nor null"),
+		ENV_DAMAGE("\"env\":{\"check\":\"0000000g\"}",
+			   "key \"env\": \"check\" is not 8 hex digits"),
+		ENV_DAMAGE("\"env\":{\"check\":12345678}",
+			   "key \"env\": \"check\" is not 8 hex digits"),
+		ENV_DAMAGE("\"env\":{\"check\":\"00000000\",\"order\":[-1]}",
+			   "key \"env\": \"order\" holds a non-index"),
+		ENV_DAMAGE("\"env\":{\"check\":\"00000000\",\"order\":[4294967296]}",
+			   "key \"env\": \"order\" holds a non-index"),
+		ENV_DAMAGE("\"env\":{\"check\":\"00000000\",\"order\":{}}",
+			   "key \"env\": \"order\" is not an array"),
+		ENV_DAMAGE("\"env\":{\"whole\":true,\"error\":\"EWHAT\"}",
+			   "key \"env\": key \"error\" is not an errno name"),
+	};
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
+		check_damage(&cases[i]);
+}

@@ -813,3 +813,62 @@ Test(timeline, attached_all_ended_and_explained)
 	cr_assert(strstr(buf, "end: every attached process ended\n\n"
 			      "700 sh → true  attached (had run 999µs), exited 0 after 1.0ms\n"), "%s", buf);
 }
+
+static struct pw_event
+with_env(struct pw_event ev, struct pw_bytes *set, size_t n)
+{
+	ev.u.exec.env = (struct pw_env){ .recorded = true, .whole = true, .set = set,
+					 .nset = n };
+	return ev;
+}
+
+/*
+ * --env: under the exit of a process that failed, the command line that
+ * runs it again, with every argument (not elided like the exec line) and
+ * a killed one too; nothing under a success, a thread or a forked child
+ * that never exec'd.
+ */
+Test(timeline, reproduce_under_a_failed_exit)
+{
+	struct pw_bytes env[] = { ev_bytes("PATH=/bin"), ev_bytes("A=x y") };
+	struct pw_bytes sh[] = { ev_bytes("sh"), ev_bytes("-c"), ev_bytes("cc; cc") };
+	struct pw_bytes cc[] = { ev_bytes("cc"), ev_bytes("-c"), ev_bytes("1.c"), ev_bytes("2.c") };
+	struct pw_view_opts o = plain;
+	char *cmd[] = { (char *)"sh", NULL };
+
+	o.argv_max = 3;
+	o.warnings = true;
+	open_sink(false, &o);
+	feed(ev_start(0, 10, cmd, 1));
+	feed(with_env(ev_exec(100, 10, "/bin/sh", sh, 3, "/w", 0), env, 2));
+	feed(ev_fork(200, 10, 11));
+	feed(with_env(ev_exec(300, 11, "/bin/cc", cc, 4, "/w", 0), env, 2));
+	feed(ev_exited(1300, 11, 11, 1));
+	feed(ev_fork(1400, 10, 12));
+	feed(ev_killed(1500, 12, 12, SIGKILL));
+	feed(ev_fork(1600, 10, 13));
+	feed(with_env(ev_exec(1700, 13, "/bin/cc", cc, 4, "/w", 0), env, 2));
+	feed(ev_killed(1800, 13, 13, SIGSEGV));
+	feed(ev_reap(1900, 10, 11, ev_status(PW_STATUS_EXITED, 1)));
+	feed(ev_reap(1900, 10, 12, ev_status(PW_STATUS_KILLED, SIGKILL)));
+	feed(ev_reap(1900, 10, 13, ev_status(PW_STATUS_KILLED, SIGSEGV)));
+	feed(ev_exited(2100, 10, 10, 0));
+	cr_assert_str_eq(timeline_part(),
+		"[10] sh exec sh -c 'cc; cc'  (path /bin/sh)\n"
+		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [11] sh exec cc -c …1 more… 2.c  (path /bin/cc)\n"
+		"│  [11] cc exited 1 after 1.1ms\n"
+		"│     reproduce: cd /w && env -i PATH=/bin 'A=x y' cc -c 1.c 2.c\n"
+		"├─ [10] sh fork → 12  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [12] sh killed by SIGKILL after 100µs\n"
+		"│     ⚠ killed by SIGKILL\n"
+		"├─ [10] sh fork → 13  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [13] sh exec cc -c …1 more… 2.c  (path /bin/cc)\n"
+		"│  [13] cc killed by SIGSEGV after 200µs\n"
+		"│     ⚠ killed by SIGSEGV\n"
+		"│     reproduce: cd /w && env -i PATH=/bin 'A=x y' cc -c 1.c 2.c\n"
+		"[10] sh wait4(-1) reaped 11 cc: exited 1, zombie for 600µs\n"
+		"[10] sh wait4(-1) reaped 12 sh: killed by SIGKILL, zombie for 400µs\n"
+		"[10] sh wait4(-1) reaped 13 cc: killed by SIGSEGV, zombie for 100µs\n"
+		"[10] sh exited 0 after 2.1ms\n");
+}
