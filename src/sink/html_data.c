@@ -154,8 +154,8 @@ put_spawn(struct pw_json *w, const struct pw_proc *p, const struct pw_proc *up)
 
 	if (!p->up)
 		return;
-	if (!up || up->pid != p->creator)
-		pw_json_key_int(w, "creator", p->creator);
+	if (!up || up->pid != pw_proc_creator(p))
+		pw_json_key_int(w, "creator", pw_proc_creator(p));
 	pw_json_key_string(w, "spawn", pw_spawn_kind_name(p->origin.kind));
 	if (pw_call_name(p->origin.call))
 		pw_json_key_string(w, "call", pw_call_name(p->origin.call));

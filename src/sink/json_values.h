@@ -42,6 +42,12 @@ void pw_json_status(struct pw_json *w, const struct pw_status *st);
 void pw_json_key_stack_text(struct pw_json *w, const char *key, const char *note_key,
 			    const struct pw_stack *st);
 
+/*
+ * "usage": {"user_us", "system_us", "peak_rss_kib"}, each a number or null
+ * when it was not read; the key is absent when none was.
+ */
+void pw_json_usage(struct pw_json *w, const struct pw_usage *u);
+
 /* pw_flag_fn (procwatch/xlat.h) for a struct pw_json *: "CLONE_VM", unknown bits "0x...". */
 void pw_json_flag(void *data, const char *name, uint64_t bits);
 
