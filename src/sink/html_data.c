@@ -4,7 +4,7 @@
  * report's script reads (src/sink/html/report.js says what it does with
  * each key).  A process has the keys of --format=processes where they mean
  * the same (id, pid, name, argv, cwd, execs, failed_execs, status, start,
- * end, warnings...), but a key is left out where it has its usual value
+ * end, usage, warnings...), but a key is left out where it has its usual value
  * (no failed execs, not orphaned): a report of 20 000 processes stays a
  * file one can mail.  Strings are the trace's bytes, written as the trace
  * writes them (valid UTF-8 as a string, other bytes as {"text","hex"});
@@ -242,11 +242,7 @@ put_process(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p
 	put_marks(w, p, false);
 	put_marks(w, p, true);
 	put_warnings(w, p, run, next_warning);
-	/*
-	 * Resource use (CPU time, peak RSS) goes here once the model keeps it:
-	 * report.js shows "cpu_user", "cpu_system" (seconds) and "max_rss"
-	 * (KiB) in the details pane when a process has them.
-	 */
+	pw_json_usage(w, &p->usage);
 	pw_json_object_end(w);
 }
 

@@ -24,7 +24,7 @@ not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records
 
 # report.py FILE [data|page|norm]: the report's data block as JSON; the
 # page around it; or the data with what differs between two runs of the
-# same command left out (pids, times, pipe inodes).
+# same command left out (pids, times, CPU and memory, pipe inodes).
 cat >report.py <<'EOF'
 import json, re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -41,7 +41,7 @@ if what == "norm":
         data["trace"].pop(key, None)
     data["end"].pop("t")
     for p in data["processes"]:
-        for key in ("pid", "creator", "reaped_by", "start", "end", "age"):
+        for key in ("pid", "creator", "reaped_by", "start", "end", "age", "usage"):
             p.pop(key, None)
         for e in p.get("execs", []) + p.get("failed_execs", []) + p.get("signals", []):
             e.pop("t", None)

@@ -138,8 +138,11 @@ async function checkBuild(browser, dir) {
 	const d = await details(page);
 	const cwd = trace.events.find(e => e.event === 'exec' && e.pid === a?.pid)?.cwd;
 	result(a && d.argv === 'cc -c -o a.o a.c' && d.fields.directory === cwd &&
-		/^exited 0 after /.test(d.fields.status) && d.title.startsWith(a.pid + ' '),
-		'click: the details pane shows the argv, directory and status of cc a.c', { a, d, cwd });
+		/^exited 0 after /.test(d.fields.status) && d.title.startsWith(a.pid + ' ') &&
+		/^[0-9.]+(µs|ms|s) \(user [0-9.]+(µs|ms|s), system [0-9.]+(µs|ms|s)\)$/.test(d.fields.CPU) &&
+		/^peak [0-9.]+ (KiB|MiB)$/.test(d.fields.memory),
+		'click: the details pane shows the argv, directory, status, CPU and memory of cc a.c',
+		{ a, d, cwd });
 	result(problems.length === 0, 'build: no console or page errors', problems);
 	await page.close();
 }

@@ -233,9 +233,10 @@ Test(html, script_safe_escapes)
 }
 
 /*
- * make (10) runs cc a.c (11, exits 0) and, after a ./gen.sh it may not
- * run, cc bad.c (12, exits 1), gets a
- * SIGTERM from procwatch's parent, exits 2.  Each record says where it sits and how it ended.
+ * make (10) runs cc a.c (11, exits 0 after 912ms of CPU, peak 45 MiB)
+ * and, after a ./gen.sh it may not run, cc bad.c (12, exits 1), gets a
+ * SIGTERM from procwatch's parent, exits 2.  Each record says where it
+ * sits, how it ended and what it used.
  */
 static void
 run_make(const struct pw_view_opts *o)
@@ -256,7 +257,7 @@ run_make(const struct pw_view_opts *o)
 	feed(ev_exec(120, 11, "/usr/bin/cc", cc_a, 3, "/src", 0));
 	feed(ev_exec(130, 12, "./gen.sh", gen, 1, "/src", -EACCES));
 	feed(ev_exec(140, 12, "/usr/bin/cc", cc_bad, 3, "/src", 0));
-	feed(ev_exited(500, 11, 11, 0));
+	feed(ev_with_usage(ev_exited(500, 11, 11, 0), 900000, 12000, 45 * 1024));
 	feed(ev_exited(600, 12, 12, 1));
 	feed(ev_signal(620, 10, SIGTERM, 1));
 	feed(ev_exited(1000, 10, 10, 2));
@@ -266,7 +267,7 @@ run_make(const struct pw_view_opts *o)
 Test(html, processes_tree_and_failures)
 {
 	static const struct pw_view_opts o = { .time = PW_TIME_NONE, .warnings = true };
-	json_t *p;
+	json_t *p, *u;
 
 	run_make(&o);
 	parsed();
@@ -284,6 +285,11 @@ Test(html, processes_tree_and_failures)
 	cr_assert_eq(json_integer_value(json_object_get(p, "up")), 1);
 	cr_assert_null(json_object_get(p, "failed"), "a success is not marked");
 	cr_assert_eq(json_integer_value(json_object_get(json_object_get(p, "status"), "code")), 0);
+	u = json_object_get(p, "usage");
+	cr_assert_eq(json_integer_value(json_object_get(u, "user_us")), 900000);
+	cr_assert_eq(json_integer_value(json_object_get(u, "system_us")), 12000);
+	cr_assert_eq(json_integer_value(json_object_get(u, "peak_rss_kib")), 45 * 1024);
+	cr_assert_null(json_object_get(proc(2), "usage"), "none read: no key");
 	p = proc(2);
 	cr_assert(json_is_true(json_object_get(p, "failed")));
 	cr_assert_str_eq(str_key(json_array_get(json_object_get(p, "failed_execs"), 0), "errno"),

@@ -482,17 +482,35 @@
 		return p.cut ? 'still running when the trace was cut' : 'still running';
 	}
 
+	/* "812 KiB", "4.5 MiB", "45 MiB", "1.2 GiB", as procwatch's text views. */
+	function kib(k) {
+		if (k < 1024)
+			return k + ' KiB';
+		let v = k / 1024, u = 0;
+		const units = ['MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+		while (v >= 1024 && u + 1 < units.length) {
+			v /= 1024;
+			u++;
+		}
+		return v.toFixed(v < 10 ? 1 : 0) + ' ' + units[u];
+	}
+
 	/*
-	 * CPU time and peak memory, when the trace has them: they are written
-	 * per process by html_data.c once procwatch records resource use.
+	 * What it used, read at its end: CPU time as one figure (user plus
+	 * system, what one compares) and how it divides; the peak resident
+	 * memory of what it ran last.  A process killed by SIGKILL, or still
+	 * running, has none.
 	 */
 	function usage(p) {
-		const cpu = p.cpu_user !== undefined || p.cpu_system !== undefined ?
-			'user ' + dur(p.cpu_user || 0) + ', system ' + dur(p.cpu_system || 0) :
-			el('span', 'note', 'not recorded in this trace');
-		const mem = p.max_rss !== undefined ?
-			'peak RSS ' + (p.max_rss / 1024).toFixed(1) + ' MiB' :
-			el('span', 'note', 'not recorded in this trace');
+		const u = p.usage || {};
+		const none = () => el('span', 'note', p.status ? 'not known' : 'not known while it runs');
+		const user = u.user_us, sys = u.system_us;
+		let cpu = none();
+		if (typeof user === 'number' && typeof sys === 'number')
+			cpu = dur((user + sys) / 1e6) + ' (user ' + dur(user / 1e6) + ', system ' + dur(sys / 1e6) + ')';
+		else if (typeof user === 'number' || typeof sys === 'number')
+			cpu = typeof user === 'number' ? 'user ' + dur(user / 1e6) : 'system ' + dur(sys / 1e6);
+		const mem = typeof u.peak_rss_kib === 'number' ? 'peak ' + kib(u.peak_rss_kib) : none();
 		return [['CPU', cpu], ['memory', mem]];
 	}
 
