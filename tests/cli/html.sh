@@ -87,6 +87,9 @@ check "the killed sleep is a failure; the shell, which exited 0, and true are no
 run "$PROCWATCH" show --format=html run.jsonl
 check "without -o, to standard output: the same document" \
 	eval '[[ $rc -eq 0 ]] && cmp -s "$tmp/out" run.html'
+run "$PROCWATCH" show -o named.html run.jsonl
+check "-o FILE.html without --format: the same document" \
+	eval '[[ $rc -eq 0 ]] && cmp -s named.html run.html'
 
 sed '4s/"result":0}$/"result":/' run.jsonl >damaged.jsonl
 run "$PROCWATCH" show --format=html -o damaged.html damaged.jsonl

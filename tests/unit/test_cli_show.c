@@ -74,6 +74,9 @@ Test(cli_show, view_options_the_output_does_not_use)
 			   "--full-argv has no effect on the perfetto format");
 	/* Settings of how things look are ignored where nothing looks so. */
 	expect_run_show(V("--json", "--time=none", "--color=never", "t.jsonl"));
+	/* A file named for a browser gets the HTML report, which has no tree. */
+	expect_usage_error(V("-o", "r.html", "--threads", "t.jsonl"),
+			   "--threads has no effect on the html format");
 }
 
 /* Unlike tracing, nothing follows the trace but options: they may come last. */
