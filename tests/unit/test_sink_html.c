@@ -21,51 +21,19 @@
 #include "procwatch/sink.h"
 #include "src/sink/html.h"
 #include "event_builder.h"
+#include "sink_capture.h"
 
-static char *buf;
-static size_t buf_len;
-static FILE *mem;
-static struct pw_sink *sink;
 static json_t *data;
 
 static void
 teardown(void)
 {
-	if (sink)
-		pw_sink_close(sink);
-	if (mem)
-		fclose(mem);
-	free(buf);
-	buf = NULL;
+	capture_teardown();
 	json_decref(data);
 	data = NULL;
 }
 
 TestSuite(html, .fini = teardown);
-
-static void
-open_sink(const struct pw_view_opts *o)
-{
-	mem = open_memstream(&buf, &buf_len);
-	cr_assert_not_null(mem);
-	sink = pw_format_sink(pw_format_find("html"), mem, o);
-	cr_assert_not_null(sink);
-}
-
-static void
-feed(struct pw_event ev)
-{
-	cr_assert_eq(pw_sink_event(sink, &ev), 0);
-}
-
-static void
-close_sink(void)
-{
-	cr_assert_eq(pw_sink_close(sink), 0);
-	sink = NULL;
-	fclose(mem);
-	mem = NULL;
-}
 
 static const char data_open[] = "<script type=\"application/json\" id=\"procwatch-data\">";
 
@@ -76,7 +44,7 @@ parsed(void)
 	json_error_t err;
 	char *start, *end;
 
-	close_sink();
+	captured();
 	start = strstr(buf, data_open);
 	cr_assert_not_null(start, "no data block in:\n%s", buf);
 	start += strlen(data_open);
@@ -158,7 +126,7 @@ run_hostile(void)
 		argv[i] = ev_bytes(hostile[i]);
 		cmd[i] = (char *)hostile[i];
 	}
-	open_sink(&o);
+	capture_open("html", &o);
 	feed(ev_trace(cmd, hargs, NHOSTILE));
 	feed(ev_start(1, 10, cmd, NHOSTILE));
 	feed(ev_exec(2, 10, hostile[0], argv, NHOSTILE, hostile[1], 0));
@@ -174,7 +142,7 @@ Test(html, hostile_argv_never_raw_in_the_document)
 	const char *block;
 
 	run_hostile();
-	close_sink();
+	captured();
 	/* Only the template's own: the data block's end and the script's. */
 	cr_assert_eq(count(buf, buf_len, "</script"), 2, "%s", buf);
 	cr_assert_eq(count(buf, buf_len, "<!--"), 0);
@@ -248,7 +216,7 @@ run_make(const struct pw_view_opts *o)
 	char *cmd[] = { (char *)"make", (char *)"-j2" };
 	struct pw_bytes hargs[2];
 
-	open_sink(o);
+	capture_open("html", o);
 	feed(ev_trace(cmd, hargs, 2));
 	feed(ev_start(1, 10, cmd, 2));
 	feed(ev_exec(2, 10, "/usr/bin/make", make, 2, "/src", 0));
@@ -318,7 +286,7 @@ Test(html, warning_lines_with_their_process)
 	static const struct pw_view_opts o = { .time = PW_TIME_NONE, .warnings = true };
 	json_t *w;
 
-	open_sink(&o);
+	capture_open("html", &o);
 	feed(ev_start(1, 10, (char *[]){ (char *)"sh" }, 1));
 	feed(ev_fork(10, 10, 11));
 	feed(ev_fork(20, 10, 12));
@@ -348,7 +316,7 @@ Test(html, stacks_as_text)
 
 	ev.u.exec.stack = (struct pw_stack){ .requested = true, .frames = frames,
 					     .nframes = 2, .note = (char *)"deeper than 2 frames" };
-	open_sink(&o);
+	capture_open("html", &o);
 	feed(ev_start(1, 10, (char *[]){ (char *)"true" }, 1));
 	feed(ev);
 	feed(ev_exited(3, 10, 10, 0));
@@ -366,7 +334,7 @@ Test(html, cut_trace)
 {
 	static const struct pw_view_opts o = { .time = PW_TIME_NONE };
 
-	open_sink(&o);
+	capture_open("html", &o);
 	feed(ev_start(1, 10, (char *[]){ (char *)"sh" }, 1));
 	feed(ev_fork(10, 10, 11));
 	parsed();
@@ -381,7 +349,7 @@ Test(html, nothing_without_events)
 {
 	static const struct pw_view_opts o = { .time = PW_TIME_NONE };
 
-	open_sink(&o);
-	close_sink();
+	capture_open("html", &o);
+	captured();
 	cr_assert_eq(buf_len, 0, "%s", buf);
 }
