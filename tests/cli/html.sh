@@ -12,10 +12,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-: "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
-: "${PW_SOURCE_ROOT:?set PW_SOURCE_ROOT to the source tree}"
-PROCWATCH=$(realpath "$PROCWATCH")
-PW_SOURCE_ROOT=$(realpath "$PW_SOURCE_ROOT")
+need_paths PROCWATCH PW_SOURCE_ROOT
 PW_HELPER_DIR=${PW_HELPER_DIR:+$(realpath "$PW_HELPER_DIR")}
 
 enter_scratch_dir

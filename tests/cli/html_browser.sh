@@ -18,10 +18,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-: "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
-: "${PW_SOURCE_ROOT:?set PW_SOURCE_ROOT to the source tree}"
-PROCWATCH=$(realpath "$PROCWATCH")
-PW_SOURCE_ROOT=$(realpath "$PW_SOURCE_ROOT")
+need_paths PROCWATCH PW_SOURCE_ROOT
 
 # Processes in the big report (make and 5000 compiles of 4 processes,
 # 17 MB of HTML), and how long it may take to draw its first rows: LIMIT_MS
