@@ -262,6 +262,9 @@
 		const step = niceStep(view.t1 - view.t0, Math.max(2, Math.floor(w / 90)));
 		const frag = document.createDocumentFragment();
 		for (let t = Math.ceil(view.t0 / step) * step; t <= view.t1; t += step) {
+			/* A label that would be cut at the right edge is left out. */
+			if (xOf(t, w) > w - 40)
+				break;
 			const tick = document.createElement('span');
 			tick.className = 'tick';
 			tick.style.left = xOf(t, w) + 'px';
