@@ -92,6 +92,15 @@ sed '4s/"result":0}$/"result":/' run.jsonl >damaged.jsonl
 run "$PROCWATCH" show --format=html -o damaged.html damaged.jsonl
 check "a damaged line: FILE:LINE, 125, and the report of the rest" \
 	eval '[[ $rc -eq 125 ]] && grep -q "^procwatch: damaged.jsonl:4: " "$tmp/err" && [[ $(report damaged.html | jq ".processes | length") -eq 3 ]]'
+head -c 60 run.jsonl >cut-first.jsonl
+run "$PROCWATCH" show --format=html -o cut-first.html cut-first.jsonl
+check "a trace cut inside its first line: 125, FILE:1, no document" \
+	eval '[[ $rc -eq 125 && ! -s cut-first.html ]] && grep -q "^procwatch: cut-first.jsonl:1: not a procwatch trace" "$tmp/err"'
+head -c "$(($(head -n 4 run.jsonl | wc -c) + 40))" run.jsonl >cut-line.jsonl
+run "$PROCWATCH" show --format=html -o cut-line.html cut-line.jsonl
+check "a trace cut inside a later line (a killed job): a warning each, exit 0, the report" \
+	eval '[[ $rc -eq 0 && $(wc -l <"$tmp/err") -eq 2 ]] && grep -q "^procwatch: cut-line.jsonl:5: the last line is cut off" "$tmp/err" &&
+		[[ $(report cut-line.html | jq -c "[.end.ended, (.processes | length)]") == "[false,2]" ]]'
 head -n 4 run.jsonl >cut.jsonl
 run "$PROCWATCH" show --format=html -o cut.html cut.jsonl
 check "a trace cut short: its warning, exit 0, the end missing and sleep still running" \
