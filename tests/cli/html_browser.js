@@ -216,6 +216,8 @@ async function shot(browser, file, png, rowText) {
 			throw new Error(`no row "${rowText}"`);
 		await page.click(`#rows .row[aria-rowindex="${row.index}"] .cmd`);
 	}
+	// As high as the details pane of a small run needs, no emptier.
+	await page.setViewportSize({ width: 1280, height: 600 });
 	await page.waitForTimeout(300);
 	await page.screenshot({ path: png });
 	if (problems.length)
