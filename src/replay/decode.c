@@ -90,8 +90,7 @@ get_long(struct ctx *c, json_t *obj, const char *key, bool required, long *out)
 /*
  * "result": a number; null only where unfinished is allowed (a spawn or
  * exec the task died in).  The sentinel's value as a number is damage: the
- * writer never writes it, and readers would negate it; so is an error
- * number the kernel cannot return, which the views would cut to an int.
+ * writer never writes it, and readers would negate it.
  */
 static int
 get_result(struct ctx *c, json_t *obj, bool unfinished_ok, long *out)
@@ -106,8 +105,7 @@ get_result(struct ctx *c, json_t *obj, bool unfinished_ok, long *out)
 	}
 	if (get_long(c, obj, "result", true, out) < 0)
 		return -1;
-	/* A failed call returns -1..-4095 (MAX_ERRNO, include/linux/err.h). */
-	if (*out == PW_RESULT_UNFINISHED || *out < -4095)
+	if (*out == PW_RESULT_UNFINISHED)
 		return fail(c, "key \"result\" is out of range");
 	return 0;
 }
