@@ -20,6 +20,8 @@ static const struct pw_format formats[] = {
 	  .view = &pw_view_perfetto },
 	{ "processes", "one JSON object per process, at the end, for jq",
 	  .view = &pw_view_processes },
+	{ "compile-commands", "a compile_commands.json of the compilers run, at the end",
+	  .view = &pw_view_compile_commands },
 };
 
 const struct pw_format *

@@ -224,9 +224,9 @@ Test(cli, argument_not_allowed)
 Test(cli, unknown_format_names_the_valid_ones)
 {
 	expect_usage_error(V("--format=xml", "true"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
 	expect_usage_error(V("--format=", "true"),
-			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes)");
+			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
 }
 
 Test(cli, empty_output_name)
