@@ -4,7 +4,8 @@
 # --format=compile-commands on a real 'make -j2' build of a small C project
 # (two directories, one built by a sub-make, code that needs its -I and -D
 # to compile): live as the README shows it, and from a recorded trace with
-# 'procwatch show', which must give the same database; then a real consumer
+# 'procwatch show', which must give the same database, and under ccache,
+# missing and hitting its cache; then a real consumer
 # (clang-check, from Debian's clang-tools) compiles every entry, and Bear,
 # when installed, must find the same compiles.  Damaged traces give one
 # message line and 125.  Prints TAP.  Run by meson (suite cli); by hand:
@@ -44,7 +45,7 @@ check "a trace from a newer procwatch: one line, 125, no database" \
 # skip_rest REASON: the cases below, all skipped for one reason.
 skip_rest() {
 	local i
-	for ((i = 0; i < 9; i++)); do
+	for ((i = 0; i < 11; i++)); do
 		skip "$1"
 	done
 	plan
@@ -61,22 +62,24 @@ printf '#include "util.h"\nint more(int x) { return util_twice(x) + SCALE; }\n' 
 printf '#include <stdio.h>\n#include "util.h"\nint main(void) { printf("%%d\\n", util_twice(SCALE)); return 0; }\n' >proj/src/main.c
 printf '#include "util.h"\nint other(void) { return util_twice(1); }\n' >proj/src/other.c
 cat >proj/lib/Makefile <<'EOF'
+CC = cc
 CFLAGS = -O2 -I../include -DSCALE=2
 libutil.a: util.o more.o
 	ar rc $@ util.o more.o
 %.o: %.c ../include/util.h
-	cc $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -c -o $@ $<
 clean:
 	rm -f libutil.a *.o
 EOF
 cat >proj/Makefile <<'EOF'
+CC = cc
 CFLAGS = -O2 -Wall -Iinclude -DSCALE=2
 prog: src/main.o src/other.o lib/libutil.a
 	cc -o $@ src/main.o src/other.o lib/libutil.a
 lib/libutil.a: FORCE
 	$(MAKE) -C lib
 src/%.o: src/%.c include/util.h
-	cc $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -c -o $@ $<
 clean:
 	rm -f prog src/*.o
 	$(MAKE) -C lib clean
@@ -133,6 +136,30 @@ head -n "$(($(wc -l <build.jsonl) / 2))" build.jsonl >cut.jsonl
 run "$PROCWATCH" show --format=compile-commands cut.jsonl
 check "a trace cut short: a warning, exit 0, the compiles it has" \
 	eval '[[ $rc -eq 0 ]] && grep -q "cut.jsonl:.*without an end event" "$tmp/err" && entries "$tmp/out" >cut.entries && [[ -z $(comm -23 cut.entries live.entries) ]]'
+
+# ---- ccache: its command is the entry, what it runs below it is not ----
+
+if command -v ccache >/dev/null; then
+	export CCACHE_DIR=$tmp/ccache
+	# The first build runs the real compilers below ccache (cc1 runs), the
+	# second finds every object in the cache and runs none.
+	for pass in miss hit; do
+		clean
+		timeout -k 5 120 "$PROCWATCH" --json -o "ccache-$pass.jsonl" \
+			make -j2 -C proj CC="ccache cc" >/dev/null 2>&1 </dev/null || true
+		run "$PROCWATCH" show --format=compile-commands -o "ccache-$pass.json" "ccache-$pass.jsonl"
+		ran_cc1=no
+		grep -q '"path":"[^"]*/cc1"' "ccache-$pass.jsonl" && ran_cc1=yes
+		entries "ccache-$pass.json" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		check "ccache cc, cache $pass (cc1 ran: $ran_cc1): the same four entries, without ccache" \
+			eval '[[ $rc -eq 0 && $ran_cc1 == $([[ $pass == miss ]] && echo yes || echo no) ]] &&
+				diff <(expected | sort) "$tmp/out" >"$tmp/err"'
+	done
+	unset CCACHE_DIR
+else
+	skip "ccache is not installed (scripts/setup installs it)"
+	skip "ccache is not installed (scripts/setup installs it)"
+fi
 
 # ---- a real consumer compiles every entry ----
 
