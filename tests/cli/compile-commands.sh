@@ -18,8 +18,6 @@ PROCWATCH=$(realpath "$PROCWATCH")
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
-# The second line of every "not a procwatch trace" message.
-not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
 
 # ---- damaged traces: no ptrace needed ----
 
@@ -29,8 +27,8 @@ check "an empty trace: the message and its hint, 125, no database" \
 	eval '[[ $rc -eq 125 && ! -s $tmp/out ]] && [[ $(cat "$tmp/err") == "procwatch: empty.jsonl: empty file, not a procwatch trace"$'"'"'\n'"'"'"$not_trace_hint" ]]'
 printf 'all:\n\tcc -c a.c\n' >Makefile
 run "$PROCWATCH" show --format=compile-commands Makefile
-check "a file that is no trace: FILE:1, 125, no database" \
-	eval '[[ $rc -eq 125 && ! -s $tmp/out ]] && [[ $(head -n1 "$tmp/err") == "procwatch: Makefile:1: not a procwatch trace (the first line is not a JSON object)" ]]'
+check "a file that is no trace: FILE:1 and the hint, 125, no database" \
+	eval '[[ $rc -eq 125 && ! -s $tmp/out ]] && [[ $(cat "$tmp/err") == "procwatch: Makefile:1: not a procwatch trace (the first line is not a JSON object)"$'"'"'\n'"'"'"$not_trace_hint" ]]'
 printf '{"v":1,"t":0.0,"event":"start","pid":1' >first-cut.jsonl
 run "$PROCWATCH" show --format=compile-commands first-cut.jsonl
 check "a trace cut off in its first line: 125, no database" \
