@@ -31,6 +31,7 @@ struct pw_options {
 	unsigned stack_depth;	/* -k/--stack: frames per stack; 0: no stacks */
 	enum pw_color_mode color;
 	struct pw_view_opts view;	/* view.color is decided by main from color */
+	unsigned view_given;	/* the view options given (src/cli.c, view_options) */
 	bool failed;		/* show --failed: only the failures */
 	char **command;		/* NULL-terminated argv of the traced command */
 	int command_argc;

@@ -210,10 +210,34 @@ struct pw_wait {
 	struct pw_status status;
 };
 
+/* Which members of struct pw_usage were read. */
+enum {
+	PW_USAGE_USER = 1 << 0,
+	PW_USAGE_SYSTEM = 1 << 1,
+	PW_USAGE_PEAK_RSS = 1 << 2,
+};
+
+/*
+ * A process's resource use at its end, read while it could still be read
+ * (src/tracer/usage.c says where and why).  known says which members hold
+ * a value; 0, what a zeroed event has, is "nothing was read".
+ */
+struct pw_usage {
+	uint64_t user_us;	/* CPU time in user mode: every thread, its whole life */
+	uint64_t system_us;	/* and in the kernel */
+	/*
+	 * VmHWM: peak resident memory of its last program, in KiB; 32 bits
+	 * hold 4 TiB, and the model keeps one per process.
+	 */
+	uint32_t peak_rss_kib;
+	uint8_t known;		/* PW_USAGE_* bits */
+};
+
 struct pw_exit {
 	bool thread;		/* a thread other than the leader ended */
 	struct pw_status status;	/* EXITED or KILLED */
 	enum pw_call call;	/* EXIT, EXIT_GROUP or NONE (signal, or another thread's exit_group/exec) */
+	struct pw_usage usage;	/* a process's only (not a thread's); known 0 when unknown */
 };
 
 struct pw_signal {

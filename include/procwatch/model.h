@@ -136,14 +136,13 @@ struct pw_proc {
 	uint32_t id;
 	pid_t pid;
 	pid_t ppid;		/* the process the kernel reports its end to */
-	pid_t creator;		/* the process that called clone/fork; 0 for the root */
 	pid_t reaper;
 	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
+	unsigned depth;		/* 0 for the root, creator's depth + 1 */
 	struct pw_origin origin;	/* the spawn that made it (origin.kind); zero for roots */
 	const char *name;	/* basename of argv[0] of its latest image, or inherited; "" if unknown */
 	struct pw_image *images, *last_image;	/* attached one first, then execs, in order */
-	unsigned nimages;
-	unsigned execs;		/* images that are execs (not the attached one) */
+	unsigned nimages;	/* pw_proc_execs(): those that are execs */
 	/*
 	 * Exec attempts that failed, but for the misses of a PATH search that
 	 * found its program (execvp(3) trying the same argv in directory after
@@ -151,6 +150,7 @@ struct pw_proc {
 	 */
 	unsigned failed_execs;
 	unsigned path_misses;
+	uint32_t nthread_recs;	/* of thread_recs */
 	struct pw_attempt *attempt;	/* the last exec, when it ran nothing; else NULL */
 	struct pw_marks *marks;	/* with opts.marks; NULL until the first */
 	uint64_t start_us;
@@ -158,11 +158,10 @@ struct pw_proc {
 	uint64_t reap_us;
 	uint64_t age_us;	/* attached (-p): how long it had run before start_us */
 	struct pw_status status;	/* EXITED or KILLED once exited */
+	struct pw_usage usage;	/* its exit event's: CPU time, peak memory; known 0 if none */
 	struct pw_thread_rec *thread_recs;	/* attached ones first, then created ones */
 	/* How many warnings of each kind; NULL until the first (most get none). */
 	unsigned *nwarnings;
-	uint32_t nthread_recs;
-	unsigned depth;		/* 0 for the root, creator's depth + 1 */
 	/* What the filters make of it (include/procwatch/filter.h). */
 	unsigned shown_depth;	/* levels below the top of what is shown */
 	uint8_t warned;		/* the kinds of warning about it: 1 << enum pw_warning_kind */
@@ -182,6 +181,20 @@ struct pw_proc {
 	struct pw_proc *first_child, *last_child, *next_sibling;
 	struct pw_proc *next_all;	/* every record, in creation order */
 };
+
+/* The process that called clone or fork to make p; 0 for a root or one found running. */
+static inline pid_t
+pw_proc_creator(const struct pw_proc *p)
+{
+	return p->up && !p->attached ? p->up->pid : 0;
+}
+
+/* The images of p that are execs (not the one it was found running with). */
+static inline unsigned
+pw_proc_execs(const struct pw_proc *p)
+{
+	return p->nimages - (p->images && p->images->attached);
+}
 
 /* The processes in the order they ended (with opts.end_order). */
 struct pw_ended {
@@ -229,6 +242,13 @@ struct pw_model_notes {
 	bool script;		/* an exec of a #! script (see struct pw_image) */
 	struct pw_warning warnings[PW_MODEL_EVENT_WARNINGS];
 	size_t nwarnings;
+	/*
+	 * The launched command's first exec: the descriptors above 2 it got
+	 * from procwatch's own caller ("10 → /dev/null, 251 → pipe:[7]"), no
+	 * warning (they were open before anything traced ran) but worth a
+	 * note once; "" for any other event.
+	 */
+	char caller_fds[400];
 	/*
 	 * --match: proc became shown with this event (its exec or attach
 	 * matched), and with it its ancestors up to shown_from, the outermost

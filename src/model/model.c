@@ -112,6 +112,15 @@ collect_warning(void *data, const struct pw_warning *w)
 		n->warnings[n->nwarnings++] = *w;
 }
 
+/* The launched command's first program: what it inherited came from outside. */
+static bool
+first_exec_of_command(const struct pw_model *m, const struct pw_proc *p,
+		      const struct pw_event *ev)
+{
+	return ev->kind == PW_EV_EXEC && ev->u.exec.result == 0 && ev->u.exec.nfds &&
+	       p && p == m->root && !m->attach && !p->attached && pw_proc_execs(p) == 1;
+}
+
 int
 pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	       struct pw_model_notes *notes)
@@ -140,6 +149,8 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	err = model_apply(m, p, ev, notes->script);
 	if (err)
 		m->failed = true;
+	if (m->opts.warnings && first_exec_of_command(m, p, ev))
+		model_caller_fds(m, ev, notes->caller_fds, sizeof(notes->caller_fds));
 	model_filter_event(m, ev, notes);
 	if (m->opts.warnings)
 		model_warnings_check(m, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT,

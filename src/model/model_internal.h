@@ -31,6 +31,8 @@ void model_filter_free(struct pw_model *m);
  * warnings.c: checks one event, after the records took it in, and calls
  * fn for each warning it gives rise to.
  */
+void model_caller_fds(struct pw_model *m, const struct pw_event *ev, char *list,
+		      size_t size);
 void model_warnings_check(struct pw_model *m, const struct pw_event *ev,
 			  uint64_t zombie_threshold_us, pw_warning_fn fn, void *data);
 

@@ -283,7 +283,6 @@ on_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	c = proc_new(m, sp->child, p, p->name, ev->time_us);
 	if (!c)
 		return -ENOMEM;
-	c->creator = p->pid;
 	c->ppid = sp->parent ? sp->parent : p->pid;
 	c->origin = origin_of(m, ev);
 	if (c->ppid != p->pid && (up = pw_model_get(m, c->ppid)) && adopt(m, up, c) < 0)
@@ -630,7 +629,6 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	path_search_found(m, p, ev, im);
 	attempt_free(p->attempt);
 	p->attempt = NULL;
-	p->execs++;
 	m->counts.execs++;
 	name = name_of(m, ex->argv, ex->argc, &ex->path);
 	if (name)
@@ -696,6 +694,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	if (p->exited)
 		return;
 	proc_ended(m, p, ev->time_us, &ex->status);
+	p->usage = ex->usage;
 	/*
 	 * procwatch is the parent of the root's CLONE_PARENT children (the
 	 * root's parent, kernel/fork.c copy_process), and its wait for the

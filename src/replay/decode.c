@@ -789,13 +789,52 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 	return 0;
 }
 
+/* One member of "usage": a count, or null (or absent) when it was not read. */
+static int
+get_usage_member(struct ctx *c, json_t *usage, const char *key, unsigned bit,
+		 uint64_t max, struct pw_usage *u, uint64_t *out)
+{
+	json_t *v = json_object_get(usage, key);
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return fail(c, "key \"%s\" is not an integer", key);
+	if (json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
+		return fail(c, "key \"%s\" is out of range", key);
+	*out = (uint64_t)json_integer_value(v);
+	u->known |= (uint8_t)bit;
+	return 0;
+}
+
+/* "usage", written only since procwatch read it: absent or null is unknown. */
+static int
+get_usage(struct ctx *c, json_t *obj, struct pw_usage *u)
+{
+	json_t *v = json_object_get(obj, "usage");
+	uint64_t peak = 0;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return fail(c, "key \"usage\" is not an object");
+	if (get_usage_member(c, v, "user_us", PW_USAGE_USER, INT64_MAX, u, &u->user_us) < 0 ||
+	    get_usage_member(c, v, "system_us", PW_USAGE_SYSTEM, INT64_MAX, u,
+			     &u->system_us) < 0 ||
+	    get_usage_member(c, v, "peak_rss_kib", PW_USAGE_PEAK_RSS, UINT32_MAX, u, &peak) < 0)
+		return -1;
+	u->peak_rss_kib = (uint32_t)peak;
+	return 0;
+}
+
 static int
 get_exit(struct ctx *c, json_t *obj, struct pw_exit *ex)
 {
 	struct pw_status *st = &ex->status;
 
 	if (get_bool(c, obj, "thread", true, &ex->thread) < 0 ||
-	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, false, &ex->call) < 0)
+	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, false, &ex->call) < 0 ||
+	    get_usage(c, obj, &ex->usage) < 0)
 		return -1;
 	if (json_object_get(obj, "code")) {
 		st->kind = PW_STATUS_EXITED;

@@ -3,7 +3,8 @@
  * The failures view (`procwatch show --failed`): after the last event, only
  * the processes that exited non-zero, were killed by a signal, or whose
  * last exec failed, each with its full argv, the working directory of its
- * latest exec, how it ended, and the chain of processes that started it.
+ * latest exec, how it ended and what it used (CPU time, peak memory, when
+ * they were read), and the chain of processes that started it.
  * The deepest failures come first: in a build, the compiler that failed
  * says more than the make that failed because of it.  A failed exec that a
  * later exec of the same process made good (a PATH search) is no failure.
@@ -161,6 +162,12 @@ put_failure(FILE *out, const struct failed_view *fv, const struct pw_model *m,
 	putc('\n', out);
 	if (p->attempt)
 		put_attempt(out, fv, p->attempt);
+	/* A test killed by a timeout: was it spinning, or waiting?  Out of memory? */
+	if (p->usage.known) {
+		fputs("    used:  ", out);
+		pw_view_usage(out, &p->usage, true);
+		putc('\n', out);
+	}
 	if (cwd) {
 		fputs("    cwd:   ", out);
 		pw_shquote(out, cwd, strlen(cwd));

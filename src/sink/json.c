@@ -424,6 +424,7 @@ put_exit(struct pw_json *w, const struct pw_exit *ex)
 	}
 	if (ex->call != PW_CALL_NONE && call)
 		pw_json_key_string(w, "call", call);
+	pw_json_usage(w, &ex->usage);
 }
 
 static void

@@ -228,6 +228,19 @@ put_warning(void *data, const struct pw_warning *w)
 }
 
 /*
+ * Descriptors the command got from procwatch's caller: said once, dim, as
+ * a fact about where it runs; the traced programs are not to blame.
+ */
+static void
+put_caller_fds(struct timeline *tl, const char *list)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "open when procwatch started, not close-on-exec: %s", list);
+	put_note(tl, PW_COLOR_DIM, "#", text);
+}
+
+/*
  * What stands where a failure's errno would: the call never returned, so
  * there is no result to show, only why.
  */
@@ -735,6 +748,11 @@ put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 		pw_view_dur(tl->out, ex->thread ? ev->time_us - p->start_us
 						     : pw_proc_lifetime(p, ev->time_us));
 	}
+	/* As the tree says it: the end is when a long job's cost is worth seeing. */
+	if (!ex->thread && ex->usage.known) {
+		fputs(", ", tl->out);
+		pw_view_usage(tl->out, &ex->usage, false);
+	}
 }
 
 static void
@@ -952,6 +970,8 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 		put_event_stack(tl, ev);
 	if (shown && tl->opts.explain)
 		put_explain(tl, ev);
+	if (shown && notes->caller_fds[0])
+		put_caller_fds(tl, notes->caller_fds);
 	for (i = 0; i < notes->nwarnings; i++)
 		put_warning(tl, &notes->warnings[i]);
 	if (ev->kind == PW_EV_END)

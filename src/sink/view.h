@@ -41,6 +41,14 @@ bool pw_view_guide_shown(unsigned depth, unsigned d);
 void pw_view_guide_mark(FILE *out, unsigned depth);
 /* "850µs", "12.3ms", "4.21s", "3m07s". */
 void pw_view_dur(FILE *out, uint64_t us);
+/* "812 KiB", "4.5 MiB", "45 MiB", "1.2 GiB". */
+void pw_view_kib(FILE *out, uint64_t kib);
+/*
+ * What a process used, as far as it is known: "cpu 912ms, peak 45 MiB",
+ * with split "cpu 912ms (user 900ms, system 12ms), peak 45 MiB"; nothing
+ * when nothing is (u->known 0).
+ */
+void pw_view_usage(FILE *out, const struct pw_usage *u, bool split);
 /* "exited 3", "killed by SIGSEGV (core dumped)", coloured when it failed. */
 void pw_view_status(FILE *out, const struct pw_view_opts *o, const struct pw_status *st);
 /*

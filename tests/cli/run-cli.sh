@@ -211,6 +211,28 @@ case_cannot_execute() {
 		cannot_execute_ok
 }
 
+# A command given by a path that cannot run is said in one line, with
+# env(1)'s status, before anything is traced: no trace line at all.
+bad_path_ok() { # STATUS MESSAGE
+	[[ $rc -eq $1 && $(lines "$tmp/err") -eq 1 && ! -s $tmp/out && ! -s $tmp/trace ]] &&
+		grep -qx "procwatch: $2" "$tmp/err"
+}
+case_bad_command_paths() {
+	mkdir -p "$tmp/dir"
+	printf 'data\n' >"$tmp/plain"
+	ln -sf "$tmp/no-such-target" "$tmp/dangling"
+	pw -o "$tmp/trace" "$tmp/dir"
+	check "a directory as the command: 126, one line, no trace" \
+		bad_path_ok 126 "$tmp/dir: Is a directory"
+	pw -o "$tmp/trace" "$tmp/plain"
+	check "a file that is not executable: 126, one line, no trace" \
+		bad_path_ok 126 "$tmp/plain: Permission denied"
+	pw -o "$tmp/trace" "$tmp/dangling"
+	check "a dangling symlink as the command: 127, one line, no trace" \
+		bad_path_ok 127 "$tmp/dangling: No such file or directory"
+}
+case_bad_command_paths
+
 # After the command has ended, a signal to procwatch stops it: the processes
 # the command left behind are killed (they cannot run on untraced under the
 # filter) and recorded, and procwatch ends with the command's status.  The
@@ -590,9 +612,10 @@ case_color() {
 	if ! command -v script >/dev/null; then
 		skip "script(1) is not installed: no terminal to test colour on"
 		skip "script(1) is not installed: no terminal to test colour on"
+		skip "script(1) is not installed: no terminal to test colour on"
 		return
 	fi
-	env -u NO_COLOR script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
+	env -u NO_COLOR TERM=xterm script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
 	if has_esc "$tmp/tty"; then
 		ok "colour on a terminal by default"
 	else
@@ -603,6 +626,12 @@ case_color() {
 		ok "no colour on a terminal with NO_COLOR set"
 	else
 		not_ok "no colour on a terminal with NO_COLOR set" "$(show_file output "$tmp/tty")"
+	fi
+	env -u NO_COLOR TERM=dumb script -qec "'$PROCWATCH' sh -c 'exit 2'" /dev/null >"$tmp/tty" </dev/null || true
+	if grep -q 'exited 2' "$tmp/tty" && ! has_esc "$tmp/tty"; then
+		ok "no colour on a terminal that says TERM=dumb"
+	else
+		not_ok "no colour on a terminal that says TERM=dumb" "$(show_file output "$tmp/tty")"
 	fi
 }
 
@@ -637,7 +666,7 @@ traced case_warnings
 traced case_pidns
 traced case_already_traced
 if [[ -n $ptrace_skip ]]; then
-	for _ in 1 2 3 4; do skip "$ptrace_skip"; done
+	for _ in 1 2 3 4 5; do skip "$ptrace_skip"; done
 else
 	case_color
 fi

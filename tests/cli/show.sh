@@ -328,8 +328,8 @@ check "--failed: the failed ls with its argv, cwd and the chain that ran it, exi
 	eval '[[ $rc -eq 1 ]] && grep -q "^[0-9]* ls /no-such-pw  exited 2$" "$tmp/out" && grep -q "^    cwd:   $PWD$" "$tmp/out" && grep -q "^    from:  [0-9]* sh -c " "$tmp/out"'
 timeout -k 5 30 "$PROCWATCH" --json -o nested.jsonl -- sh -c 'sh -c "cd /; env no-such-cmd-pw x; exit 4"; true' >/dev/null 2>&1 </dev/null || true
 run "$PROCWATCH" show --failed --color=never -o failed.txt nested.jsonl
-check "--failed: deepest first, a failed exec named, the ancestors most specific first" \
-	eval '[[ $rc -eq 1 ]] && sed -n "1p;2p;3p;5p" failed.txt | tr "\n" "|" | grep -qx "[0-9]* env no-such-cmd-pw x  exited 127|    exec:  .*no-such-cmd-pw: no-such-cmd-pw x failed: ENOENT|    cwd:   /|[0-9]* sh -c .cd /; env no-such-cmd-pw x; exit 4.  exited 4|" && grep -qx "2 failed processes" failed.txt && grep -q "from:  [0-9]* sh -c .cd /.* ← [0-9]* sh -c " failed.txt'
+check "--failed: deepest first, a failed exec named, what it used, the ancestors most specific first" \
+	eval '[[ $rc -eq 1 ]] && sed -n "1p;2p;3p;4p;6p" failed.txt | tr "\n" "|" | grep -qx "[0-9]* env no-such-cmd-pw x  exited 127|    exec:  .*no-such-cmd-pw: no-such-cmd-pw x failed: ENOENT|    used:  cpu [0-9.]*[µm]*s (user [0-9.]*[µm]*s, system [0-9.]*[µm]*s), peak [0-9.]* [KMG]iB|    cwd:   /|[0-9]* sh -c .cd /; env no-such-cmd-pw x; exit 4.  exited 4|" && grep -qx "2 failed processes" failed.txt && grep -q "from:  [0-9]* sh -c .cd /.* ← [0-9]* sh -c " failed.txt'
 timeout -k 5 30 "$PROCWATCH" --json -o fine.jsonl -- sh -c 'ls / >/dev/null; true' >/dev/null 2>&1 </dev/null || true
 run "$PROCWATCH" show --failed fine.jsonl
 check "--failed on a run without failures: 'no failures', exit 0" \
@@ -350,6 +350,8 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	run "$PROCWATCH" show --format=tree --summary --color=never build.jsonl
 	check "make -j2: the summary counts the three compilers as the most run" \
 		eval '[[ $rc -eq 0 ]] && grep -q "^most run: cc ×3" "$tmp/out" && grep -q "^slowest: make " "$tmp/out"'
+	check "make -j2: the summary ranks by CPU time and by peak memory too" \
+		eval 'grep -q "^slowest by CPU: [^ ]* ([0-9]*) [0-9.]*[µm]*s" "$tmp/out" && grep -q "^biggest by memory: [^ ]* ([0-9]*) [0-9.]* [KMG]iB" "$tmp/out"'
 	run "$PROCWATCH" show --format=perfetto -o build.json build.jsonl
 	check "make -j2: the perfetto view names make and every cc" \
 		eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"build.json\")); n=[e[\"args\"][\"name\"] for e in d[\"traceEvents\"] if e.get(\"name\")==\"process_name\"]; sys.exit(not (any(\" make\" in x for x in n) and sum(x.endswith(\" cc\") for x in n)==3))"'
@@ -357,7 +359,7 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	check "make -j2: the trace round-trips byte for byte" \
 		eval '[[ $rc -eq 0 ]] && cmp -s build.jsonl build-again.jsonl'
 else
-	for _ in 1 2 3 4; do skip "make or cc is not installed"; done
+	for _ in 1 2 3 4 5; do skip "make or cc is not installed"; done
 fi
 
 # ---- 'show' is a subcommand only as the first word ----

@@ -618,6 +618,23 @@ draw_wait(struct gen *g, struct pw_wait *x)
 		draw_death_status(g, &x->status);
 }
 
+/*
+ * A process's resource use (src/tracer/usage.c): any of the three read or
+ * not, counts of up to 2^63 - 1 (the most the writer writes as a number).
+ * An unread member stays 0, as the reader leaves it.
+ */
+static void
+draw_usage(struct gen *g, struct pw_usage *u)
+{
+	u->known = (unsigned)draw_u(g, 0, PW_USAGE_USER | PW_USAGE_SYSTEM | PW_USAGE_PEAK_RSS);
+	if (u->known & PW_USAGE_USER)
+		u->user_us = draw_u(g, 0, INT64_MAX);
+	if (u->known & PW_USAGE_SYSTEM)
+		u->system_us = draw_u(g, 0, INT64_MAX);
+	if (u->known & PW_USAGE_PEAK_RSS)
+		u->peak_rss_kib = (uint32_t)draw_u(g, 0, UINT32_MAX);
+}
+
 static void
 draw_exit(struct gen *g, struct pw_exit *x)
 {
@@ -625,6 +642,9 @@ draw_exit(struct gen *g, struct pw_exit *x)
 	draw_death_status(g, &x->status);
 	if (x->status.kind != PW_STATUS_EXITED)
 		x->call = PW_CALL_NONE;
+	/* A process's, not a thread's. */
+	if (!x->thread)
+		draw_usage(g, &x->usage);
 }
 
 static void
@@ -937,7 +957,14 @@ static bool
 same_exit(struct diff *d, const struct pw_exit *want, const struct pw_exit *got)
 {
 	EXIT_FIELDS(SAME_FIELD)
-	return same_status(d, "status", &want->status, &got->status);
+	return same_status(d, "status", &want->status, &got->status) &&
+	       same_num(d, "usage.known", want->usage.known, got->usage.known) &&
+	       same_num(d, "usage.user_us", (int64_t)want->usage.user_us,
+			(int64_t)got->usage.user_us) &&
+	       same_num(d, "usage.system_us", (int64_t)want->usage.system_us,
+			(int64_t)got->usage.system_us) &&
+	       same_num(d, "usage.peak_rss_kib", (int64_t)want->usage.peak_rss_kib,
+			(int64_t)got->usage.peak_rss_kib);
 }
 
 static bool

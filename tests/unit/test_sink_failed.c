@@ -96,6 +96,43 @@ Test(sink_failed, no_failures)
 	free(out);
 }
 
+/*
+ * What a failure used, under it: a test killed by a timeout that spun
+ * shows its CPU time, one that ran out of memory its peak.  Nothing
+ * for a process whose use was not read.
+ */
+Test(sink_failed, usage_of_each_failure)
+{
+	char *start_argv[] = { "make", NULL };
+	const struct pw_event evs[] = {
+		ev_start(0, 10, start_argv, 1),
+		ev_exec(0, 10, "/usr/bin/make", make_argv, 1, "/w", 0),
+		ev_fork(0, 10, 11),
+		ev_exec(0, 11, "/usr/bin/cc", cc_argv, 3, "/w", 0),
+		ev_with_usage(ev_killed(0, 11, 11, SIGTERM), 9500000, 480000, 3 * 1024 * 1024),
+		ev_fork(0, 10, 12),
+		ev_killed(0, 12, 12, SIGKILL),
+		ev_with_usage(ev_exited(0, 10, 10, 2), 12000, 4000, 2048),
+	};
+	bool found;
+	char *out = run_failed(evs, PW_ARRAY_SIZE(evs), &found);
+
+	cr_assert(found);
+	cr_assert_str_eq(out,
+		"11 cc -c a.c  killed by SIGTERM\n"
+		"    used:  cpu 9.98s (user 9.50s, system 480.0ms), peak 3.0 GiB\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"12 (make)  killed by SIGKILL\n"
+		"    cwd:   /w\n"
+		"    from:  10 make\n"
+		"10 make  exited 2\n"
+		"    used:  cpu 16.0ms (user 12.0ms, system 4.0ms), peak 2.0 MiB\n"
+		"    cwd:   /w\n"
+		"3 failed processes\n");
+	free(out);
+}
+
 static struct pw_frame make_frames[] = {
 	{ .ip = 0x7f00000e40bb, .off = 0xb, .fn = "execve", .obj = "/lib/libc.so.6" },
 	{ .ip = 0x55000001f2d4, .off = 0x1f2d4, .fn = NULL, .obj = "/usr/bin/make" },
