@@ -383,3 +383,26 @@ Test(cli, view_options_json_does_not_use)
 	expect_usage_error(V("--format=processes", "--threads", "true"),
 			   "--threads has no effect on the processes format");
 }
+
+/*
+ * compile-commands: a name in .json with the format given writes the
+ * database, not the trace; the filters narrow it; the options of the
+ * views for people change nothing in it, and are refused.
+ */
+Test(cli, compile_commands_options)
+{
+	struct parse p;
+
+	expect_run(&p, V("--format=compile-commands", "-o", "compile_commands.json",
+			 "--match", "\\.c$", "--time=none", "--color=never", "make"), CMD("make"));
+	cr_assert_eq(p.opts.format, pw_format_find("compile-commands"));
+	cr_assert_str_eq(p.opts.output, "compile_commands.json");
+	cr_assert_str_eq(p.opts.view.filter.match, "\\.c$");
+	parse_free(&p);
+	expect_usage_error(V("--format=compile-commands", "--no-warnings", "make"),
+			   "--no-warnings has no effect on the compile-commands format");
+	expect_usage_error(V("--format=compile-commands", "--full-argv", "make"),
+			   "--full-argv has no effect on the compile-commands format");
+	expect_usage_error(V("--format=compile-commands", "--summary", "make"),
+			   "--summary has no effect on the compile-commands format");
+}
