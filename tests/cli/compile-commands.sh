@@ -98,13 +98,18 @@ rc=0
 [[ -x proj/prog && $(proj/prog) == 4 ]] || rc=1
 check "the build under procwatch built the program" eval '[[ $rc -eq 0 ]]'
 
-# entries DB: one line per entry, sorted: directory, file, output, arguments.
+# entries DB [by-name]: one line per entry, sorted: directory, file,
+# output, arguments; with by-name, the compiler by its name only (Bear
+# writes its full path).
 entries() {
 	python3 -c '
-import json, sys
+import json, os, sys
 for e in json.load(open(sys.argv[1])):
-    print(json.dumps([e["directory"], e["file"], e.get("output"), e["arguments"]]))
-' "$1" | sort
+    a = e["arguments"]
+    if len(sys.argv) > 2:
+        a = [os.path.basename(a[0])] + a[1:]
+    print(json.dumps([e["directory"], e["file"], e.get("output"), a]))
+' "$@" | sort
 }
 P=$PWD/proj
 expected() {
@@ -186,21 +191,12 @@ fi
 
 # ---- Bear, the usual tool, on the same build ----
 
-# Bear writes the compiler's full path: compared by name.
-normalised() {
-	python3 -c '
-import json, os, sys
-for e in json.load(open(sys.argv[1])):
-    a = e["arguments"]
-    print(json.dumps([e["directory"], e["file"], e.get("output"), [os.path.basename(a[0])] + a[1:]]))
-' "$1" | sort
-}
 if command -v bear >/dev/null; then
 	clean
 	if timeout -k 5 120 bear --output bear.json -- make -j2 -C proj >/dev/null 2>"$tmp/bear" </dev/null &&
 		[[ -s bear.json ]]; then
 		check "Bear finds the same compiles, directories, files, outputs and arguments" \
-			eval 'normalised bear.json >bear.n && normalised live.json >live.n && diff bear.n live.n >"$tmp/err"'
+			eval 'entries bear.json by-name >bear.n && entries live.json by-name >live.n && diff bear.n live.n >"$tmp/err"'
 	else
 		skip "bear failed here: $(head -n1 "$tmp/bear")"
 	fi
