@@ -17,7 +17,6 @@ PW_HELPER_DIR=${PW_HELPER_DIR:+$(realpath "$PW_HELPER_DIR")}
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
-not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
 
 # report.py FILE [data|page|norm]: the report's data block as JSON; the
 # page around it; or the data with what differs between two runs of the
@@ -58,8 +57,8 @@ check "an empty trace: 125, the message and its hint, an empty file" \
 	eval '[[ $rc -eq 125 && ! -s empty.html ]] && [[ $(cat "$tmp/err") == "procwatch: empty.jsonl: empty file, not a procwatch trace"$'"'"'\n'"'"'"$not_trace_hint" ]]'
 printf 'all: x\n' >Makefile
 run "$PROCWATCH" show --format=html -o foreign.html Makefile
-check "a file that is not a trace: 125, FILE:1, an empty file" \
-	eval '[[ $rc -eq 125 && ! -s foreign.html ]] && grep -q "^procwatch: Makefile:1: not a procwatch trace" "$tmp/err"'
+check "a file that is not a trace: 125, FILE:1 and the hint, an empty file" \
+	eval '[[ $rc -eq 125 && ! -s foreign.html ]] && [[ $(cat "$tmp/err") == "procwatch: Makefile:1: not a procwatch trace (the first line is not a JSON object)"$'"'"'\n'"'"'"$not_trace_hint" ]]'
 
 # A shell that runs sleep, which is killed, and true.
 cat >run.jsonl <<'EOF_TRACE'
