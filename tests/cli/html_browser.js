@@ -8,7 +8,7 @@
 // Usage: node html_browser.js check DIR LIMIT_MS
 //   DIR holds build.html and build.jsonl (a failing make -j2 -k, optional),
 //   big.html and big.jsonl (a build of thousands of processes),
-//   hostile.html; the big report must draw its first rows within LIMIT_MS
+//   chain.html and chain.jsonl (a deep fork chain), hostile.html; the big report must draw its first rows within LIMIT_MS
 //   of navigation.
 // Usage: node html_browser.js shot REPORT.html PNG [ROW_TEXT]
 //   A screenshot of the report with the row whose command is ROW_TEXT
@@ -189,6 +189,29 @@ async function checkBig(browser, dir, limit) {
 	await page.close();
 }
 
+// The failure at the end of a chain of forks thousands deep: shown at
+// load, its row drawn with its depth, its chain of ancestors cut short.
+async function checkChain(browser, dir) {
+	const trace = readTrace(path.join(dir, 'chain.jsonl'));
+	const { page, problems } = await open(browser, path.join(dir, 'chain.html'));
+	const deepest = trace.events.find(e => e.event === 'exit' && e.code === 1).pid;
+	const d = await details(page);
+	const row = (await rows(page)).find(r => r.cls.split(' ').includes('selected'));
+	const chain = d.sections.find(([title]) => title === 'started from');
+	const links = await page.$$eval('#details ol .link', l => l.length);
+	// However deep, the command shows, inside the tree's column.
+	const cmd = await page.$eval('#rows .row.selected', r => {
+		const c = r.querySelector('.cmd').getBoundingClientRect();
+		return { width: c.width, right: c.right, column: r.querySelector('.time').getBoundingClientRect().left };
+	});
+	result(d.title && d.title.startsWith(deepest + ' ') && row && row.pid === deepest &&
+		row.index === trace.processes && chain && /… 2899 more above$/.test(chain[1]) &&
+		links === 100 && cmd.width > 40 && cmd.right <= cmd.column && problems.length === 0,
+		`a chain of ${trace.processes} forks: the deepest, which failed, shown and readable; its details cut short`,
+		{ deepest, title: d.title, row, chain: chain && chain[1].slice(-40), links, cmd, problems });
+	await page.close();
+}
+
 // Argv built to break out of the data or into markup shows as text.
 async function checkHostile(browser, dir) {
 	const { page, problems } = await open(browser, path.join(dir, 'hostile.html'));
@@ -235,6 +258,7 @@ async function shot(browser, file, png, rowText) {
 			if (fs.existsSync(path.join(dir, 'build.html')))
 				await checkBuild(browser, dir);
 			await checkBig(browser, dir, Number(limit));
+			await checkChain(browser, dir);
 			await checkHostile(browser, dir);
 		}
 	} finally {

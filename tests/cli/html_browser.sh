@@ -9,8 +9,9 @@
 # tree has the trace's processes, the failed compile is shown first with
 # its stacks, search finds a command, a click shows a process's argv,
 # directory and status; the report of a build of 20 001 processes is drawn
-# within LIMIT_MS and still scrolls and searches; argv made to inject
-# markup or script shows as text.  Skips, saying why, when the browser,
+# within LIMIT_MS and still scrolls and searches; the failure at the end
+# of a chain of 3000 forks is shown; argv made to inject markup or script
+# shows as text.  Skips, saying why, when the browser,
 # node or playwright-core is missing (scripts/setup could not reach the
 # npm registry), and the build's checks when ptrace or make is not there.
 # Prints TAP.  Run by meson (suite cli); by hand:
@@ -28,7 +29,7 @@ need_paths PROCWATCH PW_SOURCE_ROOT
 big=20001
 limit_ms=6000
 build_checks=9
-other_checks=8
+other_checks=9
 
 npm_cache=${PW_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/procwatch-npm}
 playwright=$npm_cache/node_modules/playwright-core
@@ -133,6 +134,26 @@ event("exit", 1000, thread=False, code=2, call="exit_group")
 event("end", 1000, status={"kind": "exited", "code": 2})
 EOF
 "$PROCWATCH" show --format=html -o big.html big.jsonl
+
+# A chain of 3000 nested forks whose deepest process fails: the tree must
+# reveal it without a recursion limit, and its details stay short.
+python3 - 3000 >chain.jsonl <<'EOF'
+import json, sys
+n = int(sys.argv[1])
+def event(t, name, pid, **keys):
+    head = {"v": 1} if name == "start" else {}
+    print(json.dumps({**head, "t": t / 1e6, "event": name, "pid": pid, "tid": pid, **keys},
+                     separators=(",", ":")))
+event(1, "start", 1000, argv=["chain"], mode="launch", seccomp=True, version="0.1.0")
+event(2, "exec", 1000, call="execve", path="/bin/chain", argv=["chain"], cwd="/w", result=0)
+for k in range(1, n):
+    event(2 + k, "spawn", 999 + k, call="fork", flags=[], exit_signal="SIGCHLD", kind="fork",
+          thread=False, parent=999 + k, result=1000 + k, child=1000 + k)
+for k in reversed(range(n)):
+    event(2 * n + 2 - k, "exit", 1000 + k, thread=False, code=1 if k == n - 1 else 0, call="exit_group")
+event(2 * n + 3, "end", 1000, status={"kind": "exited", "code": 0})
+EOF
+"$PROCWATCH" show --format=html -o chain.html chain.jsonl
 
 # Command lines made to end the data block, open a comment or become markup.
 cat >hostile.jsonl <<'EOF_TRACE'

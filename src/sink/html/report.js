@@ -26,8 +26,9 @@
 	const OVERSCAN = 12;		/* rows drawn above and below the view */
 	const SMALL_RUN = 200;		/* a run this small starts fully expanded */
 	const INDENT = 14;		/* px per level of the tree */
-	const INDENT_MAX = 40;		/* levels drawn; deeper ones say their depth */
+	const INDENT_MAX = 24;		/* levels drawn; deeper ones say their depth */
 	const LABEL_MAX = 400;		/* characters of a command line in a row */
+	const CHAIN_MAX = 100;		/* ancestors listed in the details */
 
 	const data = JSON.parse(document.getElementById('procwatch-data').textContent);
 	const procs = data.processes;
@@ -306,7 +307,8 @@
 		const p = procs[i];
 		const cell = el('div', 'name ' + cls);
 		cell.setAttribute('role', 'gridcell');
-		cell.style.paddingLeft = 4 + Math.min(depth[i], INDENT_MAX) * INDENT + 'px';
+		/* At most a third of the column: the command must still show. */
+		cell.style.paddingLeft = 'min(' + (4 + Math.min(depth[i], INDENT_MAX) * INDENT) + 'px, 33%)';
 		const open = search || expanded[i];
 		cell.append(el('span', 'twisty', kids[i] ? (open ? '▾' : '▸') : ''));
 		if (depth[i] > INDENT_MAX)
@@ -564,9 +566,15 @@
 		return ol;
 	}
 
+	/* The processes that started it, its parent first; of a fork chain thousands deep, the nearest. */
 	function chain(i) {
 		const ol = el('ol');
+		let k = 0;
 		for (let up = parent[i]; up >= 0; up = parent[up]) {
+			if (k++ === CHAIN_MAX) {
+				ol.append(el('li', 'note', '… ' + plural(depth[i] - CHAIN_MAX, 'more', 'more') + ' above'));
+				break;
+			}
 			const li = el('li');
 			li.append(link(up));
 			ol.append(li);
