@@ -8,15 +8,15 @@
  * is the template of src/sink/html/ (report.html, .css, .js, compiled in
  * by meson as html_template.c) with the run inserted as JSON in a
  * <script type="application/json"> element (html_data.c).  Trace bytes
- * appear nowhere else in the document, are made safe there
- * (pw_html_script_safe()), and the script puts them on the page as text
- * only; the template's Content-Security-Policy lets no other script run
- * and nothing be fetched.
+ * appear nowhere else in the document, are made safe there (the JSON
+ * writer's HTML mode, pw_json_init_html(), escapes every '<', '>', '&',
+ * U+2028 and U+2029), and the script puts them on the page as text only;
+ * the template's Content-Security-Policy lets no other script run and
+ * nothing be fetched.
  *
- * Written at the end, since how each process ended is known only then;
- * the JSON is built in memory first (about as big as the file: a few MiB
- * for 20 000 processes) so that it is escaped in one pass.  A file that
- * is not a trace at all gives no document, as it gives no tree.
+ * Written at the end, since how each process ended is known only then,
+ * straight to the output.  A file that is not a trace at all gives no
+ * document, as it gives no tree.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,49 +34,6 @@ struct html_view {
 	struct pw_view_opts o;
 	struct html_run run;
 };
-
-/* The escape of the character at s (of n bytes left), and its length; NULL if none. */
-static const char *
-script_escape(const char *s, size_t n, size_t *len)
-{
-	*len = 1;
-	switch (s[0]) {
-	case '<':
-		return "\\u003c";
-	case '>':
-		return "\\u003e";
-	case '&':
-		return "\\u0026";
-	case '\xe2':
-		/* U+2028, U+2029: E2 80 A8, E2 80 A9 in UTF-8. */
-		if (n < 3 || s[1] != '\x80' || (s[2] != '\xa8' && s[2] != '\xa9'))
-			return NULL;
-		*len = 3;
-		return s[2] == '\xa8' ? "\\u2028" : "\\u2029";
-	default:
-		return NULL;
-	}
-}
-
-void
-pw_html_script_safe(FILE *out, const char *json, size_t len)
-{
-	size_t i = 0, from = 0, n;
-	const char *esc;
-
-	while (i < len) {
-		esc = script_escape(json + i, len - i, &n);
-		if (!esc) {
-			i++;
-			continue;
-		}
-		fwrite(json + from, 1, i - from, out);
-		fputs(esc, out);
-		i += n;
-		from = i;
-	}
-	fwrite(json + from, 1, len - from, out);
-}
 
 /* Every argument, exec, marker and stack, the descriptors an fd-leak is about. */
 static void
@@ -173,37 +130,21 @@ html_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	return 0;
 }
 
-/* The data as JSON in memory, then the document around it. */
+/* The document: the template around the data, written as it is made. */
 static int
 html_end(void *view, const struct pw_model *m)
 {
 	struct html_view *hv = view;
 	struct pw_json w;
-	char *json = NULL;
-	size_t len = 0;
-	FILE *mem;
 	int err;
 
 	if (!m->trace.known && !m->all)
 		return 0;
-	mem = open_memstream(&json, &len);
-	if (!mem)
-		return -ENOMEM;
-	pw_json_init(&w, mem);
+	pw_json_init_html(&w, hv->out);
+	pw_json_raw(&w, pw_html_head, pw_html_head_len);
 	pw_html_put_data(&w, m, &hv->run);
+	pw_json_raw(&w, pw_html_tail, pw_html_tail_len);
 	err = pw_json_error(&w);
-	if (fclose(mem) != 0 && !err)
-		err = -ENOMEM;
-	if (!err) {
-		/* Each write that fails sets errno: the last one is the reason. */
-		errno = 0;
-		fwrite(pw_html_head, 1, pw_html_head_len, hv->out);
-		pw_html_script_safe(hv->out, json, len);
-		fwrite(pw_html_tail, 1, pw_html_tail_len, hv->out);
-		if (ferror(hv->out))
-			err = errno ? -errno : -EIO;
-	}
-	free(json);
 	return err ? err : pw_view_flush(hv->out);
 }
 

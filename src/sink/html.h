@@ -50,15 +50,6 @@ struct html_run {
  */
 void pw_html_put_data(struct pw_json *w, const struct pw_model *m, struct html_run *run);
 
-/*
- * Writes JSON text so that it can sit inside <script type="application/json">:
- * '<', '>' and '&' become \u003c, \u003e and \u0026, and U+2028, U+2029
- * \u2028, \u2029.  The JSON stays equal (they can occur only inside
- * strings), and no trace byte can end the script element ("</script")
- * or open an HTML comment ("<!--").
- */
-void pw_html_script_safe(FILE *out, const char *json, size_t len);
-
 /* The template, from html_template.c: the document before and after the data. */
 extern const char pw_html_head[], pw_html_tail[];
 extern const size_t pw_html_head_len, pw_html_tail_len;

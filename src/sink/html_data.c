@@ -8,8 +8,9 @@
  * (no failed execs, not orphaned): a report of 20 000 processes stays a
  * file one can mail.  Strings are the trace's bytes, written as the trace
  * writes them (valid UTF-8 as a string, other bytes as {"text","hex"});
- * html.c makes the JSON safe inside the document.  Output is linear in
- * the model: each record, image, mark and warning once.
+ * the HTML mode of the writer html.c gives makes them safe inside the
+ * document.  Output is linear in the model: each record, image, mark and
+ * warning once.
  */
 #include <signal.h>
 #include <stdlib.h>

@@ -185,21 +185,6 @@ Test(html, hostile_argv_read_back_exactly)
 			 hostile[2]);
 }
 
-/* Escaping directly, byte by byte at the edges: a cut U+2028 passes as it is. */
-Test(html, script_safe_escapes)
-{
-	static const char in[] = "<a>&\xe2\x80\xa8\xe2\x80\xa9\xe2\x80x\xe2\x80";
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	cr_assert_not_null(f);
-	pw_html_script_safe(f, in, sizeof(in) - 1);
-	fclose(f);
-	cr_assert_str_eq(out, "\\u003ca\\u003e\\u0026\\u2028\\u2029\xe2\x80x\xe2\x80");
-	free(out);
-}
-
 /*
  * make (10) runs cc a.c (11, exits 0 after 912ms of CPU, peak 45 MiB)
  * and, after a ./gen.sh it may not run, cc bad.c (12, exits 1), gets a
