@@ -18,49 +18,6 @@
 #include "procwatch/sink.h"
 #include "view.h"
 
-/* last[d]: the ancestor at depth d was the last of its siblings. */
-struct guides {
-	bool *last;
-	size_t size;
-};
-
-static bool
-guides_set(struct guides *g, unsigned depth, bool last)
-{
-	bool *grown;
-	size_t size;
-
-	if (depth >= g->size) {
-		size = (depth + 1) * 2;
-		grown = realloc(g->last, size * sizeof(*grown));
-		if (!grown)
-			return false;
-		g->last = grown;
-		g->size = size;
-	}
-	g->last[depth] = last;
-	return true;
-}
-
-static void
-put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
-	   unsigned depth)
-{
-	unsigned d;
-
-	if (depth == 0)
-		return;
-	pw_view_color(out, o, PW_COLOR_DIM);
-	for (d = 1; d < depth; d++) {
-		if (pw_view_guide_shown(depth, d))
-			fputs(g->last[d] ? "   " : "│  ", out);
-		else if (d == PW_VIEW_GUIDES_KEEP + 1)
-			pw_view_guide_mark(out, depth);
-	}
-	fputs(g->last[depth] ? "└─ " : "├─ ", out);
-	pw_view_reset(out, o);
-}
-
 /*
  * What p ran: the command line it was found running with when attached,
  * then each exec's, joined by arrows; its name when there is neither.
@@ -179,7 +136,7 @@ put_thread(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p,
 
 /* p's thread lines (with --threads), drawn as its first children. */
 static bool
-put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
+put_threads(FILE *out, const struct pw_view_opts *o, struct pw_view_guides *g,
 	    const struct pw_proc *p)
 {
 	unsigned depth = pw_proc_shown_depth(p) + 1;
@@ -188,10 +145,10 @@ put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 	if (!o->threads)
 		return true;
 	for (i = 0; i < p->nthread_recs; i++) {
-		if (!guides_set(g, depth,
-				i + 1 == p->nthread_recs && !pw_shown_first_child(p)))
+		if (!pw_view_guides_set(g, depth,
+					i + 1 == p->nthread_recs && !pw_shown_first_child(p)))
 			return false;
-		put_prefix(out, o, g, depth);
+		pw_view_guides_put(out, o, g, depth, true);
 		put_thread(out, o, p, &p->thread_recs[i]);
 	}
 	return true;
@@ -204,7 +161,7 @@ put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 void
 pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
-	struct guides g = { NULL, 0 };
+	struct pw_view_guides g = { NULL, 0 };
 	const struct pw_proc *p = pw_shown_first(m), *next;
 	unsigned depth;
 
@@ -213,9 +170,9 @@ pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 	while (p) {
 		depth = pw_proc_shown_depth(p);
 		/* A top's guides are never drawn: whether it is the last does not matter. */
-		if (!guides_set(&g, depth, depth == 0 || !pw_shown_next(p)))
+		if (!pw_view_guides_set(&g, depth, depth == 0 || !pw_shown_next(p)))
 			break;
-		put_prefix(out, o, &g, depth);
+		pw_view_guides_put(out, o, &g, depth, true);
 		put_proc(out, o, m, p);
 		if (!put_threads(out, o, &g, p))
 			break;

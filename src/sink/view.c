@@ -53,6 +53,46 @@ pw_view_guide_mark(FILE *out, unsigned depth)
 	fprintf(out, "⋯+%u⋯ ", depth - 2 * PW_VIEW_GUIDES_KEEP);
 }
 
+bool
+pw_view_guides_set(struct pw_view_guides *g, unsigned depth, bool last)
+{
+	bool *grown;
+	size_t size;
+
+	if (depth >= g->size) {
+		size = (depth + 1) * 2;
+		grown = realloc(g->last, size * sizeof(*grown));
+		if (!grown)
+			return false;
+		g->last = grown;
+		g->size = size;
+	}
+	g->last[depth] = last;
+	return true;
+}
+
+void
+pw_view_guides_put(FILE *out, const struct pw_view_opts *o,
+		   const struct pw_view_guides *g, unsigned depth, bool branch)
+{
+	unsigned d;
+
+	if (depth == 0)
+		return;
+	pw_view_color(out, o, PW_COLOR_DIM);
+	for (d = 1; d < depth; d++) {
+		if (pw_view_guide_shown(depth, d))
+			fputs(g->last[d] ? "   " : "│  ", out);
+		else if (d == PW_VIEW_GUIDES_KEEP + 1)
+			pw_view_guide_mark(out, depth);
+	}
+	if (branch)
+		fputs(g->last[depth] ? "└─ " : "├─ ", out);
+	else
+		fputs(g->last[depth] ? "   " : "│  ", out);
+	pw_view_reset(out, o);
+}
+
 void
 pw_view_dur(FILE *out, uint64_t us)
 {

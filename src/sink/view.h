@@ -39,6 +39,22 @@ void pw_view_reset(FILE *out, const struct pw_view_opts *o);
 bool pw_view_guide_shown(unsigned depth, unsigned d);
 /* The mark standing for the elided levels of a line at depth, "⋯+9⋯ ". */
 void pw_view_guide_mark(FILE *out, unsigned depth);
+/*
+ * The guides of a tree (the tree view, the diff's): last[d] says whether
+ * the line's ancestor at depth d was the last of its siblings.
+ */
+struct pw_view_guides {
+	bool *last;
+	size_t size;
+};
+/* Records whether the line at depth is the last of its siblings; false when out of memory. */
+bool pw_view_guides_set(struct pw_view_guides *g, unsigned depth, bool last);
+/*
+ * The guides of a line at depth: with branch, a process's ("├─ " or "└─ "
+ * last), else a line under it, which continues its siblings' ("│  " or "   ").
+ */
+void pw_view_guides_put(FILE *out, const struct pw_view_opts *o,
+			const struct pw_view_guides *g, unsigned depth, bool branch);
 /* "850µs", "12.3ms", "4.21s", "3m07s". */
 void pw_view_dur(FILE *out, uint64_t us);
 /* "exited 3", "killed by SIGSEGV (core dumped)", coloured when it failed. */
