@@ -138,9 +138,9 @@ struct pw_diff {
 /*
  * Reads the trace at path ("-": standard input, named "(stdin)") into m,
  * made here with what a diff needs.  0; or PW_EXIT_FAILURE after saying
- * why on err: unreadable, not a trace, damaged lines.  A trace cut short
- * (no end event) is read with the reader's warning: its processes still
- * running at the cut are compared as such.  m must be destroyed either way.
+ * why on err, one line and a hint: unreadable, empty, not a trace (or a
+ * newer one), damaged lines, cut short (no end event): only whole runs
+ * are compared.  m must be destroyed either way.
  */
 int pw_diff_load(struct pw_model *m, const char *path, FILE *err);
 

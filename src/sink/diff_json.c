@@ -77,8 +77,6 @@ put_run(struct pw_json *w, const char *key, const char *name, const struct pw_mo
 		pw_json_time_us(w, pw_proc_lifetime(root, root->exit_us));
 	else
 		pw_json_null(w);
-	pw_json_key(w, "cut");
-	pw_json_bool(w, !m->ended);
 	pw_json_key(w, "cwd");
 	pw_json_bytes_cstr(w, cwd);
 	pw_json_object_end(w);
