@@ -42,6 +42,7 @@ enum {
 	OPT_PID,
 	OPT_MATCH,
 	OPT_DEPTH,
+	OPT_ENV,
 	OPT_EXACT,
 	OPT_SLOWER,
 	OPT_SLOWER_MIN,
@@ -52,7 +53,7 @@ enum {
  * "ls -l"; ":" makes getopt report a missing argument as ':' so that it can
  * be told apart from an unknown option.
  */
-static const char short_options[] = "+:o:kp:hV";
+static const char short_options[] = "+:o:k::p:hV";
 
 const struct option pw_cli_longopts[] = {
 	{ "output",	required_argument,	NULL,	'o' },
@@ -60,6 +61,7 @@ const struct option pw_cli_longopts[] = {
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "no-seccomp",	no_argument,		NULL,	OPT_NO_SECCOMP },
 	{ "stack",	optional_argument,	NULL,	OPT_STACK },
+	{ "env",	no_argument,		NULL,	OPT_ENV },
 	{ "attach",	required_argument,	NULL,	'p' },
 	{ "time",	required_argument,	NULL,	OPT_TIME },
 	{ "color",	required_argument,	NULL,	OPT_COLOR },
@@ -113,8 +115,9 @@ static const char usage_tail[] =
 	"      --threads         list threads in the tree instead of counting them\n"
 	"      --summary         print counts after the tree: processes, threads,\n"
 	"                        execs, failed execs, non-zero exits, signals,\n"
-	"                        warnings; and the slowest processes and the\n"
-	"                        programs run most often\n"
+	"                        warnings; and the slowest processes (by wall\n"
+	"                        time and by CPU time), the biggest by peak\n"
+	"                        memory and the programs run most often\n"
 	"      --no-warnings     do not show or count warnings (a fork from a\n"
 	"                        threaded process, leaked descriptors, zombies,\n"
 	"                        unreaped children, deaths by signal)\n"
@@ -140,9 +143,14 @@ static const char usage_tail[] =
 	"                        running process cannot be given the filter\n"
 	"      --no-seccomp      stop the command at every system call instead of\n"
 	"                        only the traced ones (slower, same trace)\n"
-	"  -k, --stack[=DEPTH]   record the calling thread's stack (function+offset\n"
+	"  -k[DEPTH], --stack[=DEPTH]\n"
+	"                        record the calling thread's stack (function+offset\n"
 	"                        and object file, innermost first, at most DEPTH\n"
 	"                        frames, default 16) at each spawn and exec\n"
+	"      --env             record the environment of each exec (as the\n"
+	"                        change from the one before it), so that 'show\n"
+	"                        --failed' and the timeline print a command line\n"
+	"                        that reproduces each failed process\n"
 	"\n"
 	"Miscellaneous:\n"
 	"  -h, --help            show this help and exit\n"
@@ -362,8 +370,8 @@ parse_stack_depth(const char *arg, struct pw_options *opts, FILE *err)
 	v = strtoul(arg, &end, 10);
 	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v < 1 ||
 	    v > PW_STACK_DEPTH_MAX)
-		return usage_error(err, "invalid --stack depth '%s' (a number from 1 to %d)",
-				   arg, PW_STACK_DEPTH_MAX);
+		return usage_error(err, "invalid stack depth '%s' (-kDEPTH or --stack=DEPTH: "
+				   "a number from 1 to %d)", arg, PW_STACK_DEPTH_MAX);
 	opts->stack_depth = (unsigned)v;
 	return PW_CLI_RUN;
 }
@@ -414,12 +422,60 @@ set_defaults(struct pw_options *opts)
 	};
 }
 
+/* The options a format may make no use of (enum pw_view_option), by name. */
+static const struct {
+	int opt;
+	unsigned bit;
+	const char *name;
+} view_options[] = {
+	{ OPT_ARGV_MAX, PW_VOPT_ARGV, "--argv-max" },
+	{ OPT_FULL_ARGV, PW_VOPT_ARGV, "--full-argv" },
+	{ OPT_THREADS, PW_VOPT_THREADS, "--threads" },
+	{ OPT_SUMMARY, PW_VOPT_SUMMARY, "--summary" },
+	{ OPT_NO_WARNINGS, PW_VOPT_WARNINGS, "--no-warnings" },
+	{ OPT_EXPLAIN, PW_VOPT_EXPLAIN, "--explain" },
+};
+
+/* The bit of option c in pw_options.view_given: its index in view_options. */
+static unsigned
+view_option_of(int c)
+{
+	for (size_t i = 0; i < PW_ARRAY_SIZE(view_options); i++)
+		if (view_options[i].opt == c)
+			return 1u << i;
+	return 0;
+}
+
+/*
+ * A view option the chosen output shows nothing of is refused, not
+ * silently ignored: "--json --explain" suggests the trace will hold
+ * explanations, which it never does.  --color and --time are only
+ * ignored where there is no colour or no time of day: they are settings
+ * for how times and colours look, not requests for more, and scripts give
+ * them to every format.
+ */
+static enum pw_cli_action
+check_view_options(const struct pw_options *opts, FILE *err)
+{
+	unsigned honoured = opts->failed ? 0 : opts->format->options;
+	const char *what = opts->failed ? "--failed" : opts->format->name;
+	size_t i;
+
+	for (i = 0; i < PW_ARRAY_SIZE(view_options); i++)
+		if ((opts->view_given & (1u << i)) && !(honoured & view_options[i].bit))
+			return usage_error(err, "%s has no effect on %s%s%s", view_options[i].name,
+					   opts->failed ? "" : "the ", what,
+					   opts->failed ? "" : " format");
+	return PW_CLI_RUN;
+}
+
 /* The options of the timeline and tree views, and --help and --version. */
 static enum pw_cli_action
 apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 {
 	int i;
 
+	opts->view_given |= view_option_of(c);
 	switch (c) {
 	case OPT_TIME:
 		i = parse_choice("--time", optarg, time_names, 3, err);
@@ -488,11 +544,15 @@ apply_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 		opts->seccomp = false;
 		return PW_CLI_RUN;
 	case 'k':
-		return parse_stack_depth(NULL, opts, err);
+		/* Only attached (-k32), as getopt takes optional arguments: "-k 32" traces 32. */
+		return parse_stack_depth(optarg, opts, err);
 	case 'p':
 		return parse_pids("-p", optarg, opts->attach, &opts->nattach, PW_ATTACH_MAX, err);
 	case OPT_STACK:
 		return parse_stack_depth(optarg, opts, err);
+	case OPT_ENV:
+		opts->env = true;
+		return PW_CLI_RUN;
 	default:
 		return apply_view_option(c, opts, out, err);
 	}
@@ -575,6 +635,8 @@ pw_cli_parse(int argc, char **argv, struct pw_options *opts, FILE *out,
 	if (action != PW_CLI_RUN)
 		return action;
 	choose_format(opts);
+	if (check_view_options(opts, err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (check_filter_format(opts, "a trace always records every process (record it "
 				"whole, then filter what 'procwatch show' shows of it)",
 				err) != PW_CLI_RUN)
@@ -632,8 +694,8 @@ static const char show_usage[] =
 	"      --argv-max=N      show at most N arguments of a command line\n"
 	"      --full-argv       show every argument\n"
 	"      --threads         list threads in the tree\n"
-	"      --summary         print counts, the slowest and the most run after\n"
-	"                        the tree\n"
+	"      --summary         print counts, the slowest, the biggest and the\n"
+	"                        most run after the tree\n"
 	"      --no-warnings     do not show or count warnings\n"
 	"      --explain         explain each event in plain words\n"
 	"      --pid=PID[,PID...]\n"
@@ -646,8 +708,9 @@ static const char show_usage[] =
 	"      --failed          instead of a format, only the processes that\n"
 	"                        exited non-zero, were killed or failed to exec,\n"
 	"                        deepest first, each with its full argv, cwd,\n"
-	"                        status and the chain that started it; exit 1\n"
-	"                        when there were any, 0 when none\n"
+	"                        status, CPU time and peak memory, and the chain\n"
+	"                        that started it; exit 1 when there were any, 0\n"
+	"                        when none\n"
 	"  -h, --help            show this help and exit\n"
 	"\n"
 	"Damaged lines are reported as FILE:LINE and skipped.  Exit status: 0\n"
@@ -688,6 +751,8 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 	if (action != PW_CLI_RUN)
 		return action;
 	choose_format(opts);
+	if (check_view_options(opts, err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (check_filter_format(opts, "show --json writes the trace back whole", err) !=
 	    PW_CLI_RUN)
 		return PW_CLI_EXIT_FAILURE;

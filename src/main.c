@@ -62,16 +62,19 @@ output_name(const char *path)
 
 /*
  * Colour only where a person sees it: --color=always forces it, auto wants
- * a terminal and no NO_COLOR (https://no-color.org: set and not empty).
+ * a terminal that is not TERM=dumb (terminfo's name for one that knows no
+ * escape sequences) and no NO_COLOR (https://no-color.org: set and not
+ * empty).
  */
 static bool
 want_color(enum pw_color_mode mode, FILE *out)
 {
 	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
 
 	if (mode != PW_COLOR_AUTO)
 		return mode == PW_COLOR_ALWAYS;
-	if (no_color && no_color[0])
+	if ((no_color && no_color[0]) || (term && strcmp(term, "dumb") == 0))
 		return false;
 	return isatty(fileno(out)) == 1;
 }
@@ -269,6 +272,7 @@ trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 	struct pw_tracer_opts topts = {
 		.seccomp = opts->seccomp,
 		.stack_depth = opts->stack_depth,
+		.env = opts->env,
 	};
 	struct pw_tracer *t;
 	int status;

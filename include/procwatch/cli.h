@@ -30,8 +30,10 @@ struct pw_options {
 	const char *output;
 	bool seccomp;		/* false with --no-seccomp */
 	unsigned stack_depth;	/* -k/--stack: frames per stack; 0: no stacks */
+	bool env;		/* --env: record each exec's environment */
 	enum pw_color_mode color;
 	struct pw_view_opts view;	/* view.color is decided by main from color */
+	unsigned view_given;	/* the view options given (src/cli.c, view_options) */
 	bool failed;		/* show --failed: only the failures */
 	char **command;		/* NULL-terminated argv of the traced command */
 	int command_argc;

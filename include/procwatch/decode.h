@@ -48,7 +48,7 @@ int pw_mem_read_exact(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);
 int pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		       struct pw_bytes *out);
 
-/* Limits for argv: beyond them argv_truncated is set. */
+/* Limits for argv (and envp): beyond them argv_truncated is set. */
 struct pw_exec_limits {
 	size_t max_args;
 	size_t max_bytes;	/* sum of the argument lengths */
@@ -74,6 +74,14 @@ enum pw_spawn_kind pw_spawn_kind_of(enum pw_call call, uint64_t flags,
  */
 void pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 			  const struct pw_exec_limits *limits, struct pw_exec *out);
+
+/*
+ * --env: envp of an execve/execveat at entry, whole, in out (cleared
+ * first), within the same kind of limits as argv (the count, and the sum
+ * of the entries' lengths).  Release with pw_env_clear().
+ */
+void pw_decode_exec_env(const struct pw_syscall *sc, struct pw_mem *mem,
+			const struct pw_exec_limits *limits, struct pw_env *out);
 
 /* wait4/waitid: arguments at entry, result and status at exit. */
 void pw_decode_wait_entry(const struct pw_syscall *sc, struct pw_wait *out);

@@ -157,6 +157,28 @@ struct pw_fd {
 
 #define PW_EXEC_MAX_FDS 256	/* inherited descriptors recorded per exec */
 
+/*
+ * --env: the environment an exec call passed (envp), as the trace carries
+ * it.  At the call's entry the tracer reads it whole (whole, set in envp
+ * order); before the event is written it becomes the change from the
+ * environment of the exec before it in the same lineage
+ * (include/procwatch/envdiff.h: which exec that is, what a change means).
+ * An entry is "NAME=VALUE", or any bytes without '=' (they occur).
+ */
+struct pw_env {
+	bool recorded;		/* the exec carries an environment (--env) */
+	bool whole;		/* set is the whole environment; else a change */
+	bool truncated;		/* the count or byte limit cut envp short */
+	int err;		/* positive errno: the envp array itself was unreadable */
+	uint32_t check;		/* a change: pw_env_check() of the environment it gives */
+	struct pw_bytes *set;	/* entries: the whole, or new and changed ones, in envp order */
+	size_t nset;
+	struct pw_bytes *unset;	/* a change: the names it removes */
+	size_t nunset;
+	uint32_t *order;	/* a change: its entries' order, when not the rule's */
+	size_t norder;
+};
+
 struct pw_exec {
 	enum pw_call call;
 	int dirfd;		/* execveat only */
@@ -175,6 +197,7 @@ struct pw_exec {
 	size_t nfds;
 	bool fds_truncated;	/* more than PW_EXEC_MAX_FDS */
 	struct pw_stack stack;	/* the caller's, at the entry (-k) */
+	struct pw_env env;	/* --env */
 };
 
 enum pw_status_kind {
@@ -210,10 +233,34 @@ struct pw_wait {
 	struct pw_status status;
 };
 
+/* Which members of struct pw_usage were read. */
+enum {
+	PW_USAGE_USER = 1 << 0,
+	PW_USAGE_SYSTEM = 1 << 1,
+	PW_USAGE_PEAK_RSS = 1 << 2,
+};
+
+/*
+ * A process's resource use at its end, read while it could still be read
+ * (src/tracer/usage.c says where and why).  known says which members hold
+ * a value; 0, what a zeroed event has, is "nothing was read".
+ */
+struct pw_usage {
+	uint64_t user_us;	/* CPU time in user mode: every thread, its whole life */
+	uint64_t system_us;	/* and in the kernel */
+	/*
+	 * VmHWM: peak resident memory of its last program, in KiB; 32 bits
+	 * hold 4 TiB, and the model keeps one per process.
+	 */
+	uint32_t peak_rss_kib;
+	uint8_t known;		/* PW_USAGE_* bits */
+};
+
 struct pw_exit {
 	bool thread;		/* a thread other than the leader ended */
 	struct pw_status status;	/* EXITED or KILLED */
 	enum pw_call call;	/* EXIT, EXIT_GROUP or NONE (signal, or another thread's exit_group/exec) */
+	struct pw_usage usage;	/* a process's only (not a thread's); known 0 when unknown */
 };
 
 struct pw_signal {
@@ -326,6 +373,7 @@ pw_event_is_exec_like(const struct pw_event *ev)
 void pw_event_clear(struct pw_event *ev);
 void pw_bytes_clear(struct pw_bytes *b);
 void pw_stack_clear(struct pw_stack *st);
+void pw_env_clear(struct pw_env *env);
 /*
  * Deep copies, for a sink that keeps part of an event past its call.  On
  * failure (-ENOMEM) dst holds what was copied so far: clear it.

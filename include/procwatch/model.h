@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "procwatch/arena.h"
+#include "procwatch/envdiff.h"
 #include "procwatch/event.h"
 #include "procwatch/intern.h"
 #include "procwatch/pidmap.h"
@@ -46,6 +47,29 @@ struct pw_argv {
 	uint32_t elided;	/* left out of v between them */
 	bool truncated;		/* the vector was longer than what was read */
 };
+
+/*
+ * An exec's environment (--env, kept with opts.env): the change the trace
+ * holds, its strings interned, over the node of its base, so that an image
+ * costs what its change costs; pw_model_env() rebuilds it whole.  A node
+ * more than PW_ENV_CHAIN_MAX changes away from a whole one is kept whole,
+ * which bounds a rebuild; an exec that passed its base's environment
+ * unchanged shares its base's node, and one that made the same change
+ * as the exec before it over that base shares that one's.
+ */
+struct pw_env_node {
+	const struct pw_env_node *base;	/* NULL: set is the whole environment */
+	const char **set, **unset;	/* interned; an unreadable entry is NULL */
+	uint32_t *order;
+	uint32_t nset, nunset, norder;
+	uint32_t check;		/* pw_env_check() of the environment, whole ones too */
+	uint32_t depth;		/* changes between it and the nearest whole node */
+	bool truncated;		/* envp was longer than what was read */
+	int err;		/* the envp array itself was unreadable */
+	struct pw_env_node *derived;	/* the node last made over this one */
+};
+
+#define PW_ENV_CHAIN_MAX 8
 
 /* A descriptor above 2 that an exec let through (not close-on-exec). */
 struct pw_image_fd {
@@ -67,6 +91,7 @@ struct pw_image {
 	uint16_t nfds;
 	struct pw_image_fd *fds;	/* by number, with opts.fds; none for an attached image */
 	struct pw_stack *stack;	/* -k, when the model keeps stacks; else NULL */
+	const struct pw_env_node *env;	/* --env, with opts.env; NULL if unknown */
 };
 
 /* An exec that ran no program: it failed, or the task died in it. */
@@ -79,6 +104,7 @@ struct pw_attempt {
 	const char *path;
 	const char *cwd;
 	struct pw_stack *stack;
+	const struct pw_env_node *env;
 };
 
 enum pw_mark_kind {
@@ -136,14 +162,13 @@ struct pw_proc {
 	uint32_t id;
 	pid_t pid;
 	pid_t ppid;		/* the process the kernel reports its end to */
-	pid_t creator;		/* the process that called clone/fork; 0 for the root */
 	pid_t reaper;
 	unsigned threads;	/* threads created in it (CLONE_THREAD spawns) */
+	unsigned depth;		/* 0 for the root, creator's depth + 1 */
 	struct pw_origin origin;	/* the spawn that made it (origin.kind); zero for roots */
 	const char *name;	/* basename of argv[0] of its latest image, or inherited; "" if unknown */
 	struct pw_image *images, *last_image;	/* attached one first, then execs, in order */
-	unsigned nimages;
-	unsigned execs;		/* images that are execs (not the attached one) */
+	unsigned nimages;	/* pw_proc_execs(): those that are execs */
 	/*
 	 * Exec attempts that failed, but for the misses of a PATH search that
 	 * found its program (execvp(3) trying the same argv in directory after
@@ -151,6 +176,7 @@ struct pw_proc {
 	 */
 	unsigned failed_execs;
 	unsigned path_misses;
+	uint32_t nthread_recs;	/* of thread_recs */
 	struct pw_attempt *attempt;	/* the last exec, when it ran nothing; else NULL */
 	struct pw_marks *marks;	/* with opts.marks; NULL until the first */
 	uint64_t start_us;
@@ -158,11 +184,10 @@ struct pw_proc {
 	uint64_t reap_us;
 	uint64_t age_us;	/* attached (-p): how long it had run before start_us */
 	struct pw_status status;	/* EXITED or KILLED once exited */
+	struct pw_usage usage;	/* its exit event's: CPU time, peak memory; known 0 if none */
 	struct pw_thread_rec *thread_recs;	/* attached ones first, then created ones */
 	/* How many warnings of each kind; NULL until the first (most get none). */
 	unsigned *nwarnings;
-	uint32_t nthread_recs;
-	unsigned depth;		/* 0 for the root, creator's depth + 1 */
 	/* What the filters make of it (include/procwatch/filter.h). */
 	unsigned shown_depth;	/* levels below the top of what is shown */
 	uint8_t warned;		/* the kinds of warning about it: 1 << enum pw_warning_kind */
@@ -182,6 +207,20 @@ struct pw_proc {
 	struct pw_proc *first_child, *last_child, *next_sibling;
 	struct pw_proc *next_all;	/* every record, in creation order */
 };
+
+/* The process that called clone or fork to make p; 0 for a root or one found running. */
+static inline pid_t
+pw_proc_creator(const struct pw_proc *p)
+{
+	return p->up && !p->attached ? p->up->pid : 0;
+}
+
+/* The images of p that are execs (not the one it was found running with). */
+static inline unsigned
+pw_proc_execs(const struct pw_proc *p)
+{
+	return p->nimages - (p->images && p->images->attached);
+}
 
 /* The processes in the order they ended (with opts.end_order). */
 struct pw_ended {
@@ -213,6 +252,11 @@ struct pw_model_opts {
 	bool fds;		/* each image's inherited descriptors (struct pw_image_fd) */
 	bool end_order;		/* the order processes ended in (struct pw_ended) */
 	bool warnings;		/* the checks behind the warnings (include/procwatch/warnings.h) */
+	/*
+	 * --env: each exec's environment, and the whole argv of an exec
+	 * that has one (a command line to reproduce it is printed whole).
+	 */
+	bool env;
 };
 
 /* The warnings an event gave rise to, for a view that shows them under it. */
@@ -229,6 +273,13 @@ struct pw_model_notes {
 	bool script;		/* an exec of a #! script (see struct pw_image) */
 	struct pw_warning warnings[PW_MODEL_EVENT_WARNINGS];
 	size_t nwarnings;
+	/*
+	 * The launched command's first exec: the descriptors above 2 it got
+	 * from procwatch's own caller ("10 → /dev/null, 251 → pipe:[7]"), no
+	 * warning (they were open before anything traced ran) but worth a
+	 * note once; "" for any other event.
+	 */
+	char caller_fds[400];
 	/*
 	 * --match: proc became shown with this event (its exec or attach
 	 * matched), and with it its ancestors up to shown_from, the outermost
@@ -267,6 +318,10 @@ struct pw_model {
 	/* Descriptors reported leaking once: each is reported at the first exec only. */
 	const char **fds_seen;
 	size_t nfds_seen;
+	/* --env (opts.env): the lineage of each live process's environment. */
+	struct pw_env_lineage env_lineage;
+	bool env_seen;		/* an exec carried an environment: the trace has them */
+	uint64_t env_bytes;	/* bytes of environment entries the trace held */
 };
 
 void pw_model_init(struct pw_model *m, const struct pw_model_opts *opts);
@@ -298,6 +353,13 @@ bool pw_exec_is_script(const struct pw_exec *ex);
 uint64_t pw_proc_lifetime(const struct pw_proc *p, uint64_t now_us);
 /* p's latest image; NULL when it never exec'd nor was attached. */
 const struct pw_image *pw_proc_image(const struct pw_proc *p);
+/*
+ * The environment node stands for, rebuilt: *v (malloc'ed; interned
+ * strings, NULL for an unreadable entry), *n entries, in envp order.  0;
+ * -EINVAL when the trace's changes do not give it back (a damaged trace);
+ * -ENOMEM.
+ */
+int pw_model_env(const struct pw_env_node *node, const char ***v, size_t *n);
 /* The working directory of p's latest image, or its nearest ancestor's. */
 const char *pw_proc_cwd(const struct pw_proc *p);
 /* "sh" for "/bin/sh"; the whole string when it ends in '/'. */

@@ -61,9 +61,22 @@ struct pw_sink *pw_sink_failed_new(FILE *out, const struct pw_view_opts *opts,
  * row there and one file.  --help, the manual page check and the shell
  * completions read this list.
  */
+/*
+ * The view options a format makes use of: given with a format that shows
+ * nothing of them, an option is a usage error, not silently ignored.
+ */
+enum pw_view_option {
+	PW_VOPT_ARGV = 1 << 1,		/* --argv-max, --full-argv */
+	PW_VOPT_THREADS = 1 << 2,	/* --threads */
+	PW_VOPT_SUMMARY = 1 << 3,	/* --summary */
+	PW_VOPT_WARNINGS = 1 << 4,	/* --no-warnings */
+	PW_VOPT_EXPLAIN = 1 << 5,	/* --explain */
+};
+
 struct pw_format {
 	const char *name;
 	const char *help;	/* what it is, in a few words for --help */
+	unsigned options;	/* enum pw_view_option: those it makes use of */
 	/* A stream that needs no process model (JSON), or else a view of it. */
 	struct pw_sink *(*stream)(FILE *out);
 	const struct pw_view *view;

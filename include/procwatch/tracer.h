@@ -26,6 +26,7 @@
 struct pw_tracer_opts {
 	bool seccomp;		/* launch: stop only at the calls recorded (the filter) */
 	unsigned stack_depth;	/* -k: frames per stack; 0 for no stacks */
+	bool env;		/* --env: record each exec's environment */
 };
 
 struct pw_tracer;

@@ -13,15 +13,22 @@
 #include "procwatch/shquote.h"
 #include "procwatch/utf8.h"
 
-/* Bytes that never need quoting anywhere in a word. */
+/*
+ * Bytes that need no quoting where they are in a word; prev is the byte
+ * before c, 0 at the start.  '=' matters only at the start (an
+ * assignment); '~' at the start, and after '=' or ':', where bash expands
+ * it in a word that looks like an assignment even as a command's argument
+ * (bash(1), Tilde Expansion: "NAME=~/x" becomes "NAME=/home/.../x").
+ */
 static bool
-bare_byte(unsigned char c, bool first)
+bare_byte(unsigned char c, unsigned char prev)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return true;
-	/* '=' and '~' matter only at the start of a word (assignment, home). */
-	if (c == '=' || c == '~')
-		return !first;
+	if (c == '=')
+		return prev != 0;
+	if (c == '~')
+		return prev != 0 && prev != '=' && prev != ':';
 	return c != 0 && strchr("_@%+:,./-", c) != NULL;
 }
 
@@ -86,7 +93,7 @@ pw_shquote(FILE *out, const char *str, size_t len)
 			printable = false;
 			break;
 		}
-		if (n > 1 || !bare_byte(s[i], i == 0))
+		if (n > 1 || !bare_byte(s[i], i ? s[i - 1] : 0))
 			bare = false;
 	}
 	if (!printable) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * execve/execveat at syscall entry: the path and argv copied out of the
- * tracee while its old image still exists.  Tracee data is never trusted:
- * unreadable pointers become per-element errors, and the argument count
- * and total size are capped by struct pw_exec_limits.
+ * execve/execveat at syscall entry: the path, argv and (with --env) envp
+ * copied out of the tracee while its old image still exists.  Tracee data
+ * is never trusted: unreadable pointers become per-element errors, and the
+ * count and total size of each vector are capped by struct pw_exec_limits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,11 +16,19 @@
 
 #define PW_ARGV_CHUNK 64	/* pointers fetched per read() */
 
+/* Where a vector (argv or envp) goes. */
+struct vec_out {
+	struct pw_bytes **v;
+	size_t *n;
+	bool *truncated;
+	int *err;		/* positive errno: the array itself was unreadable */
+};
+
 struct argv_reader {
 	struct pw_mem *mem;
 	struct pw_exec_limits lim;
-	struct pw_exec *out;
-	size_t cap;		/* elements allocated in out->argv */
+	struct vec_out out;
+	size_t cap;		/* elements allocated in *out.v */
 	size_t bytes;		/* sum of the lengths read so far */
 	bool done;
 };
@@ -51,41 +59,41 @@ read_ptrs(struct pw_mem *mem, uint64_t addr, uint64_t *ptrs, size_t max)
 	return n / (ssize_t)sizeof(uint64_t);
 }
 
-/* Room for one more element; false (and argv_err) when out of memory. */
+/* Room for one more element; false (and the error) when out of memory. */
 static bool
 reserve_one(struct argv_reader *r)
 {
-	struct pw_exec *out = r->out;
+	struct vec_out *out = &r->out;
 	size_t ncap;
 	struct pw_bytes *nv;
 
-	if (out->argc < r->cap)
+	if (*out->n < r->cap)
 		return true;
 	ncap = r->cap ? r->cap * 2 : 16;
-	nv = realloc(out->argv, ncap * sizeof(*nv));
+	nv = realloc(*out->v, ncap * sizeof(*nv));
 	if (!nv) {
-		out->argv_err = ENOMEM;
+		*out->err = ENOMEM;
 		return false;
 	}
-	out->argv = nv;
+	*out->v = nv;
 	r->cap = ncap;
 	return true;
 }
 
 /*
- * One argv element at ptr.  An unreadable string is kept as an element
- * with data NULL and err set (the kernel would fail the exec with EFAULT);
- * reaching a limit sets argv_truncated and ends the walk.
+ * One element at ptr.  An unreadable string is kept as an element with
+ * data NULL and err set (the kernel would fail the exec with EFAULT);
+ * reaching a limit sets truncated and ends the walk.
  */
 static void
 add_arg(struct argv_reader *r, uint64_t ptr)
 {
-	struct pw_exec *out = r->out;
+	struct vec_out *out = &r->out;
 	struct pw_bytes el = { 0 };
 	int rc;
 
-	if (out->argc >= r->lim.max_args) {
-		out->argv_truncated = true;
+	if (*out->n >= r->lim.max_args) {
+		*out->truncated = true;
 		r->done = true;
 		return;
 	}
@@ -95,23 +103,23 @@ add_arg(struct argv_reader *r, uint64_t ptr)
 	}
 	rc = pw_mem_read_string(r->mem, ptr, r->lim.max_bytes - r->bytes, &el);
 	if (rc == 1) {
-		out->argv_truncated = true;
+		*out->truncated = true;
 		r->done = true;
 		if (el.len == 0) {
 			pw_bytes_clear(&el);
 			return;
 		}
 	}
-	out->argv[out->argc++] = el;
+	(*out->v)[(*out->n)++] = el;
 	r->bytes += el.len;
 }
 
 /*
- * fs/exec.c: a NULL argv counts as an empty one (count() returns 0, and
- * since Linux 5.18 the kernel adds an empty argv[0]).
+ * fs/exec.c: a NULL argv or envp counts as an empty one (count() returns
+ * 0; since Linux 5.18 the kernel adds an empty argv[0], not an envp entry).
  */
 static void
-read_argv(struct argv_reader *r, uint64_t addr)
+read_vector(struct argv_reader *r, uint64_t addr)
 {
 	uint64_t ptrs[PW_ARGV_CHUNK];
 
@@ -119,7 +127,7 @@ read_argv(struct argv_reader *r, uint64_t addr)
 		ssize_t n = read_ptrs(r->mem, addr, ptrs, PW_ARGV_CHUNK);
 
 		if (n < 0) {
-			r->out->argv_err = (int)-n;
+			*r->out.err = (int)-n;
 			return;
 		}
 		for (ssize_t i = 0; i < n && !r->done; i++) {
@@ -145,20 +153,29 @@ read_path(struct pw_mem *mem, uint64_t addr, struct pw_bytes *path)
 	pw_mem_read_string(mem, addr, PATH_MAX, path);
 }
 
+static void
+reader_init(struct argv_reader *r, struct pw_mem *mem, const struct pw_exec_limits *limits)
+{
+	*r = (struct argv_reader){ .mem = mem };
+	if (limits) {
+		r->lim = *limits;
+	} else {
+		r->lim.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
+		r->lim.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;
+	}
+}
+
 void
 pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 		     const struct pw_exec_limits *limits, struct pw_exec *out)
 {
-	struct argv_reader r = { .mem = mem, .out = out };
+	struct argv_reader r;
 	uint64_t path, argv;
 
 	memset(out, 0, sizeof(*out));
-	if (limits) {
-		r.lim = *limits;
-	} else {
-		r.lim.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
-		r.lim.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;
-	}
+	reader_init(&r, mem, limits);
+	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
+				  &out->argv_err };
 	out->call = pw_call_from_nr(sc->nr);
 	if (out->call == PW_CALL_EXECVEAT) {
 		out->dirfd = (int)sc->args[0];
@@ -172,5 +189,21 @@ pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 		argv = sc->args[1];
 	}
 	read_path(mem, path, &out->path);
-	read_argv(&r, argv);
+	read_vector(&r, argv);
+}
+
+/* envp is execve's third argument, execveat's fourth. */
+void
+pw_decode_exec_env(const struct pw_syscall *sc, struct pw_mem *mem,
+		   const struct pw_exec_limits *limits, struct pw_env *out)
+{
+	struct argv_reader r;
+	bool at = pw_call_from_nr(sc->nr) == PW_CALL_EXECVEAT;
+
+	pw_env_clear(out);
+	reader_init(&r, mem, limits);
+	r.out = (struct vec_out){ &out->set, &out->nset, &out->truncated, &out->err };
+	out->recorded = true;
+	out->whole = true;
+	read_vector(&r, sc->args[at ? 3 : 2]);
 }

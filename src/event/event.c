@@ -121,6 +121,23 @@ pw_stack_clear(struct pw_stack *st)
 }
 
 static void
+bytes_array_free(struct pw_bytes *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		pw_bytes_clear(&v[i]);
+	free(v);
+}
+
+void
+pw_env_clear(struct pw_env *env)
+{
+	bytes_array_free(env->set, env->nset);
+	bytes_array_free(env->unset, env->nunset);
+	free(env->order);
+	memset(env, 0, sizeof(*env));
+}
+
+static void
 attach_clear(struct pw_attach *at)
 {
 	for (size_t i = 0; at->argv && i < at->argc; i++)
@@ -165,6 +182,7 @@ pw_event_clear(struct pw_event *ev)
 		return;
 	ex = &ev->u.exec;
 	pw_stack_clear(&ex->stack);
+	pw_env_clear(&ex->env);
 	pw_bytes_clear(&ex->path);
 	pw_bytes_clear(&ex->cwd);
 	pw_bytes_clear(&ex->exe);

@@ -303,7 +303,7 @@ count_proc(struct pw_model_counts *c, const struct pw_proc *p)
 		c->threads += p->thread_recs[i].attached;
 		c->attached_threads += p->thread_recs[i].attached;
 	}
-	c->execs += p->execs;
+	c->execs += pw_proc_execs(p);
 	c->failed_execs += p->failed_execs;
 	if (p->exited && p->status.kind == PW_STATUS_KILLED)
 		c->signals++;

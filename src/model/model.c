@@ -21,6 +21,7 @@ pw_model_init(struct pw_model *m, const struct pw_model_opts *opts)
 	pw_pidmap_init(&m->by_pid);
 	pw_intern_init(&m->strings);
 	pw_arena_init(&m->records);
+	pw_env_lineage_init(&m->env_lineage, NULL, NULL);
 	m->all_tail = &m->all;
 	pw_pidmap_init(&m->adoptions);
 }
@@ -37,6 +38,7 @@ pw_model_destroy(struct pw_model *m)
 	pw_pidmap_destroy(&m->by_pid);
 	model_adoptions_free(m);
 	free(m->ends.v);
+	pw_env_lineage_destroy(&m->env_lineage);
 	pw_intern_destroy(&m->strings);
 	pw_arena_destroy(&m->records);
 	free(m->fds_seen);
@@ -112,11 +114,21 @@ collect_warning(void *data, const struct pw_warning *w)
 		n->warnings[n->nwarnings++] = *w;
 }
 
+/* The launched command's first program: what it inherited came from outside. */
+static bool
+first_exec_of_command(const struct pw_model *m, const struct pw_proc *p,
+		      const struct pw_event *ev)
+{
+	return ev->kind == PW_EV_EXEC && ev->u.exec.result == 0 && ev->u.exec.nfds &&
+	       p && p == m->root && !m->attach && !p->attached && pw_proc_execs(p) == 1;
+}
+
 int
 pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	       struct pw_model_notes *notes)
 {
 	struct pw_model_notes own;
+	const struct pw_env_node *env;
 	struct pw_proc *p;
 	int err;
 
@@ -137,9 +149,13 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 		notes->cwd_moved = pw_model_cwd_moved(m, ev);
 		notes->script = pw_exec_is_script(&ev->u.exec);
 	}
-	err = model_apply(m, p, ev, notes->script);
+	env = model_env_node(m, ev);
+	err = model_apply(m, p, ev, notes->script, env);
+	model_env_track(m, ev, env);
 	if (err)
 		m->failed = true;
+	if (m->opts.warnings && first_exec_of_command(m, p, ev))
+		model_caller_fds(m, ev, notes->caller_fds, sizeof(notes->caller_fds));
 	model_filter_event(m, ev, notes);
 	if (m->opts.warnings)
 		model_warnings_check(m, ev, PW_ZOMBIE_THRESHOLD_US_DEFAULT,

@@ -103,15 +103,18 @@ intern_bytes(struct pw_model *m, const struct pw_bytes *b)
 
 /*
  * argv, interned; beyond opts.argv_keep elements only the first and last
- * the views print (the same split as pw_view_model_argv's).  The array
- * comes from arena when one is given (an image, kept to the end), else
- * from malloc (an attempt, replaced by the next).  0 or -ENOMEM.
+ * the views print (the same split as pw_view_model_argv's), but whole for
+ * an exec whose environment is kept (env): a command line to reproduce
+ * it is printed whole.  The array comes from arena when one is given (an
+ * image, kept to the end), else from malloc (an attempt, replaced by the
+ * next).  0 or -ENOMEM.
  */
 static int
 argv_keep(struct pw_model *m, struct pw_arena *arena, struct pw_argv *dst,
-	  const struct pw_bytes *argv, size_t argc, bool truncated)
+	  const struct pw_bytes *argv, size_t argc, bool truncated,
+	  const struct pw_env_node *env)
 {
-	size_t keep = m->opts.argv_keep, head, tail = 0, i;
+	size_t keep = env ? 0 : m->opts.argv_keep, head, tail = 0, i;
 
 	if (argc > UINT32_MAX)
 		argc = UINT32_MAX;
@@ -283,7 +286,6 @@ on_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	c = proc_new(m, sp->child, p, p->name, ev->time_us);
 	if (!c)
 		return -ENOMEM;
-	c->creator = p->pid;
 	c->ppid = sp->parent ? sp->parent : p->pid;
 	c->origin = origin_of(m, ev);
 	if (c->ppid != p->pid && (up = pw_model_get(m, c->ppid)) && adopt(m, up, c) < 0)
@@ -403,7 +405,7 @@ attach_new(struct pw_model *m, const struct pw_event *ev)
 		im->exe = im->path;
 		im->cwd = intern_bytes(m, &at->cwd);
 		if (argv_keep(m, &m->records, &im->argv, at->argv, at->argc,
-			      at->argv_truncated) < 0)
+			      at->argv_truncated, NULL) < 0)
 			m->failed = true;
 	}
 	if (attach_threads(m, p, ev) < 0)
@@ -562,7 +564,8 @@ path_search_found(struct pw_model *m, struct pw_proc *p, const struct pw_event *
 
 /* A failed or unfinished exec: the process's last attempt, and a mark. */
 static int
-on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
+on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
+	   const struct pw_env_node *env)
 {
 	const struct pw_exec *ex = &ev->u.exec;
 	struct pw_attempt *a = calloc(1, sizeof(*a));
@@ -573,9 +576,9 @@ on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	*a = (struct pw_attempt){ .t = ev->time_us, .tid = ev->tid, .result = ex->result,
 				  .path = intern_bytes(m, &ex->path),
 				  .cwd = intern_bytes(m, &ex->cwd),
-				  .stack = stack_keep(m, &ex->stack) };
+				  .stack = stack_keep(m, &ex->stack), .env = env };
 	if (argv_keep(m, NULL, &a->argv, ex->argv, ex->argc,
-		      ex->argv_truncated || ex->argv_err) < 0) {
+		      ex->argv_truncated || ex->argv_err, env) < 0) {
 		attempt_free(a);
 		return -ENOMEM;
 	}
@@ -598,7 +601,7 @@ on_attempt(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 
 static int
 on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
-	bool script)
+	bool script, const struct pw_env_node *env)
 {
 	const struct pw_exec *ex = &ev->u.exec;
 	struct pw_image *im;
@@ -610,7 +613,7 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	 * says the rest.
 	 */
 	if (ex->result != 0)
-		return on_attempt(m, p, ev);
+		return on_attempt(m, p, ev, env);
 	/* A non-leader's exec ends every other thread; the old tid is one of them. */
 	if (ex->old_tid)
 		thread_gone(p, ex->old_tid, ev->time_us, NULL);
@@ -622,15 +625,15 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	im->exe = intern_bytes(m, &ex->exe);
 	im->script = script;
 	im->stack = stack_keep(m, &ex->stack);
+	im->env = env;
 	if (fds_keep(m, im, ex) < 0)
 		return -ENOMEM;
 	if (argv_keep(m, &m->records, &im->argv, ex->argv, ex->argc,
-		      ex->argv_truncated || ex->argv_err) < 0)
+		      ex->argv_truncated || ex->argv_err, env) < 0)
 		return -ENOMEM;
 	path_search_found(m, p, ev, im);
 	attempt_free(p->attempt);
 	p->attempt = NULL;
-	p->execs++;
 	m->counts.execs++;
 	name = name_of(m, ex->argv, ex->argc, &ex->path);
 	if (name)
@@ -696,6 +699,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	if (p->exited)
 		return;
 	proc_ended(m, p, ev->time_us, &ex->status);
+	p->usage = ex->usage;
 	/*
 	 * procwatch is the parent of the root's CLONE_PARENT children (the
 	 * root's parent, kernel/fork.c copy_process), and its wait for the
@@ -784,7 +788,7 @@ on_trace(struct pw_model *m, const struct pw_trace *tr)
 
 int
 model_apply(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
-	    bool script)
+	    bool script, const struct pw_env_node *env)
 {
 	switch (ev->kind) {
 	case PW_EV_TRACE:
@@ -800,7 +804,7 @@ model_apply(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 	case PW_EV_SPAWN:
 		return on_spawn(m, p, ev);
 	case PW_EV_EXEC:
-		return on_exec(m, p, ev, script);
+		return on_exec(m, p, ev, script, env);
 	case PW_EV_WAIT:
 		on_wait(m, p, ev);
 		return 0;

@@ -248,6 +248,27 @@ fd_seen(struct pw_model *m, const struct pw_fd *fd)
 	return false;
 }
 
+/*
+ * The launched command's first program got these descriptors from whoever
+ * started procwatch (a make jobserver pipe, a CI runner's files): nothing
+ * traced opened them, so no exec below is warned about them.  list gets
+ * them as the warning would name them.
+ */
+void
+model_caller_fds(struct pw_model *m, const struct pw_event *ev, char *list, size_t size)
+{
+	const struct pw_exec *ex = &ev->u.exec;
+	size_t i;
+
+	list[0] = '\0';
+	for (i = 0; i < ex->nfds; i++) {
+		(void)fd_seen(m, &ex->fds[i]);
+		append_fd(list, size, &ex->fds[i]);
+	}
+	if (ex->fds_truncated && strlen(list) + 16 < size)
+		strcat(list, " (and more)");
+}
+
 struct count_ctx {
 	struct pw_model *m;
 	pw_warning_fn fn;

@@ -705,6 +705,83 @@ get_exec_call(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	return 0;
 }
 
+/* "order": numbers that fit an entry's index; apply checks the rest. */
+static int
+get_env_order(struct ctx *c, json_t *v, struct pw_env *env)
+{
+	json_t *el;
+	size_t i;
+
+	if (!json_is_array(v))
+		return fail(c, "key \"env\": \"order\" is not an array");
+	if (json_array_size(v) == 0)
+		return 0;
+	env->order = calloc(json_array_size(v), sizeof(*env->order));
+	if (!env->order)
+		return fail(c, "out of memory");
+	json_array_foreach(v, i, el) {
+		if (!json_is_integer(el) || json_integer_value(el) < 0 ||
+		    json_integer_value(el) > UINT32_MAX)
+			return fail(c, "key \"env\": \"order\" holds a non-index");
+		env->order[i] = (uint32_t)json_integer_value(el);
+		env->norder = i + 1;
+	}
+	return 0;
+}
+
+/* "check": the eight hex digits put_env() writes. */
+static int
+get_env_check(struct ctx *c, json_t *v, struct pw_env *env)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	size_t i, n = json_is_string(v) ? json_string_length(v) : 0;
+	int d;
+
+	if (n != 8)
+		return fail(c, "key \"env\": \"check\" is not 8 hex digits");
+	for (i = 0; i < n; i++) {
+		d = hex_digit(s[i]);
+		if (d < 0)
+			return fail(c, "key \"env\": \"check\" is not 8 hex digits");
+		env->check = env->check << 4 | (uint32_t)d;
+	}
+	return 0;
+}
+
+/*
+ * --env's "env" (put_env() in the sink): absent in a trace recorded
+ * without it.  A change without "check" cannot be told from damage.
+ */
+static int
+get_env(struct ctx *c, json_t *obj, struct pw_env *env)
+{
+	json_t *v = json_object_get(obj, "env"), *order, *check;
+	char inner[128];
+
+	if (!v)
+		return 0;
+	if (!json_is_object(v))
+		return fail(c, "key \"env\" is not an object");
+	env->recorded = true;
+	if (get_bool(c, v, "whole", false, &env->whole) < 0 ||
+	    get_bool(c, v, "truncated", false, &env->truncated) < 0 ||
+	    get_errno(c, v, "error", &env->err) < 0 ||
+	    (json_object_get(v, "set") &&
+	     get_bytes_array(c, v, "set", &env->set, &env->nset) < 0) ||
+	    (json_object_get(v, "unset") &&
+	     get_bytes_array(c, v, "unset", &env->unset, &env->nunset) < 0)) {
+		snprintf(inner, sizeof(inner), "%s", c->why);
+		return fail(c, "key \"env\": %s", inner);
+	}
+	order = json_object_get(v, "order");
+	if (order && get_env_order(c, order, env) < 0)
+		return -1;
+	check = json_object_get(v, "check");
+	if (!env->whole && !check)
+		return fail(c, "key \"env\": a change without \"check\"");
+	return check && !env->whole ? get_env_check(c, check, env) : 0;
+}
+
 static int
 get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 {
@@ -721,6 +798,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
 	    get_fds(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
+	    get_env(c, obj, &ex->env) < 0 ||
 	    get_stack(c, obj, &ex->stack) < 0)
 		return -1;
 	ex->old_tid = old_tid;
@@ -789,13 +867,52 @@ get_wait(struct ctx *c, json_t *obj, struct pw_wait *wt)
 	return 0;
 }
 
+/* One member of "usage": a count, or null (or absent) when it was not read. */
+static int
+get_usage_member(struct ctx *c, json_t *usage, const char *key, unsigned bit,
+		 uint64_t max, struct pw_usage *u, uint64_t *out)
+{
+	json_t *v = json_object_get(usage, key);
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return fail(c, "key \"%s\" is not an integer", key);
+	if (json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
+		return fail(c, "key \"%s\" is out of range", key);
+	*out = (uint64_t)json_integer_value(v);
+	u->known |= (uint8_t)bit;
+	return 0;
+}
+
+/* "usage", written only since procwatch read it: absent or null is unknown. */
+static int
+get_usage(struct ctx *c, json_t *obj, struct pw_usage *u)
+{
+	json_t *v = json_object_get(obj, "usage");
+	uint64_t peak = 0;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return fail(c, "key \"usage\" is not an object");
+	if (get_usage_member(c, v, "user_us", PW_USAGE_USER, INT64_MAX, u, &u->user_us) < 0 ||
+	    get_usage_member(c, v, "system_us", PW_USAGE_SYSTEM, INT64_MAX, u,
+			     &u->system_us) < 0 ||
+	    get_usage_member(c, v, "peak_rss_kib", PW_USAGE_PEAK_RSS, UINT32_MAX, u, &peak) < 0)
+		return -1;
+	u->peak_rss_kib = (uint32_t)peak;
+	return 0;
+}
+
 static int
 get_exit(struct ctx *c, json_t *obj, struct pw_exit *ex)
 {
 	struct pw_status *st = &ex->status;
 
 	if (get_bool(c, obj, "thread", true, &ex->thread) < 0 ||
-	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, false, &ex->call) < 0)
+	    get_call(c, obj, PW_CALL_EXIT, PW_CALL_EXIT_GROUP, false, false, &ex->call) < 0 ||
+	    get_usage(c, obj, &ex->usage) < 0)
 		return -1;
 	if (json_object_get(obj, "code")) {
 		st->kind = PW_STATUS_EXITED;

@@ -3,7 +3,8 @@
  * The failures view (`procwatch show --failed`): after the last event, only
  * the processes that exited non-zero, were killed by a signal, or whose
  * last exec failed, each with its full argv, the working directory of its
- * latest exec, how it ended, and the chain of processes that started it.
+ * latest exec, how it ended and what it used (CPU time, peak memory, when
+ * they were read), and the chain of processes that started it.
  * The deepest failures come first: in a build, the compiler that failed
  * says more than the make that failed because of it.  A failed exec that a
  * later exec of the same process made good (a PATH search) is no failure.
@@ -12,7 +13,9 @@
  * shown with the command line it was found running and says it was attached.
  * An exec the process died in (unfinished) is named the same way, but only
  * the death makes the process a failure.  With filters (procwatch/filter.h)
- * only the failures shown are listed, each still with its whole chain.
+ * only the failures shown are listed, each still with its whole chain.  For
+ * a trace recorded with --env, a command line that runs its last exec again
+ * (reproduce.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,7 @@ struct failed_view {
 	FILE *out;
 	struct pw_view_opts o;
 	bool *found;
+	uint64_t repro_written;	/* bytes of environments the reproduce lines printed */
 };
 
 /* Deepest first, then in the order they started. */
@@ -144,9 +148,22 @@ put_started_from(FILE *out, const struct pw_proc *p)
 }
 
 static void
-put_failure(FILE *out, const struct failed_view *fv, const struct pw_model *m,
+repro_begin(void *ctx, const char *label)
+{
+	fprintf(((struct failed_view *)ctx)->out, "    %s ", label);
+}
+
+static void
+repro_end(void *ctx)
+{
+	putc('\n', ((struct failed_view *)ctx)->out);
+}
+
+static void
+put_failure(FILE *out, struct failed_view *fv, const struct pw_model *m,
 	    const struct pw_proc *p)
 {
+	const struct pw_repro_lines repro = { repro_begin, repro_end, fv };
 	const char *cwd = cwd_of(p);
 	const struct pw_proc *up;
 
@@ -161,6 +178,12 @@ put_failure(FILE *out, const struct failed_view *fv, const struct pw_model *m,
 	putc('\n', out);
 	if (p->attempt)
 		put_attempt(out, fv, p->attempt);
+	/* A test killed by a timeout: was it spinning, or waiting?  Out of memory? */
+	if (p->usage.known) {
+		fputs("    used:  ", out);
+		pw_view_usage(out, &p->usage, true);
+		putc('\n', out);
+	}
 	if (cwd) {
 		fputs("    cwd:   ", out);
 		pw_shquote(out, cwd, strlen(cwd));
@@ -175,6 +198,7 @@ put_failure(FILE *out, const struct failed_view *fv, const struct pw_model *m,
 		}
 		putc('\n', out);
 	}
+	pw_view_reproduce(out, m, p, &fv->repro_written, &repro);
 	put_started_from(out, p);
 }
 
@@ -207,13 +231,14 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 	free(list);
 }
 
-/* A failure is shown whole, with its stack: it is what gets pasted. */
+/* A failure is shown whole, with its stack and environment: it is what gets pasted. */
 static void
 failed_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
 	(void)o;
 	mo->argv_keep = 0;
 	mo->stacks = true;
+	mo->env = true;
 }
 
 static void *

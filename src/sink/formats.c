@@ -11,15 +11,20 @@
 #include "procwatch/sink.h"
 #include "view.h"
 
+#define VIEW_ALL (PW_VOPT_ARGV | PW_VOPT_THREADS | PW_VOPT_SUMMARY | PW_VOPT_WARNINGS | \
+		  PW_VOPT_EXPLAIN)
+
 static const struct pw_format formats[] = {
 	{ "timeline", "a line per event as it happens, then the process tree",
-	  .view = &pw_view_timeline },
-	{ "tree", "only the process tree, at the end", .view = &pw_view_tree },
-	{ "json", "the JSON Lines trace (procwatch(1))", .stream = pw_sink_json_new },
-	{ "perfetto", "a Chrome trace event file for ui.perfetto.dev, at the end",
+	  VIEW_ALL, .view = &pw_view_timeline },
+	{ "tree", "only the process tree, at the end",
+	  PW_VOPT_ARGV | PW_VOPT_THREADS | PW_VOPT_SUMMARY | PW_VOPT_WARNINGS,
+	  .view = &pw_view_tree },
+	{ "json", "the JSON Lines trace (procwatch(1))", 0, .stream = pw_sink_json_new },
+	{ "perfetto", "a Chrome trace event file for ui.perfetto.dev, at the end", 0,
 	  .view = &pw_view_perfetto },
 	{ "processes", "one JSON object per process, at the end, for jq",
-	  .view = &pw_view_processes },
+	  PW_VOPT_WARNINGS, .view = &pw_view_processes },
 };
 
 const struct pw_format *

@@ -154,6 +154,19 @@ put_trace(struct pw_json *w, const struct pw_trace *tr)
 	pw_json_object_end(w);
 }
 
+/* key: an array of byte strings (an argv, an environment's entries). */
+static void
+put_bytes_array(struct pw_json *w, const char *key, const struct pw_bytes *v, size_t n)
+{
+	size_t i;
+
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (i = 0; i < n; i++)
+		pw_json_bytes(w, &v[i]);
+	pw_json_array_end(w);
+}
+
 /* A process found running at attach time, as /proc showed it. */
 static void
 put_attach(struct pw_json *w, const struct pw_attach *at)
@@ -167,11 +180,7 @@ put_attach(struct pw_json *w, const struct pw_attach *at)
 	for (i = 0; i < at->ntids; i++)
 		pw_json_int(w, at->tids[i]);
 	pw_json_array_end(w);
-	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < at->argc; i++)
-		pw_json_bytes(w, &at->argv[i]);
-	pw_json_array_end(w);
+	put_bytes_array(w, "argv", at->argv, at->argc);
 	if (at->argv_truncated)
 		pw_json_key_bool(w, "argv_truncated", true);
 	if (at->exe.data) {
@@ -313,11 +322,49 @@ put_exec_image(struct pw_json *w, const struct pw_exec *ex)
 		pw_json_key_bool(w, "fds_truncated", true);
 }
 
+/*
+ * --env: the environment the call passed, whole or as the change from
+ * the one before it in its lineage (include/procwatch/envdiff.h); check
+ * as eight hex digits, since it is a hash and not a quantity.
+ */
+static void
+put_env(struct pw_json *w, const struct pw_env *env)
+{
+	char check[16];
+	size_t i;
+
+	if (!env->recorded)
+		return;
+	pw_json_key(w, "env");
+	pw_json_object_begin(w);
+	if (env->whole)
+		pw_json_key_bool(w, "whole", true);
+	if (env->nset)
+		put_bytes_array(w, "set", env->set, env->nset);
+	if (env->nunset)
+		put_bytes_array(w, "unset", env->unset, env->nunset);
+	if (env->norder) {
+		pw_json_key(w, "order");
+		pw_json_array_begin(w);
+		for (i = 0; i < env->norder; i++)
+			pw_json_uint(w, env->order[i]);
+		pw_json_array_end(w);
+	}
+	if (!env->whole) {
+		snprintf(check, sizeof(check), "%08" PRIx32, env->check);
+		pw_json_key_string(w, "check", check);
+	}
+	if (env->truncated)
+		pw_json_key_bool(w, "truncated", true);
+	if (env->err)
+		pw_json_key_errno(w, "error", env->err);
+	pw_json_object_end(w);
+}
+
 static void
 put_exec(struct pw_json *w, const struct pw_exec *ex)
 {
 	const char *call = pw_call_name(ex->call);
-	size_t i;
 
 	put_key_name(w, "call", call);
 	if (ex->call == PW_CALL_EXECVEAT) {
@@ -329,11 +376,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	}
 	pw_json_key(w, "path");
 	pw_json_bytes(w, &ex->path);
-	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < ex->argc; i++)
-		pw_json_bytes(w, &ex->argv[i]);
-	pw_json_array_end(w);
+	put_bytes_array(w, "argv", ex->argv, ex->argc);
 	if (ex->argv_truncated)
 		pw_json_key_bool(w, "argv_truncated", true);
 	if (ex->argv_err)
@@ -346,6 +389,7 @@ put_exec(struct pw_json *w, const struct pw_exec *ex)
 	if (ex->old_tid)
 		pw_json_key_int(w, "old_tid", ex->old_tid);
 	put_exec_image(w, ex);
+	put_env(w, &ex->env);
 	put_stack(w, &ex->stack);
 }
 
@@ -424,6 +468,7 @@ put_exit(struct pw_json *w, const struct pw_exit *ex)
 	}
 	if (ex->call != PW_CALL_NONE && call)
 		pw_json_key_string(w, "call", call);
+	pw_json_usage(w, &ex->usage);
 }
 
 static void

@@ -5,6 +5,7 @@
  * Internal to src/sink/.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "procwatch/xlat.h"
@@ -71,4 +72,29 @@ pw_json_flag(void *data, const char *name, uint64_t bits)
 		name = buf;
 	}
 	pw_json_string(w, name);
+}
+
+/* A count of the kernel's, or null when it was not read. */
+static void
+put_key_known_uint(struct pw_json *w, const char *key, bool known, uint64_t v)
+{
+	pw_json_key(w, key);
+	/* Above 2^63 - 1 no reader holds it; the kernel never counts that high. */
+	if (known && v <= INT64_MAX)
+		pw_json_uint(w, v);
+	else
+		pw_json_null(w);
+}
+
+void
+pw_json_usage(struct pw_json *w, const struct pw_usage *u)
+{
+	if (!u->known)
+		return;
+	pw_json_key(w, "usage");
+	pw_json_object_begin(w);
+	put_key_known_uint(w, "user_us", u->known & PW_USAGE_USER, u->user_us);
+	put_key_known_uint(w, "system_us", u->known & PW_USAGE_SYSTEM, u->system_us);
+	put_key_known_uint(w, "peak_rss_kib", u->known & PW_USAGE_PEAK_RSS, u->peak_rss_kib);
+	pw_json_object_end(w);
 }

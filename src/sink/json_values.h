@@ -16,6 +16,11 @@ void pw_json_key_errno(struct pw_json *w, const char *key, int err);
 /* {"kind":"exited","code":0}, {"kind":"killed","signal":...,"core":...}; null for none. */
 void pw_json_status(struct pw_json *w, const struct pw_status *st);
 
+/*
+ * "usage": {"user_us", "system_us", "peak_rss_kib"}, each a number or null
+ * when it was not read; the key is absent when none was.
+ */
+void pw_json_usage(struct pw_json *w, const struct pw_usage *u);
 /* pw_flag_fn (procwatch/xlat.h) for a struct pw_json *: "CLONE_VM", unknown bits "0x...". */
 void pw_json_flag(void *data, const char *name, uint64_t bits);
 

@@ -122,6 +122,24 @@ put_status_args(struct pw_json *w, const struct pw_status *st, bool exited)
 	}
 }
 
+/* What the process used, as the JSON trace names it: "user_us", "system_us", "peak_rss_kib". */
+static void
+put_usage_args(struct pw_json *w, const struct pw_usage *u)
+{
+	if (u->known & PW_USAGE_USER) {
+		pw_json_key(w, "user_us");
+		pw_json_uint(w, u->user_us);
+	}
+	if (u->known & PW_USAGE_SYSTEM) {
+		pw_json_key(w, "system_us");
+		pw_json_uint(w, u->system_us);
+	}
+	if (u->known & PW_USAGE_PEAK_RSS) {
+		pw_json_key(w, "peak_rss_kib");
+		pw_json_uint(w, u->peak_rss_kib);
+	}
+}
+
 /* One frame as text: "fn+0x1a (/path/obj)"; NULL when out of memory. */
 static char *
 frame_text(const struct pw_frame *f)
@@ -203,6 +221,7 @@ put_proc_slice(struct pw_json *w, const struct pw_model *m, const struct pw_proc
 		pw_json_key_string(w, "spawn", pw_spawn_kind_name(p->origin.kind));
 	put_attach_args(w, p);
 	put_status_args(w, &p->status, p->exited);
+	put_usage_args(w, &p->usage);
 	if (p->failed_execs)
 		pw_json_key_int(w, "failed_execs", p->failed_execs);
 	if (p->threads)
@@ -349,7 +368,7 @@ put_flows(struct pw_json *w, const struct pw_proc *p, uint64_t *id)
 
 	/* An arrow needs both tracks: from a creator filtered out, none. */
 	if (pw_shown_up(p) && !p->attached)
-		put_flow(w, p->creator, &p->origin, p->start_us, p->pid, p->pid, ++*id);
+		put_flow(w, pw_proc_creator(p), &p->origin, p->start_us, p->pid, p->pid, ++*id);
 	for (i = 0; i < p->nthread_recs; i++)
 		if (!p->thread_recs[i].attached)
 			put_flow(w, p->pid, &p->thread_recs[i].origin,

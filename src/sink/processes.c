@@ -171,7 +171,7 @@ put_origin(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 {
 	put_ref(w, "parent_id", "ppid", parent_of(p),
 		launched_root(m, p) ? m->tracer : p->ppid);
-	put_ref(w, "creator_id", "creator_pid", p->up, p->creator);
+	put_ref(w, "creator_id", "creator_pid", p->up, pw_proc_creator(p));
 	pw_json_key(w, "spawn");
 	if (p->up) {
 		pw_json_string(w, pw_spawn_kind_name(p->origin.kind));
@@ -219,6 +219,7 @@ put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 	if (p->detached)
 		pw_json_key_bool(w, "detached", true);
 	pw_json_key_bool(w, "failed", pw_view_is_failure(m, p));
+	pw_json_usage(w, &p->usage);
 }
 
 static void

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The shape of a run for --summary: the slowest processes and the programs
- * run most often, so that where a build's time went and what it ran over
- * and over can be seen at a glance, after the counts.  Reads the finished
- * model only, the processes shown (procwatch/filter.h); sorting happens
- * once, at the end.
+ * The shape of a run for --summary: the slowest processes, by wall time and
+ * by CPU time, the biggest by memory, and the programs run most often, so
+ * that where a build's time went and what it ran over and over can be seen
+ * at a glance, after the counts.  Reads the finished model only, the
+ * processes shown (procwatch/filter.h); sorting happens once, at the end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,50 +15,79 @@
 
 #define SHAPE_TOP 5
 
-/* Only ended processes are listed: their lifetime is known. */
-static uint64_t
-lifetime(const struct pw_proc *p)
-{
-	return pw_proc_lifetime(p, p->exit_us);
-}
-
-/* Longest first; the earlier start first among equals, for a stable order. */
-static int
-cmp_slow(const void *a, const void *b)
-{
-	const struct pw_proc *p = *(const struct pw_proc *const *)a;
-	const struct pw_proc *q = *(const struct pw_proc *const *)b;
-
-	if (lifetime(p) != lifetime(q))
-		return lifetime(p) > lifetime(q) ? -1 : 1;
-	return p->start_us < q->start_us ? -1 : p->start_us > q->start_us;
-}
-
-static void
-put_slowest(FILE *out, const struct pw_model *m, size_t n)
-{
-	const struct pw_proc **list = calloc(n, sizeof(*list));
+/* A process and the figure it is ranked by. */
+struct ranked {
 	const struct pw_proc *p;
-	size_t k = 0, i;
+	uint64_t v;
+};
 
-	if (!list)
-		return;
-	for (p = m->all; p; p = p->next_all)
-		if (p->exited && pw_proc_shown(p))
-			list[k++] = p;
-	qsort(list, k, sizeof(*list), cmp_slow);
-	fputs("slowest:", out);
+/* Largest first; the earlier start first among equals, for a stable order. */
+static int
+cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v > y->v ? -1 : 1;
+	return x->p->start_us < y->p->start_us ? -1 : x->p->start_us > y->p->start_us;
+}
+
+/* "LABEL: NAME (PID) FIGURE, ..." for the SHAPE_TOP largest of list[0..k). */
+static void
+put_top(FILE *out, const char *label, struct ranked *list, size_t k,
+	void (*put)(FILE *, uint64_t))
+{
+	size_t i;
+
+	qsort(list, k, sizeof(*list), cmp_ranked);
+	fprintf(out, "%s:", label);
 	for (i = 0; i < k && i < SHAPE_TOP; i++) {
 		fprintf(out, "%s ", i ? "," : "");
-		if (list[i]->name[0])
-			pw_view_name(out, list[i]->name);
+		if (list[i].p->name[0])
+			pw_view_name(out, list[i].p->name);
 		else
 			putc('?', out);	/* the tree says "(name unknown)" */
-		fprintf(out, " (%d) ", (int)list[i]->pid);
-		pw_view_dur(out, lifetime(list[i]));
+		fprintf(out, " (%d) ", (int)list[i].p->pid);
+		put(out, list[i].v);
 	}
 	putc('\n', out);
-	free(list);
+}
+
+/*
+ * The ended processes that lived longest (their lifetime is known), that
+ * used the most CPU time and the most memory (when that was read): where a
+ * build's time went is not always where its CPU went.  Each line only when
+ * some process has its figure.
+ */
+static void
+put_largest(FILE *out, const struct pw_model *m, size_t n)
+{
+	struct ranked *life = calloc(n, sizeof(*life)), *cpu = calloc(n, sizeof(*cpu)),
+		      *mem = calloc(n, sizeof(*mem));
+	const unsigned both = PW_USAGE_USER | PW_USAGE_SYSTEM;
+	size_t nl = 0, nc = 0, nm = 0;
+	const struct pw_proc *p;
+
+	if (!life || !cpu || !mem)
+		goto out;
+	for (p = m->all; p; p = p->next_all) {
+		if (!p->exited || !pw_proc_shown(p))
+			continue;
+		life[nl++] = (struct ranked){ p, pw_proc_lifetime(p, p->exit_us) };
+		if ((p->usage.known & both) == both)
+			cpu[nc++] = (struct ranked){ p, p->usage.user_us + p->usage.system_us };
+		if (p->usage.known & PW_USAGE_PEAK_RSS)
+			mem[nm++] = (struct ranked){ p, p->usage.peak_rss_kib };
+	}
+	put_top(out, "slowest", life, nl, pw_view_dur);
+	if (nc)
+		put_top(out, "slowest by CPU", cpu, nc, pw_view_dur);
+	if (nm)
+		put_top(out, "biggest by memory", mem, nm, pw_view_kib);
+out:
+	free(life);
+	free(cpu);
+	free(mem);
 }
 
 struct run_count {
@@ -131,10 +160,10 @@ pw_view_summary_shape(FILE *out, const struct pw_model *m)
 		if (!pw_proc_shown(p))
 			continue;
 		ended += p->exited;
-		nexecs += p->execs;
+		nexecs += pw_proc_execs(p);
 	}
 	if (ended)
-		put_slowest(out, m, ended);
+		put_largest(out, m, ended);
 	if (nexecs)
 		put_most_run(out, m, nexecs);
 }

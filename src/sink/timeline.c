@@ -19,7 +19,9 @@
  * With -k, a spawn's or exec's line is followed by the caller's stack, one
  * dim "at" note per frame.  With filters (procwatch/filter.h) only the
  * events of the processes shown by then are, and a "from" line names the
- * ancestors a --match shows as it happens.
+ * ancestors a --match shows as it happens.  Under the exit of a process
+ * that failed, in a trace recorded with --env, a command line that runs it
+ * again (reproduce.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +63,7 @@ struct timeline {
 	const struct pw_event *note_ev;	/* the event notes are being written under */
 	struct timeval t0;		/* wall clock at trace time 0 */
 	bool have_t0;
+	uint64_t repro_written;		/* bytes of environments reproduce lines printed */
 };
 
 static void
@@ -225,6 +228,19 @@ static void
 put_warning(void *data, const struct pw_warning *w)
 {
 	put_note(data, PW_COLOR_WARN, "⚠", w->text);
+}
+
+/*
+ * Descriptors the command got from procwatch's caller: said once, dim, as
+ * a fact about where it runs; the traced programs are not to blame.
+ */
+static void
+put_caller_fds(struct timeline *tl, const char *list)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "open when procwatch started, not close-on-exec: %s", list);
+	put_note(tl, PW_COLOR_DIM, "#", text);
 }
 
 /*
@@ -735,6 +751,11 @@ put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 		pw_view_dur(tl->out, ex->thread ? ev->time_us - p->start_us
 						     : pw_proc_lifetime(p, ev->time_us));
 	}
+	/* As the tree says it: the end is when a long job's cost is worth seeing. */
+	if (!ex->thread && ex->usage.known) {
+		fputs(", ", tl->out);
+		pw_view_usage(tl->out, &ex->usage, false);
+	}
 }
 
 static void
@@ -889,6 +910,35 @@ put_explain(struct timeline *tl, const struct pw_event *ev)
 	}
 }
 
+static void
+repro_begin(void *ctx, const char *label)
+{
+	struct timeline *tl = ctx;
+
+	note_begin(tl, PW_COLOR_DIM, label);
+	pw_view_reset(tl->out, &tl->opts);
+}
+
+static void
+repro_end(void *ctx)
+{
+	note_end(ctx);
+}
+
+/* A process that exited non-zero or was killed: how to run it again. */
+static void
+put_reproduce(struct timeline *tl, const struct pw_event *ev)
+{
+	const struct pw_status *st = &ev->u.exit.status;
+	const struct pw_proc *p = pw_model_get(tl->m, ev->pid);
+	const struct pw_repro_lines lines = { repro_begin, repro_end, tl };
+
+	if (!p || ev->u.exit.thread || !(st->kind == PW_STATUS_KILLED ||
+					 (st->kind == PW_STATUS_EXITED && st->code != 0)))
+		return;
+	pw_view_reproduce(tl->out, tl->m, p, &tl->repro_written, &lines);
+}
+
 /*
  * Trace time 0 on the wall clock: what the header recorded, so that a
  * replay shows the times of the recording; for a trace without one, now,
@@ -952,8 +1002,12 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 		put_event_stack(tl, ev);
 	if (shown && tl->opts.explain)
 		put_explain(tl, ev);
+	if (shown && notes->caller_fds[0])
+		put_caller_fds(tl, notes->caller_fds);
 	for (i = 0; i < notes->nwarnings; i++)
 		put_warning(tl, &notes->warnings[i]);
+	if (ev->kind == PW_EV_EXIT)
+		put_reproduce(tl, ev);
 	if (ev->kind == PW_EV_END)
 		put_end(tl, ev);
 	/* Read live: the line must be visible before the tracee runs on. */
@@ -1005,6 +1059,7 @@ static void
 timeline_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
 	mo->argv_keep = o->argv_max;
+	mo->env = true;
 }
 
 static void *

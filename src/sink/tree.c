@@ -2,7 +2,8 @@
 /*
  * The process tree: after the last event, every process once, in spawn
  * order under the process that created it, with what it ran (the exec chain
- * joined by →), how it ended and how long it lived.  A process procwatch
+ * joined by →), how it ended, how long it lived and what it used (CPU
+ * time, peak memory) when that was read.  A process procwatch
  * attached to (-p) starts its chain with the command line it was found
  * running with, and its lifetime counts what it had run before.  An orphan stays under
  * its creator, where a reader looks for it, and says who reaped it instead.
@@ -106,6 +107,10 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
 		pw_view_status(out, o, &p->status);
 		fputs(" after ", out);
 		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
+		if (p->usage.known) {
+			fputs(", ", out);
+			pw_view_usage(out, &p->usage, false);
+		}
 	} else {
 		pw_view_not_ended(out, m, p);
 	}

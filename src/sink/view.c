@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procwatch/base.h"
 #include "procwatch/linux_compat.h"
 #include "procwatch/model.h"
 #include "procwatch/shquote.h"
@@ -105,6 +106,53 @@ pw_view_dur(FILE *out, uint64_t us)
 	else
 		fprintf(out, "%" PRIu64 "m%02" PRIu64 "s", us / 60000000,
 			us / 1000000 % 60);
+}
+
+void
+pw_view_kib(FILE *out, uint64_t kib)
+{
+	static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)kib / 1024;
+	size_t u = 0;
+
+	if (kib < 1024) {
+		fprintf(out, "%" PRIu64 " KiB", kib);
+		return;
+	}
+	while (v >= 1024 && u + 1 < PW_ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	fprintf(out, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+/*
+ * CPU time is shown as one figure, user plus system: what a reader
+ * compares between processes; split only says how it divides.
+ */
+void
+pw_view_usage(FILE *out, const struct pw_usage *u, bool split)
+{
+	bool user = u->known & PW_USAGE_USER, sys = u->known & PW_USAGE_SYSTEM;
+
+	if (user && sys) {
+		fputs("cpu ", out);
+		pw_view_dur(out, u->user_us + u->system_us);
+		if (split) {
+			fputs(" (user ", out);
+			pw_view_dur(out, u->user_us);
+			fputs(", system ", out);
+			pw_view_dur(out, u->system_us);
+			putc(')', out);
+		}
+	} else if (user || sys) {
+		fputs(user ? "user " : "system ", out);
+		pw_view_dur(out, user ? u->user_us : u->system_us);
+	}
+	if (u->known & PW_USAGE_PEAK_RSS) {
+		fputs(user || sys ? ", peak " : "peak ", out);
+		pw_view_kib(out, u->peak_rss_kib);
+	}
 }
 
 void

@@ -57,6 +57,14 @@ void pw_view_guides_put(FILE *out, const struct pw_view_opts *o,
 			const struct pw_view_guides *g, unsigned depth, bool branch);
 /* "850µs", "12.3ms", "4.21s", "3m07s". */
 void pw_view_dur(FILE *out, uint64_t us);
+/* "812 KiB", "4.5 MiB", "45 MiB", "1.2 GiB". */
+void pw_view_kib(FILE *out, uint64_t kib);
+/*
+ * What a process used, as far as it is known: "cpu 912ms, peak 45 MiB",
+ * with split "cpu 912ms (user 900ms, system 12ms), peak 45 MiB"; nothing
+ * when nothing is (u->known 0).
+ */
+void pw_view_usage(FILE *out, const struct pw_usage *u, bool split);
 /* "exited 3", "killed by SIGSEGV (core dumped)", coloured when it failed. */
 void pw_view_status(FILE *out, const struct pw_view_opts *o, const struct pw_status *st);
 /*
@@ -121,6 +129,25 @@ bool pw_view_argv_equal(const struct pw_exec *a, const struct pw_exec *b);
 void pw_view_frame(FILE *out, const struct pw_frame *f, bool raw);
 /* Why the stack is missing or cut short: "… stack cut short: NOTE", or nothing. */
 void pw_view_stack_note(FILE *out, const struct pw_stack *st, bool raw);
+
+/*
+ * How a view writes the lines of pw_view_reproduce(): begin() writes its
+ * start (indentation, then label and a space), end() its end.
+ */
+struct pw_repro_lines {
+	void (*begin)(void *ctx, const char *label);
+	void (*end)(void *ctx);
+	void *ctx;
+};
+/*
+ * For a trace recorded with --env, the command line that runs failed
+ * process p's last exec again, "reproduce: cd DIR && env -i ... CMD ARG...",
+ * then "differs: ..." when it cannot be exact; or why there is none.
+ * Nothing for a trace without environments or a process that did not
+ * exec.  *written counts what the lines printed, per view (reproduce.c).
+ */
+void pw_view_reproduce(FILE *out, const struct pw_model *m, const struct pw_proc *p,
+		       uint64_t *written, const struct pw_repro_lines *l);
 
 /* fflush and ferror as one result: 0 or -errno. */
 int pw_view_flush(FILE *out);

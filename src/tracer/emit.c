@@ -37,6 +37,9 @@ tracer_event_init(struct tracer *t, struct pw_event *ev,
 void
 tracer_emit(struct tracer *t, struct pw_event *ev)
 {
+	/* --env: an exec's environment as the change from its lineage's. */
+	if (t->opts.env)
+		pw_env_writer_event(&t->envs, ev);
 	if (t->sink_failed) {
 		t->lost++;
 	} else if (pw_sink_event(t->sink, ev) < 0) {

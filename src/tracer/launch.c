@@ -32,20 +32,30 @@ struct launch_error {
 	int err;
 };
 
+/*
+ * Whether execve(2) could run path, and if not, the errno it would give:
+ * ENOENT for a missing file or a dangling symlink, EISDIR for a directory
+ * (execve says EACCES; env(1) and the shells say "Is a directory"), EACCES
+ * for anything not executable.  *err keeps an earlier EACCES, as execvp(3)
+ * remembers it while it searches on.
+ */
 static bool
 is_executable_file(const char *path, int *err)
 {
 	struct stat st;
+	int e = 0;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*err = *err ? *err : ENOENT;
-		return false;
-	}
-	if (access(path, X_OK) < 0) {
-		*err = EACCES;
-		return false;
-	}
-	return true;
+	if (stat(path, &st) < 0)
+		e = errno == EACCES ? EACCES : ENOENT;
+	else if (S_ISDIR(st.st_mode))
+		e = EISDIR;
+	else if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		e = EACCES;
+	if (!e)
+		return true;
+	if (!*err || *err == ENOENT)
+		*err = e;
+	return false;
 }
 
 /*
@@ -62,8 +72,9 @@ find_command(const char *name, int *err)
 	char *candidate;
 
 	*err = 0;
+	/* A path is checked before anything runs: its error is the first line, not a trace. */
 	if (strchr(name, '/'))
-		return strdup(name);
+		return is_executable_file(name, err) ? strdup(name) : NULL;
 	if (!path)
 		path = "/bin:/usr/bin";
 	for (p = path;; p = end + 1) {
@@ -75,6 +86,9 @@ find_command(const char *name, int *err)
 			return NULL;
 		if (is_executable_file(candidate, err))
 			return candidate;
+		/* A directory on the way is no candidate (the shells pass it by). */
+		if (*err == EISDIR)
+			*err = 0;
 		free(candidate);
 		if (!*end)
 			break;
@@ -250,12 +264,12 @@ launch_command(struct tracer *t, char *const argv[])
 
 	path = find_command(argv[0], &err);
 	if (!path) {
-		if (err == ENOENT) {
+		if (err == ENOENT && !strchr(argv[0], '/')) {
 			pw_warn("%s: command not found", argv[0]);
 			return PW_EXIT_NOT_FOUND;
 		}
-		pw_warn("%s: %s", argv[0], strerror(err));
-		return PW_EXIT_CANNOT_EXEC;
+		pw_warn("%s: %s", argv[0], err ? strerror(err) : strerror(ENOMEM));
+		return err == ENOENT ? PW_EXIT_NOT_FOUND : PW_EXIT_CANNOT_EXEC;
 	}
 	sh_argv = shell_argv(path, argv);
 	if (t->seccomp && (err = seccomp_filter_build(&prog, t->filter_data)) < 0) {

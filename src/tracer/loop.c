@@ -138,7 +138,9 @@ classify(pid_t pid, int status, struct stop_info *st)
 /*
  * A signal-delivery stop: write it down (SIGCHLD excepted: every child's
  * end sends one, and the wait events already say it), then deliver it by
- * resuming with it, so handlers run and default actions happen.
+ * resuming with it, so handlers run and default actions happen.  A signal
+ * that will kill the process makes this the last stop where its resource
+ * use can be read (usage.c).
  */
 static struct resume
 on_signal(struct tracer *t, struct task *task, const struct stop_info *st)
@@ -163,6 +165,7 @@ on_signal(struct tracer *t, struct task *task, const struct stop_info *st)
 		}
 	}
 	tracer_emit(t, &ev);
+	usage_at_signal(t, task, st->sig);
 	return resume_run(st->sig);
 }
 

@@ -71,6 +71,34 @@ procfs_status_field(pid_t tid, const char *name)
 	return value;
 }
 
+/* /proc/TID/status as text, its first size - 1 bytes; false when it is gone. */
+bool
+procfs_status_text(pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	return procfs_read_small(path, buf, size) > 0;
+}
+
+/* The number after "Name:" at the start of a line of status text, in base. */
+bool
+procfs_status_number(const char *text, const char *name, int base,
+		     unsigned long long *out)
+{
+	size_t len = strlen(name);
+	const char *p;
+	char *end;
+
+	for (p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, name, len) != 0 || p[len] != ':')
+			continue;
+		*out = strtoull(p + len + 1, &end, base);
+		return end != p + len + 1;
+	}
+	return false;
+}
+
 /*
  * The numbers after "Name:" in /proc/TID/status (NSpid lists a task's id in
  * every pid namespace from /proc's down to its own, fs/proc/array.c), at

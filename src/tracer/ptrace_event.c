@@ -309,6 +309,8 @@ on_death(struct tracer *t, struct task *task, pid_t pid, const struct stop_info 
 	ex->thread = ev.tid != ev.pid;
 	pw_status_from_wait(st->status, &ex->status);
 	ex->call = WIFEXITED(st->status) ? task->exit_call : PW_CALL_NONE;
+	if (!ex->thread)
+		ex->usage = usage_for_death(task, &ex->status);
 	if (!task->exit_written)
 		tracer_emit(t, &ev);
 	if (!ex->thread) {

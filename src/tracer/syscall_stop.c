@@ -99,6 +99,8 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	} else if (pw_call_is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
 		pw_decode_exec_entry(sc, mem, &t->limits, &ev->u.exec);
+		if (t->opts.env)
+			pw_decode_exec_env(sc, mem, &t->limits, &ev->u.exec.env);
 		/* Linux 6.14: a check of the file that executes nothing. */
 		if (ev->u.exec.call == PW_CALL_EXECVEAT &&
 		    (ev->u.exec.at_flags & AT_EXECVE_CHECK))
@@ -148,10 +150,14 @@ on_sigreturn_exit(struct tracer *t, struct task *task, long rval)
 	tracer_emit(t, &task->suspended);
 }
 
+/* status: /proc/TID/status, read here; unreadable counts as alone. */
 static bool
-is_only_thread(pid_t tid)
+is_only_thread(pid_t tid, char *status, size_t size)
 {
-	return procfs_status_field(tid, "Threads") <= 1;
+	unsigned long long n;
+
+	return !procfs_status_text(tid, status, size) ||
+	       !procfs_status_number(status, "Threads", 10, &n) || n <= 1;
 }
 
 /*
@@ -161,18 +167,25 @@ is_only_thread(pid_t tid)
  * its files, so a process waiting for that EOF could otherwise be seen
  * ending first.  A leader that calls exit while other threads run stays a
  * zombie whose final status the last thread decides: that one waits for
- * the death report.
+ * the death report.  A call that ends the process is also the last moment
+ * its resource use can be read (usage.c), kept for whichever writes its
+ * exit: this entry, or the leader's death report.
  */
 static void
 on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
 	      const struct pw_syscall *sc)
 {
+	char status[4096];
+	struct pw_usage usage = { 0 };
 	struct pw_event ev;
+	bool leader = task->tid == task_tgid(task);
 
 	task->exit_call = call;
-	if (call == PW_CALL_EXIT && task->tid == task_tgid(task) &&
-	    !is_only_thread(task->tid))
+	status[0] = '\0';
+	if (call == PW_CALL_EXIT && leader && !is_only_thread(task->tid, status, sizeof(status)))
 		return;
+	if (call == PW_CALL_EXIT_GROUP || leader)
+		usage = usage_at_exit(t, task, status[0] ? status : NULL);
 	/* Its own filter may still fail the call (see struct task). */
 	if (task->own_filter)
 		return;
@@ -181,6 +194,8 @@ on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
 	ev.u.exit.status.kind = PW_STATUS_EXITED;
 	ev.u.exit.status.code = pw_decode_exit_code(sc);
 	ev.u.exit.call = call;
+	if (!ev.u.exit.thread)
+		ev.u.exit.usage = usage;
 	tracer_emit(t, &ev);
 	task->exit_written = true;
 }
@@ -328,8 +343,10 @@ syscall_exit(struct tracer *t, struct task *task, long rval)
 		if (task->interrupted && task->last_nr == SYS_rt_sigreturn)
 			on_sigreturn_exit(t, task, rval);
 		/* exit and exit_group return only when a seccomp filter failed them. */
-		if (task->last_nr == SYS_exit || task->last_nr == SYS_exit_group)
+		if (task->last_nr == SYS_exit || task->last_nr == SYS_exit_group) {
 			task->exit_call = PW_CALL_NONE;
+			usage_forget(t, task);
+		}
 		return;
 	}
 	task_leave_call(t, task);

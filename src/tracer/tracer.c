@@ -81,6 +81,8 @@ pw_tracer_new(const struct pw_tracer_opts *opts, struct pw_sink *sink,
 	pw_pidmap_init(&t->parked);
 	pw_pidmap_init(&t->deferred);
 	pidns_init(t);
+	if (t->opts.env)
+		pw_env_writer_init(&t->envs);
 	t->defer_spawn_events = env_flag("PROCWATCH_TEST_DEFER_SPAWN");
 	clock_gettime(CLOCK_MONOTONIC, &t->start);
 	status = start_unwinder(t);
@@ -102,6 +104,8 @@ pw_tracer_free(struct pw_tracer *pt)
 	if (!t)
 		return;
 	tasks_destroy(t);
+	if (t->opts.env)
+		pw_env_lineage_destroy(&t->envs);
 	tracee_mem_free(&t->mem);
 	pw_unwinder_free(t->unwinder);
 	if (t->child_error_fd >= 0)

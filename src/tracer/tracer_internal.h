@@ -26,6 +26,7 @@
 
 #include "procwatch/base.h"
 #include "procwatch/decode.h"
+#include "procwatch/envdiff.h"
 #include "procwatch/event.h"
 #include "procwatch/pidmap.h"
 #include "procwatch/sink.h"
@@ -70,6 +71,13 @@ struct task {
 	int spawn_event;	/* the PTRACE_EVENT_FORK/VFORK/CLONE being handled */
 	enum pw_call exit_call;	/* exit/exit_group entered: how it chose to end */
 	bool exit_written;	/* its exit event went out at that entry */
+	/*
+	 * A leader's: its process's resource use, read at a stop before the
+	 * end (usage.c), for the exit event; usage_end says which end it was
+	 * read for: USAGE_END_EXIT, the signal that will kill it, or none.
+	 */
+	struct pw_usage usage;
+	int usage_end;
 	/*
 	 * --no-seccomp only: the task may run under a seccomp filter of its
 	 * own (it, or a task it descends from, called seccomp() or
@@ -218,6 +226,7 @@ struct tracer {
 	size_t nreleased, released_cap;
 	struct timespec start;
 	struct pw_exec_limits limits;
+	struct pw_env_lineage envs;	/* --env: the writer's lineage (envdiff.h) */
 	struct tracee_mem mem;	/* the stopped task's memory, for one stop */
 	struct pw_unwinder *unwinder;	/* -k; NULL without */
 	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */
@@ -301,6 +310,9 @@ ssize_t procfs_read_small(const char *path, char *buf, size_t size);
 bool procfs_read_link(int dirfd, const char *name, struct pw_bytes *out);
 bool procfs_task_link(pid_t tid, const char *name, struct pw_bytes *out);
 long procfs_status_field(pid_t tid, const char *name);
+bool procfs_status_text(pid_t tid, char *buf, size_t size);
+bool procfs_status_number(const char *text, const char *name, int base,
+			  unsigned long long *out);
 int procfs_status_ids(pid_t tid, const char *name, pid_t *ids, int max);
 bool procfs_task_comm(pid_t tid, struct pw_bytes *out);
 const char *procfs_comm_note(pid_t pid, char *buf, size_t size);
@@ -308,6 +320,13 @@ void procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes
 		    size_t *argc, bool *truncated);
 /* exe and inherited descriptors, after a successful exec. */
 void exec_image_read(pid_t pid, struct pw_exec *ex);
+
+/* usage.c: a process's resource use, read before its end, for its exit event */
+enum { USAGE_END_NONE = 0, USAGE_END_EXIT = -1 };	/* else: the signal */
+struct pw_usage usage_at_exit(struct tracer *t, struct task *task, const char *status);
+void usage_at_signal(struct tracer *t, struct task *task, int sig);
+void usage_forget(struct tracer *t, struct task *task);
+struct pw_usage usage_for_death(const struct task *leader, const struct pw_status *st);
 
 /* seccomp_filter.c */
 int seccomp_filter_build(struct sock_fprog *prog, uint16_t data);

@@ -28,10 +28,11 @@ export LC_ALL=C.UTF-8
 export PATH=/usr/local/bin:/usr/bin:/bin
 
 # Pids (numbers of 300 and up: the kernel hands out smaller ones only at
-# boot) to P1, P2, ...; durations (a warning's "1.203 s" too) to <dur>;
-# the helper directory to $HELPERS; the scratch directory the commands run
-# in to $CWD; mkdtemp's six random characters to
-# XXXXXX; the --summary "slowest:" list sorted.
+# boot) to P1, P2, ...; durations (a warning's "1.203 s" too, and CPU
+# times) to <dur>; memory sizes ("peak 1.8 MiB") to <mem>; the helper
+# directory to $HELPERS; the scratch directory the commands run in to
+# $CWD; mkdtemp's six random characters to XXXXXX; the --summary lists of
+# the slowest and biggest sorted.
 normalise() {
 	perl -CSD -pe '
 		use utf8;
@@ -39,14 +40,17 @@ normalise() {
 		s/\Q$dir\E/\$HELPERS/g;
 		s/\Q$cwd\E/\$CWD/g;
 		s{(/tmp/[\w-]+\.)[A-Za-z0-9]{6}\b}{${1}XXXXXX}g;
-		# Seconds with microseconds: the times of --format=processes.
+		# Seconds with microseconds, CPU and memory: --format=processes.
 		s/\b\d+\.\d{6}\b/<t>/g;
+		s/"(user_us|system_us|peak_rss_kib)":(?:\d+|null)/"$1":<n>/g;
 		s/\b\d+m\d\ds\b/<dur>/g;
 		s/\b\d+\.\d{3} s\b/<dur>/g;
 		s/\b\d+(?:\.\d+)?(?:µs|ms|s)\b/<dur>/g;
+		s/\b\d+(?:\.\d+)? [KMGTPE]iB\b/<mem>/g;
 		s{\b(\d{3,})\b}{$1 >= 300 ? ($p{$1} //= "P" . ++$n) : $1}ge;
-		# Lifetimes vary, so the order of the slowest does too.
-		$_ = "slowest: " . join(", ", sort split /, /, $1) . "\n" if /^slowest: (.*)$/;
+		# Lifetimes, CPU times and sizes vary, so the order of the lists does too.
+		$_ = "$1: " . join(", ", sort split /, /, $2) . "\n"
+			if /^(slowest|slowest by CPU|biggest by memory): (.*)$/;
 	' "$PW_HELPER_DIR" "$PWD"
 }
 
@@ -95,6 +99,9 @@ if ! timeout -k 5 30 "$PROCWATCH" -o /dev/null true 2>"$tmp/probe"; then
 	exit 0
 fi
 
+# Tracing options for the next scenarios, live and recorded alike.
+trace_opts=()
+
 # golden [--by-process|--sorted] NAME PROCWATCH-ARGS... -- COMMAND...
 golden() {
 	local order=cat
@@ -109,7 +116,8 @@ golden() {
 	fi
 	local name=$1 want=$golden_dir/$1.txt
 	shift
-	run_closed timeout -k 5 60 "$PROCWATCH" --time=none --color=never -o "$tmp/raw" "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" "${trace_opts[@]}" --time=none --color=never \
+		-o "$tmp/raw" "$@" \
 		>/dev/null 2>&1 </dev/null || true
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	compare "$name" "$want"
@@ -129,7 +137,7 @@ split_view() {
 
 # record COMMAND...: its JSON Lines trace in $tmp/trace.
 record() {
-	run_closed timeout -k 5 60 "$PROCWATCH" --json -o "$tmp/trace" -- "$@" \
+	run_closed timeout -k 5 60 "$PROCWATCH" "${trace_opts[@]}" --json -o "$tmp/trace" -- "$@" \
 		>/dev/null 2>&1 </dev/null || true
 }
 
@@ -185,7 +193,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 57
+plan 59
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -231,3 +239,7 @@ golden filter-match --match '^/bin/true three$' -- "${nested[@]}"
 golden filter-depth --depth=1 -- "${nested[@]}"
 golden filter-match-depth --format=tree --summary --match 'true t' --depth=1 -- "${nested[@]}"
 golden_pid filter-pid '^sh -c /bin/true three' --summary -- "${nested[@]}"
+# --env: a failure's command line to run it again, under its exit.
+trace_opts=(--env)
+golden env -- "$h/pw_env"
+trace_opts=()

@@ -24,15 +24,15 @@ mapfile -t recipes < <(awk '
 	on && /^#/ { exit }
 	on && /^jq / { print }
 ' "$PW_MAN_SCD")
-if [[ ${#recipes[@]} -ne 7 ]]; then
+if [[ ${#recipes[@]} -ne 8 ]]; then
 	plan 1
-	not_ok "the manual page has 7 jq recipes" "found ${#recipes[@]}: ${recipes[*]}"
+	not_ok "the manual page has 8 jq recipes" "found ${#recipes[@]}: ${recipes[*]}"
 	exit 0
 fi
 
 skip_all() {
 	local i
-	for ((i = 0; i < 14; i++)); do
+	for ((i = 0; i < 15; i++)); do
 		skip "$1"
 	done
 	plan
@@ -99,13 +99,16 @@ check "recipe 5, the number of processes: the tree's count" \
 recipe 6
 check "recipe 6, commands run in proj: the three cc, not make" \
 	eval '[[ $rc -eq 0 && $(grep -c "^\[\"cc\"," "$tmp/out") -eq 3 ]] && ! grep -q "\"make\"" "$tmp/out"'
-# A command killed by a signal in the build, for recipe 7.
+recipe 7
+check "recipe 7, the biggest by memory: at most five, biggest first, each with its size" \
+	eval '[[ $rc -eq 0 && $(wc -l <"$tmp/out") -ge 1 && $(wc -l <"$tmp/out") -le 5 ]] && cut -f1 "$tmp/out" | sort -n -r -c && ! cut -f1 "$tmp/out" | grep -qv "^[0-9][0-9]*$"'
+# A command killed by a signal in the build, for recipe 8.
 mv p.jsonl build-p.jsonl
 printf 'all:\n\tsh -c '"'"'kill -SEGV $$$$'"'"'\n' >proj/Makefile.kill
 timeout -k 5 60 "$PROCWATCH" --format=processes -o p.jsonl -- make -f Makefile.kill -C proj \
 	>/dev/null 2>&1 </dev/null || true
-recipe 7
-check "recipe 7, killed by a signal: the sh, by SIGSEGV" \
+recipe 8
+check "recipe 8, killed by a signal: the sh, by SIGSEGV" \
 	eval '[[ $rc -eq 0 && $(wc -l <"$tmp/out") -eq 1 ]] && grep -q "\"signal\":\"SIGSEGV\"" "$tmp/out"'
 
 # Filters apply as to every view: a match and its ancestors.
@@ -118,8 +121,8 @@ head -n 6 build.jsonl >cut.jsonl
 run "$PROCWATCH" show --format=processes cut.jsonl
 check "a cut trace: processes still running are listed, running and failed" \
 	eval '[[ $rc -eq 0 ]] && [[ $(jq -s "map(select(.running and .failed and .end == null)) | length > 0" "$tmp/out") == true ]]'
-run "$PROCWATCH" show --format=processes --summary --threads --explain build.jsonl
-check "the views' options are accepted and change nothing" \
+run "$PROCWATCH" show --format=processes --time=none --color=always build.jsonl
+check "--time and --color are settings for other views, and change nothing" \
 	eval '[[ $rc -eq 0 ]] && cmp -s "$tmp/out" build-p.jsonl'
 
 plan

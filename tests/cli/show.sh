@@ -30,6 +30,9 @@ check "two trace files: 125 and a usage error" \
 run "$PROCWATCH" show --no-seccomp a.jsonl
 check "a tracing option is not a show option: 125" \
 	eval '[[ $rc -eq 125 ]] && grep -q "unknown option .--no-seccomp." "$tmp/err"'
+run "$PROCWATCH" show --env a.jsonl
+check "--env is a tracing option: show prints what the trace has, 125" \
+	eval '[[ $rc -eq 125 ]] && grep -q "unknown option .--env." "$tmp/err"'
 run "$PROCWATCH" show --help
 check "show --help: its own usage on stdout, exit 0" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "^Usage: procwatch show" "$tmp/out"'
@@ -330,8 +333,8 @@ check "--failed: the failed ls with its argv, cwd and the chain that ran it, exi
 	eval '[[ $rc -eq 1 ]] && grep -q "^[0-9]* ls /no-such-pw  exited 2$" "$tmp/out" && grep -q "^    cwd:   $PWD$" "$tmp/out" && grep -q "^    from:  [0-9]* sh -c " "$tmp/out"'
 timeout -k 5 30 "$PROCWATCH" --json -o nested.jsonl -- sh -c 'sh -c "cd /; env no-such-cmd-pw x; exit 4"; true' >/dev/null 2>&1 </dev/null || true
 run "$PROCWATCH" show --failed --color=never -o failed.txt nested.jsonl
-check "--failed: deepest first, a failed exec named, the ancestors most specific first" \
-	eval '[[ $rc -eq 1 ]] && sed -n "1p;2p;3p;5p" failed.txt | tr "\n" "|" | grep -qx "[0-9]* env no-such-cmd-pw x  exited 127|    exec:  .*no-such-cmd-pw: no-such-cmd-pw x failed: ENOENT|    cwd:   /|[0-9]* sh -c .cd /; env no-such-cmd-pw x; exit 4.  exited 4|" && grep -qx "2 failed processes" failed.txt && grep -q "from:  [0-9]* sh -c .cd /.* ← [0-9]* sh -c " failed.txt'
+check "--failed: deepest first, a failed exec named, what it used, the ancestors most specific first" \
+	eval '[[ $rc -eq 1 ]] && sed -n "1p;2p;3p;4p;6p" failed.txt | tr "\n" "|" | grep -qx "[0-9]* env no-such-cmd-pw x  exited 127|    exec:  .*no-such-cmd-pw: no-such-cmd-pw x failed: ENOENT|    used:  cpu [0-9.]*[µm]*s (user [0-9.]*[µm]*s, system [0-9.]*[µm]*s), peak [0-9.]* [KMG]iB|    cwd:   /|[0-9]* sh -c .cd /; env no-such-cmd-pw x; exit 4.  exited 4|" && grep -qx "2 failed processes" failed.txt && grep -q "from:  [0-9]* sh -c .cd /.* ← [0-9]* sh -c " failed.txt'
 timeout -k 5 30 "$PROCWATCH" --json -o fine.jsonl -- sh -c 'ls / >/dev/null; true' >/dev/null 2>&1 </dev/null || true
 run "$PROCWATCH" show --failed fine.jsonl
 check "--failed on a run without failures: 'no failures', exit 0" \
@@ -352,6 +355,8 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	run "$PROCWATCH" show --format=tree --summary --color=never build.jsonl
 	check "make -j2: the summary counts the three compilers as the most run" \
 		eval '[[ $rc -eq 0 ]] && grep -q "^most run: cc ×3" "$tmp/out" && grep -q "^slowest: make " "$tmp/out"'
+	check "make -j2: the summary ranks by CPU time and by peak memory too" \
+		eval 'grep -q "^slowest by CPU: [^ ]* ([0-9]*) [0-9.]*[µm]*s" "$tmp/out" && grep -q "^biggest by memory: [^ ]* ([0-9]*) [0-9.]* [KMG]iB" "$tmp/out"'
 	run "$PROCWATCH" show --format=perfetto -o build.json build.jsonl
 	check "make -j2: the perfetto view names make and every cc" \
 		eval '[[ $rc -eq 0 ]] && python3 -c "import json,sys; d=json.load(open(\"build.json\")); n=[e[\"args\"][\"name\"] for e in d[\"traceEvents\"] if e.get(\"name\")==\"process_name\"]; sys.exit(not (any(\" make\" in x for x in n) and sum(x.endswith(\" cc\") for x in n)==3))"'
@@ -359,7 +364,52 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	check "make -j2: the trace round-trips byte for byte" \
 		eval '[[ $rc -eq 0 ]] && cmp -s build.jsonl build-again.jsonl'
 else
-	for _ in 1 2 3 4; do skip "make or cc is not installed"; done
+	for _ in 1 2 3 4 5; do skip "make or cc is not installed"; done
+fi
+
+# ---- --env: the reproduce line pastes back ----
+
+# The command line of the first "reproduce:" line under the failure whose
+# first line matches $1, in --failed output $2.
+reproduce_of() {
+	awk -v head="$1" '
+		/^[0-9]/ { mine = $0 ~ head }
+		mine && /^    reproduce: / { sub(/^    reproduce: /, ""); print; exit }
+	' "$2"
+}
+
+if [[ -n ${PW_HELPER_DIR:-} && -x $PW_HELPER_DIR/pw_env ]]; then
+	# pw_env's stage "two" exits 3 after reporting the envp and argv it got.
+	timeout -k 5 60 "$PROCWATCH" --env --json -o env.jsonl -- "$PW_HELPER_DIR/pw_env" \
+		>env-traced.out 2>/dev/null </dev/null || true
+	run "$PROCWATCH" show --json -o env-again.jsonl env.jsonl
+	check "--env: show --json writes a trace with environments back byte for byte" \
+		eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "\"env\":{\"whole\":true" env.jsonl && cmp -s env.jsonl env-again.jsonl'
+	run "$PROCWATCH" show --failed --color=never -o env-failed.txt env.jsonl
+	line=$(reproduce_of " pw_env two " env-failed.txt)
+	mkdir elsewhere
+	(cd elsewhere && bash -c "$line" >../env-reproduced.out 2>&1 </dev/null) || true
+	check "--env: the reproduce line, run by bash elsewhere, gives stage two the same envp and argv" \
+		eval '[[ $rc -eq 1 && -n $line ]] && grep "^two " env-traced.out >want && grep "^two " env-reproduced.out >got && [[ -s want ]] && cmp -s want got'
+	check "--env: what env(1) cannot pass is named under the line" \
+		eval 'grep -qx "    differs: argv\[0\] was other-name; left out a second PW_TWO, BAREWORD (no .=.)" env-failed.txt'
+else
+	for _ in 1 2 3; do skip "pw_env is not built here"; done
+fi
+if command -v make >/dev/null && command -v cc >/dev/null &&
+	timeout -k 5 120 "$PROCWATCH" --env --json -o envbuild.jsonl -- make -j2 -C proj \
+		>/dev/null 2>envbuild.err </dev/null; [[ -s envbuild.jsonl ]]; then
+	run "$PROCWATCH" show --failed --color=never -o envbuild-failed.txt envbuild.jsonl
+	line=$(reproduce_of "^[0-9]* cc -c -o bad\.o bad\.c  exited 1$" envbuild-failed.txt)
+	rc=0
+	(cd / && bash -c "$line" >"$tmp/out" 2>"$tmp/err" </dev/null) || rc=$?
+	check "make -j2 --env: the failed compile's reproduce line fails the same way, from anywhere" \
+		eval '[[ $rc -eq 1 && $line == "cd $PWD/proj && env -i "*" cc -c -o bad.o bad.c" ]] && grep -q "bad.c:1:.*error" "$tmp/err"'
+	run "$PROCWATCH" show --time=none --color=never envbuild.jsonl
+	check "make -j2 --env: the timeline prints the line under the failed compile's exit" \
+		eval '[[ $rc -eq 0 ]] && grep -A1 " cc exited 1 after " "$tmp/out" | grep -qF "reproduce: $line"'
+else
+	for _ in 1 2; do skip "make or cc is not installed"; done
 fi
 
 # ---- 'show' is a subcommand only as the first word ----

@@ -2008,6 +2008,33 @@ check_wait_keys(const json_t *ev)
 			  "wait.status: %s", pw_ev_dump(ev));
 }
 
+/*
+ * A process's resource use: three counts, each a number or null, never all
+ * null (the key is left out then), and never for a thread.
+ */
+static void
+check_exit_keys(const json_t *ev)
+{
+	static const char *const keys[] = { "user_us", "system_us", "peak_rss_kib" };
+	const json_t *u = json_object_get(ev, "usage"), *v;
+	size_t i, known = 0;
+
+	cr_assert(json_is_boolean(json_object_get(ev, "thread")), "exit.thread: %s",
+		  pw_ev_dump(ev));
+	if (!u)
+		return;
+	cr_assert(!pw_ev_bool(ev, "thread"), "a thread's exit with usage: %s", pw_ev_dump(ev));
+	cr_assert(json_is_object(u) && json_object_size(u) == 3, "exit.usage: %s",
+		  pw_ev_dump(ev));
+	for (i = 0; i < 3; i++) {
+		v = json_object_get(u, keys[i]);
+		cr_assert(json_is_null(v) || (json_is_integer(v) && json_integer_value(v) >= 0),
+			  "exit.usage.%s: %s", keys[i], pw_ev_dump(ev));
+		known += !json_is_null(v);
+	}
+	cr_assert(known > 0, "exit.usage with nothing known: %s", pw_ev_dump(ev));
+}
+
 /* What /proc showed: the leader first in threads, every id a pid. */
 static void
 check_attach_keys(const json_t *ev)
@@ -2048,8 +2075,7 @@ check_kind_keys(const json_t *ev, size_t line, const struct pw_run *r)
 	else if (strcmp(k, "wait") == 0)
 		check_wait_keys(ev);
 	else if (strcmp(k, "exit") == 0)
-		cr_assert(json_is_boolean(json_object_get(ev, "thread")),
-			  "exit.thread: %s", pw_ev_dump(ev));
+		check_exit_keys(ev);
 }
 
 /*

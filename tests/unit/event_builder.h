@@ -182,6 +182,17 @@ ev_exited(uint64_t t, pid_t pid, pid_t tid, int code)
 	return ev;
 }
 
+/* ev, the exit of a process, with what it used (every member read). */
+static inline struct pw_event
+ev_with_usage(struct pw_event ev, uint64_t user_us, uint64_t system_us, uint64_t peak_kib)
+{
+	ev.u.exit.usage = (struct pw_usage){
+		.known = PW_USAGE_USER | PW_USAGE_SYSTEM | PW_USAGE_PEAK_RSS,
+		.user_us = user_us, .system_us = system_us, .peak_rss_kib = peak_kib,
+	};
+	return ev;
+}
+
 /* A signal killed tid: no call. */
 static inline struct pw_event
 ev_killed(uint64_t t, pid_t pid, pid_t tid, int sig)

@@ -344,3 +344,42 @@ Test(cli, filters)
 			   "every process (record it whole, then filter what 'procwatch show' "
 			   "shows of it)");
 }
+
+/*
+ * -k takes its depth only attached, as getopt takes optional arguments:
+ * "-k 32" traces a command named 32, and "-k0" is a depth out of range,
+ * not an unknown option "-0".
+ */
+Test(cli, stack_depth_attached_only)
+{
+	struct parse p;
+
+	expect_run(&p, V("-k", "true"), CMD("true"));
+	cr_assert_eq(p.opts.stack_depth, 16);
+	parse_free(&p);
+	expect_run(&p, V("-k32", "true"), CMD("true"));
+	cr_assert_eq(p.opts.stack_depth, 32);
+	parse_free(&p);
+	expect_run(&p, V("-k", "32"), CMD("32"));
+	cr_assert_eq(p.opts.stack_depth, 16);
+	parse_free(&p);
+	expect_run(&p, V("--stack=3", "true"), CMD("true"));
+	cr_assert_eq(p.opts.stack_depth, 3);
+	parse_free(&p);
+	expect_usage_error(V("-k0", "true"),
+			   "invalid stack depth '0' (-kDEPTH or --stack=DEPTH: a number from 1 to 256)");
+	expect_usage_error(V("--stack=257", "true"),
+			   "invalid stack depth '257' (-kDEPTH or --stack=DEPTH: a number from 1 to 256)");
+}
+
+/* Tracing too: --json with an option only views use is refused. */
+Test(cli, view_options_json_does_not_use)
+{
+	expect_usage_error(V("--json", "--explain", "true"),
+			   "--explain has no effect on the json format");
+	/* A name that says JSON chose the format: the option then contradicts it. */
+	expect_usage_error(V("-o", "t.jsonl", "--summary", "true"),
+			   "--summary has no effect on the json format");
+	expect_usage_error(V("--format=processes", "--threads", "true"),
+			   "--threads has no effect on the processes format");
+}

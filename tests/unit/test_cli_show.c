@@ -29,15 +29,27 @@ expect_usage_error(char **argv, const char *message)
 	expect_usage_error_with(pw_cli_parse_show, argv, message, HINT);
 }
 
+/* A parse that runs, saying nothing. */
+static void
+expect_run_show(char **argv)
+{
+	struct parse p;
+
+	parse(&p, argv);
+	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
+	cr_assert_str_empty(p.err);
+	parse_free(&p);
+}
+
 Test(cli_show, view_options_and_the_trace)
 {
 	struct parse p;
 
-	parse(&p, V("--format=tree", "--time=none", "--summary", "--threads",
+	parse(&p, V("--format=timeline", "--time=none", "--summary", "--threads",
 		    "--no-warnings", "--explain", "--full-argv", "-o", "x.txt",
 		    "t.jsonl"));
 	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
-	cr_assert_eq(p.opts.format, pw_format_find("tree"));
+	cr_assert_eq(p.opts.format, pw_format_find("timeline"));
 	cr_assert_eq(p.opts.view.time, PW_TIME_NONE);
 	cr_assert(p.opts.view.summary && p.opts.view.threads && p.opts.view.explain);
 	cr_assert_not(p.opts.view.warnings);
@@ -47,6 +59,21 @@ Test(cli_show, view_options_and_the_trace)
 	cr_assert_eq(p.opts.command_argc, 1);
 	cr_assert_not(p.opts.failed);
 	parse_free(&p);
+}
+
+/* An option the output shows nothing of is refused, not silently ignored. */
+Test(cli_show, view_options_the_output_does_not_use)
+{
+	expect_usage_error(V("--format=tree", "--explain", "t.jsonl"),
+			   "--explain has no effect on the tree format");
+	expect_usage_error(V("--json", "--summary", "t.jsonl"),
+			   "--summary has no effect on the json format");
+	expect_usage_error(V("--failed", "--threads", "t.jsonl"),
+			   "--threads has no effect on --failed");
+	expect_usage_error(V("--format=perfetto", "--full-argv", "t.jsonl"),
+			   "--full-argv has no effect on the perfetto format");
+	/* Settings of how things look are ignored where nothing looks so. */
+	expect_run_show(V("--json", "--time=none", "--color=never", "t.jsonl"));
 }
 
 /* Unlike tracing, nothing follows the trace but options: they may come last. */

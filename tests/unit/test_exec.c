@@ -3,7 +3,8 @@
  * Unit tests of the exec decoder (src/decode/exec.c): execve and execveat
  * registers, argv arrays that cross chunk and page boundaries or end right
  * before an unmapped page, NULL and unreadable argv, unreadable elements,
- * the count and byte limits, and argument bytes that are not text.
+ * the count and byte limits, and argument bytes that are not text; and
+ * envp (--env), read the same way from execve's and execveat's registers.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -332,4 +333,71 @@ Test(exec, event_clear_is_idempotent)
 	pw_event_clear(&ev);
 	pw_event_clear(NULL);
 	pw_bytes_clear(NULL);
+}
+
+static struct pw_env
+decode_env(long nr, const uint64_t *args, const struct pw_exec_limits *lim)
+{
+	struct pw_syscall sc = { .nr = nr };
+	struct pw_env env = { 0 };
+
+	memcpy(sc.args, args, sizeof(sc.args));
+	pw_decode_exec_env(&sc, &fm.mem, lim, &env);
+	return env;
+}
+
+Test(exec, envp_execve_and_execveat)
+{
+	const char *envp[] = { "A=1", "B=two words", "NOEQUALS", "A=dup", "" };
+	uint64_t args[6] = { put_str("/bin/x"), 0, BASE };
+	struct pw_env env;
+
+	put_argv(BASE, envp, 5);
+	env = decode_env(NR_EXECVE, args, NULL);
+	cr_assert(env.recorded && env.whole);
+	cr_assert_eq(env.nset, 5, "every entry, duplicates and all");
+	cr_assert_str_eq(env.set[2].data, "NOEQUALS");
+	cr_assert_str_eq(env.set[3].data, "A=dup");
+	cr_assert_eq(env.set[4].len, 0);
+	cr_assert_not(env.truncated);
+	pw_env_clear(&env);
+	/* execveat: dirfd, path, argv, envp, flags */
+	args[0] = (uint32_t)AT_FDCWD;
+	args[1] = put_str("/bin/x");
+	args[2] = 0;
+	args[3] = BASE;
+	env = decode_env(NR_EXECVEAT, args, NULL);
+	cr_assert_eq(env.nset, 5);
+	pw_env_clear(&env);
+	args[3] = 0;
+	env = decode_env(NR_EXECVEAT, args, NULL);
+	cr_assert(env.recorded);
+	cr_assert_eq(env.nset, 0, "a NULL envp is an empty one");
+	cr_assert_eq(env.err, 0);
+	pw_env_clear(&env);
+}
+
+Test(exec, envp_limits_and_faults)
+{
+	const char *envp[] = { "A=1", "B=2", "C=3" };
+	const struct pw_exec_limits lim = { .max_args = 2, .max_bytes = 1000 };
+	uint64_t args[6] = { put_str("/bin/x"), 0, BASE };
+	struct pw_env env;
+
+	put_argv(BASE, envp, 3);
+	env = decode_env(NR_EXECVE, args, &lim);
+	cr_assert(env.truncated);
+	cr_assert_eq(env.nset, 2);
+	pw_env_clear(&env);
+	fake_put_u64(&fm, BASE + 8, END + FAKE_PAGE);	/* an entry pointing nowhere */
+	env = decode_env(NR_EXECVE, args, NULL);
+	cr_assert_eq(env.nset, 3);
+	cr_assert_null(env.set[1].data);
+	cr_assert_eq(env.set[1].err, EFAULT);
+	pw_env_clear(&env);
+	args[2] = END + FAKE_PAGE;	/* the array itself */
+	env = decode_env(NR_EXECVE, args, NULL);
+	cr_assert_eq(env.err, EFAULT);
+	cr_assert_eq(env.nset, 0);
+	pw_env_clear(&env);
 }

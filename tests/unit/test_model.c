@@ -69,7 +69,7 @@ Test(model, tree_names_and_chain)
 	exec(31, 101, "/usr/bin/cc", 0);
 	exec(32, 101, "ld", 0);
 	cr_assert_str_eq(a->name, "ld");
-	cr_assert_eq(a->execs, 2);
+	cr_assert_eq(pw_proc_execs(a), 2);
 	cr_assert_eq(a->failed_execs, 1);
 	cr_assert_str_eq(a->images->argv.v[0], "/usr/bin/cc");
 	cr_assert_str_eq(a->images->argv.v[1], "x");
@@ -110,6 +110,33 @@ Test(model, orphans_threads_signals)
 	cr_assert(kid->exited, "the wait says it ended");
 	cr_assert_not(mid->orphaned);
 	cr_assert_eq(tab.counts.threads, 2);
+}
+
+/*
+ * A process keeps the resource use of its exit event; a thread's exit
+ * does not give one, and an end known only from the reap has none.
+ */
+Test(model, usage_from_the_exit_event)
+{
+	struct pw_event thread_end = ev_with_usage(ev_exited(12, 300, 303, 0), 9, 9, 9);
+	struct pw_proc *p, *q;
+
+	feed(ev_fork(10, 300, 301));
+	feed(ev_fork(11, 300, 302));
+	feed(ev_spawn(11, 300, 300, PW_SPAWN_THREAD, 303));
+	feed(thread_end);
+	p = pw_model_get(&tab, 300);
+	cr_assert_eq(p->usage.known, 0, "a thread's end is not its process's");
+	feed(ev_with_usage(ev_exited(20, 301, 301, 0), 912000, 3000, 46080));
+	feed(ev_reap(21, 300, 302, ev_status(PW_STATUS_KILLED, SIGKILL)));
+	p = pw_model_get(&tab, 301);
+	q = pw_model_get(&tab, 302);
+	cr_assert_eq(p->usage.known, PW_USAGE_USER | PW_USAGE_SYSTEM | PW_USAGE_PEAK_RSS);
+	cr_assert_eq(p->usage.user_us, 912000);
+	cr_assert_eq(p->usage.system_us, 3000);
+	cr_assert_eq(p->usage.peak_rss_kib, 46080);
+	cr_assert(q->exited);
+	cr_assert_eq(q->usage.known, 0);
 }
 
 Test(model, killed_and_pid_reuse)
@@ -164,7 +191,7 @@ Test(model, unfinished_exec_and_spawn)
 	kid = pw_model_get(&tab, 501);
 	exec(20, 501, "/bin/true", PW_RESULT_UNFINISHED);
 	cr_assert_str_eq(kid->name, "sh", "no new program: the old name stays");
-	cr_assert_eq(kid->execs, 0);
+	cr_assert_eq(pw_proc_execs(kid), 0);
 	cr_assert_eq(kid->failed_execs, 0);
 	feed(ev_killed(21, 501, 501, SIGKILL));
 	fork_ev.u.spawn.parent = 0;	/* the tracer leaves an unfinished spawn's empty */
@@ -210,7 +237,7 @@ Test(model, attach_records)
 	cr_assert_eq(make->start_us, 10);
 	cr_assert_eq(make->age_us, 3000000);
 	cr_assert_str_eq(make->name, "make");
-	cr_assert_eq(make->execs, 0, "its program is not an exec procwatch saw");
+	cr_assert_eq(pw_proc_execs(make), 0, "its program is not an exec procwatch saw");
 	cr_assert_eq(make->nimages, 1);
 	cr_assert(make->images->attached);
 	cr_assert_eq(make->images->argv.n, 2);
@@ -230,7 +257,7 @@ Test(model, attach_records)
 	cr_assert_eq(tab.counts.execs, 0);
 	exec(20, 600, "/bin/sh", 0);
 	cr_assert_str_eq(make->name, "sh");
-	cr_assert_eq(make->execs, 1);
+	cr_assert_eq(pw_proc_execs(make), 1);
 	cr_assert_eq(make->images->argv.n, 2, "the attach-time argv stays");
 }
 

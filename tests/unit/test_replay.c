@@ -88,7 +88,9 @@ static const struct pw_event events[] = {
 	  .u.exit = { .status = { .kind = PW_STATUS_KILLED, .signal = SIGKILL } } },
 	{ .kind = PW_EV_EXIT, .time_us = 3000009, .pid = 100, .tid = 100,
 	  .u.exit = { .status = { .kind = PW_STATUS_EXITED, .code = 0 },
-		      .call = PW_CALL_EXIT_GROUP } },
+		      .call = PW_CALL_EXIT_GROUP,
+		      .usage = { .known = PW_USAGE_USER | PW_USAGE_SYSTEM | PW_USAGE_PEAK_RSS,
+				 .user_us = 912345, .system_us = 12000, .peak_rss_kib = 46080 } } },
 	{ .kind = PW_EV_END, .time_us = 4000000, .pid = 100, .tid = 100,
 	  .u.end = { .status = { .kind = PW_STATUS_EXITED, .code = 0 }, .lost = 2 } },
 };
@@ -342,6 +344,15 @@ Test(replay, damaged_lines_are_skipped_and_named)
 		  "procwatch: t.jsonl:2: line skipped: waitid's \"target\" is not an object\n" },
 		{ START START END, PW_REPLAY_EOF, 2, 1,
 		  "procwatch: t.jsonl:2: line skipped: a second start event\n" },
+		{ START "{\"t\":1,\"event\":\"exit\",\"pid\":1,\"tid\":1,\"thread\":false,\"code\":0,\"usage\":{\"user_us\":-1}}\n" END,
+		  PW_REPLAY_EOF, 2, 1,
+		  "procwatch: t.jsonl:2: line skipped: key \"user_us\" is out of range\n" },
+		{ START "{\"t\":1,\"event\":\"exit\",\"pid\":1,\"tid\":1,\"thread\":false,\"code\":0,\"usage\":{\"peak_rss_kib\":\"9\"}}\n" END,
+		  PW_REPLAY_EOF, 2, 1,
+		  "procwatch: t.jsonl:2: line skipped: key \"peak_rss_kib\" is not an integer\n" },
+		{ START "{\"t\":1,\"event\":\"exit\",\"pid\":1,\"tid\":1,\"thread\":false,\"code\":0,\"usage\":[1]}\n" END,
+		  PW_REPLAY_EOF, 2, 1,
+		  "procwatch: t.jsonl:2: line skipped: key \"usage\" is not an object\n" },
 		/* The writer writes the count unsigned; -1 is no count it writes. */
 		{ START "{\"t\":1,\"event\":\"end\",\"pid\":1,\"tid\":1,\"status\":null,\"lost\":-1}\n",
 		  PW_REPLAY_EOF, 1, 1,
@@ -383,6 +394,34 @@ Test(replay, unknown_kinds_and_keys_are_ignored)
 	};
 
 	check_damage(&c);
+}
+
+/*
+ * An exit's resource use: what was not read is null, an older trace has
+ * no "usage" at all, and a reader takes an absent member as unknown too.
+ */
+Test(replay, usage_unknown_members_are_null_or_absent)
+{
+	static const char text[] = START
+		"{\"t\":0.1,\"event\":\"exit\",\"pid\":2,\"tid\":2,\"thread\":false,\"code\":0,"
+		"\"usage\":{\"user_us\":7,\"system_us\":0,\"peak_rss_kib\":null}}\n"
+		"{\"t\":0.2,\"event\":\"exit\",\"pid\":3,\"tid\":3,\"thread\":false,\"code\":0,"
+		"\"usage\":{\"peak_rss_kib\":812}}\n"
+		"{\"t\":0.3,\"event\":\"exit\",\"pid\":4,\"tid\":4,\"thread\":false,\"code\":0,"
+		"\"usage\":null}\n"
+		EXIT0 END;
+	struct replayed rp;
+
+	replay(text, strlen(text), &rp);
+	cr_assert_eq(rp.n, 6, "%s", rp.err);
+	cr_expect_eq(rp.ev[1].u.exit.usage.known, PW_USAGE_USER | PW_USAGE_SYSTEM);
+	cr_expect_eq(rp.ev[1].u.exit.usage.user_us, 7);
+	cr_expect_eq(rp.ev[1].u.exit.usage.system_us, 0);
+	cr_expect_eq(rp.ev[2].u.exit.usage.known, PW_USAGE_PEAK_RSS);
+	cr_expect_eq(rp.ev[2].u.exit.usage.peak_rss_kib, 812);
+	cr_expect_eq(rp.ev[3].u.exit.usage.known, 0);
+	cr_expect_eq(rp.ev[4].u.exit.usage.known, 0);
+	replayed_free(&rp);
 }
 
 /* Every prefix of a real trace: never a crash, never a leak (ASan). */
@@ -1022,4 +1061,42 @@ Test(replay, timeline_with_unfinished_calls_of_replay_equals_live)
 	cr_assert_not_null(strstr(live, "posix_spawn unfinished: the task died in the call  clone3("),
 			   "%s", live);
 	free(live);
+}
+
+#define ENV_EXEC_PRE "{\"t\":1,\"event\":\"exec\",\"pid\":1,\"tid\":1,\"call\":\"execve\",\"path\":\"/bin/x\",\"argv\":[\"x\"],\"result\":0"
+#define ENV_DAMAGE(keys, why) \
+	{ START ENV_EXEC_PRE "," keys "}\n" END, PW_REPLAY_EOF, 2, 1, \
+	  "procwatch: t.jsonl:2: line skipped: " why "\n" }
+
+/* --env's "env": what the writer never writes is damage, named. */
+Test(replay, damaged_env_is_skipped_and_named)
+{
+	static const struct damage_case cases[] = {
+		{ START ENV_EXEC_PRE ",\"env\":{\"whole\":true,\"set\":[\"A=1\",null]}}\n" END,
+		  PW_REPLAY_EOF, 3, 0, "" },
+		{ START ENV_EXEC_PRE ",\"env\":{\"set\":[\"A=1\"],\"unset\":[\"B\"],\"order\":[1,0],"
+		  "\"check\":\"0a0B0c0d\",\"later\":1}}\n" END, PW_REPLAY_EOF, 3, 0, "" },
+		ENV_DAMAGE("\"env\":[]", "key \"env\" is not an object"),
+		ENV_DAMAGE("\"env\":{\"set\":[\"A=1\"]}", "key \"env\": a change without \"check\""),
+		ENV_DAMAGE("\"env\":{\"whole\":1}", "key \"env\": key \"whole\" is not true or false"),
+		ENV_DAMAGE("\"env\":{\"whole\":true,\"set\":\"A=1\"}",
+			   "key \"env\": key \"set\" is not an array"),
+		ENV_DAMAGE("\"env\":{\"whole\":true,\"set\":[7]}",
+			   "key \"env\": a byte string is neither a string, an object nor null"),
+		ENV_DAMAGE("\"env\":{\"check\":\"0000000g\"}",
+			   "key \"env\": \"check\" is not 8 hex digits"),
+		ENV_DAMAGE("\"env\":{\"check\":12345678}",
+			   "key \"env\": \"check\" is not 8 hex digits"),
+		ENV_DAMAGE("\"env\":{\"check\":\"00000000\",\"order\":[-1]}",
+			   "key \"env\": \"order\" holds a non-index"),
+		ENV_DAMAGE("\"env\":{\"check\":\"00000000\",\"order\":[4294967296]}",
+			   "key \"env\": \"order\" holds a non-index"),
+		ENV_DAMAGE("\"env\":{\"check\":\"00000000\",\"order\":{}}",
+			   "key \"env\": \"order\" is not an array"),
+		ENV_DAMAGE("\"env\":{\"whole\":true,\"error\":\"EWHAT\"}",
+			   "key \"env\": key \"error\" is not an errno name"),
+	};
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
+		check_damage(&cases[i]);
 }

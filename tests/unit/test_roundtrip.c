@@ -35,6 +35,7 @@
 #include "procwatch/decode.h"
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
+#include "test_rng.h"
 
 #define CLONE_INTO_CGROUP_BIT (1ULL << 33)
 #define PID_MAX 4194304		/* include/linux/threads.h: PID_MAX_LIMIT, 64-bit */
@@ -44,21 +45,6 @@
 
 #define DEFAULT_SEEDS 64
 #define EVENTS_PER_SEED 64
-
-/* splitmix64: small, fast, and the same sequence everywhere for a seed. */
-struct gen {
-	uint64_t state;
-};
-
-static uint64_t
-rnd(struct gen *g)
-{
-	uint64_t z = (g->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static bool
 one_in(struct gen *g, uint64_t n)
@@ -551,6 +537,40 @@ draw_spawn(struct gen *g, struct pw_spawn *x)
 		draw_stack(g, &x->stack);
 }
 
+/*
+ * --env (src/decode/exec.c read it, src/event/envwriter.c made it a change):
+ * whole, or a change with its check; entries any bytes, unreadable ones
+ * in a whole list; an order any u32s, the reader leaves checking them to
+ * the model.
+ */
+static void
+draw_env(struct gen *g, struct pw_env *x)
+{
+	size_t i;
+
+	*x = (struct pw_env){ .recorded = !one_in(g, 3) };
+	if (!x->recorded)
+		return;
+	x->whole = coin(g);
+	x->truncated = one_in(g, 8);
+	x->err = one_in(g, 8) ? (int)draw(g, 1, MAX_ERRNO) : 0;
+	x->nset = (size_t)draw_u(g, 0, 5);
+	x->set = xcalloc(x->nset, sizeof(*x->set));
+	for (i = 0; i < x->nset; i++)
+		draw_bytes(g, &x->set[i], x->whole);
+	if (x->whole)
+		return;
+	x->check = (uint32_t)rnd(g);
+	x->nunset = (size_t)draw_u(g, 0, 3);
+	x->unset = xcalloc(x->nunset, sizeof(*x->unset));
+	for (i = 0; i < x->nunset; i++)
+		draw_bytes(g, &x->unset[i], false);
+	x->norder = one_in(g, 3) ? (size_t)draw_u(g, 1, 6) : 0;
+	x->order = xcalloc(x->norder, sizeof(*x->order));
+	for (i = 0; i < x->norder; i++)
+		x->order[i] = (uint32_t)draw_u(g, 0, UINT32_MAX);
+}
+
 static void
 draw_exec(struct gen *g, struct pw_exec *x)
 {
@@ -571,6 +591,7 @@ draw_exec(struct gen *g, struct pw_exec *x)
 		if (!one_in(g, 4))
 			draw_bytes(g, &x->cwd, false);
 		draw_stack(g, &x->stack);
+		draw_env(g, &x->env);
 	}
 	if (x->result != 0)
 		return;
@@ -618,6 +639,23 @@ draw_wait(struct gen *g, struct pw_wait *x)
 		draw_death_status(g, &x->status);
 }
 
+/*
+ * A process's resource use (src/tracer/usage.c): any of the three read or
+ * not, counts of up to 2^63 - 1 (the most the writer writes as a number).
+ * An unread member stays 0, as the reader leaves it.
+ */
+static void
+draw_usage(struct gen *g, struct pw_usage *u)
+{
+	u->known = (unsigned)draw_u(g, 0, PW_USAGE_USER | PW_USAGE_SYSTEM | PW_USAGE_PEAK_RSS);
+	if (u->known & PW_USAGE_USER)
+		u->user_us = draw_u(g, 0, INT64_MAX);
+	if (u->known & PW_USAGE_SYSTEM)
+		u->system_us = draw_u(g, 0, INT64_MAX);
+	if (u->known & PW_USAGE_PEAK_RSS)
+		u->peak_rss_kib = (uint32_t)draw_u(g, 0, UINT32_MAX);
+}
+
 static void
 draw_exit(struct gen *g, struct pw_exit *x)
 {
@@ -625,6 +663,9 @@ draw_exit(struct gen *g, struct pw_exit *x)
 	draw_death_status(g, &x->status);
 	if (x->status.kind != PW_STATUS_EXITED)
 		x->call = PW_CALL_NONE;
+	/* A process's, not a thread's. */
+	if (!x->thread)
+		draw_usage(g, &x->usage);
 }
 
 static void
@@ -692,6 +733,7 @@ draw_exec_check(struct gen *g, struct pw_exec *x)
 	if (coin(g))
 		draw_bytes(g, &x->cwd, false);
 	draw_stack(g, &x->stack);
+	draw_env(g, &x->env);
 }
 
 /* The header (src/tracer/trace_header.c): any bytes in its strings. */
@@ -899,6 +941,48 @@ same_spawn(struct diff *d, const struct pw_spawn *want, const struct pw_spawn *g
 }
 
 static bool
+same_bytes_array(struct diff *d, const char *field, const struct pw_bytes *want,
+		 size_t nwant, const struct pw_bytes *got, size_t ngot)
+{
+	char name[32];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s.n", field);
+	if (!same_num(d, name, (int64_t)nwant, (int64_t)ngot))
+		return false;
+	for (i = 0; i < nwant; i++) {
+		snprintf(name, sizeof(name), "%s[%zu]", field, i);
+		if (!same_bytes(d, name, &want[i], &got[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+same_env(struct diff *d, const struct pw_env *want, const struct pw_env *got)
+{
+	char name[32];
+	size_t i;
+
+	if (!same_num(d, "env.recorded", want->recorded, got->recorded) ||
+	    !same_num(d, "env.whole", want->whole, got->whole) ||
+	    !same_num(d, "env.truncated", want->truncated, got->truncated) ||
+	    !same_num(d, "env.err", want->err, got->err) ||
+	    !same_num(d, "env.check", want->check, got->check) ||
+	    !same_bytes_array(d, "env.set", want->set, want->nset, got->set, got->nset) ||
+	    !same_bytes_array(d, "env.unset", want->unset, want->nunset, got->unset,
+			      got->nunset) ||
+	    !same_num(d, "env.norder", (int64_t)want->norder, (int64_t)got->norder))
+		return false;
+	for (i = 0; i < want->norder; i++) {
+		snprintf(name, sizeof(name), "env.order[%zu]", i);
+		if (!same_num(d, name, want->order[i], got->order[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
 same_exec(struct diff *d, const struct pw_exec *want, const struct pw_exec *got)
 {
 	char name[32];
@@ -906,13 +990,8 @@ same_exec(struct diff *d, const struct pw_exec *want, const struct pw_exec *got)
 
 	EXEC_FIELDS(SAME_FIELD)
 	if (!same_bytes(d, "path", &want->path, &got->path) ||
-	    !same_num(d, "argc", (int64_t)want->argc, (int64_t)got->argc))
+	    !same_bytes_array(d, "argv", want->argv, want->argc, got->argv, got->argc))
 		return false;
-	for (i = 0; i < want->argc; i++) {
-		snprintf(name, sizeof(name), "argv[%zu]", i);
-		if (!same_bytes(d, name, &want->argv[i], &got->argv[i]))
-			return false;
-	}
 	if (!same_bytes(d, "cwd", &want->cwd, &got->cwd) ||
 	    !same_bytes(d, "exe", &want->exe, &got->exe) ||
 	    !same_num(d, "nfds", (int64_t)want->nfds, (int64_t)got->nfds))
@@ -923,7 +1002,8 @@ same_exec(struct diff *d, const struct pw_exec *want, const struct pw_exec *got)
 		    !same_bytes(d, name, &want->fds[i].target, &got->fds[i].target))
 			return false;
 	}
-	return same_stack(d, &want->stack, &got->stack);
+	return same_env(d, &want->env, &got->env) &&
+	       same_stack(d, &want->stack, &got->stack);
 }
 
 static bool
@@ -937,7 +1017,14 @@ static bool
 same_exit(struct diff *d, const struct pw_exit *want, const struct pw_exit *got)
 {
 	EXIT_FIELDS(SAME_FIELD)
-	return same_status(d, "status", &want->status, &got->status);
+	return same_status(d, "status", &want->status, &got->status) &&
+	       same_num(d, "usage.known", want->usage.known, got->usage.known) &&
+	       same_num(d, "usage.user_us", (int64_t)want->usage.user_us,
+			(int64_t)got->usage.user_us) &&
+	       same_num(d, "usage.system_us", (int64_t)want->usage.system_us,
+			(int64_t)got->usage.system_us) &&
+	       same_num(d, "usage.peak_rss_kib", (int64_t)want->usage.peak_rss_kib,
+			(int64_t)got->usage.peak_rss_kib);
 }
 
 static bool

@@ -43,6 +43,10 @@ Test(shquote, forms)
 	expect("it's", "'it'\\''s'");
 	expect("$HOME", "'$HOME'");
 	expect("~", "'~'");
+	expect("a~b", "a~b");
+	/* bash expands these even as arguments: NAME=~ and after a ':'. */
+	expect("HOME=~/x", "'HOME=~/x'");
+	expect("PATH=/bin:~/bin", "'PATH=/bin:~/bin'");
 	expect("A=1", "A=1");
 	expect("=x", "'=x'");
 	expect("a\nb\n", "$'a\\nb\\n'");
@@ -53,21 +57,17 @@ Test(shquote, forms)
 	expect("\xff", "$'\\xff'");
 }
 
-/* Every byte 1..255 survives `printf %s QUOTED` in bash unchanged. */
-Test(shquote, bash_round_trip)
+/* What bash makes of `printf %s QUOTED`: into out, its length. */
+static size_t
+bash_printf(const char *in, size_t len, char *out, size_t cap)
 {
-	char in[255], out[512], cmd[64];
-	char path[] = "/tmp/pw_shquote_XXXXXX";
+	char path[] = "/tmp/pw_shquote_XXXXXX", cmd[64];
 	int fd;
 	char *q;
 	FILE *p;
-	size_t i, n;
+	size_t n;
 
-	if (system("command -v bash >/dev/null 2>&1") != 0)
-		cr_skip_test("bash is not installed");
-	for (i = 0; i < sizeof(in); i++)
-		in[i] = (char)(i + 1);
-	q = quote(in, sizeof(in));
+	q = quote(in, len);
 	fd = mkstemp(path);
 	cr_assert_geq(fd, 0);
 	p = fdopen(fd, "w");
@@ -78,11 +78,33 @@ Test(shquote, bash_round_trip)
 	snprintf(cmd, sizeof(cmd), "bash %s", path);
 	p = popen(cmd, "r");
 	cr_assert_not_null(p);
-	n = fread(out, 1, sizeof(out), p);
+	n = fread(out, 1, cap, p);
 	pclose(p);
 	remove(path);
+	return n;
+}
+
+/* Every byte 1..255 survives `printf %s QUOTED` in bash unchanged. */
+Test(shquote, bash_round_trip)
+{
+	static const char *const words[] = {
+		"HOME=~/x", "PATH=/bin:~/bin", "a~b", "=~", "x=~", "--prefix=~/p",
+	};
+	char in[255], out[512];
+	size_t i, n;
+
+	if (system("command -v bash >/dev/null 2>&1") != 0)
+		cr_skip_test("bash is not installed");
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i + 1);
+	n = bash_printf(in, sizeof(in), out, sizeof(out));
 	cr_assert_eq(n, sizeof(in));
 	cr_assert_eq(memcmp(in, out, n), 0);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = bash_printf(words[i], strlen(words[i]), out, sizeof(out));
+		cr_assert(n == strlen(words[i]) && !memcmp(out, words[i], n),
+			  "bash changed [%s] into [%.*s]", words[i], (int)n, out);
+	}
 }
 
 static void

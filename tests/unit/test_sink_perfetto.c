@@ -321,6 +321,37 @@ Test(perfetto, exit_status_in_args)
 	cr_assert_eq(num(a, "exit_code"), 0);
 }
 
+/* What a process used is in its slice's args, as the JSON trace names it; what was not read is absent. */
+Test(perfetto, usage_in_process_args)
+{
+	struct pw_event killed = ev_killed(300, 12, 12, SIGTERM);
+	char *cmd[] = { (char *)"make", NULL };
+	json_t *evs, *a;
+
+	killed.u.exit.usage = (struct pw_usage){ .known = PW_USAGE_USER | PW_USAGE_SYSTEM,
+						 .user_us = 7, .system_us = 0 };
+	open_sink();
+	feed(ev_start(0, 10, cmd, 1));
+	feed(ev_fork(100, 10, 11));
+	feed(ev_fork(150, 10, 12));
+	feed(ev_with_usage(ev_exited(200, 11, 11, 0), 912000, 3000, 46080));
+	feed(killed);
+	feed(ev_exited(1000, 10, 10, 0));
+	feed(ev_end(1010, 10, 0));
+	evs = events(parsed());
+	a = args_of(slice_at(evs, "process", 11, 11, 100));
+	cr_assert_eq(num(a, "user_us"), 912000);
+	cr_assert_eq(num(a, "system_us"), 3000);
+	cr_assert_eq(num(a, "peak_rss_kib"), 46080);
+	a = args_of(slice_at(evs, "process", 12, 12, 150));
+	cr_assert_eq(num(a, "user_us"), 7);
+	cr_assert(json_is_integer(json_object_get(a, "system_us")));
+	cr_assert_null(json_object_get(a, "peak_rss_kib"));
+	a = args_of(slice_at(evs, "process", 10, 10, 0));
+	cr_assert_null(json_object_get(a, "user_us"));
+	cr_assert_null(json_object_get(a, "peak_rss_kib"));
+}
+
 Test(perfetto, markers_and_tracee_bytes)
 {
 	json_t *evs = events(run_scenario()), *ev, *a, *arg1;

@@ -104,6 +104,43 @@ Test(timeline, fork_exec_wait_exit_and_tree)
 		"└─ 11 ls  exited 0 after 1.1ms\n");
 }
 
+/*
+ * What a process used, on its exit line and in the tree, as one CPU figure
+ * and its peak memory; what was not read is left out, and a thread's exit
+ * has none.
+ */
+Test(timeline, usage_on_exit_lines_and_in_the_tree)
+{
+	struct pw_event cc_end = ev_exited(1300, 11, 11, 0);
+	char *cmd[] = { (char *)"sh", NULL };
+
+	cc_end.u.exit.usage = (struct pw_usage){ .known = PW_USAGE_USER | PW_USAGE_SYSTEM,
+						 .user_us = 2500000, .system_us = 700000 };
+	open_sink(false, &plain);
+	feed(ev_start(0, 10, cmd, 1));
+	feed(ev_fork(200, 10, 11));
+	feed(ev_spawn(210, 10, 10, PW_SPAWN_THREAD, 12));
+	feed(ev_with_usage(ev_exited(220, 10, 12, 0), 1, 1, 1));
+	feed(cc_end);
+	feed(ev_fork(1400, 10, 13));
+	feed(ev_killed(1500, 13, 13, SIGKILL));
+	feed(ev_with_usage(ev_exited(2100, 10, 10, 0), 900, 100, 812));
+	feed(ev_end(2200, 10, 0));
+	cr_assert_str_eq(output(),
+		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [10] sh thread → 12  clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID)\n"
+		"[10/12] sh thread exited 0 after 10µs\n"
+		"│  [11] sh exited 0 after 1.1ms, cpu 3.20s\n"
+		"├─ [10] sh fork → 13  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [13] sh killed by SIGKILL after 100µs\n"
+		"[10] sh exited 0 after 2.1ms, cpu 1.0ms, peak 812 KiB\n"
+		"end: exited 0\n"
+		"\n"
+		"10 (sh)  exited 0 after 2.1ms, cpu 1.0ms, peak 812 KiB, +1 thread\n"
+		"├─ 11 (sh)  exited 0 after 1.1ms, cpu 3.20s, not reaped by its parent\n"
+		"└─ 13 (sh)  killed by SIGKILL after 100µs, not reaped by its parent\n");
+}
+
 Test(timeline, relative_time)
 {
 	struct pw_view_opts o = plain;
@@ -452,7 +489,9 @@ Test(timeline, fd_leak_reported_once)
 	o.warnings = true;
 	o.summary = true;
 	open_sink(false, &o);
-	ex = ev_exec(10, 90, "/bin/true", v, 1, NULL, 0);
+	ex = ev_exec(5, 90, "/bin/true", v, 1, NULL, 0);
+	feed(ex);	/* the command's own first program (caller_fds_noted) */
+	ex.time_us = 10;
 	ex.u.exec.fds = fds;
 	ex.u.exec.nfds = 1;
 	feed(ex);
@@ -470,6 +509,24 @@ Test(timeline, fd_leak_reported_once)
 	cr_assert(!strncmp(second, want, strlen(want)), "%s", buf);
 	cr_assert_null(strstr(second + 1, "⚠ inherited"), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\nwarnings: 2 fd-leak\n"), "%s", buf);
+}
+
+/* What procwatch's caller left open is noted under the first exec, dim, once. */
+Test(timeline, caller_fds_noted)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { ev_bytes("make") };
+	struct pw_fd fds[] = { { 3, ev_bytes("pipe:[77]") } };
+	struct pw_event ex = ev_exec(10, 90, "/usr/bin/make", v, 1, NULL, 0);
+
+	o.warnings = true;
+	open_sink(false, &o);
+	ex.u.exec.fds = fds;
+	ex.u.exec.nfds = 1;
+	feed(ex);
+	cr_assert_str_eq(timeline_part(),
+		"[90] exec make  (path /usr/bin/make)\n"
+		"   # open when procwatch started, not close-on-exec: 3 → pipe:[77]\n");
 }
 
 /* -k: a symbol, a stripped object, code in no file, bytes to escape. */
@@ -755,4 +812,63 @@ Test(timeline, attached_all_ended_and_explained)
 	cr_assert(strstr(buf, "[700] true exited 0 after 1.0ms\n"), "%s", buf);
 	cr_assert(strstr(buf, "end: every attached process ended\n\n"
 			      "700 sh → true  attached (had run 999µs), exited 0 after 1.0ms\n"), "%s", buf);
+}
+
+static struct pw_event
+with_env(struct pw_event ev, struct pw_bytes *set, size_t n)
+{
+	ev.u.exec.env = (struct pw_env){ .recorded = true, .whole = true, .set = set,
+					 .nset = n };
+	return ev;
+}
+
+/*
+ * --env: under the exit of a process that failed, the command line that
+ * runs it again, with every argument (not elided like the exec line) and
+ * a killed one too; nothing under a success, a thread or a forked child
+ * that never exec'd.
+ */
+Test(timeline, reproduce_under_a_failed_exit)
+{
+	struct pw_bytes env[] = { ev_bytes("PATH=/bin"), ev_bytes("A=x y") };
+	struct pw_bytes sh[] = { ev_bytes("sh"), ev_bytes("-c"), ev_bytes("cc; cc") };
+	struct pw_bytes cc[] = { ev_bytes("cc"), ev_bytes("-c"), ev_bytes("1.c"), ev_bytes("2.c") };
+	struct pw_view_opts o = plain;
+	char *cmd[] = { (char *)"sh", NULL };
+
+	o.argv_max = 3;
+	o.warnings = true;
+	open_sink(false, &o);
+	feed(ev_start(0, 10, cmd, 1));
+	feed(with_env(ev_exec(100, 10, "/bin/sh", sh, 3, "/w", 0), env, 2));
+	feed(ev_fork(200, 10, 11));
+	feed(with_env(ev_exec(300, 11, "/bin/cc", cc, 4, "/w", 0), env, 2));
+	feed(ev_exited(1300, 11, 11, 1));
+	feed(ev_fork(1400, 10, 12));
+	feed(ev_killed(1500, 12, 12, SIGKILL));
+	feed(ev_fork(1600, 10, 13));
+	feed(with_env(ev_exec(1700, 13, "/bin/cc", cc, 4, "/w", 0), env, 2));
+	feed(ev_killed(1800, 13, 13, SIGSEGV));
+	feed(ev_reap(1900, 10, 11, ev_status(PW_STATUS_EXITED, 1)));
+	feed(ev_reap(1900, 10, 12, ev_status(PW_STATUS_KILLED, SIGKILL)));
+	feed(ev_reap(1900, 10, 13, ev_status(PW_STATUS_KILLED, SIGSEGV)));
+	feed(ev_exited(2100, 10, 10, 0));
+	cr_assert_str_eq(timeline_part(),
+		"[10] sh exec sh -c 'cc; cc'  (path /bin/sh)\n"
+		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [11] sh exec cc -c …1 more… 2.c  (path /bin/cc)\n"
+		"│  [11] cc exited 1 after 1.1ms\n"
+		"│     reproduce: cd /w && env -i PATH=/bin 'A=x y' cc -c 1.c 2.c\n"
+		"├─ [10] sh fork → 12  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [12] sh killed by SIGKILL after 100µs\n"
+		"│     ⚠ killed by SIGKILL\n"
+		"├─ [10] sh fork → 13  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [13] sh exec cc -c …1 more… 2.c  (path /bin/cc)\n"
+		"│  [13] cc killed by SIGSEGV after 200µs\n"
+		"│     ⚠ killed by SIGSEGV\n"
+		"│     reproduce: cd /w && env -i PATH=/bin 'A=x y' cc -c 1.c 2.c\n"
+		"[10] sh wait4(-1) reaped 11 cc: exited 1, zombie for 600µs\n"
+		"[10] sh wait4(-1) reaped 12 sh: killed by SIGKILL, zombie for 400µs\n"
+		"[10] sh wait4(-1) reaped 13 cc: killed by SIGSEGV, zombie for 100µs\n"
+		"[10] sh exited 0 after 2.1ms\n");
 }

@@ -98,6 +98,7 @@ Test(warnings, leaked_descriptors)
 	};
 	struct pw_event ev = ev_exec(0, 100, NULL, NULL, 0, NULL, 0);
 
+	feed(ev);	/* the command's own first program: see caller_descriptors */
 	ev.u.exec.fds = fds;
 	ev.u.exec.nfds = 2;
 	feed(ev);
@@ -109,6 +110,37 @@ Test(warnings, leaked_descriptors)
 	ev.u.exec.nfds = 0;
 	feed(ev);
 	cr_assert_eq(seen.n, 1, "no descriptors, no warning");
+}
+
+/*
+ * What the launched command's first program inherited was open before
+ * anything traced ran (procwatch's caller left it): a note, no warning,
+ * and no warning either where programs below inherit the same.
+ */
+Test(warnings, caller_descriptors)
+{
+	struct pw_fd caller[1] = { { .fd = 10, .target = EV_BYTES("pipe:[5]") } };
+	struct pw_fd later[2] = {
+		{ .fd = 10, .target = EV_BYTES("pipe:[5]") },
+		{ .fd = 4, .target = EV_BYTES("/etc/passwd") },
+	};
+	struct pw_event ev = ev_exec(0, 100, NULL, NULL, 0, NULL, 0);
+	struct pw_model_notes notes;
+
+	ev.u.exec.fds = caller;
+	ev.u.exec.nfds = 1;
+	cr_assert_eq(pw_model_event(&model, &ev, &notes), 0);
+	cr_assert_eq(notes.nwarnings, 0);
+	cr_assert_str_eq(notes.caller_fds, "10 → pipe:[5]");
+	feed(ev_fork(1, 100, 101));
+	ev = ev_exec(2, 101, NULL, NULL, 0, NULL, 0);
+	ev.u.exec.fds = later;
+	ev.u.exec.nfds = 2;
+	cr_assert_eq(pw_model_event(&model, &ev, &notes), 0);
+	cr_assert_str_empty(notes.caller_fds, "only the command's first program");
+	cr_assert_eq(notes.nwarnings, 1);
+	cr_assert_str_eq(notes.warnings[0].text,
+			 "inherited 1 descriptor without close-on-exec: 4 → /etc/passwd");
 }
 
 Test(warnings, long_zombie)

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A process's resource use at its end (struct pw_usage): CPU time and peak
+ * resident memory, read while the process can still be read, and kept on
+ * its leader's task until its exit event is written.
+ *
+ * When.  At a ptrace stop of a process that is about to end: the entry of
+ * the exit_group, or of the exit of its last thread, that ends it; and
+ * the delivery stop of a signal that will kill it.  The process is alive
+ * there and cannot be reaped, so its pid still names it.  Not at its death
+ * report: by then its memory is gone (kernel/exit.c, do_exit: exit_mm),
+ * and once procwatch's waitpid has taken the report, a zombie whose parent
+ * is another process goes to that parent, which may reap it at any moment
+ * (kernel/exit.c, wait_task_zombie: EXIT_TRACE, then do_notify_parent):
+ * whatever /proc then shows under its pid may be another process's.
+ * wait4's rusage is no way out either: with a rusage pointer the kernel
+ * runs getrusage(RUSAGE_BOTH) at every stop it reports (wait_task_stopped),
+ * walking every thread, and adds the reaped children's times.  So a process
+ * killed by SIGKILL, whose kill no delivery stop announces (kernel/signal.c:
+ * complete_signal kills at once, get_signal never asks the tracer about
+ * it), has no usage, nor has one killed without a signal delivery (a
+ * seccomp filter's SECCOMP_RET_KILL_PROCESS).
+ *
+ * CPU time.  The process CPU-time clocks, which any process may read for
+ * any other (kernel/time/posix-cpu-timers.c, pid_for_clock checks no
+ * permission; clock_getcpuclockid(3)): three clock_gettime calls, where a
+ * read of /proc/PID/stat costs several times as much.  CPUCLOCK_SCHED is
+ * the exact run time of every thread, the dead ones included
+ * (kernel/sched/cputime.c, thread_group_cputime); CPUCLOCK_VIRT and
+ * CPUCLOCK_PROF are the user and user + system times as the ticks sampled
+ * them, whose ratio splits the exact total, as getrusage(2) and
+ * /proc/PID/stat do (cputime_adjust).  A process's children are not
+ * counted: a reaped child's times go to its parent's cutime, which no
+ * clock includes.
+ *
+ * Memory.  VmHWM of /proc/TID/status, TID being the thread that stopped:
+ * the high-water mark of the resident set of its memory (fs/proc/task_mmu.c,
+ * task_mem), which a fork copies and an exec starts afresh with the new
+ * program (kernel/fork.c dup_mm; fs/exec.c, exec_mmap keeps the old mark
+ * only in signal->maxrss, which no file shows).  So it is the peak of the
+ * program the process ran last, from its exec (or its fork) to its end.
+ * The same read gives SigIgn and SigCgt, which say whether a signal will
+ * kill.  A tracee cannot make that read block or lie: the kernel writes
+ * the file, under a path procwatch builds from the tid; only its first
+ * 4 KiB are read, so a process with thousands of supplementary groups
+ * (Groups comes first) has no peak, nor any usage at a fatal signal.
+ * The read costs about 30 µs at each process's end, the clocks 2 µs
+ * (README, Performance).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tracer_internal.h"
+
+/* include/linux/posix-timers_types.h: a process's CPU-time clock, by pid. */
+#define CPUCLOCK_PROF 0
+#define CPUCLOCK_VIRT 1
+#define CPUCLOCK_SCHED 2
+#define PROCESS_CPUCLOCK(pid, which) ((clockid_t)(~(unsigned)(pid) << 3) | (which))
+
+static bool
+cpu_clock(pid_t pid, int which, uint64_t *ns)
+{
+	struct timespec ts;
+
+	if (clock_gettime(PROCESS_CPUCLOCK(pid, which), &ts) < 0)
+		return false;
+	*ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return true;
+}
+
+/*
+ * The exact total split in the ratio of the sampled times: with no sample
+ * of either, all of it is user time (kernel/sched/cputime.c, cputime_adjust).
+ */
+static void
+read_cpu(pid_t pid, struct pw_usage *u)
+{
+	uint64_t virt, prof, sched, sys;
+
+	if (!cpu_clock(pid, CPUCLOCK_VIRT, &virt) || !cpu_clock(pid, CPUCLOCK_PROF, &prof) ||
+	    !cpu_clock(pid, CPUCLOCK_SCHED, &sched))
+		return;
+	/* Three reads, not one: other threads may have run between them. */
+	sys = prof > virt ? prof - virt : 0;
+	if (sys && virt)
+		sys = (uint64_t)((unsigned __int128)sched * sys / (sys + virt));
+	else if (sys)
+		sys = sched;
+	u->system_us = sys / 1000;
+	u->user_us = (sched - sys) / 1000;
+	u->known |= PW_USAGE_USER | PW_USAGE_SYSTEM;
+}
+
+static void
+read_peak_rss(const char *status, struct pw_usage *u)
+{
+	unsigned long long kib;
+
+	if (procfs_status_number(status, "VmHWM", 10, &kib) && kib <= UINT32_MAX) {
+		u->peak_rss_kib = (uint32_t)kib;
+		u->known |= PW_USAGE_PEAK_RSS;
+	}
+}
+
+/* Kept on the leader, whose death report writes the exit when the entry did not. */
+static void
+keep(struct tracer *t, struct task *task, const struct pw_usage *u, int end)
+{
+	struct task *leader = task_find(t, task_tgid(task));
+
+	if (!leader)
+		return;
+	leader->usage = *u;
+	leader->usage_end = end;
+}
+
+/*
+ * The entry of an exit or exit_group that ends the process (the caller
+ * knows): read now, while every thread's times and the memory are there.
+ * status is /proc/TID/status when the caller read it already, else NULL.
+ * Returns what was read, for an exit written at this entry.
+ */
+struct pw_usage
+usage_at_exit(struct tracer *t, struct task *task, const char *status)
+{
+	char buf[4096];
+	struct pw_usage u = { 0 };
+
+	read_cpu(task_tgid(task), &u);
+	if (!status && procfs_status_text(task->tid, buf, sizeof(buf)))
+		status = buf;
+	if (status)
+		read_peak_rss(status, &u);
+	keep(t, task, &u, USAGE_END_EXIT);
+	return u;
+}
+
+/* Stop and ignore are the only default actions that do not end the process (signal(7)). */
+static bool
+kills_by_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
+	default:
+		return sig > 0 && sig <= 64;
+	}
+}
+
+/* Caught or ignored, or the status does not say: it may not kill. */
+static bool
+handled(const char *status, int sig)
+{
+	unsigned long long caught, ignored;
+
+	if (!procfs_status_number(status, "SigCgt", 16, &caught) ||
+	    !procfs_status_number(status, "SigIgn", 16, &ignored))
+		return true;
+	return (caught | ignored) >> (sig - 1) & 1;
+}
+
+/*
+ * A signal-delivery stop: delivered as it is (loop.c resumes with it), a
+ * signal nobody catches or ignores whose default action ends the process
+ * kills it before it runs another instruction of its own (kernel/signal.c,
+ * get_signal: do_coredump, do_group_exit).  A pid namespace's init ignores
+ * such signals (SIGNAL_UNKILLABLE), which is why the usage is kept for
+ * this signal only: a death by another one does not take it.  A status that
+ * cannot be read says nothing: no usage then.
+ */
+void
+usage_at_signal(struct tracer *t, struct task *task, int sig)
+{
+	char status[4096];
+	struct pw_usage u = { 0 };
+
+	if (!kills_by_default(sig) || !procfs_status_text(task->tid, status, sizeof(status)) ||
+	    handled(status, sig))
+		return;
+	read_cpu(task_tgid(task), &u);
+	read_peak_rss(status, &u);
+	keep(t, task, &u, sig);
+}
+
+/* An exit or exit_group that failed (a seccomp filter's): no end after all. */
+void
+usage_forget(struct tracer *t, struct task *task)
+{
+	struct task *leader = task_find(t, task_tgid(task));
+
+	if (leader && leader->usage_end == USAGE_END_EXIT)
+		leader->usage_end = USAGE_END_NONE;
+}
+
+/* What was kept for the leader's end as its death report tells it, if anything. */
+struct pw_usage
+usage_for_death(const struct task *leader, const struct pw_status *st)
+{
+	struct pw_usage none = { 0 };
+
+	if (st->kind == PW_STATUS_EXITED && leader->usage_end == USAGE_END_EXIT)
+		return leader->usage;
+	if (st->kind == PW_STATUS_KILLED && leader->usage_end == st->signal)
+		return leader->usage;
+	return none;
+}
