@@ -82,10 +82,13 @@ pw_view_guides_put(FILE *out, const struct pw_view_opts *o,
 		return;
 	pw_view_color(out, o, PW_COLOR_DIM);
 	for (d = 1; d < depth; d++) {
-		if (pw_view_guide_shown(depth, d))
+		if (pw_view_guide_shown(depth, d)) {
 			fputs(g->last[d] ? "   " : "│  ", out);
-		else if (d == PW_VIEW_GUIDES_KEEP + 1)
-			pw_view_guide_mark(out, depth);
+			continue;
+		}
+		/* The elided levels are one mark, jumped over: a deep chain costs no more. */
+		pw_view_guide_mark(out, depth);
+		d = depth - PW_VIEW_GUIDES_KEEP;
 	}
 	if (branch)
 		fputs(g->last[depth] ? "└─ " : "├─ ", out);

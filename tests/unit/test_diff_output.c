@@ -247,3 +247,34 @@ Test(diff_output, json_deep_ancestors_are_given_by_their_ends)
 	free(out);
 	pw_diff_free(d);
 }
+
+/*
+ * A fork chain 50 000 deep whose deepest process ends otherwise in B: every
+ * level is drawn, each line with the outer and inner guides and one mark
+ * for the levels between, in time linear in the depth.
+ */
+Test(diff_output, text_deep_chain_elides_its_guides)
+{
+	const unsigned n = 50000;
+	struct pw_diff *d;
+	char *out, *last;
+	char want[64];
+	unsigned i;
+
+	for (int r = 0; r < 2; r++) {
+		root(r, 0, 1000, "/w", W("sh"));
+		for (i = 1; i <= n; i++)
+			feed(r, ev_fork(i, 1000 + (pid_t)i - 1, 1000 + (pid_t)i));
+		feed(r, ev_exited(n + 1, 1000 + (pid_t)n, 1000 + (pid_t)n, r));
+	}
+	d = pw_diff_new(&run[0], &run[1], &opts);
+	cr_assert_not_null(d);
+	out = render(d, false, 12);
+	snprintf(want, sizeof(want), "⋯+%u⋯ ", n - 2 * 8);
+	last = strstr(out, "(sh)  [51000 → 51000]\n");
+	cr_assert_not_null(last);
+	cr_assert_not_null(strstr(last, want));
+	cr_assert_not_null(strstr(last, "status: exited 0 → exited 1\n"), "%s", last);
+	free(out);
+	pw_diff_free(d);
+}
