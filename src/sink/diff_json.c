@@ -82,10 +82,7 @@ put_run(struct pw_json *w, const char *key, const char *name, const struct pw_mo
 	pw_json_object_end(w);
 }
 
-/*
- * One run's process.  Its resource use (CPU time, peak RSS), once the
- * model keeps it, goes here, beside its duration.
- */
+/* One run's process, as it ran (not normalised), with what it used (not compared). */
 static void
 put_side(struct pw_json *w, const char *key, const struct pw_proc *p)
 {
@@ -121,6 +118,7 @@ put_side(struct pw_json *w, const char *key, const struct pw_proc *p)
 	else
 		pw_json_null(w);
 	pw_json_key_bool(w, "running", !p->exited);
+	pw_json_usage(w, &p->usage);
 	pw_json_object_end(w);
 }
 
