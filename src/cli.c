@@ -455,18 +455,26 @@ view_option_of(int c)
  * them to every format.
  */
 static enum pw_cli_action
-check_view_options(const struct pw_options *opts, FILE *err)
+refuse_view_options(const struct pw_options *opts, unsigned honoured, const char *what,
+		    FILE *err)
 {
-	unsigned honoured = opts->failed ? 0 : opts->format->options;
-	const char *what = opts->failed ? "--failed" : opts->format->name;
 	size_t i;
 
 	for (i = 0; i < PW_ARRAY_SIZE(view_options); i++)
 		if ((opts->view_given & (1u << i)) && !(honoured & view_options[i].bit))
-			return usage_error(err, "%s has no effect on %s%s%s", view_options[i].name,
-					   opts->failed ? "" : "the ", what,
-					   opts->failed ? "" : " format");
+			return usage_error(err, "%s has no effect on %s", view_options[i].name, what);
 	return PW_CLI_RUN;
+}
+
+static enum pw_cli_action
+check_view_options(const struct pw_options *opts, FILE *err)
+{
+	char what[64];
+
+	if (opts->failed)
+		return refuse_view_options(opts, 0, "--failed", err);
+	snprintf(what, sizeof(what), "the %s format", opts->format->name);
+	return refuse_view_options(opts, opts->format->options, what, err);
 }
 
 /* The options of the timeline and tree views, and --help and --version. */
@@ -911,6 +919,10 @@ pw_cli_parse_diff(int argc, char **argv, struct pw_options *opts, FILE *out,
 	o = opts->output;
 	if (o && (has_suffix(o, ".jsonl") || has_suffix(o, ".json")))
 		opts->diff.json = true;
+	/* The JSON document always has every argument, as the trace does. */
+	if (refuse_view_options(opts, opts->diff.json ? 0 : PW_VOPT_ARGV, "diff's JSON document",
+				err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
 	if (argc - optind < 2)
 		return usage_error(err, "diff: two trace files are needed (A.jsonl B.jsonl)");
 	if (argc - optind > 2)

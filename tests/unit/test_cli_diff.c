@@ -51,16 +51,19 @@ Test(cli_diff, its_options_before_and_after_the_traces)
 {
 	struct parse p;
 
-	parse(&p, V("--exact", "a", "--json", "--slower=20%", "-", "--slower-min=250ms",
+	parse(&p, V("--exact", "a", "--slower=20%", "-", "--slower-min=250ms",
 		    "-o", "out.txt", "--color=never", "--full-argv"));
 	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
-	cr_assert(p.opts.diff.exact && p.opts.diff.json);
+	cr_assert(p.opts.diff.exact && !p.opts.diff.json);
 	cr_assert_eq(p.opts.diff.slower_pct, 20);
 	cr_assert_eq(p.opts.diff.slower_min_us, 250000);
 	cr_assert_str_eq(p.opts.output, "out.txt");
 	cr_assert_eq(p.opts.color, PW_COLOR_NEVER);
 	cr_assert_eq(p.opts.view.argv_max, 0);
 	cr_assert_str_eq(p.opts.command[1], "-");
+	parse_free(&p);
+	parse(&p, V("a", "--json", "b"));
+	cr_assert(p.opts.diff.json);
 	parse_free(&p);
 	/* A file named for JSON gets JSON, as for show. */
 	parse(&p, V("-o", "d.json", "a", "b"));
@@ -125,6 +128,11 @@ Test(cli_diff, usage_errors)
 			   "invalid --slower '1000001' (a percentage from 0 to 1000000)");
 	expect_usage_error(V("--format=tree", "a", "b"), "unknown option '--format'");
 	expect_usage_error(V("--failed", "a", "b"), "unknown option '--failed'");
+	/* The JSON document has every argument: asking for fewer asks for nothing. */
+	expect_usage_error(V("--json", "--argv-max=3", "a", "b"),
+			   "--argv-max has no effect on diff's JSON document");
+	expect_usage_error(V("-o", "d.json", "--full-argv", "a", "b"),
+			   "--full-argv has no effect on diff's JSON document");
 	expect_usage_error(((char *[]){ "diff", NULL }),
 			   "diff: two trace files are needed (A.jsonl B.jsonl)");
 	expect_usage_error(V("a"), "diff: two trace files are needed (A.jsonl B.jsonl)");
