@@ -31,13 +31,16 @@ check "a bad --slower: 125" \
 run "$PROCWATCH" diff --frobnicate a.jsonl b.jsonl
 check "an unknown option: 125, a usage error" \
 	eval '[[ $rc -eq 125 && $(wc -l <"$tmp/err") -eq 2 ]] && grep -qx "procwatch: unknown option .--frobnicate." "$tmp/err"'
+run "$PROCWATCH" diff --json --full-argv a.jsonl b.jsonl
+check "--full-argv with the JSON document: 125, a usage error" \
+	eval '[[ $rc -eq 125 && ! -s $tmp/out ]] && grep -qx "procwatch: --full-argv has no effect on diff.s JSON document" "$tmp/err"'
 run "$PROCWATCH" diff --help
 check "diff --help: its own usage on stdout, exit 0" \
 	eval '[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q "^Usage: procwatch diff \[OPTIONS\] A.jsonl B.jsonl" "$tmp/out"'
 
 skip_rest() {
 	local i
-	for ((i = 0; i < 22; i++)); do
+	for ((i = 0; i < 23; i++)); do
 		skip "$1"
 	done
 	plan
@@ -115,6 +118,8 @@ check "JSON: the runs, their statuses, %CWD% of each checkout, the counts" \
 	eval '[[ $(jq -c "[.same, .a.status.code, .b.status.code, (.a.cwd | endswith(\"/ck1\")), (.b.cwd | endswith(\"/ck2\")), .counts.status, .counts.only_a, .counts.only_b]" d.json) == "[false,0,2,true,true,3,2,1]" ]]'
 check "JSON: the failed compile's pids are the traces' own, its statuses 0 and 1" \
 	eval '[[ $(jq -r ".differences[] | select(.kind == \"status\" and .command[0] == \"cc\") | [.a.pid, .b.pid, .a.status.code, .b.status.code] | @tsv" d.json) == "$(pid_of pass.jsonl "^cc -c -o parse.o ")	$(pid_of fail.jsonl "^cc -c -o parse.o ")	0	1" ]]'
+check "JSON: each run's failed compile with what it used, as its trace says" \
+	eval '[[ $(jq -c "[.differences[] | select(.kind == \"status\" and .command[0] == \"cc\") | (.a, .b) | .usage.peak_rss_kib > 0]" d.json) == "[true,true]" ]]'
 check "JSON: the link is only in A with the processes below it, under make" \
 	eval '[[ $(jq -c ".differences[] | select(.kind == \"only_a\" and .command[1] == \"-o\") | [.below > 0, .b, (.ancestors | map(join(\" \")))]" d.json) == "[true,null,[\"make -k -j2\"]]" ]]'
 check "JSON: the slowed step is slower, by 2s or so" \
