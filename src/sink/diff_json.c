@@ -25,25 +25,6 @@ static const char *const match_names[] = {
 	[PW_DIFF_MATCH_PROGRAM] = "program",
 };
 
-static void
-put_key_time(struct pw_json *w, const char *key, uint64_t us)
-{
-	pw_json_key(w, key);
-	pw_json_time_us(w, us);
-}
-
-/* An argv kept whole (the diff's model keeps every element). */
-static void
-put_argv(struct pw_json *w, const struct pw_argv *a)
-{
-	uint32_t i;
-
-	pw_json_array_begin(w);
-	for (i = 0; i < a->n - a->elided; i++)
-		pw_json_bytes_cstr(w, a->v[i]);
-	pw_json_array_end(w);
-}
-
 /* A node's command, or null for a fork that never exec'd. */
 static void
 put_command(struct pw_json *w, const struct pw_diff_node *nd)
@@ -51,7 +32,7 @@ put_command(struct pw_json *w, const struct pw_diff_node *nd)
 	const struct pw_proc *p = nd->a ? nd->a : nd->b;
 
 	if (p->images || p->attempt)
-		put_argv(w, nd->command);
+		pw_json_argv(w, nd->command);
 	else
 		pw_json_null(w);
 }
@@ -101,23 +82,13 @@ put_side(struct pw_json *w, const char *key, const struct pw_proc *p)
 	pw_json_bytes_cstr(w, p->name);
 	pw_json_key(w, "argv");
 	if (im)
-		put_argv(w, &im->argv);
+		pw_json_argv(w, &im->argv);
 	else if (p->attempt)
-		put_argv(w, &p->attempt->argv);
+		pw_json_argv(w, &p->attempt->argv);
 	else
 		pw_json_null(w);
-	put_key_time(w, "start", p->start_us);
-	pw_json_key(w, "duration");
-	if (p->exited)
-		pw_json_time_us(w, pw_proc_lifetime(p, p->exit_us));
-	else
-		pw_json_null(w);
-	pw_json_key(w, "status");
-	if (p->exited)
-		pw_json_status(w, &p->status);
-	else
-		pw_json_null(w);
-	pw_json_key_bool(w, "running", !p->exited);
+	pw_json_key_time(w, "start", p->start_us);
+	pw_json_proc_ending(w, p);
 	pw_json_usage(w, &p->usage);
 	pw_json_object_end(w);
 }
@@ -161,7 +132,7 @@ put_chain(struct pw_json *w, const char *key, const struct pw_diff_image *im, si
 		pw_json_key(w, "path");
 		pw_json_bytes_cstr(w, im[i].path);
 		pw_json_key(w, "argv");
-		put_argv(w, &im[i].argv);
+		pw_json_argv(w, &im[i].argv);
 		pw_json_object_end(w);
 	}
 	pw_json_array_end(w);
@@ -209,7 +180,7 @@ put_kind_details(struct pw_json *w, const struct pw_diff_entry *e)
 		/* How much longer B took (slower) or A took (faster): the kind says which. */
 		da = pw_proc_lifetime(nd->a, nd->a->exit_us);
 		db = pw_proc_lifetime(nd->b, nd->b->exit_us);
-		put_key_time(w, "by", db > da ? db - da : da - db);
+		pw_json_key_time(w, "by", db > da ? db - da : da - db);
 		break;
 	case PW_DIFF_STATUS:
 	case PW_DIFF_KINDS:
@@ -246,7 +217,7 @@ put_options(struct pw_json *w, const struct pw_diff_opts *o)
 	pw_json_object_begin(w);
 	pw_json_key_bool(w, "exact", o->exact);
 	pw_json_key_int(w, "slower", o->slower_pct);
-	put_key_time(w, "slower_min", o->slower_min_us);
+	pw_json_key_time(w, "slower_min", o->slower_min_us);
 	pw_json_object_end(w);
 }
 
