@@ -83,11 +83,9 @@ static int
 cmp_cand(const void *pa, const void *pb)
 {
 	const struct cand *a = pa, *b = pb;
-	uintptr_t ka = (uintptr_t)a->key, kb = (uintptr_t)b->key;
+	int c = diff_cmp((uintptr_t)a->key, (uintptr_t)b->key);
 
-	if (ka != kb)
-		return ka < kb ? -1 : 1;
-	return a->order < b->order ? -1 : a->order > b->order;
+	return c ? c : diff_cmp(a->order, b->order);
 }
 
 /* The children of run i still unmatched that have a key, sorted by it. */

@@ -136,11 +136,9 @@ static int
 cmp_failure(const void *pa, const void *pb)
 {
 	const struct pw_diff_failure *a = pa, *b = pb;
-	uintptr_t ka = (uintptr_t)a->path, kb = (uintptr_t)b->path;
+	int c = diff_cmp((uintptr_t)a->path, (uintptr_t)b->path);
 
-	if (ka != kb)
-		return ka < kb ? -1 : 1;
-	return (a->err > b->err) - (a->err < b->err);
+	return c ? c : (a->err > b->err) - (a->err < b->err);
 }
 
 /* The same failures in any order: a -j build fails its attempts in any order. */
@@ -241,15 +239,12 @@ static int
 cmp_shown(const void *pa, const void *pb)
 {
 	const struct shown *a = pa, *b = pb;
-	uint64_t sa = node_start(a->nd), sb = node_start(b->nd);
+	int c;
 
-	if (a->parent != b->parent)
-		return a->parent < b->parent ? -1 : 1;
-	if (a->nd->rank != b->nd->rank)
-		return a->nd->rank < b->nd->rank ? -1 : 1;
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	return a->index < b->index ? -1 : a->index > b->index;
+	if ((c = diff_cmp(a->parent, b->parent)) || (c = diff_cmp(a->nd->rank, b->nd->rank)) ||
+	    (c = diff_cmp(node_start(a->nd), node_start(b->nd))))
+		return c;
+	return diff_cmp(a->index, b->index);
 }
 
 /* The nodes with a difference below them, linked under their parents. */
@@ -296,16 +291,13 @@ static int
 cmp_entry(const void *pa, const void *pb)
 {
 	const struct pw_diff_entry *a = pa, *b = pb;
-	uint64_t sa = node_start(a->node), sb = node_start(b->node);
+	int c;
 
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->node->depth != b->node->depth)
-		return a->node->depth > b->node->depth ? -1 : 1;	/* deepest first */
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	return (node_order(a->node) > node_order(b->node)) -
-	       (node_order(a->node) < node_order(b->node));
+	/* The deepest first: b's depth against a's. */
+	if ((c = diff_cmp(a->kind, b->kind)) || (c = diff_cmp(b->node->depth, a->node->depth)) ||
+	    (c = diff_cmp(node_start(a->node), node_start(b->node))))
+		return c;
+	return diff_cmp(node_order(a->node), node_order(b->node));
 }
 
 /* Every kind of every node as one entry, most important first. */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "procwatch/arena.h"
 #include "procwatch/diff.h"
@@ -51,6 +52,13 @@ struct diff_priv {
 	size_t cap;
 	bool exact;
 };
+
+/* -1, 0 or 1 as a is below, at or above b: one step of the sorts' orders. */
+static inline int
+diff_cmp(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
 
 /* normalize.c */
 int diff_side_init(struct diff_priv *dp, int i, const struct pw_model *m,

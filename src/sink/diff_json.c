@@ -120,8 +120,10 @@ put_ancestors(struct pw_json *w, const struct pw_diff_node *nd)
 		pw_json_key_int(w, "ancestors_elided", nd->depth - 2 * PW_DIFF_OUTER);
 }
 
+/* One side's programs, {"path", "argv"}, or with im NULL its failures, {"path", "errno"}. */
 static void
-put_chain(struct pw_json *w, const char *key, const struct pw_diff_image *im, size_t n)
+put_paths(struct pw_json *w, const char *key, const struct pw_diff_image *im,
+	  const struct pw_diff_failure *f, size_t n)
 {
 	size_t i;
 
@@ -130,26 +132,13 @@ put_chain(struct pw_json *w, const char *key, const struct pw_diff_image *im, si
 	for (i = 0; i < n; i++) {
 		pw_json_object_begin(w);
 		pw_json_key(w, "path");
-		pw_json_bytes_cstr(w, im[i].path);
-		pw_json_key(w, "argv");
-		pw_json_argv(w, &im[i].argv);
-		pw_json_object_end(w);
-	}
-	pw_json_array_end(w);
-}
-
-static void
-put_failures(struct pw_json *w, const char *key, const struct pw_diff_failure *f, size_t n)
-{
-	size_t i;
-
-	pw_json_key(w, key);
-	pw_json_array_begin(w);
-	for (i = 0; i < n; i++) {
-		pw_json_object_begin(w);
-		pw_json_key(w, "path");
-		pw_json_bytes_cstr(w, f[i].path);
-		pw_json_key_errno(w, "errno", f[i].err);
+		pw_json_bytes_cstr(w, im ? im[i].path : f[i].path);
+		if (im) {
+			pw_json_key(w, "argv");
+			pw_json_argv(w, &im[i].argv);
+		} else {
+			pw_json_key_errno(w, "errno", f[i].err);
+		}
 		pw_json_object_end(w);
 	}
 	pw_json_array_end(w);
@@ -168,12 +157,12 @@ put_kind_details(struct pw_json *w, const struct pw_diff_entry *e)
 		pw_json_key_int(w, "below", nd->below);
 		break;
 	case PW_DIFF_EXEC:
-		put_chain(w, "a_execs", nd->chain[0], nd->nchain[0]);
-		put_chain(w, "b_execs", nd->chain[1], nd->nchain[1]);
+		put_paths(w, "a_execs", nd->chain[0], NULL, nd->nchain[0]);
+		put_paths(w, "b_execs", nd->chain[1], NULL, nd->nchain[1]);
 		break;
 	case PW_DIFF_FAILED_EXEC:
-		put_failures(w, "a_failed", nd->failures[0], nd->nfailures[0]);
-		put_failures(w, "b_failed", nd->failures[1], nd->nfailures[1]);
+		put_paths(w, "a_failed", NULL, nd->failures[0], nd->nfailures[0]);
+		put_paths(w, "b_failed", NULL, nd->failures[1], nd->nfailures[1]);
 		break;
 	case PW_DIFF_SLOWER:
 	case PW_DIFF_FASTER:

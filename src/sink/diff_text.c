@@ -25,26 +25,20 @@ struct text {
 	struct pw_view_guides g;
 };
 
-/* What a line under a process starts with. */
-static const char *const kind_words[PW_DIFF_KINDS] = {
-	[PW_DIFF_STATUS] = "status",
-	[PW_DIFF_FAILED_EXEC] = "failed execs",
-	[PW_DIFF_ONLY_A] = "only in A",
-	[PW_DIFF_ONLY_B] = "only in B",
-	[PW_DIFF_EXEC] = "execs",
-	[PW_DIFF_SLOWER] = "slower",
-	[PW_DIFF_FASTER] = "faster",
-};
-
-/* A kind in the line of counts: "3 status, 1 exec, 2 only in A". */
-static const char *const count_words[PW_DIFF_KINDS] = {
-	[PW_DIFF_STATUS] = "status",
-	[PW_DIFF_FAILED_EXEC] = "failed exec",
-	[PW_DIFF_ONLY_A] = "only in A",
-	[PW_DIFF_ONLY_B] = "only in B",
-	[PW_DIFF_EXEC] = "exec",
-	[PW_DIFF_SLOWER] = "slower",
-	[PW_DIFF_FASTER] = "faster",
+/*
+ * Each kind's words: what a line under a process starts with, and the
+ * same in the line of counts ("3 status, 1 exec, 2 only in A").
+ */
+static const struct {
+	const char *line, *count;
+} words[PW_DIFF_KINDS] = {
+	[PW_DIFF_STATUS] = { "status", "status" },
+	[PW_DIFF_FAILED_EXEC] = { "failed execs", "failed exec" },
+	[PW_DIFF_ONLY_A] = { "only in A", "only in A" },
+	[PW_DIFF_ONLY_B] = { "only in B", "only in B" },
+	[PW_DIFF_EXEC] = { "execs", "exec" },
+	[PW_DIFF_SLOWER] = { "slower", "slower" },
+	[PW_DIFF_FASTER] = { "faster", "faster" },
 };
 
 static const struct pw_proc *
@@ -131,7 +125,7 @@ put_under(struct text *t, const struct pw_diff_node *nd, enum pw_diff_kind k,
 	pw_view_color(t->out, t->o, PW_COLOR_DIM);
 	fputs(nd->first_child ? "│  " : "   ", t->out);
 	pw_view_reset(t->out, t->o);
-	fprintf(t->out, "%s%s", kind_words[k], sep);
+	fprintf(t->out, "%s%s", words[k].line, sep);
 }
 
 static void
@@ -284,7 +278,7 @@ put_counts(struct text *t)
 	for (k = 0; k < PW_DIFF_KINDS; k++) {
 		if (!d->counts[k])
 			continue;
-		fprintf(t->out, "%s %lu %s", any ? "," : "", d->counts[k], count_words[k]);
+		fprintf(t->out, "%s %lu %s", any ? "," : "", d->counts[k], words[k].count);
 		any = true;
 	}
 	fprintf(t->out, "; %lu process%s matched\n", d->matched, d->matched == 1 ? "" : "es");
