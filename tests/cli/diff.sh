@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # 'procwatch diff' on traces of a real 'make -k -j2' build of a small C
-# project, recorded in two checkouts: a run that passes; one where a
+# project, recorded in three checkouts: a run that passes; one where a
 # compile fails and one step (a generator script) is slowed on purpose;
-# and the passing build again in a third checkout, whose pids, temporary
-# file names and directory all differ.  The differences are checked
-# exactly by kind and command, a trace against itself and against the
-# re-recording give none, and bad input gives a line and 125.
+# and the passing build again, whose pids, temporary file names and
+# directory all differ.  The differences are checked exactly by kind and
+# command, durations apart (only the slowed step's, whose margin is about
+# a second); a trace against itself and against the re-recording give
+# none; bad input gives one line, a hint and 125.
 # Prints TAP.  Run by meson (suite cli); by hand:
 #   PROCWATCH=build/procwatch PW_SOURCE_ROOT=. tests/cli/diff.sh
 set -euo pipefail

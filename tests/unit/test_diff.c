@@ -161,22 +161,26 @@ Test(diff, other_numbers_or_arguments_pair_as_another_exec)
 	pw_diff_free(d);
 }
 
+/* Run r: sh (pid base) runs a, b, c and d, as base + 1 to 4. */
+static void
+sh_running_four(int r, pid_t base)
+{
+	static const char *const names[] = { "a", "b", "c", "d" };
+	pid_t k;
+
+	root(r, 0, base, "/w", W("sh"));
+	for (k = 0; k < 4; k++)
+		child(r, 1, base, base + 1 + k, W(names[k]));
+}
+
 Test(diff, status_kinds)
 {
-	root(0, 0, 100, "/w", W("sh"));
-	child(0, 1, 100, 101, W("a"));
-	child(0, 1, 100, 102, W("b"));
-	child(0, 1, 100, 103, W("c"));
-	child(0, 1, 100, 104, W("d"));
+	sh_running_four(0, 100);
 	ends(0, 5, 100, 101, 0);
 	ends(0, 5, 100, 102, 0);
 	feed(0, ev_killed(5, 103, 103, SIGSEGV));
 	feed(0, ev_killed(5, 104, 104, SIGKILL));
-	root(1, 0, 200, "/w", W("sh"));
-	child(1, 1, 200, 201, W("a"));
-	child(1, 1, 200, 202, W("b"));
-	child(1, 1, 200, 203, W("c"));
-	child(1, 1, 200, 204, W("d"));
+	sh_running_four(1, 200);
 	ends(1, 5, 200, 201, 2);
 	feed(1, ev_killed(5, 202, 202, SIGTERM));
 	/* The same signal: a core file or not depends on ulimit, not the run. */

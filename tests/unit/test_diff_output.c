@@ -53,14 +53,17 @@ make_runs(void)
 	}
 }
 
+/* The comparison of run[0] with run[1], written as text or JSON. */
 static char *
-render(const struct pw_diff *d, bool json, size_t argv_max)
+diffed(bool json, size_t argv_max)
 {
 	const struct pw_view_opts vo = { .argv_max = argv_max };
+	struct pw_diff *d = pw_diff_new(&run[0], &run[1], &opts);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
+	cr_assert_not_null(d);
 	cr_assert_not_null(f);
 	if (json)
 		cr_assert_eq(pw_diff_write_json(f, d, "a.jsonl", "b.jsonl"), 0);
@@ -72,13 +75,10 @@ render(const struct pw_diff *d, bool json, size_t argv_max)
 
 Test(diff_output, text_tree)
 {
-	struct pw_diff *d;
 	char *out;
 
 	make_runs();
-	d = pw_diff_new(&run[0], &run[1], &opts);
-	cr_assert_not_null(d);
-	out = render(d, false, 12);
+	out = diffed(false, 12);
 	cr_assert_str_eq(out,
 		"A: a.jsonl (6 processes, exited 0 after 3.00s)\n"
 		"B: b.jsonl (5 processes, exited 2 after 3.00s)\n"
@@ -98,12 +98,10 @@ Test(diff_output, text_tree)
 		"         only in B\n"
 		"7 differences: 3 status, 2 only in A, 1 only in B, 1 slower; 4 processes matched\n");
 	free(out);
-	pw_diff_free(d);
 }
 
 Test(diff_output, text_exec_failed_exec_and_elision)
 {
-	struct pw_diff *d;
 	char *out;
 
 	root(0, 0, 100, "/w", W("sh"));
@@ -112,9 +110,7 @@ Test(diff_output, text_exec_failed_exec_and_elision)
 	child(1, 1, 200, 201, W("tool", "1", "2", "3", "4", "5", "6"));
 	exec_in(1, 2, 201, "/opt/x", NULL, -2, W("x"));
 	exec_in(1, 3, 201, "/usr/bin/y", NULL, 0, W("y"));
-	d = pw_diff_new(&run[0], &run[1], &opts);
-	cr_assert_not_null(d);
-	out = render(d, false, 3);
+	out = diffed(false, 3);
 	cr_assert_str_eq(out,
 		"A: a.jsonl (2 processes, still running when the trace was cut)\n"
 		"B: b.jsonl (2 processes, still running when the trace was cut)\n"
@@ -125,27 +121,22 @@ Test(diff_output, text_exec_failed_exec_and_elision)
 		"      execs: B ran tool 1 …4 more… 6 → y (path /usr/bin/y)\n"
 		"2 differences: 1 failed exec, 1 exec; 2 processes matched\n");
 	free(out);
-	pw_diff_free(d);
 }
 
 Test(diff_output, trace_bytes_are_escaped)
 {
-	struct pw_diff *d;
 	char *out;
 
 	root(0, 0, 100, "/w", W("sh"));
 	child(0, 1, 100, 101, W("printf", "\033[31mred\n"));
 	root(1, 0, 200, "/w", W("sh"));
-	d = pw_diff_new(&run[0], &run[1], &opts);
-	cr_assert_not_null(d);
-	out = render(d, false, 12);
+	out = diffed(false, 12);
 	cr_assert_not_null(strstr(out, "└─ printf $'\\x1b[31mred\\n'  [101 → -]\n"), "%s", out);
 	cr_assert_null(strchr(out, '\033'));
 	free(out);
-	out = render(d, true, 12);
+	out = diffed(true, 12);
 	cr_assert_not_null(strstr(out, "\"command\":[\"printf\",\"\\u001b[31mred\\n\"]"), "%s", out);
 	free(out);
-	pw_diff_free(d);
 }
 
 static json_t *
@@ -164,15 +155,12 @@ member(json_t *o, const char *path)
 
 Test(diff_output, json_document)
 {
-	struct pw_diff *d;
 	json_error_t jerr;
 	json_t *doc, *diffs, *e;
 	char *out;
 
 	make_runs();
-	d = pw_diff_new(&run[0], &run[1], &opts);
-	cr_assert_not_null(d);
-	out = render(d, true, 12);
+	out = diffed(true, 12);
 	doc = json_loads(out, 0, &jerr);
 	cr_assert_not_null(doc, "%s: %s", jerr.text, out);
 	cr_assert(json_is_false(member(doc, "same")));
@@ -212,12 +200,56 @@ Test(diff_output, json_document)
 	cr_assert(json_real_value(member(e, "b.duration")) == 2.00006);
 	json_decref(doc);
 	free(out);
-	pw_diff_free(d);
+}
+
+/* An entry of kind in the document doc, the first. */
+static json_t *
+entry_of(json_t *doc, const char *kind)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(member(doc, "differences"), i, e)
+		if (strcmp(json_string_value(member(e, "kind")), kind) == 0)
+			return e;
+	cr_assert_fail("no %s entry", kind);
+	return NULL;
+}
+
+Test(diff_output, json_exec_chains_and_failed_execs)
+{
+	json_t *doc, *e;
+	char *out;
+
+	root(0, 0, 100, "/w", W("sh"));
+	child(0, 1, 100, 101, W("tool", "/tmp/ccAbC123.s"));
+	root(1, 0, 200, "/w", W("sh"));
+	child(1, 1, 200, 201, W("tool", "/tmp/ccXyZ987.s"));
+	exec_in(1, 2, 201, "/opt/x", NULL, -2, W("x"));
+	exec_in(1, 3, 201, "/usr/bin/y", NULL, 0, W("y"));
+	out = diffed(true, 12);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "%s", out);
+	e = entry_of(doc, "exec");
+	cr_assert_eq(json_array_size(member(e, "a_execs")), 1);
+	cr_assert_str_eq(json_string_value(member(json_array_get(member(e, "a_execs"), 0), "path")),
+			 "tool");
+	cr_assert_str_eq(json_string_value(json_array_get(member(json_array_get(member(e, "a_execs"), 0), "argv"), 1)),
+			 "/tmp/XXXXXX.s");
+	cr_assert_str_eq(json_string_value(member(json_array_get(member(e, "b_execs"), 1), "path")),
+			 "/usr/bin/y");
+	e = entry_of(doc, "failed_exec");
+	cr_assert_eq(json_array_size(member(e, "a_failed")), 0);
+	cr_assert_str_eq(json_string_value(member(json_array_get(member(e, "b_failed"), 0), "path")),
+			 "/opt/x");
+	cr_assert_str_eq(json_string_value(member(json_array_get(member(e, "b_failed"), 0), "errno")),
+			 "ENOENT");
+	json_decref(doc);
+	free(out);
 }
 
 Test(diff_output, json_deep_ancestors_are_given_by_their_ends)
 {
-	struct pw_diff *d;
 	json_t *doc, *e, *anc;
 	char *out;
 	pid_t i;
@@ -228,9 +260,7 @@ Test(diff_output, json_deep_ancestors_are_given_by_their_ends)
 			feed(r, ev_fork((uint64_t)i, 1000 + i - 1, 1000 + i));
 		ends(r, 50, 1039, 1040, r);
 	}
-	d = pw_diff_new(&run[0], &run[1], &opts);
-	cr_assert_not_null(d);
-	out = render(d, true, 12);
+	out = diffed(true, 12);
 	doc = json_loads(out, 0, NULL);
 	cr_assert_not_null(doc, "%s", out);
 	e = json_array_get(member(doc, "differences"), 0);
@@ -245,7 +275,6 @@ Test(diff_output, json_deep_ancestors_are_given_by_their_ends)
 	cr_assert_str_eq(json_string_value(member(e, "name")), "sh");
 	json_decref(doc);
 	free(out);
-	pw_diff_free(d);
 }
 
 /*
@@ -256,7 +285,6 @@ Test(diff_output, json_deep_ancestors_are_given_by_their_ends)
 Test(diff_output, text_deep_chain_elides_its_guides)
 {
 	const unsigned n = 50000;
-	struct pw_diff *d;
 	char *out, *last;
 	char want[64];
 	unsigned i;
@@ -267,14 +295,11 @@ Test(diff_output, text_deep_chain_elides_its_guides)
 			feed(r, ev_fork(i, 1000 + (pid_t)i - 1, 1000 + (pid_t)i));
 		feed(r, ev_exited(n + 1, 1000 + (pid_t)n, 1000 + (pid_t)n, r));
 	}
-	d = pw_diff_new(&run[0], &run[1], &opts);
-	cr_assert_not_null(d);
-	out = render(d, false, 12);
+	out = diffed(false, 12);
 	snprintf(want, sizeof(want), "⋯+%u⋯ ", n - 2 * 8);
 	last = strstr(out, "(sh)  [51000 → 51000]\n");
 	cr_assert_not_null(last);
 	cr_assert_not_null(strstr(last, want));
 	cr_assert_not_null(strstr(last, "status: exited 0 → exited 1\n"), "%s", last);
 	free(out);
-	pw_diff_free(d);
 }
