@@ -24,8 +24,9 @@
  * had different ones (two checkouts of one project); below /tmp, /var/tmp
  * and /dev/shm, every run of 6 or more letters, digits and underscores of
  * the name right below is written XXXXXX (gcc's /tmp/ccXXXXXX.s, mktemp);
- * a whole number that is the id of a process or thread of that run is
- * written %PID%.  See the manual page's DIFF section.
+ * a whole number that is the id of a process or thread of that run alive
+ * when the command ran is written %PID%.  See the manual page's DIFF
+ * section.
  *
  * The loader is src/diff/load.c, the normalisation src/diff/normalize.c,
  * the alignment src/diff/align.c, the comparison of matched pairs

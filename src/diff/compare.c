@@ -60,8 +60,8 @@ image_norm(struct diff_priv *dp, int i, const struct pw_image *im,
 
 	if (!out)
 		out = &tmp;
-	out->path = diff_norm(dp, i, im->path, &oom);
-	if (oom || diff_norm_argv(dp, i, &im->argv, &out->argv, key) < 0)
+	out->path = diff_norm(dp, i, im->path, im->t, &oom);
+	if (oom || diff_norm_argv(dp, i, &im->argv, im->t, &out->argv, key) < 0)
 		return -ENOMEM;
 	*path = out->path;
 	return 0;
@@ -127,7 +127,7 @@ keep_failures(struct diff_priv *dp, struct pw_diff_node *nd, int i, const struct
 		if (mk->kind != PW_MARK_EXEC_FAILED || mk->path_miss)
 			continue;
 		nd->failures[i][nd->nfailures[i]++] =
-			(struct pw_diff_failure){ diff_norm(dp, i, mk->path, &oom), mk->num };
+			(struct pw_diff_failure){ diff_norm(dp, i, mk->path, mk->t, &oom), mk->num };
 	}
 	return oom ? -ENOMEM : 0;
 }

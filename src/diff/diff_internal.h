@@ -38,7 +38,7 @@ struct diff_side {
 	size_t n;
 	const char *cwd;	/* written %CWD%; NULL: not replaced */
 	size_t cwd_len;
-	struct pw_pidmap pids;	/* the ids of its processes and threads, and procwatch's */
+	struct pw_pidmap pids;	/* the ids of its processes, threads and procwatch: when (normalize.c) */
 };
 
 /* struct pw_diff's priv. */
@@ -64,10 +64,13 @@ diff_cmp(uint64_t a, uint64_t b)
 int diff_side_init(struct diff_priv *dp, int i, const struct pw_model *m,
 		   const struct pw_model *other);
 void diff_side_destroy(struct diff_side *s);
-/* str normalised for run i, interned; NULL for NULL (and out of memory: *oom). */
-const char *diff_norm(struct diff_priv *dp, int i, const char *str, bool *oom);
-/* raw's elements normalised for run i into out (arena), and its key. 0 or -ENOMEM. */
-int diff_norm_argv(struct diff_priv *dp, int i, const struct pw_argv *raw,
+/*
+ * str, from a command run at t, normalised for run i, interned; NULL for
+ * NULL (and out of memory: *oom).
+ */
+const char *diff_norm(struct diff_priv *dp, int i, const char *str, uint64_t t, bool *oom);
+/* raw's elements (run at t) normalised for run i into out (arena), and its key. 0 or -ENOMEM. */
+int diff_norm_argv(struct diff_priv *dp, int i, const struct pw_argv *raw, uint64_t t,
 		   struct pw_argv *out, const char **key);
 /* Every process of run i: its command and the keys of the three passes. */
 int diff_side_keys(struct diff_priv *dp, int i);

@@ -11,7 +11,12 @@
  *    of 6 or more letters, digits and underscores of the name right below
  *    becomes XXXXXX (gcc's /tmp/ccNRovE6.s, mktemp's tmp.Ab3dEf9hIj);
  *  - a whole number (no letter, digit or '.' on either side) that is the
- *    id of a process or thread of the run, or procwatch's, becomes %PID%.
+ *    id of a process or thread of the run alive when the command was run
+ *    (a zombie not yet reaped included), or procwatch's, becomes %PID%.
+ *    Alive, because a command names a process it can reach (kill 4211,
+ *    /proc/4211/fd, a shell's $$); in a pid namespace, where a run's ids
+ *    are small and dense, "sleep 2" must not become "sleep %PID%" because
+ *    process 2 ran at some other time.
  *
  * A path may begin at the start of an argument, after '=', ':', ',' or
  * '@' (--out=/tmp/x, -Wl,/tmp/x, @/tmp/ccX response files), or after a
@@ -144,10 +149,17 @@ joins_number(char c)
 	return is_alpha(c) || is_digit(c) || c == '.';
 }
 
-/* The digits at s[0..n) as a pid of the run: a whole number it had. */
+/* When one task of the run had an id: from its start to its reap (or the end). */
+struct pid_life {
+	uint64_t from, to;
+	struct pid_life *next;	/* the id's other tasks: ids are reused */
+};
+
+/* The digits at s[0..n) as the id of a task of the run alive at t. */
 static bool
-is_run_pid(const struct diff_side *side, const char *s, size_t n)
+is_run_pid(const struct diff_side *side, const char *s, size_t n, uint64_t t)
 {
+	const struct pid_life *l;
 	long v = 0;
 	size_t i;
 
@@ -155,19 +167,24 @@ is_run_pid(const struct diff_side *side, const char *s, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		v = v * 10 + (s[i] - '0');
-	return v <= INT32_MAX && pw_pidmap_get(&side->pids, (pid_t)v) != NULL;
+	if (v > INT32_MAX)
+		return false;
+	for (l = pw_pidmap_get(&side->pids, (pid_t)v); l; l = l->next)
+		if (l->from <= t && t <= l->to)
+			return true;
+	return false;
 }
 
 /* s[i] is a digit after a boundary: the whole number, as %PID% if it is one. */
 static size_t
 put_number(const struct diff_side *side, struct out *o, const char *s, size_t len,
-	   size_t i)
+	   size_t i, uint64_t t)
 {
 	size_t j = i;
 
 	while (j < len && is_digit(s[j]))
 		j++;
-	if ((j == len || !joins_number(s[j])) && is_run_pid(side, s + i, j - i))
+	if ((j == len || !joins_number(s[j])) && is_run_pid(side, s + i, j - i, t))
 		put(o, "%PID%", 5);
 	else
 		put(o, s + i, j - i);
@@ -175,7 +192,7 @@ put_number(const struct diff_side *side, struct out *o, const char *s, size_t le
 }
 
 static void
-normalize(const struct diff_side *side, struct out *o, const char *s, size_t len)
+normalize(const struct diff_side *side, struct out *o, const char *s, size_t len, uint64_t t)
 {
 	size_t i = 0, n;
 
@@ -185,7 +202,7 @@ normalize(const struct diff_side *side, struct out *o, const char *s, size_t len
 			continue;
 		}
 		if (is_digit(s[i]) && (i == 0 || !joins_number(s[i - 1]))) {
-			i += put_number(side, o, s, len, i);
+			i += put_number(side, o, s, len, i, t);
 			continue;
 		}
 		put(o, s + i, 1);
@@ -194,7 +211,7 @@ normalize(const struct diff_side *side, struct out *o, const char *s, size_t len
 }
 
 const char *
-diff_norm(struct diff_priv *dp, int i, const char *str, bool *oom)
+diff_norm(struct diff_priv *dp, int i, const char *str, uint64_t t, bool *oom)
 {
 	struct out o = { &dp->buf, &dp->cap, 0, false };
 	const char *s;
@@ -204,7 +221,7 @@ diff_norm(struct diff_priv *dp, int i, const char *str, bool *oom)
 	if (dp->exact)
 		s = pw_intern_cstr(&dp->strings, str);
 	else {
-		normalize(&dp->side[i], &o, str, strlen(str));
+		normalize(&dp->side[i], &o, str, strlen(str), t);
 		s = o.oom ? NULL : pw_intern(&dp->strings, o.len ? dp->buf : "", o.len);
 	}
 	if (!s)
@@ -247,7 +264,7 @@ argv_key(struct diff_priv *dp, const struct pw_argv *a, bool coarse)
 }
 
 int
-diff_norm_argv(struct diff_priv *dp, int i, const struct pw_argv *raw,
+diff_norm_argv(struct diff_priv *dp, int i, const struct pw_argv *raw, uint64_t t,
 	       struct pw_argv *out, const char **key)
 {
 	uint32_t kept = raw->n - raw->elided, k;
@@ -258,7 +275,7 @@ diff_norm_argv(struct diff_priv *dp, int i, const struct pw_argv *raw,
 	if (kept && !out->v)
 		return -ENOMEM;
 	for (k = 0; k < kept; k++)
-		out->v[k] = diff_norm(dp, i, raw->v[k], &oom);
+		out->v[k] = diff_norm(dp, i, raw->v[k], t, &oom);
 	*key = oom ? NULL : argv_key(dp, out, false);
 	return *key ? 0 : -ENOMEM;
 }
@@ -274,26 +291,30 @@ fork_key(struct diff_priv *dp, const char *name)
 	return o.oom ? NULL : pw_intern(&dp->strings, dp->buf, o.len);
 }
 
-/* The argv a process is known by: its first program's, or its last failed exec's. */
+/* The argv a process is known by, and its time: its first program's, or its last failed exec's. */
 static const struct pw_argv *
-first_argv(const struct pw_proc *p)
+first_argv(const struct pw_proc *p, uint64_t *t)
 {
-	if (p->images)
+	if (p->images) {
+		*t = p->images->t;
 		return &p->images->argv;
+	}
+	*t = p->attempt ? p->attempt->t : 0;
 	return p->attempt ? &p->attempt->argv : NULL;
 }
 
 static int
 proc_keys(struct diff_priv *dp, int i, struct diff_proc *x)
 {
-	const struct pw_argv *raw = first_argv(x->p);
+	uint64_t t;
+	const struct pw_argv *raw = first_argv(x->p, &t);
 	const char *argv0;
 
 	if (!raw) {
 		x->key = x->coarse = fork_key(dp, x->p->name);
 		return x->key ? 0 : -ENOMEM;
 	}
-	if (diff_norm_argv(dp, i, raw, &x->cmd, &x->key) < 0)
+	if (diff_norm_argv(dp, i, raw, t, &x->cmd, &x->key) < 0)
 		return -ENOMEM;
 	x->coarse = argv_key(dp, &x->cmd, true);
 	if (!x->coarse)
@@ -325,23 +346,48 @@ run_cwd(const struct pw_model *m)
 	return m->trace.cwd;
 }
 
-/* Every id the run's arguments may name: its processes, threads and procwatch. */
 static int
-collect_pids(struct diff_side *s)
+add_life(struct diff_priv *dp, struct diff_side *s, pid_t id, uint64_t from, uint64_t to)
 {
-	static char any;
+	struct pid_life *l;
+
+	if (id <= 0)
+		return 0;
+	if (!(l = pw_arena_alloc(&dp->arena, sizeof(*l))))
+		return -ENOMEM;
+	*l = (struct pid_life){ from, to, pw_pidmap_get(&s->pids, id) };
+	return pw_pidmap_put(&s->pids, id, l);
+}
+
+/* Until its reap frees its id: a zombie keeps it, one never reaped to the end. */
+static uint64_t
+proc_gone(const struct pw_proc *p)
+{
+	if (!p->exited || !p->reaped)
+		return UINT64_MAX;
+	return p->reap_us > p->exit_us ? p->reap_us : p->exit_us;
+}
+
+/* Every id the run's arguments may name, and when: its processes, threads and procwatch. */
+static int
+collect_pids(struct diff_priv *dp, struct diff_side *s)
+{
+	const struct pw_thread_rec *th;
 	const struct pw_proc *p;
 	uint32_t k;
 
-	if (s->m->tracer > 0 && pw_pidmap_put(&s->pids, s->m->tracer, &any) < 0)
+	if (add_life(dp, s, s->m->tracer, 0, UINT64_MAX) < 0)
 		return -ENOMEM;
 	for (p = s->m->all; p; p = p->next_all) {
-		if (p->pid > 0 && pw_pidmap_put(&s->pids, p->pid, &any) < 0)
+		/* One found running (-p) had its id before the trace began. */
+		if (add_life(dp, s, p->pid, p->attached ? 0 : p->start_us, proc_gone(p)) < 0)
 			return -ENOMEM;
-		for (k = 0; k < p->nthread_recs; k++)
-			if (p->thread_recs[k].tid > 0 &&
-			    pw_pidmap_put(&s->pids, p->thread_recs[k].tid, &any) < 0)
+		for (k = 0; k < p->nthread_recs; k++) {
+			th = &p->thread_recs[k];
+			if (add_life(dp, s, th->tid, th->attached ? 0 : th->start_us,
+				     th->exited ? th->exit_us : proc_gone(p)) < 0)
 				return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -369,7 +415,7 @@ diff_side_init(struct diff_priv *dp, int i, const struct pw_model *m,
 		s->cwd = cwd;
 		s->cwd_len = strlen(cwd);
 	}
-	return collect_pids(s);
+	return collect_pids(dp, s);
 }
 
 void

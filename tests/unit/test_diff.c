@@ -96,6 +96,24 @@ Test(diff, normalised_command_boundaries)
 		       "/dev/shm/sem.XXXXXX %PID% /x/tmp/abcdefgh %CWD% /wx/a %CWD%/a");
 }
 
+/*
+ * A number is a pid only while that pid's task lived (to its reap): 101
+ * was reaped and 104 not started yet when tool ran; 102, a zombie, and
+ * 103, tool itself, and its parent 100 were alive.
+ */
+Test(diff, only_the_ids_of_tasks_alive_at_the_exec_are_pids)
+{
+	root(0, 0, 100, "/w", W("sh"));
+	child(0, 1, 100, 101, W("true"));
+	ends(0, 2, 100, 101, 0);
+	child(0, 3, 100, 102, W("false"));
+	feed(0, ev_exited(4, 102, 102, 1));
+	child(0, 5, 100, 103, W("tool", "101", "102", "103", "104", "100"));
+	child(0, 6, 100, 104, W("x"));
+	root(1, 0, 100, "/w", W("sh"));
+	expect_entries("only_a true; only_a false; only_a tool 101 %PID% %PID% 104 %PID%; only_a x");
+}
+
 Test(diff, repeated_commands_pair_in_order_whatever_the_start_order)
 {
 	root(0, 0, 100, "/w", W("make", "-j2"));
