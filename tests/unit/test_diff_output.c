@@ -70,6 +70,7 @@ diffed(bool json, size_t argv_max)
 	else
 		cr_assert_eq(pw_diff_write_text(f, d, &vo, "a.jsonl", "b.jsonl"), 0);
 	fclose(f);
+	pw_diff_free(d);
 	return buf;
 }
 
