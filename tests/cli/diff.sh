@@ -19,7 +19,6 @@ PROCWATCH=$(realpath "$PROCWATCH")
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
-not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
 
 # ---- the command line, no trace needed ----
 
