@@ -96,8 +96,12 @@ put_prefix(struct tree_out *t, unsigned depth, bool kids)
 		return;
 	if (depth > 0)
 		put_guides(t->cont.f, t, depth, last ? "   " : "│  ");
+	if (!kids) {
+		fputs("    ", t->cont.f);
+		return;
+	}
 	pw_view_color(t->cont.f, t->o, PW_COLOR_DIM);
-	fputs(kids ? "│   " : "    ", t->cont.f);
+	fputs("│   ", t->cont.f);
 	pw_view_reset(t->cont.f, t->o);
 }
 
