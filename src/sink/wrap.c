@@ -153,7 +153,8 @@ is_reset(const char *s, size_t n)
 /*
  * Where a line is best folded, best first: between two fields ("  "),
  * after a comma (", "), at any space.  "cpu 965µs, peak 780 KiB" is
- * folded at the comma, not between 780 and KiB.
+ * folded at the comma, not between 780 and KiB.  A better kind wins when
+ * it fills enough of the line: half for a field, two thirds for a comma.
  */
 enum { SPACE_FIELD, SPACE_COMMA, SPACE_ANY, SPACE_KINDS };
 
@@ -167,10 +168,21 @@ space_kind(const char *s, size_t from, size_t i, size_t len)
 	return SPACE_ANY;
 }
 
+/* "5 → /etc/passwd", "fork → 4213": an arrow stays with both its ends. */
+static bool
+by_arrow(const char *s, size_t i, size_t len)
+{
+	static const char arrow[] = "→";
+	size_t n = sizeof(arrow) - 1;
+
+	return (i >= n && memcmp(s + i - n, arrow, n) == 0) ||
+	       (i + 1 + n <= len && memcmp(s + i + 1, arrow, n) == 0);
+}
+
 /*
  * The longest piece of s[from..len) that fits room columns, cut at the
- * best kind of space that leaves at least half of room filled (else at
- * the last space); with none (one long word), cut at room.  *sgr is the
+ * best kind of space that fills enough of room (else at the last space);
+ * with none (one long word), cut at room.  *sgr is the
  * colour open at from, updated.
  */
 static struct cut
@@ -189,7 +201,7 @@ find_cut(const char *s, size_t len, size_t from, unsigned room, const char **sgr
 			*sgr_len = *sgr ? n : 0;
 		} else if (col + cols > room) {
 			break;
-		} else if (s[i] == ' ' && i > from && s[i - 1] != ' ') {
+		} else if (s[i] == ' ' && i > from && s[i - 1] != ' ' && !by_arrow(s, i, len)) {
 			k = space_kind(s, from, i, len);
 			at[k] = (struct cut){ i, i, *sgr, *sgr_len };
 			at_col[k] = col;
@@ -204,8 +216,9 @@ find_cut(const char *s, size_t len, size_t from, unsigned room, const char **sgr
 		c.sgr_len = *sgr_len;
 		return c;
 	}
+	/* A comma's fold must fill more: "same pid, parent," is an early end. */
 	for (k = 0; k < SPACE_KINDS; k++)
-		if (at[k].end && at_col[k] >= room / 2) {
+		if (at[k].end && at_col[k] >= (k == SPACE_FIELD ? room / 2 : room * 2 / 3)) {
 			best = k;
 			break;
 		}
