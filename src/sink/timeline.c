@@ -106,8 +106,8 @@ put_guides(struct timeline *tl, FILE *out, unsigned depth, const char *last)
 	if (!depth && !last)
 		return;
 	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
-	for (d = 1; d <= depth; d++)
-		pw_view_guide(out, tl->guide_max, depth, d, "│  ");
+	for (d = 1; d <= depth;)
+		d = pw_view_guide(out, tl->guide_max, depth, d, "│  ");
 	if (last)
 		fputs(last, out);
 	pw_view_reset(out, &tl->opts);

@@ -72,10 +72,10 @@ put_guides(FILE *out, const struct tree_out *t, unsigned depth, const char *piec
 	unsigned d;
 
 	pw_view_color(out, t->o, PW_COLOR_DIM);
-	for (d = 1; d < depth; d++)
-		pw_view_guide(out, t->guide_max, depth, d, t->g.last[d] ? "   " : "│  ");
+	for (d = 1; d < depth;)
+		d = pw_view_guide(out, t->guide_max, depth, d, t->g.last[d] ? "   " : "│  ");
 	if (depth > 0 && piece)
-		pw_view_guide(out, t->guide_max, depth, depth, piece);
+		fputs(piece, out);	/* the innermost level is always drawn */
 	pw_view_reset(out, t->o);
 }
 

@@ -56,9 +56,10 @@ pw_view_guide_max(const struct pw_view_opts *o, unsigned lead)
 
 /*
  * The mark takes as many columns at every depth up to 99999, so that the
- * guides after it stay in line from one line to the next.
+ * guides after it stay in line from one line to the next.  The levels it
+ * stands for are skipped, not visited: a line costs the levels drawn.
  */
-void
+unsigned
 pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *piece)
 {
 	unsigned keep = max / 4 ? max / 4 : 1;
@@ -67,10 +68,11 @@ pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *p
 
 	if (depth <= max || d <= keep || d > depth - keep) {
 		fputs(piece, out);
-	} else if (d == keep + 1) {
-		n = snprintf(mark, sizeof(mark), "[depth %u]", depth);
-		fprintf(out, "…%s…%*s", mark, n < 14 ? 14 - n : 1, "");
+		return d + 1;
 	}
+	n = snprintf(mark, sizeof(mark), "[depth %u]", depth);
+	fprintf(out, "…%s…%*s", mark, n < 14 ? 14 - n : 1, "");
+	return depth - keep + 1;
 }
 
 void

@@ -37,8 +37,11 @@ void pw_view_reset(FILE *out, const struct pw_view_opts *o);
  */
 #define PW_VIEW_GUIDES_MAX 24
 unsigned pw_view_guide_max(const struct pw_view_opts *o, unsigned lead);
-/* Level d (1-based) of a line at depth: piece, the mark, or nothing. */
-void pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *piece);
+/*
+ * Level d (1-based) of a line at depth: piece, or the mark for the levels
+ * elided from d on.  Returns the next level to draw.
+ */
+unsigned pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *piece);
 
 /*
  * A line built before it is written (wrap.c), so that it can be folded
