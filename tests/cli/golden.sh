@@ -164,18 +164,6 @@ golden_80() {
 	fits "$name" 80
 }
 
-# fits NAME COLUMNS: every line procwatch wrote ($tmp/raw, not normalised)
-# is at most COLUMNS characters wide.
-fits() {
-	local long
-	long=$(perl -CSD -ne 'chomp; print "$.: ", length, ": $_\n" if length > '"$2" "$tmp/raw")
-	if [[ -z $long ]]; then
-		ok "$1 (every line within $2 columns)"
-	else
-		not_ok "$1 (every line within $2 columns)" "$long"
-	fi
-}
-
 # fits NAME COLUMNS: every line procwatch wrote ($tmp/raw, not normalised:
 # a pid is longer than P1) is at most COLUMNS characters wide.
 fits() {
