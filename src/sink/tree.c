@@ -476,7 +476,7 @@ pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_model
 	text = pw_line_text(&l, &n);
 	/* Every line ends in a newline: the last one is pw_view_wrap()'s to write. */
 	if (n > 0)
-		pw_view_wrap(out, text, n - 1, o->width, "    ", 4);
+		pw_view_wrap(out, text, text[n - 1] == '\n' ? n - 1 : n, o->width, "    ", 4);
 	pw_line_close(&l);
 }
 

@@ -222,6 +222,9 @@ find_cut(const char *s, size_t len, size_t from, unsigned room, const char **sgr
 			best = k;
 			break;
 		}
+	/* Something on every line, so that the fold ends, however narrow. */
+	if (i == from)
+		i += unit_len(s, len, i, &cols);
 	c = best < 0 ? (struct cut){ i, i, *sgr, *sgr_len } : at[best];
 	while (c.next < len && s[c.next] == ' ')
 		c.next++;
