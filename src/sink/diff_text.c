@@ -103,7 +103,8 @@ put_pid(FILE *out, const struct pw_proc *p)
 static void
 put_process(struct text *t, const struct pw_diff_node *nd)
 {
-	pw_view_guides_put(t->out, t->o, &t->g, nd->depth, true);
+	pw_view_guides_put(t->out, t->o, &t->g, nd->depth,
+			   t->g.last[nd->depth] ? "└─ " : "├─ ");
 	put_command(t, nd);
 	fputs("  ", t->out);
 	pw_view_color(t->out, t->o, PW_COLOR_DIM);
@@ -121,7 +122,8 @@ static void
 put_under(struct text *t, const struct pw_diff_node *nd, enum pw_diff_kind k,
 	  const char *sep)
 {
-	pw_view_guides_put(t->out, t->o, &t->g, nd->depth, false);
+	pw_view_guides_put(t->out, t->o, &t->g, nd->depth,
+			   t->g.last[nd->depth] ? "   " : "│  ");
 	pw_view_color(t->out, t->o, PW_COLOR_DIM);
 	fputs(nd->first_child ? "│  " : "   ", t->out);
 	pw_view_reset(t->out, t->o);
@@ -288,7 +290,7 @@ int
 pw_diff_write_text(FILE *out, const struct pw_diff *d, const struct pw_view_opts *vo,
 		   const char *name_a, const char *name_b)
 {
-	struct text t = { out, vo, d, { NULL, 0 } };
+	struct text t = { out, vo, d, { NULL, 0, pw_view_guide_max(vo, 0) } };
 	bool ok;
 
 	put_run(&t, "A", name_a, d->a, d->cwd[0]);
