@@ -833,6 +833,7 @@ const struct option pw_cli_diff_longopts[] = {
 	{ "color",	required_argument,	NULL,	OPT_COLOR },
 	{ "argv-max",	required_argument,	NULL,	OPT_ARGV_MAX },
 	{ "full-argv",	no_argument,		NULL,	OPT_FULL_ARGV },
+	{ "width",	required_argument,	NULL,	OPT_WIDTH },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ NULL,		0,			NULL,	0 },
 };
@@ -863,6 +864,8 @@ static const char diff_usage[] =
 	"      --color=WHEN      auto (default), always or never\n"
 	"      --argv-max=N      show at most N arguments of a command line\n"
 	"      --full-argv       show every argument\n"
+	"      --width=N         fold lines to fit N columns (0: never; default:\n"
+	"                        the terminal's width on one, else no limit)\n"
 	"  -h, --help            show this help and exit\n"
 	"\n"
 	"Only whole traces are compared.  Exit status: 0 when the runs match, 1\n"

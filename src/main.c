@@ -249,6 +249,7 @@ write_diff(struct pw_options *opts, const struct pw_diff *d, const char *const n
 	if (!out)
 		return PW_EXIT_FAILURE;
 	opts->view.color = !opts->diff.json && want_color(opts->color, out);
+	opts->view.width = opts->diff.json ? 0 : want_width(opts, out);
 	sink = checked(pw_sink_diff_new(out, d, &opts->view, names[0], names[1]),
 		       output_name(opts->output), PW_OUTPUT_SHOW);
 	if (!sink) {

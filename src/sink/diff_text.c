@@ -6,8 +6,11 @@
  * under each process a line per difference; then a line of counts.  A
  * process is named by its normalised command, so the reader sees what was
  * compared, and by its pid in each run, [A → B], for `procwatch show --pid`.
- * Each node is written once: linear in the differences.
+ * Each node is written once: linear in the differences.  Lines are built
+ * in a buffer, a node's at a time, and folded to the terminal's width
+ * (wrap.c), each continuation under the node's own guides, as the tree's.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +22,48 @@
 #define FAILURES_SHOWN 4	/* per side: the rest are counted */
 
 struct text {
-	FILE *out;
+	FILE *out;		/* the lines being built: line.f */
+	FILE *dest;
 	const struct pw_view_opts *o;
 	const struct pw_diff *d;
 	struct pw_view_guides g;
+	struct pw_line line, cont;	/* the lines, and their continuations' prefix */
 };
+
+/* Writes the lines built, each folded to the width after cont's prefix. */
+static void
+flush_lines(struct text *t)
+{
+	size_t n, cn;
+	const char *text = pw_line_text(&t->line, &n);
+	const char *cont = pw_line_text(&t->cont, &cn);
+
+	if (n && text[n - 1] == '\n')
+		n--;	/* pw_view_wrap() ends the last line itself */
+	if (n)
+		pw_view_wrap(t->dest, text, n, t->o->width, cont, cn);
+	pw_line_clear(&t->line);
+}
+
+/*
+ * What a folded line of nd's continues after: the guides of the lines
+ * under it, and two more columns; for lines outside the tree, four.
+ */
+static void
+set_cont(struct text *t, const struct pw_diff_node *nd)
+{
+	pw_line_clear(&t->cont);
+	if (!nd) {
+		fputs("    ", t->cont.f);
+		return;
+	}
+	pw_view_guides_put(t->cont.f, t->o, &t->g, nd->depth,
+			   t->g.last[nd->depth] ? "   " : "│  ");
+	pw_view_color(t->cont.f, t->o, PW_COLOR_DIM);
+	fputs(nd->first_child ? "│  " : "   ", t->cont.f);
+	pw_view_reset(t->cont.f, t->o);
+	fputs("  ", t->cont.f);
+}
 
 /*
  * Each kind's words: what a line under a process starts with, and the
@@ -248,10 +288,12 @@ put_tree(struct text *t)
 	while (nd) {
 		if (!pw_view_guides_set(&t->g, nd->depth, !nd->next_sibling))
 			return false;
+		set_cont(t, nd);
 		put_process(t, nd);
 		for (k = 0; k < PW_DIFF_KINDS; k++)
 			if (nd->kinds & 1u << k)
 				put_kind(t, nd, (enum pw_diff_kind)k);
+		flush_lines(t);
 		if (nd->first_child) {
 			nd = nd->first_child;
 			continue;
@@ -290,15 +332,24 @@ int
 pw_diff_write_text(FILE *out, const struct pw_diff *d, const struct pw_view_opts *vo,
 		   const char *name_a, const char *name_b)
 {
-	struct text t = { out, vo, d, { NULL, 0, pw_view_guide_max(vo, 0) } };
-	bool ok;
+	struct text t = { .dest = out, .o = vo, .d = d, .g.max = pw_view_guide_max(vo, 0) };
+	bool ok = false;
 
-	put_run(&t, "A", name_a, d->a, d->cwd[0]);
-	put_run(&t, "B", name_b, d->b, d->cwd[1]);
-	ok = put_tree(&t);
+	if (pw_line_open(&t.line) == 0 && pw_line_open(&t.cont) == 0) {
+		t.out = t.line.f;
+		set_cont(&t, NULL);
+		put_run(&t, "A", name_a, d->a, d->cwd[0]);
+		put_run(&t, "B", name_b, d->b, d->cwd[1]);
+		flush_lines(&t);
+		ok = put_tree(&t);
+		set_cont(&t, NULL);
+		if (!ok)
+			fputs("(out of memory: the tree is incomplete)\n", t.out);
+		put_counts(&t);
+		flush_lines(&t);
+	}
 	free(t.g.last);
-	if (!ok)
-		fputs("(out of memory: the tree is incomplete)\n", out);
-	put_counts(&t);
-	return pw_view_flush(out);
+	pw_line_close(&t.line);
+	pw_line_close(&t.cont);
+	return t.out ? pw_view_flush(out) : -ENOMEM;
 }

@@ -52,7 +52,7 @@ Test(cli_diff, its_options_before_and_after_the_traces)
 	struct parse p;
 
 	parse(&p, V("--exact", "a", "--slower=20%", "-", "--slower-min=250ms",
-		    "-o", "out.txt", "--color=never", "--full-argv"));
+		    "-o", "out.txt", "--color=never", "--full-argv", "--width=60"));
 	cr_assert_eq(p.action, PW_CLI_RUN, "%s", p.err);
 	cr_assert(p.opts.diff.exact && !p.opts.diff.json);
 	cr_assert_eq(p.opts.diff.slower_pct, 20);
@@ -60,6 +60,7 @@ Test(cli_diff, its_options_before_and_after_the_traces)
 	cr_assert_str_eq(p.opts.output, "out.txt");
 	cr_assert_eq(p.opts.color, PW_COLOR_NEVER);
 	cr_assert_eq(p.opts.view.argv_max, 0);
+	cr_assert(p.opts.width_set && p.opts.view.width == 60);
 	cr_assert_str_eq(p.opts.command[1], "-");
 	parse_free(&p);
 	parse(&p, V("a", "--json", "b"));

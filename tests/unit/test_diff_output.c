@@ -53,11 +53,11 @@ make_runs(void)
 	}
 }
 
-/* The comparison of run[0] with run[1], written as text or JSON. */
+/* The comparison of run[0] with run[1], written as text (fit to width) or JSON. */
 static char *
-diffed(bool json, size_t argv_max)
+diffed_in(bool json, size_t argv_max, unsigned width)
 {
-	const struct pw_view_opts vo = { .argv_max = argv_max };
+	const struct pw_view_opts vo = { .argv_max = argv_max, .width = width };
 	struct pw_diff *d = pw_diff_new(&run[0], &run[1], &opts);
 	char *buf = NULL;
 	size_t len = 0;
@@ -72,6 +72,12 @@ diffed(bool json, size_t argv_max)
 	fclose(f);
 	pw_diff_free(d);
 	return buf;
+}
+
+static char *
+diffed(bool json, size_t argv_max)
+{
+	return diffed_in(json, argv_max, 0);
 }
 
 Test(diff_output, text_tree)
@@ -98,6 +104,36 @@ Test(diff_output, text_tree)
 		"   └─ sleep 2  [- → 205]\n"
 		"         only in B\n"
 		"7 differences: 3 status, 2 only in A, 1 only in B, 1 slower; 4 processes matched\n");
+	free(out);
+}
+
+/* Characters in s[0..n): a byte that does not continue a UTF-8 sequence. */
+static size_t
+chars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* On a terminal 40 wide, no line is longer; a folded one goes on under its guides. */
+Test(diff_output, text_folds_to_the_width)
+{
+	char *out, *line, *nl;
+
+	make_runs();
+	out = diffed_in(false, 12, 40);
+	for (line = out; (nl = strchr(line, '\n')); line = nl + 1)
+		cr_expect_leq(chars(line, (size_t)(nl - line)), 40, "too long: %.*s",
+			      (int)(nl - line), line);
+	cr_assert_not_null(strstr(out, "│  ├─ cc1 a.c -o /tmp/XXXXXX.s\n"
+				       "│  │       [102 → 202]\n"
+				       "│  │     status: exited 0 → exited 1\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "7 differences: 3 status, 2 only in A,\n"
+				       "    1 only in B, 1 slower; 4 processes\n"
+				       "    matched\n"), "%s", out);
 	free(out);
 }
 
