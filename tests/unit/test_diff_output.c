@@ -13,6 +13,7 @@
 
 #include "procwatch/diff.h"
 #include "diff_runs.h"
+#include "fits.h"
 
 TestSuite(diff_output, .init = diff_runs_setup, .fini = diff_runs_teardown);
 
@@ -107,27 +108,14 @@ Test(diff_output, text_tree)
 	free(out);
 }
 
-/* Characters in s[0..n): a byte that does not continue a UTF-8 sequence. */
-static size_t
-chars(const char *s, size_t n)
-{
-	size_t i, c = 0;
-
-	for (i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
-}
-
 /* On a terminal 40 wide, no line is longer; a folded one goes on under its guides. */
 Test(diff_output, text_folds_to_the_width)
 {
-	char *out, *line, *nl;
+	char *out;
 
 	make_runs();
 	out = diffed_in(false, 12, 40);
-	for (line = out; (nl = strchr(line, '\n')); line = nl + 1)
-		cr_expect_leq(chars(line, (size_t)(nl - line)), 40, "too long: %.*s",
-			      (int)(nl - line), line);
+	assert_fits(out, 40);
 	cr_assert_not_null(strstr(out, "│  ├─ cc1 a.c -o /tmp/XXXXXX.s\n"
 				       "│  │       [102 → 202]\n"
 				       "│  │     status: exited 0 → exited 1\n"), "%s", out);
