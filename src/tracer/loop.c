@@ -230,7 +230,8 @@ resume_failed(struct tracer *t, pid_t tid, const char *op)
 static bool
 wants_syscall_stops(const struct tracer *t, const struct task *task)
 {
-	return !t->seccomp || task->in_call != PW_CALL_NONE || task->interrupted;
+	return !t->seccomp || task->in_call != PW_CALL_NONE || task->interrupted ||
+	       task->cwd_call;
 }
 
 /* The one place that lets a stopped tracee go on. */

@@ -107,7 +107,7 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 			ev->kind = PW_EV_EXEC_CHECK;
 		resolve_empty_path(task, &ev->u.exec);
 		/* Where a relative path and the new program start from. */
-		procfs_task_link(task->tid, "cwd", &ev->u.exec.cwd);
+		cwd_read(t, task, &ev->u.exec.cwd);
 		take_stack(t, task, &ev->u.exec.stack);
 	} else {
 		tracer_event_init(t, ev, PW_EV_WAIT, task);
@@ -235,6 +235,7 @@ syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 		note_own_filter(t, task, sc);
 	if (call == PW_CALL_NONE) {
 		pidns_note_call(task, sc);
+		cwd_note_call(t, task, sc);
 		return;
 	}
 	if (task->interrupted)
@@ -340,6 +341,7 @@ syscall_exit(struct tracer *t, struct task *task, long rval)
 	enum pw_call call = task->in_call;
 
 	if (call == PW_CALL_NONE) {
+		cwd_call_done(t, task, rval);
 		if (task->interrupted && task->last_nr == SYS_rt_sigreturn)
 			on_sigreturn_exit(t, task, rval);
 		/* exit and exit_group return only when a seccomp filter failed them. */

@@ -39,6 +39,7 @@ static void
 task_free(struct tracer *t, struct task *task)
 {
 	pidns_task_free(t, task);
+	cwd_task_free(t, task);
 	pw_event_clear(&task->pending);
 	pw_event_clear(&task->suspended);
 	free(task);
