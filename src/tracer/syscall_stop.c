@@ -301,6 +301,21 @@ wait_to_our_ids(const struct task *task, struct pw_wait *w)
 	}
 }
 
+/*
+ * A wait4 that reaped a child whose death procwatch saw: the status word
+ * the kernel wrote for the program is the one the death report gave us
+ * (kernel/exit.c, wait_task_zombie: the same exit_code for tracer and
+ * parent), so the tracee's memory need not be read for it; end_wait takes
+ * it from the zombie table.  Not across pid namespaces (the result is the
+ * waiter's id), nor for WNOWAIT, which leaves the zombie in the table.
+ */
+static bool
+status_known(struct tracer *t, const struct task *task, const struct pw_syscall *sc)
+{
+	return sc->nr == SYS_wait4 && sc->rval > 0 && !task->ns &&
+	       !(sc->args[2] & WNOWAIT) && pw_pidmap_get(&t->zombies, (pid_t)sc->rval);
+}
+
 static void
 end_wait(struct tracer *t, struct task *task, long rval)
 {
@@ -317,6 +332,8 @@ end_wait(struct tracer *t, struct task *task, long rval)
 		return;
 	}
 	sc.rval = rval;
+	if (status_known(t, task, &sc))
+		sc.args[1] = 0;		/* the status pointer: not read */
 	pw_decode_wait_exit(&sc, tracee_mem_decoder(&t->mem, task->tid), w);
 	wait_to_our_ids(task, w);
 	/*

@@ -228,6 +228,7 @@ struct tracer {
 	 */
 	struct pw_pidmap parked;
 	unsigned long spawns_in_flight;
+	unsigned long execs_in_flight;	/* tasks inside an exec whose entry we saw */
 	/* PROCWATCH_TEST_DEFER_SPAWN: hold fork events until the child's first stop. */
 	bool defer_spawn_events;
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
