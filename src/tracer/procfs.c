@@ -305,9 +305,16 @@ read_inherited_fds(pid_t pid, struct pw_exec *ex)
 		qsort(ex->fds, ex->nfds, sizeof(*ex->fds), by_fd);
 }
 
+/*
+ * Each costs about 20 µs and more for a process /proc has not built the
+ * entries of yet (an exec is most often a child just forked), the
+ * descriptors the most: read only what the output shows (opts).
+ */
 void
-exec_image_read(pid_t pid, struct pw_exec *ex)
+exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex)
 {
-	procfs_task_link(pid, "exe", &ex->exe);
-	read_inherited_fds(pid, ex);
+	if (opts->exe)
+		procfs_task_link(pid, "exe", &ex->exe);
+	if (opts->fds)
+		read_inherited_fds(pid, ex);
 }

@@ -333,7 +333,7 @@ const char *procfs_comm_note(pid_t pid, char *buf, size_t size);
 void procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **argv,
 		    size_t *argc, bool *truncated);
 /* exe and inherited descriptors, after a successful exec. */
-void exec_image_read(pid_t pid, struct pw_exec *ex);
+void exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex);
 
 /* cwd.c: each task's working directory, read only after it may have changed */
 void cwd_launched(struct task *root);
