@@ -11,7 +11,6 @@
  *   chdir, fchdir         the working directory of every task sharing it
  *   setns                 a mount namespace moves the caller to its root
  *                         (fs/namespace.c, mntns_install)
- *   unshare(CLONE_NEWNS)  the directory now lies in a copy of the mounts
  *   pivot_root            moves every process whose directory was the old
  *                         root (fs/namespace.c, chroot_fs_refs): all of them
  *
@@ -24,15 +23,17 @@
  *
  * What is shared is decided at the spawn: CLONE_FS shares the record
  * (pthread_create sets it), a fork copies it, CLONE_NEWNS gives the child
- * a directory in a new mount namespace.  Sharing more than the kernel
- * does only costs extra reads, so a failed unshare(CLONE_FS) needs no
- * care.  Sharing less would be wrong, so whatever procwatch cannot follow
- * makes a record untracked, read at every exec as before: tasks whose
- * creation was not seen (attach mode, a child released unlinked), a
- * record shared by CLONE_FS between processes (each may exec a program
- * whose calls procwatch cannot see), and a process that made a 32-bit
- * call, which the filter lets through unseen (an int $0x80 spawn or exec
- * says so; its chdir would not).
+ * a directory in a new mount namespace.  A record shared by tasks that
+ * the kernel has in fact separated would give one the directory read for
+ * the other, and one split from tasks that still share would miss their
+ * chdir: so whatever procwatch cannot follow makes a record untracked,
+ * read at every exec as before.  That is: tasks whose creation was not
+ * seen (attach mode, a child released unlinked); unshare(CLONE_FS), and
+ * CLONE_NEWNS, which implies it (unshare(2)), whether or not it succeeds;
+ * a record shared by CLONE_FS between processes (each may exec a program
+ * whose calls procwatch cannot see); a process that made a 32-bit call,
+ * which the filter lets through unseen (an int $0x80 spawn or exec says
+ * so; its chdir would not).
  *
  * Not followed: a directory renamed, moved or removed while a process is
  * in it keeps the name it was last read under (/proc would say the new
@@ -194,8 +195,7 @@ static bool
 changes_cwd(const struct pw_syscall *sc)
 {
 	return sc->nr == SYS_chdir || sc->nr == SYS_fchdir || sc->nr == SYS_setns ||
-	       sc->nr == SYS_pivot_root ||
-	       (sc->nr == SYS_unshare && (sc->args[0] & CLONE_NEWNS));
+	       sc->nr == SYS_pivot_root;
 }
 
 /*
@@ -205,6 +205,8 @@ changes_cwd(const struct pw_syscall *sc)
 void
 cwd_note_call(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 {
+	if (sc->nr == SYS_unshare && (sc->args[0] & (CLONE_FS | CLONE_NEWNS)) && task->fs)
+		task->fs->untracked = true;
 	if (!changes_cwd(sc) || task->cwd_call)
 		return;
 	task->cwd_call = sc->nr;

@@ -9,8 +9,6 @@
  *             then a fork's child execs in /usr
  *   own       a fork's child chdirs to /tmp and execs there
  *   parent    the parent, untouched by that child, forks again: /usr
- *   shared    a process made with clone(CLONE_FS), not a thread, chdirs
- *             to / and exits; the parent's next child execs in /
  *   fchdir    fchdir to /usr/bin, then a fork's child: /usr/bin
  *   spawn     posix_spawn with a chdir action (a vfork-like child with
  *             its own directory): /tmp
@@ -18,6 +16,13 @@
  *             the parent to /, and the child, which copied the directory
  *             at the fork, execs in /usr/bin
  *   after     the parent, moved by that thread: /
+ *   unshared  a thread leaves the shared directory (unshare(CLONE_FS)),
+ *             moves to /tmp and fails an exec there (procwatch reads its
+ *             directory at the attempt); while it still runs, the parent's
+ *             next child execs in /
+ *   shared    a process made with clone(CLONE_FS), not a thread, chdirs
+ *             to /usr and exits; the parent's next child execs in /usr
+ *             (last: procwatch reads such a directory at every exec since)
  *
  * Steps run one after the other (every wait is for an event, none sleeps).
  * stdout: "cwd: done".  Facts: root.
@@ -145,6 +150,41 @@ copied_then_moved(void)
 		die("copied child failed");
 }
 
+/* The thread of step "unshared": its own directory, and an exec attempt in it. */
+static void *
+unshare_thread(void *arg)
+{
+	int *go = arg;
+	char x;
+
+	if (unshare(CLONE_FS) < 0 || chdir("/tmp") < 0)
+		die("unshare, chdir");
+	execl("/nonexistent/pw_cwd", "pw_cwd", (char *)NULL);
+	if (write(go[1], "d", 1) != 1 || read(go[0], &x, 1) != 1)
+		die("thread pipe");
+	return NULL;
+}
+
+static void
+unshared_thread(void)
+{
+	int to_main[2], to_thread[2], pair[2];
+	pthread_t th;
+	char x;
+
+	if (pipe(to_main) < 0 || pipe(to_thread) < 0)
+		die("pipe");
+	pair[0] = to_thread[0];
+	pair[1] = to_main[1];
+	if (pthread_create(&th, NULL, unshare_thread, pair) != 0)
+		die("pthread_create");
+	if (read(to_main[0], &x, 1) != 1)
+		die("read");
+	fork_exec(NULL, "unshared");
+	if (write(to_thread[1], "g", 1) != 1 || pthread_join(th, NULL) != 0)
+		die("release thread");
+}
+
 int
 main(void)
 {
@@ -155,8 +195,6 @@ main(void)
 	fork_exec(NULL, "thread");
 	fork_exec("/tmp", "own");
 	fork_exec(NULL, "parent");
-	clone_fs_chdir("/");
-	fork_exec(NULL, "shared");
 	fd = open("/usr/bin", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fchdir(fd) < 0)
 		die("fchdir");
@@ -165,6 +203,9 @@ main(void)
 	spawn_in("/tmp", "spawn");
 	copied_then_moved();
 	fork_exec(NULL, "after");
+	unshared_thread();
+	clone_fs_chdir("/usr");
+	fork_exec(NULL, "shared");
 	say("cwd: done\n");
 	return 0;
 }

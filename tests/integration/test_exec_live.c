@@ -453,7 +453,7 @@ exec_labelled(const struct pw_run *r, const char *label)
  * directory /proc would have said (tests/helpers/pw_cwd.c has the steps):
  * a thread sharing it, a child with its own, a process sharing it by
  * CLONE_FS, a posix_spawn chdir, a child that copied it before a thread
- * moved its parent.
+ * moved its parent, a thread that unshared it.
  */
 Test(exec_live, cwd_followed)
 {
@@ -461,8 +461,8 @@ Test(exec_live, cwd_followed)
 		const char *label, *dir;
 	} steps[] = {
 		{ "thread", "/usr" }, { "own", "/tmp" }, { "parent", "/usr" },
-		{ "shared", "/" }, { "fchdir", "/usr/bin" }, { "spawn", "/tmp" },
-		{ "copied", "/usr/bin" }, { "after", "/" },
+		{ "shared", "/usr" }, { "fchdir", "/usr/bin" }, { "spawn", "/tmp" },
+		{ "copied", "/usr/bin" }, { "after", "/" }, { "unshared", "/" },
 	};
 	struct pw_run r;
 	size_t i;
