@@ -25,8 +25,8 @@ n=100
 # The budgets: stops (waitpid, PTRACE_GET_SYSCALL_INFO, the resume), one
 # line written per event, the exit's usage (three CPU clocks, the status
 # file), the argv read, the exe and the descriptor scan (see README).
-json_budget=37
-timeline_budget=39	# and the script test's two stat calls
+json_budget=35
+timeline_budget=37	# and the script test's two stat calls
 wait_budget=13		# 11 stops, the death, the drain
 
 # count N OUT [OPTION...]: strace -c of procwatch tracing the loop.
