@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench_launch.h"
+
 #define OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
 		 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | \
 		 PTRACE_O_EXITKILL)
@@ -35,13 +37,6 @@
 
 /* Tasks inside a traced call, whose syscall-exit stop is still to come. */
 static uint64_t in_call[TID_LIMIT / 64];
-
-static void __attribute__((noreturn))
-die(const char *what)
-{
-	perror(what);
-	exit(125);
-}
 
 static void
 set_in_call(pid_t tid, int on)
@@ -83,48 +78,20 @@ static const struct sock_filter filter[] = {
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
-/* The child: wait until seized (the pipe closes), load the filter, exec. */
-static void __attribute__((noreturn))
-run_child(int pipe_fds[2], char **argv)
+/* In the seized child, before its exec: the filter. */
+static void
+load_filter(void)
 {
 	struct sock_fprog prog = {
 		.len = sizeof(filter) / sizeof(filter[0]),
 		.filter = (struct sock_filter *)filter,
 	};
-	char c;
 
-	close(pipe_fds[1]);
-	while (read(pipe_fds[0], &c, 1) < 0 && errno == EINTR)
-		;
-	close(pipe_fds[0]);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
 		perror("seccomp");
 		_exit(125);
 	}
-	execvp(argv[0], argv);
-	perror(argv[0]);
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-static pid_t
-launch(char **argv)
-{
-	int pipe_fds[2];
-	pid_t pid;
-
-	if (pipe(pipe_fds) != 0)
-		die("pipe");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0)
-		run_child(pipe_fds, argv);
-	close(pipe_fds[0]);
-	if (ptrace(PTRACE_SEIZE, pid, 0L, (long)OPTIONS) != 0)
-		die("PTRACE_SEIZE");
-	close(pipe_fds[1]);
-	return pid;
 }
 
 static int
@@ -162,34 +129,19 @@ resume(pid_t pid, int status)
 		die("ptrace resume");
 }
 
+static void
+forget(pid_t pid)
+{
+	set_in_call(pid, 0);
+}
+
 int
 main(int argc, char **argv)
 {
-	int status, exit_code = 0;
-	pid_t root, pid;
-
 	if (argc < 2) {
 		fprintf(stderr, "usage: pw_minfull CMD [ARG...]\n");
 		return 125;
 	}
-	root = launch(argv + 1);
-	for (;;) {
-		pid = waitpid(-1, &status, __WALL);
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ECHILD)
-				break;
-			die("waitpid");
-		}
-		if (WIFSTOPPED(status))
-			resume(pid, status);
-		else
-			set_in_call(pid, 0);
-		if (pid == root && WIFEXITED(status))
-			exit_code = WEXITSTATUS(status);
-		else if (pid == root && WIFSIGNALED(status))
-			exit_code = 128 + WTERMSIG(status);
-	}
-	return exit_code;
+	return follow_all(launch_seized_then(argv + 1, (long)OPTIONS, load_filter), resume,
+			  forget);
 }
