@@ -44,6 +44,13 @@ struct pw_view_opts {
 	bool summary;		/* counts after the tree */
 	bool warnings;		/* a line per warning (procwatch/warnings.h), counted */
 	bool explain;		/* --explain: plain-English lines under events */
+	bool verbose;		/* -v: every call with its raw decoded arguments */
+	bool no_fold;		/* --no-fold: the tree lists like siblings one by one */
+	/*
+	 * Columns the lines must fit (a terminal's width): longer ones are
+	 * folded under their own guides.  0: no limit (files and pipes).
+	 */
+	unsigned width;
 	struct pw_filter_spec filter;	/* which processes to show (procwatch/filter.h) */
 };
 
@@ -71,6 +78,8 @@ enum pw_view_option {
 	PW_VOPT_SUMMARY = 1 << 3,	/* --summary */
 	PW_VOPT_WARNINGS = 1 << 4,	/* --no-warnings */
 	PW_VOPT_EXPLAIN = 1 << 5,	/* --explain */
+	PW_VOPT_VERBOSE = 1 << 6,	/* -v, --verbose */
+	PW_VOPT_FOLD = 1 << 7,		/* --no-fold */
 };
 
 struct pw_format {
@@ -88,6 +97,13 @@ const struct pw_format *pw_formats(size_t *n);
 const struct pw_format *pw_format_find(const char *name);
 /* The default, when --format is not given: the timeline. */
 const struct pw_format *pw_format_default(void);
+/*
+ * What format f shows of each successful exec that costs a /proc read per
+ * exec while tracing: the file the kernel runs (exe: a #! script's
+ * interpreter) and the descriptors the program inherited.
+ */
+void pw_format_exec_needs(const struct pw_format *f, const struct pw_view_opts *opts,
+			  bool *exe, bool *fds);
 /* A sink writing format f to out; NULL when out of memory. */
 struct pw_sink *pw_format_sink(const struct pw_format *f, FILE *out,
 			       const struct pw_view_opts *opts);

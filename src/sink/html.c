@@ -44,6 +44,7 @@ html_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 	mo->marks = true;
 	mo->fds = true;
 	mo->warnings = o->warnings;
+	mo->scripts = true;	/* "interpreter": the details' "script run by" */
 }
 
 static void *

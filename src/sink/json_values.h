@@ -12,11 +12,8 @@
 
 /* A C string of tracee bytes (an interned path), null when unread. */
 void pw_json_key_text(struct pw_json *w, const char *key, const char *s);
-/* Seconds since the trace started, from microseconds. */
-void pw_json_key_time(struct pw_json *w, const char *key, uint64_t us);
 /*
- * "argv": the model's vector as kept (every element when the view asks the
- * model for all), an element that could not be read as null; then
+ * "argv": the model's vector as pw_json_argv() writes it; then
  * "argv_truncated": true when the vector was longer than what was read.
  */
 void pw_json_key_argv(struct pw_json *w, const struct pw_argv *a);
@@ -30,6 +27,15 @@ void pw_json_image_keys(struct pw_json *w, const struct pw_image *im);
 void pw_json_key_signal(struct pw_json *w, const char *key, int sig);
 /* "ENOENT", "E4095". */
 void pw_json_key_errno(struct pw_json *w, const char *key, int err);
+/* "key": seconds, as every time the JSON outputs write. */
+void pw_json_key_time(struct pw_json *w, const char *key, uint64_t us);
+/* A model's argv as an array of byte strings, as kept; an unread element is null. */
+void pw_json_argv(struct pw_json *w, const struct pw_argv *a);
+/*
+ * How a model's process ended: "duration", "status" (null while it ran)
+ * and "running", as the processes view and diff's document give them.
+ */
+void pw_json_proc_ending(struct pw_json *w, const struct pw_proc *p);
 /* {"kind":"exited","code":0}, {"kind":"killed","signal":...,"core":...}; null for none. */
 void pw_json_status(struct pw_json *w, const struct pw_status *st);
 

@@ -165,17 +165,7 @@ put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 		pw_json_time_us(w, p->exit_us);
 	else
 		pw_json_null(w);
-	pw_json_key(w, "duration");
-	if (p->exited)
-		pw_json_time_us(w, pw_proc_lifetime(p, p->exit_us));
-	else
-		pw_json_null(w);
-	pw_json_key(w, "status");
-	if (p->exited)
-		pw_json_status(w, &p->status);
-	else
-		pw_json_null(w);
-	pw_json_key_bool(w, "running", !p->exited);
+	pw_json_proc_ending(w, p);
 	if (p->detached)
 		pw_json_key_bool(w, "detached", true);
 	pw_json_key_bool(w, "failed", pw_view_is_failure(m, p));
@@ -246,6 +236,7 @@ processes_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 	mo->marks = true;
 	mo->end_order = true;
 	mo->warnings = o->warnings;
+	mo->scripts = true;	/* "interpreter" */
 }
 
 static void *

@@ -128,14 +128,19 @@ probe_ok=1
 if ! "$PROCWATCH" --json -o probe.jsonl true >/dev/null 2>"$tmp/probe" </dev/null || [[ ! -s probe.jsonl ]]; then
 	probe_ok=0
 fi
-cmd=(sh -c '/bin/true; /bin/false; sh -c "exit 3"; ls / >/dev/null; exit 2')
+# A #! script among them: live, its interpreter is read only when the
+# view asks for it, as the HTML report's details show it.
+printf '#!/bin/sh\nexit 0\n' >script.sh
+chmod +x script.sh
+cmd=(sh -c '/bin/true; /bin/false; sh -c "exit 3"; ./script.sh; ls / >/dev/null; exit 2')
 if [[ $probe_ok -eq 1 ]]; then
 	run "$PROCWATCH" --format=html -o live.html -- "${cmd[@]}"
 	live_rc=$rc
 	run "$PROCWATCH" --json -o live.jsonl -- "${cmd[@]}"
 	run "$PROCWATCH" show --format=html -o shown.html live.jsonl
-	check "live: the command's exit status, a report of its five processes" \
-		eval '[[ $live_rc -eq 2 ]] && [[ $(report live.html | jq ".processes | length") -eq 5 ]]'
+	check "live: the command's exit status, a report of its six processes, the script's interpreter" \
+		eval '[[ $live_rc -eq 2 ]] && [[ $(report live.html | jq ".processes | length") -eq 6 ]] &&
+			[[ $(report live.html | jq -c "[.processes[].execs[]? | select(.interpreter | strings | endswith(\"sh\")) | .path]") == "[\"./script.sh\"]" ]]'
 	check "live and shown from the recording: the same data, but pids and times" \
 		eval '[[ $(report live.html norm) == "$(report shown.html norm)" ]]'
 	check "live and shown: the same page around the data" \
