@@ -23,8 +23,9 @@ need_paths PROCWATCH PW_SOURCE_ROOT
 
 # Processes in the big report (make and 5000 compiles of 4 processes,
 # 14 MB of HTML), and how long it may take to draw its first rows: on this
-# project's 2-core machine 0.5 to 0.7 s at a load of 5, and up to 3.4 s
-# with other test suites running (load 35; README, "The HTML report").
+# project's 2-core machine 0.5 to 1.5 s (median 0.9 s) at a load average
+# of 6 to 20, and 3.4 s at worst beside the whole test suite (load 35;
+# README, "The HTML report").
 # LIMIT_MS leaves room for a CI machine as loaded as that, and fails a
 # page several times slower, as one that made a row per process would be.
 big=20001
