@@ -525,7 +525,7 @@ Test(elf_symbols, own_program)
 	uint64_t vaddr = addr - bias, other = ADDR(pw_test_other) - bias, v, start;
 	struct pw_code_maps m = { 0 };
 	const struct pw_code_map *map;
-	const unsigned char *id, *want_id;
+	const unsigned char *id = NULL, *want_id = NULL;	/* set on success; gcc -O2 cannot tell */
 	struct pw_elf_symbols *s;
 	const char *name;
 	size_t id_len, want_len;
