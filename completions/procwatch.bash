@@ -55,7 +55,7 @@ _procwatch_takes_arg() {
 _procwatch() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local -a opts=("${_procwatch_opts[@]}")
-	local i=1 step sub= word operand=
+	local i=1 step word sub='' operand=''
 
 	if [[ ${COMP_WORDS[1]} == show && $COMP_CWORD -gt 1 ]]; then
 		sub=show opts=("${_procwatch_show_opts[@]}") i=2
