@@ -11,11 +11,11 @@
 
 _procwatch_opts=(--output= --format= --json --no-seccomp --stack --stack=
 	--env --attach= --time= --color= --argv-max= --full-argv --threads
-	--summary --no-warnings --explain --pid= --match= --depth= --help
-	--version)
+	--summary --no-warnings --explain --verbose --no-fold --width= --pid=
+	--match= --depth= --help --version)
 _procwatch_show_opts=(--output= --format= --json --time= --color=
 	--argv-max= --full-argv --threads --summary --no-warnings --explain
-	--pid= --match= --depth= --failed --help)
+	--verbose --no-fold --width= --pid= --match= --depth= --failed --help)
 _procwatch_subcommands=(show)
 
 # File names starting with $1, spaces and all.
@@ -47,7 +47,7 @@ _procwatch_values() {
 _procwatch_takes_arg() {
 	case $1 in
 	-o | -p | --output | --format | --attach | --time | --color | --argv-max | \
-		--pid | --match | --depth) return 0 ;;
+		--width | --pid | --match | --depth) return 0 ;;
 	esac
 	return 1
 }

@@ -19,7 +19,7 @@ function __fish_procwatch_options
         switch $words[1]
             case -- '[!-]*'
                 return 1
-            case -o -p --output --format --attach --time --color --argv-max --pid --match --depth
+            case -o -p --output --format --attach --time --color --argv-max --width --pid --match --depth
                 set -e words[1]
         end
         set -e words[1]
@@ -59,6 +59,9 @@ complete -c procwatch -n $any -l threads -d 'list threads in the tree'
 complete -c procwatch -n $any -l summary -d 'counts, slowest, biggest after the tree'
 complete -c procwatch -n $any -l no-warnings -d 'do not show or count warnings'
 complete -c procwatch -n $any -l explain -d 'explain each event in plain words'
+complete -c procwatch -n $any -s v -l verbose -d 'every call with its raw decoded arguments'
+complete -c procwatch -n $any -l no-fold -d 'list like siblings one by one'
+complete -c procwatch -n $any -l width -x -d 'fold lines to fit N columns (0: never)'
 complete -c procwatch -n $any -l pid -x -a '(__fish_complete_pids)' -d 'show only these subtrees'
 complete -c procwatch -n $any -l match -x -d 'show only processes matching REGEX'
 complete -c procwatch -n $any -l depth -x -d 'show only N levels below the top'
