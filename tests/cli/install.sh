@@ -38,13 +38,13 @@ run env DESTDIR="$root" meson install -C "$build" --no-rebuild --quiet
 check "DESTDIR=... meson install succeeds" test "$rc" -eq 0
 
 installed_ok() {
-	[[ -x $bin ]] && "$bin" --version | grep -q '^procwatch [0-9]'
+	[[ -x $bin ]] && "$bin" --version | grep '^procwatch [0-9]' >/dev/null
 }
 check "the binary is in DESTDIR's bindir and runs" installed_ok
 
 if [[ ${PW_MAN_BUILT:-0} == 1 ]]; then
 	man_ok() {
-		[[ -f $man ]] && head -n 20 "$man" | grep -q '^\.TH "procwatch" "1"'
+		[[ -f $man ]] && head -n 20 "$man" | grep '^\.TH "procwatch" "1"' >/dev/null
 	}
 	check "the manual page is scdoc's roff, in mandir/man1" man_ok
 else
