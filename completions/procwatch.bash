@@ -16,7 +16,9 @@ _procwatch_opts=(--output= --format= --json --no-seccomp --stack --stack=
 _procwatch_show_opts=(--output= --format= --json --time= --color=
 	--argv-max= --full-argv --threads --summary --no-warnings --explain
 	--verbose --no-fold --width= --pid= --match= --depth= --failed --help)
-_procwatch_subcommands=(show)
+_procwatch_diff_opts=(--output= --json --exact --slower= --slower-min=
+	--color= --argv-max= --full-argv --width= --help)
+_procwatch_subcommands=(show diff)
 
 # File names starting with $1, spaces and all.
 _procwatch_files() {
@@ -47,7 +49,7 @@ _procwatch_values() {
 _procwatch_takes_arg() {
 	case $1 in
 	-o | -p | --output | --format | --attach | --time | --color | --argv-max | \
-		--width | --pid | --match | --depth) return 0 ;;
+		--width | --pid | --match | --depth | --slower | --slower-min) return 0 ;;
 	esac
 	return 1
 }
@@ -57,12 +59,15 @@ _procwatch() {
 	local -a opts=("${_procwatch_opts[@]}")
 	local i=1 step word sub='' operand=''
 
-	if [[ ${COMP_WORDS[1]} == show && $COMP_CWORD -gt 1 ]]; then
-		sub=show opts=("${_procwatch_show_opts[@]}") i=2
+	if [[ $COMP_CWORD -gt 1 ]]; then
+		case ${COMP_WORDS[1]} in
+		show) sub=show opts=("${_procwatch_show_opts[@]}") i=2 ;;
+		diff) sub=diff opts=("${_procwatch_diff_opts[@]}") i=2 ;;
+		esac
 	fi
 	# Skip the options before the word being completed: from the first
-	# operand (or --) on, the words are the traced command's (or show's
-	# trace file).
+	# operand (or --) on, the words are the traced command's (or the
+	# trace files of show and diff).
 	while ((i < COMP_CWORD)); do
 		word=${COMP_WORDS[i]}
 		if [[ ${COMP_WORDS[i + 1]} == = ]]; then
