@@ -309,6 +309,7 @@ trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 	struct pw_tracer *t;
 	int status;
 
+	pw_format_exec_needs(opts->format, &opts->view, &topts.exe, &topts.fds);
 	*killed_by = 0;
 	status = pw_tracer_new(&topts, sink, &t);
 	if (!status && opts->nattach)

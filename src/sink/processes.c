@@ -264,6 +264,7 @@ processes_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 	mo->marks = true;
 	mo->end_order = true;
 	mo->warnings = o->warnings;
+	mo->scripts = true;	/* "interpreter" */
 }
 
 static void *
