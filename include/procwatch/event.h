@@ -79,6 +79,12 @@ enum pw_spawn_kind {
 };
 
 #define PW_SET_TID_MAX 32	/* kernel MAX_PID_NS_LEVEL */
+/*
+ * The largest pid or tid the kernel can hand out: pid_max is at most
+ * PID_MAX_LIMIT (2^22 on 64 bits, include/linux/threads.h), and ids are
+ * below pid_max.  A trace naming any other id (0, negative) is damaged.
+ */
+#define PW_PID_LIMIT (4194304 - 1)
 
 /*
  * The result of a spawn or exec that never returned: the task died in the

@@ -38,7 +38,7 @@
 #include "test_rng.h"
 
 #define CLONE_INTO_CGROUP_BIT (1ULL << 33)
-#define PID_MAX 4194304		/* include/linux/threads.h: PID_MAX_LIMIT, 64-bit */
+#define PID_MAX PW_PID_LIMIT	/* ids are below pid_max, at most PID_MAX_LIMIT */
 #define MAX_ERRNO 4095		/* include/linux/err.h */
 /* Microseconds a double still holds exactly as "t" (seconds): 2^32 s. */
 #define TIME_MAX (4294967296ULL * 1000000 - 1)
