@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "procwatch/cli.h"
@@ -25,13 +26,31 @@ is_stdout_name(const char *path)
 }
 
 /*
+ * True when fd is the very file the trace is read from (same device and
+ * inode: the same path, a symlink or a hard link to it).  Writing there
+ * would empty or grow the trace while it is read.  Only a regular file:
+ * a terminal may well be both what show reads and where it writes.
+ */
+static bool
+same_file(int fd, const struct stat *input)
+{
+	struct stat st;
+
+	return input && S_ISREG(input->st_mode) && fstat(fd, &st) == 0 &&
+	       st.st_dev == input->st_dev && st.st_ino == input->st_ino;
+}
+
+/*
  * The output file is opened close-on-exec so that the traced command never
  * inherits it (a leaked descriptor would change what the command sees).
  * No -o: dflt, standard error while tracing (where the trace cannot mix
- * with the command's own output), standard output for show.
+ * with the command's own output), standard output for show.  input, for
+ * show, is the trace: the file is opened without O_TRUNC and compared
+ * with it first, and only then truncated, so that -o naming the trace
+ * refuses instead of emptying it.
  */
 static FILE *
-open_output(const char *path, FILE *dflt)
+open_output(const char *path, FILE *dflt, const struct stat *input)
 {
 	int fd;
 	FILE *f;
@@ -40,16 +59,41 @@ open_output(const char *path, FILE *dflt)
 		return dflt;
 	if (is_stdout_name(path))
 		return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		pw_warn("cannot write %s: %s (check the path and its permissions)",
 			path, strerror(errno));
+		return NULL;
+	}
+	if (same_file(fd, input)) {
+		pw_warn("not writing %s: it is the trace being read", path);
+		close(fd);
+		return NULL;
+	}
+	if (ftruncate(fd, 0) < 0 && errno != EINVAL) {
+		pw_warn("cannot write %s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	f = fdopen(fd, "w");
 	if (!f)
 		close(fd);
 	return f;
+}
+
+/* show's output, anywhere but onto the trace it reads (in). */
+static FILE *
+open_show_output(const char *path, FILE *in)
+{
+	struct stat input;
+
+	if (fstat(fileno(in), &input) < 0)
+		input.st_mode = 0;
+	if ((!path || is_stdout_name(path)) && same_file(STDOUT_FILENO, &input)) {
+		pw_warn("not writing standard output: it is the trace being read");
+		return NULL;
+	}
+	return open_output(path, stdout, &input);
 }
 
 /* The name a write failure is reported under: NULL for the standard streams. */
@@ -184,7 +228,7 @@ show_main(int argc, char **argv)
 	}
 	ignore_write_signals();
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
-	if (r && (out = open_output(opts.output, stdout)))
+	if (r && (out = open_show_output(opts.output, in)))
 		sink = checked(opts.failed ? new_failed_sink(&opts, out, &failures)
 					   : new_sink(&opts, out),
 			       output_name(opts.output), PW_OUTPUT_SHOW);
@@ -246,7 +290,7 @@ main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 
-	out = open_output(opts.output, stderr);
+	out = open_output(opts.output, stderr, NULL);
 	if (!out)
 		return PW_EXIT_FAILURE;
 	sink = checked(new_sink(&opts, out), output_name(opts.output), PW_OUTPUT_TRACE);
