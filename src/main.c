@@ -191,19 +191,41 @@ replay_into(struct pw_replay *r, struct pw_sink *sink)
  * live ones, so each view of a replayed run is the view of the live run.
  * A file that is not a trace at all shows nothing (not even an empty tree).
  */
-/* How to end for a parse result: a status, or -1 to go on and run. */
+/*
+ * Parses the command line (show's when show is set): a status to end
+ * with, or -1 to go on and run.  What the options print (--help,
+ * --version, --format=help) is gathered in memory and written at once, so
+ * that a failed write is seen, with its errno, and reported like any.
+ */
 static int
-parse_outcome(enum pw_cli_action action)
+parse_cli(bool show, int argc, char **argv, struct pw_options *opts)
 {
-	switch (action) {
-	case PW_CLI_RUN:
-		return -1;
-	case PW_CLI_EXIT_SUCCESS:
-		return fflush(stdout) == 0 ? EXIT_SUCCESS : PW_EXIT_FAILURE;
-	case PW_CLI_EXIT_FAILURE:
-	default:
-		return PW_EXIT_FAILURE;
+	enum pw_cli_action action;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int status = PW_EXIT_FAILURE;
+
+	if (!mem)
+		return pw_fail("%s", strerror(errno));
+	action = show ? pw_cli_parse_show(argc, argv, opts, mem, stderr)
+		      : pw_cli_parse(argc, argv, opts, mem, stderr);
+	if (fclose(mem) != 0) {
+		free(text);
+		return pw_fail("%s", strerror(ENOMEM));
 	}
+	if (action == PW_CLI_RUN) {
+		status = -1;
+	} else if (action == PW_CLI_EXIT_SUCCESS) {
+		errno = 0;
+		if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
+			status = EXIT_SUCCESS;
+		else
+			pw_warn("writing standard output failed: %s",
+				strerror(errno ? errno : EIO));
+	}
+	free(text);
+	return status;
 }
 
 static int
@@ -217,7 +239,7 @@ show_main(int argc, char **argv)
 	bool failures = false;
 	int status;
 
-	status = parse_outcome(pw_cli_parse_show(argc, argv, &opts, stdout, stderr));
+	status = parse_cli(true, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 	status = PW_EXIT_FAILURE;
@@ -286,7 +308,7 @@ main(int argc, char **argv)
 	/* Only as the first word: 'procwatch -- show' traces a command named show. */
 	if (argc > 1 && strcmp(argv[1], "show") == 0)
 		return show_main(argc - 1, argv + 1);
-	status = parse_outcome(pw_cli_parse(argc, argv, &opts, stdout, stderr));
+	status = parse_cli(false, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 

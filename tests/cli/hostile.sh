@@ -12,6 +12,8 @@ set -euo pipefail
 
 : "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
 PROCWATCH=$(realpath "$PROCWATCH")
+# The fuzz corpus's traces, some of them crafted.
+corpus=$(realpath "${PW_SOURCE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}")/tests/fuzz/corpus/replay
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
@@ -41,5 +43,55 @@ echo stale >other.txt
 run "$PROCWATCH" show -o other.txt t.jsonl
 check "show -o another file still truncates it first" \
 	eval '[[ $rc -eq 0 ]] && ! grep -q stale other.txt && grep -q "end: exited 0" other.txt'
+
+# ---- write failures: one line, 125, in every format, live and replayed ----
+
+# Every format --format=help lists, so that a new one is tested too.
+formats=$("$PROCWATCH" --format=help | cut -f1)
+# OUTPUT ERROR: one line "procwatch: writing OUTPUT failed: ERROR; ...", 125.
+write_failed_ok() {
+	[[ $rc -eq 125 && $(wc -l <"$tmp/err") -eq 1 ]] &&
+		grep -q "^procwatch: writing $1 failed: $2; the .* is incomplete" "$tmp/err"
+}
+full='No space left on device'
+cp "$corpus/seed-failed-exec.jsonl" failed.jsonl
+for f in $formats; do
+	run "$PROCWATCH" show --format="$f" -o /dev/full failed.jsonl
+	check "show --format=$f -o /dev/full: one line, 125" write_failed_ok /dev/full "$full"
+	rc=0
+	timeout -k 5 60 "$PROCWATCH" show --format="$f" failed.jsonl >/dev/full 2>"$tmp/err" || rc=$?
+	check "show --format=$f >/dev/full: one line, 125" write_failed_ok "standard output" "$full"
+done
+run "$PROCWATCH" show --failed -o /dev/full failed.jsonl
+check "show --failed -o /dev/full: one line, 125 (not 1 for the failures)" \
+	write_failed_ok /dev/full "$full"
+rc=0
+timeout -k 5 60 "$PROCWATCH" show --failed failed.jsonl >/dev/full 2>"$tmp/err" || rc=$?
+check "show --failed >/dev/full: one line, 125" write_failed_ok "standard output" "$full"
+
+# Tracing needs ptrace, which a container may refuse: then skipped.
+if timeout -k 5 60 "$PROCWATCH" -o /dev/null true 2>/dev/null; then
+	for f in $formats; do
+		run "$PROCWATCH" --format="$f" -o /dev/full true
+		check "procwatch --format=$f -o /dev/full true: one line, 125" \
+			write_failed_ok /dev/full "$full"
+		rc=0
+		timeout -k 5 60 "$PROCWATCH" --format="$f" -o - true >/dev/full 2>"$tmp/err" || rc=$?
+		check "procwatch --format=$f -o - true >/dev/full: one line, 125" \
+			write_failed_ok "standard output" "$full"
+	done
+else
+	for f in $formats; do
+		skip "ptrace is not permitted here"
+		skip "ptrace is not permitted here"
+	done
+fi
+for args in --help --version --format=help "show --help"; do
+	rc=0
+	# shellcheck disable=SC2086 # show --help is two words
+	timeout -k 5 60 "$PROCWATCH" $args >/dev/full 2>"$tmp/err" || rc=$?
+	check "procwatch $args >/dev/full: one line, 125" \
+		eval '[[ $rc -eq 125 && $(cat "$tmp/err") == "procwatch: writing standard output failed: $full" ]]'
+done
 
 plan
