@@ -21,6 +21,8 @@ export LC_ALL=C.UTF-8
 START='{"v":1,"t":0.000001,"event":"start","pid":1,"tid":1,"argv":["x"],"mode":"launch","seccomp":true,"version":"0.1.0"}'
 END='{"t":9.0,"event":"end","pid":1,"tid":1,"status":{"kind":"exited","code":0},"lost":0}'
 printf '%s\n%s\n' "$START" "$END" >t.jsonl
+# Every format --format=help lists, so that a new one is tested too.
+formats=$("$PROCWATCH" --format=help | cut -f1)
 
 # ---- -o that is the trace being read ----
 
@@ -44,10 +46,30 @@ run "$PROCWATCH" show -o other.txt t.jsonl
 check "show -o another file still truncates it first" \
 	eval '[[ $rc -eq 0 ]] && ! grep -q stale other.txt && grep -q "end: exited 0" other.txt'
 
+# ---- what reaches the terminal ----
+
+# ESC, BEL, C1 CSI, and the invisible and direction-changing characters:
+# none may reach the output or the messages raw, in any view.
+hidden=$'[\x1b\x07]|\u009b|[\u200b-\u200f]|[\u2028-\u202e]|[\u2066-\u2069]|\ufeff'
+raw_free() {
+	! grep -qP "$hidden" "$tmp/out" "$tmp/err"
+}
+for f in $formats; do
+	extra=()
+	case $f in
+	timeline) extra=(--summary --explain --threads) ;;
+	tree) extra=(--summary --threads) ;;
+	esac
+	run "$PROCWATCH" show --format="$f" "${extra[@]}" "$corpus/crafted-terminal-escapes.jsonl"
+	check "show --format=$f of a crafted trace: nothing raw reaches the terminal" \
+		eval '[[ $rc -eq 125 ]] && raw_free && grep -q "line skipped" "$tmp/err"'
+done
+run "$PROCWATCH" show --failed "$corpus/crafted-terminal-escapes.jsonl"
+check "show --failed of a crafted trace: nothing raw reaches the terminal" \
+	eval '[[ $rc -eq 1 ]] && raw_free && grep -q "failed process" "$tmp/out"'
+
 # ---- write failures: one line, 125, in every format, live and replayed ----
 
-# Every format --format=help lists, so that a new one is tested too.
-formats=$("$PROCWATCH" --format=help | cut -f1)
 # OUTPUT ERROR: one line "procwatch: writing OUTPUT failed: ERROR; ...", 125.
 write_failed_ok() {
 	[[ $rc -eq 125 && $(wc -l <"$tmp/err") -eq 1 ]] &&
