@@ -1099,7 +1099,12 @@ get_seconds(struct ctx *c, json_t *obj, const char *key, uint64_t *us)
 	if (!json_is_number(t))
 		return fail(c, "key \"%s\" is not a number", key);
 	secs = json_number_value(t);
-	if (!(secs >= 0 && secs < 1e12))
+	/*
+	 * 2^32 seconds is 136 years: no trace lasts that long, nor had a
+	 * process run that long when procwatch attached.  A crafted time
+	 * would print as an absurd duration.
+	 */
+	if (!(secs >= 0 && secs < 4294967296.0))
 		return fail(c, "key \"%s\" is out of range", key);
 	*us = (uint64_t)(secs * 1e6 + 0.5);	/* round: 0.000001 is not exact */
 	return 0;

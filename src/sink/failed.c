@@ -98,7 +98,7 @@ put_attached(FILE *out, const struct pw_proc *p)
 	pw_view_dur(out, p->age_us);
 	if (p->exited) {
 		fputs("; lived ", out);
-		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
+		pw_view_lifetime(out, p, p->exit_us);
 	}
 	putc(')', out);
 }

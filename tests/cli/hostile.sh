@@ -68,6 +68,18 @@ run "$PROCWATCH" show --failed "$corpus/crafted-terminal-escapes.jsonl"
 check "show --failed of a crafted trace: nothing raw reaches the terminal" \
 	eval '[[ $rc -eq 1 ]] && raw_free && grep -q "failed process" "$tmp/out"'
 
+# ---- impossible durations ----
+
+run "$PROCWATCH" show --time=none --color=never "$corpus/crafted-exit-before-spawn.jsonl"
+check "an exit recorded before its spawn: the duration is flagged, not wrapped or 0" \
+	eval '[[ $rc -eq 0 ]] && grep -qx "│  \[2\] x exited 0 after ? (its end is recorded before its start)" "$tmp/out" &&
+	      grep -q "^└─ 2 (x)  exited 0 after ? (its end is recorded before its start)" "$tmp/out" &&
+	      ! grep -q "after 0µs" "$tmp/out"'
+printf '%s\n%s\n' "$START" '{"t":4294967296,"event":"exit","pid":1,"tid":1,"thread":false,"code":0}' >absurd.jsonl
+run "$PROCWATCH" show --time=none absurd.jsonl
+check "a time of 2^32 seconds (136 years) is damage" \
+	eval '[[ $rc -eq 125 ]] && grep -qx "procwatch: absurd.jsonl:2: line skipped: key \"t\" is out of range" "$tmp/err"'
+
 # ---- write failures: one line, 125, in every format, live and replayed ----
 
 # OUTPUT ERROR: one line "procwatch: writing OUTPUT failed: ERROR; ...", 125.
