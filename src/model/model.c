@@ -24,6 +24,8 @@ pw_model_init(struct pw_model *m, const struct pw_model_opts *opts)
 	pw_env_lineage_init(&m->env_lineage, NULL, NULL);
 	m->all_tail = &m->all;
 	pw_pidmap_init(&m->adoptions);
+	pw_pidmap_init(&m->thread_index);
+	pw_pidmap_init(&m->threads_ended);
 }
 
 void
@@ -36,6 +38,8 @@ pw_model_destroy(struct pw_model *m)
 		model_proc_free(p);
 	}
 	pw_pidmap_destroy(&m->by_pid);
+	pw_pidmap_destroy(&m->thread_index);
+	pw_pidmap_destroy(&m->threads_ended);
 	model_adoptions_free(m);
 	free(m->ends.v);
 	pw_env_lineage_destroy(&m->env_lineage);

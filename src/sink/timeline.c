@@ -105,10 +105,13 @@ put_guides(struct timeline *tl, unsigned depth, const char *last)
 		return;
 	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
 	for (d = 1; d <= depth; d++) {
-		if (pw_view_guide_shown(depth, d))
+		if (pw_view_guide_shown(depth, d)) {
 			fputs("│  ", out);
-		else if (d == PW_VIEW_GUIDES_KEEP + 1)
+		} else {
+			/* Past the elided levels at once: a line costs the same at any depth. */
 			pw_view_guide_mark(out, depth);
+			d = depth - PW_VIEW_GUIDES_KEEP;
+		}
 	}
 	if (last)
 		fputs(last, out);
@@ -716,24 +719,13 @@ put_wait(struct timeline *tl, const struct pw_event *ev, const char *name)
 	}
 }
 
-/* The record of thread tid of p, or NULL. */
-static const struct pw_thread_rec *
-thread_rec(const struct pw_proc *p, pid_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < p->nthread_recs; i++)
-		if (p->thread_recs[i].tid == tid)
-			return &p->thread_recs[i];
-	return NULL;
-}
-
 static void
 put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	const struct pw_exit *ex = &ev->u.exit;
 	const struct pw_proc *p = pw_model_get(tl->m, ev->pid);
-	const struct pw_thread_rec *t = p && ex->thread ? thread_rec(p, ev->tid) : NULL;
+	const struct pw_thread_rec *t = p && ex->thread ? pw_model_thread(tl->m, p, ev->tid)
+							 : NULL;
 
 	put_head(tl, ev, false, name);
 	if (ex->thread)

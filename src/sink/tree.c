@@ -53,10 +53,13 @@ put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
 		return;
 	pw_view_color(out, o, PW_COLOR_DIM);
 	for (d = 1; d < depth; d++) {
-		if (pw_view_guide_shown(depth, d))
+		if (pw_view_guide_shown(depth, d)) {
 			fputs(g->last[d] ? "   " : "│  ", out);
-		else if (d == PW_VIEW_GUIDES_KEEP + 1)
+		} else {
+			/* Past the elided levels at once: a line costs the same at any depth. */
 			pw_view_guide_mark(out, depth);
+			d = depth - PW_VIEW_GUIDES_KEEP;
+		}
 	}
 	fputs(g->last[depth] ? "└─ " : "├─ ", out);
 	pw_view_reset(out, o);
