@@ -12,8 +12,10 @@ set -euo pipefail
 
 : "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
 PROCWATCH=$(realpath "$PROCWATCH")
-# The fuzz corpus's traces, some of them crafted.
-corpus=$(realpath "${PW_SOURCE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}")/tests/fuzz/corpus/replay
+root=$(realpath "${PW_SOURCE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}")
+# The fuzz corpus's traces, some of them crafted, and the generator of big ones.
+corpus=$root/tests/fuzz/corpus/replay
+gen=$root/scripts/hostile-traces
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
@@ -79,6 +81,28 @@ printf '%s\n%s\n' "$START" '{"t":4294967296,"event":"exit","pid":1,"tid":1,"thre
 run "$PROCWATCH" show --time=none absurd.jsonl
 check "a time of 2^32 seconds (136 years) is damage" \
 	eval '[[ $rc -eq 125 ]] && grep -qx "procwatch: absurd.jsonl:2: line skipped: key \"t\" is out of range" "$tmp/err"'
+
+# ---- show --failed: output bounded by a small multiple of the trace ----
+
+if command -v python3 >/dev/null; then
+	"$gen" spawn-chain 3000 chain.jsonl
+	run "$PROCWATCH" show --failed --color=never -o chain.txt chain.jsonl
+	check "--failed of a 3000-deep chain of failures: at most the trace's size, chains cut" \
+		eval '[[ $rc -eq 1 && $(stat -c %s chain.txt) -le $(stat -c %s chain.jsonl) ]] &&
+		      grep -qx "    from:  2999 (sh) ← 2998 (sh) ← 2997 (sh) ← 2996 (sh) ← 2995 (sh) ← 2994 (sh) ← 2993 (sh) ← 2992 (sh) ← … 2991 more" chain.txt &&
+		      grep -qx "3000 failed processes" chain.txt'
+	"$gen" wide-failures 3000 wide.jsonl
+	run "$PROCWATCH" show --failed --color=never -o wide.txt wide.jsonl
+	check "--failed of 3000 failures under one long command line and directory: each printed once" \
+		eval '[[ $rc -eq 1 && $(stat -c %s wide.txt) -le $(stat -c %s wide.jsonl) ]] &&
+		      [[ $(grep -c "^    from:  1 make arg0 arg1 " wide.txt) -eq 1 &&
+			 $(grep -cx "    from:  1 make (as above)" wide.txt) -eq 2999 &&
+			 $(grep -c "^    cwd:   /w/ddd" wide.txt) -eq 1 &&
+			 $(grep -cx "    cwd:   that of 1, as above" wide.txt) -eq 2999 ]]'
+else
+	skip "python3 is not installed (scripts/hostile-traces needs it)"
+	skip "python3 is not installed (scripts/hostile-traces needs it)"
+fi
 
 # ---- write failures: one line, 125, in every format, live and replayed ----
 
