@@ -325,7 +325,7 @@ parse_match(const char *arg, struct pw_options *opts, FILE *err)
 static enum pw_cli_action
 parse_depth(const char *arg, struct pw_options *opts, FILE *err)
 {
-	size_t v;
+	size_t v = 0;	/* gcc -O3 cannot see parse_count set it */
 
 	if (parse_count("--depth", arg, PW_DEPTH_MAX, &v, err) != PW_CLI_RUN)
 		return PW_CLI_EXIT_FAILURE;
