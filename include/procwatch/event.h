@@ -199,6 +199,12 @@ struct pw_exec {
 	struct pw_bytes cwd;	/* the working directory at the call; data NULL if unknown */
 	/* After a successful exec only (read at PTRACE_EVENT_EXEC): */
 	struct pw_bytes exe;	/* the file the kernel runs: a #! script's interpreter */
+	/*
+	 * exe is not the file path names, but its #! interpreter: judged by
+	 * the tracer, on the traced machine (pw_exec_is_script), and recorded,
+	 * since the files of the machine a trace is shown on say nothing.
+	 */
+	bool script;
 	struct pw_fd *fds;	/* descriptors above 2 that survived the exec, by number */
 	size_t nfds;
 	bool fds_truncated;	/* more than PW_EXEC_MAX_FDS */

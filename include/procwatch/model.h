@@ -349,7 +349,8 @@ struct pw_proc *pw_model_get(const struct pw_model *m, pid_t pid);
 bool pw_model_cwd_moved(const struct pw_model *m, const struct pw_event *ev);
 /*
  * Whether a successful exec ran a #! script: the kernel ran ex->exe, not
- * the file named (resolved here, so right only while the trace is live).
+ * the file named (resolved here, so right only while the trace is live:
+ * the tracer records the answer in the event, pw_exec.script).
  */
 bool pw_exec_is_script(const struct pw_exec *ex);
 /*

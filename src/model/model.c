@@ -63,8 +63,9 @@ ends_with(const char *s, const char *tail)
  * running (/proc/PID/exe, recorded in the event) with the exec'd path
  * resolved through its symbolic links: /bin/sh running /usr/bin/dash is
  * the same file, a ./build.sh running /usr/bin/dash is not.  The path is
- * resolved here, in procwatch, while the traced program runs: right for a
- * live trace.  A file that is gone or unreachable from here (another mount
+ * resolved here, in procwatch, while the traced program runs: the tracer
+ * calls this at the exec and records the answer in the event (script),
+ * which is all a replay on another machine can go by.  A file that is gone or unreachable from here (another mount
  * namespace, a relative execveat) gives no answer rather than a wrong one.
  */
 bool
@@ -151,7 +152,8 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	notes->name_before = p ? p->name : NULL;
 	if (ev->kind == PW_EV_EXEC) {
 		notes->cwd_moved = pw_model_cwd_moved(m, ev);
-		notes->script = pw_exec_is_script(&ev->u.exec);
+		/* As the trace recorded it: this machine's files may differ. */
+		notes->script = ev->u.exec.script;
 	}
 	env = model_env_node(m, ev);
 	err = model_apply(m, p, ev, notes->script, env);

@@ -812,6 +812,7 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_result(c, obj, true, &ex->result) < 0 ||
 	    get_id(c, obj, "old_tid", false, true, &old_tid) < 0 ||
 	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
+	    get_bool(c, obj, "script", false, &ex->script) < 0 ||
 	    get_fds(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
 	    get_env(c, obj, &ex->env) < 0 ||

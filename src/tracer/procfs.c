@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
@@ -309,5 +310,6 @@ void
 exec_image_read(pid_t pid, struct pw_exec *ex)
 {
 	procfs_task_link(pid, "exe", &ex->exe);
+	ex->script = pw_exec_is_script(ex);
 	read_inherited_fds(pid, ex);
 }

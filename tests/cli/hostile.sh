@@ -82,6 +82,22 @@ run "$PROCWATCH" show --time=none absurd.jsonl
 check "a time of 2^32 seconds (136 years) is damage" \
 	eval '[[ $rc -eq 125 ]] && grep -qx "procwatch: absurd.jsonl:2: line skipped: key \"t\" is out of range" "$tmp/err"'
 
+# ---- "(script, run by ...)" comes from the trace, not this machine's files ----
+
+exec_of() { # PATH EXE [EXTRA-KEYS]
+	printf '{"t":0.1,"event":"exec","pid":1,"tid":1,"call":"execve","path":"%s","argv":["x"],"cwd":"/","result":0,"exe":"%s"%s}\n' "$@"
+}
+{
+	echo "$START"
+	exec_of /bin/true /usr/bin/python3 ""
+	exec_of /nonexistent/build.sh /bin/sh ',"script":true'
+	echo "$END"
+} >script.jsonl
+run "$PROCWATCH" show --time=none --color=never script.jsonl
+check "the script note is what the trace recorded, whatever this machine's /bin/true is" \
+	eval '[[ $rc -eq 0 && $(grep -c "(script, run by" "$tmp/out") -eq 1 ]] &&
+	      grep -q "exec x  (path /nonexistent/build.sh)  (script, run by /bin/sh)" "$tmp/out"'
+
 # ---- show --failed: output bounded by a small multiple of the trace ----
 
 if command -v python3 >/dev/null; then

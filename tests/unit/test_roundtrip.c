@@ -317,7 +317,8 @@ draw_death_status(struct gen *g, struct pw_status *st)
 	X(argv_err,		x->call && one_in(g, 4) ? (int)draw(g, 1, MAX_ERRNO) : 0) \
 	X(result,		draw_exec_result(g, x)) \
 	X(old_tid,		x->result == 0 && coin(g) ? draw_pid(g) : 0) \
-	X(fds_truncated,	x->result == 0 && one_in(g, 32))
+	X(fds_truncated,	x->result == 0 && one_in(g, 32)) \
+	X(script,		x->result == 0 && one_in(g, 4))
 
 #define WAIT_FIELDS(X) \
 	X(call,			coin(g) ? PW_CALL_WAIT4 : PW_CALL_WAITID) \
