@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/diff.h"
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
 #include "procwatch/tracer.h"
@@ -222,14 +223,18 @@ replay_into(struct pw_replay *r, struct pw_sink *sink)
  * live ones, so each view of a replayed run is the view of the live run.
  * A file that is not a trace at all shows nothing (not even an empty tree).
  */
+/* pw_cli_parse, pw_cli_parse_show or pw_cli_parse_diff. */
+typedef enum pw_cli_action (*cli_parser)(int argc, char **argv, struct pw_options *opts,
+					  FILE *out, FILE *err);
+
 /*
- * Parses the command line (show's when show is set): a status to end
- * with, or -1 to go on and run.  What the options print (--help,
- * --version, --format=help) is gathered in memory and written at once, so
- * that a failed write is seen, with its errno, and reported like any.
+ * Parses the command line with parse: a status to end with, or -1 to go
+ * on and run.  What the options print (--help, --version, --format=help)
+ * is gathered in memory and written at once, so that a failed write is
+ * seen, with its errno, and reported like any.
  */
 static int
-parse_cli(bool show, int argc, char **argv, struct pw_options *opts)
+parse_cli(cli_parser parse, int argc, char **argv, struct pw_options *opts)
 {
 	enum pw_cli_action action;
 	char *text = NULL;
@@ -239,8 +244,7 @@ parse_cli(bool show, int argc, char **argv, struct pw_options *opts)
 
 	if (!mem)
 		return pw_fail("%s", strerror(errno));
-	action = show ? pw_cli_parse_show(argc, argv, opts, mem, stderr)
-		      : pw_cli_parse(argc, argv, opts, mem, stderr);
+	action = parse(argc, argv, opts, mem, stderr);
 	if (fclose(mem) != 0) {
 		free(text);
 		return pw_fail("%s", strerror(ENOMEM));
@@ -270,7 +274,7 @@ show_main(int argc, char **argv)
 	bool failures = false;
 	int status;
 
-	status = parse_cli(true, argc, argv, &opts);
+	status = parse_cli(pw_cli_parse_show, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 	status = PW_EXIT_FAILURE;
@@ -304,6 +308,65 @@ show_main(int argc, char **argv)
 	return status;
 }
 
+/* The comparison written where -o says, behind the checked sink. */
+static int
+write_diff(struct pw_options *opts, const struct pw_diff *d, const char *const names[2])
+{
+	struct pw_sink *sink;
+	/* Both traces were read whole: an -o naming one replaces it, as asked. */
+	FILE *out = open_output(opts->output, stdout, NULL);
+
+	if (!out)
+		return PW_EXIT_FAILURE;
+	opts->view.color = !opts->diff.json && want_color(opts->color, out);
+	opts->view.width = opts->diff.json ? 0 : want_width(opts, out);
+	sink = checked(pw_sink_diff_new(out, d, &opts->view, names[0], names[1]),
+		       output_name(opts->output), PW_OUTPUT_SHOW);
+	if (!sink) {
+		if (out != stdout)
+			fclose(out);
+		return PW_EXIT_FAILURE;
+	}
+	if (pw_sink_close(sink) < 0)
+		return PW_EXIT_FAILURE;
+	return d->nentries ? 1 : 0;
+}
+
+/*
+ * `procwatch diff A B`: both traces into models, compared, written.  0
+ * when they match, 1 when they differ, 125 when a trace could not be read
+ * (the first bad one is named, in one line and a hint) or the output
+ * written.
+ */
+static int
+diff_main(int argc, char **argv)
+{
+	struct pw_options opts;
+	struct pw_model m[2];
+	struct pw_diff *d = NULL;
+	const char *names[2];
+	int status, loaded, i;
+
+	status = parse_cli(pw_cli_parse_diff, argc, argv, &opts);
+	if (status >= 0)
+		return status;
+	ignore_write_signals();
+	status = 0;
+	for (loaded = 0; loaded < 2 && !status; loaded++) {
+		names[loaded] = strcmp(opts.command[loaded], "-") == 0 ? "(stdin)"
+								      : opts.command[loaded];
+		status = pw_diff_load(&m[loaded], opts.command[loaded], stderr);
+	}
+	if (!status && !(d = pw_diff_new(&m[0], &m[1], &opts.diff)))
+		status = pw_fail("%s", strerror(ENOMEM));
+	if (d)
+		status = write_diff(&opts, d, names);
+	pw_diff_free(d);
+	for (i = 0; i < loaded; i++)
+		pw_model_destroy(&m[i]);
+	return status;
+}
+
 /* The CLI's options onto the tracer's own, then launch or attach, and run. */
 static int
 trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
@@ -316,6 +379,7 @@ trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 	struct pw_tracer *t;
 	int status;
 
+	pw_format_exec_needs(opts->format, &opts->view, &topts.exe, &topts.fds);
 	*killed_by = 0;
 	status = pw_tracer_new(&topts, sink, &t);
 	if (!status && opts->nattach)
@@ -339,7 +403,9 @@ main(int argc, char **argv)
 	/* Only as the first word: 'procwatch -- show' traces a command named show. */
 	if (argc > 1 && strcmp(argv[1], "show") == 0)
 		return show_main(argc - 1, argv + 1);
-	status = parse_cli(false, argc, argv, &opts);
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return diff_main(argc - 1, argv + 1);
+	status = parse_cli(pw_cli_parse, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 
