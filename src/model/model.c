@@ -71,7 +71,10 @@ ends_with(const char *s, const char *tail)
  * the answer in the event (script), which is all a replay on another
  * machine can go by.  A file that is gone or unreachable from here
  * (another mount namespace, a relative execveat) gives no answer rather
- * than a wrong one.
+ * than a wrong one.  A path whose last component is the exe's (/bin/true
+ * running /usr/bin/true) is taken for the program without a look: the
+ * JSON trace judges every exec, and a script named like its own
+ * interpreter is rare next to the stat calls that would cost each exec.
  */
 bool
 pw_exec_is_script(const struct pw_exec *ex)
@@ -90,8 +93,8 @@ pw_exec_is_script(const struct pw_exec *ex)
 			return false;
 		path = joined;
 	}
-	if (strcmp(path, ex->exe.data) == 0 || stat(path, &named) < 0 ||
-	    stat(ex->exe.data, &ran) < 0)
+	if (strcmp(pw_basename(path), pw_basename(ex->exe.data)) == 0 ||
+	    stat(path, &named) < 0 || stat(ex->exe.data, &ran) < 0)
 		return false;
 	return named.st_dev != ran.st_dev || named.st_ino != ran.st_ino;
 }
