@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "procwatch/cli.h"
@@ -27,13 +28,31 @@ is_stdout_name(const char *path)
 }
 
 /*
+ * True when fd is the very file the trace is read from (same device and
+ * inode: the same path, a symlink or a hard link to it).  Writing there
+ * would empty or grow the trace while it is read.  Only a regular file:
+ * a terminal may well be both what show reads and where it writes.
+ */
+static bool
+same_file(int fd, const struct stat *input)
+{
+	struct stat st;
+
+	return input && S_ISREG(input->st_mode) && fstat(fd, &st) == 0 &&
+	       st.st_dev == input->st_dev && st.st_ino == input->st_ino;
+}
+
+/*
  * The output file is opened close-on-exec so that the traced command never
  * inherits it (a leaked descriptor would change what the command sees).
  * No -o: dflt, standard error while tracing (where the trace cannot mix
- * with the command's own output), standard output for show.
+ * with the command's own output), standard output for show.  input, for
+ * show, is the trace: the file is opened without O_TRUNC and compared
+ * with it first, and only then truncated, so that -o naming the trace
+ * refuses instead of emptying it.
  */
 static FILE *
-open_output(const char *path, FILE *dflt)
+open_output(const char *path, FILE *dflt, const struct stat *input)
 {
 	int fd;
 	FILE *f;
@@ -42,16 +61,41 @@ open_output(const char *path, FILE *dflt)
 		return dflt;
 	if (is_stdout_name(path))
 		return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		pw_warn("cannot write %s: %s (check the path and its permissions)",
 			path, strerror(errno));
+		return NULL;
+	}
+	if (same_file(fd, input)) {
+		pw_warn("not writing %s: it is the trace being read", path);
+		close(fd);
+		return NULL;
+	}
+	if (ftruncate(fd, 0) < 0 && errno != EINVAL) {
+		pw_warn("cannot write %s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	f = fdopen(fd, "w");
 	if (!f)
 		close(fd);
 	return f;
+}
+
+/* show's output, anywhere but onto the trace it reads (in). */
+static FILE *
+open_show_output(const char *path, FILE *in)
+{
+	struct stat input;
+
+	if (fstat(fileno(in), &input) < 0)
+		input.st_mode = 0;
+	if ((!path || is_stdout_name(path)) && same_file(STDOUT_FILENO, &input)) {
+		pw_warn("not writing standard output: it is the trace being read");
+		return NULL;
+	}
+	return open_output(path, stdout, &input);
 }
 
 /* The name a write failure is reported under: NULL for the standard streams. */
@@ -179,19 +223,44 @@ replay_into(struct pw_replay *r, struct pw_sink *sink)
  * live ones, so each view of a replayed run is the view of the live run.
  * A file that is not a trace at all shows nothing (not even an empty tree).
  */
-/* How to end for a parse result: a status, or -1 to go on and run. */
+/* pw_cli_parse, pw_cli_parse_show or pw_cli_parse_diff. */
+typedef enum pw_cli_action (*cli_parser)(int argc, char **argv, struct pw_options *opts,
+					  FILE *out, FILE *err);
+
+/*
+ * Parses the command line with parse: a status to end with, or -1 to go
+ * on and run.  What the options print (--help, --version, --format=help)
+ * is gathered in memory and written at once, so that a failed write is
+ * seen, with its errno, and reported like any.
+ */
 static int
-parse_outcome(enum pw_cli_action action)
+parse_cli(cli_parser parse, int argc, char **argv, struct pw_options *opts)
 {
-	switch (action) {
-	case PW_CLI_RUN:
-		return -1;
-	case PW_CLI_EXIT_SUCCESS:
-		return fflush(stdout) == 0 ? EXIT_SUCCESS : PW_EXIT_FAILURE;
-	case PW_CLI_EXIT_FAILURE:
-	default:
-		return PW_EXIT_FAILURE;
+	enum pw_cli_action action;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int status = PW_EXIT_FAILURE;
+
+	if (!mem)
+		return pw_fail("%s", strerror(errno));
+	action = parse(argc, argv, opts, mem, stderr);
+	if (fclose(mem) != 0) {
+		free(text);
+		return pw_fail("%s", strerror(ENOMEM));
 	}
+	if (action == PW_CLI_RUN) {
+		status = -1;
+	} else if (action == PW_CLI_EXIT_SUCCESS) {
+		errno = 0;
+		if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
+			status = EXIT_SUCCESS;
+		else
+			pw_warn("writing standard output failed: %s",
+				strerror(errno ? errno : EIO));
+	}
+	free(text);
+	return status;
 }
 
 static int
@@ -205,7 +274,7 @@ show_main(int argc, char **argv)
 	bool failures = false;
 	int status;
 
-	status = parse_outcome(pw_cli_parse_show(argc, argv, &opts, stdout, stderr));
+	status = parse_cli(pw_cli_parse_show, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 	status = PW_EXIT_FAILURE;
@@ -216,7 +285,7 @@ show_main(int argc, char **argv)
 	}
 	ignore_write_signals();
 	r = pw_replay_new(in, strcmp(path, "-") == 0 ? "(stdin)" : path, stderr);
-	if (r && (out = open_output(opts.output, stdout)))
+	if (r && (out = open_show_output(opts.output, in)))
 		sink = checked(opts.failed ? new_failed_sink(&opts, out, &failures)
 					   : new_sink(&opts, out),
 			       output_name(opts.output), PW_OUTPUT_SHOW);
@@ -244,7 +313,8 @@ static int
 write_diff(struct pw_options *opts, const struct pw_diff *d, const char *const names[2])
 {
 	struct pw_sink *sink;
-	FILE *out = open_output(opts->output, stdout);
+	/* Both traces were read whole: an -o naming one replaces it, as asked. */
+	FILE *out = open_output(opts->output, stdout, NULL);
 
 	if (!out)
 		return PW_EXIT_FAILURE;
@@ -277,7 +347,7 @@ diff_main(int argc, char **argv)
 	const char *names[2];
 	int status, loaded, i;
 
-	status = parse_outcome(pw_cli_parse_diff(argc, argv, &opts, stdout, stderr));
+	status = parse_cli(pw_cli_parse_diff, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 	ignore_write_signals();
@@ -335,11 +405,11 @@ main(int argc, char **argv)
 		return show_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return diff_main(argc - 1, argv + 1);
-	status = parse_outcome(pw_cli_parse(argc, argv, &opts, stdout, stderr));
+	status = parse_cli(pw_cli_parse, argc, argv, &opts);
 	if (status >= 0)
 		return status;
 
-	out = open_output(opts.output, stderr);
+	out = open_output(opts.output, stderr, NULL);
 	if (!out)
 		return PW_EXIT_FAILURE;
 	sink = checked(new_sink(&opts, out), output_name(opts.output), PW_OUTPUT_TRACE);

@@ -79,6 +79,12 @@ enum pw_spawn_kind {
 };
 
 #define PW_SET_TID_MAX 32	/* kernel MAX_PID_NS_LEVEL */
+/*
+ * The largest pid or tid the kernel can hand out: pid_max is at most
+ * PID_MAX_LIMIT (2^22 on 64 bits, include/linux/threads.h), and ids are
+ * below pid_max.  A trace naming any other id (0, negative) is damaged.
+ */
+#define PW_PID_LIMIT (4194304 - 1)
 
 /*
  * The result of a spawn or exec that never returned: the task died in the
@@ -194,6 +200,12 @@ struct pw_exec {
 	struct pw_bytes cwd;	/* the working directory at the call; data NULL if unknown */
 	/* After a successful exec only (read at PTRACE_EVENT_EXEC): */
 	struct pw_bytes exe;	/* the file the kernel runs: a #! script's interpreter */
+	/*
+	 * exe is not the file path names, but its #! interpreter: judged by
+	 * the tracer, on the traced machine (pw_exec_is_script), and recorded,
+	 * since the files of the machine a trace is shown on say nothing.
+	 */
+	bool script;
 	struct pw_fd *fds;	/* descriptors above 2 that survived the exec, by number */
 	size_t nfds;
 	bool fds_truncated;	/* more than PW_EXEC_MAX_FDS */

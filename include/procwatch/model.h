@@ -310,6 +310,13 @@ struct pw_model {
 	 * too.  Rare, so kept apart from the records.
 	 */
 	struct pw_pidmap adoptions;
+	/* tid -> 1 + its index in its process's thread_recs: the latest one. */
+	struct pw_pidmap thread_index;
+	/*
+	 * Record id -> how many of its thread_recs ended (pw_model_live_threads),
+	 * kept here for the few processes with threads, not in every record.
+	 */
+	struct pw_pidmap threads_ended;
 	struct pw_model_counts counts;
 	struct pw_intern strings;
 	struct pw_arena records;	/* processes, images and their argv */
@@ -348,7 +355,8 @@ struct pw_proc *pw_model_get(const struct pw_model *m, pid_t pid);
 bool pw_model_cwd_moved(const struct pw_model *m, const struct pw_event *ev);
 /*
  * Whether a successful exec ran a #! script: the kernel ran ex->exe, not
- * the file named (resolved here, so right only while the trace is live).
+ * the file named (resolved here, so right only while the trace is live:
+ * the tracer records the answer in the event, pw_exec.script).
  */
 bool pw_exec_is_script(const struct pw_exec *ex);
 /*
@@ -359,6 +367,11 @@ bool pw_exec_is_script(const struct pw_exec *ex);
 uint64_t pw_proc_lifetime(const struct pw_proc *p, uint64_t now_us);
 /* p's latest image; NULL when it never exec'd nor was attached. */
 const struct pw_image *pw_proc_image(const struct pw_proc *p);
+/* The threads of p alive now, its main one included, in constant time. */
+unsigned pw_model_live_threads(const struct pw_model *m, const struct pw_proc *p);
+/* p's latest thread record of tid, in constant time; NULL if it has none. */
+const struct pw_thread_rec *pw_model_thread(const struct pw_model *m, const struct pw_proc *p,
+					    pid_t tid);
 /*
  * The environment node stands for, rebuilt: *v (malloc'ed; interned
  * strings, NULL for an unreadable entry), *n entries, in envp order.  0;

@@ -9,24 +9,27 @@
 #ifndef PROCWATCH_PIDMAP_H
 #define PROCWATCH_PIDMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct pw_pidmap_slot {
-	pid_t key;		/* 0: empty (pid 0 is never a task) */
+	pid_t key;		/* 0: empty (key 0 is kept in has_zero) */
 	void *value;
 };
 
 struct pw_pidmap {
 	struct pw_pidmap_slot *slots;
 	size_t mask;		/* capacity - 1; capacity is a power of two */
-	size_t count;
+	size_t count;		/* keys in slots (key 0 not counted) */
+	bool has_zero;		/* key 0 is in the map, with zero_value */
+	void *zero_value;
 };
 
 void pw_pidmap_init(struct pw_pidmap *map);
 void pw_pidmap_destroy(struct pw_pidmap *map);
 void *pw_pidmap_get(const struct pw_pidmap *map, pid_t key);
-/* Inserts or replaces; returns 0, or -ENOMEM. key must not be 0. */
+/* Inserts or replaces; returns 0, or -ENOMEM.  Any key, 0 and negative too. */
 int pw_pidmap_put(struct pw_pidmap *map, pid_t key, void *value);
 /* Removes key; returns its value, or NULL if it was not there. */
 void *pw_pidmap_remove(struct pw_pidmap *map, pid_t key);

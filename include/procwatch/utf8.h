@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True if len bytes at s are valid UTF-8. */
 bool pw_utf8_valid(const char *s, size_t len);
@@ -16,5 +17,13 @@ bool pw_utf8_valid(const char *s, size_t len);
  * at s does not start one within len bytes.  len must be at least 1.
  */
 size_t pw_utf8_seq_len(const unsigned char *s, size_t len);
+/* The code point of the valid n-byte sequence at s (n from pw_utf8_seq_len). */
+uint32_t pw_utf8_code_point(const unsigned char *s, size_t n);
+/*
+ * True for a code point that must not reach a terminal raw: a C1 control,
+ * or an invisible or direction-changing format character.  Every view
+ * escapes them, on a terminal or not (procwatch(1), Traces from elsewhere).
+ */
+bool pw_utf8_hidden(uint32_t cp);
 
 #endif

@@ -4,6 +4,9 @@
  * probing over a power-of-two array kept at most 1/2 full; deletion shifts
  * later entries of the same probe run back instead of leaving tombstones,
  * so a long trace with millions of short-lived pids never degrades.
+ * Key 0 marks an empty slot, so it lives beside the array (has_zero):
+ * pid 0 is never a task, but a trace from elsewhere can say anything,
+ * and a key 0 stored in the array would look empty and never be found.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -26,6 +29,8 @@ pw_pidmap_init(struct pw_pidmap *map)
 	map->slots = NULL;
 	map->mask = 0;
 	map->count = 0;
+	map->has_zero = false;
+	map->zero_value = NULL;
 }
 
 void
@@ -40,6 +45,8 @@ pw_pidmap_get(const struct pw_pidmap *map, pid_t key)
 {
 	size_t i;
 
+	if (key == 0)
+		return map->has_zero ? map->zero_value : NULL;
 	if (!map->slots)
 		return NULL;
 	for (i = slot_of(map, key); map->slots[i].key; i = (i + 1) & map->mask)
@@ -86,6 +93,11 @@ grow(struct pw_pidmap *map)
 int
 pw_pidmap_put(struct pw_pidmap *map, pid_t key, void *value)
 {
+	if (key == 0) {
+		map->has_zero = true;
+		map->zero_value = value;
+		return 0;
+	}
 	if (!map->slots || (map->count + 1) * 2 > map->mask + 1) {
 		int err = grow(map);
 
@@ -109,6 +121,12 @@ pw_pidmap_remove(struct pw_pidmap *map, pid_t key)
 	size_t i, j;
 	void *value;
 
+	if (key == 0) {
+		value = map->has_zero ? map->zero_value : NULL;
+		map->has_zero = false;
+		map->zero_value = NULL;
+		return value;
+	}
 	if (!map->slots)
 		return NULL;
 	for (i = slot_of(map, key); map->slots[i].key != key; i = (i + 1) & map->mask)
@@ -136,6 +154,8 @@ pw_pidmap_each(const struct pw_pidmap *map,
 {
 	size_t i;
 
+	if (map->has_zero)
+		fn(0, map->zero_value, data);
 	if (!map->slots)
 		return;
 	for (i = 0; i <= map->mask; i++)

@@ -34,8 +34,8 @@ bare_byte(unsigned char c, unsigned char prev)
 
 /*
  * Length of the printable character at s, or 0 when it must be escaped:
- * ASCII controls, DEL, invalid UTF-8, C1 controls (U+0080..U+009F) and the
- * bidirectional embeddings, overrides and isolates.
+ * ASCII controls, DEL, invalid UTF-8, and what pw_utf8_hidden() names (C1
+ * controls, invisible and direction-changing characters).
  */
 static size_t
 printable_len(const unsigned char *s, size_t len)
@@ -45,11 +45,7 @@ printable_len(const unsigned char *s, size_t len)
 	if (s[0] < 0x80)
 		return s[0] >= 0x20 && s[0] != 0x7f;
 	n = pw_utf8_seq_len(s, len);
-	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
-	if (n == 3 && s[0] == 0xe2 &&
-	    ((s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
-	     (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+	if (n && pw_utf8_hidden(pw_utf8_code_point(s, n)))
 		return 0;
 	return n;
 }

@@ -55,3 +55,31 @@ pw_utf8_valid(const char *s, size_t len)
 	}
 	return true;
 }
+
+uint32_t
+pw_utf8_code_point(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	uint32_t cp = s[0] & lead_mask[n];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}
+
+/*
+ * What a terminal does not show as a character but acts on: C1 controls
+ * (U+0080..U+009F; some terminals read U+009B as CSI), the zero-width
+ * spaces and joiners and the marks that change direction (U+200B..U+200F),
+ * the line and paragraph separators and the embeddings and overrides
+ * (U+2028..U+202E), the isolates (U+2066..U+2069), and the byte order mark
+ * (U+FEFF).  Unicode's "Trojan Source" list, plus what hides text.
+ */
+bool
+pw_utf8_hidden(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0xfeff;
+}

@@ -25,6 +25,8 @@ pw_model_init(struct pw_model *m, const struct pw_model_opts *opts)
 	pw_env_lineage_init(&m->env_lineage, NULL, NULL);
 	m->all_tail = &m->all;
 	pw_pidmap_init(&m->adoptions);
+	pw_pidmap_init(&m->thread_index);
+	pw_pidmap_init(&m->threads_ended);
 }
 
 void
@@ -37,6 +39,8 @@ pw_model_destroy(struct pw_model *m)
 		model_proc_free(p);
 	}
 	pw_pidmap_destroy(&m->by_pid);
+	pw_pidmap_destroy(&m->thread_index);
+	pw_pidmap_destroy(&m->threads_ended);
 	model_adoptions_free(m);
 	free(m->ends.v);
 	pw_env_lineage_destroy(&m->env_lineage);
@@ -63,9 +67,14 @@ ends_with(const char *s, const char *tail)
  * means same device and inode (two stat calls, where resolving the path
  * name by name took a readlink per component), so a bind mount or a hard
  * link is the file too.  The path is looked at here, in procwatch, while
- * the traced program runs: right for a live trace.  A file that is gone
- * or unreachable from here (another mount namespace, a relative
- * execveat) gives no answer rather than a wrong one.
+ * the traced program runs: the tracer calls this at the exec and records
+ * the answer in the event (script), which is all a replay on another
+ * machine can go by.  A file that is gone or unreachable from here
+ * (another mount namespace, a relative execveat) gives no answer rather
+ * than a wrong one.  A path whose last component is the exe's (/bin/true
+ * running /usr/bin/true) is taken for the program without a look: the
+ * JSON trace judges every exec, and a script named like its own
+ * interpreter is rare next to the stat calls that would cost each exec.
  */
 bool
 pw_exec_is_script(const struct pw_exec *ex)
@@ -84,8 +93,8 @@ pw_exec_is_script(const struct pw_exec *ex)
 			return false;
 		path = joined;
 	}
-	if (strcmp(path, ex->exe.data) == 0 || stat(path, &named) < 0 ||
-	    stat(ex->exe.data, &ran) < 0)
+	if (strcmp(pw_basename(path), pw_basename(ex->exe.data)) == 0 ||
+	    stat(path, &named) < 0 || stat(ex->exe.data, &ran) < 0)
 		return false;
 	return named.st_dev != ran.st_dev || named.st_ino != ran.st_ino;
 }
@@ -148,7 +157,8 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	notes->name_before = p ? p->name : NULL;
 	if (ev->kind == PW_EV_EXEC) {
 		notes->cwd_moved = pw_model_cwd_moved(m, ev);
-		notes->script = m->opts.scripts && pw_exec_is_script(&ev->u.exec);
+		/* As the trace recorded it: this machine's files may differ. */
+		notes->script = m->opts.scripts && ev->u.exec.script;
 	}
 	env = model_env_node(m, ev);
 	err = model_apply(m, p, ev, notes->script, env);

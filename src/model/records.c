@@ -184,17 +184,43 @@ proc_new(struct pw_model *m, pid_t pid, struct pw_proc *up, const char *name,
 	return p;
 }
 
+/*
+ * A new thread record.  The array doubles when its count reaches a power
+ * of two (the capacity is implied by the count, keeping the record small),
+ * and m->thread_index finds it by tid: a process with 100 000 threads must
+ * not cost each thread's end a search of them all.
+ */
 static struct pw_thread_rec *
-thread_add(struct pw_proc *p, pid_t tid, uint64_t t)
+thread_add(struct pw_model *m, struct pw_proc *p, pid_t tid, uint64_t t)
 {
-	struct pw_thread_rec *recs;
+	struct pw_thread_rec *recs = p->thread_recs;
+	uint32_t n = p->nthread_recs;
 
-	recs = realloc(p->thread_recs, (p->nthread_recs + 1) * sizeof(*recs));
-	if (!recs)
+	if ((n & (n - 1)) == 0) {
+		recs = realloc(recs, (n ? 2 * (size_t)n : 1) * sizeof(*recs));
+		if (!recs)
+			return NULL;
+		p->thread_recs = recs;
+	}
+	if (pw_pidmap_put(&m->thread_index, tid, (void *)(uintptr_t)(n + 1)) < 0)
 		return NULL;
-	p->thread_recs = recs;
-	recs[p->nthread_recs] = (struct pw_thread_rec){ .tid = tid, .start_us = t };
-	return &recs[p->nthread_recs++];
+	recs[n] = (struct pw_thread_rec){ .tid = tid, .start_us = t };
+	p->nthread_recs++;
+	return &recs[n];
+}
+
+const struct pw_thread_rec *
+pw_model_thread(const struct pw_model *m, const struct pw_proc *p, pid_t tid)
+{
+	uintptr_t i = (uintptr_t)pw_pidmap_get(&m->thread_index, tid);
+
+	/*
+	 * The index names the latest thread with that tid, which may be in
+	 * another process (a tid reused): then p has none of that tid alive.
+	 */
+	if (i && i <= p->nthread_recs && p->thread_recs[i - 1].tid == tid)
+		return &p->thread_recs[i - 1];
+	return NULL;
 }
 
 /* A parent's CLONE_PARENT children (struct pw_model's adoptions). */
@@ -278,7 +304,7 @@ on_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	if (sp->thread) {
 		p->threads++;
 		m->counts.threads++;
-		if (!(rec = thread_add(p, sp->child, ev->time_us)))
+		if (!(rec = thread_add(m, p, sp->child, ev->time_us)))
 			return -ENOMEM;
 		rec->origin = origin_of(m, ev);
 		return 0;
@@ -364,7 +390,7 @@ attach_threads(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	for (i = 0; i < at->ntids; i++) {
 		if (at->tids[i] == ev->pid)
 			continue;
-		if (!(rec = thread_add(p, at->tids[i], ev->time_us)))
+		if (!(rec = thread_add(m, p, at->tids[i], ev->time_us)))
 			return -ENOMEM;
 		rec->attached = true;
 		m->counts.threads++;
@@ -475,19 +501,29 @@ pw_proc_cwd(const struct pw_proc *p)
 }
 
 static void
-thread_gone(struct pw_proc *p, pid_t tid, uint64_t t, const struct pw_status *st)
+thread_gone(struct pw_model *m, struct pw_proc *p, pid_t tid, uint64_t t,
+	    const struct pw_status *st)
 {
-	size_t i;
+	struct pw_thread_rec *rec = (struct pw_thread_rec *)pw_model_thread(m, p, tid);
 
-	for (i = 0; i < p->nthread_recs; i++) {
-		if (p->thread_recs[i].tid == tid && !p->thread_recs[i].exited) {
-			p->thread_recs[i].exited = true;
-			p->thread_recs[i].exit_us = t;
-			if (st)
-				p->thread_recs[i].status = *st;
-			return;
-		}
-	}
+	uintptr_t ended = (uintptr_t)pw_pidmap_get(&m->threads_ended, (pid_t)p->id);
+
+	if (!rec || rec->exited)
+		return;
+	rec->exited = true;
+	rec->exit_us = t;
+	if (st)
+		rec->status = *st;
+	if (pw_pidmap_put(&m->threads_ended, (pid_t)p->id, (void *)(ended + 1)) < 0)
+		m->failed = true;
+}
+
+unsigned
+pw_model_live_threads(const struct pw_model *m, const struct pw_proc *p)
+{
+	uintptr_t ended = (uintptr_t)pw_pidmap_get(&m->threads_ended, (pid_t)p->id);
+
+	return 1 + p->nthread_recs - (unsigned)ended;
 }
 
 /*
@@ -616,7 +652,7 @@ on_exec(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev,
 		return on_attempt(m, p, ev, env);
 	/* A non-leader's exec ends every other thread; the old tid is one of them. */
 	if (ex->old_tid)
-		thread_gone(p, ex->old_tid, ev->time_us, NULL);
+		thread_gone(m, p, ex->old_tid, ev->time_us, NULL);
 	im = image_add(m, p, ev->time_us);
 	if (!im)
 		return -ENOMEM;
@@ -692,7 +728,7 @@ on_exit_event(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	const struct pw_exit *ex = &ev->u.exit;
 
 	if (ex->thread || ev->tid != ev->pid) {
-		thread_gone(p, ev->tid, ev->time_us, &ex->status);
+		thread_gone(m, p, ev->tid, ev->time_us, &ex->status);
 		if (ex->thread)
 			return;
 	}

@@ -28,18 +28,6 @@ pw_warning_kind_name(enum pw_warning_kind kind)
 	return (unsigned)kind < PW_WARN_KINDS ? kind_names[kind] : NULL;
 }
 
-static unsigned
-live_threads(const struct pw_proc *p)
-{
-	unsigned n = 1;
-	size_t i;
-
-	for (i = 0; i < p->nthread_recs; i++)
-		if (!p->thread_recs[i].exited)
-			n++;
-	return n;
-}
-
 /*
  * fork(2) copies only the calling thread: a mutex another thread held (in
  * malloc, stdio, a logger) stays locked forever in the child, which is why
@@ -56,7 +44,7 @@ check_spawn(const struct pw_model *m, const struct pw_event *ev,
 
 	if (sp->result <= 0 || (sp->kind != PW_SPAWN_FORK && sp->kind != PW_SPAWN_CLONE) || !p)
 		return;
-	n = live_threads(p);
+	n = pw_model_live_threads(m, p);
 	if (n < 2)
 		return;
 	w->kind = PW_WARN_FORK_THREADED;

@@ -76,6 +76,22 @@ get_small(struct ctx *c, json_t *obj, const char *key, bool required, int *out)
 	return 0;
 }
 
+/*
+ * A pid or tid that the model keys its tables by: 1 to PW_PID_LIMIT, or 0
+ * where zero_ok says 0 means none.  Anything else could only come from a
+ * damaged or crafted trace.
+ */
+static int
+get_id(struct ctx *c, json_t *obj, const char *key, bool required, bool zero_ok,
+       int *out)
+{
+	if (get_small(c, obj, key, required, out) < 0)
+		return -1;
+	if ((*out == 0 && !zero_ok) || *out < 0 || *out > PW_PID_LIMIT)
+		return fail(c, "key \"%s\" is not a process id (%d)", key, *out);
+	return 0;
+}
+
 static int
 get_long(struct ctx *c, json_t *obj, const char *key, bool required, long *out)
 {
@@ -590,8 +606,8 @@ get_spawn(struct ctx *c, json_t *obj, struct pw_spawn *sp)
 	    get_bool(c, obj, "thread", true, &sp->thread) < 0 ||
 	    get_result(c, obj, true, &sp->result) < 0 ||
 	    /* An unfinished spawn made no child, so names no parent. */
-	    get_small(c, obj, "parent", sp->result != PW_RESULT_UNFINISHED, &parent) < 0 ||
-	    get_small(c, obj, "child", false, &child) < 0 ||
+	    get_id(c, obj, "parent", sp->result != PW_RESULT_UNFINISHED, true, &parent) < 0 ||
+	    get_id(c, obj, "child", false, true, &child) < 0 ||
 	    get_long(c, obj, "result_ns", false, &sp->result_ns) < 0)
 		return -1;
 	sp->child = child;
@@ -648,7 +664,7 @@ get_pids(struct ctx *c, json_t *obj, const char *key, pid_t **out, size_t *n)
 		return fail(c, "out of memory");
 	json_array_foreach(v, i, el) {
 		if (!json_is_integer(el) || json_integer_value(el) <= 0 ||
-		    json_integer_value(el) > INT_MAX)
+		    json_integer_value(el) > PW_PID_LIMIT)
 			return fail(c, "key \"%s\" holds something other than a pid", key);
 		(*out)[i] = (pid_t)json_integer_value(el);
 		*n = i + 1;
@@ -795,8 +811,9 @@ get_exec(struct ctx *c, json_t *obj, struct pw_exec *ex)
 	    get_errno(c, obj, "argv_error", &ex->argv_err) < 0 ||
 	    get_bytes(c, obj, "cwd", false, &ex->cwd) < 0 ||
 	    get_result(c, obj, true, &ex->result) < 0 ||
-	    get_small(c, obj, "old_tid", false, &old_tid) < 0 ||
+	    get_id(c, obj, "old_tid", false, true, &old_tid) < 0 ||
 	    get_bytes(c, obj, "exe", false, &ex->exe) < 0 ||
+	    get_bool(c, obj, "script", false, &ex->script) < 0 ||
 	    get_fds(c, obj, ex) < 0 ||
 	    get_bool(c, obj, "fds_truncated", false, &ex->fds_truncated) < 0 ||
 	    get_env(c, obj, &ex->env) < 0 ||
@@ -1084,7 +1101,12 @@ get_seconds(struct ctx *c, json_t *obj, const char *key, uint64_t *us)
 	if (!json_is_number(t))
 		return fail(c, "key \"%s\" is not a number", key);
 	secs = json_number_value(t);
-	if (!(secs >= 0 && secs < 1e12))
+	/*
+	 * 2^32 seconds is 136 years: no trace lasts that long, nor had a
+	 * process run that long when procwatch attached.  A crafted time
+	 * would print as an absurd duration.
+	 */
+	if (!(secs >= 0 && secs < 4294967296.0))
 		return fail(c, "key \"%s\" is out of range", key);
 	*us = (uint64_t)(secs * 1e6 + 0.5);	/* round: 0.000001 is not exact */
 	return 0;
@@ -1101,7 +1123,7 @@ get_attach(struct ctx *c, json_t *obj, struct pw_attach *at)
 {
 	int parent = 0;
 
-	if (get_small(c, obj, "parent", false, &parent) < 0 ||
+	if (get_id(c, obj, "parent", false, true, &parent) < 0 ||
 	    get_pids(c, obj, "threads", &at->tids, &at->ntids) < 0 ||
 	    get_bytes_array(c, obj, "argv", &at->argv, &at->argc) < 0 ||
 	    get_bool(c, obj, "argv_truncated", false, &at->argv_truncated) < 0 ||
@@ -1109,8 +1131,6 @@ get_attach(struct ctx *c, json_t *obj, struct pw_attach *at)
 	    get_bytes(c, obj, "cwd", false, &at->cwd) < 0 ||
 	    get_seconds(c, obj, "age", &at->age_us) < 0)
 		return -1;
-	if (parent < 0)
-		return fail(c, "key \"parent\" is out of range");
 	at->parent = parent;
 	return 0;
 }
@@ -1162,8 +1182,9 @@ pw_replay_decode(json_t *obj, struct pw_event *ev, char *why, size_t why_size)
 		return 1;	/* a kind from a later version: readers skip it */
 	ev->kind = (enum pw_event_kind)k;
 	if (get_time(&c, obj, &ev->time_us) < 0 ||
-	    get_small(&c, obj, "pid", true, &pid) < 0 ||
-	    get_small(&c, obj, "tid", true, &tid) < 0)
+	    /* Only the trace header, which is no process's, has pid 0. */
+	    get_id(&c, obj, "pid", true, k == PW_EV_TRACE, &pid) < 0 ||
+	    get_id(&c, obj, "tid", true, k == PW_EV_TRACE, &tid) < 0)
 		return -1;
 	ev->pid = pid;
 	ev->tid = tid;

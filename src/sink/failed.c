@@ -4,7 +4,11 @@
  * the processes that exited non-zero, were killed by a signal, or whose
  * last exec failed, each with its full argv, the working directory of its
  * latest exec, how it ended and what it used (CPU time, peak memory, when
- * they were read), and the chain of processes that started it.
+ * they were read), and the chain of processes that started it: the
+ * nearest CHAIN_MAX, an ancestor's long argv and an inherited long working
+ * directory printed in full only the first time, so that the output stays
+ * a small multiple of the trace however deep the chains and however many
+ * failures share them.
  * The deepest failures come first: in a build, the compiler that failed
  * says more than the make that failed because of it.  A failed exec that a
  * later exec of the same process made good (a PATH search) is no failure.
@@ -27,11 +31,30 @@
 #include "procwatch/sink.h"
 #include "view.h"
 
+/*
+ * A "from:" chain names at most this many ancestors, nearest first: in a
+ * build the make that ran the compiler says what is needed, and a chain
+ * 100 000 processes deep (a crafted trace, a runaway recursion) must not
+ * be printed whole under each of its failures.
+ */
+#define CHAIN_MAX 8
+
 struct failed_view {
 	FILE *out;
 	struct pw_view_opts o;
 	bool *found;
 	uint64_t repro_written;	/* bytes of environments the reproduce lines printed */
+	/*
+	 * By record id (pw_proc.id), for the listing at the end: whether
+	 * the process was printed in full already (later it is named by pid
+	 * and name, so that many failures under one ancestor with a huge
+	 * argv print it once), whether its cwd was, and whose exec's cwd
+	 * each process has (its own, or the nearest ancestor's; NULL: none).
+	 */
+	bool *printed;
+	bool *cwd_printed;
+	const struct pw_proc **cwd_from;
+	bool *cwd_known;
 };
 
 /* Deepest first, then in the order they started. */
@@ -48,17 +71,40 @@ cmp_failure(const void *a, const void *b)
 	return 0;
 }
 
+/* An argv short enough to print again each time: a few short words. */
+static bool
+argv_short(const struct pw_argv *a)
+{
+	uint32_t i;
+
+	if (a->n > 8 || a->elided || a->truncated)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!a->v[i] || strlen(a->v[i]) > 64)
+			return false;
+	return true;
+}
+
 /*
  * "PID ARGV" with the latest program's full argv (for an attached process
- * that did not exec, the one it was found running), or "PID (name)".
+ * that did not exec, the one it was found running), or "PID (name)".  An
+ * ancestor printed before with a long argv is named "PID name (as above)"
+ * (unless whole): its argv once, however many failures it has below it.
  */
 static void
-put_proc(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
+put_proc(FILE *out, struct failed_view *fv, const struct pw_proc *p, bool whole)
 {
 	const struct pw_image *im = pw_proc_image(p);
+	bool shown = im && pw_view_image_shown(im);
 
 	fprintf(out, "%d ", (int)p->pid);
-	if (im && pw_view_image_shown(im)) {
+	if (shown && !whole && fv->printed[p->id] && !argv_short(&im->argv)) {
+		pw_view_name(out, p->name[0] ? p->name : "name unknown");
+		fputs(" (as above)", out);
+		return;
+	}
+	fv->printed[p->id] = true;
+	if (shown) {
 		pw_view_model_argv(out, &fv->o, &im->argv);
 		return;
 	}
@@ -67,22 +113,87 @@ put_proc(FILE *out, const struct failed_view *fv, const struct pw_proc *p)
 	putc(')', out);
 }
 
-/*
- * The working directory of p's latest exec, attempts included, or of the
- * nearest ancestor's.
- */
+/* The working directory of p's own latest exec, attempts included. */
 static const char *
-cwd_of(const struct pw_proc *p)
+own_cwd(const struct pw_proc *p)
 {
 	const struct pw_image *im;
 
-	for (; p; p = p->up) {
-		if (p->attempt && p->attempt->cwd)
-			return p->attempt->cwd;
-		if ((im = pw_proc_image(p)) && im->cwd)
-			return im->cwd;
-	}
+	if (p->attempt && p->attempt->cwd)
+		return p->attempt->cwd;
+	if ((im = pw_proc_image(p)) && im->cwd)
+		return im->cwd;
 	return NULL;
+}
+
+/*
+ * The process whose latest exec's working directory p has: p itself, or
+ * the nearest ancestor with one; NULL if none.  Remembered for every
+ * process on the way up, so that many failures deep in one chain cost a
+ * walk of the chain once, not once each.
+ */
+static const struct pw_proc *
+cwd_from(struct failed_view *fv, const struct pw_proc *p)
+{
+	const struct pw_proc *q, *top = p, *from = NULL;
+
+	for (; top && !fv->cwd_known[top->id]; top = top->up)
+		if (own_cwd(top))
+			break;
+	if (top)
+		from = own_cwd(top) ? top : fv->cwd_from[top->id];
+	for (q = p; q != top; q = q->up) {
+		fv->cwd_known[q->id] = true;
+		fv->cwd_from[q->id] = from;
+	}
+	return from;
+}
+
+/*
+ * "    cwd:   DIR".  One inherited from an ancestor and long is printed
+ * once, then named by whose it is: a crafted trace's 1 MB directory under
+ * 100 000 failures would otherwise be printed 100 000 times.
+ */
+static void
+put_cwd(FILE *out, struct failed_view *fv, const struct pw_proc *p)
+{
+	const struct pw_proc *from = cwd_from(fv, p);
+	const char *cwd = from ? own_cwd(from) : NULL;
+
+	if (!cwd)
+		return;
+	fputs("    cwd:   ", out);
+	if (from != p && fv->cwd_printed[from->id] && strlen(cwd) > 64) {
+		fprintf(out, "that of %d, as above\n", (int)from->pid);
+		return;
+	}
+	fv->cwd_printed[from->id] = true;
+	pw_shquote(out, cwd, strlen(cwd));
+	putc('\n', out);
+}
+
+/*
+ * "    from:  PID ARGV ← PID ARGV ← … 12 more": the nearest CHAIN_MAX
+ * ancestors, each printed in full only the first time (put_proc).
+ */
+static void
+put_chain(FILE *out, struct failed_view *fv, const struct pw_proc *p)
+{
+	const struct pw_proc *up;
+	unsigned n = 0;
+
+	if (!p->up)
+		return;
+	fputs("    from:  ", out);
+	for (up = p->up; up && n < CHAIN_MAX; up = up->up, n++) {
+		if (n)
+			fputs(" ← ", out);
+		put_proc(out, fv, up, false);
+	}
+	/* depth counts the levels above p: those not named are the rest. */
+	if (up)
+		fprintf(out, " ← … %u more", p->depth > n ? p->depth - n : 1);
+	putc('\n', out);
 }
 
 /*
@@ -98,7 +209,7 @@ put_attached(FILE *out, const struct pw_proc *p)
 	pw_view_dur(out, p->age_us);
 	if (p->exited) {
 		fputs("; lived ", out);
-		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
+		pw_view_lifetime(out, p, p->exit_us);
 	}
 	putc(')', out);
 }
@@ -164,10 +275,8 @@ put_failure(FILE *out, struct failed_view *fv, const struct pw_model *m,
 	    const struct pw_proc *p)
 {
 	const struct pw_repro_lines repro = { repro_begin, repro_end, fv };
-	const char *cwd = cwd_of(p);
-	const struct pw_proc *up;
 
-	put_proc(out, fv, p);
+	put_proc(out, fv, p, true);
 	fputs("  ", out);
 	if (p->exited)
 		pw_view_status(out, &fv->o, &p->status);
@@ -184,22 +293,23 @@ put_failure(FILE *out, struct failed_view *fv, const struct pw_model *m,
 		pw_view_usage(out, &p->usage, true);
 		putc('\n', out);
 	}
-	if (cwd) {
-		fputs("    cwd:   ", out);
-		pw_shquote(out, cwd, strlen(cwd));
-		putc('\n', out);
-	}
-	if (p->up) {
-		fputs("    from:  ", out);
-		for (up = p->up; up; up = up->up) {
-			put_proc(out, fv, up);
-			if (up->up)
-				fputs(" ← ", out);
-		}
-		putc('\n', out);
-	}
+	put_cwd(out, fv, p);
+	put_chain(out, fv, p);
 	pw_view_reproduce(out, m, p, &fv->repro_written, &repro);
 	put_started_from(out, p);
+}
+
+/* The per-process marks of struct failed_view, one per record id. */
+static int
+marks_alloc(struct failed_view *fv, const struct pw_model *m)
+{
+	size_t n = (size_t)m->counts.processes + 1;
+
+	fv->printed = calloc(n, sizeof(*fv->printed));
+	fv->cwd_printed = calloc(n, sizeof(*fv->cwd_printed));
+	fv->cwd_from = calloc(n, sizeof(*fv->cwd_from));
+	fv->cwd_known = calloc(n, sizeof(*fv->cwd_known));
+	return fv->printed && fv->cwd_printed && fv->cwd_from && fv->cwd_known ? 0 : -1;
 }
 
 static void
@@ -216,8 +326,9 @@ print_failures(FILE *out, struct failed_view *fv, const struct pw_model *m)
 		return;
 	}
 	list = calloc(n, sizeof(*list));
-	if (!list) {
+	if (!list || marks_alloc(fv, m) < 0) {
 		pw_warn("out of memory listing the failures");
+		free(list);
 		return;
 	}
 	n = 0;
@@ -265,12 +376,24 @@ failed_end(void *view, const struct pw_model *m)
 	return pw_view_flush(fv->out);
 }
 
+static void
+failed_destroy(void *view)
+{
+	struct failed_view *fv = view;
+
+	free(fv->printed);
+	free(fv->cwd_printed);
+	free(fv->cwd_from);
+	free(fv->cwd_known);
+	free(fv);
+}
+
 const struct pw_view pw_view_failed = {
 	.needs = failed_needs,
 	.create = failed_create,
 	.end = failed_end,
 	.end_at_close = true,
-	.destroy = free,
+	.destroy = failed_destroy,
 };
 
 struct pw_sink *

@@ -311,6 +311,8 @@ put_exec_image(struct pw_json *w, const struct pw_exec *ex)
 		pw_json_key(w, "exe");
 		pw_json_bytes(w, &ex->exe);
 	}
+	if (ex->script)
+		pw_json_key_bool(w, "script", true);
 	if (ex->nfds) {
 		pw_json_key(w, "fds");
 		pw_json_array_begin(w);

@@ -185,17 +185,26 @@ html_special(unsigned char c)
 	return c == '<' || c == '>' || c == '&';
 }
 
-/* For pw_json_init_html(): U+2028 or U+2029 (E2 80 A8, E2 80 A9) at s. */
-static bool
-html_separator(const unsigned char *s, size_t n)
+/*
+ * \uXXXX for a code point of the Basic Multilingual Plane.  The hidden
+ * characters include U+2028 and U+2029, which end a line in JavaScript:
+ * pw_json_init_html() needs them escaped too.
+ */
+static void
+put_code_point(struct pw_json *w, uint32_t cp)
 {
-	return n == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9);
+	char buf[6] = { '\\', 'u', hexdigits[cp >> 12 & 0xf], hexdigits[cp >> 8 & 0xf],
+			hexdigits[cp >> 4 & 0xf], hexdigits[cp & 0xf] };
+
+	put_raw(w, buf, sizeof(buf));
 }
 
 /*
  * The quoted string, escaped, with each byte that is not part of a valid
- * UTF-8 sequence replaced by U+FFFD.  Runs of bytes that need nothing are
- * written with one fwrite: most argv strings are a single run.
+ * UTF-8 sequence replaced by U+FFFD and each hidden character (invisible
+ * or direction-changing: pw_utf8_hidden) written as a \uXXXX escape.  Runs
+ * of bytes that need nothing are written with one fwrite: most argv
+ * strings are a single run.
  */
 static void
 put_string(struct pw_json *w, const char *str, size_t len)
@@ -208,25 +217,26 @@ put_string(struct pw_json *w, const char *str, size_t len)
 	put_char(w, '"');
 	while (i < len) {
 		c = s[i];
+		n = 0;
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && !(html && html_special(c))) {
 			i++;
 			continue;
 		}
-		if (c >= 0x80 && (n = pw_utf8_seq_len(s + i, len - i)) != 0) {
-			if (!html || !html_separator(s + i, n)) {
-				i += n;
-				continue;
-			}
-			put_raw(w, s + start, i - start);
-			put_raw(w, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
-			start = i += n;
+		if (c >= 0x80 && (n = pw_utf8_seq_len(s + i, len - i)) != 0 &&
+		    !pw_utf8_hidden(pw_utf8_code_point(s + i, n))) {
+			i += n;
 			continue;
 		}
 		put_raw(w, s + start, i - start);
-		if (c >= 0x80)
+		if (c >= 0x80 && n) {
+			/* The same character, as \uXXXX: jq or cat shows it harmless. */
+			put_code_point(w, pw_utf8_code_point(s + i, n));
+			i += n - 1;
+		} else if (c >= 0x80) {
 			put_raw(w, replacement, sizeof(replacement) - 1);
-		else
+		} else {
 			put_escape(w, c);
+		}
 		start = ++i;
 	}
 	put_raw(w, s + start, i - start);

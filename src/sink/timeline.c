@@ -756,24 +756,13 @@ put_wait(struct timeline *tl, const struct pw_event *ev, const char *name)
 	}
 }
 
-/* The record of thread tid of p, or NULL. */
-static const struct pw_thread_rec *
-thread_rec(const struct pw_proc *p, pid_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < p->nthread_recs; i++)
-		if (p->thread_recs[i].tid == tid)
-			return &p->thread_recs[i];
-	return NULL;
-}
-
 static void
 put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 {
 	const struct pw_exit *ex = &ev->u.exit;
 	const struct pw_proc *p = pw_model_get(tl->m, ev->pid);
-	const struct pw_thread_rec *t = p && ex->thread ? thread_rec(p, ev->tid) : NULL;
+	const struct pw_thread_rec *t = p && ex->thread ? pw_model_thread(tl->m, p, ev->tid)
+							 : NULL;
 
 	put_head(tl, ev, false, name);
 	if (ex->thread)
@@ -781,15 +770,14 @@ put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 	pw_view_status(tl->out, &tl->opts, &ex->status);
 	if (t) {
 		pw_view_thread_life(tl->out, t, ev->time_us);
-	} else if (p && ev->time_us >= p->start_us) {
+	} else if (p) {
 		/*
 		 * The exit is "now", whatever the model made of an exit seen
 		 * twice.  A thread whose spawn is not in the trace is timed
 		 * from its process's start here, not from before an attach.
 		 */
 		fputs(" after ", tl->out);
-		pw_view_dur(tl->out, ex->thread ? ev->time_us - p->start_us
-						     : pw_proc_lifetime(p, ev->time_us));
+		pw_view_span(tl->out, p->start_us, ev->time_us, ex->thread ? 0 : p->age_us);
 	}
 	/* As the tree says it: the end is when a long job's cost is worth seeing. */
 	if (!ex->thread && ex->usage.known) {

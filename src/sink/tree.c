@@ -166,7 +166,7 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
 	if (p->exited) {
 		pw_view_status(out, o, &p->status);
 		fputs(" after ", out);
-		pw_view_dur(out, pw_proc_lifetime(p, p->exit_us));
+		pw_view_lifetime(out, p, p->exit_us);
 		if (p->usage.known) {
 			fputs(", ", out);
 			pw_view_usage(out, &p->usage, false);

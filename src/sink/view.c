@@ -476,13 +476,32 @@ pw_view_image_shown(const struct pw_image *im)
 	return !im->attached || im->argv.n > 0 || im->argv.truncated;
 }
 
+/*
+ * A duration from start_us to end_us, plus extra_us (what it had run before
+ * an attach).  An end recorded before the start can only come from a
+ * damaged or crafted trace: said so, rather than a wrapped-around number
+ * or a plausible 0.
+ */
+void
+pw_view_span(FILE *out, uint64_t start_us, uint64_t end_us, uint64_t extra_us)
+{
+	if (end_us < start_us)
+		fputs("? (its end is recorded before its start)", out);
+	else
+		pw_view_dur(out, end_us - start_us + extra_us);
+}
+
+void
+pw_view_lifetime(FILE *out, const struct pw_proc *p, uint64_t end_us)
+{
+	pw_view_span(out, p->start_us, p->exited ? p->exit_us : end_us, p->age_us);
+}
+
 void
 pw_view_thread_life(FILE *out, const struct pw_thread_rec *t, uint64_t end_us)
 {
-	uint64_t d = end_us > t->start_us ? end_us - t->start_us : 0;
-
 	fputs(t->attached ? ", " : " after ", out);
-	pw_view_dur(out, d);
+	pw_view_span(out, t->start_us, end_us, 0);
 	if (t->attached)
 		fputs(" after procwatch attached", out);
 }

@@ -85,6 +85,13 @@ void pw_view_wrap(FILE *out, const char *text, size_t len, unsigned width, const
 
 /* "850µs", "12.3ms", "4.21s", "3m07s". */
 void pw_view_dur(FILE *out, uint64_t us);
+/*
+ * "after"-durations of the views: end minus start plus extra, or "?" and
+ * why when the trace has the end before the start.  pw_view_lifetime: a
+ * process's, to its exit or to end_us while it runs (pw_proc_lifetime).
+ */
+void pw_view_span(FILE *out, uint64_t start_us, uint64_t end_us, uint64_t extra_us);
+void pw_view_lifetime(FILE *out, const struct pw_proc *p, uint64_t end_us);
 /* "812 KiB", "4.5 MiB", "45 MiB", "1.2 GiB". */
 void pw_view_kib(FILE *out, uint64_t kib);
 /*

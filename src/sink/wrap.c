@@ -85,19 +85,6 @@ cp_columns(unsigned cp)
 	return 1;
 }
 
-/* The code point of the n-byte valid UTF-8 sequence at s. */
-static unsigned
-cp_of(const unsigned char *s, size_t n)
-{
-	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
-	unsigned cp = s[0] & lead_mask[n];
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		cp = cp << 6 | (s[i] & 0x3f);
-	return cp;
-}
-
 /*
  * The bytes at s[i] that make one thing on the screen: an SGR sequence
  * ("\033[...m", *cols 0), a character, or a stray byte (counted as one).
@@ -119,7 +106,7 @@ unit_len(const char *s, size_t len, size_t i, unsigned *cols)
 		*cols = 1;
 		return 1;
 	}
-	*cols = n == 1 ? 1 : cp_columns(cp_of(u + i, n));
+	*cols = n == 1 ? 1 : cp_columns(pw_utf8_code_point(u + i, n));
 	return n;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procwatch/model.h"
 #include "procwatch/shquote.h"
 #include "tracer_internal.h"
 
@@ -343,8 +344,10 @@ read_inherited_fds(pid_t pid, struct pw_exec *ex)
 void
 exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex)
 {
-	if (opts->exe)
+	if (opts->exe) {
 		procfs_task_link(pid, "exe", &ex->exe);
+		ex->script = pw_exec_is_script(ex);
+	}
 	if (opts->fds)
 		read_inherited_fds(pid, ex);
 }

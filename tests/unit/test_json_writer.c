@@ -113,7 +113,7 @@ Test(json_writer, valid_multibyte_kept_as_is)
 {
 	static const char *const ok[] = {
 		"caf\xc3\xa9",			/* U+00E9 */
-		"\xc2\x80",			/* U+0080, smallest 2-byte */
+		"\xc2\xa0",			/* U+00A0, first 2-byte past the C1 controls */
 		"\xe2\x82\xac",			/* U+20AC */
 		"\xe0\xa0\x80",			/* U+0800, smallest 3-byte */
 		"\xed\x9f\xbf",			/* U+D7FF, just below surrogates */
@@ -134,6 +134,37 @@ Test(json_writer, valid_multibyte_kept_as_is)
 		fputc('\0', mem);
 		snprintf(expect, sizeof(expect), "\"%s\"", ok[i]);
 		cr_assert_str_eq(output(), expect, "case %zu", i);
+	}
+}
+
+/*
+ * What a terminal would act on or hide (C1 controls, zero-width and
+ * direction-changing characters) is written as \uXXXX: the same string to
+ * a JSON reader, harmless to cat and a terminal.
+ */
+Test(json_writer, hidden_characters_are_escaped)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "\xc2\x80", "\"\\u0080\"" },
+		{ "\xc2\x9b" "2J", "\"\\u009b2J\"" },
+		{ "a\xe2\x80\x8b" "b", "\"a\\u200bb\"" },
+		{ "\xe2\x80\x8f", "\"\\u200f\"" },
+		{ "\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\"" },
+		{ "\xe2\x80\xae" "cba", "\"\\u202ecba\"" },
+		{ "\xe2\x81\xa6\xe2\x81\xa9", "\"\\u2066\\u2069\"" },
+		{ "\xef\xbb\xbf" "x", "\"\\ufeffx\"" },
+		/* Neighbours are shown as they are. */
+		{ "\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xaf\xe2\x81\xaa\xef\xbb\xbe",
+		  "\"\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xaf\xe2\x81\xaa\xef\xbb\xbe\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < PW_ARRAY_SIZE(cases); i++) {
+		fseeko(mem, 0, SEEK_SET);
+		pw_json_init(&w, mem);
+		pw_json_bytes_len(&w, cases[i].in, strlen(cases[i].in));
+		fputc('\0', mem);
+		cr_assert_str_eq(output(), cases[i].out, "case %zu", i);
 	}
 }
 
@@ -247,7 +278,7 @@ Test(json_writer, random_bytes_round_trip)
  * pw_json_init_html(): what could end an HTML <script> element, open a
  * comment or a tag, or end a line in old JavaScript is escaped in strings
  * and keys alike, and the JSON reads back the same; a plain writer leaves
- * them.
+ * the markup (the line separators are hidden characters, escaped by both).
  */
 Test(json_writer, html_mode_escapes_markup_and_separators)
 {
@@ -275,7 +306,8 @@ Test(json_writer, html_mode_escapes_markup_and_separators)
 	pw_json_init(&w, mem);
 	pw_json_string(&w, "<&>\xe2\x80\xa8");
 	fputc('\0', mem);
-	cr_assert_str_eq(output(), "\"<&>\xe2\x80\xa8\"");
+	/* Markup stays; U+2028 is escaped anyway, as every hidden character is. */
+	cr_assert_str_eq(output(), "\"<&>\\u2028\"");
 }
 
 /* In HTML mode no byte string, however made, leaves one of them raw. */

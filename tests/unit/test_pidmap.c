@@ -181,3 +181,64 @@ Test(pidmap, short_lived_pids_do_not_grow_the_table)
 		cr_assert_eq(pw_pidmap_get(&m, k), val(k));
 	pw_pidmap_destroy(&m);
 }
+
+static void
+count_entry(pid_t key, void *value, void *data)
+{
+	size_t *seen = data;
+
+	cr_assert_eq(value, val(key), "key %d", (int)key);
+	seen[key == 0]++;
+}
+
+/*
+ * A trace from elsewhere can name pid 0: it once filled the table with
+ * entries that looked empty, doubling it every few lines.  Key 0 is kept
+ * like any other, once, and never grows the table.
+ */
+Test(pidmap, key_zero_is_a_key_like_any)
+{
+	struct pw_pidmap m;
+	size_t seen[2] = { 0, 0 }, cap;
+	int i;
+
+	pw_pidmap_init(&m);
+	cr_assert_null(pw_pidmap_get(&m, 0));
+	cr_assert_null(pw_pidmap_remove(&m, 0));
+	cr_assert_eq(pw_pidmap_put(&m, 7, val(7)), 0);
+	cap = m.mask + 1;
+	for (i = 0; i < 1000; i++)
+		cr_assert_eq(pw_pidmap_put(&m, 0, val(0)), 0);
+	cr_assert_eq(m.mask + 1, cap, "key 0 grew the table to %zu slots", m.mask + 1);
+	cr_assert_eq(pw_pidmap_get(&m, 0), val(0));
+	cr_assert_eq(pw_pidmap_get(&m, 7), val(7));
+	pw_pidmap_each(&m, count_entry, seen);
+	cr_assert_eq(seen[1], 1, "key 0 visited %zu times", seen[1]);
+	cr_assert_eq(seen[0], 1);
+	cr_assert_eq(pw_pidmap_remove(&m, 0), val(0));
+	cr_assert_null(pw_pidmap_get(&m, 0));
+	cr_assert_eq(pw_pidmap_get(&m, 7), val(7));
+	pw_pidmap_destroy(&m);
+}
+
+/* The extremes of pid_t hash, collide and shift back like the rest. */
+Test(pidmap, extreme_keys)
+{
+	static const pid_t keys[] = { INT32_MIN, INT32_MIN + 1, -1, 1, 4194304,
+				      4194305, INT32_MAX - 1, INT32_MAX };
+	struct pw_pidmap m;
+	size_t n = sizeof(keys) / sizeof(keys[0]), i, j;
+
+	pw_pidmap_init(&m);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(pw_pidmap_put(&m, keys[i], val(keys[i])), 0);
+	cr_assert_eq(m.count, n);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(pw_pidmap_remove(&m, keys[i]), val(keys[i]), "key %d", (int)keys[i]);
+		for (j = i + 1; j < n; j++)
+			cr_assert_eq(pw_pidmap_get(&m, keys[j]), val(keys[j]),
+				     "key %d lost after removing %d", (int)keys[j], (int)keys[i]);
+	}
+	cr_assert_eq(m.count, 0);
+	pw_pidmap_destroy(&m);
+}

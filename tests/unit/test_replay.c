@@ -1100,3 +1100,31 @@ Test(replay, damaged_env_is_skipped_and_named)
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
 }
+
+#define EXIT_OF(id) "{\"t\":1,\"event\":\"exit\",\"pid\":" id ",\"tid\":" id ",\"thread\":false,\"code\":0}\n"
+#define BAD_ID(line, key, v) \
+	{ START line END, PW_REPLAY_EOF, 2, 1, \
+	  "procwatch: t.jsonl:2: line skipped: key \"" key "\" is not a process id (" v ")\n" }
+#define SPAWN_OF(child) "{\"t\":1,\"event\":\"spawn\",\"pid\":1,\"tid\":1,\"call\":\"fork\",\"flags\":[]," \
+	"\"exit_signal\":\"SIGCHLD\",\"kind\":\"fork\",\"thread\":false,\"parent\":1,\"result\":2,\"child\":" child "}\n"
+
+/*
+ * The model keys its tables by pid and tid: a trace from elsewhere naming
+ * 0, a negative id or one above the kernel's limit is damaged, not a key.
+ */
+Test(replay, ids_outside_the_kernels_range_are_damage)
+{
+	static const struct damage_case cases[] = {
+		{ START EXIT_OF("4194303") END, PW_REPLAY_EOF, 3, 0, "" },
+		BAD_ID(EXIT_OF("0"), "pid", "0"),
+		BAD_ID(EXIT_OF("-5"), "pid", "-5"),
+		BAD_ID(EXIT_OF("4194304"), "pid", "4194304"),
+		BAD_ID("{\"t\":1,\"event\":\"exit\",\"pid\":1,\"tid\":0,\"thread\":false,\"code\":0}\n",
+		       "tid", "0"),
+		BAD_ID(SPAWN_OF("-2"), "child", "-2"),
+		BAD_ID(SPAWN_OF("2147483647"), "child", "2147483647"),
+	};
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
+		check_damage(&cases[i]);
+}

@@ -38,7 +38,7 @@
 #include "test_rng.h"
 
 #define CLONE_INTO_CGROUP_BIT (1ULL << 33)
-#define PID_MAX 4194304		/* include/linux/threads.h: PID_MAX_LIMIT, 64-bit */
+#define PID_MAX PW_PID_LIMIT	/* ids are below pid_max, at most PID_MAX_LIMIT */
 #define MAX_ERRNO 4095		/* include/linux/err.h */
 /* Microseconds a double still holds exactly as "t" (seconds): 2^32 s. */
 #define TIME_MAX (4294967296ULL * 1000000 - 1)
@@ -319,7 +319,8 @@ draw_death_status(struct gen *g, struct pw_status *st)
 	X(argv_err,		x->call && one_in(g, 4) ? (int)draw(g, 1, MAX_ERRNO) : 0) \
 	X(result,		draw_exec_result(g, x)) \
 	X(old_tid,		x->result == 0 && coin(g) ? draw_pid(g) : 0) \
-	X(fds_truncated,	x->result == 0 && one_in(g, 32))
+	X(fds_truncated,	x->result == 0 && one_in(g, 32)) \
+	X(script,		x->result == 0 && one_in(g, 4))
 
 #define WAIT_FIELDS(X) \
 	X(call,			coin(g) ? PW_CALL_WAIT4 : PW_CALL_WAITID) \

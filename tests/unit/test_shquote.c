@@ -133,3 +133,20 @@ Test(shquote, text_escaped)
 	expect_text("\x1b[31m\\", "\\x1b[31m\\\\");
 	expect_text("\xe2\x80\xae\xff", "\\xe2\\x80\\xae\\xff");
 }
+
+/*
+ * Invisible and direction-changing characters (a crafted trace's argv)
+ * are escaped like controls, so the word shown is the word run.
+ */
+Test(shquote, hidden_characters)
+{
+	expect("a\xe2\x80\x8b" "b", "$'a\\xe2\\x80\\x8bb'");		/* U+200B */
+	expect("\xe2\x80\x8f", "$'\\xe2\\x80\\x8f'");			/* U+200F */
+	expect("\xe2\x80\xa8", "$'\\xe2\\x80\\xa8'");			/* U+2028 */
+	expect("\xe2\x80\xa9", "$'\\xe2\\x80\\xa9'");			/* U+2029 */
+	expect("\xe2\x81\xa9", "$'\\xe2\\x81\\xa9'");			/* U+2069 */
+	expect("\xef\xbb\xbf" "ls", "$'\\xef\\xbb\\xbfls'");		/* U+FEFF */
+	expect("\xe2\x80\x90", "'\xe2\x80\x90'");			/* U+2010, shown */
+	expect_text("\xe2\x80\x8c" "x", "\\xe2\\x80\\x8cx");		/* U+200C */
+	expect_text("\xef\xbb\xbf", "\\xef\\xbb\\xbf");
+}
