@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Tracees that turn on procwatch, and output paths another user controls
+# (issue 17): procwatch often runs as root over a build it does not trust.
+# Each case runs a helper of tests/helpers/ under procwatch for real, or
+# procwatch -o into a directory set up as an attacker would.  Prints TAP.
+# Run by meson (suite cli) with PROCWATCH and PW_HELPER_DIR; by hand:
+#   PROCWATCH=build/procwatch PW_HELPER_DIR=build/tests tests/cli/hostile.sh
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+
+: "${PROCWATCH:?set PROCWATCH to the procwatch binary}"
+: "${PW_HELPER_DIR:?set PW_HELPER_DIR to the directory of the helpers}"
+PROCWATCH=$(realpath "$PROCWATCH")
+PW_HELPER_DIR=$(realpath "$PW_HELPER_DIR")
+H=$PW_HELPER_DIR
+
+enter_scratch_dir
+
+pw() {
+	run "$PROCWATCH" "$@"
+}
+
+# Cases that trace need ptrace: skipped, with the reason, when not permitted.
+ptrace_why=""
+pw -o /dev/null true
+if [[ $rc -ne 0 ]]; then
+	ptrace_why="procwatch cannot trace here: $(head -n1 "$tmp/err")"
+fi
+
+# ---- item 10: signals a tracee sends to procwatch ----
+
+ended_with_7() {
+	[[ $rc -eq 7 ]] && grep -q '"event":"end"' "$tmp/trace" &&
+		[[ $(grep -c '"kind":"fork"' "$tmp/trace") -eq 1 ]]
+}
+for sig in USR1 USR2 ALRM VTALRM PROF IO PWR XCPU SYS SEGV BUS ABRT TRAP RTMIN RTMAX; do
+	if [[ -n $ptrace_why ]]; then
+		skip "$ptrace_why"
+		continue
+	fi
+	num=$(kill -l "$sig")
+	pw --json -o "$tmp/trace" "$H/pw_hostile_signal" kill "$num"
+	check "a tracee sends SIG$sig to procwatch: ignored, the command ends with its own status" \
+		ended_with_7
+done
+
+# The tracee runs as procwatch's user; as root, both become nobody.
+as_user=()
+if [[ $(id -u) -eq 0 ]]; then
+	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+attach_refused() {
+	[[ $rc -eq 0 ]] && grep -qx 'attach: refused' "$tmp/out" &&
+		grep -qx 'proc owner: root' "$tmp/out"
+}
+if [[ -n $ptrace_why ]]; then
+	skip "$ptrace_why"
+elif [[ ${#as_user[@]} -gt 0 ]] && ! command -v setpriv >/dev/null; then
+	skip "running as root and no setpriv(1) to become another user"
+else
+	run "${as_user[@]}" "$PROCWATCH" -o /dev/null "$H/pw_hostile_signal" attach
+	check "a tracee cannot ptrace procwatch: not dumpable, /proc/PID/environ is root's" \
+		attach_refused
+fi
+
+plan
