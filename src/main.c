@@ -26,13 +26,16 @@ is_stdout_name(const char *path)
 
 /*
  * The output file is opened close-on-exec so that the traced command never
- * inherits it (a leaked descriptor would change what the command sees).
+ * inherits it (a leaked descriptor would change what the command sees),
+ * and not through another user's symlink or into another user's file in
+ * a shared sticky directory such as /tmp (pw_open_output_file).
  * No -o: dflt, standard error while tracing (where the trace cannot mix
  * with the command's own output), standard output for show.
  */
 static FILE *
 open_output(const char *path, FILE *dflt)
 {
+	const char *why;
 	int fd;
 	FILE *f;
 
@@ -40,10 +43,14 @@ open_output(const char *path, FILE *dflt)
 		return dflt;
 	if (is_stdout_name(path))
 		return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = pw_open_output_file(path, &why);
+	if (fd < 0 && why) {
+		pw_warn("refusing to write %s: %s", path, why);
+		return NULL;
+	}
 	if (fd < 0) {
 		pw_warn("cannot write %s: %s (check the path and its permissions)",
-			path, strerror(errno));
+			path, strerror(-fd));
 		return NULL;
 	}
 	f = fdopen(fd, "w");

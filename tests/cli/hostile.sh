@@ -65,4 +65,71 @@ else
 		attach_refused
 fi
 
+# ---- item 13: -o into a sticky directory others can write to ----
+
+# Only root can give a file to another user; CI runs as root.
+sticky_case() {
+	local what=$1 check_fn=$2
+	shift 2
+	if [[ $(id -u) -ne 0 ]]; then
+		skip "needs root, to give files to nobody"
+		return
+	fi
+	rm -rf "$tmp/sticky" "$tmp/real"
+	mkdir -m 1777 "$tmp/sticky"
+	mkdir "$tmp/real"
+	printf 'root only\n' >"$tmp/secret"
+	chmod 600 "$tmp/secret"
+	"$@"
+	check "$what" "$check_fn"
+}
+refused_unchanged() {
+	[[ $rc -eq 125 && $(wc -l <"$tmp/err") -eq 1 ]] &&
+		grep -q '^procwatch: refusing to write .*sticky' "$tmp/err" &&
+		[[ $(cat "$tmp/secret") == "root only" ]] &&
+		[[ ! -e $tmp/real/out ]] &&
+		! grep -q . "$tmp/sticky/planted" 2>/dev/null
+}
+written() {
+	[[ $rc -eq 0 ]] && grep -q '^.*end: exited 0' "$tmp/sticky/$1"
+}
+plant_link() {
+	ln -s "$tmp/secret" "$tmp/sticky/link"
+	chown -h nobody "$tmp/sticky/link"
+	pw -o "$tmp/sticky/link" true
+}
+sticky_case "-o through another user's symlink in a sticky dir: refused, target unchanged" \
+	refused_unchanged plant_link
+plant_dir_link() {
+	ln -s "$tmp/real" "$tmp/sticky/dir"
+	chown -h nobody "$tmp/sticky/dir"
+	pw -o "$tmp/sticky/dir/out" true
+}
+sticky_case "-o through another user's symlink to a directory: refused" \
+	refused_unchanged plant_dir_link
+plant_file() {
+	: >"$tmp/sticky/planted"
+	chown nobody "$tmp/sticky/planted"
+	pw -o "$tmp/sticky/planted" true
+}
+sticky_case "-o into a file another user created in a sticky dir: refused, left empty" \
+	refused_unchanged plant_file
+own_file() {
+	printf 'old\n' >"$tmp/sticky/mine"
+	ln -s mine "$tmp/sticky/mylink"
+	pw --color=never -o "$tmp/sticky/mylink" true
+}
+written_mine() {
+	written mine && ! grep -q '^old' "$tmp/sticky/mine"
+}
+sticky_case "-o through our own symlink to our own file in a sticky dir: written, truncated" \
+	written_mine own_file
+new_file() {
+	pw --color=never -o "$tmp/sticky/new" true
+}
+written_new() {
+	written new
+}
+sticky_case "-o to a new file in a sticky dir: written" written_new new_file
+
 plan
