@@ -65,6 +65,34 @@ else
 		attach_refused
 fi
 
+# ---- item 7: -k opens the files a tracee maps ----
+
+# The trace of pw_hostile_maps: it ended, and the fork has a stack.  As
+# root (/proc/PID/map_files may be followed) its frames are named.
+maps_ok() {
+	[[ $rc -eq 0 ]] && grep -qx forked "$tmp/out" &&
+		grep -q '"event":"end"' "$tmp/trace" &&
+		grep '"kind":"fork"' "$tmp/trace" | grep -q '"stack":\[{' || return 1
+	[[ $(id -u) -ne 0 ]] ||
+		grep '"kind":"fork"' "$tmp/trace" | grep -q '"fn":"stage2"'
+}
+for trap in fifo link; do
+	if [[ -n $ptrace_why ]]; then
+		skip "$ptrace_why"
+		continue
+	fi
+	if ! "$PROCWATCH" -k -o /dev/null true 2>/dev/null; then
+		skip "this procwatch has no -k (built without libunwind)"
+		continue
+	fi
+	rm -rf "$tmp/maps"
+	mkdir "$tmp/maps"
+	# The timeout of run() only detects a hang; nothing waits for it.
+	pw -k --json -o "$tmp/trace" "$H/pw_hostile_maps" "$trap" "$tmp/maps"
+	check "-k: code mapped from a deleted file whose name is now a $trap: no hang, stack taken" \
+		maps_ok
+done
+
 # ---- item 13: -o into a sticky directory others can write to ----
 
 # Only root can give a file to another user; CI runs as root.
