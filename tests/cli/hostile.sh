@@ -93,6 +93,24 @@ for trap in fifo link; do
 		maps_ok
 done
 
+# ---- item 9: argv rewritten by another thread while execve runs ----
+
+# What each new image printed it got, against what the trace says it got.
+race_ok() {
+	local recorded
+	recorded=$(jq -r 'select(.event == "exec" and .result == 0 and
+		(.argv | length) == 4) | "got \(.argv[3])"' "$tmp/trace")
+	[[ $rc -eq 0 && $(grep -c '^got ' "$tmp/out") -eq 20 &&
+		$recorded == "$(cat "$tmp/out")" ]]
+}
+if [[ -n $ptrace_why ]]; then
+	skip "$ptrace_why"
+else
+	pw --json -o "$tmp/trace" "$H/pw_exec_race" 20
+	check "exec racing a thread that rewrites argv: the trace has the argv each new image got" \
+		race_ok
+fi
+
 # ---- item 13: -o into a sticky directory others can write to ----
 
 # Only root can give a file to another user; CI runs as root.
