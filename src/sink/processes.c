@@ -215,7 +215,9 @@ put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 		pw_json_status(w, &p->status);
 	else
 		pw_json_null(w);
-	pw_json_key_bool(w, "running", !p->exited);
+	pw_json_key_bool(w, "running", !p->exited && !p->untraced);
+	if (p->untraced)
+		pw_json_key_bool(w, "followed", false);
 	if (p->detached)
 		pw_json_key_bool(w, "detached", true);
 	pw_json_key_bool(w, "failed", pw_view_is_failure(m, p));

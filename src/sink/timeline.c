@@ -274,6 +274,8 @@ put_spawn(struct timeline *tl, const struct pw_event *ev, const char *name)
 	} else {
 		fprintf(out, "%s → %ld", kind ? kind : "spawn",
 			sp->child ? (long)sp->child : sp->result);
+		if (pw_spawn_untraced(sp))
+			fputs(" not followed (CLONE_UNTRACED)", out);
 	}
 	fputs("  ", out);
 	pw_view_spawn_call(out, sp);

@@ -93,6 +93,38 @@ for trap in fifo link; do
 		maps_ok
 done
 
+# ---- item 8: a child made with CLONE_UNTRACED ----
+
+# Every view says the child was made, and that it was not followed.
+untraced_ok() {
+	local child
+	child=$(sed -n 's/^untraced \([0-9]*\)$/\1/p' "$tmp/out")
+	[[ $rc -eq 3 && -n $child ]] || return 1
+	"$PROCWATCH" show --color=never "$tmp/trace" >"$tmp/views"
+	"$PROCWATCH" show --format=processes "$tmp/trace" >"$tmp/procs"
+	"$PROCWATCH" show --format=perfetto "$tmp/trace" >"$tmp/perfetto"
+	# It exits 1: the child was killed, a failure.
+	"$PROCWATCH" show --failed "$tmp/trace" >"$tmp/failed" || true
+	# jq 1.6's -e looks at the last input only: grep says whether any matched.
+	jq -c --argjson c "$child" 'select(.event == "spawn" and .result == $c and
+		.followed == false)' "$tmp/trace" | grep -q . &&
+		grep -q "clone → $child not followed (CLONE_UNTRACED)" "$tmp/views" &&
+		grep -q "└─ $child (pw_untraced)  not followed (CLONE_UNTRACED), reaped: killed by SIGTERM" "$tmp/views" &&
+		jq -c --argjson c "$child" 'select(.pid == $c and .followed == false)' \
+			"$tmp/procs" | grep -q . &&
+		grep -q '"followed":"no (CLONE_UNTRACED)"' "$tmp/perfetto" &&
+		grep -q "^$child .*(not followed: CLONE_UNTRACED)" "$tmp/failed"
+}
+for mode in "" --no-seccomp; do
+	if [[ -n $ptrace_why ]]; then
+		skip "$ptrace_why"
+		continue
+	fi
+	pw $mode --json -o "$tmp/trace" "$H/pw_untraced"
+	check "a CLONE_UNTRACED child${mode:+ ($mode)}: recorded, marked not followed in every view" \
+		untraced_ok
+done
+
 # ---- item 9: argv rewritten by another thread while execve runs ----
 
 # What each new image printed it got, against what the trace says it got.
