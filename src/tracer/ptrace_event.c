@@ -407,7 +407,7 @@ on_death(struct tracer *t, struct task *task, pid_t pid, const struct stop_info 
 			t->root_status = ex->status;
 			signals_root_gone(t);
 		} else if (reaper) {
-			zombie_remember(t, task->tid, &ex->status);
+			zombie_remember(t, task->tid, reaper->tid, &ex->status);
 		}
 		pidns_died(task, reaper ? reaper->ns : NULL, reaper != NULL);
 	}

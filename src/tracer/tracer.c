@@ -247,6 +247,8 @@ print_stats(const struct tracer *t)
 	fprintf(stderr, " early-children=%lu", t->stats.early_children);
 	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",
 		t->mem.stats.reads, t->mem.stats.pages, t->mem.stats.peeks);
+	fprintf(stderr, " zombies-peak=%zu zombies-dropped=%lu", t->zombies_peak,
+		t->zombies_dropped);
 	if (t->unwinder)
 		fprintf(stderr, " stacks=%lu stack-us=%llu", t->stats.stacks,
 			(unsigned long long)(t->stats.stack_ns / 1000));

@@ -143,6 +143,27 @@ else
 		race_ok
 fi
 
+# ---- item 11: children nobody in the trace reaps ----
+
+# PROCWATCH_STATS says how big the table of dead, unreaped children grew.
+stat_of() {
+	sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$tmp/err"
+}
+zombies_bounded() {
+	local peak dropped
+	peak=$(stat_of zombies-peak)
+	dropped=$(stat_of zombies-dropped)
+	[[ $rc -eq 0 && -n $peak && -n $dropped ]] &&
+		((peak <= 1024 && dropped >= 3000 - 1024))
+}
+if [[ -n $ptrace_why ]]; then
+	skip "$ptrace_why"
+else
+	PROCWATCH_STATS=1 pw --json -o /dev/null "$H/pw_nocldwait" 3000
+	check "3000 children of a parent ignoring SIGCHLD: at most 1024 kept for a wait that never comes" \
+		zombies_bounded
+fi
+
 # ---- item 13: -o into a sticky directory others can write to ----
 
 # Only root can give a file to another user; CI runs as root.
