@@ -164,6 +164,37 @@ else
 		zombies_bounded
 fi
 
+# ---- item 12: what the views keep of big command lines ----
+
+# procwatch's own peak RSS (tests/bench/pw_peak_rss.c), in KiB.
+peak_kib() {
+	"$H/bench/pw_peak_rss" "$PROCWATCH" "$@" 2>&1 >/dev/null |
+		sed -n 's/.*vmhwm_kib=\([0-9]*\).*/\1/p'
+}
+# 50 execs with 1 MB of argv each: what the timeline and tree keep of
+# them is the elided argv they print, not 50 MB.
+argv_bounded() {
+	[[ -n $json && -n $kib ]] && ((kib < json + 16 * 1024))
+}
+peak_why=$ptrace_why
+if [[ -z $peak_why && ! -x $H/bench/pw_peak_rss ]]; then
+	peak_why="no $H/bench/pw_peak_rss"
+elif [[ -z $peak_why ]] && ldd "$PROCWATCH" | grep -q libasan; then
+	peak_why="peak RSS under AddressSanitizer measures its quarantine"
+fi
+for fmt in timeline tree; do
+	if [[ -n $peak_why ]]; then
+		skip "$peak_why"
+		continue
+	fi
+	json=$(peak_kib --json -o /dev/null "$H/pw_big_selfexec" 50)
+	kib=$(peak_kib --format=$fmt -o /dev/null "$H/pw_big_selfexec" 50)
+	rc=0
+	echo "peak RSS: --json $json KiB, --format=$fmt $kib KiB" >"$tmp/err"
+	check "--format=$fmt over 50 execs of 1 MB of argv: peak RSS within 16 MiB of --json's" \
+		argv_bounded
+done
+
 # ---- item 13: -o into a sticky directory others can write to ----
 
 # Only root can give a file to another user; CI runs as root.
