@@ -81,7 +81,9 @@ void pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
  * and a NULL (fs/binfmt_elf.c, create_elf_tables), pointing into the
  * argument area the kernel copied at the call.  Unlike the entry's, no
  * other thread of the old program can have changed it meanwhile.  The
- * vector is allocated (*argv, *argc elements), within limits.
+ * vector is allocated (*argv, *argc elements), within limits; *err is
+ * EINVAL when argc does not count the pointers (a 32-bit program's stack,
+ * whose words are 4 bytes).
  */
 void pw_decode_image_argv(uint64_t sp, struct pw_mem *mem,
 			  const struct pw_exec_limits *limits, struct pw_bytes **argv,

@@ -202,10 +202,19 @@ pw_decode_image_argv(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limit
 	*argc = 0;
 	*truncated = false;
 	*err = 0;
+	uint64_t n;
+
 	reader_init(&r, mem, limits);
 	r.out = (struct vec_out){ argv, argc, truncated, err };
 	/* argc first, the argv pointers after it (see decode.h). */
+	if (mem->read(mem, sp, &n, sizeof(n)) < (ssize_t)sizeof(n)) {
+		*err = EFAULT;
+		return;
+	}
 	read_vector(&r, sp + sizeof(uint64_t));
+	/* Not this layout (a 32-bit program's words are 4 bytes): unusable. */
+	if (!*truncated && !*err && n != *argc)
+		*err = EINVAL;
 }
 
 /* envp is execve's third argument, execveat's fourth. */

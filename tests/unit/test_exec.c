@@ -401,3 +401,48 @@ Test(exec, envp_limits_and_faults)
 	cr_assert_eq(env.nset, 0);
 	pw_env_clear(&env);
 }
+
+/* The argv a new image got: argc at the stack pointer, then the pointers. */
+Test(exec, image_argv_from_initial_stack)
+{
+	const char *argv[] = { "prog", "a b", "" };
+	struct pw_bytes *v;
+	size_t n;
+	bool truncated;
+	int err;
+
+	fake_put_u64(&fm, BASE, 3);
+	put_argv(BASE + 8, argv, 3);
+	pw_decode_image_argv(BASE, &fm.mem, NULL, &v, &n, &truncated, &err);
+	cr_assert_eq(err, 0);
+	cr_assert_not(truncated);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(v[0].data, "prog");
+	cr_assert_str_eq(v[1].data, "a b");
+	cr_assert_eq(v[2].len, 0);
+	for (size_t i = 0; i < n; i++)
+		pw_bytes_clear(&v[i]);
+	free(v);
+}
+
+/* A 32-bit program's stack read as 64-bit words: argc does not count them. */
+Test(exec, image_argv_argc_mismatch_is_an_error)
+{
+	const char *argv[] = { "prog", "x" };
+	struct pw_bytes *v;
+	size_t n;
+	bool truncated;
+	int err;
+
+	fake_put_u64(&fm, BASE, 5);
+	put_argv(BASE + 8, argv, 2);
+	pw_decode_image_argv(BASE, &fm.mem, NULL, &v, &n, &truncated, &err);
+	cr_assert_eq(err, EINVAL);
+	for (size_t i = 0; i < n; i++)
+		pw_bytes_clear(&v[i]);
+	free(v);
+	pw_decode_image_argv(END, &fm.mem, NULL, &v, &n, &truncated, &err);
+	cr_assert_eq(err, EFAULT);
+	cr_assert_eq(n, 0);
+	free(v);
+}
