@@ -193,7 +193,11 @@ usage_error(FILE *err, const char *fmt, ...)
 	return PW_CLI_EXIT_FAILURE;
 }
 
-/* "                          timeline  a line per event ..." for each format. */
+/*
+ * "                          timeline  a line per event ..." for each
+ * format; a name too long for the column gets its line under it, as the
+ * options do.
+ */
 static void
 put_formats(FILE *out)
 {
@@ -202,7 +206,9 @@ put_formats(FILE *out)
 
 	f = pw_formats(&n);
 	for (i = 0; i < n; i++)
-		fprintf(out, "                          %-9s %s\n", f[i].name, f[i].help);
+		fprintf(out, "                          %-9s%s%s\n", f[i].name,
+			strlen(f[i].name) > 9 ? "\n                                    " : " ",
+			f[i].help);
 }
 
 void

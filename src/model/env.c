@@ -102,15 +102,22 @@ candidate(struct pw_model *m, const struct pw_env *env, const struct pw_env_node
 	return c->set && c->unset;
 }
 
+/* memcmp(3) wants valid pointers even for no bytes, and an empty list is NULL. */
+static bool
+same_array(const void *a, const void *b, size_t n, size_t size)
+{
+	return n == 0 || !memcmp(a, b, n * size);
+}
+
 static bool
 same_change(const struct pw_env_node *a, const struct pw_env_node *b)
 {
 	return a->base == b->base && a->check == b->check && a->nset == b->nset &&
 	       a->nunset == b->nunset && a->norder == b->norder &&
 	       a->truncated == b->truncated && a->err == b->err &&
-	       !memcmp(a->set, b->set, a->nset * sizeof(*a->set)) &&
-	       !memcmp(a->unset, b->unset, a->nunset * sizeof(*a->unset)) &&
-	       !memcmp(a->order, b->order, a->norder * sizeof(*a->order));
+	       same_array(a->set, b->set, a->nset, sizeof(*a->set)) &&
+	       same_array(a->unset, b->unset, a->nunset, sizeof(*a->unset)) &&
+	       same_array(a->order, b->order, a->norder, sizeof(*a->order));
 }
 
 /* Copies n elements of size from src into the arena; NULL for none. */

@@ -25,6 +25,8 @@ static const struct pw_format formats[] = {
 	  .view = &pw_view_perfetto },
 	{ "processes", "one JSON object per process, at the end, for jq",
 	  PW_VOPT_WARNINGS, .view = &pw_view_processes },
+	{ "compile-commands", "a compile_commands.json of the compilers run, at the end", 0,
+	  .view = &pw_view_compile_commands },
 };
 
 const struct pw_format *

@@ -200,8 +200,12 @@ put_clone3_extra(FILE *out, const struct pw_spawn *sp)
 {
 	size_t i, n;
 
-	if (sp->set_tid_size > 0) {
-		n = sp->set_tid_size < PW_SET_TID_MAX ? sp->set_tid_size : PW_SET_TID_MAX;
+	/* More than the kernel takes (EINVAL): none of them was read. */
+	if (sp->set_tid_size > PW_SET_TID_MAX)
+		fprintf(out, ", set_tid_size=%zu (over %d)", (size_t)sp->set_tid_size,
+			PW_SET_TID_MAX);
+	else if (sp->set_tid_size > 0) {
+		n = sp->set_tid_size;
 		fputs(", set_tid=[", out);
 		for (i = 0; i < n; i++)
 			fprintf(out, "%s%d", i ? ", " : "", (int)sp->set_tid[i]);

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -147,6 +148,34 @@ refuse(pid_t pid, const char *fmt, ...)
 }
 
 /*
+ * A zombie leader whose other threads still run: the leader of a process
+ * stays a zombie until its last thread exits (kernel/exit.c,
+ * delay_group_leader), so "Z" alone does not mean the process ended.
+ */
+static bool
+has_live_threads(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	struct proc_stat ps;
+	bool live = false;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (!live && (d = readdir(dir))) {
+		long tid = strtol(d->d_name, NULL, 10);
+
+		if (tid > 0 && tid != pid && read_stat((pid_t)tid, &ps))
+			live = ps.state != 'Z' && ps.state != 'X';
+	}
+	closedir(dir);
+	return live;
+}
+
+/*
  * What can be told before trying: a process that is not there, procwatch
  * itself or one it runs under (tracing them would deadlock: the tracer
  * would wait for itself), a kernel thread, a zombie, a process another
@@ -166,6 +195,11 @@ check_attachable(pid_t pid)
 			      "under; tracing it would make procwatch wait for itself");
 	if (ps.flags & PF_KTHREAD)
 		return refuse(pid, "a kernel thread, which runs no program to trace");
+	if ((ps.state == 'Z' || ps.state == 'X') && has_live_threads(pid))
+		return refuse(pid, "its main thread has exited while its other "
+			      "threads run on (pthread_exit in main); ptrace(2) cannot "
+			      "attach to an exited thread, and procwatch does not yet "
+			      "follow a process without its main thread");
 	if (ps.state == 'Z' || ps.state == 'X')
 		return refuse(pid, "a zombie: it has exited and only waits to be "
 			      "reaped, there is nothing left to trace");
@@ -177,36 +211,102 @@ check_attachable(pid_t pid)
 	return 0;
 }
 
-/* /proc/sys/kernel/yama/ptrace_scope (Documentation/admin-guide/LSM/Yama.rst), or -1. */
+/*
+ * /proc/sys/kernel/yama/ptrace_scope (Documentation/admin-guide/LSM/Yama.rst),
+ * or -1.  PROCWATCH_TEST_YAMA_SCOPE stands in for it, so that the tests can
+ * check on a machine without Yama that a refusal is blamed on the right rule.
+ */
 static long
 yama_scope(void)
 {
+	const char *test = getenv("PROCWATCH_TEST_YAMA_SCOPE");
 	char buf[16];
 
+	if (test && *test)
+		return strtol(test, NULL, 10);
 	if (procfs_read_small("/proc/sys/kernel/yama/ptrace_scope", buf, sizeof(buf)) < 0)
 		return -1;
 	return strtol(buf, NULL, 10);
 }
 
-/* PTRACE_SEIZE said EPERM: Yama, or a process of another user. */
+/* Whether procwatch has CAP_SYS_PTRACE (bit 19 of CapEff, capabilities(7)). */
+static bool
+has_cap_sys_ptrace(void)
+{
+	char text[2048];
+	unsigned long long caps;
+
+	return procfs_status_text(getpid(), text, sizeof(text)) &&
+	       procfs_status_number(text, "CapEff", 16, &caps) && (caps >> 19 & 1);
+}
+
+/*
+ * Whether the kernel's own rule lets procwatch trace pid without
+ * CAP_SYS_PTRACE (kernel/ptrace.c, __ptrace_may_access): our real uid and
+ * gid equal the target's real, effective and saved ones, and the target
+ * is dumpable, which /proc shows by owning /proc/PID as the target's
+ * effective uid (proc(5); a non-dumpable process's entries belong to root).
+ */
+static bool
+ids_are(const char *text, const char *name, unsigned long long want)
+{
+	char key[16];
+	const char *p;
+	char *end;
+	int i;
+
+	snprintf(key, sizeof(key), "\n%s:", name);
+	p = strstr(text, key);
+	if (!p)
+		return false;
+	p += strlen(key);
+	/* Real, effective, saved (and filesystem, which ptrace ignores). */
+	for (i = 0; i < 3; i++, p = end)
+		if (strtoull(p, &end, 10) != want || end == p)
+			return false;
+	return true;
+}
+
+static bool
+same_credentials(pid_t pid)
+{
+	char text[2048], path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return procfs_status_text(pid, text, sizeof(text)) &&
+	       ids_are(text, "Uid", getuid()) && ids_are(text, "Gid", getgid()) &&
+	       stat(path, &st) == 0 && st.st_uid == getuid();
+}
+
+/*
+ * PTRACE_SEIZE said EPERM.  The credential check comes before any LSM
+ * (__ptrace_may_access, then security_ptrace_access_check), so Yama is
+ * named only when the credentials would have passed.
+ */
 static int
 explain_eperm(pid_t pid)
 {
+	bool cap = has_cap_sys_ptrace();
 	long scope = yama_scope();
 
-	if (scope == 1)
-		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = 1: "
-			      "only a process's ancestors may trace it); run procwatch "
-			      "as root or with CAP_SYS_PTRACE, or set it to 0");
-	if (scope == 2)
-		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = 2: "
-			      "only CAP_SYS_PTRACE may trace); run procwatch as root");
+	if (!cap && !same_credentials(pid))
+		return refuse(pid, "not permitted: it runs as another user or changed "
+			      "its credentials (setuid, capabilities), and procwatch "
+			      "lacks CAP_SYS_PTRACE; run procwatch as root");
 	if (scope >= 3)
 		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = %ld: "
 			      "no process may be traced until the next boot)", scope);
-	return refuse(pid, "not permitted: it runs as another user or changed its "
-		      "credentials (setuid, capabilities), and procwatch lacks "
-		      "CAP_SYS_PTRACE; run procwatch as root");
+	if (scope == 2 && !cap)
+		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = 2: "
+			      "only CAP_SYS_PTRACE may trace); run procwatch as root");
+	if (scope == 1 && !cap)
+		return refuse(pid, "ptrace refused by Yama (kernel.yama.ptrace_scope = 1: "
+			      "only a process's ancestors may trace it); run procwatch "
+			      "as root or with CAP_SYS_PTRACE, or set it to 0");
+	return refuse(pid, "not permitted: the kernel's security module (SELinux, "
+		      "AppArmor, Landlock) or a container's seccomp policy refused "
+		      "ptrace; see the audit log");
 }
 
 /* ---- seizing ---- */

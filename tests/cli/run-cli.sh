@@ -556,6 +556,30 @@ case_already_traced() {
 	check "under another tracer: 125, one line naming the tracer" already_traced_ok
 }
 
+# -p on another user's process without CAP_SYS_PTRACE: the kernel's own
+# credential rule refused it, whatever Yama says (here said to be 1, the
+# default of many distributions), and the line says so.
+other_user_ok() {
+	[[ $rc -eq 125 && $(wc -l <"$tmp/err") -eq 1 ]] &&
+		grep -q "^procwatch: -p [0-9]*: not permitted: it runs as another user" "$tmp/err"
+}
+case_attach_other_user() {
+	local victim
+	if [[ $(id -u) -ne 0 ]] || ! command -v setpriv >/dev/null ||
+	   ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$PROCWATCH"; then
+		skip "needs root and setpriv to run procwatch as uid 65534 against root's process"
+		return
+	fi
+	sleep 600 </dev/null >/dev/null 2>&1 &
+	victim=$!
+	run env PROCWATCH_TEST_YAMA_SCOPE=1 \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$PROCWATCH" --json -o /dev/null -p "$victim"
+	kill "$victim"
+	wait "$victim" 2>/dev/null || true
+	check "-p on another user's process: 125, the credentials named, not Yama" other_user_ok
+}
+
 # Reaps inside a pid namespace are matched (tests/helpers/pw_pidns.c): no
 # "unreaped" warning, and the exit codes counted are the five children's
 # (11 to 15), not those of processes whose ids were taken for theirs.
@@ -686,6 +710,7 @@ traced case_env
 traced case_warnings
 traced case_pidns
 traced case_already_traced
+traced case_attach_other_user
 if [[ -n $ptrace_skip ]]; then
 	for _ in 1 2 3 4 5; do skip "$ptrace_skip"; done
 else

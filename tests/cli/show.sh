@@ -16,8 +16,6 @@ PROCWATCH=$(realpath "$PROCWATCH")
 
 enter_scratch_dir
 export LC_ALL=C.UTF-8
-# The second line of every "not a procwatch trace" message.
-not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
 
 # ---- without a recorded run ----
 

@@ -4,7 +4,7 @@
 # and the captured runs they check, in one place.  Bash, like the scripts;
 # each sources it from its own directory before it changes directory:
 #   . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
-# Sourcing defines functions and two variables and runs nothing.
+# Sourcing defines functions and three variables and runs nothing.
 #
 # Results are numbered in the order given.  A script that knows its count
 # prints the plan first (plan N); one whose cases depend on the machine
@@ -12,6 +12,8 @@
 # result as "# " lines, which meson shows with the failure.
 
 tap_count=0
+# The second line of every "not a procwatch trace" message of show.
+not_trace_hint="A trace is what 'procwatch --json -o FILE.jsonl COMMAND' records."
 
 ok() {
 	tap_count=$((tap_count + 1))

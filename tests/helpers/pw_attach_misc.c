@@ -10,12 +10,16 @@
  *   zombie     a child exits 0 at once and stays unreaped (waitid WNOWAIT
  *              says it is dead) until SIGUSR1; then it is reaped, exit 0
  *   wait       waits for SIGUSR1, exit 0
+ *   leaderless the main thread starts a thread and ends with pthread_exit;
+ *              the thread says ready once the leader is a zombie, waits
+ *              for SIGUSR1 and exits 0
  *   ends CODE  waits until it is traced (TracerPid in /proc/self/status),
  *              forks a child that exits 3, reaps it, says "child exited 3"
  *              and exits CODE; exit 2 if no tracer came within 60 seconds
  *
  * Facts: root; child (stopped, zombie, ends).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <time.h>
 
@@ -103,6 +107,51 @@ zombie(void)
 	return reap(child, 0);
 }
 
+/* The state letter of the main thread, as /proc/self/task/PID/stat says it. */
+static char
+leader_state(pid_t leader)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)leader);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+static void *
+leaderless_thread(void *arg)
+{
+	struct timespec tick = { 0, 1000 * 1000 };
+	pid_t leader = (pid_t)(long)arg;
+
+	/* Waits for the leader's pthread_exit to make it a zombie. */
+	while (leader_state(leader) != 'Z')
+		nanosleep(&tick, NULL);
+	ready();
+	wait_usr1();
+	exit(0);
+}
+
+static int
+leaderless(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, leaderless_thread, (void *)(long)getpid()) != 0)
+		die("pthread_create");
+	pthread_exit(NULL);
+}
+
 static int
 ends(int code)
 {
@@ -142,11 +191,13 @@ main(int argc, char **argv)
 		return zombie();
 	if (strcmp(mode, "ends") == 0)
 		return ends((int)arg_long(argc, argv, 2, 7));
+	if (strcmp(mode, "leaderless") == 0)
+		return leaderless();
 	if (strcmp(mode, "wait") == 0) {
 		ready();
 		wait_usr1();
 		return 0;
 	}
 	errno = EINVAL;
-	die("usage: pw_attach_misc stopped|zombie|wait|ends CODE");
+	die("usage: pw_attach_misc stopped|zombie|leaderless|wait|ends CODE");
 }

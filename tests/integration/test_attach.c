@@ -724,6 +724,21 @@ Test(attach, refuses_a_zombie)
 }
 
 /*
+ * A process whose main thread ended while another runs on: its leader is
+ * a zombie, but the process is not, and is refused for what it is.
+ */
+Test(attach, refuses_a_process_without_its_main_thread_as_such)
+{
+	const char *args[] = { "leaderless", NULL };
+	struct pw_run_handle h;
+
+	pw_attach_helper("pw_attach_misc", args, &h);
+	cr_assert(pw_proc_state(h.pid) == 'Z', "the leader is not a zombie");
+	refused(h.pid, NULL, "its main thread has exited while its other threads run on");
+	finish_waiting_helper(&h);
+}
+
+/*
  * Another procwatch traces the helper: the second is refused, naming the
  * first, which goes on tracing it to its end undisturbed.
  */

@@ -175,8 +175,8 @@ Test(cli, format_help_lists_every_format_a_line_each)
 		cr_assert_eq(strncmp(p.out + at, line, strlen(line)), 0,
 			     "line %zu is not \"%s\"", i + 1, f[i].name);
 		at += strlen(line);
-		/* --help lists the same names. */
-		snprintf(line, sizeof(line), " %s ", f[i].name);
+		/* --help lists the same names (a long one with its line under it). */
+		snprintf(line, sizeof(line), " %s%s", f[i].name, strlen(f[i].name) > 9 ? "\n" : " ");
 		cr_assert_not_null(strstr(usage_text(), line), "--help lacks %s", f[i].name);
 	}
 	cr_assert_eq(p.out[at], '\0', "more than one line per format");
@@ -224,9 +224,9 @@ Test(cli, argument_not_allowed)
 Test(cli, unknown_format_names_the_valid_ones)
 {
 	expect_usage_error(V("--format=xml", "true"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
 	expect_usage_error(V("--format=", "true"),
-			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes)");
+			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
 }
 
 Test(cli, empty_output_name)
@@ -382,4 +382,27 @@ Test(cli, view_options_json_does_not_use)
 			   "--summary has no effect on the json format");
 	expect_usage_error(V("--format=processes", "--threads", "true"),
 			   "--threads has no effect on the processes format");
+}
+
+/*
+ * compile-commands: a name in .json with the format given writes the
+ * database, not the trace; the filters narrow it; the options of the
+ * views for people change nothing in it, and are refused.
+ */
+Test(cli, compile_commands_options)
+{
+	struct parse p;
+
+	expect_run(&p, V("--format=compile-commands", "-o", "compile_commands.json",
+			 "--match", "\\.c$", "--time=none", "--color=never", "make"), CMD("make"));
+	cr_assert_eq(p.opts.format, pw_format_find("compile-commands"));
+	cr_assert_str_eq(p.opts.output, "compile_commands.json");
+	cr_assert_str_eq(p.opts.view.filter.match, "\\.c$");
+	parse_free(&p);
+	expect_usage_error(V("--format=compile-commands", "--no-warnings", "make"),
+			   "--no-warnings has no effect on the compile-commands format");
+	expect_usage_error(V("--format=compile-commands", "--full-argv", "make"),
+			   "--full-argv has no effect on the compile-commands format");
+	expect_usage_error(V("--format=compile-commands", "--summary", "make"),
+			   "--summary has no effect on the compile-commands format");
 }

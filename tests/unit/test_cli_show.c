@@ -104,7 +104,7 @@ Test(cli_show, usage_errors)
 {
 	expect_usage_error(V("--no-seccomp", "t.jsonl"), "unknown option '--no-seccomp'");
 	expect_usage_error(V("--format=xml", "t.jsonl"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
 	expect_usage_error(V("--time"), "option '--time' requires an argument");
 	expect_usage_error(((char *[]){ "show", NULL }), "show: no trace file given");
 	expect_usage_error(V("a", "b"), "show: one trace file at a time ('b' is extra)");

@@ -329,6 +329,23 @@ Test(timeline, execveat_and_clone3_details)
 		"├─ [90] true clone failed: EINVAL  clone3(0, args unreadable (size 63))\n");
 }
 
+/* More pids than the kernel takes are not read: their count is said, not 32 zeros. */
+Test(timeline, clone3_set_tid_over_the_limit)
+{
+	struct pw_event sp = ev_fork(2, 90, 0);
+
+	sp.u.spawn.call = PW_CALL_CLONE3;
+	sp.u.spawn.kind = PW_SPAWN_CLONE;
+	sp.u.spawn.flags = 0;
+	sp.u.spawn.exit_signal = 0;
+	sp.u.spawn.result = -EINVAL;
+	sp.u.spawn.set_tid_size = 40;
+	open_sink(false, &plain);
+	feed(ev_start(1, 90, NULL, 0));
+	feed(sp);
+	cr_assert(strstr(timeline_part(), "clone3(0, set_tid_size=40 (over 32))\n"), "%s", buf);
+}
+
 /* Each wait line after the first event's: the lines of one sink, in order. */
 Test(timeline, wait_variants)
 {

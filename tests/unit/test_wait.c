@@ -125,7 +125,8 @@ child_status(int how, int options)
 Test(status, real_children)
 {
 	struct pw_status st;
-	int status;
+	int status, go[2];
+	char c;
 	pid_t pid;
 
 	st = from_wait(child_status(0, 0));
@@ -139,12 +140,22 @@ Test(status, real_children)
 	cr_assert_eq(st.signal, SIGABRT);
 	cr_assert_not(st.core, "RLIMIT_CORE 0 dumps no core");
 
+	/*
+	 * Once continued, the child waits for the pipe to close before it
+	 * exits: a child that exited first would be reported by the
+	 * WCONTINUED wait as exited (a zombie is reported before a continue).
+	 */
+	cr_assert_eq(pipe(go), 0);
 	pid = fork();
 	cr_assert_neq(pid, -1);
 	if (pid == 0) {
+		close(go[1]);
 		raise(SIGSTOP);
+		while (read(go[0], &c, 1) > 0)
+			;
 		_exit(7);
 	}
+	close(go[0]);
 	cr_assert_eq(waitpid(pid, &status, WUNTRACED), pid);
 	st = from_wait(status);
 	cr_assert_eq(st.kind, PW_STATUS_STOPPED);
@@ -153,6 +164,7 @@ Test(status, real_children)
 	cr_assert_eq(waitpid(pid, &status, WCONTINUED), pid);
 	st = from_wait(status);
 	cr_assert_eq(st.kind, PW_STATUS_CONTINUED);
+	close(go[1]);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	st = from_wait(status);
 	cr_assert_eq(st.kind, PW_STATUS_EXITED);
