@@ -23,6 +23,7 @@
 
 #define PW_ARGV_MAX_MAX 1000000	/* --argv-max */
 #define PW_DEPTH_MAX 1000000	/* --depth */
+#define PW_WIDTH_MAX 100000	/* --width */
 
 /* Long-only options get values outside the range of any short option char. */
 enum {
@@ -43,6 +44,8 @@ enum {
 	OPT_MATCH,
 	OPT_DEPTH,
 	OPT_ENV,
+	OPT_NO_FOLD,
+	OPT_WIDTH,
 };
 
 /*
@@ -50,7 +53,7 @@ enum {
  * "ls -l"; ":" makes getopt report a missing argument as ':' so that it can
  * be told apart from an unknown option.
  */
-static const char short_options[] = "+:o:k::p:hV";
+static const char short_options[] = "+:o:k::p:vhV";
 
 const struct option pw_cli_longopts[] = {
 	{ "output",	required_argument,	NULL,	'o' },
@@ -68,6 +71,9 @@ const struct option pw_cli_longopts[] = {
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
 	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "verbose",	no_argument,		NULL,	'v' },
+	{ "no-fold",	no_argument,		NULL,	OPT_NO_FOLD },
+	{ "width",	required_argument,	NULL,	OPT_WIDTH },
 	{ "pid",	required_argument,	NULL,	OPT_PID },
 	{ "match",	required_argument,	NULL,	OPT_MATCH },
 	{ "depth",	required_argument,	NULL,	OPT_DEPTH },
@@ -120,6 +126,13 @@ static const char usage_tail[] =
 	"      --explain         under each event of the timeline, say in plain\n"
 	"                        words what it did: each clone flag, what an exec\n"
 	"                        keeps and resets, what a status means\n"
+	"  -v, --verbose         show every call with its raw decoded arguments\n"
+	"                        (a spawn's every clone flag, an exec's path)\n"
+	"      --no-fold         list like siblings one by one in the tree instead\n"
+	"                        of as one line (\"×200 sleep 1  exited 0 ...\")\n"
+	"      --width=N         fold lines to fit N columns (0: never); default:\n"
+	"                        the terminal's width (COLUMNS, else the tty's)\n"
+	"                        when writing to one, else no limit\n"
 	"\n"
 	"Filters (every format but json, which always records everything):\n"
 	"      --pid=PID[,PID...]\n"
@@ -340,6 +353,19 @@ parse_depth(const char *arg, struct pw_options *opts, FILE *err)
 	return PW_CLI_RUN;
 }
 
+/* --width=N: columns to fit, 0 for none; the terminal's when not given. */
+static enum pw_cli_action
+parse_width(const char *arg, struct pw_options *opts, FILE *err)
+{
+	size_t v;
+
+	if (parse_count("--width", arg, PW_WIDTH_MAX, &v, err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
+	opts->width_set = true;
+	opts->view.width = (unsigned)v;
+	return PW_CLI_RUN;
+}
+
 /*
  * A trace always records every process: filters are for the views, and a
  * format that is not one (json) refuses them, naming one that was given.
@@ -431,6 +457,8 @@ static const struct {
 	{ OPT_SUMMARY, PW_VOPT_SUMMARY, "--summary" },
 	{ OPT_NO_WARNINGS, PW_VOPT_WARNINGS, "--no-warnings" },
 	{ OPT_EXPLAIN, PW_VOPT_EXPLAIN, "--explain" },
+	{ 'v', PW_VOPT_VERBOSE, "--verbose" },
+	{ OPT_NO_FOLD, PW_VOPT_FOLD, "--no-fold" },
 };
 
 /* The bit of option c in pw_options.view_given: its index in view_options. */
@@ -510,6 +538,14 @@ apply_view_option(int c, struct pw_options *opts, FILE *out, FILE *err)
 	case OPT_EXPLAIN:
 		opts->view.explain = true;
 		return PW_CLI_RUN;
+	case 'v':
+		opts->view.verbose = true;
+		return PW_CLI_RUN;
+	case OPT_NO_FOLD:
+		opts->view.no_fold = true;
+		return PW_CLI_RUN;
+	case OPT_WIDTH:
+		return parse_width(optarg, opts, err);
 	case 'h':
 		pw_cli_usage(out);
 		return PW_CLI_EXIT_SUCCESS;
@@ -665,6 +701,9 @@ const struct option pw_cli_show_longopts[] = {
 	{ "summary",	no_argument,		NULL,	OPT_SUMMARY },
 	{ "no-warnings", no_argument,		NULL,	OPT_NO_WARNINGS },
 	{ "explain",	no_argument,		NULL,	OPT_EXPLAIN },
+	{ "verbose",	no_argument,		NULL,	'v' },
+	{ "no-fold",	no_argument,		NULL,	OPT_NO_FOLD },
+	{ "width",	required_argument,	NULL,	OPT_WIDTH },
 	{ "pid",	required_argument,	NULL,	OPT_PID },
 	{ "match",	required_argument,	NULL,	OPT_MATCH },
 	{ "depth",	required_argument,	NULL,	OPT_DEPTH },
@@ -695,6 +734,10 @@ static const char show_usage[] =
 	"                        most run after the tree\n"
 	"      --no-warnings     do not show or count warnings\n"
 	"      --explain         explain each event in plain words\n"
+	"  -v, --verbose         show every call with its raw decoded arguments\n"
+	"      --no-fold         list like siblings one by one in the tree\n"
+	"      --width=N         fold lines to fit N columns (0: never; default:\n"
+	"                        the terminal's width on one, else no limit)\n"
 	"      --pid=PID[,PID...]\n"
 	"                        show only the subtrees of these processes\n"
 	"      --match=REGEX     show only processes whose argv or exec'd path\n"
@@ -743,7 +786,7 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 	enum pw_cli_action action;
 
 	hint_command = "procwatch show";
-	action = parse_options(argc, argv, ":o:h", pw_cli_show_longopts,
+	action = parse_options(argc, argv, ":o:vh", pw_cli_show_longopts,
 			       apply_show_option, opts, out, err);
 	if (action != PW_CLI_RUN)
 		return action;

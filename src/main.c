@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "procwatch/cli.h"
@@ -85,10 +86,40 @@ want_color(enum pw_color_mode mode, FILE *out)
 	return isatty(fileno(out)) == 1;
 }
 
+/*
+ * The width lines are folded to: --width if given; on a terminal, COLUMNS
+ * when it holds a number (as ls(1) reads it; a shell sets it after a
+ * resize), else the terminal's own size; a file or pipe gets whole lines,
+ * for grep and diff, whatever COLUMNS says.
+ */
+static unsigned
+want_width(const struct pw_options *opts, FILE *out)
+{
+	const char *columns = getenv("COLUMNS");
+	struct winsize ws;
+	unsigned long v;
+	char *end;
+
+	if (opts->width_set)
+		return opts->view.width;
+	if (isatty(fileno(out)) != 1)
+		return 0;
+	if (columns && columns[0] >= '1' && columns[0] <= '9') {
+		errno = 0;
+		v = strtoul(columns, &end, 10);
+		if (!*end && !errno && v <= 100000)
+			return (unsigned)v;
+	}
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
 static struct pw_sink *
 new_sink(struct pw_options *opts, FILE *out)
 {
 	opts->view.color = want_color(opts->color, out);
+	opts->view.width = want_width(opts, out);
 	return pw_format_sink(opts->format, out, &opts->view);
 }
 

@@ -32,6 +32,7 @@ struct pw_options {
 	bool env;		/* --env: record each exec's environment */
 	enum pw_color_mode color;
 	struct pw_view_opts view;	/* view.color is decided by main from color */
+	bool width_set;		/* --width given: else main decides view.width */
 	unsigned view_given;	/* the view options given (src/cli.c, view_options) */
 	bool failed;		/* show --failed: only the failures */
 	char **command;		/* NULL-terminated argv of the traced command */

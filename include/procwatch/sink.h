@@ -44,6 +44,13 @@ struct pw_view_opts {
 	bool summary;		/* counts after the tree */
 	bool warnings;		/* a line per warning (procwatch/warnings.h), counted */
 	bool explain;		/* --explain: plain-English lines under events */
+	bool verbose;		/* -v: every call with its raw decoded arguments */
+	bool no_fold;		/* --no-fold: the tree lists like siblings one by one */
+	/*
+	 * Columns the lines must fit (a terminal's width): longer ones are
+	 * folded under their own guides.  0: no limit (files and pipes).
+	 */
+	unsigned width;
 	struct pw_filter_spec filter;	/* which processes to show (procwatch/filter.h) */
 };
 
@@ -71,6 +78,8 @@ enum pw_view_option {
 	PW_VOPT_SUMMARY = 1 << 3,	/* --summary */
 	PW_VOPT_WARNINGS = 1 << 4,	/* --no-warnings */
 	PW_VOPT_EXPLAIN = 1 << 5,	/* --explain */
+	PW_VOPT_VERBOSE = 1 << 6,	/* -v, --verbose */
+	PW_VOPT_FOLD = 1 << 7,		/* --no-fold */
 };
 
 struct pw_format {

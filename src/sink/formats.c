@@ -12,13 +12,13 @@
 #include "view.h"
 
 #define VIEW_ALL (PW_VOPT_ARGV | PW_VOPT_THREADS | PW_VOPT_SUMMARY | PW_VOPT_WARNINGS | \
-		  PW_VOPT_EXPLAIN)
+		  PW_VOPT_EXPLAIN | PW_VOPT_VERBOSE | PW_VOPT_FOLD)
 
 static const struct pw_format formats[] = {
 	{ "timeline", "a line per event as it happens, then the process tree",
 	  VIEW_ALL, .view = &pw_view_timeline },
 	{ "tree", "only the process tree, at the end",
-	  PW_VOPT_ARGV | PW_VOPT_THREADS | PW_VOPT_SUMMARY | PW_VOPT_WARNINGS,
+	  PW_VOPT_ARGV | PW_VOPT_THREADS | PW_VOPT_SUMMARY | PW_VOPT_WARNINGS | PW_VOPT_FOLD,
 	  .view = &pw_view_tree },
 	{ "json", "the JSON Lines trace (procwatch(1))", 0, .stream = pw_sink_json_new },
 	{ "perfetto", "a Chrome trace event file for ui.perfetto.dev, at the end", 0,

@@ -56,7 +56,10 @@ struct fold {
 };
 
 struct timeline {
-	FILE *out;
+	FILE *out;			/* line: where each line is built */
+	FILE *real;			/* where lines go, folded to the width */
+	struct pw_line line, cont;	/* the line, and its continuations' prefix */
+	unsigned guide_max;		/* levels of guides drawn (pw_view_guide_max) */
 	struct pw_view_opts opts;
 	const struct pw_model *m;	/* the model of the events so far */
 	struct pw_pidmap folds;		/* tid -> struct fold */
@@ -96,23 +99,59 @@ put_time(struct timeline *tl, uint64_t t_us)
 
 /* The tree guides of a line at depth, then last (a spawn's "├─ ") if any. */
 static void
-put_guides(struct timeline *tl, unsigned depth, const char *last)
+put_guides(struct timeline *tl, FILE *out, unsigned depth, const char *last)
 {
-	FILE *out = tl->out;
 	unsigned d;
 
 	if (!depth && !last)
 		return;
 	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
-	for (d = 1; d <= depth; d++) {
-		if (pw_view_guide_shown(depth, d))
-			fputs("│  ", out);
-		else if (d == PW_VIEW_GUIDES_KEEP + 1)
-			pw_view_guide_mark(out, depth);
-	}
+	for (d = 1; d <= depth;)
+		d = pw_view_guide(out, tl->guide_max, depth, d, "│  ");
 	if (last)
 		fputs(last, out);
 	pw_view_reset(out, &tl->opts);
+}
+
+/* The width of the time column: what a line without a time leaves blank. */
+static int
+time_width(const struct timeline *tl)
+{
+	static const int width[] = {
+		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
+	};
+
+	return width[tl->opts.time];
+}
+
+/*
+ * What a folded line's continuations start with: no time, the guides of
+ * the line (a spawn's "├─ " becomes the "│  " of its child's lines), then
+ * indent columns, so that the text stays under its line, right of its
+ * guides.
+ */
+static void
+set_cont(struct timeline *tl, unsigned depth, bool spawn, int indent)
+{
+	pw_line_clear(&tl->cont);
+	if (!tl->opts.width)
+		return;
+	fprintf(tl->cont.f, "%*s", time_width(tl), "");
+	put_guides(tl, tl->cont.f, depth, spawn ? "│  " : NULL);
+	fprintf(tl->cont.f, "%*s", indent, "");
+}
+
+/* Ends the line being built: written out, folded to the width. */
+static void
+end_line(struct timeline *tl)
+{
+	size_t n, cn;
+	const char *text = pw_line_text(&tl->line, &n);
+	const char *cont = pw_line_text(&tl->cont, &cn);
+
+	pw_view_wrap(tl->real, text, n, tl->opts.width, cont, cn);
+	pw_line_clear(&tl->line);
+	pw_line_clear(&tl->cont);
 }
 
 /* The depth a process's lines are drawn at: below the top of what is shown. */
@@ -134,7 +173,8 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char 
 	FILE *out = tl->out;
 
 	put_time(tl, ev->time_us);
-	put_guides(tl, depth_of(tl, ev->pid), spawn ? "├─ " : NULL);
+	put_guides(tl, out, depth_of(tl, ev->pid), spawn ? "├─ " : NULL);
+	set_cont(tl, depth_of(tl, ev->pid), spawn, 4);
 	if (ev->tid != ev->pid)
 		fprintf(out, "[%d/%d] ", (int)ev->pid, (int)ev->tid);
 	else
@@ -149,11 +189,7 @@ put_head(struct timeline *tl, const struct pw_event *ev, bool spawn, const char 
 static void
 put_no_time(struct timeline *tl)
 {
-	static const int time_width[] = {
-		[PW_TIME_RELATIVE] = 12, [PW_TIME_ABSOLUTE] = 16, [PW_TIME_NONE] = 0,
-	};
-
-	fprintf(tl->out, "%*s", time_width[tl->opts.time], "");
+	fprintf(tl->out, "%*s", time_width(tl), "");
 }
 
 /*
@@ -169,7 +205,10 @@ note_begin(struct timeline *tl, enum pw_color c, const char *mark)
 	FILE *out = tl->out;
 
 	put_no_time(tl);
-	put_guides(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
+	put_guides(tl, out, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN ? "│  " : NULL);
+	/* Continuations under the note's text, clear of its mark. */
+	set_cont(tl, depth_of(tl, ev->pid), ev->kind == PW_EV_SPAWN,
+		 3 + (int)pw_view_columns(mark, strlen(mark)) + 1);
 	fputs("   ", out);
 	pw_view_color(out, &tl->opts, c);
 	fprintf(out, "%s ", mark);
@@ -179,7 +218,7 @@ static void
 note_end(struct timeline *tl)
 {
 	pw_view_reset(tl->out, &tl->opts);
-	putc('\n', tl->out);
+	end_line(tl);
 }
 
 static void
@@ -277,8 +316,13 @@ put_spawn(struct timeline *tl, const struct pw_event *ev, const char *name)
 		if (pw_spawn_untraced(sp))
 			fputs(" not followed (CLONE_UNTRACED)", out);
 	}
-	fputs("  ", out);
-	pw_view_spawn_call(out, sp);
+	/* The kind says the usual flags; -v and --explain, which names each, show them all. */
+	if (tl->opts.verbose || tl->opts.explain) {
+		fputs("  ", out);
+		pw_view_spawn_call(out, sp);
+	} else {
+		pw_view_spawn_unusual(out, sp);
+	}
 	if (sp->parent && sp->parent != ev->pid && !sp->thread)
 		fprintf(out, "  (parent %d)", (int)sp->parent);
 }
@@ -296,11 +340,12 @@ put_at_flag(void *data, const char *name, uint64_t bits)
 }
 
 /*
- * The path when argv[0] does not already say it; for execveat also the
- * directory descriptor and flags, which decide what the path means.
+ * The path when argv[0] does not already say it (or always, with -v);
+ * for execveat also the directory descriptor and flags, which decide what
+ * the path means.
  */
 static void
-put_exec_path(FILE *out, const struct pw_exec *ex)
+put_exec_path(FILE *out, const struct pw_exec *ex, bool verbose)
 {
 	bool at = ex->call == PW_CALL_EXECVEAT;
 
@@ -308,7 +353,7 @@ put_exec_path(FILE *out, const struct pw_exec *ex)
 		fputs("  (path unreadable)", out);
 		return;
 	}
-	if (!at && ex->argc > 0 && ex->argv[0].data &&
+	if (!at && !verbose && ex->argc > 0 && ex->argv[0].data &&
 	    strcmp(ex->argv[0].data, ex->path.data) == 0)
 		return;
 	fputs("  (path ", out);
@@ -340,7 +385,8 @@ put_shown_from(struct timeline *tl, const struct pw_proc *p, const struct pw_pro
 	FILE *out = tl->out;
 
 	put_no_time(tl);
-	put_guides(tl, pw_proc_shown_depth(p), NULL);
+	put_guides(tl, out, pw_proc_shown_depth(p), NULL);
+	set_cont(tl, pw_proc_shown_depth(p), false, 4);
 	pw_view_color(out, &tl->opts, PW_COLOR_DIM);
 	fprintf(out, "[%d] from", (int)p->pid);
 	for (q = p->up; q; q = q == last ? NULL : q->up) {
@@ -351,7 +397,7 @@ put_shown_from(struct timeline *tl, const struct pw_proc *p, const struct pw_pro
 		}
 	}
 	pw_view_reset(out, &tl->opts);
-	putc('\n', out);
+	end_line(tl);
 }
 
 /*
@@ -398,7 +444,7 @@ put_exec(struct timeline *tl, const struct pw_event *ev, const struct exec_notes
 	put_head(tl, ev, false, n->name);
 	fputs(ex->call == PW_CALL_EXECVEAT ? "execveat " : "exec ", out);
 	pw_view_event_argv(out, &tl->opts, ex);
-	put_exec_path(out, ex);
+	put_exec_path(out, ex, tl->opts.verbose);
 	put_exec_notes(tl, ev, n);
 	if (ex->result == PW_RESULT_UNFINISHED) {
 		fputs("  ", out);
@@ -431,7 +477,7 @@ put_exec_check(struct timeline *tl, const struct pw_event *ev, const char *name)
 	put_head(tl, ev, false, name);
 	fputs("exec check ", out);
 	pw_view_event_argv(out, &tl->opts, ex);
-	put_exec_path(out, ex);
+	put_exec_path(out, ex, tl->opts.verbose);
 	if (ex->result == PW_RESULT_UNFINISHED) {
 		fputs("  ", out);
 		put_unfinished(tl);
@@ -518,12 +564,6 @@ exec_copy(struct pw_event *dst, const struct pw_event *ev)
 fail:
 	exec_copy_free(ex);
 	return -ENOMEM;
-}
-
-static void
-end_line(struct timeline *tl)
-{
-	putc('\n', tl->out);
 }
 
 /* Shows a held-back run of failed execs (one or many) and forgets it. */
@@ -758,6 +798,9 @@ put_exit(struct timeline *tl, const struct pw_event *ev, const char *name)
 		fputs(", ", tl->out);
 		pw_view_usage(tl->out, &ex->usage, false);
 	}
+	/* -v: the call that ended it, when one did (not a signal). */
+	if (tl->opts.verbose && ex->call != PW_CALL_NONE && ex->status.kind == PW_STATUS_EXITED)
+		fprintf(tl->out, "  %s(%d)", pw_call_name(ex->call), ex->status.code);
 }
 
 static void
@@ -808,7 +851,8 @@ put_end(struct timeline *tl, const struct pw_event *ev)
 		pw_view_status(out, &tl->opts, &ev->u.end.status);
 	if (ev->u.end.lost)
 		fprintf(out, " (%lu events lost)", ev->u.end.lost);
-	fputs("\n\n", out);
+	end_line(tl);
+	putc('\n', tl->real);
 }
 
 /* The start line would repeat the root's exec: it is not shown. */
@@ -1013,7 +1057,7 @@ timeline_event(void *view, const struct pw_model *m, const struct pw_event *ev,
 	if (ev->kind == PW_EV_END)
 		put_end(tl, ev);
 	/* Read live: the line must be visible before the tracee runs on. */
-	return pw_view_flush(tl->out);
+	return pw_view_flush(tl->real);
 }
 
 /*
@@ -1029,10 +1073,10 @@ timeline_end(void *view, const struct pw_model *m)
 	tl->m = m;
 	fold_flush_all(tl);
 	if (!m->ended && m->root)
-		putc('\n', tl->out);
+		putc('\n', tl->real);
 	if (m->ended || m->root)
-		pw_view_print_end(tl->out, &tl->opts, m);
-	return pw_view_flush(tl->out);
+		pw_view_print_end(tl->real, &tl->opts, m);
+	return pw_view_flush(tl->real);
 }
 
 static void
@@ -1053,6 +1097,8 @@ timeline_destroy(void *view)
 
 	pw_pidmap_each(&tl->folds, free_fold, NULL);
 	pw_pidmap_destroy(&tl->folds);
+	pw_line_close(&tl->line);
+	pw_line_close(&tl->cont);
 	free(tl);
 }
 
@@ -1072,8 +1118,15 @@ timeline_create(FILE *out, const struct pw_view_opts *o, void *data)
 	(void)data;
 	if (!tl)
 		return NULL;
-	tl->out = out;
+	if (pw_line_open(&tl->line) < 0 || pw_line_open(&tl->cont) < 0) {
+		pw_line_close(&tl->line);
+		free(tl);
+		return NULL;
+	}
+	tl->real = out;
+	tl->out = tl->line.f;
 	tl->opts = *o;
+	tl->guide_max = pw_view_guide_max(o, (unsigned)time_width(tl));
 	pw_pidmap_init(&tl->folds);
 	return tl;
 }

@@ -11,8 +11,13 @@
  * of what is shown.
  * Printed at the end of the timeline, or alone with --format=tree.  The walk
  * is iterative so that a fork chain thousands deep cannot exhaust the stack.
+ * Each line is built in a buffer and folded to the width (wrap.c); a run
+ * of like siblings (the same command, the same outcome, nothing below
+ * them) is folded into one line, "×200 sleep 1  exited 0 after ...",
+ * unless --no-fold.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "procwatch/filter.h"
 #include "procwatch/model.h"
@@ -23,6 +28,23 @@
 struct guides {
 	bool *last;
 	size_t size;
+};
+
+/*
+ * Siblings folded into one line when at least this many in a row ran the
+ * same and ended the same: fewer read as well one by one, with their pids.
+ */
+#define TREE_FOLD_MIN 4
+
+/* The tree being written: lines built in line, then folded onto out. */
+struct tree_out {
+	FILE *out;
+	const struct pw_view_opts *o;
+	const struct pw_model *m;
+	struct guides g;
+	unsigned guide_max;		/* pw_view_guide_max() */
+	struct pw_line line, cont;	/* a line, and its continuations' prefix */
+	struct pw_line key, next_key;	/* what siblings are folded by */
 };
 
 static bool
@@ -43,23 +65,57 @@ guides_set(struct guides *g, unsigned depth, bool last)
 	return true;
 }
 
+/* The guides of the levels above depth, then piece at depth (if any). */
 static void
-put_prefix(FILE *out, const struct pw_view_opts *o, const struct guides *g,
-	   unsigned depth)
+put_guides(FILE *out, const struct tree_out *t, unsigned depth, const char *piece)
 {
 	unsigned d;
 
-	if (depth == 0)
+	pw_view_color(out, t->o, PW_COLOR_DIM);
+	for (d = 1; d < depth;)
+		d = pw_view_guide(out, t->guide_max, depth, d, t->g.last[d] ? "   " : "│  ");
+	if (depth > 0 && piece)
+		fputs(piece, out);	/* the innermost level is always drawn */
+	pw_view_reset(out, t->o);
+}
+
+/*
+ * A line at depth: its guides into the line, and into cont what its
+ * continuations start with, the same guides with the line's own "├─ "
+ * carried on down as "│  ", then the "│" of its children if it has any,
+ * so that the text of a folded line stays right of every guide.
+ */
+static void
+put_prefix(struct tree_out *t, unsigned depth, bool kids)
+{
+	bool last = t->g.last[depth];
+
+	if (depth > 0)
+		put_guides(t->line.f, t, depth, last ? "└─ " : "├─ ");
+	if (!t->o->width)
 		return;
-	pw_view_color(out, o, PW_COLOR_DIM);
-	for (d = 1; d < depth; d++) {
-		if (pw_view_guide_shown(depth, d))
-			fputs(g->last[d] ? "   " : "│  ", out);
-		else if (d == PW_VIEW_GUIDES_KEEP + 1)
-			pw_view_guide_mark(out, depth);
+	if (depth > 0)
+		put_guides(t->cont.f, t, depth, last ? "   " : "│  ");
+	if (!kids) {
+		fputs("    ", t->cont.f);
+		return;
 	}
-	fputs(g->last[depth] ? "└─ " : "├─ ", out);
-	pw_view_reset(out, o);
+	pw_view_color(t->cont.f, t->o, PW_COLOR_DIM);
+	fputs("│   ", t->cont.f);
+	pw_view_reset(t->cont.f, t->o);
+}
+
+/* Writes the line built, folded to the width. */
+static void
+end_line(struct tree_out *t)
+{
+	size_t n, cn;
+	const char *text = pw_line_text(&t->line, &n);
+	const char *cont = pw_line_text(&t->cont, &cn);
+
+	pw_view_wrap(t->out, text, n, t->o->width, cont, cn);
+	pw_line_clear(&t->line);
+	pw_line_clear(&t->cont);
 }
 
 /*
@@ -176,7 +232,6 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
 	}
 	put_marks(out, o, p);
 	put_warned(out, o, p->warned);
-	putc('\n', out);
 }
 
 static void
@@ -186,9 +241,9 @@ put_thread(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p,
 	fprintf(out, "thread %d  ", (int)t->tid);
 	if (!t->exited) {
 		if (p->detached)
-			fputs("still running when procwatch detached\n", out);
+			fputs("still running when procwatch detached", out);
 		else
-			fputs(p->exited ? "ended with its process\n" : "still running\n", out);
+			fputs(p->exited ? "ended with its process" : "still running", out);
 		return;
 	}
 	if (t->status.kind != PW_STATUS_NONE)
@@ -196,27 +251,145 @@ put_thread(FILE *out, const struct pw_view_opts *o, const struct pw_proc *p,
 	else
 		fputs("ended", out);
 	pw_view_thread_life(out, t, t->exit_us);
-	putc('\n', out);
 }
 
 /* p's thread lines (with --threads), drawn as its first children. */
 static bool
-put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
-	    const struct pw_proc *p)
+put_threads(struct tree_out *t, const struct pw_proc *p)
 {
 	unsigned depth = pw_proc_shown_depth(p) + 1;
 	size_t i;
 
-	if (!o->threads)
+	if (!t->o->threads)
 		return true;
 	for (i = 0; i < p->nthread_recs; i++) {
-		if (!guides_set(g, depth,
+		if (!guides_set(&t->g, depth,
 				i + 1 == p->nthread_recs && !pw_shown_first_child(p)))
 			return false;
-		put_prefix(out, o, g, depth);
-		put_thread(out, o, p, &p->thread_recs[i]);
+		put_prefix(t, depth, false);
+		put_thread(t->line.f, t->o, p, &p->thread_recs[i]);
+		end_line(t);
 	}
 	return true;
+}
+
+static bool
+has_kids(const struct tree_out *t, const struct pw_proc *p)
+{
+	return pw_shown_first_child(p) || (t->o->threads && p->nthread_recs);
+}
+
+/* A process a fold may take in: one that ended, with nothing under it. */
+static bool
+foldable(const struct tree_out *t, const struct pw_proc *p)
+{
+	return p->exited && !p->attached && !has_kids(t, p);
+}
+
+/*
+ * What like siblings have in common, their pids, times and use aside:
+ * what they ran, how they ended, the marks and warnings.
+ */
+static void
+put_key(FILE *out, const struct tree_out *t, const struct pw_proc *p)
+{
+	put_what_ran(out, t->o, p);
+	putc('\n', out);	/* never in what ran: shell-quoted */
+	pw_view_status(out, t->o, &p->status);
+	put_marks(out, t->o, p);
+	put_warned(out, t->o, p->warned);
+}
+
+/* The like siblings from p on: how many, the last one and their lifetimes. */
+struct run {
+	size_t n;
+	const struct pw_proc *last;
+	uint64_t min_us, max_us;
+};
+
+/*
+ * Each sibling's key is made at most TREE_FOLD_MIN times (a short run is
+ * looked at again from each of its members), so the tree stays linear.
+ */
+static struct run
+fold_run(struct tree_out *t, const struct pw_proc *p)
+{
+	struct run r = { 1, p, 0, 0 };
+	const struct pw_proc *q;
+	const char *key, *other;
+	size_t len, olen;
+	uint64_t life;
+
+	if (t->o->no_fold || !foldable(t, p))
+		return r;
+	r.min_us = r.max_us = pw_proc_lifetime(p, p->exit_us);
+	pw_line_clear(&t->key);
+	put_key(t->key.f, t, p);
+	key = pw_line_text(&t->key, &len);
+	for (q = pw_shown_next(p); q && foldable(t, q); q = pw_shown_next(q)) {
+		pw_line_clear(&t->next_key);
+		put_key(t->next_key.f, t, q);
+		other = pw_line_text(&t->next_key, &olen);
+		if (olen != len || memcmp(key, other, len) != 0)
+			break;
+		life = pw_proc_lifetime(q, q->exit_us);
+		r.min_us = life < r.min_us ? life : r.min_us;
+		r.max_us = life > r.max_us ? life : r.max_us;
+		r.last = q;
+		r.n++;
+	}
+	if (r.n < TREE_FOLD_MIN)
+		r = (struct run){ 1, p, 0, 0 };
+	return r;
+}
+
+/* "×200 sleep 1  exited 0 after 1.00s–1.02s, pids 4213…4412". */
+static void
+put_folded(FILE *out, const struct tree_out *t, const struct pw_proc *p, const struct run *r)
+{
+	fprintf(out, "×%zu ", r->n);
+	put_what_ran(out, t->o, p);
+	fputs("  ", out);
+	pw_view_status(out, t->o, &p->status);
+	fputs(" after ", out);
+	pw_view_dur(out, r->min_us);
+	if (r->max_us != r->min_us) {
+		fputs("–", out);
+		pw_view_dur(out, r->max_us);
+	}
+	put_marks(out, t->o, p);
+	put_warned(out, t->o, p->warned);
+	fprintf(out, ", pids %d…%d", (int)p->pid, (int)r->last->pid);
+}
+
+static int
+tree_open(struct tree_out *t)
+{
+	if (pw_line_open(&t->line) < 0 || pw_line_open(&t->cont) < 0 ||
+	    pw_line_open(&t->key) < 0 || pw_line_open(&t->next_key) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+tree_close(struct tree_out *t)
+{
+	pw_line_close(&t->line);
+	pw_line_close(&t->cont);
+	pw_line_close(&t->key);
+	pw_line_close(&t->next_key);
+	free(t->g.last);
+}
+
+/* One process's line, or a run of like siblings' one line. */
+static void
+put_entry(struct tree_out *t, const struct pw_proc *p, const struct run *r)
+{
+	if (r->n > 1)
+		put_folded(t->line.f, t, p, r);
+	else
+		put_proc(t->line.f, t->o, t->m, p);
+	end_line(t);
 }
 
 /*
@@ -226,31 +399,35 @@ put_threads(FILE *out, const struct pw_view_opts *o, struct guides *g,
 void
 pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
-	struct guides g = { NULL, 0 };
+	struct tree_out t = { .out = out, .o = o, .m = m, .guide_max = pw_view_guide_max(o, 0) };
 	const struct pw_proc *p = pw_shown_first(m), *next;
+	bool cut = tree_open(&t) < 0;
 	unsigned depth;
+	struct run r;
 
 	if (!p && m->filter && m->root)
 		fputs("(no process to show: the filters select none)\n", out);
-	while (p) {
+	while (p && !cut) {
 		depth = pw_proc_shown_depth(p);
+		r = fold_run(&t, p);
 		/* A top's guides are never drawn: whether it is the last does not matter. */
-		if (!guides_set(&g, depth, depth == 0 || !pw_shown_next(p)))
+		cut = !guides_set(&t.g, depth, depth == 0 || !pw_shown_next(r.last));
+		if (cut)
 			break;
-		put_prefix(out, o, &g, depth);
-		put_proc(out, o, m, p);
-		if (!put_threads(out, o, &g, p))
-			break;
-		if ((next = pw_shown_first_child(p))) {
+		put_prefix(&t, depth, r.n == 1 && has_kids(&t, p));
+		put_entry(&t, p, &r);
+		cut = !put_threads(&t, p);
+		if (r.n == 1 && (next = pw_shown_first_child(p))) {
 			p = next;
 			continue;
 		}
+		p = r.last;
 		while (p && !(next = pw_shown_next(p)))
 			p = pw_shown_up(p);
 		p = p ? next : NULL;
 	}
-	free(g.last);
-	if (m->failed)
+	tree_close(&t);
+	if (m->failed || cut)
 		fputs("(out of memory: the tree is incomplete)\n", out);
 }
 
@@ -296,14 +473,28 @@ pw_view_print_end(FILE *out, const struct pw_view_opts *o, const struct pw_model
 {
 	struct pw_model_counts counts;
 
+	struct pw_line l;
+	const char *text;
+	size_t n;
+
 	pw_tree_print(out, o, m);
 	if (!o->summary)
 		return;
+	/* Built first, to be folded to the width like the tree's lines. */
+	if (pw_line_open(&l) < 0) {
+		fputs("(out of memory: no summary)\n", out);
+		return;
+	}
 	pw_model_shown_counts(m, &counts);
-	put_summary(out, &counts);
-	pw_view_summary_shape(out, m);
+	put_summary(l.f, &counts);
+	pw_view_summary_shape(l.f, m);
 	if (o->warnings)
-		put_warning_counts(out, &counts);
+		put_warning_counts(l.f, &counts);
+	text = pw_line_text(&l, &n);
+	/* Every line ends in a newline: the last one is pw_view_wrap()'s to write. */
+	if (n > 0)
+		pw_view_wrap(out, text, text[n - 1] == '\n' ? n - 1 : n, o->width, "    ", 4);
+	pw_line_close(&l);
 }
 
 /* --format=tree: nothing as events come, the tree once the trace ends. */

@@ -7,6 +7,8 @@
  * written only when the caller decided the output is a terminal.
  */
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
@@ -41,17 +43,36 @@ pw_view_reset(FILE *out, const struct pw_view_opts *o)
 		fputs("\033[0m", out);
 }
 
-bool
-pw_view_guide_shown(unsigned depth, unsigned d)
+unsigned
+pw_view_guide_max(const struct pw_view_opts *o, unsigned lead)
 {
-	return depth <= PW_VIEW_GUIDES_MAX || d <= PW_VIEW_GUIDES_KEEP ||
-	       d > depth - PW_VIEW_GUIDES_KEEP;
+	unsigned max;
+
+	if (!o->width)
+		return PW_VIEW_GUIDES_MAX;
+	max = o->width > lead ? (o->width - lead) / 6 : 0;
+	return max < 6 ? 6 : max;
 }
 
-void
-pw_view_guide_mark(FILE *out, unsigned depth)
+/*
+ * The mark takes as many columns at every depth up to 99999, so that the
+ * guides after it stay in line from one line to the next.  The levels it
+ * stands for are skipped, not visited: a line costs the levels drawn.
+ */
+unsigned
+pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *piece)
 {
-	fprintf(out, "⋯+%u⋯ ", depth - 2 * PW_VIEW_GUIDES_KEEP);
+	unsigned keep = max / 4 ? max / 4 : 1;
+	char mark[32];
+	int n;
+
+	if (depth <= max || d <= keep || d > depth - keep) {
+		fputs(piece, out);
+		return d + 1;
+	}
+	n = snprintf(mark, sizeof(mark), "[depth %u]", depth);
+	fprintf(out, "…%s…%*s", mark, n < 14 ? 14 - n : 1, "");
+	return depth - keep + 1;
 }
 
 void
@@ -240,6 +261,58 @@ pw_view_spawn_call(FILE *out, const struct pw_spawn *sp)
 	if (sp->call == PW_CALL_CLONE3)
 		put_clone3_extra(out, sp);
 	putc(')', out);
+}
+
+/*
+ * The flags each kind of spawn usually has, as glibc makes it: fork()
+ * passes CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID, pthread_create() the
+ * thread set, posix_spawn() CLONE_VM|CLONE_VFORK; all but the thread end
+ * with SIGCHLD.  A spawn of a kind is judged by its flags
+ * (decode/clone.c), so only extra flags can set one apart, not missing
+ * ones.
+ */
+static const struct {
+	uint64_t flags;
+	int exit_signal;
+} usual_spawn[] = {
+	[PW_SPAWN_FORK] = { CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, SIGCHLD },
+	[PW_SPAWN_VFORK] = { CLONE_VM | CLONE_VFORK, SIGCHLD },
+	[PW_SPAWN_POSIX_SPAWN] = { CLONE_VM | CLONE_VFORK, SIGCHLD },
+	[PW_SPAWN_THREAD] = { CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			      CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
+			      CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, 0 },
+};
+
+void
+pw_view_spawn_unusual(FILE *out, const struct pw_spawn *sp)
+{
+	struct pw_view_flags fc = { out, "  with ", false };
+	uint64_t extra;
+
+	if ((size_t)sp->kind >= PW_ARRAY_SIZE(usual_spawn)) {
+		fputs("  ", out);
+		pw_view_spawn_call(out, sp);
+		return;
+	}
+	/* fork() and vfork() take no flags: what they imply is their name. */
+	extra = sp->call == PW_CALL_FORK || sp->call == PW_CALL_VFORK
+		? 0 : sp->flags & ~usual_spawn[sp->kind].flags;
+	pw_clone_flags_each(extra, pw_view_put_flag, &fc);
+	if (sp->call != PW_CALL_FORK && sp->call != PW_CALL_VFORK &&
+	    sp->exit_signal != usual_spawn[sp->kind].exit_signal) {
+		fputs(fc.any ? ", exit signal " : "  with exit signal ", out);
+		if (sp->exit_signal)
+			put_signal(out, sp->exit_signal);
+		else
+			putc('0', out);
+		fc.any = true;
+	}
+	if (sp->call != PW_CALL_CLONE3)
+		return;
+	if (!fc.any && (sp->set_tid_size || (sp->flags & CLONE_INTO_CGROUP) ||
+			sp->args_unreadable || sp->args_tail_nonzero))
+		fputs("  with clone3 args", out);
+	put_clone3_extra(out, sp);
 }
 
 /* Which elements to show of n: the first head and the last tail. */

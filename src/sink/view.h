@@ -30,15 +30,43 @@ void pw_view_color(FILE *out, const struct pw_view_opts *o, enum pw_color c);
 void pw_view_reset(FILE *out, const struct pw_view_opts *o);
 /*
  * Deep trees (a fork chain thousands long) would push every line off the
- * screen: past PW_VIEW_GUIDES_MAX levels only the outer and inner
- * PW_VIEW_GUIDES_KEEP levels are drawn, the ones between as one mark.
+ * screen: past max levels only the outer and inner max/4 levels are
+ * drawn, the ones between as one mark, "…[depth 57]…   ".  max is
+ * PW_VIEW_GUIDES_MAX without a width, else what leaves half of the
+ * width after lead columns (the timeline's time) to the text.
  */
 #define PW_VIEW_GUIDES_MAX 24
-#define PW_VIEW_GUIDES_KEEP 8
-/* True when level d (1-based) is drawn for a line at depth; else it is elided. */
-bool pw_view_guide_shown(unsigned depth, unsigned d);
-/* The mark standing for the elided levels of a line at depth, "⋯+9⋯ ". */
-void pw_view_guide_mark(FILE *out, unsigned depth);
+unsigned pw_view_guide_max(const struct pw_view_opts *o, unsigned lead);
+/*
+ * Level d (1-based) of a line at depth: piece, or the mark for the levels
+ * elided from d on.  Returns the next level to draw.
+ */
+unsigned pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *piece);
+
+/*
+ * A line built before it is written (wrap.c), so that it can be folded
+ * to the width: f is an open_memstream.
+ */
+struct pw_line {
+	FILE *f;
+	char *buf;
+	size_t size;
+};
+int pw_line_open(struct pw_line *l);
+/* What was written since the last clear, and its length. */
+const char *pw_line_text(struct pw_line *l, size_t *len);
+void pw_line_clear(struct pw_line *l);
+void pw_line_close(struct pw_line *l);
+/* The columns a terminal gives len bytes of s (colours none, wide characters two). */
+unsigned pw_view_columns(const char *s, size_t len);
+/*
+ * Writes text, lines split by '\n' (the last one without), each ended by
+ * a newline; with a width, a line longer than it is folded at spaces,
+ * each continuation after cont (cont_len bytes: the line's own guides).
+ */
+void pw_view_wrap(FILE *out, const char *text, size_t len, unsigned width, const char *cont,
+		  size_t cont_len);
+
 /* "850µs", "12.3ms", "4.21s", "3m07s". */
 void pw_view_dur(FILE *out, uint64_t us);
 /* "812 KiB", "4.5 MiB", "45 MiB", "1.2 GiB". */
@@ -63,6 +91,13 @@ struct pw_view_flags {
 void pw_view_put_flag(void *data, const char *name, uint64_t bits);
 /* "clone(CLONE_VM|SIGCHLD)", "fork()": the call as made. */
 void pw_view_spawn_call(FILE *out, const struct pw_spawn *sp);
+/*
+ * What sets sp apart from the usual spawn of its kind (glibc's fork,
+ * pthread_create, posix_spawn): "  with CLONE_PIDFD, exit signal 0";
+ * nothing when nothing does.  A "clone", which has no usual set, gets the
+ * whole call.
+ */
+void pw_view_spawn_unusual(FILE *out, const struct pw_spawn *sp);
 /* argv of an event, shell-quoted and elided past o->argv_max. */
 void pw_view_event_argv(FILE *out, const struct pw_view_opts *o, const struct pw_exec *ex);
 /* argv kept by the model, the same way. */

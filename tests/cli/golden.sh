@@ -67,6 +67,8 @@ by_process() {
 			if (!defined $tree && /^$/) { $tree = $_; next; }
 			if (defined $tree) { $tree .= $_; }
 			elsif (@tl && /^[│ ]*(?:⚠|#) /) { $tl[-1] .= $_; }
+			# A folded line'"'"'s continuation (--width): guides, then no pid.
+			elsif (@tl && /^(?>[│ ]+)(?!├─|\[)/) { $tl[-1] .= $_; }
 			else { push @tl, $_; }
 		}
 		my %key = map { $_ => (/\[P(\d+)/ ? $1 : 0) } @tl;
@@ -122,6 +124,56 @@ golden() {
 	normalise <"$tmp/raw" | $order >"$tmp/got"
 	compare "$name" "$want"
 	replayed "$name" "$want" "$order" "$@"
+}
+
+# steady_trace: $tmp/trace with what varies from run to run made fixed,
+# in place: each event 100µs after the one before, pids from 1001 up in
+# order of appearance (4 digits each), CPU times and peak memory fixed
+# numbers, the helper directory /h and the scratch directory /cwd.
+steady_trace() {
+	perl -pi -e '
+		BEGIN { $dir = shift @ARGV; $cwd = shift @ARGV; }
+		s/\Q$dir\E/\/h/g;
+		s/\Q$cwd\E/\/cwd/g;
+		s/"t":[\d.]+/sprintf(q{"t":%.6f}, $. \/ 10000)/e;
+		s/"(wall_clock_us)":\d+/"$1":1700000000000000/;
+		s/"(user_us|system_us)":\d+/"$1":600/g;
+		s/"peak_rss_kib":\d+/"peak_rss_kib":1800/g;
+		s/\b(\d{3,})\b/$1 >= 300 ? ($p{$1} \/\/= 1000 + ++$n) : $1/ge;
+	' "$PW_HELPER_DIR" "$PWD" "$tmp/trace"
+}
+
+# golden_80 [--sorted] NAME VIEW-ARGS... -- COMMAND...: the view of the
+# command's steady trace at --width=80, normalised as golden's, and every
+# line of it within 80 columns.
+golden_80() {
+	local order=cat
+	export PW_SORT_ALL=0
+	if [[ $1 == --sorted ]]; then
+		order=by_process
+		PW_SORT_ALL=1
+		shift
+	fi
+	local name=$1
+	shift
+	split_view "$@"
+	record "${cmd[@]}"
+	steady_trace
+	show_recorded "$order" --width=80 "${view[@]}"
+	compare "$name" "$golden_dir/$name.txt"
+	fits "$name" 80
+}
+
+# fits NAME COLUMNS: every line procwatch wrote ($tmp/raw, not normalised:
+# a pid is longer than P1) is at most COLUMNS characters wide.
+fits() {
+	local long
+	long=$(perl -CSD -ne 'chomp; print "$.: ", length, ": $_\n" if length > '"$2" "$tmp/raw")
+	if [[ -z $long ]]; then
+		ok "$1 (every line within $2 columns)"
+	else
+		not_ok "$1 (every line within $2 columns)" "$long"
+	fi
 }
 
 # split_view VIEW-ARGS... -- COMMAND...: sets view and cmd to the two parts.
@@ -193,7 +245,7 @@ compare() {
 }
 
 h=$PW_HELPER_DIR
-plan 59
+plan 71
 golden pipeline-tree --format=tree --summary -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden --sorted pipeline -- sh -c 'printf "a\nb\n" | sort | wc -l'
 golden fork-tree -- "$h/pw_fork_tree"
@@ -239,6 +291,20 @@ golden filter-match --match '^/bin/true three$' -- "${nested[@]}"
 golden filter-depth --depth=1 -- "${nested[@]}"
 golden filter-match-depth --format=tree --summary --match 'true t' --depth=1 -- "${nested[@]}"
 golden_pid filter-pid '^sh -c /bin/true three' --summary -- "${nested[@]}"
+# At 80 columns, as on a terminal that wide: long lines folded under their
+# guides.  Where a line folds depends on how wide its pids and times are,
+# so these run replayed, from a trace whose pids, times, CPU and memory
+# are made the same on every run (steady_trace); every line written must
+# fit in 80 columns.  The README's first example, a warning, --explain,
+# a fork chain 100 deep (the guides collapse around a depth mark) and 200
+# like children (one tree line).
+golden_80 --sorted pipeline-80 -- sh -c 'printf "a\nb\n" | sort | wc -l; exit 3'
+golden_80 fd-leak-80 -- sh -c 'exec 5</dev/null; /bin/true; /bin/true 2'
+golden_80 fork-tree-explain-80 --explain -- "$h/pw_fork_tree"
+golden_80 deep-chain-80 -- "$h/pw_fork_chain" 100
+golden_80 fan-out-80 --format=tree -- "$h/pw_many_children" 200 same
+# -v: every flag of every spawn, every exec's path.
+golden fork-tree-verbose --verbose -- "$h/pw_fork_tree"
 # --env: a failure's command line to run it again, under its exit.
 trace_opts=(--env)
 golden env -- "$h/pw_env"

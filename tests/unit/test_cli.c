@@ -372,6 +372,34 @@ Test(cli, stack_depth_attached_only)
 			   "invalid stack depth '257' (-kDEPTH or --stack=DEPTH: a number from 1 to 256)");
 }
 
+/* -v, --no-fold and --width: the timeline's, the tree's, and any output's. */
+Test(cli, terminal_options)
+{
+	struct parse p;
+
+	expect_run(&p, V("true"), CMD("true"));
+	cr_assert_not(p.opts.view.verbose || p.opts.view.no_fold || p.opts.width_set);
+	parse_free(&p);
+	expect_run(&p, V("-v", "--no-fold", "--width=80", "true"), CMD("true"));
+	cr_assert(p.opts.view.verbose && p.opts.view.no_fold && p.opts.width_set);
+	cr_assert_eq(p.opts.view.width, 80);
+	parse_free(&p);
+	/* 0 never folds, and is given: the terminal's width is not asked for. */
+	expect_run(&p, V("--format=tree", "--no-fold", "--width=0", "true"), CMD("true"));
+	cr_assert(p.opts.width_set);
+	cr_assert_eq(p.opts.view.width, 0);
+	parse_free(&p);
+	/* Like --color, a setting of how lines look: json has none, and ignores it. */
+	expect_run(&p, V("--json", "--width=80", "true"), CMD("true"));
+	parse_free(&p);
+	expect_usage_error(V("--width=wide", "true"),
+			   "invalid --width 'wide' (a number from 0 to 100000)");
+	expect_usage_error(V("--format=tree", "-v", "true"),
+			   "--verbose has no effect on the tree format");
+	expect_usage_error(V("--json", "--no-fold", "true"),
+			   "--no-fold has no effect on the json format");
+}
+
 /* Tracing too: --json with an option only views use is refused. */
 Test(cli, view_options_json_does_not_use)
 {

@@ -3,7 +3,12 @@
  * Unit tests of the timeline and tree sinks (src/sink/timeline.c, tree.c)
  * fed hand-built events into an open_memstream: the exact lines of a fork,
  * exec, wait and exit, the folding of a PATH search, argv elision, escaped
- * tracee bytes, colour only when asked, and the tree's marks and summary.
+ * tracee bytes, colour only when asked, and the tree's marks and summary;
+ * and how they fit a terminal: spawns said in words with only what sets
+ * them apart from their kind's usual flags (all with -v), lines folded to
+ * the width under their own guides with colours carried over the fold,
+ * deep guides collapsed to a depth mark, like siblings folded into one
+ * tree line unless --no-fold.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -93,7 +98,7 @@ Test(timeline, fork_exec_wait_exit_and_tree)
 	feed(ev_end(2200, 10, 1));
 	cr_assert_str_eq(output(),
 		"[10] sh exec sh -c 'ls | wc'  (path /bin/sh)\n"
-		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [10] sh fork → 11\n"
 		"│  [11] sh exec ls  (path /bin/ls)\n"
 		"│  [11] ls exited 0 after 1.1ms\n"
 		"[10] sh wait4(-1) reaped 11 ls: exited 0, zombie for 500µs\n"
@@ -127,11 +132,11 @@ Test(timeline, usage_on_exit_lines_and_in_the_tree)
 	feed(ev_with_usage(ev_exited(2100, 10, 10, 0), 900, 100, 812));
 	feed(ev_end(2200, 10, 0));
 	cr_assert_str_eq(output(),
-		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
-		"├─ [10] sh thread → 12  clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID)\n"
+		"├─ [10] sh fork → 11\n"
+		"├─ [10] sh thread → 12\n"
 		"[10/12] sh thread exited 0 after 10µs\n"
 		"│  [11] sh exited 0 after 1.1ms, cpu 3.20s\n"
-		"├─ [10] sh fork → 13  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [10] sh fork → 13\n"
 		"│  [13] sh killed by SIGKILL after 100µs\n"
 		"[10] sh exited 0 after 2.1ms, cpu 1.0ms, peak 812 KiB\n"
 		"end: exited 0\n"
@@ -267,8 +272,8 @@ Test(timeline, failed_spawn_and_thread)
 	feed(th);
 	feed(ev_exited(5, 70, 71, 0));
 	cr_assert_str_eq(timeline_part(),
-		"├─ [70] fork failed: EAGAIN  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
-		"├─ [70] thread → 71  clone(CLONE_VM|CLONE_THREAD)\n"
+		"├─ [70] fork failed: EAGAIN\n"
+		"├─ [70] thread → 71\n"
 		"[70/71] thread exited 0 after 3µs\n");
 }
 
@@ -285,7 +290,9 @@ Test(timeline, deep_chain_guides_elided)
 	out = timeline_part();
 	line = strstr(out, "[140]");
 	cr_assert_not_null(line);
-	cr_assert_not_null(strstr(out, "│  │  │  │  │  │  │  │  ⋯+24⋯ │  │  │  │  │  │  │  │  [140] exited 0"));
+	/* 6 levels each side of a mark as wide at every depth (up to 99999). */
+	cr_assert_not_null(strstr(out, "\n│  │  │  │  │  │  …[depth 40]…    │  │  │  │  │  │  [140] exited 0"),
+			   "%s", out);
 }
 
 /* Time of day: "HH:MM:SS.uuuuuu " before each line. */
@@ -382,7 +389,7 @@ Test(timeline, tree_without_end_event)
 	open_sink(false, &plain);
 	feed(ev_fork(1, 95, 96));
 	cr_assert_str_eq(output(),
-		"├─ [95] fork → 96  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [95] fork → 96\n"
 		"\n"
 		"95 (name unknown)  still running when the trace was cut\n"
 		"└─ 96 (name unknown)  still running when the trace was cut\n");
@@ -575,6 +582,7 @@ Test(timeline, stack_lines_under_spawn_and_exec)
 	ex.u.exec.stack = stack3(NULL);
 	feed(ex);
 	timeline_part();
+	/* --explain names every flag, so the line shows them all. */
 	cr_assert_not_null(strstr(buf,
 		"├─ [90] fork → 91  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
 		"│     at f2+0x1a (pw_stack)\n"
@@ -609,7 +617,7 @@ Test(timeline, empty_stack_and_no_stack)
 	cr_assert_str_eq(timeline_part(),
 		"[91] exec true  (path /bin/true)\n"
 		"   at … no stack: the task died while being unwound\n"
-		"├─ [91] true fork → 92  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [91] true fork → 92\n"
 		"[91] true exec true  (path /bin/true)\n");
 }
 
@@ -789,7 +797,7 @@ Test(timeline, attached_processes)
 		"[600] make attached  make -j2 all  (running for 3.21s, 3 threads)\n"
 		"│  [601] cc1 attached  (empty argv)  (exe /usr/lib/gcc/cc1)  (running for 1.20s)\n"
 		"[600/602] make thread exited 0, 900µs after procwatch attached\n"
-		"├─ [600] make fork → 604  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [600] make fork → 604\n"
 		"│  [604] make exec ls  (path /bin/ls)\n"
 		"│  [604] ls exited 0 after 1.1ms\n"
 		"[600] make wait4(-1) reaped 604 ls: exited 0, zombie for 100µs\n"
@@ -872,14 +880,14 @@ Test(timeline, reproduce_under_a_failed_exit)
 	feed(ev_exited(2100, 10, 10, 0));
 	cr_assert_str_eq(timeline_part(),
 		"[10] sh exec sh -c 'cc; cc'  (path /bin/sh)\n"
-		"├─ [10] sh fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [10] sh fork → 11\n"
 		"│  [11] sh exec cc -c …1 more… 2.c  (path /bin/cc)\n"
 		"│  [11] cc exited 1 after 1.1ms\n"
 		"│     reproduce: cd /w && env -i PATH=/bin 'A=x y' cc -c 1.c 2.c\n"
-		"├─ [10] sh fork → 12  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [10] sh fork → 12\n"
 		"│  [12] sh killed by SIGKILL after 100µs\n"
 		"│     ⚠ killed by SIGKILL\n"
-		"├─ [10] sh fork → 13  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"├─ [10] sh fork → 13\n"
 		"│  [13] sh exec cc -c …1 more… 2.c  (path /bin/cc)\n"
 		"│  [13] cc killed by SIGSEGV after 200µs\n"
 		"│     ⚠ killed by SIGSEGV\n"
@@ -888,4 +896,200 @@ Test(timeline, reproduce_under_a_failed_exit)
 		"[10] sh wait4(-1) reaped 12 sh: killed by SIGKILL, zombie for 400µs\n"
 		"[10] sh wait4(-1) reaped 13 cc: killed by SIGSEGV, zombie for 100µs\n"
 		"[10] sh exited 0 after 2.1ms\n");
+}
+
+/* The columns of a line as a terminal shows it: no SGR, a character each. */
+static unsigned
+columns(const char *s, size_t len)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\033') {
+			while (i < len && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+static void
+assert_fits(const char *out, unsigned width)
+{
+	const char *line = out, *nl;
+
+	for (; (nl = strchr(line, '\n')); line = nl + 1)
+		cr_assert_leq(columns(line, (size_t)(nl - line)), width, "%.*s\n(in)\n%s",
+			      (int)(nl - line), line, out);
+}
+
+Test(timeline, usual_spawns_say_only_their_kind)
+{
+	struct pw_event pidfd = ev_fork(3, 10, 14), sig = ev_fork(4, 10, 15);
+
+	pidfd.u.spawn.kind = PW_SPAWN_POSIX_SPAWN;
+	pidfd.u.spawn.call = PW_CALL_CLONE3;
+	pidfd.u.spawn.flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+	sig.u.spawn.exit_signal = SIGUSR1;
+	open_sink(false, &plain);
+	feed(ev_fork(1, 10, 11));
+	feed(ev_spawn(2, 10, 10, PW_SPAWN_THREAD, 12));
+	feed(ev_spawn(2, 10, 10, PW_SPAWN_VFORK, 13));
+	feed(pidfd);
+	feed(sig);
+	output();
+	cr_assert_not_null(strstr(buf,
+		"├─ [10] fork → 11\n"
+		"├─ [10] thread → 12\n"
+		"├─ [10] vfork → 13\n"
+		"├─ [10] posix_spawn → 14  with CLONE_PIDFD\n"
+		"├─ [10] fork → 15  with exit signal SIGUSR1\n"), "%s", buf);
+}
+
+Test(timeline, verbose_shows_every_flag_and_the_path)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { ev_bytes("true") };
+
+	o.verbose = true;
+	open_sink(false, &o);
+	feed(ev_fork(1, 10, 11));
+	feed(ev_exec(2, 11, "true", v, 1, NULL, 0));
+	feed(ev_exited(3, 11, 11, 0));
+	output();
+	cr_assert_not_null(strstr(buf,
+		"├─ [10] fork → 11  clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD)\n"
+		"│  [11] exec true  (path true)\n"), "%s", buf);
+}
+
+/*
+ * A long exec line at 40 columns: folded at spaces, each continuation
+ * under the guides of its line, every line within the width.
+ */
+Test(timeline, long_lines_fold_under_their_guides)
+{
+	struct pw_view_opts o = plain;
+	struct pw_bytes v[] = { ev_bytes("cc"), ev_bytes("-O2"), ev_bytes("-Wall"),
+				ev_bytes("-c"), ev_bytes("a_rather_long_file_name.c"),
+				ev_bytes("-o"), ev_bytes("a_rather_long_file_name.o") };
+
+	o.width = 40;
+	open_sink(false, &o);
+	feed(ev_fork(1, 10, 11));
+	feed(ev_exec(2, 11, "/usr/bin/cc", v, 7, NULL, 0));
+	output();
+	assert_fits(buf, 40);
+	cr_assert_not_null(strstr(buf,
+		"│  [11] exec cc -O2 -Wall -c\n"
+		"│      a_rather_long_file_name.c -o\n"
+		"│      a_rather_long_file_name.o\n"
+		"│      (path /usr/bin/cc)\n"), "%s", buf);
+}
+
+/* A colour open at the fold is closed before it and opened again after the guides. */
+Test(timeline, colour_carries_over_a_fold)
+{
+	struct pw_view_opts o = plain;
+
+	o.width = 20;
+	o.color = true;
+	open_sink(false, &o);
+	feed(ev_fork(1, 10, 11));
+	feed(ev_exit(2, 11, 11, ev_status(PW_STATUS_KILLED, SIGSEGV)));
+	output();
+	cr_assert_not_null(strstr(buf, "\033[1;35mkilled by\033[0m\n"
+				       "\033[2m│  \033[0m    \033[1;35mSIGSEGV\033[0m after"), "%s", buf);
+}
+
+/* Without a width (a file, a pipe) a line is never folded. */
+Test(timeline, no_width_no_fold)
+{
+	struct pw_bytes v[80];
+	size_t i;
+
+	for (i = 0; i < 80; i++)
+		v[i] = ev_bytes("word");
+	open_sink(false, &plain);
+	feed(ev_exec(1, 10, "word", v, 80, NULL, 0));
+	output();
+	cr_assert_not_null(strstr(buf, "[10] exec word word"));
+	cr_assert_gt(strchr(buf, '\n') - buf, 80);
+}
+
+/* A fork chain 100 deep at 80 columns: a depth mark, every line within 80. */
+Test(timeline, deep_chain_at_80_columns)
+{
+	struct pw_view_opts o = plain;
+	pid_t pid;
+
+	o.width = 80;
+	o.time = PW_TIME_RELATIVE;
+	open_sink(false, &o);
+	for (pid = 100; pid < 200; pid++)
+		feed(ev_fork((uint64_t)pid, pid, pid + 1));
+	feed(ev_exited(300, 200, 200, 0));
+	feed(ev_end(301, 100, 0));
+	output();
+	assert_fits(buf, 80);
+	cr_assert_not_null(strstr(buf, "│  │  …[depth 100]…   │  │  [200] exited 0"), "%s", buf);
+	/* The tree has no time column: more levels fit, three each side. */
+	cr_assert_not_null(strstr(buf, "\n         …[depth 100]…         └─ 200 (name unknown)\n"),
+			   "%s", buf);
+}
+
+/* The same children, alike: one tree line, with how many and their pids. */
+Test(timeline, like_siblings_fold_in_the_tree)
+{
+	pid_t c;
+
+	open_sink(true, &plain);
+	for (c = 11; c < 211; c++)
+		feed(ev_fork((uint64_t)c, 10, c));
+	feed(ev_fork(211, 10, 211));
+	for (c = 11; c < 211; c++)
+		feed(ev_exited(300, c, c, 0));
+	feed(ev_exited(301, 211, 211, 3));
+	feed(ev_end(400, 10, 0));
+	output();
+	cr_assert_not_null(strstr(buf,
+		"├─ ×200 (name unknown)  exited 0 after 90µs–289µs, "
+		"not reaped by its parent, pids 11…210\n"
+		"└─ 211 (name unknown)  exited 3 after 90µs, not reaped by its parent\n"), "%s", buf);
+}
+
+/*
+ * n like children of 10 under opts: the tree, with no line folded when
+ * there are too few of them or --no-fold says so.
+ */
+static void
+assert_siblings_apart(pid_t n, bool no_fold)
+{
+	struct pw_view_opts o = plain;
+	pid_t c;
+
+	o.no_fold = no_fold;
+	open_sink(true, &o);
+	for (c = 11; c < 11 + n; c++)
+		feed(ev_fork((uint64_t)c, 10, c));
+	for (c = 11; c < 11 + n; c++)
+		feed(ev_exited(100, c, c, 0));
+	feed(ev_end(400, 10, 0));
+	output();
+	cr_assert_null(strstr(buf, "×"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "exited 0"), "%s", buf);
+}
+
+Test(timeline, no_fold_lists_each)
+{
+	assert_siblings_apart(5, true);
+}
+
+/* Three alike read well one by one, and keep their pids. */
+Test(timeline, few_siblings_stay_apart)
+{
+	assert_siblings_apart(3, false);
 }
