@@ -46,6 +46,9 @@ enum {
 	OPT_ENV,
 	OPT_NO_FOLD,
 	OPT_WIDTH,
+	OPT_EXACT,
+	OPT_SLOWER,
+	OPT_SLOWER_MIN,
 };
 
 /*
@@ -86,6 +89,7 @@ static const char usage_head[] =
 	"Usage: procwatch [OPTIONS] [--] COMMAND [ARG...]\n"
 	"       procwatch [OPTIONS] -p PID[,PID...]\n"
 	"       procwatch show [OPTIONS] TRACE.jsonl\n"
+	"       procwatch diff [OPTIONS] A.jsonl B.jsonl\n"
 	"\n"
 	"Run COMMAND and trace it and every process and thread it creates:\n"
 	"who forked whom, what each one executed, who reaped whom and how each\n"
@@ -168,8 +172,9 @@ static const char usage_tail[] =
 	"Options end at the first argument that is not an option, or after --,\n"
 	"so 'procwatch ls -l' traces 'ls -l'.  'procwatch show' reads a trace\n"
 	"written with --json back and shows it in any format ('procwatch show\n"
-	"--help'; with --failed, only what failed); 'procwatch -- show' traces\n"
-	"a command named show.\n"
+	"--help'; with --failed, only what failed); 'procwatch diff' compares\n"
+	"two such traces ('procwatch diff --help'); 'procwatch -- show' traces\n"
+	"a command named show, 'procwatch -- diff' one named diff.\n"
 	"\n"
 	"Exit status: the command's own; if the command was killed by a signal,\n"
 	"procwatch ends itself by the same signal.  With -p, 0.  125 if\n"
@@ -344,7 +349,7 @@ parse_match(const char *arg, struct pw_options *opts, FILE *err)
 static enum pw_cli_action
 parse_depth(const char *arg, struct pw_options *opts, FILE *err)
 {
-	size_t v;
+	size_t v = 0;	/* gcc -O3 cannot see parse_count set it */
 
 	if (parse_count("--depth", arg, PW_DEPTH_MAX, &v, err) != PW_CLI_RUN)
 		return PW_CLI_EXIT_FAILURE;
@@ -442,6 +447,10 @@ set_defaults(struct pw_options *opts)
 		},
 		.command = NULL,
 		.command_argc = 0,
+		.diff = {
+			.slower_pct = PW_DIFF_SLOWER_PCT_DEFAULT,
+			.slower_min_us = PW_DIFF_SLOWER_MIN_US_DEFAULT,
+		},
 	};
 }
 
@@ -480,18 +489,26 @@ view_option_of(int c)
  * them to every format.
  */
 static enum pw_cli_action
-check_view_options(const struct pw_options *opts, FILE *err)
+refuse_view_options(const struct pw_options *opts, unsigned honoured, const char *what,
+		    FILE *err)
 {
-	unsigned honoured = opts->failed ? 0 : opts->format->options;
-	const char *what = opts->failed ? "--failed" : opts->format->name;
 	size_t i;
 
 	for (i = 0; i < PW_ARRAY_SIZE(view_options); i++)
 		if ((opts->view_given & (1u << i)) && !(honoured & view_options[i].bit))
-			return usage_error(err, "%s has no effect on %s%s%s", view_options[i].name,
-					   opts->failed ? "" : "the ", what,
-					   opts->failed ? "" : " format");
+			return usage_error(err, "%s has no effect on %s", view_options[i].name, what);
 	return PW_CLI_RUN;
+}
+
+static enum pw_cli_action
+check_view_options(const struct pw_options *opts, FILE *err)
+{
+	char what[64];
+
+	if (opts->failed)
+		return refuse_view_options(opts, 0, "--failed", err);
+	snprintf(what, sizeof(what), "the %s format", opts->format->name);
+	return refuse_view_options(opts, opts->format->options, what, err);
 }
 
 /* The options of the timeline and tree views, and --help and --version. */
@@ -803,5 +820,169 @@ pw_cli_parse_show(int argc, char **argv, struct pw_options *opts, FILE *out,
 				   argv[optind + 1]);
 	opts->command = argv + optind;
 	opts->command_argc = 1;
+	return PW_CLI_RUN;
+}
+
+/* `procwatch diff`: its own options, and the output ones it shares. */
+const struct option pw_cli_diff_longopts[] = {
+	{ "output",	required_argument,	NULL,	'o' },
+	{ "json",	no_argument,		NULL,	OPT_JSON },
+	{ "exact",	no_argument,		NULL,	OPT_EXACT },
+	{ "slower",	required_argument,	NULL,	OPT_SLOWER },
+	{ "slower-min",	required_argument,	NULL,	OPT_SLOWER_MIN },
+	{ "color",	required_argument,	NULL,	OPT_COLOR },
+	{ "argv-max",	required_argument,	NULL,	OPT_ARGV_MAX },
+	{ "full-argv",	no_argument,		NULL,	OPT_FULL_ARGV },
+	{ "width",	required_argument,	NULL,	OPT_WIDTH },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const char diff_usage[] =
+	"Usage: procwatch diff [OPTIONS] A.jsonl B.jsonl\n"
+	"\n"
+	"Compare two traces recorded with 'procwatch --json -o TRACE.jsonl' from\n"
+	"two runs of one job (a passing and a failing one): processes are matched\n"
+	"by command under matched parents, and what differs is shown as a tree:\n"
+	"processes only in A or only in B, another exit status or signal, another\n"
+	"chain of execs, other failed execs, a duration that changed past\n"
+	"--slower.  Pids, temporary file names and the directory of each run are\n"
+	"normalised first (procwatch(1), DIFF).  '-' reads one of them from\n"
+	"standard input.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output=FILE     write to FILE instead of standard output ('-'\n"
+	"                        too; FILE.json or FILE.jsonl: as with --json)\n"
+	"      --json            one JSON document instead of the text tree\n"
+	"      --exact           compare arguments and paths byte for byte, without\n"
+	"                        normalising pids, temporary names and directories\n"
+	"      --slower=PCT      report a duration that grew, or shrank, by PCT\n"
+	"                        percent or more (default 50) ...\n"
+	"      --slower-min=DURATION\n"
+	"                        ... and by DURATION or more (default 1s; as 500ms,\n"
+	"                        2s or 1.5m; a plain number is seconds)\n"
+	"      --color=WHEN      auto (default), always or never\n"
+	"      --argv-max=N      show at most N arguments of a command line\n"
+	"      --full-argv       show every argument\n"
+	"      --width=N         fold lines to fit N columns (0: never; default:\n"
+	"                        the terminal's width on one, else no limit)\n"
+	"  -h, --help            show this help and exit\n"
+	"\n"
+	"Only whole traces are compared.  Exit status: 0 when the runs match, 1\n"
+	"when they differ, 125 for a bad option or a trace that cannot be read,\n"
+	"is empty, damaged, cut short (no end event) or no trace.\n";
+
+void
+pw_cli_diff_usage(FILE *out)
+{
+	fputs(diff_usage, out);
+}
+
+/* --slower=PCT: a whole percentage, a '%' after it allowed. */
+static enum pw_cli_action
+parse_slower(const char *arg, struct pw_options *opts, FILE *err)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || errno || v > PW_DIFF_SLOWER_PCT_MAX ||
+	    (*end && strcmp(end, "%") != 0))
+		return usage_error(err, "invalid --slower '%s' (a percentage from 0 to %d)",
+				   arg, PW_DIFF_SLOWER_PCT_MAX);
+	opts->diff.slower_pct = (unsigned)v;
+	return PW_CLI_RUN;
+}
+
+#define PW_DIFF_SLOWER_MIN_MAX_US (100ULL * 24 * 3600 * 1000000)	/* 100 days */
+
+/* Microseconds per unit of a duration: us, ms, s, m, h; seconds without one. */
+static double
+duration_unit(const char *unit)
+{
+	static const struct { const char *name; double us; } units[] = {
+		{ "", 1e6 }, { "us", 1 }, { "ms", 1e3 }, { "s", 1e6 },
+		{ "m", 60e6 }, { "h", 3600e6 },
+	};
+	size_t i;
+
+	for (i = 0; i < PW_ARRAY_SIZE(units); i++)
+		if (strcmp(unit, units[i].name) == 0)
+			return units[i].us;
+	return 0;
+}
+
+/* --slower-min=DURATION: digits, maybe a fraction, then a unit. */
+static enum pw_cli_action
+parse_slower_min(const char *arg, struct pw_options *opts, FILE *err)
+{
+	size_t ints = strspn(arg, "0123456789"), frac = 0;
+	double v = -1, unit;
+
+	if (arg[ints] == '.')
+		frac = strspn(arg + ints + 1, "0123456789");
+	unit = duration_unit(arg + ints + (arg[ints] == '.') + frac);
+	if (unit > 0 && ints + frac > 0)
+		v = strtod(arg, NULL) * unit;
+	if (v < 0 || v > (double)PW_DIFF_SLOWER_MIN_MAX_US)
+		return usage_error(err, "invalid --slower-min '%s' (a duration such as 500ms, "
+				   "2s or 1.5m, at most 100 days)", arg);
+	opts->diff.slower_min_us = (uint64_t)(v + 0.5);
+	return PW_CLI_RUN;
+}
+
+/* diff's own options (its --help, --json), then the shared ones. */
+static enum pw_cli_action
+apply_diff_option(int c, struct pw_options *opts, FILE *out, FILE *err)
+{
+	switch (c) {
+	case 'h':
+		pw_cli_diff_usage(out);
+		return PW_CLI_EXIT_SUCCESS;
+	case OPT_JSON:
+		opts->diff.json = true;
+		return PW_CLI_RUN;
+	case OPT_EXACT:
+		opts->diff.exact = true;
+		return PW_CLI_RUN;
+	case OPT_SLOWER:
+		return parse_slower(optarg, opts, err);
+	case OPT_SLOWER_MIN:
+		return parse_slower_min(optarg, opts, err);
+	default:
+		return apply_option(c, opts, out, err);
+	}
+}
+
+enum pw_cli_action
+pw_cli_parse_diff(int argc, char **argv, struct pw_options *opts, FILE *out,
+		  FILE *err)
+{
+	enum pw_cli_action action;
+	const char *o;
+
+	hint_command = "procwatch diff";
+	action = parse_options(argc, argv, ":o:h", pw_cli_diff_longopts,
+			       apply_diff_option, opts, out, err);
+	if (action != PW_CLI_RUN)
+		return action;
+	/* As for show: a file named for JSON gets JSON. */
+	o = opts->output;
+	if (o && (has_suffix(o, ".jsonl") || has_suffix(o, ".json")))
+		opts->diff.json = true;
+	/* The JSON document always has every argument, as the trace does. */
+	if (refuse_view_options(opts, opts->diff.json ? 0 : PW_VOPT_ARGV, "diff's JSON document",
+				err) != PW_CLI_RUN)
+		return PW_CLI_EXIT_FAILURE;
+	if (argc - optind < 2)
+		return usage_error(err, "diff: two trace files are needed (A.jsonl B.jsonl)");
+	if (argc - optind > 2)
+		return usage_error(err, "diff: two trace files at a time ('%s' is extra)",
+				   argv[optind + 2]);
+	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
+		return usage_error(err, "diff: only one of the traces can be standard input");
+	opts->command = argv + optind;
+	opts->command_argc = 2;
 	return PW_CLI_RUN;
 }

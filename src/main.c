@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "procwatch/cli.h"
+#include "procwatch/diff.h"
 #include "procwatch/replay.h"
 #include "procwatch/sink.h"
 #include "procwatch/tracer.h"
@@ -245,6 +246,64 @@ show_main(int argc, char **argv)
 	return status;
 }
 
+/* The comparison written where -o says, behind the checked sink. */
+static int
+write_diff(struct pw_options *opts, const struct pw_diff *d, const char *const names[2])
+{
+	struct pw_sink *sink;
+	FILE *out = open_output(opts->output, stdout);
+
+	if (!out)
+		return PW_EXIT_FAILURE;
+	opts->view.color = !opts->diff.json && want_color(opts->color, out);
+	opts->view.width = opts->diff.json ? 0 : want_width(opts, out);
+	sink = checked(pw_sink_diff_new(out, d, &opts->view, names[0], names[1]),
+		       output_name(opts->output), PW_OUTPUT_SHOW);
+	if (!sink) {
+		if (out != stdout)
+			fclose(out);
+		return PW_EXIT_FAILURE;
+	}
+	if (pw_sink_close(sink) < 0)
+		return PW_EXIT_FAILURE;
+	return d->nentries ? 1 : 0;
+}
+
+/*
+ * `procwatch diff A B`: both traces into models, compared, written.  0
+ * when they match, 1 when they differ, 125 when a trace could not be read
+ * (the first bad one is named, in one line and a hint) or the output
+ * written.
+ */
+static int
+diff_main(int argc, char **argv)
+{
+	struct pw_options opts;
+	struct pw_model m[2];
+	struct pw_diff *d = NULL;
+	const char *names[2];
+	int status, loaded, i;
+
+	status = parse_outcome(pw_cli_parse_diff(argc, argv, &opts, stdout, stderr));
+	if (status >= 0)
+		return status;
+	ignore_write_signals();
+	status = 0;
+	for (loaded = 0; loaded < 2 && !status; loaded++) {
+		names[loaded] = strcmp(opts.command[loaded], "-") == 0 ? "(stdin)"
+								      : opts.command[loaded];
+		status = pw_diff_load(&m[loaded], opts.command[loaded], stderr);
+	}
+	if (!status && !(d = pw_diff_new(&m[0], &m[1], &opts.diff)))
+		status = pw_fail("%s", strerror(ENOMEM));
+	if (d)
+		status = write_diff(&opts, d, names);
+	pw_diff_free(d);
+	for (i = 0; i < loaded; i++)
+		pw_model_destroy(&m[i]);
+	return status;
+}
+
 /* The CLI's options onto the tracer's own, then launch or attach, and run. */
 static int
 trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
@@ -257,6 +316,7 @@ trace(const struct pw_options *opts, struct pw_sink *sink, int *killed_by)
 	struct pw_tracer *t;
 	int status;
 
+	pw_format_exec_needs(opts->format, &opts->view, &topts.exe, &topts.fds);
 	*killed_by = 0;
 	status = pw_tracer_new(&topts, sink, &t);
 	if (!status && opts->nattach)
@@ -280,6 +340,8 @@ main(int argc, char **argv)
 	/* Only as the first word: 'procwatch -- show' traces a command named show. */
 	if (argc > 1 && strcmp(argv[1], "show") == 0)
 		return show_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return diff_main(argc - 1, argv + 1);
 	status = parse_outcome(pw_cli_parse(argc, argv, &opts, stdout, stderr));
 	if (status >= 0)
 		return status;

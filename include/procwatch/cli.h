@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "procwatch/base.h"
+#include "procwatch/diff.h"
 #include "procwatch/event.h"
 #include "procwatch/sink.h"
 
@@ -39,6 +40,7 @@ struct pw_options {
 	int command_argc;
 	pid_t attach[PW_ATTACH_MAX];	/* -p: processes to attach to, instead of a command */
 	size_t nattach;
+	struct pw_diff_opts diff;	/* procwatch diff: its own options */
 };
 
 enum pw_cli_action {
@@ -59,10 +61,21 @@ enum pw_cli_action pw_cli_parse_show(int argc, char **argv,
 				     struct pw_options *opts, FILE *out,
 				     FILE *err);
 
+/*
+ * `procwatch diff [OPTIONS] A B`: argv[0] is "diff"; the two trace file
+ * names become opts->command[0] and [1], the options opts->diff (and
+ * -o, --color, --argv-max as for show).
+ */
+enum pw_cli_action pw_cli_parse_diff(int argc, char **argv,
+				     struct pw_options *opts, FILE *out,
+				     FILE *err);
+
 /* The --help texts; the list of formats comes from src/sink/formats.c. */
 void pw_cli_usage(FILE *out);
 void pw_cli_show_usage(FILE *out);
+void pw_cli_diff_usage(FILE *out);
 extern const struct option pw_cli_show_longopts[];
+extern const struct option pw_cli_diff_longopts[];
 /* The getopt_long table, ended by a zeroed entry; tests check it against pw_cli_usage. */
 extern const struct option pw_cli_longopts[];
 

@@ -254,6 +254,12 @@ struct pw_model_opts {
 	bool end_order;		/* the order processes ended in (struct pw_ended) */
 	bool warnings;		/* the checks behind the warnings (include/procwatch/warnings.h) */
 	/*
+	 * Tell an exec of a #! script from the program it names (struct
+	 * pw_model_notes.script, pw_image.script): needs each exec's exe,
+	 * which a live run then reads from /proc at every exec.
+	 */
+	bool scripts;
+	/*
 	 * --env: each exec's environment, and the whole argv of an exec
 	 * that has one (a command line to reproduce it is printed whole).
 	 */

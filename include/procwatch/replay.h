@@ -24,7 +24,7 @@ enum pw_replay_status {
 	PW_REPLAY_NOT_TRACE,	/* empty, not JSON, no start event, newer version */
 };
 
-/* Reads from in (not closed); name is used in messages only. */
+/* Reads from in (not closed); name is used in messages only; err NULL says nothing. */
 struct pw_replay *pw_replay_new(FILE *in, const char *name, FILE *err);
 /*
  * The next event.  The caller releases it with pw_event_clear(); a start
@@ -33,6 +33,13 @@ struct pw_replay *pw_replay_new(FILE *in, const char *name, FILE *err);
 enum pw_replay_status pw_replay_next(struct pw_replay *r, struct pw_event *ev);
 /* Lines that were reported and skipped (not counting a cut-off last line). */
 unsigned long pw_replay_damaged(const struct pw_replay *r);
+/*
+ * The first thing the reader said ("FILE:LINE: what", escaped, without
+ * "procwatch: ") and in *hint its hint line (NULL for none); NULL when it
+ * said nothing: a whole trace.  For a caller that refuses a trace with
+ * one message of its own instead of all of them (procwatch diff).
+ */
+const char *pw_replay_problem(const struct pw_replay *r, const char **hint);
 void pw_replay_free(struct pw_replay *r);
 
 /*

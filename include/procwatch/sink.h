@@ -97,6 +97,13 @@ const struct pw_format *pw_formats(size_t *n);
 const struct pw_format *pw_format_find(const char *name);
 /* The default, when --format is not given: the timeline. */
 const struct pw_format *pw_format_default(void);
+/*
+ * What format f shows of each successful exec that costs a /proc read per
+ * exec while tracing: the file the kernel runs (exe: a #! script's
+ * interpreter) and the descriptors the program inherited.
+ */
+void pw_format_exec_needs(const struct pw_format *f, const struct pw_view_opts *opts,
+			  bool *exe, bool *fds);
 /* A sink writing format f to out; NULL when out of memory. */
 struct pw_sink *pw_format_sink(const struct pw_format *f, FILE *out,
 			       const struct pw_view_opts *opts);

@@ -27,6 +27,13 @@ struct pw_tracer_opts {
 	bool seccomp;		/* launch: stop only at the calls recorded (the filter) */
 	unsigned stack_depth;	/* -k: frames per stack; 0 for no stacks */
 	bool env;		/* --env: record each exec's environment */
+	/*
+	 * What to read of each new program at its exec event, from /proc:
+	 * the file it runs and the descriptors it inherited
+	 * (pw_format_exec_needs says which an output shows).
+	 */
+	bool exe;
+	bool fds;
 };
 
 struct pw_tracer;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model_internal.h"
 
@@ -56,20 +57,22 @@ ends_with(const char *s, const char *tail)
 
 /*
  * A script is recognised by comparing the file the kernel ended up
- * running (/proc/PID/exe, recorded in the event) with the exec'd path
- * resolved through its symbolic links: /bin/sh running /usr/bin/dash is
- * the same file, a ./build.sh running /usr/bin/dash is not.  The path is
- * resolved here, in procwatch, while the traced program runs: right for a
- * live trace.  A file that is gone or unreachable from here (another mount
- * namespace, a relative execveat) gives no answer rather than a wrong one.
+ * running (/proc/PID/exe, recorded in the event) with the file the exec'd
+ * path names, symbolic links followed: /bin/sh running /usr/bin/dash is
+ * the same file, a ./build.sh running /usr/bin/dash is not.  Same file
+ * means same device and inode (two stat calls, where resolving the path
+ * name by name took a readlink per component), so a bind mount or a hard
+ * link is the file too.  The path is looked at here, in procwatch, while
+ * the traced program runs: right for a live trace.  A file that is gone
+ * or unreachable from here (another mount namespace, a relative
+ * execveat) gives no answer rather than a wrong one.
  */
 bool
 pw_exec_is_script(const struct pw_exec *ex)
 {
 	char joined[PATH_MAX];
 	const char *path = ex->path.data;
-	char *real;
-	bool script;
+	struct stat named, ran;
 
 	if (ex->result != 0 || !ex->exe.data || !path || ends_with(ex->exe.data, " (deleted)"))
 		return false;
@@ -81,12 +84,10 @@ pw_exec_is_script(const struct pw_exec *ex)
 			return false;
 		path = joined;
 	}
-	real = realpath(path, NULL);
-	if (!real)
+	if (strcmp(path, ex->exe.data) == 0 || stat(path, &named) < 0 ||
+	    stat(ex->exe.data, &ran) < 0)
 		return false;
-	script = strcmp(real, ex->exe.data) != 0;
-	free(real);
-	return script;
+	return named.st_dev != ran.st_dev || named.st_ino != ran.st_ino;
 }
 
 /*
@@ -147,7 +148,7 @@ pw_model_event(struct pw_model *m, const struct pw_event *ev,
 	notes->name_before = p ? p->name : NULL;
 	if (ev->kind == PW_EV_EXEC) {
 		notes->cwd_moved = pw_model_cwd_moved(m, ev);
-		notes->script = pw_exec_is_script(&ev->u.exec);
+		notes->script = m->opts.scripts && pw_exec_is_script(&ev->u.exec);
 	}
 	env = model_env_node(m, ev);
 	err = model_apply(m, p, ev, notes->script, env);

@@ -33,12 +33,16 @@ struct pw_replay {
 	bool ended;		/* an end event was read */
 	bool done;		/* EOF reached and reported */
 	struct pw_start start;	/* owned: the sinks may keep pointers into it */
+	/* The first thing said, for pw_replay_problem(); "" while none. */
+	char problem[1700];
+	const char *problem_hint;
 };
 
 /*
  * "procwatch: FILE:LINE: what".  What may quote the trace's own bytes (an
  * unknown name, a bad value), and the file's name is the user's: both are
- * escaped, so that a crafted trace cannot act on the terminal.
+ * escaped, so that a crafted trace cannot act on the terminal.  The first
+ * is kept for a caller that says it in its own words (pw_replay_problem).
  */
 static void __attribute__((format(printf, 4, 5)))
 say(struct pw_replay *r, bool line, const char *hint, const char *fmt, ...)
@@ -55,7 +59,12 @@ say(struct pw_replay *r, bool line, const char *hint, const char *fmt, ...)
 		snprintf(where, sizeof(where), "%s:%lu", name_esc, r->lineno);
 	else
 		snprintf(where, sizeof(where), "%s", name_esc);
-	pw_warn_hint_to(r->err, hint, "%s: %s", where, what_esc);
+	if (!r->problem[0]) {
+		snprintf(r->problem, sizeof(r->problem), "%s: %s", where, what_esc);
+		r->problem_hint = hint;
+	}
+	if (r->err)
+		pw_warn_hint_to(r->err, hint, "%s: %s", where, what_esc);
 }
 
 #define report(r, ...) say((r), true, NULL, __VA_ARGS__)
@@ -81,6 +90,13 @@ unsigned long
 pw_replay_damaged(const struct pw_replay *r)
 {
 	return r->damaged;
+}
+
+const char *
+pw_replay_problem(const struct pw_replay *r, const char **hint)
+{
+	*hint = r->problem_hint;
+	return r->problem[0] ? r->problem : NULL;
 }
 
 void

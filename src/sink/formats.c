@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "procwatch/base.h"
+#include "procwatch/model.h"
 #include "procwatch/sink.h"
 #include "view.h"
 
@@ -51,6 +52,27 @@ const struct pw_format *
 pw_format_default(void)
 {
 	return &formats[0];
+}
+
+/*
+ * The JSON trace is a recording, for every view procwatch show may give
+ * of it later: it keeps both, as its format (version 1) always has.  A
+ * view needs what it asks the model for: the inherited descriptors for
+ * the fd-leak warnings (none with --no-warnings), the exe for telling a
+ * script from the program it names (pw_model_opts.scripts).
+ */
+void
+pw_format_exec_needs(const struct pw_format *f, const struct pw_view_opts *opts,
+		     bool *exe, bool *fds)
+{
+	struct pw_model_opts mo = { .warnings = opts->warnings };
+
+	*exe = *fds = true;
+	if (f->stream)
+		return;
+	f->view->needs(opts, &mo);
+	*exe = mo.scripts;
+	*fds = mo.warnings || mo.fds;
 }
 
 struct pw_sink *

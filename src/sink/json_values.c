@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * procwatch's values in JSON, the same in every JSON the sinks write (the
- * trace, the processes view): signal and errno names, wait statuses.
- * Internal to src/sink/.
+ * trace, the processes view, diff's document): signal and errno names,
+ * wait statuses, times, a model's argv.  Internal to src/sink/.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -25,6 +25,43 @@ pw_json_key_errno(struct pw_json *w, const char *key, int err)
 	char buf[24];
 
 	pw_json_key_string(w, key, pw_errno_format(err, buf, sizeof(buf)));
+}
+
+void
+pw_json_key_time(struct pw_json *w, const char *key, uint64_t us)
+{
+	pw_json_key(w, key);
+	pw_json_time_us(w, us);
+}
+
+void
+pw_json_argv(struct pw_json *w, const struct pw_argv *a)
+{
+	uint32_t i;
+
+	pw_json_array_begin(w);
+	for (i = 0; i < a->n - a->elided; i++)
+		pw_json_bytes_cstr(w, a->v[i]);
+	pw_json_array_end(w);
+}
+
+void
+pw_json_proc_ending(struct pw_json *w, const struct pw_proc *p)
+{
+	pw_json_key(w, "duration");
+	if (p->exited)
+		pw_json_time_us(w, pw_proc_lifetime(p, p->exit_us));
+	else
+		pw_json_null(w);
+	pw_json_key(w, "status");
+	if (p->exited)
+		pw_json_status(w, &p->status);
+	else
+		pw_json_null(w);
+	/* CLONE_UNTRACED: nothing is known of it but its creation. */
+	pw_json_key_bool(w, "running", !p->exited && !p->untraced);
+	if (p->untraced)
+		pw_json_key_bool(w, "followed", false);
 }
 
 /* The status object shared by wait and end; null when nothing was reported. */

@@ -8,11 +8,21 @@
 
 #include "procwatch/event.h"
 #include "procwatch/json_writer.h"
+#include "procwatch/model.h"
 
 /* "SIGSEGV", "SIGRTMIN+3", "SIG65". */
 void pw_json_key_signal(struct pw_json *w, const char *key, int sig);
 /* "ENOENT", "E4095". */
 void pw_json_key_errno(struct pw_json *w, const char *key, int err);
+/* "key": seconds, as every time the JSON outputs write. */
+void pw_json_key_time(struct pw_json *w, const char *key, uint64_t us);
+/* A model's argv as an array of byte strings, as kept; an unread element is null. */
+void pw_json_argv(struct pw_json *w, const struct pw_argv *a);
+/*
+ * How a model's process ended: "duration", "status" (null while it ran)
+ * and "running", as the processes view and diff's document give them.
+ */
+void pw_json_proc_ending(struct pw_json *w, const struct pw_proc *p);
 /* {"kind":"exited","code":0}, {"kind":"killed","signal":...,"core":...}; null for none. */
 void pw_json_status(struct pw_json *w, const struct pw_status *st);
 

@@ -36,13 +36,6 @@ put_key_text(struct pw_json *w, const char *key, const char *s)
 	pw_json_bytes_cstr(w, s);
 }
 
-static void
-put_key_time(struct pw_json *w, const char *key, uint64_t us)
-{
-	pw_json_key(w, key);
-	pw_json_time_us(w, us);
-}
-
 /*
  * The argv as kept (all of it: needs() asks for every element); an
  * element that could not be read is null.
@@ -50,13 +43,8 @@ put_key_time(struct pw_json *w, const char *key, uint64_t us)
 static void
 put_argv(struct pw_json *w, const struct pw_argv *a)
 {
-	uint32_t i;
-
 	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < a->n - a->elided; i++)
-		pw_json_bytes_cstr(w, a->v[i]);
-	pw_json_array_end(w);
+	pw_json_argv(w, a);
 	if (a->truncated)
 		pw_json_key_bool(w, "argv_truncated", true);
 }
@@ -65,7 +53,7 @@ static void
 put_image(struct pw_json *w, const struct pw_image *im)
 {
 	pw_json_object_begin(w);
-	put_key_time(w, "t", im->t);
+	pw_json_key_time(w, "t", im->t);
 	put_key_text(w, "path", im->path);
 	put_argv(w, &im->argv);
 	put_key_text(w, "cwd", im->cwd);
@@ -115,7 +103,7 @@ put_failed_execs(struct pw_json *w, const struct pw_proc *p)
 		if (mk->kind != PW_MARK_EXEC_FAILED || mk->path_miss)
 			continue;
 		pw_json_object_begin(w);
-		put_key_time(w, "t", mk->t);
+		pw_json_key_time(w, "t", mk->t);
 		pw_json_key_int(w, "tid", mk->tid);
 		put_key_text(w, "path", mk->path);
 		pw_json_key_errno(w, "errno", mk->num);
@@ -191,7 +179,7 @@ put_origin(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 	}
 	if (p->attached) {
 		pw_json_key_bool(w, "attached", true);
-		put_key_time(w, "age", p->age_us);
+		pw_json_key_time(w, "age", p->age_us);
 	}
 }
 
@@ -199,25 +187,13 @@ put_origin(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 static void
 put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 {
-	put_key_time(w, "start", p->start_us);
+	pw_json_key_time(w, "start", p->start_us);
 	pw_json_key(w, "end");
 	if (p->exited)
 		pw_json_time_us(w, p->exit_us);
 	else
 		pw_json_null(w);
-	pw_json_key(w, "duration");
-	if (p->exited)
-		pw_json_time_us(w, pw_proc_lifetime(p, p->exit_us));
-	else
-		pw_json_null(w);
-	pw_json_key(w, "status");
-	if (p->exited)
-		pw_json_status(w, &p->status);
-	else
-		pw_json_null(w);
-	pw_json_key_bool(w, "running", !p->exited && !p->untraced);
-	if (p->untraced)
-		pw_json_key_bool(w, "followed", false);
+	pw_json_proc_ending(w, p);
 	if (p->detached)
 		pw_json_key_bool(w, "detached", true);
 	pw_json_key_bool(w, "failed", pw_view_is_failure(m, p));
@@ -288,6 +264,7 @@ processes_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 	mo->marks = true;
 	mo->end_order = true;
 	mo->warnings = o->warnings;
+	mo->scripts = true;	/* "interpreter" */
 }
 
 static void *

@@ -1108,6 +1108,7 @@ timeline_needs(const struct pw_view_opts *o, struct pw_model_opts *mo)
 {
 	mo->argv_keep = o->argv_max;
 	mo->env = true;
+	mo->scripts = true;	/* "(script, run by ...)" */
 }
 
 static void *

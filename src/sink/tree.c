@@ -24,12 +24,6 @@
 #include "procwatch/sink.h"
 #include "view.h"
 
-/* last[d]: the ancestor at depth d was the last of its siblings. */
-struct guides {
-	bool *last;
-	size_t size;
-};
-
 /*
  * Siblings folded into one line when at least this many in a row ran the
  * same and ended the same: fewer read as well one by one, with their pids.
@@ -41,43 +35,10 @@ struct tree_out {
 	FILE *out;
 	const struct pw_view_opts *o;
 	const struct pw_model *m;
-	struct guides g;
-	unsigned guide_max;		/* pw_view_guide_max() */
+	struct pw_view_guides g;
 	struct pw_line line, cont;	/* a line, and its continuations' prefix */
 	struct pw_line key, next_key;	/* what siblings are folded by */
 };
-
-static bool
-guides_set(struct guides *g, unsigned depth, bool last)
-{
-	bool *grown;
-	size_t size;
-
-	if (depth >= g->size) {
-		size = (depth + 1) * 2;
-		grown = realloc(g->last, size * sizeof(*grown));
-		if (!grown)
-			return false;
-		g->last = grown;
-		g->size = size;
-	}
-	g->last[depth] = last;
-	return true;
-}
-
-/* The guides of the levels above depth, then piece at depth (if any). */
-static void
-put_guides(FILE *out, const struct tree_out *t, unsigned depth, const char *piece)
-{
-	unsigned d;
-
-	pw_view_color(out, t->o, PW_COLOR_DIM);
-	for (d = 1; d < depth;)
-		d = pw_view_guide(out, t->guide_max, depth, d, t->g.last[d] ? "   " : "│  ");
-	if (depth > 0 && piece)
-		fputs(piece, out);	/* the innermost level is always drawn */
-	pw_view_reset(out, t->o);
-}
 
 /*
  * A line at depth: its guides into the line, and into cont what its
@@ -91,11 +52,11 @@ put_prefix(struct tree_out *t, unsigned depth, bool kids)
 	bool last = t->g.last[depth];
 
 	if (depth > 0)
-		put_guides(t->line.f, t, depth, last ? "└─ " : "├─ ");
+		pw_view_guides_put(t->line.f, t->o, &t->g, depth, last ? "└─ " : "├─ ");
 	if (!t->o->width)
 		return;
 	if (depth > 0)
-		put_guides(t->cont.f, t, depth, last ? "   " : "│  ");
+		pw_view_guides_put(t->cont.f, t->o, &t->g, depth, last ? "   " : "│  ");
 	if (!kids) {
 		fputs("    ", t->cont.f);
 		return;
@@ -263,7 +224,7 @@ put_threads(struct tree_out *t, const struct pw_proc *p)
 	if (!t->o->threads)
 		return true;
 	for (i = 0; i < p->nthread_recs; i++) {
-		if (!guides_set(&t->g, depth,
+		if (!pw_view_guides_set(&t->g, depth,
 				i + 1 == p->nthread_recs && !pw_shown_first_child(p)))
 			return false;
 		put_prefix(t, depth, false);
@@ -399,7 +360,7 @@ put_entry(struct tree_out *t, const struct pw_proc *p, const struct run *r)
 void
 pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 {
-	struct tree_out t = { .out = out, .o = o, .m = m, .guide_max = pw_view_guide_max(o, 0) };
+	struct tree_out t = { .out = out, .o = o, .m = m, .g.max = pw_view_guide_max(o, 0) };
 	const struct pw_proc *p = pw_shown_first(m), *next;
 	bool cut = tree_open(&t) < 0;
 	unsigned depth;
@@ -411,7 +372,7 @@ pw_tree_print(FILE *out, const struct pw_view_opts *o, const struct pw_model *m)
 		depth = pw_proc_shown_depth(p);
 		r = fold_run(&t, p);
 		/* A top's guides are never drawn: whether it is the last does not matter. */
-		cut = !guides_set(&t.g, depth, depth == 0 || !pw_shown_next(r.last));
+		cut = !pw_view_guides_set(&t.g, depth, depth == 0 || !pw_shown_next(r.last));
 		if (cut)
 			break;
 		put_prefix(&t, depth, r.n == 1 && has_kids(&t, p));

@@ -75,6 +75,40 @@ pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *p
 	return depth - keep + 1;
 }
 
+bool
+pw_view_guides_set(struct pw_view_guides *g, unsigned depth, bool last)
+{
+	bool *grown;
+	size_t size;
+
+	if (depth >= g->size) {
+		size = (depth + 1) * 2;
+		grown = realloc(g->last, size * sizeof(*grown));
+		if (!grown)
+			return false;
+		g->last = grown;
+		g->size = size;
+	}
+	g->last[depth] = last;
+	return true;
+}
+
+void
+pw_view_guides_put(FILE *out, const struct pw_view_opts *o,
+		   const struct pw_view_guides *g, unsigned depth, const char *piece)
+{
+	unsigned d;
+
+	if (depth == 0)
+		return;
+	pw_view_color(out, o, PW_COLOR_DIM);
+	for (d = 1; d < depth;)
+		d = pw_view_guide(out, g->max, depth, d, g->last[d] ? "   " : "│  ");
+	if (piece)
+		fputs(piece, out);	/* the innermost level is always drawn */
+	pw_view_reset(out, o);
+}
+
 void
 pw_view_dur(FILE *out, uint64_t us)
 {

@@ -44,6 +44,22 @@ unsigned pw_view_guide_max(const struct pw_view_opts *o, unsigned lead);
 unsigned pw_view_guide(FILE *out, unsigned max, unsigned depth, unsigned d, const char *piece);
 
 /*
+ * The guides of a tree (the tree view, the diff's): last[d] says whether
+ * the line's ancestor at depth d was the last of its siblings; max is
+ * pw_view_guide_max()'s for the tree.
+ */
+struct pw_view_guides {
+	bool *last;
+	size_t size;
+	unsigned max;
+};
+/* Records whether the line at depth is the last of its siblings; false when out of memory. */
+bool pw_view_guides_set(struct pw_view_guides *g, unsigned depth, bool last);
+/* The guides of the levels above depth, dim, then piece at depth (if any, and depth > 0). */
+void pw_view_guides_put(FILE *out, const struct pw_view_opts *o,
+			const struct pw_view_guides *g, unsigned depth, const char *piece);
+
+/*
  * A line built before it is written (wrap.c), so that it can be folded
  * to the width: f is an open_memstream.
  */

@@ -90,9 +90,28 @@ is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/*
+ * PTRACE_EVENT_EXEC's message is the tid the exec'ing thread had: not pid
+ * only when a thread other than the leader exec'd (ptrace(2), "execve(2)
+ * under ptrace").  Under the filter, when the leader is the one task
+ * inside an exec whose entry was seen, it is the one that exec'd: any
+ * other thread's exec would be in flight too.  The GETEVENTMSG call is
+ * then saved.  (Not when attached: a call under way at the attach was
+ * not seen entering.)
+ */
+static unsigned long
+exec_message(struct tracer *t, pid_t pid)
+{
+	struct task *task = task_find(t, pid);
+
+	if (t->seccomp && task && pw_call_is_exec(task->in_call) && t->execs_in_flight == 1)
+		return (unsigned long)pid;
+	return event_message(pid);
+}
+
 /* An event stop (status >> 16, ptrace(2) "PTRACE_EVENT stops"). */
 static enum stop_class
-classify_event(pid_t pid, int event, struct stop_info *st)
+classify_event(struct tracer *t, pid_t pid, int event, struct stop_info *st)
 {
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
@@ -103,7 +122,7 @@ classify_event(pid_t pid, int event, struct stop_info *st)
 		st->msg = event_message(pid);
 		return STOP_SPAWN_EVENT;
 	case PTRACE_EVENT_EXEC:
-		st->msg = event_message(pid);
+		st->msg = exec_message(t, pid);
 		return STOP_EXEC_EVENT;
 	case PTRACE_EVENT_STOP:
 		/*
@@ -118,7 +137,7 @@ classify_event(pid_t pid, int event, struct stop_info *st)
 }
 
 static void
-classify(pid_t pid, int status, struct stop_info *st)
+classify(struct tracer *t, pid_t pid, int status, struct stop_info *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->status = status;
@@ -128,7 +147,7 @@ classify(pid_t pid, int status, struct stop_info *st)
 	}
 	st->sig = WSTOPSIG(status);
 	if ((unsigned)status >> 16)
-		st->class = classify_event(pid, (int)((unsigned)status >> 16), st);
+		st->class = classify_event(t, pid, (int)((unsigned)status >> 16), st);
 	else if (st->sig == (SIGTRAP | 0x80))
 		st->class = read_syscall(pid, st) ? st->class : STOP_OTHER;
 	else
@@ -230,7 +249,8 @@ resume_failed(struct tracer *t, pid_t tid, const char *op)
 static bool
 wants_syscall_stops(const struct tracer *t, const struct task *task)
 {
-	return !t->seccomp || task->in_call != PW_CALL_NONE || task->interrupted;
+	return !t->seccomp || task->in_call != PW_CALL_NONE || task->interrupted ||
+	       task->cwd_call;
 }
 
 /* The one place that lets a stopped tracee go on. */
@@ -309,7 +329,7 @@ dispatch(struct tracer *t, pid_t pid, int status)
 		return;
 	if (WIFSTOPPED(status))
 		tracee_mem_begin(&t->mem, pid);	/* it ran since its last stop */
-	classify(pid, status, &st);
+	classify(t, pid, status, &st);
 	t->stats.stops[st.class]++;
 	if (!task && st.class != STOP_DEATH && !(task = task_add(t, pid))) {
 		/* No memory for it: it runs on untraced by us, its events lost. */

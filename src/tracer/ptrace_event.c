@@ -103,8 +103,10 @@ spawn_done(struct tracer *t, struct task *task, pid_t child)
 {
 	struct pw_event *ev = &task->pending;
 	struct pw_spawn *sp = &ev->u.spawn;
+	bool seen = pw_call_is_spawn(task->in_call);
+	struct task *c;
 
-	if (!pw_call_is_spawn(task->in_call)) {
+	if (!seen) {
 		pw_event_clear(ev);
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
 		describe_unseen_spawn(task, child, sp);
@@ -115,6 +117,8 @@ spawn_done(struct tracer *t, struct task *task, pid_t child)
 	sp->result = child;
 	sp->parent = task_spawn_parent(t, task, sp);
 	link_child(t, task, sp, child);
+	if ((c = task_find(t, child)))
+		cwd_spawned(t, task, c, sp, seen);
 	spawn_result_seen(t, task, sp);
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
@@ -273,6 +277,7 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 		procfs_cmdline(pid, &t->limits, &ev->u.exec.argv, &ev->u.exec.argc,
 			       &ev->u.exec.argv_truncated);
 		stack_not_taken(t, &ev->u.exec.stack);
+		cwd_unseen_exec(task);
 	} else {
 		take_image_argv(t, pid, &ev->u.exec);
 	}
@@ -285,7 +290,7 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 	ev->u.exec.result = 0;
 	if (old_tid && old_tid != pid)
 		ev->u.exec.old_tid = old_tid;
-	exec_image_read(pid, &ev->u.exec);
+	exec_image_read(&t->opts, pid, &ev->u.exec);
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 	return resume_run(0);

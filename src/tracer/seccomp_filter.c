@@ -3,7 +3,8 @@
  * The seccomp filter that makes the tracee stop only where procwatch records
  * something: SECCOMP_RET_TRACE for the spawn, exec, wait and exit calls (and
  * unshare and setns, which may move the children of a task into another pid
- * namespace), ALLOW for everything else.  The only file that includes
+ * namespace; those and chdir, fchdir and pivot_root, after which the
+ * working directory is read again: cwd.c), ALLOW for everything else.  The only file that includes
  * <seccomp.h>.
  *
  * Every SECCOMP_RET_TRACE carries a data value chosen at random per run.  A
@@ -32,8 +33,13 @@
 
 #include "tracer_internal.h"
 
-/* Besides the calls procwatch decodes (enum pw_call): where pid namespaces change. */
-static const int also_traced[] = { SYS_unshare, SYS_setns };
+/*
+ * Besides the calls procwatch decodes (enum pw_call): where pid namespaces
+ * change, and where the working directory does (cwd.c).
+ */
+static const int also_traced[] = {
+	SYS_unshare, SYS_setns, SYS_chdir, SYS_fchdir, SYS_pivot_root,
+};
 
 static int
 add_rules(scmp_filter_ctx ctx, uint16_t data)

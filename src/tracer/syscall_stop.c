@@ -107,7 +107,7 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 			ev->kind = PW_EV_EXEC_CHECK;
 		resolve_empty_path(task, &ev->u.exec);
 		/* Where a relative path and the new program start from. */
-		procfs_task_link(task->tid, "cwd", &ev->u.exec.cwd);
+		cwd_read(t, task, &ev->u.exec.cwd);
 		take_stack(t, task, &ev->u.exec.stack);
 	} else {
 		tracer_event_init(t, ev, PW_EV_WAIT, task);
@@ -235,6 +235,7 @@ syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 		note_own_filter(t, task, sc);
 	if (call == PW_CALL_NONE) {
 		pidns_note_call(task, sc);
+		cwd_note_call(t, task, sc);
 		return;
 	}
 	if (task->interrupted)
@@ -308,6 +309,21 @@ wait_to_our_ids(const struct task *task, struct pw_wait *w)
 	}
 }
 
+/*
+ * A wait4 that reaped a child whose death procwatch saw: the status word
+ * the kernel wrote for the program is the one the death report gave us
+ * (kernel/exit.c, wait_task_zombie: the same exit_code for tracer and
+ * parent), so the tracee's memory need not be read for it; end_wait takes
+ * it from the zombie table.  Not across pid namespaces (the result is the
+ * waiter's id), nor for WNOWAIT, which leaves the zombie in the table.
+ */
+static bool
+status_known(struct tracer *t, const struct task *task, const struct pw_syscall *sc)
+{
+	return sc->nr == SYS_wait4 && sc->rval > 0 && !task->ns &&
+	       !(sc->args[2] & WNOWAIT) && pw_pidmap_get(&t->zombies, (pid_t)sc->rval);
+}
+
 static void
 end_wait(struct tracer *t, struct task *task, long rval)
 {
@@ -324,6 +340,8 @@ end_wait(struct tracer *t, struct task *task, long rval)
 		return;
 	}
 	sc.rval = rval;
+	if (status_known(t, task, &sc))
+		sc.args[1] = 0;		/* the status pointer: not read */
 	pw_decode_wait_exit(&sc, tracee_mem_decoder(&t->mem, task->tid), w);
 	wait_to_our_ids(task, w);
 	/*
@@ -348,6 +366,7 @@ syscall_exit(struct tracer *t, struct task *task, long rval)
 	enum pw_call call = task->in_call;
 
 	if (call == PW_CALL_NONE) {
+		cwd_call_done(t, task, rval);
 		if (task->interrupted && task->last_nr == SYS_rt_sigreturn)
 			on_sigreturn_exit(t, task, rval);
 		/* exit and exit_group return only when a seccomp filter failed them. */

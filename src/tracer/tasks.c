@@ -41,6 +41,7 @@ static void
 task_free(struct tracer *t, struct task *task)
 {
 	pidns_task_free(t, task);
+	cwd_task_free(t, task);
 	pw_event_clear(&task->pending);
 	pw_event_clear(&task->suspended);
 	free(task);
@@ -54,6 +55,8 @@ task_enter_call(struct tracer *t, struct task *task, enum pw_call call)
 	task->in_call = call;
 	if (pw_call_is_spawn(call))
 		t->spawns_in_flight++;
+	else if (pw_call_is_exec(call))
+		t->execs_in_flight++;
 }
 
 /* The task's call is over as far as we care; a spawn no longer in flight. */
@@ -62,6 +65,8 @@ task_leave_call(struct tracer *t, struct task *task)
 {
 	if (pw_call_is_spawn(task->in_call))
 		t->spawns_in_flight--;
+	else if (pw_call_is_exec(task->in_call))
+		t->execs_in_flight--;
 	task->in_call = PW_CALL_NONE;
 }
 

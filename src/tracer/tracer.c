@@ -172,6 +172,7 @@ pw_tracer_launch(struct pw_tracer *pt, char *const argv[])
 	if (root) {
 		root->tgid = t->root;
 		root->parent = getpid();
+		cwd_launched(root);
 	}
 	refuse_tracers();
 	signals_setup(t);
@@ -245,6 +246,7 @@ print_stats(const struct tracer *t)
 	for (i = 0; i < STOP_CLASSES; i++)
 		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
 	fprintf(stderr, " early-children=%lu", t->stats.early_children);
+	fprintf(stderr, " cwd-reads=%lu", t->stats.cwd_reads);
 	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",
 		t->mem.stats.reads, t->mem.stats.pages, t->mem.stats.peeks);
 	fprintf(stderr, " zombies-peak=%zu zombies-dropped=%lu", t->zombies_peak,

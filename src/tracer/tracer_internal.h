@@ -35,6 +35,7 @@
 #include "tracee_mem.h"
 
 struct pidns;
+struct fs_state;
 
 /*
  * One traced thread.  A process is the set of tasks with the same tgid; the
@@ -86,6 +87,14 @@ struct task {
 	 * the death report rather than at the entry.
 	 */
 	bool own_filter;
+
+	/*
+	 * Its working directory as last read (cwd.c): the kernel's fs_struct,
+	 * shared by CLONE_FS; NULL when procwatch cannot follow it.  cwd_call:
+	 * a call that may change it (chdir...), entered and not yet exited.
+	 */
+	struct fs_state *fs;
+	long cwd_call;
 
 	/*
 	 * Pid namespaces (pidns.c).  ns: the one the task lives in, NULL when
@@ -168,6 +177,7 @@ struct tracer_stats {
 	unsigned long deaths;
 	unsigned long stacks;		/* -k: stacks taken */
 	uint64_t stack_ns;		/* and the time spent taking them */
+	unsigned long cwd_reads;	/* /proc/PID/cwd read (cwd.c) */
 };
 
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
@@ -222,6 +232,7 @@ struct tracer {
 	 */
 	struct pw_pidmap parked;
 	unsigned long spawns_in_flight;
+	unsigned long execs_in_flight;	/* tasks inside an exec whose entry we saw */
 	/* PROCWATCH_TEST_DEFER_SPAWN: hold fork events until the child's first stop. */
 	bool defer_spawn_events;
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
@@ -232,6 +243,9 @@ struct tracer {
 	struct pw_exec_limits limits;
 	struct pw_env_lineage envs;	/* --env: the writer's lineage (envdiff.h) */
 	struct tracee_mem mem;	/* the stopped task's memory, for one stop */
+	/* cwd.c: bumped by a pivot_root; pivot_roots in flight. */
+	unsigned long cwd_epoch;
+	unsigned cwd_changing_all;
 	struct pw_unwinder *unwinder;	/* -k; NULL without */
 	/* PROCWATCH_TEST_KILL_UNWOUND=N: kill the first exec of a child after N frames. */
 	long test_kill_unwound;
@@ -323,7 +337,17 @@ const char *procfs_comm_note(pid_t pid, char *buf, size_t size);
 void procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **argv,
 		    size_t *argc, bool *truncated);
 /* exe and inherited descriptors, after a successful exec. */
-void exec_image_read(pid_t pid, struct pw_exec *ex);
+void exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex);
+
+/* cwd.c: each task's working directory, read only after it may have changed */
+void cwd_launched(struct task *root);
+void cwd_read(struct tracer *t, struct task *task, struct pw_bytes *out);
+void cwd_spawned(struct tracer *t, struct task *creator, struct task *child,
+		 const struct pw_spawn *sp, bool seen);
+void cwd_unseen_exec(struct task *task);
+void cwd_note_call(struct tracer *t, struct task *task, const struct pw_syscall *sc);
+void cwd_call_done(struct tracer *t, struct task *task, long rval);
+void cwd_task_free(struct tracer *t, struct task *task);
 
 /* usage.c: a process's resource use, read before its end, for its exit event */
 enum { USAGE_END_NONE = 0, USAGE_END_EXIT = -1 };	/* else: the signal */

@@ -55,29 +55,9 @@ resume(pid_t pid, int status)
 int
 main(int argc, char **argv)
 {
-	int status, exit_code = 0;
-	pid_t root, pid;
-
 	if (argc < 2) {
 		fprintf(stderr, "usage: pw_floor CMD [ARG...]\n");
 		return 125;
 	}
-	root = launch_seized(argv + 1, (long)FOLLOW_OPTIONS);
-	for (;;) {
-		pid = waitpid(-1, &status, __WALL);
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ECHILD)
-				break;
-			die("waitpid");
-		}
-		if (WIFSTOPPED(status))
-			resume(pid, status);
-		else if (pid == root && WIFEXITED(status))
-			exit_code = WEXITSTATUS(status);
-		else if (pid == root && WIFSIGNALED(status))
-			exit_code = 128 + WTERMSIG(status);
-	}
-	return exit_code;
+	return follow_all(launch_seized(argv + 1, (long)FOLLOW_OPTIONS), resume, NULL);
 }

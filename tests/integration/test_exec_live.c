@@ -429,6 +429,52 @@ Test(exec_live, cwd_at_exec)
 	pw_run_free(&r);
 }
 
+/* The exec of "/bin/true label" (pw_cwd's steps); fails when not exactly one. */
+static json_t *
+exec_labelled(const struct pw_run *r, const char *label)
+{
+	json_t *ev, *found = NULL, *arg;
+	size_t i = 0;
+
+	while ((ev = pw_event_next(r, "exec", &i))) {
+		arg = json_array_get(json_object_get(ev, "argv"), 1);
+		if (json_is_string(arg) && strcmp(json_string_value(arg), label) == 0) {
+			cr_assert_null(found, "two execs labelled %s", label);
+			found = ev;
+		}
+	}
+	cr_assert(found, "no exec labelled %s", label);
+	return found;
+}
+
+/*
+ * procwatch follows the working directory (chdir, fchdir) instead of
+ * reading it at every exec, so each way of moving it must give the
+ * directory /proc would have said (tests/helpers/pw_cwd.c has the steps):
+ * a thread sharing it, a child with its own, a process sharing it by
+ * CLONE_FS, a posix_spawn chdir, a child that copied it before a thread
+ * moved its parent, a thread that unshared it.
+ */
+Test(exec_live, cwd_followed)
+{
+	static const struct {
+		const char *label, *dir;
+	} steps[] = {
+		{ "thread", "/usr" }, { "own", "/tmp" }, { "parent", "/usr" },
+		{ "shared", "/usr" }, { "fchdir", "/usr/bin" }, { "spawn", "/tmp" },
+		{ "copied", "/usr/bin" }, { "after", "/" }, { "unshared", "/" },
+	};
+	struct pw_run r;
+	size_t i;
+
+	pw_run_checked("pw_cwd", NULL, &r);
+	cr_assert_str_eq(r.out, "cwd: done\n");
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		cr_assert_str_eq(pw_ev_str(exec_labelled(&r, steps[i].label), "cwd"),
+				 steps[i].dir, "step %s", steps[i].label);
+	pw_run_free(&r);
+}
+
 /* The fds entry for fd in an exec event, or NULL. */
 static json_t *
 inherited_fd(json_t *exec, int fd)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Shared by the command-line unit tests (test_cli.c, test_cli_show.c): run
+ * Shared by the command-line unit tests (test_cli.c, test_cli_show.c,
+ * test_cli_diff.c): run
  * one of the parsers on a vector as main() would receive it, capturing what
  * it prints, and check a usage error's exact two lines.
  */
@@ -78,6 +79,12 @@ static inline const char *
 show_usage_text(void)
 {
 	return usage_of(pw_cli_show_usage);
+}
+
+static inline const char *
+diff_usage_text(void)
+{
+	return usage_of(pw_cli_diff_usage);
 }
 
 static inline void

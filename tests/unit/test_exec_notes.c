@@ -7,6 +7,7 @@
  * process or its ancestors.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,17 +33,19 @@ ran(const char *path, const char *exe, const char *cwd)
 
 Test(exec_notes, script_is_told_from_symlink)
 {
-	char dir[] = "/tmp/pw_notes.XXXXXX", file[64], link[64], *real;
+	char dir[] = "/tmp/pw_notes.XXXXXX", file[64], link[64], hard[64], *real;
 	struct pw_exec ex;
 	FILE *f;
 
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(file, sizeof(file), "%s/prog", dir);
 	snprintf(link, sizeof(link), "%s/alias", dir);
+	snprintf(hard, sizeof(hard), "%s/hard", dir);
 	f = fopen(file, "w");
 	cr_assert_not_null(f);
 	fclose(f);
 	cr_assert_eq(symlink("prog", link), 0);
+	cr_assert_eq(linkat(AT_FDCWD, file, AT_FDCWD, hard, 0), 0);
 	real = realpath(file, NULL);
 	cr_assert_not_null(real);
 	/* The file itself, or a link to it: what the kernel ran is what was named. */
@@ -51,6 +54,9 @@ Test(exec_notes, script_is_told_from_symlink)
 	ex = ran(link, real, NULL);
 	cr_assert_not(pw_exec_is_script(&ex));
 	ex = ran("alias", real, dir);
+	cr_assert_not(pw_exec_is_script(&ex));
+	/* The same file under another name (a hard link, a bind mount). */
+	ex = ran(hard, real, NULL);
 	cr_assert_not(pw_exec_is_script(&ex));
 	/* Another program ran it: an interpreter. */
 	ex = ran("prog", "/usr/bin/dash", dir);
@@ -64,6 +70,7 @@ Test(exec_notes, script_is_told_from_symlink)
 	ex.result = -2;
 	cr_assert_not(pw_exec_is_script(&ex));
 	unlink(link);
+	unlink(hard);
 	unlink(file);
 	rmdir(dir);
 	free(real);

@@ -241,6 +241,24 @@ struct damage_case {
 	const char *message;	/* all of standard error */
 };
 
+/* pw_replay_problem(): the first message said, with its hint; NULL for none. */
+static void
+check_problem(const struct replayed *rp, const struct damage_case *dc)
+{
+	const char *hint, *problem = pw_replay_problem(rp->r, &hint);
+	char first[2048];
+
+	if (!dc->message[0]) {
+		cr_expect_null(problem, "for %s", dc->text);
+		return;
+	}
+	cr_assert_not_null(problem, "for %s", dc->text);
+	snprintf(first, sizeof(first), "procwatch: %s\n%s%s", problem, hint ? hint : "",
+		 hint ? "\n" : "");
+	cr_expect_eq(strncmp(dc->message, first, strlen(first)), 0,
+		     "first message of %s: %s", dc->text, first);
+}
+
 static void
 check_damage(const struct damage_case *dc)
 {
@@ -251,6 +269,7 @@ check_damage(const struct damage_case *dc)
 	cr_expect_eq(rp.n, dc->events, "events for %s", dc->text);
 	cr_expect_eq(rp.damaged, dc->damaged, "damage for %s", dc->text);
 	cr_expect_str_eq(rp.err, dc->message, "for %s", dc->text);
+	check_problem(&rp, dc);
 	replayed_free(&rp);
 }
 
@@ -343,6 +362,25 @@ Test(replay, damaged_lines_are_skipped_and_named)
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++)
 		check_damage(&cases[i]);
+}
+
+/* Without an error stream the reader says nothing, and keeps what it would have said. */
+Test(replay, a_reader_without_err_keeps_its_first_problem)
+{
+	static const char text[] = START "{oops}\n" EXIT0;
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct pw_replay *r = pw_replay_new(in, "t.jsonl", NULL);
+	struct pw_event ev;
+	const char *hint;
+
+	cr_assert_not_null(r);
+	while (pw_replay_next(r, &ev) == PW_REPLAY_EVENT)
+		pw_event_clear(&ev);
+	cr_assert_str_eq(pw_replay_problem(r, &hint),
+			 "t.jsonl:2: not valid JSON, line skipped (string or '}' expected near 'oops')");
+	cr_assert_null(hint);
+	pw_replay_free(r);
+	fclose(in);
 }
 
 /* Later versions may add kinds and keys: readers skip them silently. */

@@ -20,6 +20,7 @@
 
 #include "procwatch/sink.h"
 #include "event_builder.h"
+#include "fits.h"
 
 static char *buf;
 static size_t buf_len;
@@ -896,35 +897,6 @@ Test(timeline, reproduce_under_a_failed_exit)
 		"[10] sh wait4(-1) reaped 12 sh: killed by SIGKILL, zombie for 400µs\n"
 		"[10] sh wait4(-1) reaped 13 cc: killed by SIGSEGV, zombie for 100µs\n"
 		"[10] sh exited 0 after 2.1ms\n");
-}
-
-/* The columns of a line as a terminal shows it: no SGR, a character each. */
-static unsigned
-columns(const char *s, size_t len)
-{
-	unsigned n = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\033') {
-			while (i < len && s[i] != 'm')
-				i++;
-			continue;
-		}
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	}
-	return n;
-}
-
-static void
-assert_fits(const char *out, unsigned width)
-{
-	const char *line = out, *nl;
-
-	for (; (nl = strchr(line, '\n')); line = nl + 1)
-		cr_assert_leq(columns(line, (size_t)(nl - line)), width, "%.*s\n(in)\n%s",
-			      (int)(nl - line), line, out);
 }
 
 Test(timeline, usual_spawns_say_only_their_kind)
