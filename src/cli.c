@@ -4,9 +4,10 @@
  * that fills struct pw_options.  Usage errors are reported here, as one
  * line naming the problem plus a hint, so that every caller reports them
  * the same way; this file never exits and never touches the traced command.
- * A new option goes into the table, into the usage text, into the man page
- * and into NEWS.md together (tests and scripts/check-help-man hold them in
- * step).
+ * A new option goes into the table, into the usage text, into the man page,
+ * into the three shell completions (completions/) and into NEWS.md
+ * together (tests, scripts/check-help-man and scripts/check-completions
+ * hold them in step).
  */
 #include "config.h"
 

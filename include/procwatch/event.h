@@ -108,7 +108,8 @@ pw_result_failed(long result)
 struct pw_frame {
 	uint64_t ip;
 	uint64_t off;
-	char *fn;
+	char *fn;		/* the symbol, as the object's symbol table has it */
+	char *demangled;	/* fn demangled (C++, Rust); NULL if not mangled */
 	char *obj;
 };
 

@@ -102,6 +102,7 @@ pw_stack_copy(struct pw_stack *dst, const struct pw_stack *src)
 		dst->frames[i].ip = src->frames[i].ip;
 		dst->frames[i].off = src->frames[i].off;
 		if (str_dup(&dst->frames[i].fn, src->frames[i].fn) < 0 ||
+		    str_dup(&dst->frames[i].demangled, src->frames[i].demangled) < 0 ||
 		    str_dup(&dst->frames[i].obj, src->frames[i].obj) < 0)
 			return -ENOMEM;
 	}
@@ -113,6 +114,7 @@ pw_stack_clear(struct pw_stack *st)
 {
 	for (size_t i = 0; st->frames && i < st->nframes; i++) {
 		free(st->frames[i].fn);
+		free(st->frames[i].demangled);
 		free(st->frames[i].obj);
 	}
 	free(st->frames);

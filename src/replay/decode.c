@@ -505,7 +505,7 @@ get_ip(struct ctx *c, json_t *frame, uint64_t *ip)
 	return 0;
 }
 
-/* fn and obj: a byte string (no NUL can be in a C string) or null. */
+/* fn, demangled (absent before it was written) and obj: a byte string (no NUL can be in a C string) or null. */
 static int
 get_frame_str(struct ctx *c, json_t *frame, const char *key, char **out)
 {
@@ -537,6 +537,7 @@ get_frame(struct ctx *c, json_t *v, struct pw_frame *f)
 	f->off = (uint64_t)json_integer_value(off);
 	if (get_ip(c, v, &f->ip) < 0 ||
 	    get_frame_str(c, v, "fn", &f->fn) < 0 ||
+	    get_frame_str(c, v, "demangled", &f->demangled) < 0 ||
 	    get_frame_str(c, v, "obj", &f->obj) < 0)
 		return -1;
 	return 0;

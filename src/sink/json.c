@@ -246,6 +246,11 @@ put_stack(struct pw_json *w, const struct pw_stack *st)
 		pw_json_object_begin(w);
 		pw_json_key(w, "fn");
 		pw_json_bytes_cstr(w, st->frames[i].fn);
+		/* Only when there is one: traces from before it read the same. */
+		if (st->frames[i].demangled) {
+			pw_json_key(w, "demangled");
+			pw_json_bytes_cstr(w, st->frames[i].demangled);
+		}
 		pw_json_key(w, "off");
 		put_u64_bits(w, st->frames[i].off);
 		pw_json_key(w, "obj");

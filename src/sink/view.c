@@ -526,7 +526,8 @@ void
 pw_view_frame(FILE *out, const struct pw_frame *f, bool raw)
 {
 	if (f->fn) {
-		put_text(out, f->fn, raw);
+		/* People read the demangled name; the JSON trace keeps both. */
+		put_text(out, f->demangled ? f->demangled : f->fn, raw);
 		fprintf(out, "+0x%" PRIx64, f->off);
 	} else if (f->obj) {
 		fprintf(out, "0x%" PRIx64, f->off);

@@ -11,14 +11,21 @@
 
 #include "tracer_internal.h"
 
+/* A CLOCK_MONOTONIC time as an event's: microseconds since the start. */
+uint64_t
+tracer_time_at(const struct tracer *t, const struct timespec *at)
+{
+	return (uint64_t)(at->tv_sec - t->start.tv_sec) * 1000000u +
+	       (uint64_t)((at->tv_nsec - t->start.tv_nsec) / 1000);
+}
+
 uint64_t
 tracer_now(const struct tracer *t)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)(now.tv_sec - t->start.tv_sec) * 1000000u +
-	       (uint64_t)((now.tv_nsec - t->start.tv_nsec) / 1000);
+	return tracer_time_at(t, &now);
 }
 
 void

@@ -155,6 +155,27 @@ classify(struct tracer *t, pid_t pid, int status, struct stop_info *st)
 }
 
 /*
+ * A stop signal the terminal sent (SI_KERNEL: Ctrl-Z, a background read
+ * or write) to procwatch's own process group stopped procwatch too: if
+ * procwatch stopped since it last let this task run, the task's stop
+ * waited in waitpid while procwatch was stopped, and came with that same
+ * signal; it happened when procwatch stopped, not now (signals.c).  A
+ * task in another group (a job of a traced shell) got a signal of its
+ * own, which did not stop procwatch.
+ */
+static void
+stamp_at_self_stop(const struct tracer *t, const struct task *task, struct pw_event *ev)
+{
+	struct timespec at;
+
+	if (task->self_stops_at_resume == signals_self_stops() ||
+	    getpgid(task->tid) != getpgrp())
+		return;
+	at = signals_last_self_stop();
+	ev->time_us = tracer_time_at(t, &at);
+}
+
+/*
  * A signal-delivery stop: write it down (SIGCHLD excepted: every child's
  * end sends one, and the wait events already say it), then deliver it by
  * resuming with it, so handlers run and default actions happen.  A signal
@@ -182,6 +203,8 @@ on_signal(struct tracer *t, struct task *task, const struct stop_info *st)
 			if (ev.u.signal.sender != si.si_pid)
 				ev.u.signal.sender_ns = si.si_pid;
 		}
+		if (is_stop_signal(st->sig) && si.si_code == SI_KERNEL)
+			stamp_at_self_stop(t, task, &ev);
 	}
 	tracer_emit(t, &ev);
 	usage_at_signal(t, task, st->sig);
@@ -266,6 +289,8 @@ resume(struct tracer *t, struct task *task, pid_t tid, struct resume r)
 		task->held = true;
 		return;
 	case RESUME_LISTEN:
+		if (task)
+			task->self_stops_at_resume = signals_self_stops();
 		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0)
 			resume_failed(t, tid, "PTRACE_LISTEN");
 		return;
@@ -280,8 +305,10 @@ resume(struct tracer *t, struct task *task, pid_t tid, struct resume r)
 	case RESUME_RUN:
 		break;
 	}
-	if (task)
+	if (task) {
 		task->held = false;
+		task->self_stops_at_resume = signals_self_stops();
+	}
 	op = task && !wants_syscall_stops(t, task) ? PTRACE_CONT : PTRACE_SYSCALL;
 	if (!task && t->seccomp)
 		op = PTRACE_CONT;

@@ -34,8 +34,19 @@
  * procwatch has no use for any of them, so one sent by another process is
  * dropped (stray_signals).  One procwatch raised itself (abort(3)) or a
  * fault the kernel raised (a crash) still ends it as it would have.
+ *
+ * Job control: Ctrl-Z (SIGTSTP), or a read or write of the terminal from
+ * the background (SIGTTIN, SIGTTOU), reaches the terminal's whole
+ * foreground process group, procwatch and the command alike (the tty
+ * driver's kill_pgrp, drivers/tty/n_tty.c isig()).  procwatch stops as it
+ * always did, but first notes when (on_stop_signal): while it is stopped
+ * it cannot stamp the command's stops, which wait in waitpid until fg, and
+ * without the note each would be stamped when procwatch resumed.  loop.c
+ * stamps them with that time instead.
  */
+#include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -55,6 +66,13 @@ static const int stray_signals[] = {
 };
 /* The disposition each stray signal had, put back for one that is ours. */
 static struct sigaction stray_old[_NSIG];
+static const int stop_signals[] = { SIGTSTP, SIGTTIN, SIGTTOU };
+/*
+ * Lock-free atomics, which a handler may write (C11 7.14.1.1p5); the
+ * time is stored before the count, so that a new count has its time.
+ */
+static atomic_uint self_stops;
+static _Atomic uint64_t self_stop_ns;	/* CLOCK_MONOTONIC */
 static volatile sig_atomic_t root_pid;
 static volatile sig_atomic_t attach_mode;
 static volatile sig_atomic_t stop_requested;
@@ -123,11 +141,16 @@ on_signal(int sig, siginfo_t *info, void *ucontext)
 static void
 on_stray_signal(int sig, siginfo_t *info, void *ucontext)
 {
+	int saved_errno = errno;
+
 	(void)ucontext;
-	if (info->si_code <= 0 && info->si_pid != getpid())
+	if (info->si_code <= 0 && info->si_pid != getpid()) {
+		errno = saved_errno;
 		return;
+	}
 	sigaction(sig, &stray_old[sig], NULL);
 	raise(sig);
+	errno = saved_errno;
 }
 
 static void
@@ -154,6 +177,66 @@ drop_stray_signals(void)
 		drop_stray(stray_signals[i]);
 	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
 		drop_stray(sig);
+}
+
+/*
+ * A job-control stop of procwatch itself: note the time, then stop as the
+ * default action would (the signal raised again with SIG_DFL, let in, and
+ * the handler put back after SIGCONT, as less(1) and vim do).  A group
+ * that is orphaned has the kernel discard the signal instead (POSIX; the
+ * kernel's get_signal()), as it would have.  clock_gettime, sigaction,
+ * raise and sigprocmask are async-signal-safe (signal-safety(7)).
+ */
+static void
+on_stop_signal(int sig)
+{
+	struct sigaction dfl, mine;
+	struct timespec now;
+	sigset_t set;
+	int saved_errno = errno;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	atomic_store(&self_stop_ns, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
+	atomic_fetch_add(&self_stops, 1);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(sig, &dfl, &mine);
+	raise(sig);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);	/* stopped here until SIGCONT */
+	sigaction(sig, &mine, NULL);
+	errno = saved_errno;
+}
+
+static void
+catch_stops(void)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < PW_ARRAY_SIZE(stop_signals); i++)
+		if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(stop_signals[i], &sa, NULL);
+}
+
+unsigned
+signals_self_stops(void)
+{
+	return atomic_load(&self_stops);
+}
+
+struct timespec
+signals_last_self_stop(void)
+{
+	uint64_t ns = atomic_load(&self_stop_ns);
+
+	return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000u),
+				  .tv_nsec = (long)(ns % 1000000000u) };
 }
 
 static void
@@ -197,6 +280,7 @@ signals_setup(struct tracer *t)
 	}
 	for (i = 0; i < PW_ARRAY_SIZE(caught_signals); i++)
 		catch_unless_ignored(caught_signals[i], !attach_mode);
+	catch_stops();
 	/*
 	 * A reader that closes the output pipe early (procwatch ... | head),
 	 * or an output file that reaches RLIMIT_FSIZE (SIGXFSZ, setrlimit(2)),

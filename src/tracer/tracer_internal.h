@@ -112,6 +112,9 @@ struct task {
 	 */
 	bool attach_pending;
 	size_t attach_waiting;
+
+	/* signals_self_stops() when it was last let run (loop.c's resume). */
+	unsigned self_stops_at_resume;
 };
 
 /*
@@ -284,6 +287,7 @@ bool zombie_take(struct tracer *t, pid_t pid, struct pw_status *st);
 
 /* emit.c */
 uint64_t tracer_now(const struct tracer *t);
+uint64_t tracer_time_at(const struct tracer *t, const struct timespec *at);
 void tracer_event_init(struct tracer *t, struct pw_event *ev,
 		       enum pw_event_kind kind, struct task *task);
 void tracer_emit(struct tracer *t, struct pw_event *ev);
@@ -375,8 +379,14 @@ void attach_first_stop(struct tracer *t, struct task *task);
 /* loop.c */
 void tracer_loop(struct tracer *t);
 
-/* signals.c: SIGINT, SIGTERM, SIGHUP, SIGQUIT sent to procwatch itself */
+/*
+ * signals.c: SIGINT, SIGTERM, SIGHUP, SIGQUIT sent to procwatch itself,
+ * and its own job-control stops (SIGTSTP, SIGTTIN, SIGTTOU): how many so
+ * far, and when the last one came (CLOCK_MONOTONIC).
+ */
 void signals_setup(struct tracer *t);
+unsigned signals_self_stops(void);
+struct timespec signals_last_self_stop(void);
 void signals_root_gone(struct tracer *t);
 bool signals_stop_requested(void);
 void signals_hold(void);

@@ -38,5 +38,8 @@ pw_symbolize(struct pw_object_cache *c, const struct pw_code_maps *maps,
 	out->off = name ? vaddr - start : vaddr;
 	if (name && !(out->fn = strdup(name)))
 		return -ENOMEM;
+	/* Kept beside fn: the trace keeps the symbol as nm and gdb take it. */
+	if (name)
+		out->demangled = pw_demangle(name);
 	return 0;
 }

@@ -110,6 +110,12 @@ const struct pw_elf_symbols *pw_code_map_symbols(struct pw_object_cache *c, pid_
  * at ip - 1, inside the call instruction, so that a call ending a function
  * is not taken for the start of the next one.  0 or -ENOMEM.
  */
+/*
+ * name demangled (demangle.c), malloc'd; NULL when it is not a C++ or Rust
+ * mangled name, or procwatch was built without libiberty.
+ */
+char *pw_demangle(const char *name);
+
 int pw_symbolize(struct pw_object_cache *c, const struct pw_code_maps *maps,
 		 pid_t tid, uint64_t ip, bool return_address,
 		 struct pw_frame *out);

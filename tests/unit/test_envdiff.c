@@ -254,10 +254,18 @@ struct env_buf {
 	size_t n;
 };
 
+/*
+ * s may be e->s[i] itself (edit_env re-points every entry after a
+ * removal): memmove, as snprintf's source and destination must not
+ * overlap (C11 7.21.6.5), which gcc -O2 reports.
+ */
 static void
 env_set(struct env_buf *e, size_t i, const char *s)
 {
-	snprintf(e->s[i], sizeof(e->s[i]), "%s", s);
+	size_t len = strnlen(s, sizeof(e->s[i]) - 1);
+
+	memmove(e->s[i], s, len);
+	e->s[i][len] = '\0';
 	e->v[i] = (struct pw_bytes){ .data = e->s[i], .len = strlen(e->s[i]) };
 }
 

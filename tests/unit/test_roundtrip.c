@@ -231,6 +231,8 @@ draw_stack(struct gen *g, struct pw_stack *st)
 		if (!f->obj)
 			continue;
 		f->fn = draw_cstr(g, true);
+		if (f->fn)
+			f->demangled = draw_cstr(g, true);
 		f->off = draw_u(g, 0, UINT64_MAX);
 	}
 	st->note = draw_cstr(g, true);
@@ -916,6 +918,7 @@ same_stack(struct diff *d, const struct pw_stack *want, const struct pw_stack *g
 		if (!same_num(d, name, (int64_t)w->ip, (int64_t)o->ip) ||
 		    !same_num(d, name, (int64_t)w->off, (int64_t)o->off) ||
 		    !same_cstr(d, name, w->fn, o->fn) ||
+		    !same_cstr(d, name, w->demangled, o->demangled) ||
 		    !same_cstr(d, name, w->obj, o->obj))
 			return false;
 	}

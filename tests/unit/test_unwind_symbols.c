@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 /* Private to src/unwind: tested here. */
+#include "config.h"
 #include "procwatch/base.h"
 #include "src/unwind/unwind_internal.h"
 
@@ -525,7 +526,7 @@ Test(elf_symbols, own_program)
 	uint64_t vaddr = addr - bias, other = ADDR(pw_test_other) - bias, v, start;
 	struct pw_code_maps m = { 0 };
 	const struct pw_code_map *map;
-	const unsigned char *id, *want_id;
+	const unsigned char *id = NULL, *want_id = NULL;	/* set on success; gcc -O2 cannot tell */
 	struct pw_elf_symbols *s;
 	const char *name;
 	size_t id_len, want_len;
@@ -1560,4 +1561,60 @@ Test(object_cache, many_objects_then_trim)
 	}
 	cr_expect_eq(trimmed_at, 1024);
 	pw_object_cache_free(&c);
+}
+
+/* demangle.c: C++ and Rust names, and what it leaves alone. */
+Test(demangle, cxx_rust_and_the_rest)
+{
+	static const struct {
+		const char *in, *want;	/* want NULL: left as it is */
+	} cases[] = {
+		{ "_ZN7pw_test7SpawnerIiE3runEi", "pw_test::Spawner<int>::run(int)" },
+		{ "_ZN2ns5startEv", "ns::start()" },
+		{ "_RNvCs1234_7mycrate3foo", "mycrate::foo" },	/* Rust v0, crate hash left out */
+		{ "main", NULL },
+		{ "__libc_start_main", NULL },
+		{ "_Z", NULL },			/* a prefix and nothing */
+		{ "_ZN3foo", NULL },		/* cut short */
+		{ "", NULL },
+	};
+	char *got;
+
+	if (!PW_HAVE_DEMANGLE)
+		cr_skip_test("procwatch was built without libiberty: nothing is demangled");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = pw_demangle(cases[i].in);
+		if (cases[i].want)
+			cr_expect(got && strcmp(got, cases[i].want) == 0, "%s: got %s, want %s",
+				  cases[i].in, got ? got : "NULL", cases[i].want);
+		else
+			cr_expect_null(got, "%s: got %s", cases[i].in, got ? got : "");
+		free(got);
+	}
+	cr_expect_null(pw_demangle(NULL));
+}
+
+/* A name past the limit stays mangled: its stack use grows with its length. */
+Test(demangle, long_name_left_alone)
+{
+	size_t n = 10000;
+	char *name = malloc(n + 1);
+	char *got;
+
+	cr_assert_not_null(name);
+	/* _Z3fooPPPP...c: valid, and longer than DEMANGLE_MAX. */
+	memcpy(name, "_Z3foo", 6);
+	memset(name + 6, 'P', n - 7);
+	name[n - 1] = 'c';
+	name[n] = '\0';
+	got = pw_demangle(name);
+	cr_expect_null(got, "a %zu-byte name was demangled", n);
+	free(got);
+	name[200] = 'c';
+	name[201] = '\0';
+	got = pw_demangle(name);
+	if (PW_HAVE_DEMANGLE)
+		cr_expect(got && strncmp(got, "foo(char", 8) == 0, "got %s", got ? got : "NULL");
+	free(got);
+	free(name);
 }
