@@ -45,8 +45,11 @@ copy_self(const char *to)
 	close(out);
 }
 
-/* Runs from the copy: the trap, then the fork whose stack -k takes. */
-static int
+/*
+ * Runs from the copy: the trap, then the fork whose stack -k takes, which
+ * must name this function (never inlined, whatever the optimisation).
+ */
+static __attribute__((noinline)) int
 stage2(const char *mode, const char *dir)
 {
 	char prog[4096], trap[4200], fifo[4200];
