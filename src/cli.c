@@ -102,8 +102,9 @@ static const char usage_head[] =
 	"\n"
 	"Output:\n"
 	"  -o, --output=FILE     write the trace to FILE instead of standard error\n"
-	"                        ('-': standard output; FILE.jsonl or FILE.json\n"
-	"                        without --format: the JSON Lines trace)\n"
+	"                        ('-': standard output; without --format,\n"
+	"                        FILE.jsonl or FILE.json: the JSON Lines trace,\n"
+	"                        FILE.html: the HTML report)\n"
 	"      --format=FORMAT   one of these (the first is the default;\n"
 	"                        --format=help lists them alone):\n";
 
@@ -658,8 +659,9 @@ has_suffix(const char *name, const char *suffix)
 /*
  * Without --format or --json, a file named for JSON gets the JSON Lines
  * trace: "-o trace.jsonl" that quietly held a timeline could not be read
- * back.  Otherwise the default, the timeline.  (--failed is no format: its
- * list goes wherever -o says.)
+ * back.  One named for HTML gets the HTML report, which a browser opens.
+ * Otherwise the default, the timeline.  (--failed is no format: its list
+ * goes wherever -o says.)
  */
 static void
 choose_format(struct pw_options *opts)
@@ -668,10 +670,13 @@ choose_format(struct pw_options *opts)
 
 	if (opts->format)
 		return;
-	if (o && !opts->failed && (has_suffix(o, ".jsonl") || has_suffix(o, ".json")))
+	opts->format = pw_format_default();
+	if (!o || opts->failed)
+		return;
+	if (has_suffix(o, ".jsonl") || has_suffix(o, ".json"))
 		opts->format = pw_format_find("json");
-	else
-		opts->format = pw_format_default();
+	else if (has_suffix(o, ".html") || has_suffix(o, ".htm"))
+		opts->format = pw_format_find("html");
 }
 
 enum pw_cli_action
@@ -738,8 +743,8 @@ static const char show_usage[] =
 	"\n"
 	"Options (as for tracing, see 'procwatch --help'):\n"
 	"  -o, --output=FILE     write to FILE instead of standard output ('-'\n"
-	"                        too; FILE.jsonl or FILE.json without --format:\n"
-	"                        the JSON Lines trace)\n"
+	"                        too; without --format, FILE.jsonl or FILE.json:\n"
+	"                        the JSON Lines trace, FILE.html: the HTML report)\n"
 	"      --format=FORMAT   timeline (default) or another format, as for\n"
 	"                        tracing (--format=help lists them)\n"
 	"      --json            same as --format=json\n"

@@ -28,6 +28,12 @@
  *
  * Either way the output is valid JSON and valid UTF-8.
  *
+ * A writer started with pw_json_init_html() also escapes, in every string
+ * and key, '<', '>' and '&' as \u003c, \u003e and \u0026, and U+2028 and
+ * U+2029 as \u2028 and \u2029: the same JSON, which can then sit inside an
+ * HTML <script> element, since no string can hold "</script" or "<!--"
+ * (the HTML report's data; such characters occur only inside strings).
+ *
  * Errors: the first failed write is remembered (pw_json_error() returns
  * -errno); a misuse such as a value without a key inside an object, an
  * unbalanced end or nesting deeper than PW_JSON_MAX_DEPTH is remembered as
@@ -50,12 +56,17 @@ struct pw_json {
 	int err;		/* first positive errno from a write, or EINVAL on misuse */
 	unsigned depth;		/* containers open */
 	bool key_pending;	/* a key was written; its value comes next */
+	bool html;		/* pw_json_init_html(): escape for an HTML <script> */
 	/* Per open container: object or array, and whether it has members yet. */
 	uint8_t stack[PW_JSON_MAX_DEPTH];
 };
 
 /* Starts a writer on out; also resets one for the next line. */
 void pw_json_init(struct pw_json *w, FILE *out);
+/* Starts a writer whose JSON can sit inside an HTML <script> element (above). */
+void pw_json_init_html(struct pw_json *w, FILE *out);
+/* Writes len bytes of s as they are, around the JSON (a document it is in). */
+void pw_json_raw(struct pw_json *w, const char *s, size_t len);
 /* 0, or -errno for the first failure since pw_json_init(). */
 int pw_json_error(const struct pw_json *w);
 

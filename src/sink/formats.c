@@ -28,6 +28,8 @@ static const struct pw_format formats[] = {
 	  PW_VOPT_WARNINGS, .view = &pw_view_processes },
 	{ "compile-commands", "a compile_commands.json of the compilers run, at the end", 0,
 	  .view = &pw_view_compile_commands },
+	{ "html", "a self-contained HTML report for a browser, at the end",
+	  PW_VOPT_WARNINGS, .view = &pw_view_html },
 };
 
 const struct pw_format *

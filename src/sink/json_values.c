@@ -1,15 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * procwatch's values in JSON, the same in every JSON the sinks write (the
- * trace, the processes view, diff's document): signal and errno names,
- * wait statuses, times, a model's argv.  Internal to src/sink/.
+ * trace, the processes view, diff's document, the HTML report's data):
+ * tracee strings, signal and errno names, wait statuses, times, a model's
+ * argv and images; stacks as text for the views read in a viewer
+ * (perfetto, html).  Internal to src/sink/.
  */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "procwatch/xlat.h"
 #include "json_values.h"
+#include "view.h"
+
+void
+pw_json_key_text(struct pw_json *w, const char *key, const char *s)
+{
+	pw_json_key(w, key);
+	pw_json_bytes_cstr(w, s);
+}
+
+void
+pw_json_key_argv(struct pw_json *w, const struct pw_argv *a)
+{
+	pw_json_key(w, "argv");
+	pw_json_argv(w, a);
+	if (a->truncated)
+		pw_json_key_bool(w, "argv_truncated", true);
+}
+
+void
+pw_json_image_keys(struct pw_json *w, const struct pw_image *im)
+{
+	pw_json_key_time(w, "t", im->t);
+	pw_json_key_text(w, "path", im->path);
+	pw_json_key_argv(w, &im->argv);
+	pw_json_key_text(w, "cwd", im->cwd);
+	if (im->script)
+		pw_json_key_text(w, "interpreter", im->exe);
+	if (im->attached)
+		pw_json_key_bool(w, "attached", true);
+}
 
 void
 pw_json_key_signal(struct pw_json *w, const char *key, int sig)
@@ -109,6 +142,48 @@ pw_json_flag(void *data, const char *name, uint64_t bits)
 		name = buf;
 	}
 	pw_json_string(w, name);
+}
+
+/* One frame as text: "fn+0x1a (/path/obj)"; NULL when out of memory. */
+static char *
+frame_text(const struct pw_frame *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return NULL;
+	pw_view_frame(m, f, true);
+	if (fclose(m) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+void
+pw_json_key_stack_text(struct pw_json *w, const char *key, const char *note_key,
+		       const struct pw_stack *st)
+{
+	size_t i;
+	char *text;
+
+	if (!st || !st->requested)
+		return;
+	pw_json_key(w, key);
+	pw_json_array_begin(w);
+	for (i = 0; i < st->nframes; i++) {
+		text = frame_text(&st->frames[i]);
+		if (text)
+			pw_json_string(w, text);
+		else
+			pw_json_null(w);
+		free(text);
+	}
+	pw_json_array_end(w);
+	if (st->note)
+		pw_json_key_string(w, note_key, st->note);
 }
 
 /* A count of the kernel's, or null when it was not read. */

@@ -10,6 +10,19 @@
 #include "procwatch/json_writer.h"
 #include "procwatch/model.h"
 
+/* A C string of tracee bytes (an interned path), null when unread. */
+void pw_json_key_text(struct pw_json *w, const char *key, const char *s);
+/*
+ * "argv": the model's vector as pw_json_argv() writes it; then
+ * "argv_truncated": true when the vector was longer than what was read.
+ */
+void pw_json_key_argv(struct pw_json *w, const struct pw_argv *a);
+/*
+ * The keys of a program a process ran: "t", "path", "argv", "cwd", and
+ * "interpreter" for a #! script, "attached" for one found running.
+ */
+void pw_json_image_keys(struct pw_json *w, const struct pw_image *im);
+
 /* "SIGSEGV", "SIGRTMIN+3", "SIG65". */
 void pw_json_key_signal(struct pw_json *w, const char *key, int sig);
 /* "ENOENT", "E4095". */
@@ -27,10 +40,20 @@ void pw_json_proc_ending(struct pw_json *w, const struct pw_proc *p);
 void pw_json_status(struct pw_json *w, const struct pw_status *st);
 
 /*
+ * -k: a stack as lines of text under key, "fn+0x1a (/path/obj)" innermost
+ * first (null for a frame that could not be formatted), and why it was cut
+ * short under note_key; nothing when no stack was requested.  For viewers
+ * that show a stack as it is, not for scripts (the trace has the fields).
+ */
+void pw_json_key_stack_text(struct pw_json *w, const char *key, const char *note_key,
+			    const struct pw_stack *st);
+
+/*
  * "usage": {"user_us", "system_us", "peak_rss_kib"}, each a number or null
  * when it was not read; the key is absent when none was.
  */
 void pw_json_usage(struct pw_json *w, const struct pw_usage *u);
+
 /* pw_flag_fn (procwatch/xlat.h) for a struct pw_json *: "CLONE_VM", unknown bits "0x...". */
 void pw_json_flag(void *data, const char *name, uint64_t bits);
 

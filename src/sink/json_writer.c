@@ -55,6 +55,19 @@ pw_json_init(struct pw_json *w, FILE *out)
 	w->out = out;
 }
 
+void
+pw_json_init_html(struct pw_json *w, FILE *out)
+{
+	pw_json_init(w, out);
+	w->html = true;
+}
+
+void
+pw_json_raw(struct pw_json *w, const char *s, size_t len)
+{
+	put_raw(w, s, len);
+}
+
 int
 pw_json_error(const struct pw_json *w)
 {
@@ -165,6 +178,20 @@ put_escape(struct pw_json *w, unsigned char c)
 	put_raw(w, buf, sizeof(buf));
 }
 
+/* For pw_json_init_html(): an ASCII byte that could start markup. */
+static bool
+html_special(unsigned char c)
+{
+	return c == '<' || c == '>' || c == '&';
+}
+
+/* For pw_json_init_html(): U+2028 or U+2029 (E2 80 A8, E2 80 A9) at s. */
+static bool
+html_separator(const unsigned char *s, size_t n)
+{
+	return n == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9);
+}
+
 /*
  * The quoted string, escaped, with each byte that is not part of a valid
  * UTF-8 sequence replaced by U+FFFD.  Runs of bytes that need nothing are
@@ -174,18 +201,25 @@ static void
 put_string(struct pw_json *w, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const bool html = w->html;
 	size_t i = 0, start = 0, n;
 	unsigned char c;
 
 	put_char(w, '"');
 	while (i < len) {
 		c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && !(html && html_special(c))) {
 			i++;
 			continue;
 		}
 		if (c >= 0x80 && (n = pw_utf8_seq_len(s + i, len - i)) != 0) {
-			i += n;
+			if (!html || !html_separator(s + i, n)) {
+				i += n;
+				continue;
+			}
+			put_raw(w, s + start, i - start);
+			put_raw(w, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+			start = i += n;
 			continue;
 		}
 		put_raw(w, s + start, i - start);

@@ -29,6 +29,7 @@
 #include "procwatch/model.h"
 #include "procwatch/sink.h"
 #include "procwatch/xlat.h"
+#include "json_values.h"
 #include "view.h"
 
 struct perfetto {
@@ -140,49 +141,6 @@ put_usage_args(struct pw_json *w, const struct pw_usage *u)
 	}
 }
 
-/* One frame as text: "fn+0x1a (/path/obj)"; NULL when out of memory. */
-static char *
-frame_text(const struct pw_frame *f)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-
-	if (!m)
-		return NULL;
-	pw_view_frame(m, f, true);
-	if (fclose(m) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/* "stack": ["fn+0x1a (/path/obj)", ...] and "stack_note", under these keys. */
-static void
-put_stack_args(struct pw_json *w, const char *key, const char *note_key,
-	       const struct pw_stack *st)
-{
-	size_t i;
-	char *text;
-
-	if (!st || !st->requested)
-		return;
-	pw_json_key(w, key);
-	pw_json_array_begin(w);
-	for (i = 0; i < st->nframes; i++) {
-		text = frame_text(&st->frames[i]);
-		if (text)
-			pw_json_string(w, text);
-		else
-			pw_json_null(w);
-		free(text);
-	}
-	pw_json_array_end(w);
-	if (st->note)
-		pw_json_key_string(w, note_key, st->note);
-}
-
 static void
 put_slice_times(struct pw_json *w, uint64_t start, uint64_t end)
 {
@@ -232,7 +190,7 @@ put_proc_slice(struct pw_json *w, const struct pw_model *m, const struct pw_proc
 		pw_json_key_string(w, "orphaned", "yes");
 	if (p->marks && p->marks->dropped)
 		pw_json_key_int(w, "markers_dropped", (int64_t)p->marks->dropped);
-	put_stack_args(w, "spawn_stack", "spawn_stack_note", p->origin.stack);
+	pw_json_key_stack_text(w, "spawn_stack", "spawn_stack_note", p->origin.stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
@@ -300,7 +258,7 @@ put_image_slice(struct pw_json *w, const struct pw_model *m, const struct pw_pro
 		put_status_args(w, &p->status, p->exited);
 	else
 		pw_json_key_string(w, "status", "replaced by exec");
-	put_stack_args(w, "stack", "stack_note", im->stack);
+	pw_json_key_stack_text(w, "stack", "stack_note", im->stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
@@ -323,7 +281,7 @@ put_thread_slice(struct pw_json *w, const struct pw_model *m, const struct pw_pr
 	}
 	if (t->exited && t->status.kind != PW_STATUS_NONE)
 		put_status_args(w, &t->status, true);
-	put_stack_args(w, "spawn_stack", "spawn_stack_note", t->origin.stack);
+	pw_json_key_stack_text(w, "spawn_stack", "spawn_stack_note", t->origin.stack);
 	pw_json_object_end(w);
 	pw_json_object_end(w);
 }
@@ -406,7 +364,7 @@ put_mark(struct pw_json *w, pid_t pid, const struct pw_mark *m)
 		pw_json_bytes_cstr(w, m->path);
 		if (m->kind == PW_MARK_EXEC_FAILED)
 			pw_json_key_string(w, "errno", pw_errno_format(m->num, buf, sizeof(buf)));
-		put_stack_args(w, "stack", "stack_note", m->stack);
+		pw_json_key_stack_text(w, "stack", "stack_note", m->stack);
 	} else {
 		pw_json_key_string(w, "signal", name);
 		if (m->sender)

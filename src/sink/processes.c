@@ -28,39 +28,11 @@ struct processes_view {
 	struct pw_json w;
 };
 
-/* An interned string of tracee bytes (any bytes), null when unread. */
-static void
-put_key_text(struct pw_json *w, const char *key, const char *s)
-{
-	pw_json_key(w, key);
-	pw_json_bytes_cstr(w, s);
-}
-
-/*
- * The argv as kept (all of it: needs() asks for every element); an
- * element that could not be read is null.
- */
-static void
-put_argv(struct pw_json *w, const struct pw_argv *a)
-{
-	pw_json_key(w, "argv");
-	pw_json_argv(w, a);
-	if (a->truncated)
-		pw_json_key_bool(w, "argv_truncated", true);
-}
-
 static void
 put_image(struct pw_json *w, const struct pw_image *im)
 {
 	pw_json_object_begin(w);
-	pw_json_key_time(w, "t", im->t);
-	put_key_text(w, "path", im->path);
-	put_argv(w, &im->argv);
-	put_key_text(w, "cwd", im->cwd);
-	if (im->script)
-		put_key_text(w, "interpreter", im->exe);
-	if (im->attached)
-		pw_json_key_bool(w, "attached", true);
+	pw_json_image_keys(w, im);
 	pw_json_object_end(w);
 }
 
@@ -77,12 +49,12 @@ put_images(struct pw_json *w, const struct pw_proc *p)
 	pw_json_array_end(w);
 	im = pw_proc_image(p);
 	if (im) {
-		put_argv(w, &im->argv);
-		put_key_text(w, "cwd", im->cwd);
+		pw_json_key_argv(w, &im->argv);
+		pw_json_key_text(w, "cwd", im->cwd);
 	} else {
 		pw_json_key(w, "argv");
 		pw_json_null(w);
-		put_key_text(w, "cwd", NULL);
+		pw_json_key_text(w, "cwd", NULL);
 	}
 }
 
@@ -105,7 +77,7 @@ put_failed_execs(struct pw_json *w, const struct pw_proc *p)
 		pw_json_object_begin(w);
 		pw_json_key_time(w, "t", mk->t);
 		pw_json_key_int(w, "tid", mk->tid);
-		put_key_text(w, "path", mk->path);
+		pw_json_key_text(w, "path", mk->path);
 		pw_json_key_errno(w, "errno", mk->num);
 		pw_json_object_end(w);
 	}
@@ -243,7 +215,7 @@ put_process(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p
 	pw_json_object_begin(w);
 	pw_json_key_int(w, "id", (int64_t)p->id);
 	pw_json_key_int(w, "pid", p->pid);
-	put_key_text(w, "name", p->name);
+	pw_json_key_text(w, "name", p->name);
 	pw_json_key_int(w, "depth", p->depth);
 	put_origin(w, m, p);
 	put_images(w, p);

@@ -219,7 +219,7 @@ struct pw_view {
 };
 
 extern const struct pw_view pw_view_timeline, pw_view_tree, pw_view_perfetto,
-	pw_view_failed, pw_view_processes, pw_view_compile_commands;
+	pw_view_failed, pw_view_processes, pw_view_compile_commands, pw_view_html;
 
 /* A sink that feeds one model and renders it with view (model_sink.c). */
 struct pw_sink *pw_model_sink_new(FILE *out, const struct pw_view_opts *o,

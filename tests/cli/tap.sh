@@ -42,6 +42,20 @@ plan() {
 	echo "1..${1:-$tap_count}"
 }
 
+# need_paths VAR...: each names a file or directory meson test gives the
+# script (PROCWATCH, PW_SOURCE_ROOT...); one that is unset stops the
+# script, and each is made absolute, since the scripts change directory.
+need_paths() {
+	local var
+	for var in "$@"; do
+		if [[ -z ${!var:-} ]]; then
+			echo "$0: set $var (meson test does)" >&2
+			exit 2
+		fi
+		printf -v "$var" '%s' "$(realpath "${!var}")"
+	done
+}
+
 # Makes $tmp, removed at exit, and moves into the empty $tmp/cwd: core
 # files and the files cases write land in the current directory.  Paths
 # given relative to where the script started must be made absolute first.

@@ -130,6 +130,21 @@ Test(cli, formats)
 	expect_run(&p, V("--json", "--format=timeline", "true"), CMD("true"));
 	cr_assert_eq(p.opts.format, pw_format_find("timeline"));
 	parse_free(&p);
+	/* Without --format, a file named for a browser gets the HTML report. */
+	expect_run(&p, V("-o", "report.html", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, pw_format_find("html"));
+	parse_free(&p);
+	expect_run(&p, V("-o", "report.htm", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, pw_format_find("html"));
+	parse_free(&p);
+	expect_run(&p, V("--format=tree", "-o", "report.html", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, pw_format_find("tree"));
+	parse_free(&p);
+	expect_run(&p, V("-o", "html", "true"), CMD("true"));
+	cr_assert_eq(p.opts.format, pw_format_default());
+	parse_free(&p);
+	expect_usage_error(V("-o", "report.html", "--threads", "true"),
+			   "--threads has no effect on the html format");
 }
 
 Test(cli, no_seccomp)
@@ -224,9 +239,11 @@ Test(cli, argument_not_allowed)
 Test(cli, unknown_format_names_the_valid_ones)
 {
 	expect_usage_error(V("--format=xml", "true"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, "
+			   "compile-commands, html)");
 	expect_usage_error(V("--format=", "true"),
-			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
+			   "unknown format '' (valid formats: timeline, tree, json, perfetto, processes, "
+			   "compile-commands, html)");
 }
 
 Test(cli, empty_output_name)

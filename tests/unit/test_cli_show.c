@@ -74,6 +74,9 @@ Test(cli_show, view_options_the_output_does_not_use)
 			   "--full-argv has no effect on the perfetto format");
 	/* Settings of how things look are ignored where nothing looks so. */
 	expect_run_show(V("--json", "--time=none", "--color=never", "t.jsonl"));
+	/* A file named for a browser gets the HTML report, which has no tree. */
+	expect_usage_error(V("-o", "r.html", "--threads", "t.jsonl"),
+			   "--threads has no effect on the html format");
 }
 
 /* Unlike tracing, nothing follows the trace but options: they may come last. */
@@ -104,7 +107,8 @@ Test(cli_show, usage_errors)
 {
 	expect_usage_error(V("--no-seccomp", "t.jsonl"), "unknown option '--no-seccomp'");
 	expect_usage_error(V("--format=xml", "t.jsonl"),
-			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, compile-commands)");
+			   "unknown format 'xml' (valid formats: timeline, tree, json, perfetto, processes, "
+			   "compile-commands, html)");
 	expect_usage_error(V("--time"), "option '--time' requires an argument");
 	expect_usage_error(((char *[]){ "show", NULL }), "show: no trace file given");
 	expect_usage_error(V("a", "b"), "show: one trace file at a time ('b' is extra)");

@@ -3,8 +3,8 @@
  * Unit tests of the streaming JSON writer: string escaping (every control
  * character, DEL, quotes, backslash), UTF-8 validation (multibyte kept,
  * overlongs, surrogates and out-of-range code points rejected), the
- * {"text","hex"} form for bytes that are not UTF-8, nesting and commas,
- * integers and the fixed-point time.  Output goes to open_memstream and is
+ * {"text","hex"} form for bytes that are not UTF-8, the HTML mode's
+ * escapes, nesting and commas, integers and the fixed-point time.  Output goes to open_memstream and is
  * compared byte for byte, and parsed back with jansson where that proves
  * the output is valid JSON and loses nothing.
  */
@@ -240,6 +240,68 @@ Test(json_writer, random_bytes_round_trip)
 			cr_assert_eq(memcmp(back, in, len), 0);
 		}
 		json_decref(v);
+	}
+}
+
+/*
+ * pw_json_init_html(): what could end an HTML <script> element, open a
+ * comment or a tag, or end a line in old JavaScript is escaped in strings
+ * and keys alike, and the JSON reads back the same; a plain writer leaves
+ * them.
+ */
+Test(json_writer, html_mode_escapes_markup_and_separators)
+{
+	static const char in[] = "</script><!--&\xe2\x80\xa8\xe2\x80\xa9\xc3\xa9";
+	json_error_t err;
+	json_t *v;
+
+	pw_json_init_html(&w, mem);
+	pw_json_object_begin(&w);
+	pw_json_key(&w, "<k>");
+	pw_json_string(&w, in);
+	pw_json_key(&w, "b");
+	pw_json_bytes_len(&w, "<\xff>", 3);
+	pw_json_object_end(&w);
+	cr_assert_eq(pw_json_error(&w), 0);
+	cr_assert_str_eq(output(),
+		"{\"\\u003ck\\u003e\":\"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028\\u2029\xc3\xa9\","
+		"\"b\":{\"text\":\"\\u003c\xef\xbf\xbd\\u003e\",\"hex\":\"3cff3e\"}}");
+	v = json_loads(buf, JSON_REJECT_DUPLICATES, &err);
+	cr_assert_not_null(v, "%s", err.text);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "<k>")), in);
+	json_decref(v);
+
+	fseeko(mem, 0, SEEK_SET);
+	pw_json_init(&w, mem);
+	pw_json_string(&w, "<&>\xe2\x80\xa8");
+	fputc('\0', mem);
+	cr_assert_str_eq(output(), "\"<&>\xe2\x80\xa8\"");
+}
+
+/* In HTML mode no byte string, however made, leaves one of them raw. */
+Test(json_writer, html_mode_leaves_no_markup_byte)
+{
+	uint32_t seed = 777;
+	char in[16];
+	size_t i;
+	int round;
+
+	for (round = 0; round < 4000; round++) {
+		for (i = 0; i < sizeof(in); i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* Often the bytes that matter, and pieces of U+2028. */
+			in[i] = "<>&\xe2\x80\xa8\xa9" "a"[(seed >> 16) % 8];
+			if ((seed >> 8) % 7 == 0)
+				in[i] = (char)(seed >> 20);
+		}
+		fseeko(mem, 0, SEEK_SET);
+		pw_json_init_html(&w, mem);
+		pw_json_bytes_len(&w, in, sizeof(in));
+		fputc('\0', mem);
+		output();
+		cr_assert_eq(strpbrk(buf, "<>&"), NULL, "round %d: %s", round, buf);
+		cr_assert_null(strstr(buf, "\xe2\x80\xa8"), "round %d", round);
+		cr_assert_null(strstr(buf, "\xe2\x80\xa9"), "round %d", round);
 	}
 }
 

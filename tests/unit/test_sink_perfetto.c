@@ -18,22 +18,14 @@
 
 #include "procwatch/sink.h"
 #include "event_builder.h"
+#include "sink_capture.h"
 
-static char *buf;
-static size_t buf_len;
-static FILE *mem;
-static struct pw_sink *sink;
 static json_t *root;
 
 static void
 teardown(void)
 {
-	if (sink)
-		pw_sink_close(sink);
-	if (mem)
-		fclose(mem);
-	free(buf);
-	buf = NULL;
+	capture_teardown();
 	json_decref(root);
 	root = NULL;
 }
@@ -45,16 +37,7 @@ static const struct pw_view_opts plain = { .time = PW_TIME_NONE };
 static void
 open_sink(void)
 {
-	mem = open_memstream(&buf, &buf_len);
-	cr_assert_not_null(mem);
-	sink = pw_format_sink(pw_format_find("perfetto"), mem, &plain);
-	cr_assert_not_null(sink);
-}
-
-static void
-feed(struct pw_event ev)
-{
-	cr_assert_eq(pw_sink_event(sink, &ev), 0);
+	capture_open("perfetto", &plain);
 }
 
 /* Closes the sink and parses what it wrote; duplicate keys are an error. */
@@ -63,11 +46,7 @@ parsed(void)
 {
 	json_error_t err;
 
-	cr_assert_eq(pw_sink_close(sink), 0);
-	sink = NULL;
-	fclose(mem);
-	mem = NULL;
-	root = json_loads(buf, JSON_REJECT_DUPLICATES, &err);
+	root = json_loads(captured(), JSON_REJECT_DUPLICATES, &err);
 	cr_assert_not_null(root, "line %d: %s\n%s", err.line, err.text, buf);
 	return root;
 }

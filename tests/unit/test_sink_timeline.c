@@ -21,30 +21,19 @@
 #include "procwatch/sink.h"
 #include "event_builder.h"
 #include "fits.h"
-
-static char *buf;
-static size_t buf_len;
-static FILE *mem;
-static struct pw_sink *sink;
+#include "sink_capture.h"
 
 static void
 open_sink(bool tree, const struct pw_view_opts *o)
 {
-	mem = open_memstream(&buf, &buf_len);
-	cr_assert_not_null(mem);
-	sink = tree ? pw_format_sink(pw_format_find("tree"), mem, o) : pw_format_sink(pw_format_find("timeline"), mem, o);
-	cr_assert_not_null(sink);
+	capture_open(tree ? "tree" : "timeline", o);
 }
 
 /* Closes the sink and returns everything it wrote. */
 static const char *
 output(void)
 {
-	cr_assert_eq(pw_sink_close(sink), 0);
-	sink = NULL;
-	fclose(mem);
-	mem = NULL;
-	return buf;
+	return captured();
 }
 
 /* The timeline lines only: without an end event the tree follows at close. */
@@ -60,26 +49,9 @@ timeline_part(void)
 	return buf;
 }
 
-static void
-teardown(void)
-{
-	if (sink)
-		pw_sink_close(sink);
-	if (mem)
-		fclose(mem);
-	free(buf);
-	buf = NULL;
-}
-
-TestSuite(timeline, .fini = teardown);
+TestSuite(timeline, .fini = capture_teardown);
 
 static const struct pw_view_opts plain = { .time = PW_TIME_NONE, .argv_max = 12 };
-
-static void
-feed(struct pw_event ev)
-{
-	cr_assert_eq(pw_sink_event(sink, &ev), 0);
-}
 
 Test(timeline, fork_exec_wait_exit_and_tree)
 {
