@@ -44,7 +44,9 @@ same_file(int fd, const struct stat *input)
 
 /*
  * The output file is opened close-on-exec so that the traced command never
- * inherits it (a leaked descriptor would change what the command sees).
+ * inherits it (a leaked descriptor would change what the command sees),
+ * and not through another user's symlink or into another user's file in
+ * a shared sticky directory such as /tmp (pw_open_output_file).
  * No -o: dflt, standard error while tracing (where the trace cannot mix
  * with the command's own output), standard output for show.  input, for
  * show, is the trace: the file is opened without O_TRUNC and compared
@@ -54,6 +56,7 @@ same_file(int fd, const struct stat *input)
 static FILE *
 open_output(const char *path, FILE *dflt, const struct stat *input)
 {
+	const char *why;
 	int fd;
 	FILE *f;
 
@@ -61,10 +64,14 @@ open_output(const char *path, FILE *dflt, const struct stat *input)
 		return dflt;
 	if (is_stdout_name(path))
 		return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	fd = pw_open_output_file(path, &why);
+	if (fd < 0 && why) {
+		pw_warn("refusing to write %s: %s", path, why);
+		return NULL;
+	}
 	if (fd < 0) {
 		pw_warn("cannot write %s: %s (check the path and its permissions)",
-			path, strerror(errno));
+			path, strerror(-fd));
 		return NULL;
 	}
 	if (same_file(fd, input)) {

@@ -36,4 +36,14 @@ int pw_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pw_fail_hint(const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Opens (creates) the file -o names, for writing, close-on-exec, without
+ * truncating it (the caller does, once it knows it is no file it reads),
+ * refusing what the kernel's protected_symlinks and protected_regular
+ * rules refuse in a sticky directory others can write to, whatever the
+ * machine's settings (src/base/output_file.c).  The descriptor, or
+ * -errno; *why says what was refused (then -EPERM), NULL otherwise.
+ */
+int pw_open_output_file(const char *path, const char **why);
+
 #endif

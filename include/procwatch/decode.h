@@ -76,6 +76,20 @@ void pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 			  const struct pw_exec_limits *limits, struct pw_exec *out);
 
 /*
+ * The argv a new program received, read at PTRACE_EVENT_EXEC from its
+ * initial stack, sp being its stack pointer then: argc, the argv pointers
+ * and a NULL (fs/binfmt_elf.c, create_elf_tables), pointing into the
+ * argument area the kernel copied at the call.  Unlike the entry's, no
+ * other thread of the old program can have changed it meanwhile.  The
+ * vector is allocated (*argv, *argc elements), within limits; *err is
+ * EINVAL when argc does not count the pointers (a 32-bit program's stack,
+ * whose words are 4 bytes).
+ */
+void pw_decode_image_argv(uint64_t sp, struct pw_mem *mem,
+			  const struct pw_exec_limits *limits, struct pw_bytes **argv,
+			  size_t *argc, bool *truncated, int *err);
+
+/*
  * --env: envp of an execve/execveat at entry, whole, in out (cleared
  * first), within the same kind of limits as argv (the count, and the sum
  * of the entries' lengths).  Release with pw_env_clear().

@@ -156,6 +156,18 @@ struct pw_spawn {
 	struct pw_stack stack;	/* the caller's, at the entry (-k) */
 };
 
+/*
+ * A spawn that made a process procwatch does not follow: it succeeded (its
+ * result is a pid) but the kernel reported no fork event for it, which is
+ * what CLONE_UNTRACED asks for (ptrace(2): the tracer cannot force
+ * tracing on such a child).  Nothing it or its descendants do is traced.
+ */
+static inline bool
+pw_spawn_untraced(const struct pw_spawn *sp)
+{
+	return sp->result > 0 && sp->child == 0;
+}
+
 /* A file descriptor a new program inherited, and what it refers to. */
 struct pw_fd {
 	int fd;

@@ -202,6 +202,7 @@ struct pw_proc {
 	bool reaped_by_tracer;	/* its parent is procwatch, which reaped it at its death */
 	bool attached;		/* already running when procwatch attached (-p) */
 	bool detached;		/* still running when procwatch let go of it (end's detached) */
+	bool untraced;		/* made with CLONE_UNTRACED: not followed (pw_spawn_untraced) */
 	/* Tree links: children in spawn order under their creator. */
 	struct pw_proc *up;
 	struct pw_proc *first_child, *last_child, *next_sibling;

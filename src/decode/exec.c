@@ -192,6 +192,31 @@ pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 	read_vector(&r, argv);
 }
 
+void
+pw_decode_image_argv(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limits *limits,
+		     struct pw_bytes **argv, size_t *argc, bool *truncated, int *err)
+{
+	struct argv_reader r;
+
+	*argv = NULL;
+	*argc = 0;
+	*truncated = false;
+	*err = 0;
+	uint64_t n;
+
+	reader_init(&r, mem, limits);
+	r.out = (struct vec_out){ argv, argc, truncated, err };
+	/* argc first, the argv pointers after it (see decode.h). */
+	if (mem->read(mem, sp, &n, sizeof(n)) < (ssize_t)sizeof(n)) {
+		*err = EFAULT;
+		return;
+	}
+	read_vector(&r, sp + sizeof(uint64_t));
+	/* Not this layout (a 32-bit program's words are 4 bytes): unusable. */
+	if (!*truncated && !*err && n != *argc)
+		*err = EINVAL;
+}
+
 /* envp is execve's third argument, execveat's fourth. */
 void
 pw_decode_exec_env(const struct pw_syscall *sc, struct pw_mem *mem,

@@ -9,8 +9,9 @@
  * A new comparison of a pair goes into compare_pair(): a kind in enum
  * pw_diff_kind, its check here, and its words in the two writers
  * (src/sink/diff_text.c, src/sink/diff_json.c).  What a process used
- * (CPU time, peak RSS) is not compared, only shown in the JSON: issue 15
- * asks for wall time, and these would need thresholds of their own.
+ * (CPU time, peak RSS) is not compared, only shown in the JSON: the
+ * durations are what a slowed step shows in, and these would need
+ * thresholds of their own.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -291,6 +291,25 @@ origin_of(struct pw_model *m, const struct pw_event *ev)
 	};
 }
 
+/*
+ * A child the tracer does not follow (CLONE_UNTRACED): a record all the
+ * same, so that every view shows it was made, marked as not followed.
+ * Its end is known only if a traced process reaps it (on_wait).
+ */
+static int
+on_untraced_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
+{
+	const struct pw_spawn *sp = &ev->u.spawn;
+	struct pw_proc *c = proc_new(m, (pid_t)sp->result, p, p->name, ev->time_us);
+
+	if (!c)
+		return -ENOMEM;
+	c->ppid = sp->parent ? sp->parent : p->pid;
+	c->origin = origin_of(m, ev);
+	c->untraced = true;
+	return 0;
+}
+
 static int
 on_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 {
@@ -298,6 +317,8 @@ on_spawn(struct pw_model *m, struct pw_proc *p, const struct pw_event *ev)
 	struct pw_thread_rec *rec;
 	struct pw_proc *c, *up;
 
+	if (pw_spawn_untraced(sp) && !sp->thread && !sp->result_ns)
+		return on_untraced_spawn(m, p, ev);
 	/* Failed or unfinished (the caller died in it): no child came of it. */
 	if (sp->result < 0 || sp->child <= 0)
 		return 0;

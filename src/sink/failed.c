@@ -283,6 +283,8 @@ put_failure(FILE *out, struct failed_view *fv, const struct pw_model *m,
 	else
 		pw_view_not_ended(out, m, p);
 	pw_view_reset(out, &fv->o);
+	if (p->untraced && p->exited)
+		fputs("  (not followed: CLONE_UNTRACED)", out);
 	put_attached(out, p);
 	putc('\n', out);
 	if (p->attempt)

@@ -293,6 +293,8 @@ put_spawn(struct pw_json *w, const struct pw_spawn *sp)
 			pw_json_key_int(w, "result_ns", sp->result_ns);
 		if (sp->child != 0)
 			pw_json_key_int(w, "child", sp->child);
+		if (pw_spawn_untraced(sp))
+			pw_json_key_bool(w, "followed", false);
 		if (sp->result < 0)
 			pw_json_key_errno(w, "errno", (int)-sp->result);
 	}

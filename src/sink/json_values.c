@@ -91,7 +91,10 @@ pw_json_proc_ending(struct pw_json *w, const struct pw_proc *p)
 		pw_json_status(w, &p->status);
 	else
 		pw_json_null(w);
-	pw_json_key_bool(w, "running", !p->exited);
+	/* CLONE_UNTRACED: nothing is known of it but its creation. */
+	pw_json_key_bool(w, "running", !p->exited && !p->untraced);
+	if (p->untraced)
+		pw_json_key_bool(w, "followed", false);
 }
 
 /* The status object shared by wait and end; null when nothing was reported. */

@@ -178,6 +178,8 @@ put_proc_slice(struct pw_json *w, const struct pw_model *m, const struct pw_proc
 	if (p->up && !p->attached)
 		pw_json_key_string(w, "spawn", pw_spawn_kind_name(p->origin.kind));
 	put_attach_args(w, p);
+	if (p->untraced)
+		pw_json_key_string(w, "followed", "no (CLONE_UNTRACED)");
 	put_status_args(w, &p->status, p->exited);
 	put_usage_args(w, &p->usage);
 	if (p->failed_execs)

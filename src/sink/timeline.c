@@ -313,6 +313,8 @@ put_spawn(struct timeline *tl, const struct pw_event *ev, const char *name)
 	} else {
 		fprintf(out, "%s → %ld", kind ? kind : "spawn",
 			sp->child ? (long)sp->child : sp->result);
+		if (pw_spawn_untraced(sp))
+			fputs(" not followed (CLONE_UNTRACED)", out);
 	}
 	/* The kind says the usual flags; -v and --explain, which names each, show them all. */
 	if (tl->opts.verbose || tl->opts.explain) {

@@ -151,6 +151,21 @@ put_warned(FILE *out, const struct pw_view_opts *o, unsigned kinds)
 	}
 }
 
+/*
+ * A child made with CLONE_UNTRACED: procwatch saw only its creation, and
+ * what a wait that reaped it said, if one did and asked for the status.
+ */
+static void
+put_untraced(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
+	     const struct pw_proc *p)
+{
+	pw_view_not_ended(out, m, p);
+	if (p->exited && p->status.kind != PW_STATUS_NONE) {
+		fputs(", reaped: ", out);
+		pw_view_status(out, o, &p->status);
+	}
+}
+
 static void
 put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
 	 const struct pw_proc *p)
@@ -163,7 +178,9 @@ put_proc(FILE *out, const struct pw_view_opts *o, const struct pw_model *m,
 		pw_view_dur(out, p->age_us);
 		fputs("), ", out);
 	}
-	if (p->exited) {
+	if (p->untraced) {
+		put_untraced(out, o, m, p);
+	} else if (p->exited) {
 		pw_view_status(out, o, &p->status);
 		fputs(" after ", out);
 		pw_view_lifetime(out, p, p->exit_us);

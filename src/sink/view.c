@@ -581,13 +581,15 @@ pw_view_flush(FILE *out)
 bool
 pw_view_cut_running(const struct pw_model *m, const struct pw_proc *p)
 {
-	return !p->exited && !p->detached && !m->ended;
+	return !p->exited && !p->detached && !p->untraced && !m->ended;
 }
 
 void
 pw_view_not_ended(FILE *out, const struct pw_model *m, const struct pw_proc *p)
 {
-	if (p->detached)
+	if (p->untraced)
+		fputs("not followed (CLONE_UNTRACED)", out);
+	else if (p->detached)
 		fputs("still running when procwatch detached", out);
 	else if (pw_view_cut_running(m, p))
 		fputs("still running when the trace was cut", out);

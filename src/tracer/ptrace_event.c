@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 
 #include "tracer_internal.h"
@@ -157,6 +158,90 @@ release_deferred(struct tracer *t, pid_t child)
 	task_release(t, task);
 }
 
+static bool
+bytes_same(const struct pw_bytes *a, const struct pw_bytes *b)
+{
+	return a->len == b->len && a->err == b->err &&
+	       (a->len == 0 || (a->data && b->data && !memcmp(a->data, b->data, a->len)));
+}
+
+static bool
+argv_same(const struct pw_bytes *a, const struct pw_bytes *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!bytes_same(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+static void
+argv_free(struct pw_bytes *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pw_bytes_clear(&v[i]);
+	free(v);
+}
+
+/*
+ * ex's argv from from[skip..n), keeping ex->argv[0] when skip > 0; from
+ * is consumed.
+ */
+static void
+argv_adopt(struct pw_exec *ex, struct pw_bytes *from, size_t n, size_t skip)
+{
+	size_t keep = skip ? 1 : 0;
+
+	for (size_t i = keep; i < ex->argc; i++)
+		pw_bytes_clear(&ex->argv[i]);
+	if (skip) {
+		/* The interpreter, its argument and the path go; argv[0] stays. */
+		for (size_t i = 0; i < skip; i++)
+			pw_bytes_clear(&from[i]);
+		from[skip - 1] = ex->argv[0];
+		memset(&ex->argv[0], 0, sizeof(ex->argv[0]));
+		memmove(from, from + skip - 1, (n - skip + 1) * sizeof(*from));
+	}
+	free(ex->argv);
+	ex->argv = from;
+	ex->argc = n - (skip ? skip - 1 : 0);
+}
+
+/*
+ * Another thread of the old program may rewrite argv while execve copies
+ * it, so the copy taken at the entry can differ from what the kernel gave
+ * the new program.  At PTRACE_EVENT_EXEC the new image's own argument area
+ * says what it got (pw_decode_image_argv): that is recorded.  A #! script
+ * got the interpreter, its optional argument and the path in place of
+ * argv[0] (fs/binfmt_script.c, load_script): then only argv[1..] are
+ * taken from it, after the path, and argv[0] stays the entry's.  An entry
+ * argv cut by the limits, unreadable or empty (the kernel adds an empty
+ * argv[0] since Linux 5.18) is left as it is.
+ */
+static void
+take_image_argv(struct tracer *t, pid_t pid, struct pw_exec *ex)
+{
+	struct user_regs_struct regs;
+	struct pw_bytes *img;
+	size_t n, skip = 0;
+	bool truncated;
+	int err;
+
+	if (!ex->argc || ex->argv_truncated || ex->argv_err ||
+	    t->mem.io->get_regs(pid, &regs) < 0)
+		return;
+	pw_decode_image_argv(regs.rsp, tracee_mem_decoder(&t->mem, pid), &t->limits,
+			     &img, &n, &truncated, &err);
+	if (n > ex->argc && bytes_same(&img[n - ex->argc], &ex->path))
+		skip = n - ex->argc + 1;
+	if (truncated || err || !n ||
+	    (n - (skip ? skip - 1 : 0) == ex->argc &&
+	     argv_same(img + skip, ex->argv + (skip ? 1 : 0), ex->argc - (skip ? 1 : 0)))) {
+		argv_free(img, n);
+		return;
+	}
+	argv_adopt(ex, img, n, skip);
+}
+
 /*
  * PTRACE_EVENT_EXEC is reported under the thread group leader's pid; when a
  * non-leader thread exec'd, it has already taken the leader's tid and the
@@ -193,6 +278,8 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 			       &ev->u.exec.argv_truncated);
 		stack_not_taken(t, &ev->u.exec.stack);
 		cwd_unseen_exec(task);
+	} else {
+		take_image_argv(t, pid, &ev->u.exec);
 	}
 	if (pid == t->root)
 		t->root_launched = true;
@@ -325,7 +412,7 @@ on_death(struct tracer *t, struct task *task, pid_t pid, const struct stop_info 
 			t->root_status = ex->status;
 			signals_root_gone(t);
 		} else if (reaper) {
-			zombie_remember(t, task->tid, &ex->status);
+			zombie_remember(t, task->tid, reaper->tid, &ex->status);
 		}
 		pidns_died(task, reaper ? reaper->ns : NULL, reaper != NULL);
 	}

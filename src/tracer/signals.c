@@ -27,6 +27,14 @@
  * signals to SIG_DFL anyway, so the command sees the dispositions
  * procwatch was started with (ignored stays ignored).
  *
+ * Every other signal whose default action ends a process (signal(7):
+ * SIGUSR1, SIGALRM, the real-time signals...) is one a tracee running as
+ * procwatch's user may send it (kill(2) checks only the user ids).  Dying
+ * of it would kill the whole command through PTRACE_O_EXITKILL, and
+ * procwatch has no use for any of them, so one sent by another process is
+ * dropped (stray_signals).  One procwatch raised itself (abort(3)) or a
+ * fault the kernel raised (a crash) still ends it as it would have.
+ *
  * Job control: Ctrl-Z (SIGTSTP), or a read or write of the terminal from
  * the background (SIGTTIN, SIGTTOU), reaches the terminal's whole
  * foreground process group, procwatch and the command alike (the tty
@@ -48,6 +56,16 @@
 #include "tracer_internal.h"
 
 static const int caught_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+/* Default action "Term" or "Core" (signal(7)), but for the four above,
+ * SIGKILL (cannot be caught), SIGPIPE and SIGXFSZ (ignored); plus the
+ * real-time signals, added at run time. */
+static const int stray_signals[] = {
+	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGPWR,
+	SIGSTKFLT, SIGXCPU, SIGSYS, SIGTRAP, SIGILL, SIGFPE, SIGSEGV, SIGBUS,
+	SIGABRT,
+};
+/* The disposition each stray signal had, put back for one that is ours. */
+static struct sigaction stray_old[_NSIG];
 static const int stop_signals[] = { SIGTSTP, SIGTTIN, SIGTTOU };
 /*
  * Lock-free atomics, which a handler may write (C11 7.14.1.1p5); the
@@ -111,6 +129,54 @@ on_signal(int sig, siginfo_t *info, void *ucontext)
 	 */
 	if (info->si_code <= 0)
 		kill(root, sig);
+}
+
+/*
+ * si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL) with another sender's pid:
+ * a process aimed it at procwatch; drop it.  Anything else is procwatch's
+ * own (abort(3) raises SIGABRT) or the kernel's (a fault): put the old
+ * disposition back and raise it again, so that it does what it would
+ * have done (the default action, or a sanitizer's handler).
+ */
+static void
+on_stray_signal(int sig, siginfo_t *info, void *ucontext)
+{
+	int saved_errno = errno;
+
+	(void)ucontext;
+	if (info->si_code <= 0 && info->si_pid != getpid()) {
+		errno = saved_errno;
+		return;
+	}
+	sigaction(sig, &stray_old[sig], NULL);
+	raise(sig);
+	errno = saved_errno;
+}
+
+static void
+drop_stray(int sig)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &stray_old[sig]) < 0 ||
+	    stray_old[sig].sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_stray_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigaction(sig, &sa, NULL);
+}
+
+static void
+drop_stray_signals(void)
+{
+	size_t i;
+	int sig;
+
+	for (i = 0; i < PW_ARRAY_SIZE(stray_signals); i++)
+		drop_stray(stray_signals[i]);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		drop_stray(sig);
 }
 
 /*
@@ -223,6 +289,7 @@ signals_setup(struct tracer *t)
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	drop_stray_signals();
 }
 
 bool

@@ -256,8 +256,16 @@ end_spawn(struct tracer *t, struct task *task, long rval)
 		pw_event_clear(ev);
 		return;
 	}
-	/* Success without a fork event: CLONE_UNTRACED, we cannot follow it. */
+	/*
+	 * Success without a fork event: CLONE_UNTRACED, which no tracer can
+	 * override (ptrace(2), PTRACE_O_TRACECLONE), so the child is not
+	 * followed; written all the same, with its pid (pw_spawn_untraced).
+	 * A caller in another pid namespace gives the pid of its own, which
+	 * names nothing in ours: kept as result_ns.
+	 */
 	ev->u.spawn.result = rval;
+	if (task->ns && rval > 0)
+		ev->u.spawn.result_ns = rval;
 	ev->u.spawn.parent = task_spawn_parent(t, task, &ev->u.spawn);
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);

@@ -7,7 +7,9 @@
  * parents have yet to reap them.  Calls nothing but the pid map and
  * pidns.c: the handlers call this file, never the other way round.
  */
+#include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,12 +163,76 @@ task_tgid(struct task *task)
 	return task->tgid;
 }
 
+/*
+ * The zombie table holds what a wait(NULL) would not tell: the status of
+ * each dead child until a traced process reaps it.  A child nobody in the
+ * trace will reap must not stay forever: a parent that ignores SIGCHLD or
+ * set SA_NOCLDWAIT has its children reaped by the kernel as they die
+ * (wait(2), NOTES; kernel/exit.c, do_notify_parent says autoreap), and a
+ * build may fork a million of them.  So once the table has doubled since
+ * the last look, every entry whose process the kernel no longer has
+ * (kill(pid, 0): ESRCH, proc(5)) goes, unless a thread of its parent is
+ * inside a wait call: that wait may have just reaped it, and its exit
+ * stop, still to come, takes the entry.  What stays are zombies the kernel
+ * still keeps, so the table is as bounded as they are.
+ */
+#define ZOMBIE_SWEEP_MIN 1024
+
+static void
+note_waiting(pid_t tid, void *value, void *data)
+{
+	struct task *task = value;
+
+	(void)tid;
+	if (pw_call_is_wait(task->in_call))
+		pw_pidmap_put(data, task_tgid(task), (void *)1);
+}
+
+struct sweep {
+	struct pw_pidmap waiting;	/* tgids with a thread inside a wait */
+	pid_t *gone;
+	size_t ngone;
+};
+
+static void
+note_gone(pid_t pid, void *value, void *data)
+{
+	struct zombie *z = value;
+	struct sweep *sw = data;
+
+	if (kill(pid, 0) < 0 && errno == ESRCH &&
+	    !pw_pidmap_get(&sw->waiting, z->parent))
+		sw->gone[sw->ngone++] = pid;
+}
+
+static void
+zombies_sweep(struct tracer *t)
+{
+	struct sweep sw = { .gone = malloc(t->zombies.count * sizeof(pid_t)) };
+
+	pw_pidmap_init(&sw.waiting);
+	if (sw.gone) {
+		pw_pidmap_each(&t->tasks, note_waiting, &sw.waiting);
+		pw_pidmap_each(&t->zombies, note_gone, &sw);
+	}
+	for (size_t i = 0; i < sw.ngone; i++)
+		free(pw_pidmap_remove(&t->zombies, sw.gone[i]));
+	t->zombies_dropped += sw.ngone;
+	free(sw.gone);
+	pw_pidmap_destroy(&sw.waiting);
+	t->zombies_sweep_at = 2 * t->zombies.count;
+	if (t->zombies_sweep_at < ZOMBIE_SWEEP_MIN)
+		t->zombies_sweep_at = ZOMBIE_SWEEP_MIN;
+}
+
 void
-zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st)
+zombie_remember(struct tracer *t, pid_t pid, pid_t parent, const struct pw_status *st)
 {
 	struct zombie *z = pw_pidmap_get(&t->zombies, pid);
 
 	if (!z) {
+		if (t->zombies.count >= t->zombies_sweep_at)
+			zombies_sweep(t);
 		z = malloc(sizeof(*z));
 		if (!z || pw_pidmap_put(&t->zombies, pid, z) < 0) {
 			free(z);
@@ -174,6 +240,9 @@ zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st)
 		}
 	}
 	z->status = *st;
+	z->parent = parent;
+	if (t->zombies.count > t->zombies_peak)
+		t->zombies_peak = t->zombies.count;
 }
 
 bool

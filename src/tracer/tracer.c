@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <unistd.h>
 
@@ -113,6 +114,23 @@ pw_tracer_free(struct pw_tracer *pt)
 	free(t);
 }
 
+/*
+ * A tracee that attaches to procwatch (ptrace(2), or reads its memory with
+ * process_vm_readv) would deadlock the two: it stops procwatch, procwatch
+ * no longer resumes it.  Tracees usually run as procwatch's user, whom the
+ * kernel lets attach unless the target is not dumpable (ptrace(2),
+ * "Ptrace access mode checking": a non-dumpable target needs
+ * CAP_SYS_PTRACE; Yama, when present, is stricter still).  Set once the
+ * command has been forked and seized: a child forked later would inherit
+ * it until its exec, and could not be seized by an unprivileged
+ * procwatch.  A tracee with CAP_SYS_PTRACE can still attach.
+ */
+static void
+refuse_tracers(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* The header, then the start event: what procwatch was asked to trace. */
 static void
 emit_start(struct tracer *t, char *const argv[], const pid_t *pids, size_t npids)
@@ -156,6 +174,7 @@ pw_tracer_launch(struct pw_tracer *pt, char *const argv[])
 		root->parent = getpid();
 		cwd_launched(root);
 	}
+	refuse_tracers();
 	signals_setup(t);
 	emit_start(t, argv, NULL, 0);
 	t->launch_argv = argv;
@@ -176,6 +195,7 @@ pw_tracer_attach(struct pw_tracer *pt, const pid_t *pids, size_t npids)
 		status = attach_seize_roots(t, pids, npids);
 	if (status)
 		return status;
+	refuse_tracers();
 	signals_setup(t);
 	t->first_pid = pids[0];
 	emit_start(t, NULL, pids, npids);
@@ -229,6 +249,8 @@ print_stats(const struct tracer *t)
 	fprintf(stderr, " cwd-reads=%lu", t->stats.cwd_reads);
 	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",
 		t->mem.stats.reads, t->mem.stats.pages, t->mem.stats.peeks);
+	fprintf(stderr, " zombies-peak=%zu zombies-dropped=%lu", t->zombies_peak,
+		t->zombies_dropped);
 	if (t->unwinder)
 		fprintf(stderr, " stacks=%lu stack-us=%llu", t->stats.stacks,
 			(unsigned long long)(t->stats.stack_ns / 1000));

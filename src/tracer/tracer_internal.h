@@ -186,6 +186,7 @@ struct tracer_stats {
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
 struct zombie {
 	struct pw_status status;
+	pid_t parent;		/* the process that may reap it */
 };
 
 /*
@@ -218,6 +219,9 @@ struct tracer {
 	uint16_t filter_data;	/* SECCOMP_RET_DATA of our filter's stops */
 	struct pw_pidmap tasks;	/* tid -> struct task */
 	struct pw_pidmap zombies;	/* pid -> struct zombie, until reaped */
+	size_t zombies_sweep_at;	/* the table's size that calls for zombies_sweep() */
+	size_t zombies_peak;		/* PROCWATCH_STATS */
+	unsigned long zombies_dropped;	/* reaped by the kernel, not by a wait we saw */
 	struct pw_pidmap early_deaths;	/* tids that died before their creator's event */
 	struct pidns *namespaces;	/* pid namespaces other than ours, with tasks in them */
 	unsigned our_ns_level;	/* our depth below the namespace /proc shows */
@@ -278,7 +282,7 @@ void task_enter_call(struct tracer *t, struct task *task, enum pw_call call);
 void task_leave_call(struct tracer *t, struct task *task);
 void task_release(struct tracer *t, struct task *task);
 pid_t task_spawn_parent(struct tracer *t, struct task *task, const struct pw_spawn *sp);
-void zombie_remember(struct tracer *t, pid_t pid, const struct pw_status *st);
+void zombie_remember(struct tracer *t, pid_t pid, pid_t parent, const struct pw_status *st);
 bool zombie_take(struct tracer *t, pid_t pid, struct pw_status *st);
 
 /* emit.c */

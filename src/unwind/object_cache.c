@@ -6,11 +6,19 @@
  * same program again and again.  Keyed by identity, not path, so that a
  * file rebuilt under the same name is read again.
  *
- * The file is opened through /proc/TID/root, so that a process in another
- * mount namespace (a container) gets its own file, and its identity is
- * checked: a path may name a different file by now.  Failing that,
- * /proc/TID/map_files/START-END opens exactly what is mapped (deleted
- * files too), but needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN.
+ * The path comes from the tracee: /proc/TID/maps shows whatever name the
+ * mapped file has now, and a tracee may rename, unlink (" (deleted)") or
+ * replace it with a FIFO, a symlink to a device, anything, before it
+ * forks.  procwatch often runs as root, so nothing here may block or open
+ * what the tracee chose: /proc/TID/map_files/START-END names exactly the
+ * file mapped (deleted ones too) and is used first, where procwatch may
+ * follow it (proc(5): CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN, so root);
+ * otherwise the path, through /proc/TID/root (a process in another mount
+ * namespace gets its own file), without following any symlink (openat2(2)
+ * RESOLVE_NO_SYMLINKS), checked to be a regular file with the identity
+ * the maps line gives before it is opened, and opened with O_NONBLOCK so
+ * that a FIFO swapped in meanwhile cannot hang procwatch, then checked
+ * again.
  *
  * Debian strips its libraries down to the exported symbols; when the
  * separate debug file is installed (libc6-dbg, *-dbgsym packages), found
@@ -19,10 +27,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -31,32 +41,92 @@
 /* Enough for the objects of a large build; past it the cache starts over. */
 #define OBJECT_CACHE_MAX 1024
 
+/* Never blocks on a FIFO, never makes a terminal ours (open(2)). */
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+
 static bool
-same_file(int fd, const struct pw_code_map *map)
+same_file(const struct stat *st, const struct pw_code_map *map)
+{
+	return S_ISREG(st->st_mode) && st->st_ino == map->inode &&
+	       major(st->st_dev) == map->dev_major && minor(st->st_dev) == map->dev_minor;
+}
+
+/* fd, if it is a regular file (and, with map, that one); else closed, -1. */
+static int
+keep_if(int fd, const struct pw_code_map *map)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 && st.st_ino == map->inode &&
-	       major(st.st_dev) == map->dev_major && minor(st.st_dev) == map->dev_minor;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && (map ? same_file(&st, map) : S_ISREG(st.st_mode)))
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/*
+ * The mapped file itself.  stat() follows the magic link without opening
+ * anything, so a mapped device (a tracee may map one it can open) is
+ * turned down before its open routine runs.  Its identity is not checked:
+ * it is the mapped file by definition (on overlayfs /proc/TID/maps may
+ * give the underlying inode).  EPERM without the capability.
+ */
+static int
+open_map_files(pid_t tid, const struct pw_code_map *map)
+{
+	char path[96];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", (int)tid,
+		 (unsigned long long)map->start, (unsigned long long)map->end);
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return keep_if(open(path, OPEN_FLAGS), NULL);
+}
+
+/* openat2(2) (Linux 5.6); before it, O_NOFOLLOW guards the last name only. */
+static int
+open_no_symlinks(int root, const char *rel)
+{
+	struct open_how how = {
+		.flags = OPEN_FLAGS,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, root, rel, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(root, rel, OPEN_FLAGS | O_NOFOLLOW);
+	return (int)fd;
+}
+
+/* The path the maps line gives, inside the process's root. */
+static int
+open_by_path(pid_t tid, const struct pw_code_map *map)
+{
+	char root_path[64];
+	const char *rel = map->path + strspn(map->path, "/");
+	struct stat st;
+	int root, fd = -1;
+
+	if (map->path[0] != '/' || !*rel)
+		return -1;
+	snprintf(root_path, sizeof(root_path), "/proc/%d/root", (int)tid);
+	root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	if (fstatat(root, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, map))
+		fd = keep_if(open_no_symlinks(root, rel), map);
+	close(root);
+	return fd;
 }
 
 static int
 open_mapped_file(pid_t tid, const struct pw_code_map *map)
 {
-	char path[4200];
-	int fd;
+	int fd = open_map_files(tid, map);
 
-	if (strlen(map->path) < 4096) {
-		snprintf(path, sizeof(path), "/proc/%d/root%s", (int)tid, map->path);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && same_file(fd, map))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-	}
-	snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", (int)tid,
-		 (unsigned long long)map->start, (unsigned long long)map->end);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? fd : open_by_path(tid, map);
 }
 
 static size_t
@@ -140,7 +210,8 @@ adopt_debug_symbols(struct pw_elf_symbols *syms)
 	for (size_t i = 0; i < len; i++)
 		at += (size_t)sprintf(path + at, i == 0 ? "%02x/" : "%02x", id[i]);
 	strcpy(path + at, ".debug");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* Root's directory, but the build ID is the tracee's: a regular file only. */
+	if ((fd = keep_if(open(path, OPEN_FLAGS), NULL)) < 0)
 		return;
 	debug = pw_elf_symbols_load(fd);
 	close(fd);

@@ -401,3 +401,60 @@ Test(exec, envp_limits_and_faults)
 	cr_assert_eq(env.nset, 0);
 	pw_env_clear(&env);
 }
+
+/* What pw_decode_image_argv made of a stack. */
+struct image_argv {
+	struct pw_bytes *v;
+	size_t n;
+	bool truncated;
+	int err;
+};
+
+/* A stack at BASE: argc, then args[0..nargs) and their NULL. */
+static struct image_argv
+image_argv(uint64_t argc, const char *const *args, size_t nargs, uint64_t sp)
+{
+	struct image_argv a;
+
+	fake_put_u64(&fm, BASE, argc);
+	put_argv(BASE + 8, args, nargs);
+	pw_decode_image_argv(sp, &fm.mem, NULL, &a.v, &a.n, &a.truncated, &a.err);
+	return a;
+}
+
+static void
+image_argv_free(struct image_argv *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		pw_bytes_clear(&a->v[i]);
+	free(a->v);
+}
+
+/* The argv a new image got: argc at the stack pointer, then the pointers. */
+Test(exec, image_argv_from_initial_stack)
+{
+	const char *argv[] = { "prog", "a b", "" };
+	struct image_argv a = image_argv(3, argv, 3, BASE);
+
+	cr_assert_eq(a.err, 0);
+	cr_assert_not(a.truncated);
+	cr_assert_eq(a.n, 3);
+	cr_assert_str_eq(a.v[0].data, "prog");
+	cr_assert_str_eq(a.v[1].data, "a b");
+	cr_assert_eq(a.v[2].len, 0);
+	image_argv_free(&a);
+}
+
+/* A 32-bit program's stack read as 64-bit words: argc does not count them. */
+Test(exec, image_argv_argc_mismatch_is_an_error)
+{
+	const char *argv[] = { "prog", "x" };
+	struct image_argv a = image_argv(5, argv, 2, BASE);
+
+	cr_assert_eq(a.err, EINVAL);
+	image_argv_free(&a);
+	a = image_argv(2, argv, 2, END);
+	cr_assert_eq(a.err, EFAULT);
+	cr_assert_eq(a.n, 0);
+	image_argv_free(&a);
+}
