@@ -109,6 +109,28 @@ reap(pid_t pid, int options)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/*
+ * The state letter of a /proc stat file (path), the field after "(comm)",
+ * which may itself hold spaces and ')'; '?' when unreadable.
+ */
+static inline char
+proc_state_at(const char *path)
+{
+	char buf[512], *p;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
 /* argv[i] as a positive number, or def when absent. */
 static inline long
 arg_long(int argc, char **argv, int i, long def)

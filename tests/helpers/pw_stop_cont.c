@@ -20,25 +20,14 @@
 
 #include "pw_helper.h"
 
-/* The state letter of /proc/<pid>/stat: the field after "(comm)". */
+/* The state letter of /proc/<pid>/stat. */
 static char
 proc_state(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
+	return proc_state_at(path);
 }
 
 static void
