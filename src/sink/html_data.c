@@ -183,6 +183,7 @@ put_life(struct pw_json *w, const struct pw_model *m, const struct pw_proc *p)
 	}
 	put_key_true(w, "failed", pw_view_is_failure(m, p));
 	put_key_true(w, "cut", pw_view_cut_running(m, p));
+	put_key_true(w, "untraced", p->untraced);
 	put_key_true(w, "detached", p->detached);
 	if (p->attached) {
 		pw_json_key_bool(w, "attached", true);

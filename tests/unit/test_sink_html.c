@@ -329,6 +329,24 @@ Test(html, cut_trace)
 	cr_assert_null(json_object_get(proc(1), "end"));
 }
 
+/* A child made with CLONE_UNTRACED: a process, marked as not followed. */
+Test(html, untraced_child)
+{
+	static const struct pw_view_opts o = { .time = PW_TIME_NONE };
+	struct pw_event sp = ev_fork(10, 10, 11);
+
+	sp.u.spawn.child = 0;
+	capture_open("html", &o);
+	feed(ev_start(1, 10, (char *[]){ (char *)"sh" }, 1));
+	feed(sp);
+	feed(ev_exited(20, 10, 10, 0));
+	feed(ev_end(21, 10, 0));
+	parsed();
+	cr_assert(json_is_true(json_object_get(proc(1), "untraced")));
+	cr_assert_null(json_object_get(proc(1), "cut"));
+	cr_assert_null(json_object_get(proc(0), "untraced"));
+}
+
 /* No event at all (an empty or foreign file): no document. */
 Test(html, nothing_without_events)
 {

@@ -173,7 +173,7 @@
 		if (p.status && p.status.kind === 'exited' && p.status.code !== 0)
 			return 'exit ' + p.status.code;
 		if (!p.status)
-			return p.cut ? 'cut' : 'running';
+			return p.untraced ? 'not followed' : p.cut ? 'cut' : 'running';
 		if (p.attempt && p.attempt.errno)
 			return p.attempt.errno;
 		return p.failed ? 'failed' : '';
@@ -482,6 +482,8 @@
 			const life = p.end - p.start + (p.age || 0);
 			return statusText(p.status) + ' after ' + dur(life);
 		}
+		if (p.untraced)
+			return 'not followed (CLONE_UNTRACED): made, but nothing it did was traced';
 		if (p.detached)
 			return 'still running when procwatch detached';
 		return p.cut ? 'still running when the trace was cut' : 'still running';
