@@ -37,25 +37,6 @@ on_usr1(int sig)
 	stop = 1;
 }
 
-/* TracerPid of this process (proc(5)); 0 when untraced or unreadable. */
-static long
-tracer_pid(void)
-{
-	char buf[2048], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "\nTracerPid:");
-	return p ? strtol(p + 11, NULL, 10) : 0;
-}
-
 static int __attribute__((noreturn))
 child_main(const char *code)
 {

@@ -25,24 +25,6 @@
 
 #include "pw_helper.h"
 
-static long
-tracer_pid(void)
-{
-	char buf[2048], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "\nTracerPid:");
-	return p ? strtol(p + 11, NULL, 10) : 0;
-}
-
 static pid_t
 fork_or_die(void)
 {

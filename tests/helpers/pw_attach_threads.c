@@ -30,24 +30,6 @@ static pthread_t threads[MAX_THREADS];	/* the joinable ones */
 static atomic_int nthreads;
 static long per_creator;
 
-static long
-tracer_pid(void)
-{
-	char buf[2048], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "\nTracerPid:");
-	return p ? strtol(p + 11, NULL, 10) : 0;
-}
-
 static void
 wait_hold(void)
 {

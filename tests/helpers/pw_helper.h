@@ -131,6 +131,25 @@ proc_state_at(const char *path)
 	return p && p[1] == ' ' ? p[2] : '?';
 }
 
+/* TracerPid of /proc/self/status: who traces this process, 0 for none. */
+static inline long
+tracer_pid(void)
+{
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nTracerPid:");
+	return p ? strtol(p + 11, NULL, 10) : 0;
+}
+
 /* argv[i] as a positive number, or def when absent. */
 static inline long
 arg_long(int argc, char **argv, int i, long def)
