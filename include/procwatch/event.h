@@ -205,7 +205,13 @@ struct pw_exec {
 	struct pw_bytes path;	/* as passed; for AT_EMPTY_PATH the file the fd names */
 	struct pw_bytes *argv;	/* argc elements */
 	size_t argc;
-	bool argv_truncated;	/* the count or byte limit cut argv short */
+	/*
+	 * argv was cut short: by the count or byte limit, or (result
+	 * PW_RESULT_UNFINISHED) by the task's death inside the exec, which
+	 * left argv[0] alone read (the rest is read from the image the
+	 * outcome leaves: src/tracer/ptrace_event.c, take_image_argv).
+	 */
+	bool argv_truncated;
 	int argv_err;		/* positive errno: the argv array itself was unreadable */
 	long result;		/* 0, -errno, or PW_RESULT_UNFINISHED */
 	pid_t old_tid;		/* a non-leader thread exec'd: its former tid; else 0 */

@@ -165,17 +165,13 @@ reader_init(struct argv_reader *r, struct pw_mem *mem, const struct pw_exec_limi
 	}
 }
 
-void
-pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
-		     const struct pw_exec_limits *limits, struct pw_exec *out)
+/* The path and the argv pointer of an execve or execveat, into out. */
+static uint64_t
+decode_call(const struct pw_syscall *sc, struct pw_mem *mem, struct pw_exec *out)
 {
-	struct argv_reader r;
 	uint64_t path, argv;
 
 	memset(out, 0, sizeof(*out));
-	reader_init(&r, mem, limits);
-	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
-				  &out->argv_err };
 	out->call = pw_call_from_nr(sc->nr);
 	if (out->call == PW_CALL_EXECVEAT) {
 		out->dirfd = (int)sc->args[0];
@@ -189,32 +185,168 @@ pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 		argv = sc->args[1];
 	}
 	read_path(mem, path, &out->path);
+	return argv;
+}
+
+static void
+read_argv(struct pw_mem *mem, const struct pw_exec_limits *limits, uint64_t argv,
+	  struct pw_exec *out)
+{
+	struct argv_reader r;
+
+	reader_init(&r, mem, limits);
+	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
+				  &out->argv_err };
 	read_vector(&r, argv);
 }
 
 void
-pw_decode_image_argv(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limits *limits,
-		     struct pw_bytes **argv, size_t *argc, bool *truncated, int *err)
+pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
+		     const struct pw_exec_limits *limits, struct pw_exec *out)
+{
+	read_argv(mem, limits, decode_call(sc, mem, out), out);
+}
+
+/* out's argv emptied, to be read anew. */
+static void
+argv_reset(struct pw_exec *out)
+{
+	for (size_t i = 0; i < out->argc; i++)
+		pw_bytes_clear(&out->argv[i]);
+	free(out->argv);
+	out->argv = NULL;
+	out->argc = 0;
+	out->argv_truncated = false;
+	out->argv_err = 0;
+}
+
+/*
+ * The pointers of the array at addr before its NULL, counted up to max
+ * (the count then is max + 1, more than asked); -errno when the array
+ * cannot be read up to there.
+ */
+static ssize_t
+count_vector(struct pw_mem *mem, uint64_t addr, size_t max)
+{
+	uint64_t ptrs[PW_ARGV_CHUNK];
+	size_t count = 0;
+
+	while (addr && count <= max) {
+		ssize_t n = read_ptrs(mem, addr, ptrs, PW_ARGV_CHUNK);
+
+		if (n < 0)
+			return n;
+		for (ssize_t i = 0; i < n; i++)
+			if (ptrs[i] == 0 || ++count > max)
+				return (ssize_t)count;
+		addr += (uint64_t)n * sizeof(uint64_t);
+	}
+	return (ssize_t)count;
+}
+
+/*
+ * argv[0] alone, read as read_vector reads it.  False when it is not
+ * enough: a NULL or unreadable array, or argv[0] past the byte limit.
+ */
+static bool
+read_argv0(struct pw_mem *mem, const struct pw_exec_limits *limits, uint64_t argv,
+	   struct pw_exec *out)
 {
 	struct argv_reader r;
-
-	*argv = NULL;
-	*argc = 0;
-	*truncated = false;
-	*err = 0;
-	uint64_t n;
+	uint64_t ptr;
 
 	reader_init(&r, mem, limits);
-	r.out = (struct vec_out){ argv, argc, truncated, err };
-	/* argc first, the argv pointers after it (see decode.h). */
-	if (mem->read(mem, sp, &n, sizeof(n)) < (ssize_t)sizeof(n)) {
-		*err = EFAULT;
-		return;
-	}
-	read_vector(&r, sp + sizeof(uint64_t));
+	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
+				  &out->argv_err };
+	if (read_ptrs(mem, argv, &ptr, 1) != 1 || ptr == 0)
+		return false;
+	add_arg(&r, ptr);
+	return out->argc == 1 && !out->argv_truncated;
+}
+
+size_t
+pw_decode_exec_entry_head(const struct pw_syscall *sc, struct pw_mem *mem,
+			  const struct pw_exec_limits *limits, struct pw_exec *out)
+{
+	uint64_t argv = decode_call(sc, mem, out);
+	struct argv_reader r;
+	ssize_t n;
+
+	reader_init(&r, mem, limits);
+	n = count_vector(mem, argv, r.lim.max_args);
+	if (n > 0 && (size_t)n <= r.lim.max_args && read_argv0(mem, limits, argv, out))
+		return (size_t)n;
+	argv_reset(out);
+	read_argv(mem, limits, argv, out);
+	return 0;
+}
+
+void
+pw_decode_exec_argv(const struct pw_syscall *sc, struct pw_mem *mem,
+		    const struct pw_exec_limits *limits, struct pw_exec *out)
+{
+	bool at = pw_call_from_nr(sc->nr) == PW_CALL_EXECVEAT;
+
+	argv_reset(out);
+	read_argv(mem, limits, sc->args[at ? 2 : 1], out);
+}
+
+/*
+ * fs/binfmt_script.c (load_script) and fs/binfmt_misc.c put the
+ * interpreter, its argument and the path where argv[0] was: the path is
+ * then element n - entry_argc of the new image's n.  Returns how many
+ * elements stand for argv[0] (0: none, the image's argv[0] is its own).
+ */
+static size_t
+interpreter_args(struct pw_mem *mem, uint64_t sp, uint64_t n, size_t entry_argc,
+		 const struct pw_bytes *path)
+{
+	struct pw_bytes el = { 0 };
+	uint64_t ptr, at = n - entry_argc;
+	bool same;
+
+	if (n <= entry_argc || !path->data || path->err ||
+	    read_ptrs(mem, sp + (1 + at) * sizeof(uint64_t), &ptr, 1) != 1 || !ptr)
+		return 0;
+	same = pw_mem_read_string(mem, ptr, path->len, &el) == 0 && el.len == path->len &&
+	       !memcmp(el.data, path->data, path->len);
+	pw_bytes_clear(&el);
+	return same ? (size_t)at + 1 : 0;
+}
+
+/* The kernel's bound on argc (fs/exec.c, count: MAX_ARG_STRINGS). */
+#define PW_MAX_ARG_STRINGS 0x7fffffffu
+
+int
+pw_decode_exec_image(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limits *limits,
+		     size_t entry_argc, struct pw_exec *out)
+{
+	struct argv_reader r;
+	size_t skip, want;
+	uint64_t n;
+
+	if (mem->read(mem, sp, &n, sizeof(n)) < (ssize_t)sizeof(n))
+		return -EFAULT;
 	/* Not this layout (a 32-bit program's words are 4 bytes): unusable. */
-	if (!*truncated && !*err && n != *argc)
-		*err = EINVAL;
+	if (n > PW_MAX_ARG_STRINGS)
+		return -EINVAL;
+	skip = interpreter_args(mem, sp, n, entry_argc, &out->path);
+	reader_init(&r, mem, limits);
+	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
+				  &out->argv_err };
+	if (skip) {
+		/* argv[0] stays the entry's, and counts against the limits. */
+		r.cap = out->argc;
+		r.bytes = out->argv[0].len;
+	} else {
+		pw_bytes_clear(&out->argv[0]);
+		out->argc = 0;
+	}
+	read_vector(&r, sp + (1 + skip) * sizeof(uint64_t));
+	want = (size_t)n - (skip ? skip - 1 : 0);
+	if (out->argv_err)
+		return -out->argv_err;
+	return out->argv_truncated || out->argc == want ? 0 : -EINVAL;
 }
 
 /* envp is execve's third argument, execveat's fourth. */
