@@ -90,6 +90,38 @@ Test(json_writer, every_control_char_and_del)
 	}
 }
 
+/*
+ * Each printable ASCII byte, after a plain prefix and before a multibyte
+ * character (the scan for bytes to escape stops at both), in both modes:
+ * raw, but the quote, the backslash and, for HTML, the markup bytes.
+ */
+Test(json_writer, every_printable_byte_in_both_modes)
+{
+	char expect[32], in[5] = { 'a', 'b', 0, '\xc3', '\xa9' }, mid[8];
+	int c, html;
+
+	for (html = 0; html <= 1; html++) {
+		for (c = 0x20; c < 0x7f; c++) {
+			fseeko(mem, 0, SEEK_SET);
+			if (html)
+				pw_json_init_html(&w, mem);
+			else
+				pw_json_init(&w, mem);
+			in[2] = (char)c;
+			pw_json_bytes_len(&w, in, sizeof(in));
+			fputc('\0', mem);
+			if (c == '"' || c == '\\')
+				snprintf(mid, sizeof(mid), "\\%c", c);
+			else if (html && strchr("<>&", c))
+				snprintf(mid, sizeof(mid), "\\u%04x", c);
+			else
+				snprintf(mid, sizeof(mid), "%c", c);
+			snprintf(expect, sizeof(expect), "\"ab%s\xc3\xa9\"", mid);
+			cr_assert_str_eq(output(), expect, "byte 0x%02x, html %d", c, html);
+		}
+	}
+}
+
 Test(json_writer, control_chars_round_trip_through_jansson)
 {
 	char in[0x21];
