@@ -206,6 +206,13 @@ struct pw_exec {
 	struct pw_bytes *argv;	/* argc elements */
 	size_t argc;
 	/*
+	 * NULL, or one block holding the bytes of every argv element whose
+	 * data is not NULL, end to end with their NULs: the tracer reads an
+	 * argv of tens of thousands of strings into one allocation.  Freed
+	 * whole (pw_exec_argv_clear), never element by element.
+	 */
+	char *argv_strings;
+	/*
 	 * argv was cut short: by the count or byte limit, or (result
 	 * PW_RESULT_UNFINISHED) by the task's death inside the exec, which
 	 * left argv[0] alone read (the rest is read from the image the
@@ -405,6 +412,8 @@ void pw_event_clear(struct pw_event *ev);
 void pw_bytes_clear(struct pw_bytes *b);
 void pw_stack_clear(struct pw_stack *st);
 void pw_env_clear(struct pw_env *env);
+/* Frees ex's argv (either way it is held) and empties it: argc, argv_truncated, argv_err too. */
+void pw_exec_argv_clear(struct pw_exec *ex);
 /*
  * Deep copies, for a sink that keeps part of an event past its call.  On
  * failure (-ENOMEM) dst holds what was copied so far: clear it.

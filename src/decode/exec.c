@@ -31,6 +31,8 @@ struct argv_reader {
 	size_t cap;		/* elements allocated in *out.v */
 	size_t bytes;		/* sum of the lengths read so far */
 	bool done;
+	/* An exec's argv: the strings go into one block (pool_bind); else one each. */
+	struct pw_str_pool *pool;
 };
 
 /*
@@ -80,6 +82,22 @@ reserve_one(struct argv_reader *r)
 	return true;
 }
 
+/* The string at ptr, into el: a buffer of its own, or the end of the pool. */
+static int
+read_arg(struct argv_reader *r, uint64_t ptr, size_t max, struct pw_bytes *el)
+{
+	int rc;
+
+	if (!r->pool)
+		return pw_mem_read_string(r->mem, ptr, max, el);
+	rc = pw_mem_pool_string(r->mem, ptr, max, r->pool, &el->len);
+	if (rc < 0) {
+		el->len = 0;
+		el->err = -rc;
+	}
+	return rc;
+}
+
 /*
  * One element at ptr.  An unreadable string is kept as an element with
  * data NULL and err set (the kernel would fail the exec with EFAULT);
@@ -101,11 +119,13 @@ add_arg(struct argv_reader *r, uint64_t ptr)
 		r->done = true;
 		return;
 	}
-	rc = pw_mem_read_string(r->mem, ptr, r->lim.max_bytes - r->bytes, &el);
+	rc = read_arg(r, ptr, r->lim.max_bytes - r->bytes, &el);
 	if (rc == 1) {
 		*out->truncated = true;
 		r->done = true;
 		if (el.len == 0) {
+			if (r->pool)
+				r->pool->len--;		/* its NUL */
 			pw_bytes_clear(&el);
 			return;
 		}
@@ -137,6 +157,64 @@ read_vector(struct argv_reader *r, uint64_t addr)
 		}
 		addr += (uint64_t)n * sizeof(uint64_t);
 	}
+}
+
+/*
+ * The strings of out's argv, end to end in pool in the order of the
+ * elements (each readable one's bytes and NUL), become out's block: the
+ * elements point into it now that it no longer moves.
+ */
+static void
+pool_bind(struct pw_exec *out, struct pw_str_pool *pool)
+{
+	char *exact = pool->len ? realloc(pool->data, pool->len) : NULL;
+	size_t off = 0;
+
+	if (!pool->len)
+		free(pool->data);
+	else if (!exact)
+		exact = pool->data;	/* keeps the slack */
+	for (size_t i = 0; i < out->argc; i++) {
+		if (out->argv[i].err)
+			continue;
+		out->argv[i].data = exact + off;
+		off += out->argv[i].len + 1;
+	}
+	out->argv_strings = exact;
+}
+
+/*
+ * A pool whose block starts with the bytes of out's argv[0], which alone
+ * stays (then pool_bind), however it was held.
+ */
+static void
+pool_seed(struct pw_str_pool *pool, struct pw_exec *out)
+{
+	struct pw_bytes *a0 = &out->argv[0];
+
+	if (!a0->err && (pool->data = malloc(a0->len + 1))) {
+		memcpy(pool->data, a0->data, a0->len + 1);
+		pool->len = pool->cap = a0->len + 1;
+	} else if (!a0->err) {
+		a0->err = ENOMEM;
+		a0->len = 0;
+	}
+	if (out->argv_strings)
+		free(out->argv_strings);
+	else
+		free(a0->data);
+	out->argv_strings = NULL;
+	a0->data = NULL;
+	out->argc = 1;
+}
+
+/* r reads into out's argv, its strings into pool (then pool_bind). */
+static void
+reader_for_argv(struct argv_reader *r, struct pw_exec *out, struct pw_str_pool *pool)
+{
+	r->out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
+				   &out->argv_err };
+	r->pool = pool;
 }
 
 /*
@@ -192,12 +270,13 @@ static void
 read_argv(struct pw_mem *mem, const struct pw_exec_limits *limits, uint64_t argv,
 	  struct pw_exec *out)
 {
+	struct pw_str_pool pool = { 0 };
 	struct argv_reader r;
 
 	reader_init(&r, mem, limits);
-	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
-				  &out->argv_err };
+	reader_for_argv(&r, out, &pool);
 	read_vector(&r, argv);
+	pool_bind(out, &pool);
 }
 
 void
@@ -205,19 +284,6 @@ pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 		     const struct pw_exec_limits *limits, struct pw_exec *out)
 {
 	read_argv(mem, limits, decode_call(sc, mem, out), out);
-}
-
-/* out's argv emptied, to be read anew. */
-static void
-argv_reset(struct pw_exec *out)
-{
-	for (size_t i = 0; i < out->argc; i++)
-		pw_bytes_clear(&out->argv[i]);
-	free(out->argv);
-	out->argv = NULL;
-	out->argc = 0;
-	out->argv_truncated = false;
-	out->argv_err = 0;
 }
 
 /*
@@ -252,15 +318,16 @@ static bool
 read_argv0(struct pw_mem *mem, const struct pw_exec_limits *limits, uint64_t argv,
 	   struct pw_exec *out)
 {
+	struct pw_str_pool pool = { 0 };
 	struct argv_reader r;
 	uint64_t ptr;
 
 	reader_init(&r, mem, limits);
-	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
-				  &out->argv_err };
 	if (read_ptrs(mem, argv, &ptr, 1) != 1 || ptr == 0)
 		return false;
+	reader_for_argv(&r, out, &pool);
 	add_arg(&r, ptr);
+	pool_bind(out, &pool);
 	return out->argc == 1 && !out->argv_truncated;
 }
 
@@ -276,7 +343,7 @@ pw_decode_exec_entry_head(const struct pw_syscall *sc, struct pw_mem *mem,
 	n = count_vector(mem, argv, r.lim.max_args);
 	if (n > 0 && (size_t)n <= r.lim.max_args && read_argv0(mem, limits, argv, out))
 		return (size_t)n;
-	argv_reset(out);
+	pw_exec_argv_clear(out);
 	read_argv(mem, limits, argv, out);
 	return 0;
 }
@@ -287,7 +354,7 @@ pw_decode_exec_argv(const struct pw_syscall *sc, struct pw_mem *mem,
 {
 	bool at = pw_call_from_nr(sc->nr) == PW_CALL_EXECVEAT;
 
-	argv_reset(out);
+	pw_exec_argv_clear(out);
 	read_argv(mem, limits, sc->args[at ? 2 : 1], out);
 }
 
@@ -321,6 +388,7 @@ int
 pw_decode_exec_image(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limits *limits,
 		     size_t entry_argc, struct pw_exec *out)
 {
+	struct pw_str_pool pool = { 0 };
 	struct argv_reader r;
 	size_t skip, want;
 	uint64_t n;
@@ -332,17 +400,17 @@ pw_decode_exec_image(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limit
 		return -EINVAL;
 	skip = interpreter_args(mem, sp, n, entry_argc, &out->path);
 	reader_init(&r, mem, limits);
-	r.out = (struct vec_out){ &out->argv, &out->argc, &out->argv_truncated,
-				  &out->argv_err };
 	if (skip) {
 		/* argv[0] stays the entry's, and counts against the limits. */
+		pool_seed(&pool, out);
 		r.cap = out->argc;
 		r.bytes = out->argv[0].len;
 	} else {
-		pw_bytes_clear(&out->argv[0]);
-		out->argc = 0;
+		pw_exec_argv_clear(out);
 	}
+	reader_for_argv(&r, out, &pool);
 	read_vector(&r, sp + (1 + skip) * sizeof(uint64_t));
+	pool_bind(out, &pool);
 	want = (size_t)n - (skip ? skip - 1 : 0);
 	if (out->argv_err)
 		return -out->argv_err;

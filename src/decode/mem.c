@@ -47,13 +47,15 @@ pw_mem_read_exact(struct pw_mem *mem, uint64_t addr, void *buf, size_t len)
 }
 
 /*
- * The string being read: in head, on the stack, while it fits (most
- * arguments do, and then get a heap copy of their exact size), then in a
- * heap buffer that grows.
+ * The string being read, from at on in data: in head, on the stack, while
+ * it fits (most arguments do, and then get a heap copy of their exact
+ * size), then in a heap buffer that grows; or at the end of a pool's
+ * block (pw_mem_pool_string), which grows the same way.
  */
 struct str_buf {
 	char *data;
 	size_t cap;
+	size_t at;
 	char head[PW_STRING_CHUNK_MIN + 1];
 };
 
@@ -72,7 +74,7 @@ fail_string(struct pw_bytes *out, struct str_buf *sb, int err)
 static int
 grow(struct str_buf *sb, size_t need)
 {
-	size_t ncap = sb->cap;
+	size_t ncap = sb->cap ? sb->cap : PW_PAGE_SIZE;
 	char *nbuf;
 
 	if (need <= sb->cap)
@@ -94,16 +96,61 @@ grow(struct str_buf *sb, size_t need)
 }
 
 /*
- * The string is sb->data[0..len): NUL-terminate it and hand it to out in
- * a buffer of its size, since an exec event may hold tens of thousands of
- * short argv strings.
+ * The string at addr, into sb->data from sb->at on, NUL-terminated; its
+ * length in *len.  want is max + 1: one byte past the cap tells a string
+ * of exactly max bytes (NUL found, 0) from a longer one (cut, 1).  -errno
+ * when it cannot be read whole.
+ */
+static int
+read_into(struct pw_mem *mem, uint64_t addr, size_t max, struct str_buf *sb, size_t *len)
+{
+	size_t want = max == SIZE_MAX ? max : max + 1;
+	size_t step = PW_STRING_CHUNK_MIN;
+	char *at;
+
+	for (*len = 0; *len < want;) {
+		size_t chunk = pw_mem_page_left(addr + *len);
+		ssize_t n;
+		char *nul;
+
+		if (chunk > step)
+			chunk = step;
+		step *= 2;
+		if (chunk > want - *len)
+			chunk = want - *len;
+		if (grow(sb, sb->at + *len + chunk + 1) < 0)
+			return -ENOMEM;
+		at = sb->data + sb->at;
+		n = mem->read(mem, addr + *len, at + *len, chunk);
+		/*
+		 * Unreadable before the NUL: the kernel's strncpy_from_user
+		 * would fail the syscall with EFAULT the same way.
+		 */
+		if (n <= 0)
+			return n < 0 ? (int)n : -EFAULT;
+		if ((size_t)n > chunk)
+			n = (ssize_t)chunk;	/* a read() that overran */
+		nul = memchr(at + *len, '\0', (size_t)n);
+		if (nul) {
+			*len = (size_t)(nul - at);
+			return 0;
+		}
+		*len += (size_t)n;
+	}
+	*len = max;
+	sb->data[sb->at + max] = '\0';
+	return 1;
+}
+
+/*
+ * The string is sb->data[0..len): hand it to out in a buffer of its size,
+ * since an exec event may hold tens of thousands of short strings.
  */
 static int
 finish_string(struct pw_bytes *out, struct str_buf *sb, size_t len, int rc)
 {
 	char *exact;
 
-	sb->data[len] = '\0';
 	if (sb->data == sb->head) {
 		exact = malloc(len + 1);
 		if (!exact)
@@ -120,45 +167,29 @@ finish_string(struct pw_bytes *out, struct str_buf *sb, size_t len, int rc)
 	return rc;
 }
 
-/*
- * want is max + 1: one byte past the cap tells a string of exactly max
- * bytes (NUL found) from a longer one (cut, returns 1).
- */
 int
 pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		   struct pw_bytes *out)
 {
-	size_t want = max == SIZE_MAX ? max : max + 1;
-	size_t len = 0, step = PW_STRING_CHUNK_MIN;
-	struct str_buf sb;
+	struct str_buf sb = { .data = sb.head, .cap = sizeof(sb.head) };
+	size_t len;
+	int rc = read_into(mem, addr, max, &sb, &len);
 
-	sb.data = sb.head;
-	sb.cap = sizeof(sb.head);
-	while (len < want) {
-		size_t chunk = pw_mem_page_left(addr + len);
-		ssize_t n;
-		char *nul;
+	if (rc < 0)
+		return fail_string(out, &sb, -rc);
+	return finish_string(out, &sb, len, rc);
+}
 
-		if (chunk > step)
-			chunk = step;
-		step *= 2;
-		if (chunk > want - len)
-			chunk = want - len;
-		if (grow(&sb, len + chunk + 1) < 0)
-			return fail_string(out, &sb, ENOMEM);
-		n = mem->read(mem, addr + len, sb.data + len, chunk);
-		/*
-		 * Unreadable before the NUL: the kernel's strncpy_from_user
-		 * would fail the syscall with EFAULT the same way.
-		 */
-		if (n <= 0)
-			return fail_string(out, &sb, n < 0 ? (int)-n : EFAULT);
-		if ((size_t)n > chunk)
-			n = (ssize_t)chunk;	/* a read() that overran */
-		nul = memchr(sb.data + len, '\0', (size_t)n);
-		if (nul)
-			return finish_string(out, &sb, (size_t)(nul - sb.data), 0);
-		len += (size_t)n;
-	}
-	return finish_string(out, &sb, max, 1);
+int
+pw_mem_pool_string(struct pw_mem *mem, uint64_t addr, size_t max,
+		   struct pw_str_pool *pool, size_t *len)
+{
+	struct str_buf sb = { .data = pool->data, .cap = pool->cap, .at = pool->len };
+	int rc = read_into(mem, addr, max, &sb, len);
+
+	pool->data = sb.data;
+	pool->cap = sb.cap;
+	if (rc >= 0)
+		pool->len += *len + 1;
+	return rc;
 }

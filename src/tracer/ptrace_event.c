@@ -158,18 +158,6 @@ release_deferred(struct tracer *t, pid_t child)
 	task_release(t, task);
 }
 
-static void
-argv_free(struct pw_exec *ex)
-{
-	for (size_t i = 0; i < ex->argc; i++)
-		pw_bytes_clear(&ex->argv[i]);
-	free(ex->argv);
-	ex->argv = NULL;
-	ex->argc = 0;
-	ex->argv_truncated = false;
-	ex->argv_err = 0;
-}
-
 /*
  * Another thread of the old program may rewrite argv while execve copies
  * it, so a copy taken at the entry can differ from what the kernel gave
@@ -194,7 +182,7 @@ take_image_argv(struct tracer *t, struct task *task, pid_t pid, struct pw_exec *
 	    pw_decode_exec_image(regs.rsp, tracee_mem_decoder(&t->mem, pid), &t->limits,
 				 entry_argc, ex) == 0)
 		return;
-	argv_free(ex);
+	pw_exec_argv_clear(ex);
 	procfs_cmdline(pid, &t->limits, &ex->argv, &ex->argc, &ex->argv_truncated);
 }
 

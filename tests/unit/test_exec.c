@@ -404,6 +404,7 @@ Test(exec, envp_limits_and_faults)
 
 /* What pw_decode_exec_image made of a stack. */
 struct image_argv {
+	struct pw_exec ex;	/* owns v */
 	struct pw_bytes *v;
 	size_t n;
 	bool truncated;
@@ -427,22 +428,19 @@ static struct image_argv
 image_of(const char *path, const char *argv0, size_t entry_argc, uint64_t sp,
 	 const struct pw_exec_limits *lim)
 {
-	struct pw_exec ex = { 0 };
-	struct image_argv a;
+	struct image_argv a = { .ex = { 0 } };
 
 	if (path)
-		ex.path = bytes_of(path);
-	ex.argv = calloc(1, sizeof(*ex.argv));
-	cr_assert(ex.argv);
-	ex.argc = 1;
-	ex.argv[0] = bytes_of(argv0);
-	a.err = -pw_decode_exec_image(sp, &fm.mem, lim, entry_argc, &ex);
-	a.v = ex.argv;
-	a.n = ex.argc;
-	a.truncated = ex.argv_truncated;
-	ex.argv = NULL;
-	ex.argc = 0;
-	pw_bytes_clear(&ex.path);
+		a.ex.path = bytes_of(path);
+	a.ex.argv = calloc(1, sizeof(*a.ex.argv));
+	cr_assert(a.ex.argv);
+	a.ex.argc = 1;
+	a.ex.argv[0] = bytes_of(argv0);
+	a.err = -pw_decode_exec_image(sp, &fm.mem, lim, entry_argc, &a.ex);
+	a.v = a.ex.argv;
+	a.n = a.ex.argc;
+	a.truncated = a.ex.argv_truncated;
+	pw_bytes_clear(&a.ex.path);
 	return a;
 }
 
@@ -458,9 +456,7 @@ image_argv(uint64_t argc, const char *const *args, size_t nargs, uint64_t sp)
 static void
 image_argv_free(struct image_argv *a)
 {
-	for (size_t i = 0; i < a->n; i++)
-		pw_bytes_clear(&a->v[i]);
-	free(a->v);
+	pw_exec_argv_clear(&a->ex);
 }
 
 /* The argv a new image got: argc at the stack pointer, then the pointers. */
