@@ -33,6 +33,14 @@ struct pw_syscall {
  */
 struct pw_mem {
 	ssize_t (*read)(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);
+	/*
+	 * Optional (NULL: read() only): the bytes from addr to the end of its
+	 * page, where the implementation holds them readable already; *len
+	 * says how many.  Valid until the next call.  NULL when it does not
+	 * (read() then copies them, or says why not).  Saves a copy for the
+	 * strings of an argv, which are found by their NUL.
+	 */
+	const void *(*map)(struct pw_mem *mem, uint64_t addr, size_t *len);
 };
 
 /* Reads exactly len bytes: 0, or -errno (-EFAULT for a short read). */

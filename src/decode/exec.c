@@ -61,6 +61,24 @@ read_ptrs(struct pw_mem *mem, uint64_t addr, uint64_t *ptrs, size_t max)
 	return n / (ssize_t)sizeof(uint64_t);
 }
 
+/*
+ * Room for n elements at once, when their number is known: one allocation
+ * instead of a doubling series.  A hint: out of memory, reserve_one
+ * says so later.
+ */
+static void
+reserve(struct argv_reader *r, size_t n)
+{
+	struct pw_bytes *nv;
+
+	if (n > r->lim.max_args)
+		n = r->lim.max_args;
+	if (n <= r->cap || !(nv = realloc(*r->out.v, n * sizeof(*nv))))
+		return;
+	*r->out.v = nv;
+	r->cap = n;
+}
+
 /* Room for one more element; false (and the error) when out of memory. */
 static bool
 reserve_one(struct argv_reader *r)
@@ -409,6 +427,8 @@ pw_decode_exec_image(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limit
 		pw_exec_argv_clear(out);
 	}
 	reader_for_argv(&r, out, &pool);
+	/* As many as the entry counted, if nothing rewrote argv meanwhile. */
+	reserve(&r, entry_argc);
 	read_vector(&r, sp + (1 + skip) * sizeof(uint64_t));
 	pool_bind(out, &pool);
 	want = (size_t)n - (skip ? skip - 1 : 0);

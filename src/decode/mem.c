@@ -96,6 +96,63 @@ grow(struct str_buf *sb, size_t need)
 }
 
 /*
+ * The first NUL of n bytes at s.  Most arguments are a few bytes long: a
+ * loop finds their NUL sooner than a call to memchr, used past that.
+ */
+static const char *
+find_nul(const char *s, size_t n)
+{
+	size_t i, head = n < 32 ? n : 32;
+
+	for (i = 0; i < head; i++)
+		if (s[i] == '\0')
+			return s + i;
+	return n > head ? memchr(s + head, '\0', n - head) : NULL;
+}
+
+/*
+ * Copies the next piece of a string, at addr, into sb at off: at most
+ * chunk bytes through read(), or, where mem->map holds the page, the
+ * bytes up to the NUL or the page's end, at most max.  How many, *nul
+ * saying whether a NUL ends them; or -errno.
+ */
+static ssize_t
+copy_piece(struct pw_mem *mem, uint64_t addr, size_t max, size_t chunk,
+	   struct str_buf *sb, size_t off, bool *nul)
+{
+	const char *src, *end;
+	size_t avail;
+	ssize_t n;
+
+	if (mem->map && (src = mem->map(mem, addr, &avail))) {
+		if (avail > max)
+			avail = max;
+		end = find_nul(src, avail);
+		if ((*nul = end != NULL))
+			avail = (size_t)(end - src) + 1;
+		if (grow(sb, off + avail + 1) < 0)
+			return -ENOMEM;
+		memcpy(sb->data + off, src, avail);
+		return (ssize_t)avail;
+	}
+	if (grow(sb, off + chunk + 1) < 0)
+		return -ENOMEM;
+	n = mem->read(mem, addr, sb->data + off, chunk);
+	/*
+	 * Unreadable before the NUL: the kernel's strncpy_from_user would
+	 * fail the syscall with EFAULT the same way.
+	 */
+	if (n <= 0)
+		return n < 0 ? n : -EFAULT;
+	if ((size_t)n > chunk)
+		n = (ssize_t)chunk;	/* a read() that overran */
+	end = find_nul(sb->data + off, (size_t)n);
+	if ((*nul = end != NULL))
+		n = end - (sb->data + off) + 1;
+	return n;
+}
+
+/*
  * The string at addr, into sb->data from sb->at on, NUL-terminated; its
  * length in *len.  want is max + 1: one byte past the cap tells a string
  * of exactly max bytes (NUL found, 0) from a longer one (cut, 1).  -errno
@@ -106,33 +163,22 @@ read_into(struct pw_mem *mem, uint64_t addr, size_t max, struct str_buf *sb, siz
 {
 	size_t want = max == SIZE_MAX ? max : max + 1;
 	size_t step = PW_STRING_CHUNK_MIN;
-	char *at;
 
 	for (*len = 0; *len < want;) {
 		size_t chunk = pw_mem_page_left(addr + *len);
 		ssize_t n;
-		char *nul;
+		bool nul;
 
 		if (chunk > step)
 			chunk = step;
 		step *= 2;
 		if (chunk > want - *len)
 			chunk = want - *len;
-		if (grow(sb, sb->at + *len + chunk + 1) < 0)
-			return -ENOMEM;
-		at = sb->data + sb->at;
-		n = mem->read(mem, addr + *len, at + *len, chunk);
-		/*
-		 * Unreadable before the NUL: the kernel's strncpy_from_user
-		 * would fail the syscall with EFAULT the same way.
-		 */
-		if (n <= 0)
-			return n < 0 ? (int)n : -EFAULT;
-		if ((size_t)n > chunk)
-			n = (ssize_t)chunk;	/* a read() that overran */
-		nul = memchr(at + *len, '\0', (size_t)n);
+		n = copy_piece(mem, addr + *len, want - *len, chunk, sb, sb->at + *len, &nul);
+		if (n < 0)
+			return (int)n;
 		if (nul) {
-			*len = (size_t)(nul - at);
+			*len += (size_t)n - 1;
 			return 0;
 		}
 		*len += (size_t)n;
