@@ -85,23 +85,31 @@ pw_json_error(const struct pw_json *w)
  * key (which already wrote the comma); inside an array it needs a comma
  * unless it is the first element.
  */
-static void
-begin_value(struct pw_json *w)
+static bool
+value_needs_comma(struct pw_json *w)
 {
 	uint8_t *top;
+	bool comma;
 
 	if (w->depth == 0)
-		return;
+		return false;
 	top = &w->stack[w->depth - 1];
 	if (*top & CT_OBJECT) {
 		if (!w->key_pending)
 			note_error(w, EINVAL);
 		w->key_pending = false;
-		return;
+		return false;
 	}
-	if (*top & CT_NONEMPTY)
-		put_char(w, ',');
+	comma = *top & CT_NONEMPTY;
 	*top |= CT_NONEMPTY;
+	return comma;
+}
+
+static void
+begin_value(struct pw_json *w)
+{
+	if (value_needs_comma(w))
+		put_char(w, ',');
 }
 
 static void
@@ -328,6 +336,27 @@ pw_json_string_len(struct pw_json *w, const char *s, size_t len)
 }
 
 /*
+ * A short string that needs no escape, with its comma and quotes, in one
+ * write: most arguments, tens of thousands in an argv.
+ */
+#define PLAIN_SHORT 256
+
+static void
+put_plain_value(struct pw_json *w, const char *s, size_t len)
+{
+	char buf[PLAIN_SHORT + 3];
+	size_t n = 0;
+
+	if (value_needs_comma(w))
+		buf[n++] = ',';
+	buf[n++] = '"';
+	memcpy(buf + n, s, len);
+	n += len;
+	buf[n++] = '"';
+	put_raw(w, buf, n);
+}
+
+/*
  * An ASCII prefix ends on a character boundary, so the bytes are UTF-8
  * when what follows it is: the common argument is checked once, by the
  * scan that finds it needs no escape.
@@ -337,6 +366,10 @@ pw_json_bytes_len(struct pw_json *w, const char *s, size_t len)
 {
 	size_t run = plain_run(w, (const unsigned char *)s, len);
 
+	if (run == len && len <= PLAIN_SHORT) {
+		put_plain_value(w, s, len);
+		return;
+	}
 	if (run == len || pw_utf8_valid(s + run, len - run)) {
 		begin_value(w);
 		put_string_after(w, s, len, run);
@@ -358,6 +391,58 @@ pw_json_bytes(struct pw_json *w, const struct pw_bytes *b)
 		pw_json_null(w);
 	else
 		pw_json_bytes_len(w, b->data, b->len);
+}
+
+/* Short values that need no escape, gathered to be written at once. */
+struct plain_batch {
+	char buf[4096];
+	size_t used;
+};
+
+static void
+batch_flush(struct pw_json *w, struct plain_batch *b)
+{
+	put_raw(w, b->buf, b->used);
+	b->used = 0;
+}
+
+/* Adds el to the batch if it is such a value; false otherwise. */
+static bool
+batch_add(struct pw_json *w, struct plain_batch *b, const struct pw_bytes *el)
+{
+	if (!el->data || el->len > PLAIN_SHORT ||
+	    plain_run(w, (const unsigned char *)el->data, el->len) != el->len)
+		return false;
+	if (b->used + el->len + 3 > sizeof(b->buf))
+		batch_flush(w, b);
+	if (value_needs_comma(w))
+		b->buf[b->used++] = ',';
+	b->buf[b->used++] = '"';
+	memcpy(b->buf + b->used, el->data, el->len);
+	b->used += el->len;
+	b->buf[b->used++] = '"';
+	return true;
+}
+
+/*
+ * An argv of 20000 arguments is 20000 values: most are written a batch
+ * at a time, the rest one by one in their place.
+ */
+void
+pw_json_bytes_array(struct pw_json *w, const struct pw_bytes *v, size_t n)
+{
+	struct plain_batch b;
+
+	b.used = 0;
+	pw_json_array_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		if (batch_add(w, &b, &v[i]))
+			continue;
+		batch_flush(w, &b);
+		pw_json_bytes(w, &v[i]);
+	}
+	batch_flush(w, &b);
+	pw_json_array_end(w);
 }
 
 void

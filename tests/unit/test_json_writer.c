@@ -122,6 +122,57 @@ Test(json_writer, every_printable_byte_in_both_modes)
 	}
 }
 
+/*
+ * pw_json_bytes_array gathers short plain values into batches: the same
+ * bytes as one pw_json_bytes per element, across batch ends, with every
+ * other kind of value in between, in both modes.
+ */
+Test(json_writer, bytes_array_same_as_one_by_one)
+{
+	static const char *const kinds[] = {
+		"plain", "", "q\"b", "<&>", "\xff", "a\xe2\x80\x8b" "b", "\xc3\xa9", NULL,
+	};
+	struct pw_bytes v[2000];
+	char *one = NULL, *long_arg = malloc(300);
+	size_t n = sizeof(v) / sizeof(v[0]), one_len = 0;
+	FILE *f;
+	int html;
+
+	cr_assert(long_arg);
+	memset(long_arg, 'x', 300);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = kinds[i % 8];
+
+		v[i] = (struct pw_bytes){ .data = (char *)k, .len = k ? strlen(k) : 0 };
+		if (i % 97 == 0)
+			v[i] = (struct pw_bytes){ .data = long_arg, .len = 250 + i % 3 * 5 };
+	}
+	for (html = 0; html <= 1; html++) {
+		f = open_memstream(&one, &one_len);
+		cr_assert(f);
+		if (html)
+			pw_json_init_html(&w, f);
+		else
+			pw_json_init(&w, f);
+		pw_json_array_begin(&w);
+		for (size_t i = 0; i < n; i++)
+			pw_json_bytes(&w, &v[i]);
+		pw_json_array_end(&w);
+		fclose(f);
+		fseeko(mem, 0, SEEK_SET);
+		if (html)
+			pw_json_init_html(&w, mem);
+		else
+			pw_json_init(&w, mem);
+		pw_json_bytes_array(&w, v, n);
+		fputc('\0', mem);
+		cr_assert_eq(pw_json_error(&w), 0);
+		cr_assert_str_eq(output(), one, "html %d", html);
+		free(one);
+	}
+	free(long_arg);
+}
+
 Test(json_writer, control_chars_round_trip_through_jansson)
 {
 	char in[0x21];
