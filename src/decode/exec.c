@@ -164,6 +164,8 @@ read_vector(struct argv_reader *r, uint64_t addr)
 	while (addr && !r->done) {
 		ssize_t n = read_ptrs(r->mem, addr, ptrs, PW_ARGV_CHUNK);
 
+		if (r->pool)
+			r->pool->map_len = 0;	/* mem was called */
 		if (n < 0) {
 			*r->out.err = (int)-n;
 			return;
@@ -220,7 +222,8 @@ pool_seed(struct pw_str_pool *pool, struct pw_exec *out)
 	if (out->argv_strings)
 		free(out->argv_strings);
 	else
-		free(a0->data);
+		for (size_t i = 0; i < out->argc; i++)
+			free(out->argv[i].data);
 	out->argv_strings = NULL;
 	a0->data = NULL;
 	out->argc = 1;

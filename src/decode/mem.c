@@ -226,13 +226,51 @@ pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 	return finish_string(out, &sb, len, rc);
 }
 
+/*
+ * The string at addr when it ends in the page pool maps (mapped now if
+ * need be), at most max bytes: added to pool, *len set.  False when it
+ * does not, or the page is not mapped: then read the long way.
+ */
+static bool
+pool_from_map(struct pw_mem *mem, uint64_t addr, size_t max, struct pw_str_pool *pool,
+	      size_t *len)
+{
+	struct str_buf sb = { .data = pool->data, .cap = pool->cap };
+	const char *src, *nul;
+	size_t off = addr - pool->map_addr, avail;
+
+	if (off >= pool->map_len) {
+		if (!mem->map || !(pool->map = mem->map(mem, addr, &pool->map_len))) {
+			pool->map_len = 0;
+			return false;
+		}
+		pool->map_addr = addr;
+		off = 0;
+	}
+	src = pool->map + off;
+	avail = pool->map_len - off;
+	nul = find_nul(src, avail);
+	if (!nul || (size_t)(nul - src) > max || grow(&sb, pool->len + (size_t)(nul - src) + 1) < 0)
+		return false;
+	*len = (size_t)(nul - src);
+	memcpy(sb.data + pool->len, src, *len + 1);
+	pool->data = sb.data;
+	pool->cap = sb.cap;
+	pool->len += *len + 1;
+	return true;
+}
+
 int
 pw_mem_pool_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		   struct pw_str_pool *pool, size_t *len)
 {
 	struct str_buf sb = { .data = pool->data, .cap = pool->cap, .at = pool->len };
-	int rc = read_into(mem, addr, max, &sb, len);
+	int rc;
 
+	if (pool_from_map(mem, addr, max, pool, len))
+		return 0;
+	pool->map_len = 0;	/* read_into calls mem */
+	rc = read_into(mem, addr, max, &sb, len);
 	pool->data = sb.data;
 	pool->cap = sb.cap;
 	if (rc >= 0)
