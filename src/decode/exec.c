@@ -164,8 +164,6 @@ read_vector(struct argv_reader *r, uint64_t addr)
 	while (addr && !r->done) {
 		ssize_t n = read_ptrs(r->mem, addr, ptrs, PW_ARGV_CHUNK);
 
-		if (r->pool)
-			r->pool->map_len = 0;	/* mem was called */
 		if (n < 0) {
 			*r->out.err = (int)-n;
 			return;

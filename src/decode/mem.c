@@ -97,14 +97,23 @@ grow(struct str_buf *sb, size_t need)
 
 /*
  * The first NUL of n bytes at s.  Most arguments are a few bytes long: a
- * loop finds their NUL sooner than a call to memchr, used past that.
+ * word at a time (a word has a zero byte when subtracting 1 from each
+ * byte borrows into a top bit that was clear) finds their NUL sooner than
+ * a call to memchr, used past the first 64 bytes.
  */
 static const char *
 find_nul(const char *s, size_t n)
 {
-	size_t i, head = n < 32 ? n : 32;
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	size_t i = 0, head = n < 64 ? n : 64;
+	uint64_t v;
 
-	for (i = 0; i < head; i++)
+	for (; i + 8 <= head; i += 8) {
+		memcpy(&v, s + i, 8);
+		if ((v - ones) & ~v & tops)
+			break;
+	}
+	for (; i < head; i++)
 		if (s[i] == '\0')
 			return s + i;
 	return n > head ? memchr(s + head, '\0', n - head) : NULL;
@@ -226,10 +235,25 @@ pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 	return finish_string(out, &sb, len, rc);
 }
 
+/* The string at ahead_addr found among the bytes copied ahead: *len set. */
+static bool
+pool_from_ahead(uint64_t addr, size_t max, struct pw_str_pool *pool, size_t *len)
+{
+	const char *nul;
+
+	if (!pool->ahead || addr != pool->ahead_addr)
+		return false;
+	nul = find_nul(pool->data + pool->len, pool->ahead);
+	if (!nul || (size_t)(nul - (pool->data + pool->len)) > max)
+		return false;
+	*len = (size_t)(nul - (pool->data + pool->len));
+	return true;
+}
+
 /*
- * The string at addr when it ends in the page pool maps (mapped now if
- * need be), at most max bytes: added to pool, *len set.  False when it
- * does not, or the page is not mapped: then read the long way.
+ * The string at addr when it ends in the page mem->map holds, at most max
+ * bytes: copied with the bytes after it, up to pool->window of them (twice
+ * as many each time the strings run on end to end, up to the page's end).
  */
 static bool
 pool_from_map(struct pw_mem *mem, uint64_t addr, size_t max, struct pw_str_pool *pool,
@@ -237,26 +261,25 @@ pool_from_map(struct pw_mem *mem, uint64_t addr, size_t max, struct pw_str_pool 
 {
 	struct str_buf sb = { .data = pool->data, .cap = pool->cap };
 	const char *src, *nul;
-	size_t off = addr - pool->map_addr, avail;
+	size_t avail, copy;
 
-	if (off >= pool->map_len) {
-		if (!mem->map || !(pool->map = mem->map(mem, addr, &pool->map_len))) {
-			pool->map_len = 0;
-			return false;
-		}
-		pool->map_addr = addr;
-		off = 0;
-	}
-	src = pool->map + off;
-	avail = pool->map_len - off;
+	if (addr != pool->ahead_addr || !pool->window)
+		pool->window = PW_STRING_CHUNK_MIN;
+	else if (pool->window < PW_PAGE_SIZE)
+		pool->window *= 2;
+	if (!mem->map || !(src = mem->map(mem, addr, &avail)))
+		return false;
 	nul = find_nul(src, avail);
-	if (!nul || (size_t)(nul - src) > max || grow(&sb, pool->len + (size_t)(nul - src) + 1) < 0)
+	if (!nul || (size_t)(nul - src) > max)
 		return false;
 	*len = (size_t)(nul - src);
-	memcpy(sb.data + pool->len, src, *len + 1);
+	copy = *len + 1 + pool->window < avail ? *len + 1 + pool->window : avail;
+	if (grow(&sb, pool->len + copy) < 0)
+		return false;
+	memcpy(sb.data + pool->len, src, copy);
 	pool->data = sb.data;
 	pool->cap = sb.cap;
-	pool->len += *len + 1;
+	pool->ahead = copy;
 	return true;
 }
 
@@ -264,12 +287,18 @@ int
 pw_mem_pool_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		   struct pw_str_pool *pool, size_t *len)
 {
-	struct str_buf sb = { .data = pool->data, .cap = pool->cap, .at = pool->len };
+	struct str_buf sb;
 	int rc;
 
-	if (pool_from_map(mem, addr, max, pool, len))
+	if (pool_from_ahead(addr, max, pool, len) || pool_from_map(mem, addr, max, pool, len)) {
+		/* The string and its NUL are the pool's; what follows stays ahead. */
+		pool->len += *len + 1;
+		pool->ahead -= *len + 1;
+		pool->ahead_addr = addr + *len + 1;
 		return 0;
-	pool->map_len = 0;	/* read_into calls mem */
+	}
+	pool->ahead = 0;
+	sb = (struct str_buf){ .data = pool->data, .cap = pool->cap, .at = pool->len };
 	rc = read_into(mem, addr, max, &sb, len);
 	pool->data = sb.data;
 	pool->cap = sb.cap;

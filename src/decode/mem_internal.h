@@ -21,17 +21,17 @@ size_t pw_mem_page_left(uint64_t addr);
 
 /*
  * Strings end to end in one block: data[0..len), with room for cap bytes.
- * The page mem->map gave last is kept (map_len 0: none): an argv's
- * strings sit end to end too, a few hundred to a page.  It is valid until
- * the caller's next call to mem: the caller sets map_len to 0 then.
+ * An argv's strings sit end to end in the tracee too: the bytes that
+ * follow the last string are copied along with it, ahead of them, so that
+ * the next string, if it starts there, is found in place.
  */
 struct pw_str_pool {
 	char *data;
 	size_t len;
 	size_t cap;
-	const char *map;
-	uint64_t map_addr;
-	size_t map_len;
+	size_t ahead;		/* bytes copied past len: the tracee's from ahead_addr on */
+	uint64_t ahead_addr;
+	size_t window;		/* how far ahead the next copy reaches */
 };
 
 /*

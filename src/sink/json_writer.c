@@ -208,13 +208,35 @@ static const uint8_t plain[256] = {
 	[']' ... '~'] = PLAIN_BOTH,
 };
 
+/*
+ * Whether the 8 bytes in v may hold one that is not PLAIN_JSON: below
+ * 0x20 (subtracting 0x20 borrows into a clear top bit), 0x7f or above
+ * (adding 1 sets a top bit), a quote or a backslash (a zero byte once
+ * xor'ed with it).  Never false for such a word; the table decides.
+ */
+static bool
+word_maybe_special(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+
+	return (((v - ones * 0x20) & ~v) | ((v + ones) | v) |
+		((q - ones) & ~q) | ((b - ones) & ~b)) & tops;
+}
+
 /* How many bytes from s on are written as they are. */
 static size_t
 plain_run(const struct pw_json *w, const unsigned char *s, size_t len)
 {
 	const uint8_t want = w->html ? PLAIN_HTML : PLAIN_JSON;
 	size_t i = 0;
+	uint64_t v;
 
+	for (; !w->html && i + 8 <= len; i += 8) {
+		memcpy(&v, s + i, 8);
+		if (word_maybe_special(v))
+			break;
+	}
 	while (i < len && (plain[s[i]] & want))
 		i++;
 	return i;

@@ -91,33 +91,41 @@ Test(json_writer, every_control_char_and_del)
 }
 
 /*
- * Each printable ASCII byte, after a plain prefix and before a multibyte
- * character (the scan for bytes to escape stops at both), in both modes:
- * raw, but the quote, the backslash and, for HTML, the markup bytes.
+ * Each printable ASCII byte, at each place in an 8-byte word (the scan
+ * for bytes to escape goes a word at a time), after a plain prefix and
+ * before a multibyte character, in both modes: raw, but the quote, the
+ * backslash and, for HTML, the markup bytes.
  */
 Test(json_writer, every_printable_byte_in_both_modes)
 {
-	char expect[32], in[5] = { 'a', 'b', 0, '\xc3', '\xa9' }, mid[8];
+	static const char text[] = "abcdefghijklmnopqrstuvwx";
+	char expect[64], in[40], mid[8];
 	int c, html;
+	size_t pre, len;
 
 	for (html = 0; html <= 1; html++) {
-		for (c = 0x20; c < 0x7f; c++) {
-			fseeko(mem, 0, SEEK_SET);
-			if (html)
-				pw_json_init_html(&w, mem);
-			else
-				pw_json_init(&w, mem);
-			in[2] = (char)c;
-			pw_json_bytes_len(&w, in, sizeof(in));
-			fputc('\0', mem);
-			if (c == '"' || c == '\\')
-				snprintf(mid, sizeof(mid), "\\%c", c);
-			else if (html && strchr("<>&", c))
-				snprintf(mid, sizeof(mid), "\\u%04x", c);
-			else
-				snprintf(mid, sizeof(mid), "%c", c);
-			snprintf(expect, sizeof(expect), "\"ab%s\xc3\xa9\"", mid);
-			cr_assert_str_eq(output(), expect, "byte 0x%02x, html %d", c, html);
+		for (pre = 0; pre < 17; pre++) {
+			for (c = 0x20; c < 0x7f; c++) {
+				fseeko(mem, 0, SEEK_SET);
+				if (html)
+					pw_json_init_html(&w, mem);
+				else
+					pw_json_init(&w, mem);
+				len = (size_t)snprintf(in, sizeof(in), "%.*s%c%s\xc3\xa9", (int)pre,
+						       text, c, text + pre);
+				pw_json_bytes_len(&w, in, len);
+				fputc('\0', mem);
+				if (c == '"' || c == '\\')
+					snprintf(mid, sizeof(mid), "\\%c", c);
+				else if (html && strchr("<>&", c))
+					snprintf(mid, sizeof(mid), "\\u%04x", c);
+				else
+					snprintf(mid, sizeof(mid), "%c", c);
+				snprintf(expect, sizeof(expect), "\"%.*s%s%s\xc3\xa9\"", (int)pre, text,
+					 mid, text + pre);
+				cr_assert_str_eq(output(), expect, "byte 0x%02x after %zu, html %d",
+						 c, pre, html);
+			}
 		}
 	}
 }
