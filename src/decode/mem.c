@@ -98,8 +98,9 @@ grow(struct str_buf *sb, size_t need)
 /*
  * The first NUL of n bytes at s.  Most arguments are a few bytes long: a
  * word at a time (a word has a zero byte when subtracting 1 from each
- * byte borrows into a top bit that was clear) finds their NUL sooner than
- * a call to memchr, used past the first 64 bytes.
+ * byte borrows into a top bit that was clear; x86-64 is little-endian, so
+ * the lowest such byte comes first) finds their NUL sooner than a call to
+ * memchr, used past the first 64 bytes.
  */
 static const char *
 find_nul(const char *s, size_t n)
@@ -110,8 +111,10 @@ find_nul(const char *s, size_t n)
 
 	for (; i + 8 <= head; i += 8) {
 		memcpy(&v, s + i, 8);
-		if ((v - ones) & ~v & tops)
-			break;
+		v = (v - ones) & ~v & tops;
+		/* The lowest byte flagged is a zero (a borrow only flags above one). */
+		if (v)
+			return s + i + (size_t)__builtin_ctzll(v) / 8;
 	}
 	for (; i < head; i++)
 		if (s[i] == '\0')

@@ -237,6 +237,13 @@ plain_run(const struct pw_json *w, const unsigned char *s, size_t len)
 		if (word_maybe_special(v))
 			break;
 	}
+	if (!w->html && i + 8 > len && i < len) {
+		/* The last bytes, in a word of plain ones: most arguments end here. */
+		v = 0x2020202020202020ull;
+		memcpy(&v, s + i, len - i);
+		if (!word_maybe_special(v))
+			return len;
+	}
 	while (i < len && (plain[s[i]] & want))
 		i++;
 	return i;
