@@ -352,6 +352,10 @@ seize_one(struct tracer *t, pid_t tid, pid_t tgid, pid_t parent)
 	task->tgid = tgid;
 	task->parent = parent;
 	task->attach_pending = true;
+	/* What it did before is unknown (usage.c). */
+	task->reaped_child = true;
+	task->exec_seen = true;
+	usage_count_thread(t, task, tid != tgid);
 	/*
 	 * Until its first stop it runs without syscall stops: a fork it
 	 * makes then is reported by its fork event alone, perhaps after the

@@ -38,6 +38,8 @@
 struct stop {
 	pid_t pid;
 	int status;
+	bool has_ru;
+	struct rusage ru;	/* the stopped process's, when asked (usage.c) */
 };
 
 /*
@@ -207,7 +209,7 @@ on_signal(struct tracer *t, struct task *task, const struct stop_info *st)
 			stamp_at_self_stop(t, task, &ev);
 	}
 	tracer_emit(t, &ev);
-	usage_at_signal(t, task, st->sig);
+	usage_at_signal(t, task, st->ru, st->sig);
 	return resume_run(st->sig);
 }
 
@@ -346,8 +348,10 @@ resume_released(struct tracer *t)
 }
 
 static void
-dispatch(struct tracer *t, pid_t pid, int status)
+dispatch(struct tracer *t, const struct stop *s)
 {
+	pid_t pid = s->pid;
+	int status = s->status;
 	struct task *task = task_find(t, pid);
 	struct stop_info st;
 	struct resume r;
@@ -357,6 +361,7 @@ dispatch(struct tracer *t, pid_t pid, int status)
 	if (WIFSTOPPED(status))
 		tracee_mem_begin(&t->mem, pid);	/* it ran since its last stop */
 	classify(t, pid, status, &st);
+	st.ru = s->has_ru ? &s->ru : NULL;
 	t->stats.stops[st.class]++;
 	if (!task && st.class != STOP_DEATH && !(task = task_add(t, pid))) {
 		/* No memory for it: it runs on untraced by us, its events lost. */
@@ -410,15 +415,25 @@ start_detaching(struct tracer *t)
 	pw_pidmap_init(&t->parked);
 }
 
+/*
+ * waitpid, with the process's resource use when usage.c asks for it:
+ * wait4 then runs getrusage(RUSAGE_BOTH) on the task it reports (kernel/
+ * exit.c, wait_task_stopped and wait_task_zombie).
+ */
+static pid_t
+wait_one(const struct tracer *t, struct stop *s, int options)
+{
+	s->has_ru = usage_wanted_with_stops(t);
+	s->pid = wait4(-1, &s->status, __WALL | options, s->has_ru ? &s->ru : NULL);
+	return s->pid;
+}
+
 /* Adds every stop that is ready now to the batch; returns the new count. */
 static size_t
-drain_ready(struct stop *batch, size_t n)
+drain_ready(const struct tracer *t, struct stop *batch, size_t n)
 {
-	int status;
-	pid_t pid;
-
-	while (n < BATCH_MAX && (pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0)
-		batch[n++] = (struct stop){ pid, status };
+	while (n < BATCH_MAX && wait_one(t, &batch[n], WNOHANG) > 0)
+		n++;
 	return n;
 }
 
@@ -430,14 +445,14 @@ drain_ready(struct stop *batch, size_t n)
  * and the two sigprocmask calls per wake-up are saved.
  */
 static pid_t
-wait_next(struct tracer *t, int *status)
+wait_next(struct tracer *t, struct stop *s)
 {
 	bool guarded = t->policy->detach_on_stop || t->root_ended;
 	pid_t pid;
 
 	if (guarded)
 		signals_allow();
-	pid = waitpid(-1, status, __WALL);
+	pid = wait_one(t, s, 0);
 	if (guarded)
 		signals_hold();
 	if (t->policy->detach_on_stop && !t->detaching && signals_stop_requested())
@@ -451,24 +466,20 @@ tracer_loop(struct tracer *t)
 	struct stop batch[BATCH_MAX];
 	unsigned long wakes = 0;
 	size_t n, i;
-	int status;
-	pid_t pid;
 
 	for (;;) {
-		pid = wait_next(t, &status);
-		if (pid < 0) {
+		if (wait_next(t, &batch[0]) < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno != ECHILD)
 				pw_warn("waitpid: %s", strerror(errno));
 			return;
 		}
-		batch[0] = (struct stop){ pid, status };
 		n = 1;
 		if (++wakes % DRAIN_EVERY == 0)
-			n = drain_ready(batch, n);
+			n = drain_ready(t, batch, n);
 		for (i = 0; i < n; i++)
-			dispatch(t, batch[i].pid, batch[i].status);
+			dispatch(t, &batch[i]);
 		if (t->parked.count && !t->spawns_in_flight) {
 			release_parked(t);
 			resume_released(t);

@@ -63,6 +63,7 @@ link_child(struct tracer *t, struct task *task, const struct pw_spawn *sp,
 	if (!c)
 		return;
 	c->tgid = sp->thread ? task_tgid(task) : child;
+	usage_count_thread(t, c, sp->thread);
 	c->parent = sp->parent;
 	c->own_filter = task->own_filter;
 	pidns_enter(t, task, c, sp);
@@ -202,6 +203,7 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 
 	if (old_tid && old_tid != pid && (task = task_find(t, old_tid))) {
 		task->parent = leader->parent;
+		task->reaped_child = leader->reaped_child;
 		task_forget(t, leader);
 		task_rekey(t, task, pid);
 		task->tgid = pid;
@@ -227,6 +229,8 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 	}
 	if (pid == t->root)
 		t->root_launched = true;
+	usage_count_thread(t, task, false);	/* the thread that exec'd leads now */
+	task->exec_seen = true;
 	task_leave_call(t, task);
 	task->exit_call = PW_CALL_NONE;
 	ev->pid = pid;

@@ -175,7 +175,7 @@ is_only_thread(pid_t tid, char *status, size_t size)
  */
 static void
 on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
-	      const struct pw_syscall *sc)
+	      const struct pw_syscall *sc, const struct rusage *ru)
 {
 	char status[4096];
 	struct pw_usage usage = { 0 };
@@ -187,7 +187,7 @@ on_exit_entry(struct tracer *t, struct task *task, enum pw_call call,
 	if (call == PW_CALL_EXIT && leader && !is_only_thread(task->tid, status, sizeof(status)))
 		return;
 	if (call == PW_CALL_EXIT_GROUP || leader)
-		usage = usage_at_exit(t, task, status[0] ? status : NULL);
+		usage = usage_at_exit(t, task, ru, status[0] ? status : NULL);
 	/* Its own filter may still fail the call (see struct task). */
 	if (task->own_filter)
 		return;
@@ -229,8 +229,9 @@ note_own_filter(struct tracer *t, struct task *task, const struct pw_syscall *sc
 
 /* A traced call's entry, under PTRACE_SYSCALL (not a seccomp stop). */
 static void
-syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
+syscall_entry(struct tracer *t, struct task *task, const struct stop_info *st)
 {
+	const struct pw_syscall *sc = &st->sc;
 	enum pw_call call = pw_call_from_nr(sc->nr);
 
 	if (!t->seccomp)
@@ -245,7 +246,7 @@ syscall_entry(struct tracer *t, struct task *task, const struct pw_syscall *sc)
 	if (pw_call_is_spawn(call) || pw_call_is_exec(call) || pw_call_is_wait(call))
 		begin_call(t, task, call, sc);
 	else
-		on_exit_entry(t, task, call, sc);
+		on_exit_entry(t, task, call, sc, st->ru);
 }
 
 static void
@@ -350,6 +351,8 @@ end_wait(struct tracer *t, struct task *task, long rval)
 	 * wait(NULL) reaps without telling the program the status, but the
 	 * death report told us; WNOWAIT leaves the child waitable.
 	 */
+	if (w->result > 0)
+		usage_note_reap(t, task);
 	if (w->result > 0 && !(w->options & WNOWAIT)) {
 		struct pw_status st;
 
@@ -452,7 +455,7 @@ on_syscall_entry(struct tracer *t, struct task *task, const struct stop_info *st
 	if (st->class == STOP_SECCOMP && st->seccomp_data != t->filter_data)
 		foreign_seccomp(t, task, &st->sc);
 	else if (st->class == STOP_SECCOMP || !t->seccomp)
-		syscall_entry(t, task, &st->sc);
+		syscall_entry(t, task, st);
 	return resume_run(0);
 }
 

@@ -40,6 +40,7 @@ task_add(struct tracer *t, pid_t tid)
 static void
 task_free(struct tracer *t, struct task *task)
 {
+	usage_count_thread(t, task, false);
 	pidns_task_free(t, task);
 	cwd_task_free(t, task);
 	pw_event_clear(&task->pending);

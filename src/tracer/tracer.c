@@ -266,6 +266,8 @@ print_stats(const struct tracer *t)
 		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
 	fprintf(stderr, " early-children=%lu", t->stats.early_children);
 	fprintf(stderr, " cwd-reads=%lu", t->stats.cwd_reads);
+	fprintf(stderr, " usage-clock-reads=%lu usage-status-reads=%lu", t->stats.usage_clocks,
+		t->stats.usage_status);
 	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",
 		t->mem.stats.reads, t->mem.stats.pages, t->mem.stats.peeks);
 	fprintf(stderr, " zombies-peak=%zu zombies-dropped=%lu", t->zombies_peak,

@@ -21,6 +21,7 @@
 #include <linux/filter.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -85,6 +86,16 @@ struct task {
 	 */
 	struct pw_usage usage;
 	int usage_end;
+	/*
+	 * A leader's: what makes the getrusage(RUSAGE_BOTH) that a wait4
+	 * report carries (loop.c) more than this process's own use since its
+	 * last exec (usage.c): a child it reaped (its times and peak go to
+	 * cutime and cmaxrss), an exec (the earlier program's peak stays in
+	 * signal->maxrss).  Both set when its past is unknown (attached).
+	 */
+	bool reaped_child;
+	bool exec_seen;
+	bool counted_thread;	/* counted in tracer.threads_live */
 	/*
 	 * --no-seccomp only: the task may run under a seccomp filter of its
 	 * own (it, or a task it descends from, called seccomp() or
@@ -152,6 +163,8 @@ struct stop_info {
 	struct pw_syscall sc;	/* entry: nr and args; exit: rval */
 	uint32_t seccomp_data;	/* STOP_SECCOMP: the filter's SECCOMP_RET_DATA */
 	unsigned long msg;	/* event stops: PTRACE_GETEVENTMSG */
+	/* The stopped process's getrusage(RUSAGE_BOTH) with the report, or NULL (usage.c). */
+	const struct rusage *ru;
 };
 
 /* How a stop ends: what loop.c's resume() does once its handler returns. */
@@ -187,6 +200,8 @@ struct tracer_stats {
 	unsigned long stacks;		/* -k: stacks taken */
 	uint64_t stack_ns;		/* and the time spent taking them */
 	unsigned long cwd_reads;	/* /proc/PID/cwd read (cwd.c) */
+	unsigned long usage_clocks;	/* usage.c: CPU times read, not reported */
+	unsigned long usage_status;	/* and peaks read from /proc/PID/status */
 };
 
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
@@ -242,6 +257,7 @@ struct tracer {
 	struct pw_pidmap parked;
 	unsigned long spawns_in_flight;
 	unsigned long execs_in_flight;	/* tasks inside an exec whose entry we saw */
+	size_t threads_live;		/* tasks known as non-leader threads (usage.c) */
 	/* PROCWATCH_TEST_DEFER_SPAWN: hold fork events until the child's first stop. */
 	bool defer_spawn_events;
 	struct pw_pidmap deferred;	/* child tid -> creator tid */
@@ -361,8 +377,12 @@ void cwd_task_free(struct tracer *t, struct task *task);
 
 /* usage.c: a process's resource use, read before its end, for its exit event */
 enum { USAGE_END_NONE = 0, USAGE_END_EXIT = -1 };	/* else: the signal */
-struct pw_usage usage_at_exit(struct tracer *t, struct task *task, const char *status);
-void usage_at_signal(struct tracer *t, struct task *task, int sig);
+struct pw_usage usage_at_exit(struct tracer *t, struct task *task, const struct rusage *ru,
+			      const char *status);
+void usage_at_signal(struct tracer *t, struct task *task, const struct rusage *ru, int sig);
+bool usage_wanted_with_stops(const struct tracer *t);
+void usage_count_thread(struct tracer *t, struct task *task, bool thread);
+void usage_note_reap(struct tracer *t, struct task *task);
 void usage_forget(struct tracer *t, struct task *task);
 struct pw_usage usage_for_death(const struct task *leader, const struct pw_status *st);
 

@@ -12,16 +12,32 @@
  * and once procwatch's waitpid has taken the report, a zombie whose parent
  * is another process goes to that parent, which may reap it at any moment
  * (kernel/exit.c, wait_task_zombie: EXIT_TRACE, then do_notify_parent):
- * whatever /proc then shows under its pid may be another process's.
- * wait4's rusage is no way out either: with a rusage pointer the kernel
- * runs getrusage(RUSAGE_BOTH) at every stop it reports (wait_task_stopped),
- * walking every thread, and adds the reaped children's times.  So a process
- * killed by SIGKILL, whose kill no delivery stop announces (kernel/signal.c:
- * complete_signal kills at once, get_signal never asks the tracer about
- * it), has no usage, nor has one killed without a signal delivery (a
- * seccomp filter's SECCOMP_RET_KILL_PROCESS).
+ * whatever /proc then shows under its pid may be another process's.  So a
+ * process killed by SIGKILL, whose kill no delivery stop announces
+ * (kernel/signal.c: complete_signal kills at once, get_signal never asks
+ * the tracer about it), has no usage, nor has one killed without a signal
+ * delivery (a seccomp filter's SECCOMP_RET_KILL_PROCESS).
  *
- * CPU time.  The process CPU-time clocks, which any process may read for
+ * From the stop's own report, at no cost of ours.  The wait4 that reported
+ * the stop can carry the process's getrusage(RUSAGE_BOTH) taken at that
+ * moment (kernel/exit.c, wait_task_stopped; loop.c asks for it): its user
+ * and system times are split from the exact run time of every thread as
+ * below, and its ru_maxrss is the larger of the memory's high-water mark
+ * and signal->maxrss (kernel/sys.c, getrusage).  What it counts beyond the
+ * process's own use since its last exec: the times and peak of every child
+ * it reaped (cutime, cmaxrss: kernel/exit.c, wait_task_zombie), and the
+ * peak of each program it ran before an exec (fs/exec.c, exec_mmap keeps
+ * the old memory's mark in signal->maxrss).  So the report's times are
+ * taken for a process that has reaped no child in a wait procwatch saw,
+ * and its peak for one that has not exec'd either: most processes of a
+ * fork-only program, none of a shell's commands (whose peak is read as
+ * below).  Its cost: the kernel walks the reported process's threads at
+ * every stop, under half a microsecond for one thread, so it is asked
+ * for only while procwatch follows few threads (usage_wanted_with_stops).
+ * A reap procwatch does not see (io_uring's IORING_OP_WAITID) would add
+ * the child's times; SIGCHLD ignored reaps without adding them.
+ *
+ * CPU time, when the report does not say it.  The process CPU-time clocks, which any process may read for
  * any other (kernel/time/posix-cpu-timers.c, pid_for_clock checks no
  * permission; clock_getcpuclockid(3)): three clock_gettime calls, where a
  * read of /proc/PID/stat costs several times as much.  CPUCLOCK_SCHED is
@@ -44,7 +60,7 @@
  * the file, under a path procwatch builds from the tid; only its first
  * 4 KiB are read, so a process with thousands of supplementary groups
  * (Groups comes first) has no peak, nor any usage at a fatal signal.
- * The read costs about 30 µs at each process's end, the clocks 2 µs
+ * The read costs about 25 µs at each process's end, the clocks 1 µs
  * (README, Performance).
  */
 #include <signal.h>
@@ -106,12 +122,66 @@ read_peak_rss(const char *status, struct pw_usage *u)
 	}
 }
 
-/* Kept on the leader, whose death report writes the exit when the entry did not. */
-static void
-keep(struct tracer *t, struct task *task, const struct pw_usage *u, int end)
+/*
+ * Few enough non-leader threads that a stop's getrusage stays cheap: the
+ * kernel's walk of one process's threads is then bounded by this.
+ */
+#define USAGE_WITH_STOPS_MAX_THREADS 64
+
+bool
+usage_wanted_with_stops(const struct tracer *t)
+{
+	return t->threads_live <= USAGE_WITH_STOPS_MAX_THREADS;
+}
+
+/* thread: the task is a non-leader thread now (a spawn), or no longer is. */
+void
+usage_count_thread(struct tracer *t, struct task *task, bool thread)
+{
+	if (thread == task->counted_thread)
+		return;
+	task->counted_thread = thread;
+	if (thread)
+		t->threads_live++;
+	else
+		t->threads_live--;
+}
+
+/* One of its threads' waits returned a child: cutime may hold its times now. */
+void
+usage_note_reap(struct tracer *t, struct task *task)
 {
 	struct task *leader = task_find(t, task_tgid(task));
 
+	if (leader)
+		leader->reaped_child = true;
+}
+
+static uint64_t
+timeval_us(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000000u + (uint64_t)tv->tv_usec;
+}
+
+/* What the stop's report says of the process's own use (see the top). */
+static void
+from_rusage(const struct task *leader, const struct rusage *ru, struct pw_usage *u)
+{
+	if (!ru || !leader || leader->reaped_child)
+		return;
+	u->user_us = timeval_us(&ru->ru_utime);
+	u->system_us = timeval_us(&ru->ru_stime);
+	u->known |= PW_USAGE_USER | PW_USAGE_SYSTEM;
+	if (!leader->exec_seen && ru->ru_maxrss > 0 && ru->ru_maxrss <= UINT32_MAX) {
+		u->peak_rss_kib = (uint32_t)ru->ru_maxrss;
+		u->known |= PW_USAGE_PEAK_RSS;
+	}
+}
+
+/* Kept on the leader, whose death report writes the exit when the entry did not. */
+static void
+keep(struct task *leader, const struct pw_usage *u, int end)
+{
 	if (!leader)
 		return;
 	leader->usage = *u;
@@ -121,21 +191,31 @@ keep(struct tracer *t, struct task *task, const struct pw_usage *u, int end)
 /*
  * The entry of an exit or exit_group that ends the process (the caller
  * knows): read now, while every thread's times and the memory are there.
- * status is /proc/TID/status when the caller read it already, else NULL.
- * Returns what was read, for an exit written at this entry.
+ * ru: the stop's report's, or NULL; status is /proc/TID/status when the
+ * caller read it already, else NULL.  Returns what was read, for an exit
+ * written at this entry.
  */
 struct pw_usage
-usage_at_exit(struct tracer *t, struct task *task, const char *status)
+usage_at_exit(struct tracer *t, struct task *task, const struct rusage *ru, const char *status)
 {
+	struct task *leader = task_find(t, task_tgid(task));
 	char buf[4096];
 	struct pw_usage u = { 0 };
 
-	read_cpu(task_tgid(task), &u);
-	if (!status && procfs_status_text(task->tid, buf, sizeof(buf)))
-		status = buf;
-	if (status)
-		read_peak_rss(status, &u);
-	keep(t, task, &u, USAGE_END_EXIT);
+	from_rusage(leader, ru, &u);
+	if (!(u.known & PW_USAGE_USER)) {
+		t->stats.usage_clocks++;
+		read_cpu(task_tgid(task), &u);
+	}
+	if (!(u.known & PW_USAGE_PEAK_RSS)) {
+		if (!status && procfs_status_text(task->tid, buf, sizeof(buf))) {
+			t->stats.usage_status++;
+			status = buf;
+		}
+		if (status)
+			read_peak_rss(status, &u);
+	}
+	keep(leader, &u, USAGE_END_EXIT);
 	return u;
 }
 
@@ -174,17 +254,24 @@ handled(const char *status, int sig)
  * cannot be read says nothing: no usage then.
  */
 void
-usage_at_signal(struct tracer *t, struct task *task, int sig)
+usage_at_signal(struct tracer *t, struct task *task, const struct rusage *ru, int sig)
 {
+	struct task *leader;
 	char status[4096];
 	struct pw_usage u = { 0 };
 
 	if (!kills_by_default(sig) || !procfs_status_text(task->tid, status, sizeof(status)) ||
 	    handled(status, sig))
 		return;
-	read_cpu(task_tgid(task), &u);
-	read_peak_rss(status, &u);
-	keep(t, task, &u, sig);
+	leader = task_find(t, task_tgid(task));
+	from_rusage(leader, ru, &u);
+	if (!(u.known & PW_USAGE_USER)) {
+		t->stats.usage_clocks++;
+		read_cpu(task_tgid(task), &u);
+	}
+	if (!(u.known & PW_USAGE_PEAK_RSS))
+		read_peak_rss(status, &u);
+	keep(leader, &u, sig);
 }
 
 /* An exit or exit_group that failed (a seccomp filter's): no end after all. */

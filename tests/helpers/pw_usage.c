@@ -13,9 +13,17 @@
  *                thread has left with pthread_exit (exit of the leader)
  *   kill SIG     children burn, then wait to be killed by SIG
  *   caught       a SIGTERM handler runs; the process then burns and exits
+ *   forked       a forked child that never execs burns and exits; the
+ *                parent ("reaper", which burns nothing) reaps it, then exits
+ *   crowd        as forked, while 70 threads of the parent wait: more
+ *                than procwatch asks the stops' reports for (usage.c)
+ *   exec-small   the parent touches the memory and keeps it, then a child
+ *                it forks execs "pw_usage small", which touches nothing
+ *                ("small")
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +76,9 @@ burn(int who, long ms)
 			x += (unsigned long)i;
 }
 
-/* Touches MEM_MIB, then unmaps it: the resident set falls, the peak stays. */
+/* Touches MEM_MIB; unless kept, unmaps it: the resident set falls, the peak stays. */
 static void
-touch_memory(void)
+touch_memory_then(bool keep)
 {
 	size_t len = (size_t)MEM_MIB << 20;
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -78,7 +86,14 @@ touch_memory(void)
 	if (p == MAP_FAILED)
 		exit(1);
 	memset(p, 1, len);
-	munmap(p, len);
+	if (!keep)
+		munmap(p, len);
+}
+
+static void
+touch_memory(void)
+{
+	touch_memory_then(false);
 }
 
 /* What this process saw of itself last: the trace reads later. */
@@ -173,9 +188,101 @@ run_caught(void)
 	return run_exit();
 }
 
+/* The burner is a forked child; its reaper reports after the reap. */
+static int
+run_forked(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		touch_memory();
+		burn(RUSAGE_SELF, BURN_MS);
+		report("burner");
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 1;
+	report("reaper");
+	puts("done");
+	return 0;
+}
+
+static int crowd_pipe[2];
+
+static void *
+crowd_thread(void *arg)
+{
+	char c;
+
+	(void)arg;
+	if (read(crowd_pipe[0], &c, 1) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* run_forked with 70 more threads alive; they end when the pipe closes. */
+static int
+run_crowd(void)
+{
+	pthread_t th[70];
+	int rc;
+
+	if (pipe(crowd_pipe) < 0)
+		return 1;
+	for (int i = 0; i < 70; i++)
+		if (pthread_create(&th[i], NULL, crowd_thread, NULL) != 0)
+			return 1;
+	rc = run_forked();
+	close(crowd_pipe[1]);
+	for (int i = 0; i < 70; i++)
+		pthread_join(th[i], NULL);
+	return rc;
+}
+
+/*
+ * The forked child's memory maps the parent's 64 MiB, resident (kernel/
+ * fork.c, dup_mmap copies the page tables), and its exec keeps that mark
+ * as the process's signal->maxrss (fs/exec.c, exec_mmap): the new
+ * program's own peak is far below it.
+ */
+static int
+run_exec_small(const char *self)
+{
+	int status;
+	pid_t pid;
+
+	touch_memory_then(true);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		execl(self, self, "small", (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return 1;
+	puts("done");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "forked") == 0)
+		return run_forked();
+	if (argc == 2 && strcmp(argv[1], "crowd") == 0)
+		return run_crowd();
+	if (argc == 2 && strcmp(argv[1], "exec-small") == 0)
+		return run_exec_small(argv[0]);
+	if (argc == 2 && strcmp(argv[1], "small") == 0) {
+		report("small");
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "exit") == 0)
 		return run_exit();
 	if (argc == 2 && strcmp(argv[1], "threads") == 0)
@@ -184,6 +291,6 @@ main(int argc, char **argv)
 		return run_kill(atoi(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "caught") == 0)
 		return run_caught();
-	fprintf(stderr, "usage: pw_usage exit|threads|kill SIG|caught\n");
+	fprintf(stderr, "usage: pw_usage exit|threads|kill SIG|caught|forked|crowd|exec-small\n");
 	return 2;
 }

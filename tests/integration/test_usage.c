@@ -8,7 +8,11 @@
  * system time and the resident set depend on the machine.  Read at the
  * entry of exit_group, at the last thread's end, at the delivery of a
  * signal that kills; a SIGKILL is never seen delivered, so that process
- * has none (src/tracer/usage.c).
+ * has none (src/tracer/usage.c).  Taken from the stop's wait4 report for
+ * a process that never exec'd nor reaped (the forked burner, the killed
+ * victim), read otherwise: the tests below check that what the report
+ * counts beyond the process's own use (a reaped child, an earlier
+ * program's peak) never gets in.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -154,5 +158,78 @@ Test(usage, killed_by_sigkill_has_none)
 	/* Its parent, which ended by exit_group, has its own. */
 	usage_member(pw_exit_of(&r, (pid_t)pw_ev_int(pw_spawn_of(&r, (pid_t)pw_ev_int(ex, "pid")),
 						    "pid")), "user_us");
+	pw_run_free(&r);
+}
+
+/* The fork-only burner's usage comes with its stop's report. */
+Test(usage, forked_child_that_never_execs)
+{
+	const char *args[] = { "forked", NULL };
+	struct pw_run r;
+
+	pw_require_ptrace();
+	pw_run_checked("pw_usage", args, &r);
+	cr_assert_str_eq(r.out, "done\n");
+	assert_usage_at_least(&r, "burner");
+	pw_run_free(&r);
+}
+
+/* With more threads than the reports are asked for: read at the stop. */
+Test(usage, forked_child_beside_many_threads)
+{
+	const char *args[] = { "crowd", NULL };
+	struct pw_run r;
+
+	pw_require_ptrace();
+	pw_run_checked("pw_usage", args, &r);
+	cr_assert_str_eq(r.out, "done\n");
+	assert_usage_at_least(&r, "burner");
+	pw_run_free(&r);
+}
+
+/*
+ * Its reaper burnt nothing: the child's 200 ms, which getrusage's
+ * RUSAGE_BOTH would add once reaped (cutime), are not its own.
+ */
+Test(usage, a_reaped_child_is_not_counted)
+{
+	const char *args[] = { "forked", NULL };
+	struct pw_run r;
+	json_t *ex;
+	long long cpu, seen;
+
+	pw_require_ptrace();
+	pw_run_checked("pw_usage", args, &r);
+	ex = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "reaper"));
+	cr_assert(ex, "no exit event for the reaper");
+	cpu = usage_member(ex, "user_us") + usage_member(ex, "system_us");
+	seen = pw_facts_get_int(&r, "reaper_cpu_us");
+	cr_assert(seen < BURN_US / 2, "the reaper burnt %lld µs: %s", seen, r.facts);
+	cr_assert(cpu >= seen - 2 && cpu < BURN_US, "reaper's cpu %lld µs: %s", cpu,
+		  pw_ev_dump(ex));
+	pw_run_free(&r);
+}
+
+/*
+ * The exec'd child's peak is its new program's: not the 64 MiB its
+ * pre-exec copy of the parent's memory had (getrusage's ru_maxrss
+ * would say that), and at least what it saw itself.
+ */
+Test(usage, peak_is_the_last_programs)
+{
+	const char *args[] = { "exec-small", NULL };
+	struct pw_run r;
+	json_t *ex;
+	long long peak, seen;
+
+	pw_require_ptrace();
+	pw_run_checked("pw_usage", args, &r);
+	cr_assert_str_eq(r.out, "done\n");
+	ex = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "small"));
+	cr_assert(ex, "no exit event for the exec'd child");
+	peak = usage_member(ex, "peak_rss_kib");
+	seen = pw_facts_get_int(&r, "small_peak_kib");
+	cr_assert(seen > 0 && seen < MEM_KIB / 2, "the child saw %lld KiB: %s", seen, r.facts);
+	cr_assert(peak >= seen && peak < MEM_KIB / 2, "peak %lld KiB: %s", peak, pw_ev_dump(ex));
 	pw_run_free(&r);
 }
