@@ -33,6 +33,14 @@ struct pw_syscall {
  */
 struct pw_mem {
 	ssize_t (*read)(struct pw_mem *mem, uint64_t addr, void *buf, size_t len);
+	/*
+	 * Optional (NULL: read() only): the bytes from addr to the end of its
+	 * page, where the implementation holds them readable already; *len
+	 * says how many.  Valid until the next call.  NULL when it does not
+	 * (read() then copies them, or says why not).  Saves a copy for the
+	 * strings of an argv, which are found by their NUL.
+	 */
+	const void *(*map)(struct pw_mem *mem, uint64_t addr, size_t *len);
 };
 
 /* Reads exactly len bytes: 0, or -errno (-EFAULT for a short read). */
@@ -76,18 +84,43 @@ void pw_decode_exec_entry(const struct pw_syscall *sc, struct pw_mem *mem,
 			  const struct pw_exec_limits *limits, struct pw_exec *out);
 
 /*
- * The argv a new program received, read at PTRACE_EVENT_EXEC from its
- * initial stack, sp being its stack pointer then: argc, the argv pointers
- * and a NULL (fs/binfmt_elf.c, create_elf_tables), pointing into the
- * argument area the kernel copied at the call.  Unlike the entry's, no
- * other thread of the old program can have changed it meanwhile.  The
- * vector is allocated (*argv, *argc elements), within limits; *err is
- * EINVAL when argc does not count the pointers (a 32-bit program's stack,
- * whose words are 4 bytes).
+ * An exec's argv is read once: from the new image after a success, from
+ * the old one after a failure.  At the entry, this reads the path and
+ * argv[0] only (what the new image cannot give back: a #! script's has
+ * the interpreter in its place) and returns how many elements argv has,
+ * to be read later with pw_decode_exec_image or pw_decode_exec_argv.  It
+ * returns 0 when out holds argv as pw_decode_exec_entry reads it, all
+ * that will be known: an empty or unreadable array, more elements than
+ * limits->max_args, argv[0] alone past limits->max_bytes.
  */
-void pw_decode_image_argv(uint64_t sp, struct pw_mem *mem,
-			  const struct pw_exec_limits *limits, struct pw_bytes **argv,
-			  size_t *argc, bool *truncated, int *err);
+size_t pw_decode_exec_entry_head(const struct pw_syscall *sc, struct pw_mem *mem,
+				 const struct pw_exec_limits *limits, struct pw_exec *out);
+
+/*
+ * At the exit of a failed exec, whose caller still has its old image:
+ * out's argv, replaced by the whole of it, read as pw_decode_exec_entry
+ * reads it from the arguments of sc (the call's entry).
+ */
+void pw_decode_exec_argv(const struct pw_syscall *sc, struct pw_mem *mem,
+			 const struct pw_exec_limits *limits, struct pw_exec *out);
+
+/*
+ * At PTRACE_EVENT_EXEC, out's argv (argv[0] from
+ * pw_decode_exec_entry_head, entry_argc elements at the entry) replaced
+ * by what the new program received, read from its initial stack, sp
+ * being its stack pointer then: argc, the argv pointers and a NULL
+ * (fs/binfmt_elf.c, create_elf_tables), pointing into the argument area
+ * the kernel copied at the call.  Unlike the entry's, no other thread of
+ * the old program can have changed it meanwhile.  Where the kernel put an
+ * interpreter, its argument and the path in place of argv[0]
+ * (fs/binfmt_script.c, load_script; fs/binfmt_misc.c), the entry's
+ * argv[0] stays and the rest follows the path.  Within limits, counted
+ * as at the entry.  0; -EINVAL when argc does not count the pointers (a
+ * 32-bit program's stack, whose words are 4 bytes), -EFAULT when the
+ * stack cannot be read: out's argv is then partial, to be replaced.
+ */
+int pw_decode_exec_image(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limits *limits,
+			 size_t entry_argc, struct pw_exec *out);
 
 /*
  * --env: envp of an execve/execveat at entry, whole, in out (cleared

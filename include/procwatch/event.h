@@ -205,7 +205,20 @@ struct pw_exec {
 	struct pw_bytes path;	/* as passed; for AT_EMPTY_PATH the file the fd names */
 	struct pw_bytes *argv;	/* argc elements */
 	size_t argc;
-	bool argv_truncated;	/* the count or byte limit cut argv short */
+	/*
+	 * NULL, or one block holding the bytes of every argv element whose
+	 * data is not NULL, end to end with their NULs: the tracer reads an
+	 * argv of tens of thousands of strings into one allocation.  Freed
+	 * whole (pw_exec_argv_clear), never element by element.
+	 */
+	char *argv_strings;
+	/*
+	 * argv was cut short: by the count or byte limit, or (result
+	 * PW_RESULT_UNFINISHED) by the task's death inside the exec, which
+	 * left argv[0] alone read (the rest is read from the image the
+	 * outcome leaves: src/tracer/ptrace_event.c, take_image_argv).
+	 */
+	bool argv_truncated;
 	int argv_err;		/* positive errno: the argv array itself was unreadable */
 	long result;		/* 0, -errno, or PW_RESULT_UNFINISHED */
 	pid_t old_tid;		/* a non-leader thread exec'd: its former tid; else 0 */
@@ -399,6 +412,8 @@ void pw_event_clear(struct pw_event *ev);
 void pw_bytes_clear(struct pw_bytes *b);
 void pw_stack_clear(struct pw_stack *st);
 void pw_env_clear(struct pw_env *env);
+/* Frees ex's argv (either way it is held) and empties it: argc, argv_truncated, argv_err too. */
+void pw_exec_argv_clear(struct pw_exec *ex);
 /*
  * Deep copies, for a sink that keeps part of an event past its call.  On
  * failure (-ENOMEM) dst holds what was copied so far: clear it.

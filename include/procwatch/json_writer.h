@@ -90,6 +90,8 @@ void pw_json_string_len(struct pw_json *w, const char *s, size_t len);
 void pw_json_bytes_len(struct pw_json *w, const char *s, size_t len);
 /* A struct pw_bytes: as pw_json_bytes_len(), or null when data is NULL. */
 void pw_json_bytes(struct pw_json *w, const struct pw_bytes *b);
+/* An array of n of them (an argv, an environment): as many pw_json_bytes(). */
+void pw_json_bytes_array(struct pw_json *w, const struct pw_bytes *v, size_t n);
 /* A C string of such bytes (a symbol, an interned path), or null for NULL. */
 void pw_json_bytes_cstr(struct pw_json *w, const char *s);
 

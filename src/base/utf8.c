@@ -48,6 +48,10 @@ pw_utf8_valid(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;	/* ASCII, most text: no call */
+			continue;
+		}
 		n = pw_utf8_seq_len(p + i, len - i);
 		if (n == 0)
 			return false;

@@ -47,13 +47,15 @@ pw_mem_read_exact(struct pw_mem *mem, uint64_t addr, void *buf, size_t len)
 }
 
 /*
- * The string being read: in head, on the stack, while it fits (most
- * arguments do, and then get a heap copy of their exact size), then in a
- * heap buffer that grows.
+ * The string being read, from at on in data: in head, on the stack, while
+ * it fits (most arguments do, and then get a heap copy of their exact
+ * size), then in a heap buffer that grows; or at the end of a pool's
+ * block (pw_mem_pool_string), which grows the same way.
  */
 struct str_buf {
 	char *data;
 	size_t cap;
+	size_t at;
 	char head[PW_STRING_CHUNK_MIN + 1];
 };
 
@@ -72,7 +74,7 @@ fail_string(struct pw_bytes *out, struct str_buf *sb, int err)
 static int
 grow(struct str_buf *sb, size_t need)
 {
-	size_t ncap = sb->cap;
+	size_t ncap = sb->cap ? sb->cap : PW_PAGE_SIZE;
 	char *nbuf;
 
 	if (need <= sb->cap)
@@ -94,16 +96,119 @@ grow(struct str_buf *sb, size_t need)
 }
 
 /*
- * The string is sb->data[0..len): NUL-terminate it and hand it to out in
- * a buffer of its size, since an exec event may hold tens of thousands of
- * short argv strings.
+ * The first NUL of n bytes at s.  Most arguments are a few bytes long: a
+ * word at a time (a word has a zero byte when subtracting 1 from each
+ * byte borrows into a top bit that was clear; x86-64 is little-endian, so
+ * the lowest such byte comes first) finds their NUL sooner than a call to
+ * memchr, used past the first 64 bytes.
+ */
+static const char *
+find_nul(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	size_t i = 0, head = n < 64 ? n : 64;
+	uint64_t v;
+
+	for (; i + 8 <= head; i += 8) {
+		memcpy(&v, s + i, 8);
+		v = (v - ones) & ~v & tops;
+		/* The lowest byte flagged is a zero (a borrow only flags above one). */
+		if (v)
+			return s + i + (size_t)__builtin_ctzll(v) / 8;
+	}
+	for (; i < head; i++)
+		if (s[i] == '\0')
+			return s + i;
+	return n > head ? memchr(s + head, '\0', n - head) : NULL;
+}
+
+/*
+ * Copies the next piece of a string, at addr, into sb at off: at most
+ * chunk bytes through read(), or, where mem->map holds the page, the
+ * bytes up to the NUL or the page's end, at most max.  How many, *nul
+ * saying whether a NUL ends them; or -errno.
+ */
+static ssize_t
+copy_piece(struct pw_mem *mem, uint64_t addr, size_t max, size_t chunk,
+	   struct str_buf *sb, size_t off, bool *nul)
+{
+	const char *src, *end;
+	size_t avail;
+	ssize_t n;
+
+	if (mem->map && (src = mem->map(mem, addr, &avail))) {
+		if (avail > max)
+			avail = max;
+		end = find_nul(src, avail);
+		if ((*nul = end != NULL))
+			avail = (size_t)(end - src) + 1;
+		if (grow(sb, off + avail + 1) < 0)
+			return -ENOMEM;
+		memcpy(sb->data + off, src, avail);
+		return (ssize_t)avail;
+	}
+	if (grow(sb, off + chunk + 1) < 0)
+		return -ENOMEM;
+	n = mem->read(mem, addr, sb->data + off, chunk);
+	/*
+	 * Unreadable before the NUL: the kernel's strncpy_from_user would
+	 * fail the syscall with EFAULT the same way.
+	 */
+	if (n <= 0)
+		return n < 0 ? n : -EFAULT;
+	if ((size_t)n > chunk)
+		n = (ssize_t)chunk;	/* a read() that overran */
+	end = find_nul(sb->data + off, (size_t)n);
+	if ((*nul = end != NULL))
+		n = end - (sb->data + off) + 1;
+	return n;
+}
+
+/*
+ * The string at addr, into sb->data from sb->at on, NUL-terminated; its
+ * length in *len.  want is max + 1: one byte past the cap tells a string
+ * of exactly max bytes (NUL found, 0) from a longer one (cut, 1).  -errno
+ * when it cannot be read whole.
+ */
+static int
+read_into(struct pw_mem *mem, uint64_t addr, size_t max, struct str_buf *sb, size_t *len)
+{
+	size_t want = max == SIZE_MAX ? max : max + 1;
+	size_t step = PW_STRING_CHUNK_MIN;
+
+	for (*len = 0; *len < want;) {
+		size_t chunk = pw_mem_page_left(addr + *len);
+		ssize_t n;
+		bool nul;
+
+		if (chunk > step)
+			chunk = step;
+		step *= 2;
+		if (chunk > want - *len)
+			chunk = want - *len;
+		n = copy_piece(mem, addr + *len, want - *len, chunk, sb, sb->at + *len, &nul);
+		if (n < 0)
+			return (int)n;
+		if (nul) {
+			*len += (size_t)n - 1;
+			return 0;
+		}
+		*len += (size_t)n;
+	}
+	*len = max;
+	sb->data[sb->at + max] = '\0';
+	return 1;
+}
+
+/*
+ * The string is sb->data[0..len): hand it to out in a buffer of its size,
+ * since an exec event may hold tens of thousands of short strings.
  */
 static int
 finish_string(struct pw_bytes *out, struct str_buf *sb, size_t len, int rc)
 {
 	char *exact;
 
-	sb->data[len] = '\0';
 	if (sb->data == sb->head) {
 		exact = malloc(len + 1);
 		if (!exact)
@@ -120,45 +225,87 @@ finish_string(struct pw_bytes *out, struct str_buf *sb, size_t len, int rc)
 	return rc;
 }
 
-/*
- * want is max + 1: one byte past the cap tells a string of exactly max
- * bytes (NUL found) from a longer one (cut, returns 1).
- */
 int
 pw_mem_read_string(struct pw_mem *mem, uint64_t addr, size_t max,
 		   struct pw_bytes *out)
 {
-	size_t want = max == SIZE_MAX ? max : max + 1;
-	size_t len = 0, step = PW_STRING_CHUNK_MIN;
+	struct str_buf sb = { .data = sb.head, .cap = sizeof(sb.head) };
+	size_t len;
+	int rc = read_into(mem, addr, max, &sb, &len);
+
+	if (rc < 0)
+		return fail_string(out, &sb, -rc);
+	return finish_string(out, &sb, len, rc);
+}
+
+/* The string at ahead_addr found among the bytes copied ahead: *len set. */
+static bool
+pool_from_ahead(uint64_t addr, size_t max, struct pw_str_pool *pool, size_t *len)
+{
+	const char *nul;
+
+	if (!pool->ahead || addr != pool->ahead_addr)
+		return false;
+	nul = find_nul(pool->data + pool->len, pool->ahead);
+	if (!nul || (size_t)(nul - (pool->data + pool->len)) > max)
+		return false;
+	*len = (size_t)(nul - (pool->data + pool->len));
+	return true;
+}
+
+/*
+ * The string at addr when it ends in the page mem->map holds, at most max
+ * bytes: copied with the bytes after it, up to pool->window of them (twice
+ * as many each time the strings run on end to end, up to the page's end).
+ */
+static bool
+pool_from_map(struct pw_mem *mem, uint64_t addr, size_t max, struct pw_str_pool *pool,
+	      size_t *len)
+{
+	struct str_buf sb = { .data = pool->data, .cap = pool->cap };
+	const char *src, *nul;
+	size_t avail, copy;
+
+	if (addr != pool->ahead_addr || !pool->window)
+		pool->window = PW_STRING_CHUNK_MIN;
+	else if (pool->window < PW_PAGE_SIZE)
+		pool->window *= 2;
+	if (!mem->map || !(src = mem->map(mem, addr, &avail)))
+		return false;
+	nul = find_nul(src, avail);
+	if (!nul || (size_t)(nul - src) > max)
+		return false;
+	*len = (size_t)(nul - src);
+	copy = *len + 1 + pool->window < avail ? *len + 1 + pool->window : avail;
+	if (grow(&sb, pool->len + copy) < 0)
+		return false;
+	memcpy(sb.data + pool->len, src, copy);
+	pool->data = sb.data;
+	pool->cap = sb.cap;
+	pool->ahead = copy;
+	return true;
+}
+
+int
+pw_mem_pool_string(struct pw_mem *mem, uint64_t addr, size_t max,
+		   struct pw_str_pool *pool, size_t *len)
+{
 	struct str_buf sb;
+	int rc;
 
-	sb.data = sb.head;
-	sb.cap = sizeof(sb.head);
-	while (len < want) {
-		size_t chunk = pw_mem_page_left(addr + len);
-		ssize_t n;
-		char *nul;
-
-		if (chunk > step)
-			chunk = step;
-		step *= 2;
-		if (chunk > want - len)
-			chunk = want - len;
-		if (grow(&sb, len + chunk + 1) < 0)
-			return fail_string(out, &sb, ENOMEM);
-		n = mem->read(mem, addr + len, sb.data + len, chunk);
-		/*
-		 * Unreadable before the NUL: the kernel's strncpy_from_user
-		 * would fail the syscall with EFAULT the same way.
-		 */
-		if (n <= 0)
-			return fail_string(out, &sb, n < 0 ? (int)-n : EFAULT);
-		if ((size_t)n > chunk)
-			n = (ssize_t)chunk;	/* a read() that overran */
-		nul = memchr(sb.data + len, '\0', (size_t)n);
-		if (nul)
-			return finish_string(out, &sb, (size_t)(nul - sb.data), 0);
-		len += (size_t)n;
+	if (pool_from_ahead(addr, max, pool, len) || pool_from_map(mem, addr, max, pool, len)) {
+		/* The string and its NUL are the pool's; what follows stays ahead. */
+		pool->len += *len + 1;
+		pool->ahead -= *len + 1;
+		pool->ahead_addr = addr + *len + 1;
+		return 0;
 	}
-	return finish_string(out, &sb, max, 1);
+	pool->ahead = 0;
+	sb = (struct str_buf){ .data = pool->data, .cap = pool->cap, .at = pool->len };
+	rc = read_into(mem, addr, max, &sb, len);
+	pool->data = sb.data;
+	pool->cap = sb.cap;
+	if (rc >= 0)
+		pool->len += *len + 1;
+	return rc;
 }

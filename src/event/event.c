@@ -193,11 +193,23 @@ pw_event_clear(struct pw_event *ev)
 	free(ex->fds);
 	ex->fds = NULL;
 	ex->nfds = 0;
-	for (size_t i = 0; ex->argv && i < ex->argc; i++)
-		pw_bytes_clear(&ex->argv[i]);
+	pw_exec_argv_clear(ex);
+}
+
+void
+pw_exec_argv_clear(struct pw_exec *ex)
+{
+	if (ex->argv_strings)
+		free(ex->argv_strings);
+	else
+		for (size_t i = 0; ex->argv && i < ex->argc; i++)
+			pw_bytes_clear(&ex->argv[i]);
 	free(ex->argv);
 	ex->argv = NULL;
 	ex->argc = 0;
+	ex->argv_strings = NULL;
+	ex->argv_truncated = false;
+	ex->argv_err = 0;
 }
 
 const char *

@@ -298,10 +298,7 @@ put_trace(struct pw_json *w, const struct pw_model *m, const struct html_run *ru
 	pw_json_key_string(w, "mode", run->attach ? "attach" : "launch");
 	if (!run->attach) {
 		pw_json_key(w, "argv");
-		pw_json_array_begin(w);
-		for (i = 0; i < run->argc; i++)
-			pw_json_bytes(w, &run->argv[i]);
-		pw_json_array_end(w);
+		pw_json_bytes_array(w, run->argv, run->argc);
 	}
 	if (run->npids) {
 		pw_json_key(w, "pids");

@@ -125,8 +125,6 @@ put_wall_clock(struct pw_json *w, uint64_t us)
 static void
 put_trace(struct pw_json *w, const struct pw_trace *tr)
 {
-	size_t i;
-
 	pw_json_key(w, "procwatch");
 	pw_json_bytes(w, &tr->version);
 	if (tr->wall_us) {
@@ -141,10 +139,7 @@ put_trace(struct pw_json *w, const struct pw_trace *tr)
 	pw_json_bytes(w, &tr->cwd);
 	pw_json_key_string(w, "mode", tr->attach ? "attach" : "launch");
 	pw_json_key(w, "argv");
-	pw_json_array_begin(w);
-	for (i = 0; i < tr->argc; i++)
-		pw_json_bytes(w, &tr->argv[i]);
-	pw_json_array_end(w);
+	pw_json_bytes_array(w, tr->argv, tr->argc);
 	if (tr->attach)
 		put_pids(w, "pids", tr->pids, tr->npids);
 	pw_json_key(w, "options");
@@ -158,13 +153,8 @@ put_trace(struct pw_json *w, const struct pw_trace *tr)
 static void
 put_bytes_array(struct pw_json *w, const char *key, const struct pw_bytes *v, size_t n)
 {
-	size_t i;
-
 	pw_json_key(w, key);
-	pw_json_array_begin(w);
-	for (i = 0; i < n; i++)
-		pw_json_bytes(w, &v[i]);
-	pw_json_array_end(w);
+	pw_json_bytes_array(w, v, n);
 }
 
 /* A process found running at attach time, as /proc showed it. */

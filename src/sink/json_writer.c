@@ -34,17 +34,21 @@ note_error(struct pw_json *w, int err)
 		w->err = err > 0 ? err : EIO;
 }
 
+/*
+ * The unlocked stdio calls: a writer's FILE is written by one thread, and
+ * an argv of 20000 strings is 60000 calls here.
+ */
 static void
 put_raw(struct pw_json *w, const void *s, size_t len)
 {
-	if (len && fwrite(s, 1, len, w->out) != len)
+	if (len && fwrite_unlocked(s, 1, len, w->out) != len)
 		note_error(w, errno);
 }
 
 static void
 put_char(struct pw_json *w, char c)
 {
-	if (putc(c, w->out) == EOF)
+	if (putc_unlocked(c, w->out) == EOF)
 		note_error(w, errno);
 }
 
@@ -81,23 +85,31 @@ pw_json_error(const struct pw_json *w)
  * key (which already wrote the comma); inside an array it needs a comma
  * unless it is the first element.
  */
-static void
-begin_value(struct pw_json *w)
+static bool
+value_needs_comma(struct pw_json *w)
 {
 	uint8_t *top;
+	bool comma;
 
 	if (w->depth == 0)
-		return;
+		return false;
 	top = &w->stack[w->depth - 1];
 	if (*top & CT_OBJECT) {
 		if (!w->key_pending)
 			note_error(w, EINVAL);
 		w->key_pending = false;
-		return;
+		return false;
 	}
-	if (*top & CT_NONEMPTY)
-		put_char(w, ',');
+	comma = *top & CT_NONEMPTY;
 	*top |= CT_NONEMPTY;
+	return comma;
+}
+
+static void
+begin_value(struct pw_json *w)
+{
+	if (value_needs_comma(w))
+		put_char(w, ',');
 }
 
 static void
@@ -178,11 +190,63 @@ put_escape(struct pw_json *w, unsigned char c)
 	put_raw(w, buf, sizeof(buf));
 }
 
-/* For pw_json_init_html(): an ASCII byte that could start markup. */
+/*
+ * The bytes written as they are: printable ASCII but the quote and the
+ * backslash, and for pw_json_init_html() the ASCII that could start
+ * markup.  A table, since most strings are nothing else.
+ */
+#define PLAIN_JSON 1
+#define PLAIN_HTML 2
+#define PLAIN_BOTH (PLAIN_JSON | PLAIN_HTML)
+
+static const uint8_t plain[256] = {
+	[' '] = PLAIN_BOTH, ['!'] = PLAIN_BOTH,		/* '"' is not */
+	['#' ... '%'] = PLAIN_BOTH, ['&'] = PLAIN_JSON,
+	['\'' ... ';'] = PLAIN_BOTH, ['<'] = PLAIN_JSON,
+	['='] = PLAIN_BOTH, ['>'] = PLAIN_JSON,
+	['?' ... '['] = PLAIN_BOTH,			/* '\\' is not */
+	[']' ... '~'] = PLAIN_BOTH,
+};
+
+/*
+ * Whether the 8 bytes in v may hold one that is not PLAIN_JSON: below
+ * 0x20 (subtracting 0x20 borrows into a clear top bit), 0x7f or above
+ * (adding 1 sets a top bit), a quote or a backslash (a zero byte once
+ * xor'ed with it).  Never false for such a word; the table decides.
+ */
 static bool
-html_special(unsigned char c)
+word_maybe_special(uint64_t v)
 {
-	return c == '<' || c == '>' || c == '&';
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+
+	return (((v - ones * 0x20) & ~v) | ((v + ones) | v) |
+		((q - ones) & ~q) | ((b - ones) & ~b)) & tops;
+}
+
+/* How many bytes from s on are written as they are. */
+static size_t
+plain_run(const struct pw_json *w, const unsigned char *s, size_t len)
+{
+	const uint8_t want = w->html ? PLAIN_HTML : PLAIN_JSON;
+	size_t i = 0;
+	uint64_t v;
+
+	for (; !w->html && i + 8 <= len; i += 8) {
+		memcpy(&v, s + i, 8);
+		if (word_maybe_special(v))
+			break;
+	}
+	if (!w->html && i + 8 > len && i < len) {
+		/* The last bytes, in a word of plain ones: most arguments end here. */
+		v = 0x2020202020202020ull;
+		memcpy(&v, s + i, len - i);
+		if (!word_maybe_special(v))
+			return len;
+	}
+	while (i < len && (plain[s[i]] & want))
+		i++;
+	return i;
 }
 
 /*
@@ -207,18 +271,17 @@ put_code_point(struct pw_json *w, uint32_t cp)
  * strings are a single run.
  */
 static void
-put_string(struct pw_json *w, const char *str, size_t len)
+put_string_after(struct pw_json *w, const char *str, size_t len, size_t run)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	const bool html = w->html;
-	size_t i = 0, start = 0, n;
+	size_t i = run, start = 0, n;
 	unsigned char c;
 
 	put_char(w, '"');
 	while (i < len) {
 		c = s[i];
 		n = 0;
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && !(html && html_special(c))) {
+		if (plain[c] & (w->html ? PLAIN_HTML : PLAIN_JSON)) {
 			i++;
 			continue;
 		}
@@ -241,6 +304,12 @@ put_string(struct pw_json *w, const char *str, size_t len)
 	}
 	put_raw(w, s + start, i - start);
 	put_char(w, '"');
+}
+
+static void
+put_string(struct pw_json *w, const char *str, size_t len)
+{
+	put_string_after(w, str, len, plain_run(w, (const unsigned char *)str, len));
 }
 
 static void
@@ -295,11 +364,44 @@ pw_json_string_len(struct pw_json *w, const char *s, size_t len)
 	put_string(w, s, len);
 }
 
+/*
+ * A short string that needs no escape, with its comma and quotes, in one
+ * write: most arguments, tens of thousands in an argv.
+ */
+#define PLAIN_SHORT 256
+
+static void
+put_plain_value(struct pw_json *w, const char *s, size_t len)
+{
+	char buf[PLAIN_SHORT + 3];
+	size_t n = 0;
+
+	if (value_needs_comma(w))
+		buf[n++] = ',';
+	buf[n++] = '"';
+	memcpy(buf + n, s, len);
+	n += len;
+	buf[n++] = '"';
+	put_raw(w, buf, n);
+}
+
+/*
+ * An ASCII prefix ends on a character boundary, so the bytes are UTF-8
+ * when what follows it is: the common argument is checked once, by the
+ * scan that finds it needs no escape.
+ */
 void
 pw_json_bytes_len(struct pw_json *w, const char *s, size_t len)
 {
-	if (pw_utf8_valid(s, len)) {
-		pw_json_string_len(w, s, len);
+	size_t run = plain_run(w, (const unsigned char *)s, len);
+
+	if (run == len && len <= PLAIN_SHORT) {
+		put_plain_value(w, s, len);
+		return;
+	}
+	if (run == len || pw_utf8_valid(s + run, len - run)) {
+		begin_value(w);
+		put_string_after(w, s, len, run);
 		return;
 	}
 	pw_json_object_begin(w);
@@ -318,6 +420,58 @@ pw_json_bytes(struct pw_json *w, const struct pw_bytes *b)
 		pw_json_null(w);
 	else
 		pw_json_bytes_len(w, b->data, b->len);
+}
+
+/* Short values that need no escape, gathered to be written at once. */
+struct plain_batch {
+	char buf[4096];
+	size_t used;
+};
+
+static void
+batch_flush(struct pw_json *w, struct plain_batch *b)
+{
+	put_raw(w, b->buf, b->used);
+	b->used = 0;
+}
+
+/* Adds el to the batch if it is such a value; false otherwise. */
+static bool
+batch_add(struct pw_json *w, struct plain_batch *b, const struct pw_bytes *el)
+{
+	if (!el->data || el->len > PLAIN_SHORT ||
+	    plain_run(w, (const unsigned char *)el->data, el->len) != el->len)
+		return false;
+	if (b->used + el->len + 3 > sizeof(b->buf))
+		batch_flush(w, b);
+	if (value_needs_comma(w))
+		b->buf[b->used++] = ',';
+	b->buf[b->used++] = '"';
+	memcpy(b->buf + b->used, el->data, el->len);
+	b->used += el->len;
+	b->buf[b->used++] = '"';
+	return true;
+}
+
+/*
+ * An argv of 20000 arguments is 20000 values: most are written a batch
+ * at a time, the rest one by one in their place.
+ */
+void
+pw_json_bytes_array(struct pw_json *w, const struct pw_bytes *v, size_t n)
+{
+	struct plain_batch b;
+
+	b.used = 0;
+	pw_json_array_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		if (batch_add(w, &b, &v[i]))
+			continue;
+		batch_flush(w, &b);
+		pw_json_bytes(w, &v[i]);
+	}
+	batch_flush(w, &b);
+	pw_json_array_end(w);
 }
 
 void

@@ -159,88 +159,32 @@ release_deferred(struct tracer *t, pid_t child)
 	task_release(t, task);
 }
 
-static bool
-bytes_same(const struct pw_bytes *a, const struct pw_bytes *b)
-{
-	return a->len == b->len && a->err == b->err &&
-	       (a->len == 0 || (a->data && b->data && !memcmp(a->data, b->data, a->len)));
-}
-
-static bool
-argv_same(const struct pw_bytes *a, const struct pw_bytes *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!bytes_same(&a[i], &b[i]))
-			return false;
-	return true;
-}
-
-static void
-argv_free(struct pw_bytes *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		pw_bytes_clear(&v[i]);
-	free(v);
-}
-
-/*
- * ex's argv from from[skip..n), keeping ex->argv[0] when skip > 0; from
- * is consumed.
- */
-static void
-argv_adopt(struct pw_exec *ex, struct pw_bytes *from, size_t n, size_t skip)
-{
-	size_t keep = skip ? 1 : 0;
-
-	for (size_t i = keep; i < ex->argc; i++)
-		pw_bytes_clear(&ex->argv[i]);
-	if (skip) {
-		/* The interpreter, its argument and the path go; argv[0] stays. */
-		for (size_t i = 0; i < skip; i++)
-			pw_bytes_clear(&from[i]);
-		from[skip - 1] = ex->argv[0];
-		memset(&ex->argv[0], 0, sizeof(ex->argv[0]));
-		memmove(from, from + skip - 1, (n - skip + 1) * sizeof(*from));
-	}
-	free(ex->argv);
-	ex->argv = from;
-	ex->argc = n - (skip ? skip - 1 : 0);
-}
-
 /*
  * Another thread of the old program may rewrite argv while execve copies
- * it, so the copy taken at the entry can differ from what the kernel gave
- * the new program.  At PTRACE_EVENT_EXEC the new image's own argument area
- * says what it got (pw_decode_image_argv): that is recorded.  A #! script
- * got the interpreter, its optional argument and the path in place of
- * argv[0] (fs/binfmt_script.c, load_script): then only argv[1..] are
- * taken from it, after the path, and argv[0] stays the entry's.  An entry
- * argv cut by the limits, unreadable or empty (the kernel adds an empty
- * argv[0] since Linux 5.18) is left as it is.
+ * it, so a copy taken at the entry can differ from what the kernel gave
+ * the new program.  At PTRACE_EVENT_EXEC the new image's own argument
+ * area says what it got (pw_decode_exec_image): argv is read from there
+ * only, the entry having read argv[0] and the count (a #! script's image
+ * has the interpreter in place of argv[0]).  An image that cannot be read
+ * so (a 32-bit program's stack) gives /proc/PID/cmdline, the same area,
+ * as for an exec whose entry was not seen: a script's then shows the
+ * interpreter in place of argv[0].
  */
 static void
-take_image_argv(struct tracer *t, pid_t pid, struct pw_exec *ex)
+take_image_argv(struct tracer *t, struct task *task, pid_t pid, struct pw_exec *ex)
 {
 	struct user_regs_struct regs;
-	struct pw_bytes *img;
-	size_t n, skip = 0;
-	bool truncated;
-	int err;
+	size_t entry_argc = task->exec_argc;
 
-	if (!ex->argc || ex->argv_truncated || ex->argv_err ||
-	    t->mem.io->get_regs(pid, &regs) < 0)
+	task->exec_argc = 0;
+	if (!entry_argc)
+		return;		/* all there is was read at the entry */
+	if (t->mem.io->get_regs(pid, &regs) == 0 &&
+	    pw_decode_exec_image(regs.rsp, tracee_mem_decoder(&t->mem, pid), &t->limits,
+				 entry_argc, ex) == 0)
 		return;
-	pw_decode_image_argv(regs.rsp, tracee_mem_decoder(&t->mem, pid), &t->limits,
-			     &img, &n, &truncated, &err);
-	if (n > ex->argc && bytes_same(&img[n - ex->argc], &ex->path))
-		skip = n - ex->argc + 1;
-	if (truncated || err || !n ||
-	    (n - (skip ? skip - 1 : 0) == ex->argc &&
-	     argv_same(img + skip, ex->argv + (skip ? 1 : 0), ex->argc - (skip ? 1 : 0)))) {
-		argv_free(img, n);
-		return;
-	}
-	argv_adopt(ex, img, n, skip);
+	pw_exec_argv_clear(ex);
+	procfs_cmdline(pid, &t->limits, &ex->argv, &ex->argc, &ex->argv_truncated);
 }
 
 /*
@@ -281,7 +225,7 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 		stack_not_taken(t, &ev->u.exec.stack);
 		cwd_unseen_exec(task);
 	} else {
-		take_image_argv(t, pid, &ev->u.exec);
+		take_image_argv(t, task, pid, &ev->u.exec);
 	}
 	if (pid == t->root)
 		t->root_launched = true;
@@ -345,7 +289,9 @@ release_parked(struct tracer *t)
 /*
  * A spawn or exec the task died in never returned, but the attempt (and
  * its -k stack, perhaps cut short by this very death) is worth writing;
- * a wait in progress is not.
+ * a wait in progress is not.  An exec's argv past argv[0] was to be read
+ * from the image its outcome left (take_image_argv), and there is none
+ * now: it is written cut short (argv_truncated), argv[0] alone.
  */
 static void
 finish_unfinished_call(struct tracer *t, struct task *task)
@@ -354,12 +300,14 @@ finish_unfinished_call(struct tracer *t, struct task *task)
 
 	if (task->in_call == PW_CALL_NONE)
 		return;
-	if (ev->kind == PW_EV_SPAWN)
+	if (ev->kind == PW_EV_SPAWN) {
 		ev->u.spawn.result = PW_RESULT_UNFINISHED;
-	else if (pw_event_is_exec_like(ev))
+	} else if (pw_event_is_exec_like(ev)) {
 		ev->u.exec.result = PW_RESULT_UNFINISHED;
-	else
+		ev->u.exec.argv_truncated |= task->exec_argc > 1;
+	} else {
 		return;
+	}
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 }

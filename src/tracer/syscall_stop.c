@@ -92,13 +92,15 @@ begin_call(struct tracer *t, struct task *task, enum pw_call call,
 	struct pw_event *ev = &task->pending;
 
 	pw_event_clear(ev);
+	task->exec_argc = 0;
 	if (pw_call_is_spawn(call)) {
 		tracer_event_init(t, ev, PW_EV_SPAWN, task);
 		pw_decode_spawn_entry(sc, mem, &ev->u.spawn);
 		take_stack(t, task, &ev->u.spawn.stack);
 	} else if (pw_call_is_exec(call)) {
 		tracer_event_init(t, ev, PW_EV_EXEC, task);
-		pw_decode_exec_entry(sc, mem, &t->limits, &ev->u.exec);
+		/* argv after the outcome: from the image that holds it then. */
+		task->exec_argc = pw_decode_exec_entry_head(sc, mem, &t->limits, &ev->u.exec);
 		if (t->opts.env)
 			pw_decode_exec_env(sc, mem, &t->limits, &ev->u.exec.env);
 		/* Linux 6.14: a check of the file that executes nothing. */
@@ -383,7 +385,16 @@ syscall_exit(struct tracer *t, struct task *task, long rval)
 	if (pw_call_is_spawn(call)) {
 		end_spawn(t, task, rval);
 	} else if (pw_call_is_exec(call)) {
-		/* A successful exec was written at PTRACE_EVENT_EXEC. */
+		/*
+		 * A successful exec was written at PTRACE_EVENT_EXEC.  Here the
+		 * old image is still the caller's, as at the entry (fs/exec.c:
+		 * past the point of no return an exec does not fail, it
+		 * kills): the argv the call was given is read now.
+		 */
+		if (task->exec_argc)
+			pw_decode_exec_argv(&task->entry, tracee_mem_decoder(&t->mem, task->tid),
+					    &t->limits, &task->pending.u.exec);
+		task->exec_argc = 0;
 		task->pending.u.exec.result = rval;
 		task->pending.time_us = tracer_now(t);
 		tracer_emit(t, &task->pending);

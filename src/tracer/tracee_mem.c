@@ -244,32 +244,69 @@ chunk_len(uint64_t at, size_t left)
 }
 
 /*
- * n bytes at at, all in one page, from the page cache: 0, or why not: the
- * page's errno, or ENOSYS when process_vm_readv is not (or no longer)
- * usable and the caller must peek.
+ * The bytes of at's page from at on, from the page cache (read now if need
+ * be); NULL and why not: the page's errno, or ENOSYS when
+ * process_vm_readv is not (or no longer) usable and the caller must peek.
  */
+static const unsigned char *
+cache_at(struct tracee_mem *m, uint64_t at, int *err)
+{
+	uint64_t page = PAGE_MASK_OF(at);
+	int slot;
+
+	*err = ENOSYS;
+	if (!readv_usable(m))
+		return NULL;
+	*err = EFAULT;
+	slot = page_slot(m, page, err);
+	if (slot < 0) {
+		if (!readv_usable(m))
+			*err = ENOSYS;
+		return NULL;
+	}
+	if (m->slots[slot].err) {
+		*err = m->slots[slot].err;
+		return NULL;
+	}
+	return m->bytes[slot] + (at - page);
+}
+
+/* n bytes at at, all in one page, from the page cache: 0, or why not (cache_at). */
 static int
 cache_copy(struct tracee_mem *m, uint64_t at, void *dst, size_t n)
 {
-	uint64_t page = PAGE_MASK_OF(at);
-	int err = EFAULT, slot;
+	int err;
+	const unsigned char *src = cache_at(m, at, &err);
 
-	if (!readv_usable(m))
-		return ENOSYS;
-	slot = page_slot(m, page, &err);
-	if (slot < 0)
-		return readv_usable(m) ? err : ENOSYS;
-	if (m->slots[slot].err)
-		return m->slots[slot].err;
-	memcpy(dst, m->bytes[slot] + (at - page), n);
+	if (!src)
+		return err;
+	memcpy(dst, src, n);
 	return 0;
+}
+
+static struct tracee_mem *
+of_decoder(struct pw_mem *mem)
+{
+	return (struct tracee_mem *)((char *)mem - offsetof(struct tracee_mem, mem));
+}
+
+/* struct pw_mem's map: the cached page, or NULL (read() says why). */
+static const void *
+decoder_map(struct pw_mem *mem, uint64_t addr, size_t *len)
+{
+	int err;
+	const unsigned char *src = cache_at(of_decoder(mem), addr, &err);
+
+	if (src)
+		*len = chunk_len(addr, TRACEE_PAGE);
+	return src;
 }
 
 /* struct pw_mem's read: up to len bytes, short at the first unreadable page. */
 static ssize_t
 decoder_read(struct pw_mem *mem, uint64_t addr, void *buf, size_t len)
 {
-	struct tracee_mem *m = (struct tracee_mem *)((char *)mem - offsetof(struct tracee_mem, mem));
+	struct tracee_mem *m = of_decoder(mem);
 	size_t done = 0;
 
 	while (done < len) {
@@ -355,6 +392,7 @@ tracee_mem_init(struct tracee_mem *m, const struct tracee_io *io)
 		return -ENOMEM;
 	m->io = io;
 	m->mem.read = decoder_read;
+	m->mem.map = decoder_map;
 	m->unwind.get_regs = unwind_get_regs;
 	m->unwind.read = unwind_read;
 	m->unwind.forget = unwind_forget;

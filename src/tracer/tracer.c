@@ -6,6 +6,7 @@
  * the same code.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,23 @@ start_unwinder(struct tracer *t)
 	return pw_fail("-k: stack traces are unavailable: %s", why);
 }
 
+/*
+ * Each exec's argv is a few hundred KiB allocated, filled and freed (the
+ * element array and the strings' block).  glibc hands blocks that big
+ * back to the kernel when they are freed (mmap'ed, or trimmed off the
+ * heap's top), and the next exec then takes a page fault per page again:
+ * a tenth of procwatch's time on argvs of 20000 strings (perf, the
+ * big-argv bench workload).  Kept in the
+ * heap instead: the peak is what it was, it is only not given back
+ * between execs.
+ */
+static void
+keep_freed_memory(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+}
+
 int
 pw_tracer_new(const struct pw_tracer_opts *opts, struct pw_sink *sink,
 	      struct pw_tracer **out)
@@ -69,6 +87,7 @@ pw_tracer_new(const struct pw_tracer_opts *opts, struct pw_sink *sink,
 	*out = NULL;
 	if (!t)
 		return pw_fail("%s", strerror(ENOMEM));
+	keep_freed_memory();
 	t->opts = *opts;
 	t->sink = sink;
 	t->policy = &launch_policy;

@@ -60,6 +60,12 @@ struct task {
 	struct pw_syscall entry;
 	struct pw_event pending;
 	/*
+	 * An exec in pending whose argv is read once its outcome is known
+	 * (pw_decode_exec_entry_head): the element count at the entry; 0
+	 * when pending holds all of argv there is.
+	 */
+	size_t exec_argc;
+	/*
 	 * A wait that ended in -ERESTART* at its exit stop, held until we know
 	 * whether the kernel restarts it or the program sees EINTR.  Until
 	 * then the task runs under PTRACE_SYSCALL so that we see the exit of

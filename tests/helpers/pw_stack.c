@@ -2,7 +2,8 @@
 /*
  * Helper for -k: main -> f0 -> f1 -> f2 -> one way of starting a program,
  * chosen by argv[1]:
- *   fork         fork(), the child execs /bin/true from inside f2
+ *   fork         fork(), the child execs /bin/true from inside f2, with
+ *                an argument (argv "true from-f2")
  *   vfork        vfork() (glibc's vfork pops its return address into a
  *                register before the syscall), the child execs /bin/true
  *   posix_spawn  posix_spawn() of /bin/true
@@ -64,6 +65,7 @@ static int
 start_child(void)
 {
 	char *const argv[] = { "true", NULL };
+	char *const fork_argv[] = { "true", "from-f2", NULL };
 	pthread_t th;
 	pid_t pid;
 	FILE *f;
@@ -71,7 +73,7 @@ start_child(void)
 	if (!strcmp(mode, "fork") || !strcmp(mode, "vfork")) {
 		pid = !strcmp(mode, "fork") ? fork() : vfork();
 		if (pid == 0) {
-			execve("/bin/true", argv, environ);
+			execve("/bin/true", fork_argv, environ);
 			_exit(127);
 		}
 		return pid < 0 ? -1 : reap(pid, 0);

@@ -271,6 +271,8 @@ Test(stack, none_without_k)
  * The child is killed (PROCWATCH_TEST_KILL_UNWOUND) after two frames of
  * its exec's stack were read: the exec is written, unfinished, with the
  * frames read so far and a note; the kill is recorded; procwatch goes on.
+ * Its argv past argv[0] was to be read from the image the outcome left,
+ * and there is none: argv[0] alone, marked cut short.
  */
 Test(stack, tracee_dies_while_unwound)
 {
@@ -287,6 +289,8 @@ Test(stack, tracee_dies_while_unwound)
 		;
 	cr_assert(ex, "the killed child's exec was not written");
 	cr_assert(json_is_null(json_object_get(ex, "result")), "%s", pw_ev_dump(ex));
+	pw_assert_argv(ex, (const char *const[]){ "true", NULL });
+	cr_assert(pw_ev_bool(ex, "argv_truncated"), "%s", pw_ev_dump(ex));
 	st = stack_of(ex);
 	cr_assert(json_array_size(st) >= 1 && json_array_size(st) <= 3, "%s", pw_ev_dump(ex));
 	cr_assert(strstr(pw_ev_str(ex, "stack_note"), "died"), "%s", pw_ev_dump(ex));

@@ -402,32 +402,61 @@ Test(exec, envp_limits_and_faults)
 	pw_env_clear(&env);
 }
 
-/* What pw_decode_image_argv made of a stack. */
+/* What pw_decode_exec_image made of a stack. */
 struct image_argv {
+	struct pw_exec ex;	/* owns v */
 	struct pw_bytes *v;
 	size_t n;
 	bool truncated;
 	int err;
 };
 
+static struct pw_bytes
+bytes_of(const char *s)
+{
+	struct pw_bytes b = { .data = strdup(s), .len = strlen(s) };
+
+	cr_assert(b.data);
+	return b;
+}
+
+/*
+ * An exec whose entry read path and argv[0] (pw_decode_exec_entry_head),
+ * entry_argc elements in all, read from the stack at sp.
+ */
+static struct image_argv
+image_of(const char *path, const char *argv0, size_t entry_argc, uint64_t sp,
+	 const struct pw_exec_limits *lim)
+{
+	struct image_argv a = { .ex = { 0 } };
+
+	if (path)
+		a.ex.path = bytes_of(path);
+	a.ex.argv = calloc(1, sizeof(*a.ex.argv));
+	cr_assert(a.ex.argv);
+	a.ex.argc = 1;
+	a.ex.argv[0] = bytes_of(argv0);
+	a.err = -pw_decode_exec_image(sp, &fm.mem, lim, entry_argc, &a.ex);
+	a.v = a.ex.argv;
+	a.n = a.ex.argc;
+	a.truncated = a.ex.argv_truncated;
+	pw_bytes_clear(&a.ex.path);
+	return a;
+}
+
 /* A stack at BASE: argc, then args[0..nargs) and their NULL. */
 static struct image_argv
 image_argv(uint64_t argc, const char *const *args, size_t nargs, uint64_t sp)
 {
-	struct image_argv a;
-
 	fake_put_u64(&fm, BASE, argc);
 	put_argv(BASE + 8, args, nargs);
-	pw_decode_image_argv(sp, &fm.mem, NULL, &a.v, &a.n, &a.truncated, &a.err);
-	return a;
+	return image_of(NULL, "entry", nargs, sp, NULL);
 }
 
 static void
 image_argv_free(struct image_argv *a)
 {
-	for (size_t i = 0; i < a->n; i++)
-		pw_bytes_clear(&a->v[i]);
-	free(a->v);
+	pw_exec_argv_clear(&a->ex);
 }
 
 /* The argv a new image got: argc at the stack pointer, then the pointers. */
@@ -455,6 +484,131 @@ Test(exec, image_argv_argc_mismatch_is_an_error)
 	image_argv_free(&a);
 	a = image_argv(2, argv, 2, END);
 	cr_assert_eq(a.err, EFAULT);
-	cr_assert_eq(a.n, 0);
 	image_argv_free(&a);
+	/* argc and argv[0]'s pointer in one 64-bit word: past any argc. */
+	a = image_argv((uint64_t)BASE << 32 | 2, argv, 2, BASE);
+	cr_assert_eq(a.err, EINVAL);
+	image_argv_free(&a);
+}
+
+/*
+ * fs/binfmt_script.c: "./s a b" of a script "#!/bin/sh -e" gave the image
+ * "/bin/sh -e ./s a b": argv[0] stays the entry's, the rest follows the
+ * path; without the optional argument, one element fewer stands for it.
+ */
+Test(exec, image_argv_of_script)
+{
+	const char *with_arg[] = { "/bin/sh", "-e", "./s", "a", "b" };
+	const char *without[] = { "/bin/sh", "./s", "a", "b" };
+	struct image_argv a;
+
+	fake_put_u64(&fm, BASE, 5);
+	put_argv(BASE + 8, with_arg, 5);
+	a = image_of("./s", "s0", 3, BASE, NULL);
+	cr_assert_eq(a.err, 0);
+	cr_assert_eq(a.n, 3);
+	cr_assert_str_eq(a.v[0].data, "s0");
+	cr_assert_str_eq(a.v[1].data, "a");
+	cr_assert_str_eq(a.v[2].data, "b");
+	image_argv_free(&a);
+	fake_put_u64(&fm, BASE, 4);
+	put_argv(BASE + 8, without, 4);
+	a = image_of("./s", "s0", 3, BASE, NULL);
+	cr_assert_eq(a.n, 3);
+	cr_assert_str_eq(a.v[0].data, "s0");
+	cr_assert_str_eq(a.v[1].data, "a");
+	image_argv_free(&a);
+}
+
+/* The limits count the entry's argv[0] in place of the interpreter's elements. */
+Test(exec, image_argv_of_script_within_limits)
+{
+	const char *image[] = { "/bin/sh", "./s", "1234", "5678" };
+	struct pw_exec_limits lim = { .max_args = 2, .max_bytes = 1000 };
+	struct image_argv a;
+
+	fake_put_u64(&fm, BASE, 4);
+	put_argv(BASE + 8, image, 4);
+	a = image_of("./s", "s0", 3, BASE, &lim);
+	cr_assert_eq(a.err, 0);
+	cr_assert(a.truncated);
+	cr_assert_eq(a.n, 2);
+	cr_assert_str_eq(a.v[0].data, "s0");
+	cr_assert_str_eq(a.v[1].data, "1234");
+	image_argv_free(&a);
+	lim = (struct pw_exec_limits){ .max_args = 10, .max_bytes = 8 };
+	a = image_of("./s", "s0", 3, BASE, &lim);
+	cr_assert(a.truncated);
+	cr_assert_eq(a.n, 3);
+	cr_assert_str_eq(a.v[2].data, "56");
+	image_argv_free(&a);
+}
+
+static size_t
+decode_head(const uint64_t *args, const struct pw_exec_limits *lim, struct pw_exec *ex)
+{
+	struct pw_syscall sc = { .nr = NR_EXECVE };
+
+	memcpy(sc.args, args, sizeof(sc.args));
+	memset(ex, 0xa5, sizeof(*ex));
+	return pw_decode_exec_entry_head(&sc, &fm.mem, lim, ex);
+}
+
+/* The entry reads the path, argv[0] and the count; the rest comes later. */
+Test(exec, entry_head_then_argv)
+{
+	const char *argv[] = { "echo", "a", "b" };
+	uint64_t args[6] = { put_str("/bin/echo"), BASE };
+	struct pw_syscall sc = { .nr = NR_EXECVE };
+	struct pw_exec ex;
+
+	put_argv(BASE, argv, 3);
+	cr_assert_eq(decode_head(args, NULL, &ex), 3);
+	cr_assert_str_eq(ex.path.data, "/bin/echo");
+	cr_assert_eq(ex.argc, 1);
+	cr_assert_str_eq(ex.argv[0].data, "echo");
+	memcpy(sc.args, args, sizeof(sc.args));
+	pw_decode_exec_argv(&sc, &fm.mem, NULL, &ex);
+	cr_assert_eq(ex.argc, 3);
+	cr_assert_str_eq(ex.argv[2].data, "b");
+	cr_assert_not(ex.argv_truncated);
+	clear(&ex);
+}
+
+/*
+ * Read whole at the entry, all that will be known (0): no argv, an empty
+ * or unreadable one, more elements than the limit, argv[0] past the byte
+ * limit.
+ */
+Test(exec, entry_head_reads_all_when_that_is_all)
+{
+	const char *argv[] = { "echo", "a", "b" };
+	uint64_t args[6] = { put_str("/bin/echo"), 0 };
+	struct pw_exec_limits lim = { .max_args = 2, .max_bytes = 100 };
+	struct pw_exec ex;
+
+	cr_assert_eq(decode_head(args, NULL, &ex), 0);
+	cr_assert_eq(ex.argc, 0);
+	clear(&ex);
+	fake_put_u64(&fm, BASE, 0);
+	args[1] = BASE;
+	cr_assert_eq(decode_head(args, NULL, &ex), 0);
+	cr_assert_eq(ex.argc, 0);
+	clear(&ex);
+	args[1] = END;
+	cr_assert_eq(decode_head(args, NULL, &ex), 0);
+	cr_assert_eq(ex.argv_err, EFAULT);
+	clear(&ex);
+	args[1] = BASE;
+	put_argv(BASE, argv, 3);
+	cr_assert_eq(decode_head(args, &lim, &ex), 0);
+	cr_assert_eq(ex.argc, 2);
+	cr_assert(ex.argv_truncated);
+	clear(&ex);
+	lim = (struct pw_exec_limits){ .max_args = 10, .max_bytes = 2 };
+	cr_assert_eq(decode_head(args, &lim, &ex), 0);
+	cr_assert_eq(ex.argc, 1);
+	cr_assert_str_eq(ex.argv[0].data, "ec");
+	cr_assert(ex.argv_truncated);
+	clear(&ex);
 }

@@ -90,6 +90,97 @@ Test(json_writer, every_control_char_and_del)
 	}
 }
 
+/*
+ * Each printable ASCII byte, at each place in an 8-byte word (the scan
+ * for bytes to escape goes a word at a time), after a plain prefix and
+ * before a multibyte character, in both modes: raw, but the quote, the
+ * backslash and, for HTML, the markup bytes.
+ */
+Test(json_writer, every_printable_byte_in_both_modes)
+{
+	static const char text[] = "abcdefghijklmnopqrstuvwx";
+	char expect[64], in[40], mid[8];
+	int c, html;
+	size_t pre, len;
+
+	for (html = 0; html <= 1; html++) {
+		for (pre = 0; pre < 17; pre++) {
+			for (c = 0x20; c < 0x7f; c++) {
+				fseeko(mem, 0, SEEK_SET);
+				if (html)
+					pw_json_init_html(&w, mem);
+				else
+					pw_json_init(&w, mem);
+				len = (size_t)snprintf(in, sizeof(in), "%.*s%c%s\xc3\xa9", (int)pre,
+						       text, c, text + pre);
+				pw_json_bytes_len(&w, in, len);
+				fputc('\0', mem);
+				if (c == '"' || c == '\\')
+					snprintf(mid, sizeof(mid), "\\%c", c);
+				else if (html && strchr("<>&", c))
+					snprintf(mid, sizeof(mid), "\\u%04x", c);
+				else
+					snprintf(mid, sizeof(mid), "%c", c);
+				snprintf(expect, sizeof(expect), "\"%.*s%s%s\xc3\xa9\"", (int)pre, text,
+					 mid, text + pre);
+				cr_assert_str_eq(output(), expect, "byte 0x%02x after %zu, html %d",
+						 c, pre, html);
+			}
+		}
+	}
+}
+
+/*
+ * pw_json_bytes_array gathers short plain values into batches: the same
+ * bytes as one pw_json_bytes per element, across batch ends, with every
+ * other kind of value in between, in both modes.
+ */
+Test(json_writer, bytes_array_same_as_one_by_one)
+{
+	static const char *const kinds[] = {
+		"plain", "", "q\"b", "<&>", "\xff", "a\xe2\x80\x8b" "b", "\xc3\xa9", NULL,
+	};
+	struct pw_bytes v[2000];
+	char *one = NULL, *long_arg = malloc(300);
+	size_t n = sizeof(v) / sizeof(v[0]), one_len = 0;
+	FILE *f;
+	int html;
+
+	cr_assert(long_arg);
+	memset(long_arg, 'x', 300);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = kinds[i % 8];
+
+		v[i] = (struct pw_bytes){ .data = (char *)k, .len = k ? strlen(k) : 0 };
+		if (i % 97 == 0)
+			v[i] = (struct pw_bytes){ .data = long_arg, .len = 250 + i % 3 * 5 };
+	}
+	for (html = 0; html <= 1; html++) {
+		f = open_memstream(&one, &one_len);
+		cr_assert(f);
+		if (html)
+			pw_json_init_html(&w, f);
+		else
+			pw_json_init(&w, f);
+		pw_json_array_begin(&w);
+		for (size_t i = 0; i < n; i++)
+			pw_json_bytes(&w, &v[i]);
+		pw_json_array_end(&w);
+		fclose(f);
+		fseeko(mem, 0, SEEK_SET);
+		if (html)
+			pw_json_init_html(&w, mem);
+		else
+			pw_json_init(&w, mem);
+		pw_json_bytes_array(&w, v, n);
+		fputc('\0', mem);
+		cr_assert_eq(pw_json_error(&w), 0);
+		cr_assert_str_eq(output(), one, "html %d", html);
+		free(one);
+	}
+	free(long_arg);
+}
+
 Test(json_writer, control_chars_round_trip_through_jansson)
 {
 	char in[0x21];

@@ -322,6 +322,83 @@ Test(tracee_mem, big_argv_costs_a_read_per_run_of_pages)
 	pw_event_clear(&ev);
 }
 
+/* An argv of n pointers at PAGE_AT(0), decoded whole within lim. */
+static struct pw_exec
+decode_argv(const uint64_t *ptrs, size_t n, const struct pw_exec_limits *lim)
+{
+	struct pw_syscall sc = { .nr = 59, .args = { PAGE_AT(200), PAGE_AT(0) } };
+	struct pw_exec ex;
+	uint64_t zero = 0;
+
+	put(PAGE_AT(200), "/bin/x", 7);
+	put(PAGE_AT(0), ptrs, n * 8);
+	put(PAGE_AT(0) + n * 8, &zero, 8);
+	pw_decode_exec_entry(&sc, dec(), lim, &ex);
+	return ex;
+}
+
+/*
+ * Strings read in place from the cached pages (struct pw_mem's map): end
+ * to end across page ends, out of order, one inside another, one ending
+ * right before an unreadable page and one running into it (EFAULT, as
+ * the kernel's copy would), each the bytes it is, in one block.
+ */
+Test(tracee_mem, argv_strings_read_in_place)
+{
+	enum { N = 600 };
+	uint64_t ptrs[N + 3], at = PAGE_AT(20) - 5;
+	char s[32];
+	struct pw_exec ex;
+	struct pw_event ev = { .kind = PW_EV_EXEC };
+
+	for (int i = 0; i < N; i++) {
+		int len = snprintf(s, sizeof(s), "%.*s%d", i % 17, "abcdefghijklmnopq", i);
+
+		put(at, s, (size_t)len + 1);
+		ptrs[i % 2 ? i : N - 2 - i] = at;	/* the even ones reversed */
+		at += (uint64_t)len + 1;
+	}
+	put(PAGE_AT(31) - 4, "end", 4);		/* its NUL is the page's last byte */
+	put(PAGE_AT(31) + PAGE - 3, "cut", 3);	/* no NUL before page 32 */
+	fake.prot[32] = FAKE_UNMAPPED;
+	ptrs[N] = PAGE_AT(31) - 4;
+	ptrs[N + 1] = ptrs[3] + 2;		/* a suffix of another */
+	ptrs[N + 2] = PAGE_AT(31) + PAGE - 3;
+	ex = decode_argv(ptrs, N + 3, NULL);
+	cr_assert_eq(ex.argc, N + 3);
+	cr_assert_not_null(ex.argv_strings);
+	for (int i = 0; i < N + 2; i++) {
+		const char *want = (const char *)fake.bytes + (ptrs[i] - BASE);
+
+		cr_assert_eq(ex.argv[i].err, 0, "argv[%d]", i);
+		cr_assert_eq(ex.argv[i].len, strlen(want), "argv[%d]", i);
+		cr_assert_str_eq(ex.argv[i].data, want, "argv[%d]", i);
+	}
+	cr_assert_eq(ex.argv[N + 2].err, EFAULT);
+	cr_assert_null(ex.argv[N + 2].data);
+	ev.u.exec = ex;
+	pw_event_clear(&ev);
+}
+
+/* The byte limit cuts a string found in place as it cuts one read whole. */
+Test(tracee_mem, argv_byte_limit_in_place)
+{
+	struct pw_exec_limits lim = { .max_args = 100, .max_bytes = 8 };
+	uint64_t ptrs[3] = { PAGE_AT(5), PAGE_AT(5) + 6, PAGE_AT(5) + 13 };
+	struct pw_event ev = { .kind = PW_EV_EXEC };
+	struct pw_exec ex;
+
+	put(PAGE_AT(5), "first\0second\0third", 19);
+	ex = decode_argv(ptrs, 3, &lim);
+	cr_assert(ex.argv_truncated);
+	cr_assert_eq(ex.argc, 2);
+	cr_assert_str_eq(ex.argv[0].data, "first");
+	cr_assert_str_eq(ex.argv[1].data, "sec");
+	cr_assert_eq(ex.argv[1].len, 3);
+	ev.u.exec = ex;
+	pw_event_clear(&ev);
+}
+
 /*
  * An execute-only page: the decoders get EFAULT, as the syscall would;
  * the unwinder reads it (PTRACE_PEEKDATA), and that read is not cached
