@@ -93,6 +93,7 @@ pw_tracer_new(const struct pw_tracer_opts *opts, struct pw_sink *sink,
 	t->policy = &launch_policy;
 	t->filter_data = seccomp_filter_data();
 	t->child_error_fd = -1;
+	t->usage_score = 1;	/* until the first end says (usage.c) */
 	t->limits.max_args = PW_EXEC_MAX_ARGS_DEFAULT;
 	t->limits.max_bytes = PW_EXEC_MAX_BYTES_DEFAULT;
 	pw_pidmap_init(&t->tasks);

@@ -258,6 +258,7 @@ struct tracer {
 	unsigned long spawns_in_flight;
 	unsigned long execs_in_flight;	/* tasks inside an exec whose entry we saw */
 	size_t threads_live;		/* tasks known as non-leader threads (usage.c) */
+	int usage_score;		/* usage.c: whether the reports' rusage pays */
 	/* PROCWATCH_TEST_DEFER_SPAWN: hold fork events until the child's first stop. */
 	bool defer_spawn_events;
 	struct pw_pidmap deferred;	/* child tid -> creator tid */

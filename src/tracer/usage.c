@@ -31,9 +31,7 @@
  * taken for a process that has reaped no child in a wait procwatch saw,
  * and its peak for one that has not exec'd either: most processes of a
  * fork-only program, none of a shell's commands (whose peak is read as
- * below).  Its cost: the kernel walks the reported process's threads at
- * every stop, under half a microsecond for one thread, so it is asked
- * for only while procwatch follows few threads (usage_wanted_with_stops).
+ * below).  It is asked for only while it pays (usage_wanted_with_stops).
  * A reap procwatch does not see (io_uring's IORING_OP_WAITID) would add
  * the child's times; SIGCHLD ignored reaps without adding them.
  *
@@ -123,15 +121,38 @@ read_peak_rss(const char *status, struct pw_usage *u)
 }
 
 /*
- * Few enough non-leader threads that a stop's getrusage stays cheap: the
- * kernel's walk of one process's threads is then bounded by this.
+ * Whether the next reports should carry the rusage.  It is not free: the
+ * kernel walks the stopped process's threads at every stop, about 2 µs a
+ * stop in all on the fork+exec loop (pinned to one CPU to time it), more
+ * than the CPU-clock reads it saves at each end, but far less than the
+ * status file (about 20 µs) it saves at the end of a process whose peak
+ * it gives too: one that neither exec'd nor reaped.  So it is asked for
+ * while most of the last processes to end were such (a fork-only
+ * program's children: 2000 of them cost 1.06 × the decoding floor with
+ * it, 1.16 × without), not while they ran programs (a shell's commands,
+ * a build), and never while procwatch follows more than 64 threads
+ * besides the leaders, which would make each stop's walk long.  Either
+ * way the figures are the same; only their cost differs.
  */
 #define USAGE_WITH_STOPS_MAX_THREADS 64
+#define USAGE_SCORE_MAX 8
 
 bool
 usage_wanted_with_stops(const struct tracer *t)
 {
-	return t->threads_live <= USAGE_WITH_STOPS_MAX_THREADS;
+	return t->usage_score > 0 && t->threads_live <= USAGE_WITH_STOPS_MAX_THREADS;
+}
+
+/* A process's end: would the report have given all of its usage? */
+static void
+score_end(struct tracer *t, const struct task *leader)
+{
+	if (leader && !leader->reaped_child && !leader->exec_seen) {
+		if (t->usage_score < USAGE_SCORE_MAX)
+			t->usage_score++;
+	} else if (t->usage_score > -USAGE_SCORE_MAX) {
+		t->usage_score--;
+	}
 }
 
 /* thread: the task is a non-leader thread now (a spawn), or no longer is. */
@@ -202,6 +223,7 @@ usage_at_exit(struct tracer *t, struct task *task, const struct rusage *ru, cons
 	char buf[4096];
 	struct pw_usage u = { 0 };
 
+	score_end(t, leader);
 	from_rusage(leader, ru, &u);
 	if (!(u.known & PW_USAGE_USER)) {
 		t->stats.usage_clocks++;
@@ -264,6 +286,7 @@ usage_at_signal(struct tracer *t, struct task *task, const struct rusage *ru, in
 	    handled(status, sig))
 		return;
 	leader = task_find(t, task_tgid(task));
+	score_end(t, leader);
 	from_rusage(leader, ru, &u);
 	if (!(u.known & PW_USAGE_USER)) {
 		t->stats.usage_clocks++;
