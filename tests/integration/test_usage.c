@@ -62,9 +62,11 @@ assert_usage_at_least(const struct pw_run *r, const char *name)
 		  seen_peak, pw_ev_dump(ex));
 }
 
-Test(usage, exit_group_of_a_process)
+/* pw_usage MODE ran to its end, and its burner's usage is at least what it saw. */
+static void
+burner_used_at_least(const char *mode)
 {
-	const char *args[] = { "exit", NULL };
+	const char *args[] = { mode, NULL };
 	struct pw_run r;
 
 	pw_require_ptrace();
@@ -72,6 +74,11 @@ Test(usage, exit_group_of_a_process)
 	cr_assert_str_eq(r.out, "done\n");
 	assert_usage_at_least(&r, "burner");
 	pw_run_free(&r);
+}
+
+Test(usage, exit_group_of_a_process)
+{
+	burner_used_at_least("exit");
 }
 
 /*
@@ -164,27 +171,13 @@ Test(usage, killed_by_sigkill_has_none)
 /* The fork-only burner's usage comes with its stop's report. */
 Test(usage, forked_child_that_never_execs)
 {
-	const char *args[] = { "forked", NULL };
-	struct pw_run r;
-
-	pw_require_ptrace();
-	pw_run_checked("pw_usage", args, &r);
-	cr_assert_str_eq(r.out, "done\n");
-	assert_usage_at_least(&r, "burner");
-	pw_run_free(&r);
+	burner_used_at_least("forked");
 }
 
 /* With more threads than the reports are asked for: read at the stop. */
 Test(usage, forked_child_beside_many_threads)
 {
-	const char *args[] = { "crowd", NULL };
-	struct pw_run r;
-
-	pw_require_ptrace();
-	pw_run_checked("pw_usage", args, &r);
-	cr_assert_str_eq(r.out, "done\n");
-	assert_usage_at_least(&r, "burner");
-	pw_run_free(&r);
+	burner_used_at_least("crowd");
 }
 
 /*
