@@ -18,8 +18,8 @@
  * the tracer about it), has no usage, nor has one killed without a signal
  * delivery (a seccomp filter's SECCOMP_RET_KILL_PROCESS).
  *
- * From the stop's own report, at no cost of ours.  The wait4 that reported
- * the stop can carry the process's getrusage(RUSAGE_BOTH) taken at that
+ * From the stop's own report, at no system call of ours.  The wait4 that
+ * reported the stop can carry the process's getrusage(RUSAGE_BOTH) taken at that
  * moment (kernel/exit.c, wait_task_stopped; loop.c asks for it): its user
  * and system times are split from the exact run time of every thread as
  * below, and its ru_maxrss is the larger of the memory's high-water mark
@@ -32,12 +32,17 @@
  * and its peak for one that has not exec'd either: most processes of a
  * fork-only program, none of a shell's commands (whose peak is read as
  * below).  It is asked for only while it pays (usage_wanted_with_stops).
+ * Its ru_maxrss sums the per-CPU memory counters without the changes not
+ * yet folded in (get_mm_hiwater_rss), so a peak that is the resident set
+ * at the end may read a few hundred KiB below VmHWM, which sums them
+ * exactly; the high-water mark itself is kept from the same counters.
  * A reap procwatch does not see (io_uring's IORING_OP_WAITID) would add
  * the child's times; SIGCHLD ignored reaps without adding them.
  *
- * CPU time, when the report does not say it.  The process CPU-time clocks, which any process may read for
- * any other (kernel/time/posix-cpu-timers.c, pid_for_clock checks no
- * permission; clock_getcpuclockid(3)): three clock_gettime calls, where a
+ * CPU time, when the report does not say it: the process CPU-time
+ * clocks, which any process may read for any other (kernel/time/
+ * posix-cpu-timers.c, pid_for_clock checks no permission;
+ * clock_getcpuclockid(3)): three clock_gettime calls, where a
  * read of /proc/PID/stat costs several times as much.  CPUCLOCK_SCHED is
  * the exact run time of every thread, the dead ones included
  * (kernel/sched/cputime.c, thread_group_cputime); CPUCLOCK_VIRT and
@@ -47,18 +52,20 @@
  * counted: a reaped child's times go to its parent's cutime, which no
  * clock includes.
  *
- * Memory.  VmHWM of /proc/TID/status, TID being the thread that stopped:
- * the high-water mark of the resident set of its memory (fs/proc/task_mmu.c,
- * task_mem), which a fork copies and an exec starts afresh with the new
- * program (kernel/fork.c dup_mm; fs/exec.c, exec_mmap keeps the old mark
- * only in signal->maxrss, which no file shows).  So it is the peak of the
+ * Memory, when the report does not say it: VmHWM of /proc/TID/status,
+ * TID being the thread that stopped: the high-water mark of the resident
+ * set of its memory (fs/proc/task_mmu.c, task_mem), which after a fork
+ * starts from what the child's copy maps of the parent's pages (kernel/
+ * fork.c, dup_mmap), and at an exec afresh with the new program (fs/
+ * exec.c, exec_mmap keeps the old mark only in signal->maxrss, which no
+ * file shows).  So it is the peak of the
  * program the process ran last, from its exec (or its fork) to its end.
  * The same read gives SigIgn and SigCgt, which say whether a signal will
  * kill.  A tracee cannot make that read block or lie: the kernel writes
  * the file, under a path procwatch builds from the tid; only its first
  * 4 KiB are read, so a process with thousands of supplementary groups
  * (Groups comes first) has no peak, nor any usage at a fatal signal.
- * The read costs about 25 µs at each process's end, the clocks 1 µs
+ * The read costs about 20 µs at each process's end, the clocks 1 µs
  * (README, Performance).
  */
 #include <signal.h>
