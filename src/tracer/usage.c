@@ -19,25 +19,26 @@
  * delivery (a seccomp filter's SECCOMP_RET_KILL_PROCESS).
  *
  * From the stop's own report, at no system call of ours.  The wait4 that
- * reported the stop can carry the process's getrusage(RUSAGE_BOTH) taken at that
- * moment (kernel/exit.c, wait_task_stopped; loop.c asks for it): its user
- * and system times are split from the exact run time of every thread as
- * below, and its ru_maxrss is the larger of the memory's high-water mark
- * and signal->maxrss (kernel/sys.c, getrusage).  What it counts beyond the
- * process's own use since its last exec: the times and peak of every child
- * it reaped (cutime, cmaxrss: kernel/exit.c, wait_task_zombie), and the
- * peak of each program it ran before an exec (fs/exec.c, exec_mmap keeps
- * the old memory's mark in signal->maxrss).  So the report's times are
- * taken for a process that has reaped no child in a wait procwatch saw,
- * and its peak for one that has not exec'd either: most processes of a
- * fork-only program, none of a shell's commands (whose peak is read as
- * below).  It is asked for only while it pays (usage_wanted_with_stops).
- * Its ru_maxrss sums the per-CPU memory counters without the changes not
- * yet folded in (get_mm_hiwater_rss), so a peak that is the resident set
- * at the end may read a few hundred KiB below VmHWM, which sums them
- * exactly; the high-water mark itself is kept from the same counters.
- * A reap procwatch does not see (io_uring's IORING_OP_WAITID) would add
- * the child's times; SIGCHLD ignored reaps without adding them.
+ * reported the stop can carry the process's getrusage(RUSAGE_BOTH) taken
+ * at that moment (kernel/exit.c, wait_task_stopped; loop.c asks for it):
+ * its user and system times are split from the exact run time of every
+ * thread as below, and its ru_maxrss is the larger of the memory's
+ * high-water mark and signal->maxrss (kernel/sys.c, getrusage).  What it
+ * counts beyond the process's own use since its last exec: the times and
+ * peak of every child it reaped (cutime, cmaxrss: kernel/exit.c,
+ * wait_task_zombie), and the peak of each program it ran before an exec
+ * (fs/exec.c, exec_mmap keeps the old memory's mark in signal->maxrss).  So
+ * the report's times are taken for a process that has reaped no child in a
+ * wait procwatch saw, and its peak for one that has not exec'd either:
+ * most processes of a fork-only program, none of a shell's commands (whose
+ * peak is read as below).  It is asked for only while it pays
+ * (usage_wanted_with_stops).  Its ru_maxrss sums the per-CPU memory
+ * counters without the changes not yet folded in (get_mm_hiwater_rss), so
+ * a peak that is the resident set at the end may read a few hundred KiB
+ * below VmHWM, which sums them exactly; the high-water mark itself is kept
+ * from the same counters.  A reap procwatch does not see (io_uring's
+ * IORING_OP_WAITID) would add the child's times; SIGCHLD ignored reaps
+ * without adding them.
  *
  * CPU time, when the report does not say it: the process CPU-time
  * clocks, which any process may read for any other (kernel/time/
