@@ -207,6 +207,26 @@ from_rusage(const struct task *leader, const struct rusage *ru, struct pw_usage 
 	}
 }
 
+/*
+ * A process's end: its times, and its peak where the report has it (see
+ * the top), from the stop's report, else its times from the clocks; the
+ * caller reads the peak when it is not known.
+ */
+static struct pw_usage
+times_at_end(struct tracer *t, struct task *task, const struct task *leader,
+	     const struct rusage *ru)
+{
+	struct pw_usage u = { 0 };
+
+	score_end(t, leader);
+	from_rusage(leader, ru, &u);
+	if (!(u.known & PW_USAGE_USER)) {
+		t->stats.usage_clocks++;
+		read_cpu(task_tgid(task), &u);
+	}
+	return u;
+}
+
 /* Kept on the leader, whose death report writes the exit when the entry did not. */
 static void
 keep(struct task *leader, const struct pw_usage *u, int end)
@@ -229,14 +249,8 @@ usage_at_exit(struct tracer *t, struct task *task, const struct rusage *ru, cons
 {
 	struct task *leader = task_find(t, task_tgid(task));
 	char buf[4096];
-	struct pw_usage u = { 0 };
+	struct pw_usage u = times_at_end(t, task, leader, ru);
 
-	score_end(t, leader);
-	from_rusage(leader, ru, &u);
-	if (!(u.known & PW_USAGE_USER)) {
-		t->stats.usage_clocks++;
-		read_cpu(task_tgid(task), &u);
-	}
 	if (!(u.known & PW_USAGE_PEAK_RSS)) {
 		if (!status && procfs_status_text(task->tid, buf, sizeof(buf))) {
 			t->stats.usage_status++;
@@ -288,18 +302,13 @@ usage_at_signal(struct tracer *t, struct task *task, const struct rusage *ru, in
 {
 	struct task *leader;
 	char status[4096];
-	struct pw_usage u = { 0 };
+	struct pw_usage u;
 
 	if (!kills_by_default(sig) || !procfs_status_text(task->tid, status, sizeof(status)) ||
 	    handled(status, sig))
 		return;
 	leader = task_find(t, task_tgid(task));
-	score_end(t, leader);
-	from_rusage(leader, ru, &u);
-	if (!(u.known & PW_USAGE_USER)) {
-		t->stats.usage_clocks++;
-		read_cpu(task_tgid(task), &u);
-	}
+	u = times_at_end(t, task, leader, ru);
 	if (!(u.known & PW_USAGE_PEAK_RSS))
 		read_peak_rss(status, &u);
 	keep(leader, &u, sig);
