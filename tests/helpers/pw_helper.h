@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,23 @@ reap(pid_t pid, int options)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The start of a small file (a /proc one) as a string; false if empty or unreadable. */
+static inline bool
+read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 /*
  * The state letter of a /proc stat file (path), the field after "(comm)",
  * which may itself hold spaces and ')'; '?' when unreadable.
@@ -117,16 +135,9 @@ static inline char
 proc_state_at(const char *path)
 {
 	char buf[512], *p;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (!read_text(path, buf, sizeof(buf)))
 		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : '?';
 }
@@ -136,16 +147,9 @@ static inline long
 tracer_pid(void)
 {
 	char buf[2048], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (!read_text("/proc/self/status", buf, sizeof(buf)))
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	p = strstr(buf, "\nTracerPid:");
 	return p ? strtol(p + 11, NULL, 10) : 0;
 }
