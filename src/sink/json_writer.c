@@ -370,19 +370,27 @@ pw_json_string_len(struct pw_json *w, const char *s, size_t len)
  */
 #define PLAIN_SHORT 256
 
+/* Puts such a value, with its comma, at out (len + 3 bytes at most); returns its length. */
+static size_t
+plain_value_at(struct pw_json *w, char *out, const char *s, size_t len)
+{
+	size_t n = 0;
+
+	if (value_needs_comma(w))
+		out[n++] = ',';
+	out[n++] = '"';
+	memcpy(out + n, s, len);
+	n += len;
+	out[n++] = '"';
+	return n;
+}
+
 static void
 put_plain_value(struct pw_json *w, const char *s, size_t len)
 {
 	char buf[PLAIN_SHORT + 3];
-	size_t n = 0;
 
-	if (value_needs_comma(w))
-		buf[n++] = ',';
-	buf[n++] = '"';
-	memcpy(buf + n, s, len);
-	n += len;
-	buf[n++] = '"';
-	put_raw(w, buf, n);
+	put_raw(w, buf, plain_value_at(w, buf, s, len));
 }
 
 /*
@@ -444,12 +452,7 @@ batch_add(struct pw_json *w, struct plain_batch *b, const struct pw_bytes *el)
 		return false;
 	if (b->used + el->len + 3 > sizeof(b->buf))
 		batch_flush(w, b);
-	if (value_needs_comma(w))
-		b->buf[b->used++] = ',';
-	b->buf[b->used++] = '"';
-	memcpy(b->buf + b->used, el->data, el->len);
-	b->used += el->len;
-	b->buf[b->used++] = '"';
+	b->used += plain_value_at(w, b->buf + b->used, el->data, el->len);
 	return true;
 }
 
