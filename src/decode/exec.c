@@ -262,27 +262,33 @@ reader_init(struct argv_reader *r, struct pw_mem *mem, const struct pw_exec_limi
 	}
 }
 
+/*
+ * Which argument argv is: execve(path, argv, envp), execveat(dirfd, path,
+ * argv, envp, flags); the path comes before it and envp after it.
+ */
+static int
+argv_arg(const struct pw_syscall *sc)
+{
+	return pw_call_from_nr(sc->nr) == PW_CALL_EXECVEAT ? 2 : 1;
+}
+
 /* The path and the argv pointer of an execve or execveat, into out. */
 static uint64_t
 decode_call(const struct pw_syscall *sc, struct pw_mem *mem, struct pw_exec *out)
 {
-	uint64_t path, argv;
+	int argv = argv_arg(sc);
 
 	memset(out, 0, sizeof(*out));
 	out->call = pw_call_from_nr(sc->nr);
 	if (out->call == PW_CALL_EXECVEAT) {
 		out->dirfd = (int)sc->args[0];
 		out->at_flags = (int)sc->args[4];
-		path = sc->args[1];
-		argv = sc->args[2];
 	} else {
 		/* fs/exec.c: execve is execveat(AT_FDCWD, ...) */
 		out->dirfd = AT_FDCWD;
-		path = sc->args[0];
-		argv = sc->args[1];
 	}
-	read_path(mem, path, &out->path);
-	return argv;
+	read_path(mem, sc->args[argv - 1], &out->path);
+	return sc->args[argv];
 }
 
 static void
@@ -371,10 +377,8 @@ void
 pw_decode_exec_argv(const struct pw_syscall *sc, struct pw_mem *mem,
 		    const struct pw_exec_limits *limits, struct pw_exec *out)
 {
-	bool at = pw_call_from_nr(sc->nr) == PW_CALL_EXECVEAT;
-
 	pw_exec_argv_clear(out);
-	read_argv(mem, limits, sc->args[at ? 2 : 1], out);
+	read_argv(mem, limits, sc->args[argv_arg(sc)], out);
 }
 
 /*
@@ -438,18 +442,17 @@ pw_decode_exec_image(uint64_t sp, struct pw_mem *mem, const struct pw_exec_limit
 	return out->argv_truncated || out->argc == want ? 0 : -EINVAL;
 }
 
-/* envp is execve's third argument, execveat's fourth. */
+/* envp follows argv among the arguments (argv_arg). */
 void
 pw_decode_exec_env(const struct pw_syscall *sc, struct pw_mem *mem,
 		   const struct pw_exec_limits *limits, struct pw_env *out)
 {
 	struct argv_reader r;
-	bool at = pw_call_from_nr(sc->nr) == PW_CALL_EXECVEAT;
 
 	pw_env_clear(out);
 	reader_init(&r, mem, limits);
 	r.out = (struct vec_out){ &out->set, &out->nset, &out->truncated, &out->err };
 	out->recorded = true;
 	out->whole = true;
-	read_vector(&r, sc->args[at ? 3 : 2]);
+	read_vector(&r, sc->args[argv_arg(sc) + 1]);
 }
