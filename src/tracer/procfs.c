@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/kcmp.h>
 
 #include "procwatch/model.h"
 #include "procwatch/shquote.h"
@@ -337,17 +340,45 @@ read_inherited_fds(pid_t pid, struct pw_exec *ex)
 }
 
 /*
+ * Whether the process has exactly descriptors 0, 1 and 2, which most
+ * programs are given, and so nothing to list, asked without listing: the
+ * listing builds a /proc entry for every descriptor (fs/proc/fd.c,
+ * proc_readfd_common, proc_fill_cache), about 20 µs for a new pid where
+ * this costs half.  Since Linux 6.2 the size of /proc/PID/fd is the
+ * number of open descriptors (proc_fd_getattr, proc_readfd_count); with
+ * three, kcmp(2) KCMP_FILE says which: comparing 0 with 1 fails with
+ * EBADF unless both are open, comparing 2 with itself unless it is.  The
+ * table cannot change meanwhile (see read_inherited_fds).  An older
+ * kernel gives the size 0, a kernel without kcmp (CONFIG_KCMP) ENOSYS:
+ * false, and the caller lists them.
+ */
+static bool
+only_standard_fds(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	return stat(path, &st) == 0 && st.st_size == 3 &&
+	       syscall(SYS_kcmp, pid, pid, KCMP_FILE, 0, 1) >= 0 &&
+	       syscall(SYS_kcmp, pid, pid, KCMP_FILE, 2, 2) >= 0;
+}
+
+/*
  * Each costs about 20 µs and more for a process /proc has not built the
  * entries of yet (an exec is most often a child just forked), the
- * descriptors the most: read only what the output shows (opts).
+ * descriptors the most: read only what the output shows (opts).  Returns
+ * whether the descriptors were listed (PROCWATCH_STATS counts them).
  */
-void
+bool
 exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex)
 {
 	if (opts->exe) {
 		procfs_task_link(pid, "exe", &ex->exe);
 		ex->script = pw_exec_is_script(ex);
 	}
-	if (opts->fds)
-		read_inherited_fds(pid, ex);
+	if (!opts->fds || only_standard_fds(pid))
+		return false;
+	read_inherited_fds(pid, ex);
+	return true;
 }

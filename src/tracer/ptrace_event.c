@@ -238,7 +238,8 @@ on_exec_event(struct tracer *t, struct task **taskp, const struct stop_info *st)
 	ev->u.exec.result = 0;
 	if (old_tid && old_tid != pid)
 		ev->u.exec.old_tid = old_tid;
-	exec_image_read(&t->opts, pid, &ev->u.exec);
+	if (exec_image_read(&t->opts, pid, &ev->u.exec))
+		t->stats.fd_lists++;
 	ev->time_us = tracer_now(t);
 	tracer_emit(t, ev);
 	return resume_run(0);

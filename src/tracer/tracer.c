@@ -266,7 +266,7 @@ print_stats(const struct tracer *t)
 	for (i = 0; i < STOP_CLASSES; i++)
 		fprintf(stderr, " %s=%lu", names[i], t->stats.stops[i]);
 	fprintf(stderr, " early-children=%lu", t->stats.early_children);
-	fprintf(stderr, " cwd-reads=%lu", t->stats.cwd_reads);
+	fprintf(stderr, " cwd-reads=%lu fd-lists=%lu", t->stats.cwd_reads, t->stats.fd_lists);
 	fprintf(stderr, " usage-clock-reads=%lu usage-status-reads=%lu", t->stats.usage_clocks,
 		t->stats.usage_status);
 	fprintf(stderr, " mem-reads=%lu mem-pages=%lu mem-peeks=%lu",

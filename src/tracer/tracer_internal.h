@@ -202,6 +202,7 @@ struct tracer_stats {
 	unsigned long cwd_reads;	/* /proc/PID/cwd read (cwd.c) */
 	unsigned long usage_clocks;	/* usage.c: CPU times read, not reported */
 	unsigned long usage_status;	/* and peaks read from /proc/PID/status */
+	unsigned long fd_lists;		/* /proc/PID/fd listed at an exec */
 };
 
 /* A process that died and whose parent may still reap it with a NULL status pointer. */
@@ -363,8 +364,8 @@ bool procfs_task_comm(pid_t tid, struct pw_bytes *out);
 const char *procfs_comm_note(pid_t pid, char *buf, size_t size);
 void procfs_cmdline(pid_t pid, const struct pw_exec_limits *lim, struct pw_bytes **argv,
 		    size_t *argc, bool *truncated);
-/* exe and inherited descriptors, after a successful exec. */
-void exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex);
+/* exe and inherited descriptors, after a successful exec; true: fds listed. */
+bool exec_image_read(const struct pw_tracer_opts *opts, pid_t pid, struct pw_exec *ex);
 
 /* cwd.c: each task's working directory, read only after it may have changed */
 void cwd_launched(struct task *root);

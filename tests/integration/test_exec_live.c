@@ -14,12 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <linux/kcmp.h>
 
 #include "run_trace.h"
 
@@ -524,6 +527,75 @@ Test(exec_live, inherited_fds_and_interpreter)
 	pw_run_free(&r);
 	unlink(script);
 	rmdir(dir);
+}
+
+/* The descriptors an exec event lists, as "5 7", or "" for none. */
+static void
+listed_fds(json_t *exec, char *buf, size_t size)
+{
+	json_t *f;
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(exec, "fds"), i, f)
+		len += (size_t)snprintf(buf + len, size - len, "%s%lld", len ? " " : "",
+					json_integer_value(json_object_get(f, "fd")));
+}
+
+/*
+ * Whether this kernel lets procwatch see that a process has exactly 0, 1
+ * and 2 without listing them: /proc/PID/fd's size counts them (Linux 6.2)
+ * and kcmp(2) is there (only_standard_fds in src/tracer/procfs.c).
+ */
+static bool
+fds_countable(void)
+{
+	struct stat st;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	bool kcmp = fd >= 0 && syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, fd, fd) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return kcmp && stat("/proc/self/fd", &st) == 0 && st.st_size > 0;
+}
+
+/*
+ * procwatch lists a program's descriptors only when they are not exactly
+ * 0, 1 and 2, which it can tell without listing them: three descriptors
+ * with one of 0-2 missing must still be listed (tests/helpers/pw_fds.c
+ * has the layouts), and PROCWATCH_STATS's fd-lists counts every exec but
+ * the one given 0-2 (the helper itself has the harness's fd 3), or every
+ * exec where the kernel cannot count them.
+ */
+Test(exec_live, inherited_fds_listed_unless_standard)
+{
+	static const struct {
+		const char *label, *fds;
+	} want[] = {
+		{ "std", "" }, { "extra", "5" }, { "no-stderr", "5" },
+		{ "no-stdin", "7" }, { "no-stdout", "9" }, { "two", "" },
+	};
+	const char *stats;
+	char got[64];
+	struct pw_run r;
+	json_t *ev;
+	size_t i = 0, execs = 0;
+	unsigned long lists;
+
+	cr_assert(setenv("PROCWATCH_STATS", "1", 1) == 0);
+	pw_run_checked("pw_fds", NULL, &r);
+	cr_assert_str_eq(r.out, "fds: done\n");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		listed_fds(exec_labelled(&r, want[i].label), got, sizeof(got));
+		cr_assert_str_eq(got, want[i].fds, "layout %s", want[i].label);
+	}
+	i = 0;
+	while ((ev = pw_event_next(&r, "exec", &i)))
+		execs += pw_ev_int(ev, "result") == 0;
+	stats = strstr(r.err, " fd-lists=");
+	cr_assert(stats && sscanf(stats, " fd-lists=%lu", &lists) == 1, "stats: %s", r.err);
+	cr_assert_eq(lists, fds_countable() ? execs - 1 : execs, "%zu execs: %s", execs, stats);
+	pw_run_free(&r);
 }
 
 /* ---- pw_own_seccomp: a program's own SECCOMP_RET_TRACE filter ---- */
