@@ -340,6 +340,29 @@ read_inherited_fds(pid_t pid, struct pw_exec *ex)
 }
 
 /*
+ * Whether this kernel can answer only_standard_fds: asked once, of
+ * procwatch's own descriptors, so that where it cannot (before Linux 6.2,
+ * or without kcmp) an exec costs the three system calls of the listing
+ * and not a fourth that says nothing.
+ */
+static bool
+fds_countable(void)
+{
+	static int countable = -1;
+	struct stat st;
+	int fd;
+
+	if (countable >= 0)
+		return countable;
+	fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	countable = fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
+		    syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, fd, fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	return countable;
+}
+
+/*
  * Whether the process has exactly descriptors 0, 1 and 2, which most
  * programs are given, and so nothing to list, asked without listing: the
  * listing builds a /proc entry for every descriptor (fs/proc/fd.c,
@@ -349,8 +372,8 @@ read_inherited_fds(pid_t pid, struct pw_exec *ex)
  * three, kcmp(2) KCMP_FILE says which: comparing 0 with 1 fails with
  * EBADF unless both are open, comparing 2 with itself unless it is.  The
  * table cannot change meanwhile (see read_inherited_fds).  An older
- * kernel gives the size 0, a kernel without kcmp (CONFIG_KCMP) ENOSYS:
- * false, and the caller lists them.
+ * kernel gives the size 0, a kernel without kcmp (CONFIG_KCMP) ENOSYS
+ * (fds_countable), a refused kcmp EPERM: false, and the caller lists them.
  */
 static bool
 only_standard_fds(pid_t pid)
@@ -358,6 +381,8 @@ only_standard_fds(pid_t pid)
 	char path[64];
 	struct stat st;
 
+	if (!fds_countable())
+		return false;
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 	return stat(path, &st) == 0 && st.st_size == 3 &&
 	       syscall(SYS_kcmp, pid, pid, KCMP_FILE, 0, 1) >= 0 &&
