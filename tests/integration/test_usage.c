@@ -35,6 +35,17 @@ usage_member(const json_t *ex, const char *key)
 	return pw_ev_int(u, key);
 }
 
+/* The exit event of the process the helper's fact name names; fails if none. */
+static json_t *
+exit_of_fact(const struct pw_run *r, const char *name)
+{
+	pid_t pid = (pid_t)pw_facts_get_int(r, name);
+	json_t *ex = pw_exit_of(r, pid);
+
+	cr_assert(ex, "no exit event for %s %d", name, (int)pid);
+	return ex;
+}
+
 /*
  * The process named by fact name ended with at least the CPU time and
  * peak it saw itself last, and at least what the helper burnt and touched.
@@ -43,11 +54,9 @@ static void
 assert_usage_at_least(const struct pw_run *r, const char *name)
 {
 	char key[64];
-	pid_t pid = (pid_t)pw_facts_get_int(r, name);
-	json_t *ex = pw_exit_of(r, pid);
+	json_t *ex = exit_of_fact(r, name);
 	long long cpu, peak, seen_cpu, seen_peak;
 
-	cr_assert(ex, "no exit event for %s %d", name, (int)pid);
 	cpu = usage_member(ex, "user_us") + usage_member(ex, "system_us");
 	peak = usage_member(ex, "peak_rss_kib");
 	snprintf(key, sizeof(key), "%s_cpu_us", name);
@@ -98,7 +107,7 @@ Test(usage, last_thread_ends_the_process)
 	pw_run_checked("pw_usage", args, &r);
 	cr_assert_str_eq(r.out, "done\n");
 	assert_usage_at_least(&r, "burner");
-	ev = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "burner"));
+	ev = exit_of_fact(&r, "burner");
 	cr_assert(usage_member(ev, "user_us") + usage_member(ev, "system_us") >= 2 * BURN_US,
 		  "%s", pw_ev_dump(ev));
 	while ((ev = pw_event_next(&r, "exit", &i)))
@@ -116,8 +125,7 @@ Test(usage, caught_signal_then_exit)
 	pw_require_ptrace();
 	pw_run_checked("pw_usage", args, &r);
 	assert_usage_at_least(&r, "burner");
-	cr_assert_str_eq(pw_ev_str(pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "burner")),
-				   "call"), "exit_group");
+	cr_assert_str_eq(pw_ev_str(exit_of_fact(&r, "burner"), "call"), "exit_group");
 	pw_run_free(&r);
 }
 
@@ -132,8 +140,7 @@ victim_killed_by(struct pw_run *r, const char *sig, const char *name)
 	pw_run_checked("pw_usage", args, r);
 	snprintf(out, sizeof(out), "killed by %s\n", sig);
 	cr_assert_str_eq(r->out, out);
-	ex = pw_exit_of(r, (pid_t)pw_facts_get_int(r, "victim"));
-	cr_assert(ex, "no exit event for the victim");
+	ex = exit_of_fact(r, "victim");
 	cr_assert_str_eq(pw_ev_str(ex, "signal"), name, "%s", pw_ev_dump(ex));
 	return ex;
 }
@@ -193,8 +200,7 @@ Test(usage, a_reaped_child_is_not_counted)
 
 	pw_require_ptrace();
 	pw_run_checked("pw_usage", args, &r);
-	ex = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "reaper"));
-	cr_assert(ex, "no exit event for the reaper");
+	ex = exit_of_fact(&r, "reaper");
 	cpu = usage_member(ex, "user_us") + usage_member(ex, "system_us");
 	seen = pw_facts_get_int(&r, "reaper_cpu_us");
 	cr_assert(seen < BURN_US / 2, "the reaper burnt %lld µs: %s", seen, r.facts);
@@ -218,8 +224,7 @@ Test(usage, peak_is_the_last_programs)
 	pw_require_ptrace();
 	pw_run_checked("pw_usage", args, &r);
 	cr_assert_str_eq(r.out, "done\n");
-	ex = pw_exit_of(&r, (pid_t)pw_facts_get_int(&r, "small"));
-	cr_assert(ex, "no exit event for the exec'd child");
+	ex = exit_of_fact(&r, "small");
 	peak = usage_member(ex, "peak_rss_kib");
 	seen = pw_facts_get_int(&r, "small_peak_kib");
 	cr_assert(seen > 0 && seen < MEM_KIB / 2, "the child saw %lld KiB: %s", seen, r.facts);
